@@ -1,0 +1,6 @@
+"""Reverse-mode automatic differentiation: the Tensor, the graph it records, and ``backward``."""
+from glassnet.autograd.engine import backward, topological_order
+from glassnet.autograd.grad_mode import enable_grad, is_grad_enabled, no_grad
+from glassnet.autograd.tensor import Tensor, as_tensor, from_op
+
+__all__ = ["Tensor", "as_tensor", "from_op", "backward", "topological_order", "no_grad", "enable_grad", "is_grad_enabled"]

@@ -1,0 +1,85 @@
+"""Reverse-mode differentiation: walk the recorded graph backwards and push gradients to the inputs.
+
+Every op output remembers its ``_parents`` and a ``_backward(grad_output)`` closure that
+returns one gradient per parent (or None). ``backward`` orders the graph topologically,
+then visits each node once, after all of its consumers, so gradients from several uses of
+a tensor are summed before they flow further.
+"""
+from glassnet.backend import xp
+
+
+def _freed_graph(_grad_output):
+    raise RuntimeError(
+        "backward: this part of the graph was already used by an earlier backward() and its "
+        "buffers were freed; call backward(retain_graph=True) the first time to go through it twice"
+    )
+
+
+def topological_order(root):
+    """Nodes that require grad, each after every node it depends on (iterative: no recursion limit)."""
+    order, visited = [], set()
+    stack = [(root, False)]
+    while stack:
+        node, expanded = stack.pop()
+        if expanded:
+            order.append(node)
+            continue
+        if id(node) in visited:
+            continue
+        visited.add(id(node))
+        stack.append((node, True))
+        for parent in node._parents:
+            if parent.requires_grad and id(parent) not in visited:
+                stack.append((parent, False))
+    return order
+
+
+def backward(root, grad_output=None, retain_graph=False):
+    """Accumulate d(root)/d(leaf) into ``leaf.grad`` for every leaf that requires grad.
+
+    root: Tensor; grad_output: array of root's shape (the "seed"); may be omitted when
+    root holds a single element, in which case it is 1.
+    """
+    if not root.requires_grad:
+        raise RuntimeError(
+            "backward: this tensor does not require grad; create the inputs with "
+            "requires_grad=True (and not under no_grad()) to differentiate"
+        )
+    if grad_output is None:
+        if root.data.size != 1:
+            raise RuntimeError(
+                f"backward: gradient can be implied only for a scalar output, got shape "
+                f"{root.shape}; pass grad_output of that shape, or reduce the output first (e.g. .sum())"
+            )
+        grad_output = xp.ones_like(root.data)
+    else:
+        grad_output = xp.asarray(getattr(grad_output, "data", grad_output), dtype=root.data.dtype)
+        if grad_output.shape != root.shape:
+            raise ValueError(
+                f"backward: grad_output has shape {grad_output.shape}, expected the output's shape {root.shape}"
+            )
+
+    grads = {id(root): grad_output}
+    handed_out = set()  # arrays already stored in some .grad; copy before storing one twice
+    for node in reversed(topological_order(root)):
+        grad = grads.pop(id(node), None)
+        if grad is None:
+            continue
+        if node._backward is None or node._retain_grad:
+            if id(grad) in handed_out or not grad.flags.writeable:  # broadcast views are read-only
+                grad = grad.copy()
+            handed_out.add(id(grad))
+            node.grad = grad if node.grad is None else node.grad + grad
+        if node._backward is None:
+            continue
+        parent_grads = node._backward(grad)
+        for parent, parent_grad in zip(node._parents, parent_grads):
+            if parent_grad is None or not parent.requires_grad:
+                continue
+            if parent_grad.dtype != parent.data.dtype:
+                parent_grad = parent_grad.astype(parent.data.dtype)
+            key = id(parent)
+            grads[key] = parent_grad if key not in grads else grads[key] + parent_grad
+        if not retain_graph:
+            node._parents = ()
+            node._backward = _freed_graph

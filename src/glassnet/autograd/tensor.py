@@ -1,0 +1,283 @@
+"""The Tensor: an array plus what reverse-mode differentiation needs to remember about it."""
+import numbers
+
+import numpy as np
+
+from glassnet.autograd import grad_mode
+from glassnet.backend import floatx, xp
+
+_NON_NUMERIC_KINDS = {"O": "Python objects", "U": "strings", "S": "bytes", "V": "raw records", "M": "datetimes", "m": "timedeltas"}
+
+
+def check_numeric(array, where):
+    """Refuse arrays that ops cannot differentiate or compute on (objects, strings, dates)."""
+    kind = array.dtype.kind
+    if kind in _NON_NUMERIC_KINDS:
+        raise TypeError(
+            f"{where}: expected a numeric array (bool, integer or float), got dtype {array.dtype} "
+            f"({_NON_NUMERIC_KINDS[kind]}); convert the data to numbers first, e.g. with np.asarray(x, dtype='float32')"
+        )
+    return array
+
+
+def to_array(value, dtype=None, where="Tensor"):
+    """Turn ``value`` into an array: Python floats and lists of floats become floatx (float32),
+    NumPy arrays keep their dtype, integers stay integers."""
+    if isinstance(value, Tensor):
+        value = value.data
+    if dtype is not None:
+        return check_numeric(xp.asarray(value, dtype=dtype), where)
+    if isinstance(value, np.ndarray):
+        return check_numeric(value, where)
+    array = xp.asarray(value)
+    check_numeric(array, where)
+    if array.dtype.kind == "f" and not isinstance(value, (np.generic,)):
+        array = array.astype(floatx(), copy=False)
+    return array
+
+
+class Tensor:
+    """An n-dimensional array that can record the operations applied to it.
+
+    data: the NumPy array. requires_grad: whether ``backward()`` should compute
+    ``.grad`` for it. Ops on tensors return tensors; when any input requires grad
+    (and recording is on), the output keeps its ``_parents`` and ``_backward``.
+    """
+
+    __slots__ = ("data", "grad", "requires_grad", "name", "_parents", "_backward", "_retain_grad", "__weakref__")
+    __array_priority__ = 1000  # so ndarray + Tensor calls Tensor.__radd__
+
+    def __init__(self, data, requires_grad=False, dtype=None, name=None):
+        self.data = to_array(data, dtype)
+        if requires_grad and self.data.dtype.kind not in "fc":
+            raise TypeError(
+                f"Tensor: only floating-point tensors can require gradients, got dtype {self.data.dtype}"
+            )
+        self.grad = None
+        self.requires_grad = bool(requires_grad)
+        self.name = name
+        self._parents = ()
+        self._backward = None
+        self._retain_grad = False
+
+    # -- what it holds -------------------------------------------------------------------
+    @property
+    def shape(self):
+        return self.data.shape
+
+    @property
+    def dtype(self):
+        return self.data.dtype
+
+    @property
+    def ndim(self):
+        return self.data.ndim
+
+    @property
+    def size(self):
+        return self.data.size
+
+    def numpy(self):
+        """The underlying array (no copy)."""
+        return self.data
+
+    def item(self):
+        return self.data.item()
+
+    def __array__(self, dtype=None, copy=None):
+        return self.data if dtype is None else self.data.astype(dtype)
+
+    def __len__(self):
+        return len(self.data)
+
+    def __repr__(self):
+        grad = ", requires_grad=True" if self.requires_grad else ""
+        body = np.array2string(self.data, precision=4, separator=", ", prefix="Tensor(")
+        return f"Tensor({body}, dtype={self.data.dtype}{grad})"
+
+    # -- differentiation -----------------------------------------------------------------
+    @property
+    def is_leaf(self):
+        return self._backward is None
+
+    def backward(self, grad_output=None, retain_graph=False):
+        """Compute gradients of this tensor with respect to every leaf that requires grad."""
+        from glassnet.autograd.engine import backward
+
+        backward(self, grad_output, retain_graph)
+
+    def retain_grad(self):
+        """Keep ``.grad`` on this intermediate tensor too (leaves always keep it)."""
+        self._retain_grad = True
+        return self
+
+    def detach(self):
+        """The same data, cut from the graph."""
+        return Tensor(self.data)
+
+    def zero_grad(self):
+        self.grad = None
+
+    # -- operators (the ops module holds the math) -------------------------------------------
+    def __add__(self, other):
+        return _ops().add(self, other)
+
+    def __radd__(self, other):
+        return _ops().add(other, self)
+
+    def __sub__(self, other):
+        return _ops().subtract(self, other)
+
+    def __rsub__(self, other):
+        return _ops().subtract(other, self)
+
+    def __mul__(self, other):
+        return _ops().multiply(self, other)
+
+    def __rmul__(self, other):
+        return _ops().multiply(other, self)
+
+    def __truediv__(self, other):
+        return _ops().divide(self, other)
+
+    def __rtruediv__(self, other):
+        return _ops().divide(other, self)
+
+    def __matmul__(self, other):
+        return _ops().matmul(self, other)
+
+    def __rmatmul__(self, other):
+        return _ops().matmul(other, self)
+
+    def __pow__(self, other):
+        return _ops().power(self, other)
+
+    def __rpow__(self, other):
+        return _ops().power(other, self)
+
+    def __neg__(self):
+        return _ops().negative(self)
+
+    def __abs__(self):
+        return _ops().abs(self)
+
+    def __getitem__(self, index):
+        return _ops().getitem(self, index)
+
+    # Comparisons give boolean tensors outside the graph (they have no gradient).
+    def __lt__(self, other):
+        return Tensor(self.data < _raw(other))
+
+    def __le__(self, other):
+        return Tensor(self.data <= _raw(other))
+
+    def __gt__(self, other):
+        return Tensor(self.data > _raw(other))
+
+    def __ge__(self, other):
+        return Tensor(self.data >= _raw(other))
+
+    def __eq__(self, other):
+        return Tensor(self.data == _raw(other))
+
+    def __ne__(self, other):
+        return Tensor(self.data != _raw(other))
+
+    __hash__ = object.__hash__
+
+    def __bool__(self):
+        return bool(self.data)
+
+    def __float__(self):
+        return float(self.data)
+
+    def __int__(self):
+        return int(self.data)
+
+    # -- convenience methods, PyTorch/NumPy style ---------------------------------------------
+    @property
+    def T(self):
+        return _ops().transpose(self)
+
+    def sum(self, axis=None, keepdims=False):
+        return _ops().sum(self, axis=axis, keepdims=keepdims)
+
+    def mean(self, axis=None, keepdims=False):
+        return _ops().mean(self, axis=axis, keepdims=keepdims)
+
+    def max(self, axis=None, keepdims=False):
+        return _ops().max(self, axis=axis, keepdims=keepdims)
+
+    def min(self, axis=None, keepdims=False):
+        return _ops().min(self, axis=axis, keepdims=keepdims)
+
+    def reshape(self, *shape):
+        shape = shape[0] if len(shape) == 1 and isinstance(shape[0], (tuple, list)) else shape
+        return _ops().reshape(self, shape)
+
+    def transpose(self, *axes):
+        axes = axes[0] if len(axes) == 1 and isinstance(axes[0], (tuple, list)) else axes
+        return _ops().transpose(self, axes or None)
+
+    def exp(self):
+        return _ops().exp(self)
+
+    def log(self):
+        return _ops().log(self)
+
+    def astype(self, dtype):
+        return _ops().cast(self, dtype)
+
+
+def _raw(value):
+    return value.data if isinstance(value, Tensor) else value
+
+
+_ops_module = None
+
+
+def _ops():
+    global _ops_module
+    if _ops_module is None:
+        import glassnet.ops as ops
+
+        _ops_module = ops
+    return _ops_module
+
+
+def as_tensor(value, like=None, where="glassnet"):
+    """Return ``value`` as a Tensor.
+
+    Python and NumPy scalars take the float dtype of ``like`` (so ``x * 2.0`` stays
+    float32 when x is float32); everything else converts by ``to_array``'s rules.
+    """
+    if isinstance(value, Tensor):
+        return value
+    if like is not None and like.data.dtype.kind == "f":
+        is_scalar = isinstance(value, numbers.Number) or (isinstance(value, np.ndarray) and value.ndim == 0)
+        if is_scalar and not isinstance(value, (bool, np.bool_)):
+            return Tensor(xp.asarray(value, dtype=like.data.dtype))
+    return Tensor(to_array(value, where=where))
+
+
+def from_op(data, parents, backward):
+    """The output of an op: records ``parents`` and ``backward`` only when a gradient can flow.
+
+    backward(grad_output) -> tuple with one gradient array (or None) per parent.
+    """
+    if type(data) is not xp.ndarray:  # NumPy reductions return scalars; keep arrays throughout
+        data = xp.asarray(data)
+    out = Tensor.__new__(Tensor)
+    out.data = data
+    out.grad = None
+    out.name = None
+    out._retain_grad = False
+    if grad_mode._enabled and any(p.requires_grad for p in parents):
+        out.requires_grad = True
+        out._parents = parents
+        out._backward = backward
+    else:
+        out.requires_grad = False
+        out._parents = ()
+        out._backward = None
+    return out
