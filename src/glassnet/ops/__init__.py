@@ -1,0 +1,86 @@
+"""glassnet.ops: the differentiable functions, under Keras 3's ``keras.ops`` names.
+
+One file per family, forward and backward side by side:
+elementwise.py, linalg.py, reduction.py, shape.py, activation.py, loss.py, dropout.py, encoding.py.
+"""
+from glassnet.ops.activation import (
+    elu,
+    gelu,
+    hard_sigmoid,
+    hard_silu,
+    leaky_relu,
+    log_softmax,
+    relu,
+    relu6,
+    selu,
+    sigmoid,
+    silu,
+    softmax,
+    softplus,
+    softsign,
+    swish,
+    tanh,
+)
+from glassnet.ops.dropout import dropout
+from glassnet.ops.elementwise import (
+    abs,
+    add,
+    cast,
+    clip,
+    divide,
+    exp,
+    log,
+    maximum,
+    minimum,
+    multiply,
+    negative,
+    power,
+    sqrt,
+    square,
+    subtract,
+    where,
+)
+from glassnet.ops.encoding import one_hot
+from glassnet.ops.linalg import matmul
+from glassnet.ops.loss import (
+    binary_crossentropy,
+    categorical_crossentropy,
+    cosine_similarity,
+    hinge,
+    huber,
+    kl_divergence,
+    l2_normalize,
+    log_cosh,
+    mean_absolute_error,
+    mean_squared_error,
+    sparse_categorical_crossentropy,
+    squared_hinge,
+)
+from glassnet.ops.reduction import argmax, argmin, logsumexp, max, mean, min, std, sum, var
+from glassnet.ops.shape import (
+    broadcast_to,
+    concatenate,
+    expand_dims,
+    flatten,
+    getitem,
+    pad,
+    permute_dims,
+    reshape,
+    split,
+    squeeze,
+    stack,
+    swapaxes,
+    take,
+    transpose,
+)
+
+# NumPy / PyTorch spellings of the same functions
+absolute = abs
+sub = subtract
+mul = multiply
+div = true_divide = divide
+neg = negative
+pow = power
+concat = concatenate
+amax = max
+amin = min

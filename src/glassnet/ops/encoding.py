@@ -1,0 +1,23 @@
+"""Turning class ids into vectors."""
+from glassnet.autograd.tensor import Tensor
+from glassnet.backend import standardize_dtype, xp
+
+
+def one_hot(x, num_classes, axis=-1, dtype=None):
+    """Integer class ids (any shape) -> one-hot vectors along a new ``axis`` (floatx by default).
+
+    Ids outside [0, num_classes) are refused rather than silently turned into zero rows.
+    """
+    labels = xp.asarray(x.data if isinstance(x, Tensor) else x)
+    if labels.dtype.kind == "f" and xp.all(labels == xp.round(labels)):
+        labels = labels.astype(xp.int64)
+    if labels.dtype.kind not in "iu":
+        raise TypeError(f"one_hot: expected integer class ids, got dtype {labels.dtype}")
+    if labels.size and (labels.min() < 0 or labels.max() >= num_classes):
+        raise ValueError(
+            f"one_hot: class ids must lie in [0, {num_classes}), got values from {labels.min()} to {labels.max()}"
+        )
+    out = (labels[..., None] == xp.arange(num_classes)).astype(standardize_dtype(dtype))
+    if axis != -1 and axis != labels.ndim:
+        out = xp.moveaxis(out, -1, axis)
+    return Tensor(out)
