@@ -241,7 +241,7 @@ def _ops():
     if _ops_module is None:
         import glassnet.ops as ops
 
-        _ops_module = ops
+        _ops_module = ops.raw
     return _ops_module
 
 

@@ -56,6 +56,7 @@ from glassnet.ops.loss import (
     sparse_categorical_crossentropy,
     squared_hinge,
 )
+from glassnet.ops.normalization import batch_normalization, normalize
 from glassnet.ops.reduction import argmax, argmin, logsumexp, max, mean, min, std, sum, var
 from glassnet.ops.shape import (
     broadcast_to,
@@ -84,3 +85,37 @@ pow = power
 concat = concatenate
 amax = max
 amin = min
+
+
+def _record_on_symbolic(fn):
+    """Let ``fn`` be called on SymbolicTensors (functional API): record an OpLayer node instead."""
+    import functools
+
+    from glassnet.autograd.symbolic import contains_symbolic
+
+    @functools.wraps(fn)
+    def wrapper(*args, **kwargs):
+        if contains_symbolic(args) or contains_symbolic(kwargs):
+            from glassnet.layers.symbolic import OpLayer
+
+            return OpLayer(wrapper.__name__)(*args, **kwargs)
+        return fn(*args, **kwargs)
+
+    return wrapper
+
+
+def _wrap_public():
+    import types
+
+    namespace = globals()
+    # the unwrapped functions, for Tensor's operators (the engine's hot path never pays for the check)
+    global raw
+    raw = types.SimpleNamespace(**{n: v for n, v in namespace.items() if isinstance(v, types.FunctionType) and not n.startswith("_")})
+    for name, value in list(namespace.items()):
+        if isinstance(value, types.FunctionType) and not name.startswith("_") and value.__module__.startswith("glassnet.ops."):
+            wrapped = _record_on_symbolic(value)
+            wrapped.__name__ = name
+            namespace[name] = wrapped
+
+
+_wrap_public()

@@ -1,0 +1,62 @@
+import os
+import warnings
+
+from glassnet.callbacks.callback import Callback, monitor_mode
+
+
+class ModelCheckpoint(Callback):
+    """Save the model (or only its weights) every epoch or every ``save_freq`` batches.
+
+    filepath may hold format fields: 'ckpt-{epoch:02d}-{val_loss:.2f}.weights.npz'.
+    save_best_only: save only when ``monitor`` improves (by ``mode``).
+    """
+
+    def __init__(self, filepath, monitor="val_loss", verbose=0, save_best_only=False, save_weights_only=False,
+                 mode="auto", save_freq="epoch", initial_value_threshold=None):
+        super().__init__()
+        self.filepath, self.monitor, self.verbose = os.fspath(filepath), monitor, verbose
+        self.save_best_only, self.save_weights_only = save_best_only, save_weights_only
+        self.mode = monitor_mode(monitor, mode)
+        if save_freq != "epoch" and not (isinstance(save_freq, int) and save_freq > 0):
+            raise ValueError(f"ModelCheckpoint: save_freq must be 'epoch' or a positive number of batches, got {save_freq!r}")
+        self.save_freq = save_freq
+        self.best = initial_value_threshold
+        self._batches = 0
+        self._epoch = 0
+
+    def _improved(self, value):
+        return self.best is None or (value < self.best if self.mode == "min" else value > self.best)
+
+    def _save(self, epoch, logs):
+        logs = logs or {}
+        path = self.filepath.format(epoch=epoch + 1, **logs)
+        if self.save_best_only:
+            current = logs.get(self.monitor)
+            if current is None:
+                warnings.warn(f"ModelCheckpoint: can save the best model only with '{self.monitor}' in the logs (available: {sorted(logs)})", stacklevel=3)
+                return
+            if not self._improved(current):
+                return
+            if self.verbose:
+                print(f"\nEpoch {epoch + 1}: {self.monitor} improved from {self.best} to {current:.5f}, saving model to {path}")
+            self.best = current
+        directory = os.path.dirname(path)
+        if directory:
+            os.makedirs(directory, exist_ok=True)
+        if self.save_weights_only:
+            self.model.save_weights(path)
+        else:
+            self.model.save(path)
+
+    def on_epoch_begin(self, epoch, logs=None):
+        self._epoch = epoch
+
+    def on_train_batch_end(self, batch, logs=None):
+        if self.save_freq != "epoch":
+            self._batches += 1
+            if self._batches % self.save_freq == 0:
+                self._save(self._epoch, logs)
+
+    def on_epoch_end(self, epoch, logs=None):
+        if self.save_freq == "epoch":
+            self._save(epoch, logs)

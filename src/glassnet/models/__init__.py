@@ -1,0 +1,6 @@
+"""Models: Sequential, functional ``Model(inputs, outputs)`` and subclassed ``Model``."""
+from glassnet.models.functional import Functional
+from glassnet.models.model import Model
+from glassnet.models.sequential import Sequential
+
+__all__ = ["Model", "Sequential", "Functional"]

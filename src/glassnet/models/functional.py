@@ -1,0 +1,95 @@
+"""Functional models: ``Model(inputs, outputs)`` replays the graph of layer calls recorded on symbolic tensors."""
+from glassnet.autograd.symbolic import SymbolicTensor
+from glassnet.autograd.tensor import Tensor
+from glassnet.layers.symbolic import InputLayer, flatten_symbolic, map_structure
+from glassnet.models.model import Model
+
+
+class Functional(Model):
+    def __init__(self, inputs, outputs, name=None, trainable=True):
+        super().__init__(name=name or "functional", trainable=trainable)
+        self._inputs_struct, self._outputs_struct = inputs, outputs
+        self.inputs, self.outputs = flatten_symbolic(inputs), flatten_symbolic(outputs)
+        if not self.inputs or not self.outputs:
+            raise ValueError("Model(inputs, outputs): both must contain symbolic tensors (made with glassnet.Input and layers)")
+        for t in self.inputs:
+            if t.node is None or not isinstance(t.node.layer, InputLayer):
+                raise ValueError(f"Model(inputs, outputs): every input must come from glassnet.Input(...), got {t}")
+        self._nodes = self._order_nodes()
+        layers = [t.node.layer for t in self.inputs]
+        for node in self._nodes:
+            if node.layer not in layers:
+                layers.append(node.layer)
+        self._layers = layers
+        self.built = True
+
+    def _order_nodes(self):
+        """The nodes between inputs and outputs, each after the nodes it depends on."""
+        input_ids = {id(t) for t in self.inputs}
+        order, state = [], {}
+        for output in self.outputs:
+            stack = [(output.node, False)]
+            while stack:
+                node, done = stack.pop()
+                if done:
+                    state[id(node)] = "done"
+                    order.append(node)
+                    continue
+                if state.get(id(node)):
+                    continue
+                state[id(node)] = "visiting"
+                if isinstance(node.layer, InputLayer):
+                    if id(node.outputs[0]) not in input_ids:
+                        raise ValueError(
+                            f"Graph disconnected: the outputs depend on input '{node.layer.name}', which is not among "
+                            f"the model's inputs {[t.name for t in self.inputs]}"
+                        )
+                    state[id(node)] = "done"
+                    continue
+                stack.append((node, True))
+                for tensor in node.inputs:
+                    if tensor.node is None:
+                        raise ValueError(f"Model(inputs, outputs): {tensor} was not made from a glassnet.Input")
+                    stack.append((tensor.node, False))
+        return order
+
+    @property
+    def layers(self):
+        return list(self._layers)
+
+    @property
+    def input_names(self):
+        return [t.node.layer.name for t in self.inputs]
+
+    @property
+    def output_names(self):
+        return [t.node.layer.name for t in self.outputs]
+
+    def _expected_input_shape(self):
+        return self.inputs[0].shape if len(self.inputs) == 1 else None
+
+    def call(self, inputs, training=None, mask=None):
+        values = {}
+        if isinstance(inputs, dict):
+            for t in self.inputs:
+                key = t.node.layer.name
+                if key not in inputs:
+                    raise ValueError(f"Model '{self.name}': missing input '{key}'; inputs are {self.input_names}")
+                values[id(t)] = inputs[key]
+        else:
+            given = inputs if isinstance(inputs, (list, tuple)) else [inputs]
+            if len(given) != len(self.inputs):
+                raise ValueError(f"Model '{self.name}' expects {len(self.inputs)} input(s) {self.input_names}, got {len(given)}")
+            for t, value in zip(self.inputs, given):
+                values[id(t)] = value if isinstance(value, Tensor) else Tensor(value)
+        for node in self._nodes:
+            args = map_structure(lambda s: values[id(s)], node.args)
+            kwargs = map_structure(lambda s: values[id(s)], node.kwargs)
+            out = node.layer(*args, **kwargs)
+            flat = out if isinstance(out, (list, tuple)) else list(out.values()) if isinstance(out, dict) else [out]
+            for symbolic, concrete in zip(node.outputs, flat):
+                values[id(symbolic)] = concrete
+        return map_structure(lambda s: values[id(s)], self._outputs_struct)
+
+    def _maybe_build(self, input_shape):
+        self.built = True

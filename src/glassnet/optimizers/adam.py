@@ -1,0 +1,89 @@
+"""The Adam family: Adam (and AMSGrad), AdamW, Adamax, Nadam, with Keras's formulas."""
+import math
+
+import numpy as np
+
+from glassnet.optimizers.optimizer import Optimizer
+
+
+class Adam(Optimizer):
+    """m = b1 m + (1-b1) g; v = b2 v + (1-b2) g^2; w -= lr sqrt(1-b2^t)/(1-b1^t) * m / (sqrt(v) + eps).
+
+    As in Keras, epsilon is added to sqrt(v) before bias correction of v (PyTorch adds it after).
+    """
+
+    def __init__(self, learning_rate=0.001, beta_1=0.9, beta_2=0.999, epsilon=1e-7, amsgrad=False, **kwargs):
+        super().__init__(learning_rate, **kwargs)
+        self.beta_1, self.beta_2, self.epsilon, self.amsgrad = beta_1, beta_2, epsilon, amsgrad
+
+    def build_state(self, variable):
+        state = {"m": np.zeros_like(variable.data), "v": np.zeros_like(variable.data)}
+        if self.amsgrad:
+            state["v_hat"] = np.zeros_like(variable.data)
+        return state
+
+    def update(self, value, grad, lr, state, step):
+        m, v = state["m"], state["v"]
+        m += (1 - self.beta_1) * (grad - m)
+        v += (1 - self.beta_2) * (grad * grad - v)
+        if self.amsgrad:
+            np.maximum(state["v_hat"], v, out=state["v_hat"])
+            v = state["v_hat"]
+        alpha = lr * math.sqrt(1 - self.beta_2**step) / (1 - self.beta_1**step)
+        value -= alpha * m / (np.sqrt(v) + self.epsilon)
+
+    def get_config(self):
+        return {**super().get_config(), "beta_1": self.beta_1, "beta_2": self.beta_2, "epsilon": self.epsilon, "amsgrad": self.amsgrad}
+
+
+class AdamW(Adam):
+    """Adam with decoupled weight decay (w -= lr * weight_decay * w before each step); Keras's default 0.004."""
+
+    def __init__(self, learning_rate=0.001, weight_decay=0.004, beta_1=0.9, beta_2=0.999, epsilon=1e-7, amsgrad=False, **kwargs):
+        super().__init__(learning_rate, beta_1, beta_2, epsilon, amsgrad, weight_decay=weight_decay, **kwargs)
+
+
+class Adamax(Optimizer):
+    """Adam with the infinity norm: u = max(b2 u, |g|); w -= lr/(1-b1^t) * m / (u + eps)."""
+
+    def __init__(self, learning_rate=0.001, beta_1=0.9, beta_2=0.999, epsilon=1e-7, **kwargs):
+        super().__init__(learning_rate, **kwargs)
+        self.beta_1, self.beta_2, self.epsilon = beta_1, beta_2, epsilon
+
+    def build_state(self, variable):
+        return {"m": np.zeros_like(variable.data), "u": np.zeros_like(variable.data)}
+
+    def update(self, value, grad, lr, state, step):
+        m, u = state["m"], state["u"]
+        m += (1 - self.beta_1) * (grad - m)
+        np.maximum(self.beta_2 * u, np.abs(grad), out=u)
+        value -= (lr / (1 - self.beta_1**step)) * m / (u + self.epsilon)
+
+    def get_config(self):
+        return {**super().get_config(), "beta_1": self.beta_1, "beta_2": self.beta_2, "epsilon": self.epsilon}
+
+
+class Nadam(Optimizer):
+    """Adam with Nesterov momentum and Keras's momentum schedule mu_t = b1 (1 - 0.5 * 0.96^(0.004 t))."""
+
+    def __init__(self, learning_rate=0.001, beta_1=0.9, beta_2=0.999, epsilon=1e-7, **kwargs):
+        super().__init__(learning_rate, **kwargs)
+        self.beta_1, self.beta_2, self.epsilon = beta_1, beta_2, epsilon
+
+    def build_state(self, variable):
+        return {"m": np.zeros_like(variable.data), "v": np.zeros_like(variable.data), "u_product": np.ones(())}
+
+    def update(self, value, grad, lr, state, step):
+        u_t = self.beta_1 * (1 - 0.5 * 0.96 ** (0.004 * step))
+        u_next = self.beta_1 * (1 - 0.5 * 0.96 ** (0.004 * (step + 1)))
+        product = float(state["u_product"]) * u_t
+        state["u_product"][...] = product
+        m, v = state["m"], state["v"]
+        m += (1 - self.beta_1) * (grad - m)
+        v += (1 - self.beta_2) * (grad * grad - v)
+        m_hat = u_next * m / (1 - product * u_next) + (1 - u_t) * grad / (1 - product)
+        v_hat = v / (1 - self.beta_2**step)
+        value -= lr * m_hat / (np.sqrt(v_hat) + self.epsilon)
+
+    def get_config(self):
+        return {**super().get_config(), "beta_1": self.beta_1, "beta_2": self.beta_2, "epsilon": self.epsilon}

@@ -1,0 +1,38 @@
+"""Turning Keras's string identifiers into objects, with a did-you-mean when a name is unknown."""
+import difflib
+
+
+def lookup(kind, identifier, table):
+    """``table[identifier.lower()]``, or a ValueError naming the valid choices and the closest one."""
+    key = identifier.lower() if isinstance(identifier, str) else identifier
+    if key in table:
+        return table[key]
+    names = sorted(table)
+    close = difflib.get_close_matches(str(key), names, n=1, cutoff=0.5)
+    hint = f" Did you mean '{close[0]}'?" if close else ""
+    raise ValueError(f"Unknown {kind} '{identifier}'.{hint} Valid names: {', '.join(names)}.")
+
+
+def snake_case(name):
+    """'BatchNormalization' -> 'batch_normalization', as Keras names layers."""
+    out = []
+    for i, ch in enumerate(name):
+        if ch.isupper() and i and (not name[i - 1].isupper() or (i + 1 < len(name) and name[i + 1].islower())):
+            out.append("_")
+        out.append(ch.lower())
+    return "".join(out)
+
+
+_name_counts = {}
+
+
+def unique_name(prefix):
+    """'dense', then 'dense_1', 'dense_2'... within a session (reset by clear_session)."""
+    count = _name_counts.get(prefix, 0)
+    _name_counts[prefix] = count + 1
+    return prefix if count == 0 else f"{prefix}_{count}"
+
+
+def clear_session():
+    """Forget the names handed out so far (Keras's ``clear_session``)."""
+    _name_counts.clear()
