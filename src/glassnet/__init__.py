@@ -8,6 +8,7 @@ from glassnet import (
     backend,
     callbacks,
     constraints,
+    datasets,
     initializers,
     layers,
     losses,

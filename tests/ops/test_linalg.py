@@ -45,3 +45,37 @@ def test_torch(case):
 def test_misaligned_shapes_name_both():
     with pytest.raises(ValueError, match=r"matmul: shapes \(2, 3\) and \(4, 5\) are not aligned.*3.*4"):
         ops.matmul(np.zeros((2, 3)), np.zeros((4, 5)))
+
+
+EINSUM_CASES = [
+    OpCase("einsum_matmul", lambda a, b: ops.einsum("ij,jk->ik", a, b), [normal(3, 4), normal(4, 2)],
+           lambda a, b: np.einsum("ij,jk->ik", a, b), lambda a, b: torch.einsum("ij,jk->ik", a, b)),
+    OpCase("einsum_attention_scores", lambda q, k: ops.einsum("bqd,bkd->bqk", q, k), [normal(2, 3, 4), normal(2, 5, 4)],
+           lambda q, k: np.einsum("bqd,bkd->bqk", q, k), lambda q, k: torch.einsum("bqd,bkd->bqk", q, k)),
+    OpCase("einsum_sum_only_in_one_operand", lambda a, b: ops.einsum("ij,k->jk", a, b), [normal(3, 4), normal(2)],
+           lambda a, b: np.einsum("ij,k->jk", a, b), lambda a, b: torch.einsum("ij,k->jk", a, b)),
+    OpCase("einsum_implicit", lambda a, b: ops.einsum("ij,jk", a, b), [normal(3, 4), normal(4, 2)],
+           lambda a, b: np.einsum("ij,jk", a, b), lambda a, b: torch.einsum("ij,jk", a, b)),
+]
+
+
+@parametrize(EINSUM_CASES)
+def test_einsum_forward(case):
+    check_forward(case)
+
+
+@parametrize(EINSUM_CASES)
+def test_einsum_gradcheck(case):
+    check_gradients(case)
+
+
+@parametrize(EINSUM_CASES)
+def test_einsum_torch(case):
+    check_against_torch(case)
+
+
+def test_einsum_refuses_ellipsis_and_diagonals():
+    with pytest.raises(ValueError, match="ellipsis"):
+        ops.einsum("...ij->...ji", np.zeros((2, 2)))
+    with pytest.raises(ValueError, match="repeated index"):
+        ops.einsum("ii->i", np.zeros((2, 2)))

@@ -158,17 +158,17 @@ class Trainer:
         callback_list.append(history)
         hooks = callbacks_module.CallbackList(callback_list, self, {"epochs": epochs, "steps": steps, "verbose": verbose})
         self.stop_training = False
-        hooks.on_train_begin()
+        hooks.on_train_begin({})
         logs = {}
         for epoch in range(initial_epoch, epochs):
             if self._compiled is not None:
                 self._compiled.reset()
-            hooks.on_epoch_begin(epoch)
+            hooks.on_epoch_begin(epoch, {})
             order = get_generator().permutation(n) if shuffle else None
             for step in range(steps):
                 start = (step * batch_size) % max(n, 1)
                 index = order[start:start + batch_size] if order is not None else slice(start, start + batch_size)
-                hooks.on_train_batch_begin(step)
+                hooks.on_train_batch_begin(step, {})
                 batch_weight = None if sample_weight is None else sample_weight[index]
                 self._train_step(data_utils.take(x, index), data_utils.take(y, index), batch_weight)
                 logs = self._compiled.results()

@@ -1,7 +1,7 @@
 """glassnet.ops: the differentiable functions, under Keras 3's ``keras.ops`` names.
 
 One file per family, forward and backward side by side:
-elementwise.py, linalg.py, reduction.py, shape.py, activation.py, loss.py, dropout.py, encoding.py.
+elementwise.py, linalg.py, reduction.py, manipulation.py (reshape, concatenate, index...), creation.py, activation.py, loss.py, dropout.py, encoding.py.
 """
 from glassnet.ops.activation import (
     elu,
@@ -20,6 +20,37 @@ from glassnet.ops.activation import (
     softsign,
     swish,
     tanh,
+)
+from glassnet.ops.creation import (
+    all,
+    any,
+    arange,
+    convert_to_numpy,
+    convert_to_tensor,
+    equal,
+    eye,
+    floor,
+    full,
+    greater,
+    greater_equal,
+    isfinite,
+    isnan,
+    less,
+    less_equal,
+    logical_and,
+    logical_not,
+    logical_or,
+    ndim,
+    not_equal,
+    ones,
+    ones_like,
+    round,
+    shape,
+    sign,
+    tril,
+    triu,
+    zeros,
+    zeros_like,
 )
 from glassnet.ops.dropout import dropout
 from glassnet.ops.elementwise import (
@@ -41,7 +72,7 @@ from glassnet.ops.elementwise import (
     where,
 )
 from glassnet.ops.encoding import one_hot
-from glassnet.ops.linalg import matmul
+from glassnet.ops.linalg import einsum, matmul
 from glassnet.ops.loss import (
     binary_crossentropy,
     categorical_crossentropy,
@@ -58,7 +89,7 @@ from glassnet.ops.loss import (
 )
 from glassnet.ops.normalization import batch_normalization, normalize
 from glassnet.ops.reduction import argmax, argmin, logsumexp, max, mean, min, std, sum, var
-from glassnet.ops.shape import (
+from glassnet.ops.manipulation import (
     broadcast_to,
     concatenate,
     expand_dims,

@@ -33,3 +33,53 @@ def matmul(x1, x2):
         return grad_a, grad_b
 
     return from_op(out, (a, b), backward)
+
+
+def _parse_einsum(subscripts, n_operands):
+    subscripts = subscripts.replace(" ", "")
+    if "." in subscripts:
+        raise ValueError(f"einsum: ellipsis ('...') is not supported in '{subscripts}'; write the axes out")
+    if "->" in subscripts:
+        inputs, output = subscripts.split("->")
+    else:  # implicit form: the output holds the indices that appear exactly once, in alphabetical order
+        inputs = subscripts
+        letters = inputs.replace(",", "")
+        output = "".join(sorted(c for c in set(letters) if letters.count(c) == 1))
+    inputs = inputs.split(",")
+    if len(inputs) != n_operands:
+        raise ValueError(f"einsum: '{subscripts}' names {len(inputs)} operands, got {n_operands}")
+    for spec in inputs:
+        if len(set(spec)) != len(spec):
+            raise ValueError(f"einsum: repeated index within one operand ('{spec}', a diagonal) is not supported")
+    return inputs, output
+
+
+def einsum(subscripts, *operands):
+    """Einstein summation, e.g. einsum('bqd,bkd->bqk', q, k); differentiable in every operand."""
+    from glassnet.autograd.tensor import as_tensor
+
+    tensors = [as_tensor(o, where="einsum") for o in operands]
+    inputs, output = _parse_einsum(subscripts, len(tensors))
+    for spec, t in zip(inputs, tensors):
+        if len(spec) != t.ndim:
+            raise ValueError(f"einsum: operand '{spec}' has {len(spec)} indices but shape {t.shape}")
+    out = xp.einsum(f"{','.join(inputs)}->{output}", *[t.data for t in tensors], optimize=True)
+
+    def backward(grad_output):
+        # dL/d(operand i) = einsum(output, other operands -> operand i's indices), then broadcast
+        # over indices that only operand i had (they were summed away on their own)
+        grads = []
+        for i, (spec, t) in enumerate(zip(inputs, tensors)):
+            if not t.requires_grad:
+                grads.append(None)
+                continue
+            others = [(s, u.data) for j, (s, u) in enumerate(zip(inputs, tensors)) if j != i]
+            available = set(output).union(*[set(s) for s, _ in others])
+            kept = "".join(c for c in spec if c in available)
+            grad = xp.einsum(f"{','.join([output] + [s for s, _ in others])}->{kept}", grad_output, *[a for _, a in others], optimize=True)
+            if kept != spec:
+                grad = xp.broadcast_to(grad.reshape([t.shape[k] if c in kept else 1 for k, c in enumerate(spec)]), t.shape)
+            grads.append(grad)
+        return tuple(grads)
+
+    return from_op(out, tuple(tensors), backward)

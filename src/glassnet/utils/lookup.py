@@ -3,11 +3,13 @@ import difflib
 
 
 def lookup(kind, identifier, table):
-    """``table[identifier.lower()]``, or a ValueError naming the valid choices and the closest one."""
+    """``table[identifier]`` (exact, then lower-case), or a ValueError naming the valid choices and the closest one."""
+    if identifier in table:
+        return table[identifier]
     key = identifier.lower() if isinstance(identifier, str) else identifier
     if key in table:
         return table[key]
-    names = sorted(table)
+    names = sorted(n for n in table if n == n.lower()) or sorted(table)
     close = difflib.get_close_matches(str(key), names, n=1, cutoff=0.5)
     hint = f" Did you mean '{close[0]}'?" if close else ""
     raise ValueError(f"Unknown {kind} '{identifier}'.{hint} Valid names: {', '.join(names)}.")

@@ -1,0 +1,106 @@
+import numpy as np
+import pytest
+
+import glassnet as keras
+from glassnet import layers, ops
+
+
+def test_automatic_unique_names():
+    a, b, c = layers.Dense(2), layers.Dense(2), layers.BatchNormalization()
+    assert (a.name, b.name, c.name) == ("dense", "dense_1", "batch_normalization")
+    assert layers.Dense(2, name="head").name == "head"
+
+
+def test_lazy_build_from_first_input():
+    dense = layers.Dense(3)
+    assert not dense.built and dense.weights == []
+    dense(np.ones((5, 4), dtype=np.float32))
+    assert dense.built
+    assert [w.shape for w in dense.weights] == [(4, 3), (3,)]
+    assert [w.path for w in dense.weights] == ["dense/kernel", "dense/bias"]
+
+
+def test_count_params_before_build_is_a_clear_error():
+    with pytest.raises(ValueError, match="Dense 'dense' has not been built yet"):
+        layers.Dense(3).count_params()
+
+
+def test_unknown_keyword_is_refused():
+    with pytest.raises(TypeError, match="unexpected keyword argument"):
+        layers.Dense(3, unit=4)
+
+
+class Block(keras.layers.Layer):
+    """A custom layer as Keras users write it: sublayers in attributes, a list and a dict, plus add_weight."""
+
+    def __init__(self, units, **kwargs):
+        super().__init__(**kwargs)
+        self.first = layers.Dense(units, activation="relu")
+        self.stack = [layers.Dense(units), layers.Dense(units)]
+        self.named = {"norm": layers.LayerNormalization()}
+
+    def build(self, input_shape):
+        self.scale = self.add_weight(shape=(1,), initializer="ones", name="scale")
+
+    def call(self, inputs, training=None):
+        x = self.first(inputs)
+        for layer in self.stack:
+            x = layer(x)
+        return ops.multiply(self.named["norm"](x), self.scale)
+
+
+def test_sublayers_in_attributes_lists_and_dicts_are_tracked():
+    block = Block(4)
+    block(np.ones((2, 3), dtype=np.float32))
+    paths = [w.path for w in block.weights]
+    assert paths[0] == f"{block.name}/scale"
+    assert len(block.weights) == 1 + 2 + 2 + 2 + 2  # scale, 3 Dense (kernel, bias), LayerNorm (gamma, beta)
+    assert block.count_params() == 1 + (3 * 4 + 4) + 2 * (4 * 4 + 4) + 8
+
+
+def test_trainable_flag_freezes_weights():
+    block = Block(4)
+    block(np.ones((2, 3), dtype=np.float32))
+    block.trainable = False
+    assert block.trainable_weights == [] and len(block.non_trainable_weights) == 9
+    assert not any(w.requires_grad for w in block.weights)
+    block.trainable = True
+    assert len(block.trainable_weights) == 9
+
+
+def test_training_flag_reaches_nested_layers():
+    seen = []
+
+    class Probe(keras.layers.Layer):
+        def call(self, inputs, training=None):
+            seen.append(training)
+            return inputs
+
+    class Outer(keras.layers.Layer):
+        def __init__(self):
+            super().__init__()
+            self.inner = Probe()
+
+        def call(self, inputs):
+            return self.inner(inputs)
+
+    outer = Outer()
+    outer(np.ones((1, 1)), training=True)
+    outer(np.ones((1, 1)))
+    assert seen == [True, False]
+
+
+def test_get_config_round_trip():
+    dense = layers.Dense(5, activation="relu", use_bias=False, kernel_regularizer=keras.regularizers.L2(0.01), name="d")
+    clone = layers.Dense.from_config(dense.get_config())
+    assert (clone.units, clone.use_bias, clone.name) == (5, False, "d")
+    assert clone.activation is keras.activations.relu
+    assert clone.kernel_regularizer.l2 == pytest.approx(0.01)
+
+
+def test_activity_regularizer_adds_a_loss():
+    dense = layers.Dense(2, kernel_initializer="ones", activity_regularizer=keras.regularizers.L1(0.1))
+    dense(np.ones((4, 3), dtype=np.float32))
+    # outputs are all 3.0: L1 = 0.1 * sum(|3|) over 4x2 entries, divided by the batch size 4
+    assert len(dense.losses) == 1
+    np.testing.assert_allclose(dense.losses[0].data, 0.1 * 3 * 8 / 4, rtol=1e-6)

@@ -1,0 +1,97 @@
+import numpy as np
+import pytest
+
+import glassnet as keras
+from glassnet import layers, ops
+
+
+def test_residual_model():
+    inputs = keras.Input((8,))
+    h = layers.Dense(8, activation="relu")(inputs)
+    h = layers.Add()([inputs, layers.Dense(8)(h)])
+    outputs = layers.Dense(2, activation="softmax")(h)
+    model = keras.Model(inputs, outputs)
+    assert isinstance(model, keras.models.Functional)
+    assert [type(l).__name__ for l in model.layers] == ["InputLayer", "Dense", "Dense", "Add", "Dense"]
+    x = np.random.default_rng(0).standard_normal((4, 8)).astype(np.float32)
+    d1, d2, _, d3 = model.layers[1], model.layers[2], model.layers[3], model.layers[4]
+    expected = np.maximum(x @ d1.kernel.data + d1.bias.data, 0) @ d2.kernel.data + d2.bias.data + x
+    logits = expected @ d3.kernel.data + d3.bias.data
+    probs = np.exp(logits - logits.max(1, keepdims=True))
+    np.testing.assert_allclose(model.predict(x, verbose=0), probs / probs.sum(1, keepdims=True), rtol=1e-5)
+
+
+def test_symbolic_arithmetic_slicing_and_ops():
+    inputs = keras.Input((6,))
+    h = layers.Dense(6)(inputs)
+    out = ops.concatenate([h * 2.0 + inputs, ops.relu(h)[:, :2], -h[:, 3:]], axis=-1)
+    assert out.shape == (None, 6 + 2 + 3)
+    model = keras.Model(inputs=inputs, outputs=out)
+    x = np.random.default_rng(1).standard_normal((3, 6)).astype(np.float32)
+    hv = x @ model.layers[1].kernel.data + model.layers[1].bias.data
+    np.testing.assert_allclose(model.predict(x, verbose=0), np.concatenate([hv * 2 + x, np.maximum(hv, 0)[:, :2], -hv[:, 3:]], axis=1), rtol=1e-5)
+
+
+def test_multiple_inputs_and_outputs_train_with_loss_dicts():
+    a, b = keras.Input((3,), name="a"), keras.Input((2,), name="b")
+    merged = layers.Concatenate()([layers.Dense(4, activation="relu")(a), b])
+    score = layers.Dense(1, name="score")(merged)
+    kind = layers.Dense(3, activation="softmax", name="kind")(merged)
+    model = keras.Model([a, b], [score, kind])
+    model.compile("adam", loss={"score": "mse", "kind": "sparse_categorical_crossentropy"},
+                  loss_weights={"score": 0.5, "kind": 1.0}, metrics={"kind": ["accuracy"]})
+    rng = np.random.default_rng(0)
+    xa, xb = rng.standard_normal((32, 3)), rng.standard_normal((32, 2))
+    ys, yk = rng.standard_normal((32, 1)), rng.integers(0, 3, 32)
+    history = model.fit([xa, xb], [ys, yk], epochs=2, batch_size=8, verbose=0)
+    assert set(history.history) == {"loss", "score_loss", "kind_loss", "kind_accuracy"}
+    # the total loss is the weighted sum of the output losses
+    logs = model.evaluate({"a": xa, "b": xb}, {"score": ys, "kind": yk}, verbose=0, return_dict=True)
+    assert logs["loss"] == pytest.approx(0.5 * logs["score_loss"] + logs["kind_loss"], rel=1e-5)
+    outputs = model.predict([xa, xb], verbose=0)
+    assert [o.shape for o in outputs] == [(32, 1), (32, 3)]
+
+
+def test_disconnected_graph_is_a_clear_error():
+    a, b = keras.Input((3,)), keras.Input((3,))
+    out = layers.Add()([a, b])
+    with pytest.raises(ValueError, match="Graph disconnected"):
+        keras.Model(a, out)
+
+
+def test_shared_layer_is_counted_once():
+    shared = layers.Dense(4)
+    a, b = keras.Input((3,)), keras.Input((3,))
+    model = keras.Model([a, b], layers.Add()([shared(a), shared(b)]))
+    assert model.count_params() == 16
+
+
+class TwoLayerNet(keras.Model):
+    def __init__(self):
+        super().__init__()
+        self.hidden = layers.Dense(16, activation="relu")
+        self.out = layers.Dense(1)
+
+    def call(self, inputs, training=None):
+        return self.out(self.hidden(inputs))
+
+
+def test_subclassed_model_trains_and_tracks_weights():
+    model = TwoLayerNet()
+    model.compile(keras.optimizers.Adam(0.01), "mse")
+    rng = np.random.default_rng(0)
+    x = rng.standard_normal((64, 3)).astype(np.float32)
+    y = (x @ np.array([[1.0], [-2.0], [0.5]])).astype(np.float32)
+    history = model.fit(x, y, epochs=30, batch_size=16, verbose=0)
+    assert history.history["loss"][-1] < 0.1 * history.history["loss"][0]
+    assert len(model.weights) == 4 and model.count_params() == 3 * 16 + 16 + 17
+    model.summary(print_fn=lambda line: None)
+
+
+def test_subclassed_model_inside_sequential_and_functional():
+    net = TwoLayerNet()
+    seq = keras.Sequential([keras.Input((3,)), net, layers.Activation("sigmoid")])
+    assert seq.count_params() == 81
+    inputs = keras.Input((3,))
+    model = keras.Model(inputs, net(inputs))
+    np.testing.assert_allclose(model.predict(np.ones((2, 3)), verbose=0), net.predict(np.ones((2, 3)), verbose=0))
