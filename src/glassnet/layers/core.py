@@ -26,6 +26,7 @@ class Dense(Layer):
         self.kernel_constraint = constraints.get(kernel_constraint)
         self.bias_constraint = constraints.get(bias_constraint)
         self.input_spec = InputSpec(min_ndim=2)
+        self.supports_masking = True
 
     def build(self, input_shape):
         input_dim = input_shape[-1]
@@ -129,3 +130,22 @@ class Embedding(Layer):
     def get_config(self):
         return {**super().get_config(), "input_dim": self.input_dim, "output_dim": self.output_dim, "mask_zero": self.mask_zero,
                 "embeddings_initializer": initializers.serialize(self.embeddings_initializer)}
+
+
+class Masking(Layer):
+    """Mark timesteps whose features all equal ``mask_value`` as padding, for the layers after it."""
+
+    def __init__(self, mask_value=0.0, **kwargs):
+        super().__init__(**kwargs)
+        self.mask_value = mask_value
+        self.supports_masking = True
+
+    def call(self, inputs):
+        keep = xp.any(inputs.data != self.mask_value, axis=-1, keepdims=True)
+        return ops.multiply(inputs, keep.astype(inputs.dtype))
+
+    def compute_mask(self, inputs, mask=None):
+        return xp.any(xp.asarray(getattr(inputs, "data", inputs)) != self.mask_value, axis=-1)
+
+    def get_config(self):
+        return {**super().get_config(), "mask_value": self.mask_value}

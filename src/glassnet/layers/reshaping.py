@@ -69,3 +69,68 @@ class RepeatVector(Layer):
 
     def get_config(self):
         return {**super().get_config(), "n": self.n}
+
+
+def _pairs(value, name):
+    if isinstance(value, int):
+        return ((value, value), (value, value))
+    value = tuple(value)
+    if all(isinstance(v, int) for v in value):
+        return ((value[0], value[0]), (value[1], value[1]))
+    return tuple(tuple(v) for v in value)
+
+
+class ZeroPadding2D(Layer):
+    """Pad height and width with zeros: padding=1, (1, 2) or ((top, bottom), (left, right))."""
+
+    def __init__(self, padding=(1, 1), data_format=None, **kwargs):
+        super().__init__(**kwargs)
+        self.padding, self.data_format = _pairs(padding, "ZeroPadding2D padding"), data_format or "channels_last"
+
+    def call(self, inputs):
+        spatial = [(0, 0), *self.padding, (0, 0)] if self.data_format == "channels_last" else [(0, 0), (0, 0), *self.padding]
+        return ops.pad(inputs, spatial)
+
+    def get_config(self):
+        return {**super().get_config(), "padding": self.padding, "data_format": self.data_format}
+
+
+class Cropping2D(Layer):
+    """Remove rows and columns at the borders: cropping=((top, bottom), (left, right))."""
+
+    def __init__(self, cropping=((0, 0), (0, 0)), data_format=None, **kwargs):
+        super().__init__(**kwargs)
+        self.cropping, self.data_format = _pairs(cropping, "Cropping2D cropping"), data_format or "channels_last"
+
+    def call(self, inputs):
+        (top, bottom), (left, right) = self.cropping
+        h, w = (inputs.shape[1], inputs.shape[2]) if self.data_format == "channels_last" else (inputs.shape[2], inputs.shape[3])
+        if top + bottom >= h or left + right >= w:
+            raise ValueError(f"Cropping2D '{self.name}': cropping {self.cropping} removes everything from a {h}x{w} input")
+        rows, cols = slice(top, h - bottom), slice(left, w - right)
+        return inputs[:, rows, cols, :] if self.data_format == "channels_last" else inputs[:, :, rows, cols]
+
+    def get_config(self):
+        return {**super().get_config(), "cropping": self.cropping, "data_format": self.data_format}
+
+
+class UpSampling2D(Layer):
+    """Repeat rows and columns: size=(2, 2) doubles height and width (nearest neighbour)."""
+
+    def __init__(self, size=(2, 2), data_format=None, interpolation="nearest", **kwargs):
+        super().__init__(**kwargs)
+        if interpolation != "nearest":
+            raise ValueError(f"UpSampling2D: only interpolation='nearest' is available, got {interpolation!r}")
+        self.size = (size, size) if isinstance(size, int) else tuple(size)
+        self.data_format, self.interpolation = data_format or "channels_last", interpolation
+
+    def call(self, inputs):
+        x = inputs if self.data_format == "channels_last" else ops.transpose(inputs, (0, 2, 3, 1))
+        n, h, w, c = x.shape
+        sh, sw = self.size
+        x = ops.broadcast_to(ops.reshape(x, (n, h, 1, w, 1, c)), (n, h, sh, w, sw, c))
+        x = ops.reshape(x, (n, h * sh, w * sw, c))
+        return x if self.data_format == "channels_last" else ops.transpose(x, (0, 3, 1, 2))
+
+    def get_config(self):
+        return {**super().get_config(), "size": self.size, "data_format": self.data_format, "interpolation": self.interpolation}

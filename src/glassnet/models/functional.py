@@ -1,6 +1,7 @@
 """Functional models: ``Model(inputs, outputs)`` replays the graph of layer calls recorded on symbolic tensors."""
 from glassnet.autograd.symbolic import SymbolicTensor
 from glassnet.autograd.tensor import Tensor
+from glassnet.layers.layer import _call_arguments
 from glassnet.layers.symbolic import InputLayer, flatten_symbolic, map_structure
 from glassnet.models.model import Model
 
@@ -82,10 +83,19 @@ class Functional(Model):
                 raise ValueError(f"Model '{self.name}' expects {len(self.inputs)} input(s) {self.input_names}, got {len(given)}")
             for t, value in zip(self.inputs, given):
                 values[id(t)] = value if isinstance(value, Tensor) else Tensor(value)
+        masks = {}  # id(symbolic tensor) -> padding mask produced for it (Embedding(mask_zero=True)...)
         for node in self._nodes:
             args = map_structure(lambda s: values[id(s)], node.args)
             kwargs = map_structure(lambda s: values[id(s)], node.kwargs)
+            first = node.inputs[0] if node.inputs else None
+            in_mask = masks.get(id(first)) if first is not None else None
+            if in_mask is not None and "mask" not in kwargs and "mask" in _call_arguments(type(node.layer)):
+                kwargs["mask"] = in_mask
             out = node.layer(*args, **kwargs)
+            if first is not None and len(node.outputs) == 1:
+                out_mask = node.layer.compute_mask(args[0] if args else None, in_mask)
+                if out_mask is not None:
+                    masks[id(node.outputs[0])] = out_mask
             flat = out if isinstance(out, (list, tuple)) else list(out.values()) if isinstance(out, dict) else [out]
             for symbolic, concrete in zip(node.outputs, flat):
                 values[id(symbolic)] = concrete

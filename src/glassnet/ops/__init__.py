@@ -21,6 +21,7 @@ from glassnet.ops.activation import (
     swish,
     tanh,
 )
+from glassnet.ops.conv import conv1d, conv2d, conv2d_transpose, depthwise_conv2d
 from glassnet.ops.creation import (
     all,
     any,
@@ -88,6 +89,8 @@ from glassnet.ops.loss import (
     squared_hinge,
 )
 from glassnet.ops.normalization import batch_normalization, normalize
+from glassnet.ops.pooling import average_pool1d, average_pool2d, max_pool1d, max_pool2d
+from glassnet.ops.recurrent import gru, lstm, simple_rnn
 from glassnet.ops.reduction import argmax, argmin, logsumexp, max, mean, min, std, sum, var
 from glassnet.ops.manipulation import (
     broadcast_to,
@@ -116,6 +119,11 @@ pow = power
 concat = concatenate
 amax = max
 amin = min
+conv = conv2d
+conv_transpose = conv2d_transpose
+depthwise_conv = depthwise_conv2d
+max_pool = max_pool2d
+average_pool = average_pool2d
 
 
 def _record_on_symbolic(fn):

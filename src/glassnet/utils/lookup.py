@@ -1,5 +1,6 @@
 """Turning Keras's string identifiers into objects, with a did-you-mean when a name is unknown."""
 import difflib
+import re
 
 
 def lookup(kind, identifier, table):
@@ -16,13 +17,9 @@ def lookup(kind, identifier, table):
 
 
 def snake_case(name):
-    """'BatchNormalization' -> 'batch_normalization', as Keras names layers."""
-    out = []
-    for i, ch in enumerate(name):
-        if ch.isupper() and i and (not name[i - 1].isupper() or (i + 1 < len(name) and name[i + 1].islower())):
-            out.append("_")
-        out.append(ch.lower())
-    return "".join(out)
+    """Keras's rule: 'BatchNormalization' -> 'batch_normalization', 'Conv2D' -> 'conv2d', 'LSTM' -> 'lstm'."""
+    name = re.sub(r"(.)([A-Z][a-z]+)", r"\1_\2", name)
+    return re.sub(r"([a-z])([A-Z])", r"\1_\2", name).lower()
 
 
 _name_counts = {}

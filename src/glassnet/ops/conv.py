@@ -1,0 +1,197 @@
+"""Convolution as one matrix product: im2col (a strided window view, copied once into rows) times the
+kernel reshaped to a matrix. The backward pushes the gradient through the same product and scatters
+the window gradients back (col2im), looping only over the kh x kw kernel offsets.
+
+Layout is channels_last, as in Keras: inputs (batch, height, width, channels), kernels
+(kernel_h, kernel_w, in_channels // groups, filters).
+"""
+import math
+
+from numpy.lib.stride_tricks import as_strided
+
+from glassnet.autograd.tensor import as_tensor, from_op
+from glassnet.backend import xp
+
+
+def as_pair(value, name="argument"):
+    pair = (value, value) if isinstance(value, int) else tuple(value)
+    if len(pair) != 2 or any(not isinstance(v, int) or v <= 0 for v in pair):
+        raise ValueError(f"{name} must be a positive int or a pair of them, got {value!r}")
+    return pair
+
+
+def output_size_and_padding(size, kernel, stride, dilation, padding, where):
+    """(output size, (pad_before, pad_after)) along one axis, with Keras's rules.
+
+    'valid': no padding, floor((size - effective_kernel) / stride) + 1 outputs.
+    'same': ceil(size / stride) outputs; the padding needed is split with the extra pixel after
+    (bottom/right), as TensorFlow and Keras do.
+    """
+    effective = (kernel - 1) * dilation + 1
+    if padding == "valid":
+        out = (size - effective) // stride + 1
+        if out <= 0:
+            raise ValueError(f"{where}: input size {size} is smaller than the (dilated) kernel size {effective} with padding='valid'")
+        return out, (0, 0)
+    if padding == "same":
+        out = -(-size // stride)
+        total = max((out - 1) * stride + effective - size, 0)
+        return out, (total // 2, total - total // 2)
+    raise ValueError(f"{where}: padding must be 'valid' or 'same', got {padding!r}")
+
+
+def windows(x, kernel, strides, dilation, out_shape):
+    """View of every kernel window: (N, H, W, C) -> (N, out_h, out_w, kh, kw, C); no copy."""
+    n, _, _, c = x.shape
+    sn, sh, sw, sc = x.strides
+    (kh, kw), (st_h, st_w), (dh, dw) = kernel, strides, dilation
+    return as_strided(x, (n, out_shape[0], out_shape[1], kh, kw, c), (sn, sh * st_h, sw * st_w, sh * dh, sw * dw, sc), writeable=False)
+
+
+def col2im(cols, padded_shape, strides, dilation):
+    """Sum window gradients (N, out_h, out_w, kh, kw, C) back into an image of ``padded_shape``."""
+    n, out_h, out_w, kh, kw, c = cols.shape
+    (st_h, st_w), (dh, dw) = strides, dilation
+    image = xp.zeros(padded_shape, dtype=cols.dtype)
+    for i in range(kh):
+        for j in range(kw):
+            image[:, i * dh: i * dh + st_h * (out_h - 1) + 1: st_h, j * dw: j * dw + st_w * (out_w - 1) + 1: st_w, :] += cols[:, :, :, i, j, :]
+    return image
+
+
+def conv2d(inputs, kernel, bias=None, strides=1, padding="valid", dilation_rate=1, groups=1):
+    """2-D convolution (cross-correlation, as every framework computes it).
+
+    inputs: (N, H, W, C); kernel: (kh, kw, C // groups, F); bias: (F,) or None -> (N, out_h, out_w, F).
+    """
+    x = as_tensor(inputs, where="conv2d")
+    k = as_tensor(kernel, like=x, where="conv2d")
+    parents = [x, k]
+    b = None
+    if bias is not None:
+        b = as_tensor(bias, like=x, where="conv2d")
+        parents.append(b)
+    if x.ndim != 4 or k.ndim != 4:
+        raise ValueError(f"conv2d: expected inputs (batch, height, width, channels) and a 4-D kernel, got shapes {x.shape} and {k.shape}")
+    n, h, w, c = x.shape
+    kh, kw, c_group, filters = k.shape
+    if c % groups or filters % groups or c_group != c // groups:
+        raise ValueError(f"conv2d: inputs have {c} channels and groups={groups}, so the kernel needs {c // groups if not c % groups else '?'} "
+                         f"input channels and filters divisible by groups; got kernel shape {k.shape}")
+    st, dl = as_pair(strides, "conv2d strides"), as_pair(dilation_rate, "conv2d dilation_rate")
+    out_h, (top, bottom) = output_size_and_padding(h, kh, st[0], dl[0], padding, "conv2d")
+    out_w, (left, right) = output_size_and_padding(w, kw, st[1], dl[1], padding, "conv2d")
+    padded = x.data if not (top or bottom or left or right) else xp.pad(x.data, ((0, 0), (top, bottom), (left, right), (0, 0)))
+    rows = n * out_h * out_w
+    view = windows(padded, (kh, kw), st, dl, (out_h, out_w))
+    if groups == 1:
+        cols = view.reshape(rows, kh * kw * c)  # the one copy: im2col
+        kernel_matrix = k.data.reshape(kh * kw * c, filters)
+        out = cols @ kernel_matrix
+    else:
+        f_group = filters // groups
+        cols = view.reshape(rows, kh * kw, groups, c_group).transpose(2, 0, 1, 3).reshape(groups, rows, kh * kw * c_group)
+        kernel_matrix = k.data.reshape(kh * kw, c_group, groups, f_group).transpose(2, 0, 1, 3).reshape(groups, kh * kw * c_group, f_group)
+        out = xp.matmul(cols, kernel_matrix).transpose(1, 0, 2).reshape(rows, filters)
+    if b is not None:
+        out += b.data
+    out = out.reshape(n, out_h, out_w, filters)
+
+    def backward(grad_output):
+        g = grad_output.reshape(rows, filters)
+        if groups == 1:
+            grad_kernel = (cols.T @ g).reshape(k.shape) if k.requires_grad else None  # dL/dK = cols^T g
+            grad_cols = g @ kernel_matrix.T if x.requires_grad else None  # dL/dcols = g K^T
+        else:
+            gg = g.reshape(rows, groups, filters // groups).transpose(1, 0, 2)
+            grad_kernel = (xp.matmul(cols.transpose(0, 2, 1), gg).reshape(groups, kh * kw, c_group, filters // groups)
+                           .transpose(1, 2, 0, 3).reshape(k.shape)) if k.requires_grad else None
+            grad_cols = (xp.matmul(gg, kernel_matrix.transpose(0, 2, 1)).reshape(groups, rows, kh * kw, c_group)
+                         .transpose(1, 2, 0, 3).reshape(rows, kh * kw * c)) if x.requires_grad else None
+        grad_x = None
+        if grad_cols is not None:
+            image = col2im(grad_cols.reshape(n, out_h, out_w, kh, kw, c), padded.shape, st, dl)
+            grad_x = image[:, top: top + h, left: left + w, :]
+        grads = [grad_x, grad_kernel]
+        if b is not None:
+            grads.append(g.sum(axis=0))
+        return tuple(grads)
+
+    return from_op(out, tuple(parents), backward)
+
+
+def conv2d_transpose(inputs, kernel, bias=None, strides=1, padding="valid", dilation_rate=1):
+    """Transposed convolution (the gradient of conv2d with respect to its input, run forwards).
+
+    inputs: (N, H, W, C); kernel: (kh, kw, F, C) (Keras's Conv2DTranspose layout) -> (N, out_h, out_w, F)
+    with out = H * stride for 'same' and (H - 1) * stride + effective kernel for 'valid'.
+    """
+    x = as_tensor(inputs, where="conv2d_transpose")
+    k = as_tensor(kernel, like=x, where="conv2d_transpose")
+    parents = [x, k]
+    b = None
+    if bias is not None:
+        b = as_tensor(bias, like=x, where="conv2d_transpose")
+        parents.append(b)
+    n, h, w, c = x.shape
+    kh, kw, filters, c_in = k.shape
+    if c_in != c:
+        raise ValueError(f"conv2d_transpose: kernel {k.shape} expects {c_in} input channels, inputs have {c}")
+    st, dl = as_pair(strides, "conv2d_transpose strides"), as_pair(dilation_rate, "conv2d_transpose dilation_rate")
+    full_h, full_w = (h - 1) * st[0] + (kh - 1) * dl[0] + 1, (w - 1) * st[1] + (kw - 1) * dl[1] + 1
+    if padding == "valid":
+        out_h, out_w = max(full_h, h * st[0]), max(full_w, w * st[1])
+    elif padding == "same":
+        out_h, out_w = h * st[0], w * st[1]
+    else:
+        raise ValueError(f"conv2d_transpose: padding must be 'valid' or 'same', got {padding!r}")
+    crop_h, crop_w = max(full_h - out_h, 0), max(full_w - out_w, 0)
+    top, left = crop_h // 2, crop_w // 2
+    kernel_matrix = k.data.reshape(kh * kw * filters, c)
+    x_rows = x.data.reshape(n * h * w, c)
+    cols = (x_rows @ kernel_matrix.T).reshape(n, h, w, kh, kw, filters)
+    full = col2im(cols, (n, max(full_h, out_h), max(full_w, out_w), filters), st, dl)
+    out = full[:, top: top + out_h, left: left + out_w, :]
+    if b is not None:
+        out = out + b.data
+
+    def backward(grad_output):
+        g_full = xp.zeros(full.shape, dtype=grad_output.dtype)
+        g_full[:, top: top + out_h, left: left + out_w, :] = grad_output
+        g_cols = windows(g_full, (kh, kw), st, dl, (h, w)).reshape(n * h * w, kh * kw * filters)
+        grad_x = (g_cols @ kernel_matrix).reshape(x.shape) if x.requires_grad else None
+        grad_kernel = (g_cols.T @ x_rows).reshape(k.shape) if k.requires_grad else None
+        grads = [grad_x, grad_kernel]
+        if b is not None:
+            grads.append(grad_output.sum(axis=(0, 1, 2)))
+        return tuple(grads)
+
+    return from_op(xp.ascontiguousarray(out), tuple(parents), backward)
+
+
+def conv1d(inputs, kernel, bias=None, strides=1, padding="valid", dilation_rate=1, groups=1):
+    """1-D convolution: inputs (N, L, C), kernel (k, C // groups, F) -> (N, out_L, F); padding may be 'causal'."""
+    from glassnet.ops.manipulation import expand_dims, pad, squeeze
+
+    x = as_tensor(inputs, where="conv1d")
+    stride = strides if isinstance(strides, int) else strides[0]
+    dilation = dilation_rate if isinstance(dilation_rate, int) else dilation_rate[0]
+    if padding == "causal":  # pad on the left only, so output t sees inputs <= t
+        x = pad(x, ((0, 0), ((kernel.shape[0] - 1) * dilation, 0), (0, 0)))
+        padding = "valid"
+    out = conv2d(expand_dims(x, 1), expand_dims(as_tensor(kernel, like=x), 0), bias, (1, stride), padding, (1, dilation), groups)
+    return squeeze(out, 1)
+
+
+def depthwise_conv2d(inputs, kernel, bias=None, strides=1, padding="valid", dilation_rate=1):
+    """Each input channel convolved with its own filters: kernel (kh, kw, C, multiplier) -> C * multiplier channels."""
+    from glassnet.ops.manipulation import reshape
+
+    k = as_tensor(kernel, where="depthwise_conv2d")
+    kh, kw, c, multiplier = k.shape
+    return conv2d(inputs, reshape(k, (kh, kw, 1, c * multiplier)), bias, strides, padding, dilation_rate, groups=c)
+
+
+def flops(batch, out_h, out_w, kh, kw, c, filters):
+    """Multiply-adds x 2 of one conv2d forward (for benchmarks)."""
+    return 2 * math.prod((batch, out_h, out_w, kh, kw, c, filters))
