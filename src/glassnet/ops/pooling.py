@@ -1,12 +1,13 @@
 """Max and average pooling over 2-D windows, channels_last: (N, H, W, C) -> (N, out_h, out_w, C).
 
-When windows tile the image without overlap (stride == pool size, 'valid'), pooling is a reshape and
-a reduction; otherwise it works on the strided window view. Max pooling sends each window's gradient
-to its first maximum, as PyTorch and TensorFlow do.
+Both run over the pool offsets rather than over windows: for each offset (i, j) inside the window,
+``x[:, i::stride, j::stride]`` is a strided view holding that cell of every window, so a pool is a
+running maximum (or sum) of ph * pw views, with no copies or transposes. Max pooling sends each
+window's gradient to its first maximum (in row-major order), as PyTorch and TensorFlow do.
 """
 from glassnet.autograd.tensor import as_tensor, from_op
 from glassnet.backend import xp
-from glassnet.ops.conv import as_pair, col2im, output_size_and_padding, windows
+from glassnet.ops.conv import as_pair, output_size_and_padding
 
 
 def _setup(x, pool_size, strides, padding, where):
@@ -16,55 +17,50 @@ def _setup(x, pool_size, strides, padding, where):
     stride = as_pair(strides if strides is not None else pool, f"{where} strides")
     out_h, pad_h = output_size_and_padding(x.shape[1], pool[0], stride[0], 1, padding, where)
     out_w, pad_w = output_size_and_padding(x.shape[2], pool[1], stride[1], 1, padding, where)
-    tiles = stride == pool and pad_h == (0, 0) and pad_w == (0, 0)
-    return pool, stride, (out_h, out_w), pad_h, pad_w, tiles
+    return pool, stride, (out_h, out_w), pad_h, pad_w
 
 
-def _tiles(data, pool, out):
-    # (N, out_h * ph, out_w * pw, C) -> (N, out_h, out_w, C, ph * pw): every window's values last
-    n, c = data.shape[0], data.shape[3]
-    r = data[:, : out[0] * pool[0], : out[1] * pool[1]].reshape(n, out[0], pool[0], out[1], pool[1], c)
-    return r.transpose(0, 1, 3, 5, 2, 4).reshape(n, out[0], out[1], c, pool[0] * pool[1])
+def _offset_views(array, pool, stride, out):
+    """(offset, view) for every cell position of the window: view[n, a, b, c] = array[n, a*sh + i, b*sw + j, c]."""
+    for i in range(pool[0]):
+        for j in range(pool[1]):
+            yield (slice(None), slice(i, i + stride[0] * (out[0] - 1) + 1, stride[0]),
+                   slice(j, j + stride[1] * (out[1] - 1) + 1, stride[1])), array[:, i: i + stride[0] * (out[0] - 1) + 1: stride[0], j: j + stride[1] * (out[1] - 1) + 1: stride[1]]
 
 
-def _untile(grad_windows, pool, out, shape):
-    n, c = shape[0], shape[3]
-    g = grad_windows.reshape(n, out[0], out[1], c, pool[0], pool[1]).transpose(0, 1, 4, 2, 5, 3)
-    full = xp.zeros(shape, dtype=grad_windows.dtype)
-    full[:, : out[0] * pool[0], : out[1] * pool[1]] = g.reshape(n, out[0] * pool[0], out[1] * pool[1], c)
-    return full
+def _pad(data, pad_h, pad_w, fill):
+    if pad_h == (0, 0) and pad_w == (0, 0):
+        return data
+    return xp.pad(data, ((0, 0), pad_h, pad_w, (0, 0)), constant_values=fill)
 
 
-def _window_rows(x, pool, stride, out, pad_h, pad_w, fill):
-    padded = xp.pad(x, ((0, 0), pad_h, pad_w, (0, 0)), constant_values=fill) if pad_h != (0, 0) or pad_w != (0, 0) else x
-    view = windows(padded, pool, stride, (1, 1), out)  # (N, oh, ow, ph, pw, C)
-    n, c = x.shape[0], x.shape[3]
-    return padded.shape, view.reshape(n, out[0], out[1], pool[0] * pool[1], c)
+def _unpad(grad, x_shape, pad_h, pad_w):
+    return grad[:, pad_h[0]: pad_h[0] + x_shape[1], pad_w[0]: pad_w[0] + x_shape[2]]
 
 
 def max_pool2d(inputs, pool_size=2, strides=None, padding="valid"):
     """Largest value of each window."""
     x = as_tensor(inputs, where="max_pool2d")
-    pool, stride, out, pad_h, pad_w, tiles = _setup(x, pool_size, strides, padding, "max_pool2d")
-    if tiles:
-        grouped = _tiles(x.data, pool, out)
-        result = grouped.max(axis=-1)
+    pool, stride, out, pad_h, pad_w = _setup(x, pool_size, strides, padding, "max_pool2d")
+    padded = _pad(x.data, pad_h, pad_w, -xp.inf)
+    result = None
+    for _, view in _offset_views(padded, pool, stride, out):
+        result = view.copy() if result is None else xp.maximum(result, view, out=result)
 
-        def backward(grad_output):  # one-hot of the first maximum, times g
-            first = grouped.argmax(axis=-1)
-            hit = xp.arange(pool[0] * pool[1]) == first[..., None]
-            return (_untile(hit * grad_output[..., None], pool, out, x.shape),)
+    overlapping = stride[0] < pool[0] or stride[1] < pool[1]
 
-        return from_op(result, (x,), backward)
-    padded_shape, rows = _window_rows(x.data, pool, stride, out, pad_h, pad_w, -xp.inf)
-    result = rows.max(axis=3)
-
-    def backward(grad_output):
-        first = rows.argmax(axis=3)
-        hit = xp.arange(pool[0] * pool[1])[:, None] == first[:, :, :, None, :]
-        cols = (hit * grad_output[:, :, :, None, :]).reshape(*rows.shape[:3], pool[0], pool[1], x.shape[3])
-        image = col2im(cols, padded_shape, stride, (1, 1))
-        return (image[:, pad_h[0]: pad_h[0] + x.shape[1], pad_w[0]: pad_w[0] + x.shape[2]],)
+    def backward(grad_output):  # g goes to the first cell of each window that holds the maximum
+        grad = xp.zeros(padded.shape, dtype=grad_output.dtype)
+        unclaimed = xp.ones(result.shape, dtype=bool)
+        for index, view in _offset_views(padded, pool, stride, out):
+            hit = view == result
+            hit &= unclaimed
+            if overlapping:  # a cell can belong to several windows: add up
+                grad[index] += hit * grad_output
+            else:  # each cell belongs to one window: write in place
+                xp.multiply(hit, grad_output, out=grad[index])
+            unclaimed ^= hit  # hit is a subset of unclaimed
+        return (_unpad(grad, x.shape, pad_h, pad_w),)
 
     return from_op(result, (x,), backward)
 
@@ -72,25 +68,24 @@ def max_pool2d(inputs, pool_size=2, strides=None, padding="valid"):
 def average_pool2d(inputs, pool_size=2, strides=None, padding="valid"):
     """Mean of each window; with 'same' padding the padded cells are not counted (as Keras)."""
     x = as_tensor(inputs, where="average_pool2d")
-    pool, stride, out, pad_h, pad_w, tiles = _setup(x, pool_size, strides, padding, "average_pool2d")
-    size = pool[0] * pool[1]
-    if tiles:
-        result = _tiles(x.data, pool, out).mean(axis=-1)
+    pool, stride, out, pad_h, pad_w = _setup(x, pool_size, strides, padding, "average_pool2d")
+    padded = _pad(x.data, pad_h, pad_w, 0)
+    total = None
+    for _, view in _offset_views(padded, pool, stride, out):
+        total = view.copy() if total is None else xp.add(total, view, out=total)
+    if pad_h == (0, 0) and pad_w == (0, 0):
+        counts = pool[0] * pool[1]
+    else:  # real cells per window: the same pooling over a padded image of ones
+        ones = _pad(xp.ones((1, x.shape[1], x.shape[2], 1), dtype=x.dtype), pad_h, pad_w, 0)
+        counts = sum(view for _, view in _offset_views(ones, pool, stride, out))
+    result = total / counts
 
-        def backward(grad_output):  # every cell of a window gets g / window size
-            return (_untile(xp.broadcast_to(grad_output[..., None] / size, (*grad_output.shape, size)), pool, out, x.shape),)
-
-        return from_op(result, (x,), backward)
-    padded_shape, rows = _window_rows(x.data, pool, stride, out, pad_h, pad_w, 0)
-    _, ones = _window_rows(xp.ones((1, *x.shape[1:3], 1), dtype=x.dtype), pool, stride, out, pad_h, pad_w, 0)
-    counts = ones.sum(axis=3)  # (1, oh, ow, 1): real cells per window
-    result = rows.sum(axis=3) / counts
-
-    def backward(grad_output):
-        share = xp.broadcast_to((grad_output / counts)[:, :, :, None, :], rows.shape)
-        cols = share.reshape(*rows.shape[:3], pool[0], pool[1], x.shape[3])
-        image = col2im(cols, padded_shape, stride, (1, 1))
-        return (image[:, pad_h[0]: pad_h[0] + x.shape[1], pad_w[0]: pad_w[0] + x.shape[2]],)
+    def backward(grad_output):  # every cell of a window gets g / (cells counted)
+        share = grad_output / counts
+        grad = xp.zeros(padded.shape, dtype=grad_output.dtype)
+        for index, _ in _offset_views(padded, pool, stride, out):
+            grad[index] += share
+        return (_unpad(grad, x.shape, pad_h, pad_w),)
 
     return from_op(result, (x,), backward)
 

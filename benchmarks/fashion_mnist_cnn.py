@@ -1,0 +1,112 @@
+"""The tutorial CNN on Fashion-MNIST, glassnet vs PyTorch: accuracy per epoch and epoch time.
+
+    GLASSNET_DATA=../shared/datasets python benchmarks/fashion_mnist_cnn.py [--epochs 15] [--batchnorm]
+
+Model: Conv2D 32 3x3 relu -> MaxPool 2 -> Conv2D 64 3x3 relu -> MaxPool 2 -> Flatten -> Dense 64 relu
+-> Dense 10 (121,930 parameters); --batchnorm adds BatchNormalization after each conv and Dropout(0.3)
+before the classifier. Adam 1e-3, batch 128, same seed and threads for both libraries.
+"""
+import argparse
+import os
+import statistics
+import time
+
+import numpy as np
+
+import glassnet as keras
+from glassnet import layers
+
+
+def load():
+    (x, y), (xt, yt) = keras.datasets.fashion_mnist.load_data()
+    return ((x[..., None] / 255).astype(np.float32), y.astype(np.int64)), ((xt[..., None] / 255).astype(np.float32), yt.astype(np.int64))
+
+
+def glassnet_model(batchnorm):
+    stack = [keras.Input((28, 28, 1)), layers.Conv2D(32, 3, activation=None if batchnorm else "relu")]
+    if batchnorm:
+        stack += [layers.BatchNormalization(), layers.Activation("relu")]
+    stack += [layers.MaxPooling2D(), layers.Conv2D(64, 3, activation=None if batchnorm else "relu")]
+    if batchnorm:
+        stack += [layers.BatchNormalization(), layers.Activation("relu")]
+    stack += [layers.MaxPooling2D(), layers.Flatten(), layers.Dense(64, activation="relu")]
+    if batchnorm:
+        stack += [layers.Dropout(0.3)]
+    stack += [layers.Dense(10, activation="softmax")]
+    return keras.Sequential(stack)
+
+
+def run_glassnet(train, test, epochs, batchnorm, seed):
+    keras.utils.set_random_seed(seed)
+    model = glassnet_model(batchnorm)
+    model.compile(keras.optimizers.Adam(1e-3), "sparse_categorical_crossentropy", metrics=["accuracy"])
+    times, accuracies = [], []
+    for _ in range(epochs):
+        start = time.perf_counter()
+        model.fit(*train, batch_size=128, epochs=1, verbose=0)
+        times.append(time.perf_counter() - start)
+        accuracies.append(model.evaluate(*test, batch_size=500, verbose=0, return_dict=True)["accuracy"])
+        print(f"  glassnet epoch {len(times)}: {times[-1]:.1f} s, test accuracy {accuracies[-1]:.4f}", flush=True)
+    return times, accuracies
+
+
+def run_torch(train, test, epochs, batchnorm, seed, threads):
+    import torch
+    from torch import nn
+
+    torch.manual_seed(seed)
+    torch.set_num_threads(threads)
+    blocks = [nn.Conv2d(1, 32, 3)] + ([nn.BatchNorm2d(32, eps=1e-3, momentum=0.01)] if batchnorm else []) + [nn.ReLU(), nn.MaxPool2d(2), nn.Conv2d(32, 64, 3)]
+    blocks += ([nn.BatchNorm2d(64, eps=1e-3, momentum=0.01)] if batchnorm else []) + [nn.ReLU(), nn.MaxPool2d(2), nn.Flatten(), nn.Linear(1600, 64), nn.ReLU()]
+    blocks += ([nn.Dropout(0.3)] if batchnorm else []) + [nn.Linear(64, 10)]
+    model = nn.Sequential(*blocks)
+    optimizer = torch.optim.Adam(model.parameters(), lr=1e-3)
+    x, y = torch.from_numpy(train[0]).permute(0, 3, 1, 2).contiguous(), torch.from_numpy(train[1])
+    xt, yt = torch.from_numpy(test[0]).permute(0, 3, 1, 2).contiguous(), torch.from_numpy(test[1])
+    generator = torch.Generator().manual_seed(seed)
+    times, accuracies = [], []
+    for _ in range(epochs):
+        start = time.perf_counter()
+        model.train()
+        order = torch.randperm(len(x), generator=generator)
+        for i in range(0, len(x), 128):
+            index = order[i:i + 128]
+            optimizer.zero_grad()
+            nn.functional.cross_entropy(model(x[index]), y[index]).backward()
+            optimizer.step()
+        times.append(time.perf_counter() - start)
+        model.eval()
+        with torch.no_grad():
+            accuracies.append(float(sum((model(xt[i:i + 500]).argmax(1) == yt[i:i + 500]).sum() for i in range(0, len(xt), 500)) / len(xt)))
+        print(f"  torch epoch {len(times)}: {times[-1]:.1f} s, test accuracy {accuracies[-1]:.4f}", flush=True)
+    return times, accuracies
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--epochs", type=int, default=15)
+    parser.add_argument("--batchnorm", action="store_true")
+    parser.add_argument("--seed", type=int, default=0)
+    args = parser.parse_args()
+    threads = int(os.environ.get("OMP_NUM_THREADS", os.cpu_count()))
+    train, test = load()
+    results = {"glassnet": run_glassnet(train, test, args.epochs, args.batchnorm, args.seed)}
+    try:
+        import torch
+
+        results[f"torch {torch.__version__}"] = run_torch(train, test, args.epochs, args.batchnorm, args.seed, threads)
+    except ImportError:
+        print("(PyTorch not installed: its column is skipped)")
+    variant = "with BatchNormalization + Dropout" if args.batchnorm else "plain"
+    print(f"Fashion-MNIST tutorial CNN ({variant}), Adam 1e-3, batch 128, {threads} threads, seed {args.seed}")
+    names = list(results)
+    print("epoch  " + "  ".join(f"{n + ' acc':>22}" for n in names))
+    for e in range(args.epochs):
+        print(f"{e + 1:>5}  " + "  ".join(f"{results[n][1][e]:>22.4f}" for n in names))
+    for n in names:
+        times = results[n][0]
+        print(f"{n}: median epoch time {statistics.median(times):.1f} s ({statistics.median(times) / 469 * 1000:.0f} ms/step)")
+
+
+if __name__ == "__main__":
+    main()

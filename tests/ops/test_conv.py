@@ -1,0 +1,187 @@
+"""conv2d, conv2d_transpose, conv1d, depthwise and pooling against PyTorch (NCHW, padded by hand for
+Keras's asymmetric 'same' rule) and against numerical gradients."""
+import numpy as np
+import pytest
+
+from glassnet import ops
+from tests.ops.harness import OpCase, check_against_torch, check_float32_stays_float32, check_gradients, normal, parametrize
+
+try:
+    import torch
+    import torch.nn.functional as F
+except ImportError:
+    torch = None
+
+
+def same_pads(size, kernel, stride, dilation):
+    """Keras/TensorFlow 'same': ceil(size / stride) outputs, the odd pixel of padding after."""
+    effective = (kernel - 1) * dilation + 1
+    out = -(-size // stride)
+    total = max((out - 1) * stride + effective - size, 0)
+    return total // 2, total - total // 2
+
+
+def torch_conv2d(stride=1, padding="valid", dilation=1, groups=1):
+    def ref(x, k, b=None):
+        x = x.permute(0, 3, 1, 2)
+        if padding == "same":
+            top, bottom = same_pads(x.shape[2], k.shape[0], stride, dilation)
+            left, right = same_pads(x.shape[3], k.shape[1], stride, dilation)
+            x = F.pad(x, (left, right, top, bottom))
+        out = F.conv2d(x, k.permute(3, 2, 0, 1), b, stride=stride, dilation=dilation, groups=groups)
+        return out.permute(0, 2, 3, 1)
+
+    return ref
+
+
+def conv(stride=1, padding="valid", dilation=1, groups=1):
+    return lambda x, k, b=None: ops.conv2d(x, k, b, stride, padding, dilation, groups)
+
+
+CONV_CASES = [
+    OpCase("conv2d_valid", conv(), [normal(2, 5, 6, 3), normal(3, 3, 3, 4), normal(4)], None, torch_conv2d()),
+    OpCase("conv2d_same_odd_size", conv(padding="same"), [normal(2, 5, 7, 2), normal(3, 3, 2, 3), normal(3)], None, torch_conv2d(padding="same")),
+    OpCase("conv2d_stride2_same_asymmetric", conv(2, "same"), [normal(2, 6, 7, 2), normal(3, 2, 2, 3), normal(3)], None, torch_conv2d(2, "same")),
+    OpCase("conv2d_stride3_valid", conv(3), [normal(1, 8, 9, 2), normal(2, 3, 2, 2)], None, torch_conv2d(3)),
+    OpCase("conv2d_dilation2", conv(dilation=2), [normal(2, 7, 7, 2), normal(3, 3, 2, 2), normal(2)], None, torch_conv2d(dilation=2)),
+    OpCase("conv2d_dilation_same", conv(padding="same", dilation=2), [normal(1, 6, 5, 2), normal(3, 2, 2, 3)], None, torch_conv2d(padding="same", dilation=2)),
+    OpCase("conv2d_groups", conv(groups=2), [normal(2, 5, 5, 4), normal(3, 3, 2, 6), normal(6)], None, torch_conv2d(groups=2)),
+    OpCase("conv2d_1x1", conv(), [normal(2, 3, 3, 5), normal(1, 1, 5, 2)], None, torch_conv2d()),
+]
+
+
+def torch_conv_transpose(stride, padding, dilation=1):
+    def ref(x, k, b=None):
+        out = F.conv_transpose2d(x.permute(0, 3, 1, 2), k.permute(3, 2, 0, 1), b, stride=stride, dilation=dilation)
+        h, w = x.shape[1], x.shape[2]
+        if padding == "same":
+            crop_h, crop_w = out.shape[2] - h * stride, out.shape[3] - w * stride
+            out = out[:, :, crop_h // 2: crop_h // 2 + h * stride, crop_w // 2: crop_w // 2 + w * stride]
+        return out.permute(0, 2, 3, 1)
+
+    return ref
+
+
+TRANSPOSE_CASES = [
+    OpCase("conv2d_transpose_valid_s2", lambda x, k, b: ops.conv2d_transpose(x, k, b, 2, "valid"), [normal(2, 3, 4, 3), normal(3, 3, 2, 3), normal(2)], None, torch_conv_transpose(2, "valid")),
+    OpCase("conv2d_transpose_same_s2", lambda x, k, b: ops.conv2d_transpose(x, k, b, 2, "same"), [normal(2, 3, 3, 2), normal(3, 3, 4, 2), normal(4)], None, torch_conv_transpose(2, "same")),
+    OpCase("conv2d_transpose_same_even_kernel", lambda x, k: ops.conv2d_transpose(x, k, None, 2, "same"), [normal(1, 3, 2, 2), normal(4, 4, 3, 2)], None, torch_conv_transpose(2, "same")),
+    OpCase("conv2d_transpose_dilated", lambda x, k: ops.conv2d_transpose(x, k, None, 1, "valid", 2), [normal(1, 3, 3, 2), normal(2, 2, 2, 2)], None, torch_conv_transpose(1, "valid", 2)),
+]
+
+
+def torch_conv1d(stride=1, padding="valid", dilation=1):
+    def ref(x, k, b=None):
+        x = x.permute(0, 2, 1)
+        if padding == "causal":
+            x = F.pad(x, ((k.shape[0] - 1) * dilation, 0))
+        elif padding == "same":
+            x = F.pad(x, same_pads(x.shape[2], k.shape[0], stride, dilation))
+        return F.conv1d(x, k.permute(2, 1, 0), b, stride=stride, dilation=dilation).permute(0, 2, 1)
+
+    return ref
+
+
+def torch_depthwise(stride=1, padding="valid"):
+    def ref(x, k, b=None):
+        kh, kw, c, m = k.shape
+        return torch_conv2d(stride, padding, groups=c)(x, k.reshape(kh, kw, 1, c * m), b)
+
+    return ref
+
+
+OTHER_CONV_CASES = [
+    OpCase("conv1d_valid", lambda x, k, b: ops.conv1d(x, k, b), [normal(2, 9, 3), normal(3, 3, 4), normal(4)], None, torch_conv1d()),
+    OpCase("conv1d_causal_dilated", lambda x, k: ops.conv1d(x, k, padding="causal", dilation_rate=2), [normal(2, 8, 2), normal(3, 2, 3)], None, torch_conv1d(padding="causal", dilation=2)),
+    OpCase("conv1d_same_stride2", lambda x, k: ops.conv1d(x, k, strides=2, padding="same"), [normal(1, 9, 2), normal(4, 2, 2)], None, torch_conv1d(2, "same")),
+    OpCase("depthwise_conv2d", lambda x, k, b: ops.depthwise_conv2d(x, k, b, 1, "same"), [normal(2, 5, 5, 3), normal(3, 3, 3, 2), normal(6)], None, torch_depthwise(1, "same")),
+]
+
+
+def torch_max_pool(pool, stride, padding):
+    def ref(x):
+        x = x.permute(0, 3, 1, 2)
+        if padding == "same":
+            top, bottom = same_pads(x.shape[2], pool, stride, 1)
+            left, right = same_pads(x.shape[3], pool, stride, 1)
+            x = F.pad(x, (left, right, top, bottom), value=-float("inf"))
+        return F.max_pool2d(x, pool, stride).permute(0, 2, 3, 1)
+
+    return ref
+
+
+def torch_avg_pool(pool, stride, padding):
+    def ref(x):
+        x = x.permute(0, 3, 1, 2)
+        ones = torch.ones_like(x[:, :1])
+        if padding == "same":
+            pads = (*same_pads(x.shape[3], pool, stride, 1), *same_pads(x.shape[2], pool, stride, 1))
+            x, ones = F.pad(x, pads), F.pad(ones, pads)
+        sums = F.avg_pool2d(x, pool, stride, divisor_override=1)
+        counts = F.avg_pool2d(ones, pool, stride, divisor_override=1)  # real (unpadded) cells per window
+        return (sums / counts).permute(0, 2, 3, 1)
+
+    return ref
+
+
+POOL_CASES = [
+    OpCase("max_pool_2x2_tiles", lambda x: ops.max_pool2d(x, 2), [normal(2, 6, 6, 3)], None, torch_max_pool(2, 2, "valid")),
+    OpCase("max_pool_odd_size_drops_edge", lambda x: ops.max_pool2d(x, 2), [normal(2, 7, 5, 2)], None, torch_max_pool(2, 2, "valid")),
+    OpCase("max_pool_3_stride2_overlap", lambda x: ops.max_pool2d(x, 3, 2), [normal(2, 7, 7, 2)], None, torch_max_pool(3, 2, "valid")),
+    OpCase("max_pool_same", lambda x: ops.max_pool2d(x, 3, 2, "same"), [normal(2, 6, 5, 2)], None, torch_max_pool(3, 2, "same")),
+    OpCase("avg_pool_2x2_tiles", lambda x: ops.average_pool2d(x, 2), [normal(2, 6, 4, 3)], None, torch_avg_pool(2, 2, "valid")),
+    OpCase("avg_pool_overlap", lambda x: ops.average_pool2d(x, 3, 1), [normal(1, 5, 5, 2)], None, torch_avg_pool(3, 1, "valid")),
+    OpCase("avg_pool_same_excludes_padding", lambda x: ops.average_pool2d(x, 3, 2, "same"), [normal(2, 6, 5, 2)], None, torch_avg_pool(3, 2, "same")),
+    OpCase("max_pool1d", lambda x: ops.max_pool1d(x, 2), [normal(2, 9, 3)], None, lambda x: F.max_pool1d(x.permute(0, 2, 1), 2).permute(0, 2, 1)),
+    OpCase("avg_pool1d", lambda x: ops.average_pool1d(x, 3, 2), [normal(2, 9, 3)], None, lambda x: F.avg_pool1d(x.permute(0, 2, 1), 3, 2).permute(0, 2, 1)),
+]
+
+ALL = CONV_CASES + TRANSPOSE_CASES + OTHER_CONV_CASES + POOL_CASES
+
+
+@parametrize(ALL)
+def test_gradcheck(case):
+    check_gradients(case)
+
+
+@parametrize(ALL)
+def test_float32(case):
+    check_float32_stays_float32(case)
+
+
+@parametrize(ALL)
+def test_torch(case):
+    check_against_torch(case)
+
+
+def test_conv_is_cross_correlation_by_hand():
+    x = np.arange(16.0).reshape(1, 4, 4, 1)
+    k = np.array([[1.0, 0.0], [0.0, -1.0]]).reshape(2, 2, 1, 1)
+    out = ops.conv2d(x, k).data[0, :, :, 0]
+    np.testing.assert_array_equal(out, x[0, :3, :3, 0] - x[0, 1:, 1:, 0])
+
+
+def test_same_padding_output_sizes():
+    x = np.zeros((1, 7, 8, 1))
+    assert ops.conv2d(x, np.zeros((3, 3, 1, 1)), strides=2, padding="same").shape == (1, 4, 4, 1)
+    assert ops.conv2d(x, np.zeros((3, 3, 1, 1)), padding="same").shape == (1, 7, 8, 1)
+    assert ops.max_pool2d(x, 2, padding="same").shape == (1, 4, 4, 1)
+
+
+def test_clear_errors():
+    with pytest.raises(ValueError, match="conv2d: expected inputs .batch, height, width, channels."):
+        ops.conv2d(np.zeros((4, 4, 1)), np.zeros((3, 3, 1, 1)))
+    with pytest.raises(ValueError, match="conv2d: inputs have 3 channels"):
+        ops.conv2d(np.zeros((1, 4, 4, 3)), np.zeros((3, 3, 2, 1)))
+    with pytest.raises(ValueError, match="smaller than the .dilated. kernel size 5"):
+        ops.conv2d(np.zeros((1, 4, 4, 1)), np.zeros((3, 3, 1, 1)), dilation_rate=2)
+    with pytest.raises(ValueError, match="padding must be 'valid' or 'same'"):
+        ops.conv2d(np.zeros((1, 4, 4, 1)), np.zeros((3, 3, 1, 1)), padding="full")
+
+
+def test_max_pool_sends_gradient_to_the_first_maximum_of_a_tie():
+    from glassnet import Tensor
+
+    x = Tensor(np.ones((1, 2, 2, 1)), requires_grad=True)
+    ops.max_pool2d(x, 2).sum().backward()
+    np.testing.assert_array_equal(x.grad[0, :, :, 0], [[1, 0], [0, 0]])
