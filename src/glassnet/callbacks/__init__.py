@@ -1,4 +1,5 @@
 """Callbacks with Keras's names and behaviour."""
+from glassnet.callbacks.backup_and_restore import BackupAndRestore
 from glassnet.callbacks.callback import Callback, CallbackList
 from glassnet.callbacks.csv_logger import CSVLogger
 from glassnet.callbacks.early_stopping import EarlyStopping
@@ -10,5 +11,5 @@ from glassnet.callbacks.progbar_logger import ProgbarLogger
 from glassnet.callbacks.reduce_lr_on_plateau import ReduceLROnPlateau
 from glassnet.callbacks.terminate_on_nan import TerminateOnNaN
 
-__all__ = ["Callback", "CallbackList", "CSVLogger", "EarlyStopping", "History", "LambdaCallback",
+__all__ = ["BackupAndRestore", "Callback", "CallbackList", "CSVLogger", "EarlyStopping", "History", "LambdaCallback",
            "LearningRateScheduler", "ModelCheckpoint", "ProgbarLogger", "ReduceLROnPlateau", "TerminateOnNaN"]

@@ -13,9 +13,17 @@ from glassnet.layers.layer import Layer
 
 
 class Node:
-    """One call of a layer in a functional graph: ``outputs = layer(*args, **kwargs)``."""
+    """One call of a layer in a functional graph: ``outputs = layer(*args, **kwargs)``.
+
+    ``order`` counts nodes as they are made; it is a topological order, since a call can only use
+    tensors that already exist.
+    """
+
+    _created = 0
 
     def __init__(self, layer, args, kwargs, outputs):
+        Node._created += 1
+        self.order = Node._created
         self.layer, self.args, self.kwargs = layer, args, kwargs
         self.outputs = outputs  # flat list of SymbolicTensors
         self.inputs = flatten_symbolic((args, kwargs))
@@ -114,7 +122,7 @@ class OpLayer(Layer):
     def __init__(self, function, **kwargs):
         import glassnet.ops as ops
 
-        if not hasattr(ops, function):
+        if not isinstance(function, str) or function not in vars(ops.raw):  # only the public ops, never arbitrary names
             raise ValueError(f"OpLayer: glassnet.ops has no function {function!r}")
         super().__init__(name=kwargs.pop("name", None) or None, **kwargs)
         self.function = function

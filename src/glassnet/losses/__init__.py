@@ -17,6 +17,7 @@ from glassnet.losses.losses import (
     SquaredHinge,
     binary_crossentropy,
     categorical_crossentropy,
+    deserialize,
     cosine_similarity,
     get,
     hinge,

@@ -209,3 +209,8 @@ def get(identifier):
 
 def is_tensor(x):
     return isinstance(x, Tensor)
+
+
+def deserialize(config):
+    """A Loss from {'class_name': ..., 'config': ...}, with the class taken from glassnet's losses only."""
+    return lookup("loss", config["class_name"], {cls.__name__: cls for cls in set(_BY_NAME.values())}).from_config(config.get("config", {}))

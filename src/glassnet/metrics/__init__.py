@@ -21,6 +21,7 @@ from glassnet.metrics.metrics import (
     TopKCategoricalAccuracy,
     binary_accuracy,
     categorical_accuracy,
+    deserialize,
     get,
     resolve_accuracy,
     sparse_categorical_accuracy,

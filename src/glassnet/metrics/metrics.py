@@ -237,6 +237,9 @@ class _Confusion(Metric):
     def update_state(self, y_true, y_pred, sample_weight=None):
         y_pred = _array(y_pred).astype(np.float64)
         y_true = _match_rank(_array(y_true), y_pred).astype(bool).reshape(-1)
+        if y_true.size != y_pred.size:
+            raise ValueError(f"{type(self).__name__} '{self.name}': needs one probability per label (a binary problem), got "
+                             f"{y_true.size} labels and predictions of shape {y_pred.shape}; for several classes use accuracy metrics")
         y_pred = y_pred.reshape(-1)
         weight = np.ones_like(y_pred) if sample_weight is None else np.broadcast_to(
             _array(sample_weight).reshape(-1, *([1] * (_array(y_pred).ndim - 1))), _array(y_pred).shape).reshape(-1)
@@ -330,3 +333,9 @@ def get(identifier):
     if callable(identifier):
         return MeanMetricWrapper(identifier)
     raise TypeError(f"Could not interpret metric {identifier!r}: give a name, a Metric or a function (y_true, y_pred) -> values")
+
+
+def deserialize(config):
+    """A Metric from {'class_name': ..., 'config': ...}, with the class taken from glassnet's metrics only."""
+    classes = {cls.__name__: cls for cls in set(_BY_NAME.values()) | {Accuracy}}
+    return lookup("metric", config["class_name"], classes)(**config.get("config", {}))

@@ -3,4 +3,6 @@ from glassnet.models.functional import Functional
 from glassnet.models.model import Model
 from glassnet.models.sequential import Sequential
 
-__all__ = ["Model", "Sequential", "Functional"]
+from glassnet.saving import load_model, model_from_json
+
+__all__ = ["Model", "Sequential", "Functional", "load_model", "model_from_json"]

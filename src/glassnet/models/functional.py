@@ -25,34 +25,26 @@ class Functional(Model):
         self.built = True
 
     def _order_nodes(self):
-        """The nodes between inputs and outputs, each after the nodes it depends on."""
+        """The nodes between inputs and outputs, in the order they were made (a topological order)."""
         input_ids = {id(t) for t in self.inputs}
-        order, state = [], {}
-        for output in self.outputs:
-            stack = [(output.node, False)]
-            while stack:
-                node, done = stack.pop()
-                if done:
-                    state[id(node)] = "done"
-                    order.append(node)
-                    continue
-                if state.get(id(node)):
-                    continue
-                state[id(node)] = "visiting"
-                if isinstance(node.layer, InputLayer):
-                    if id(node.outputs[0]) not in input_ids:
-                        raise ValueError(
-                            f"Graph disconnected: the outputs depend on input '{node.layer.name}', which is not among "
-                            f"the model's inputs {[t.name for t in self.inputs]}"
-                        )
-                    state[id(node)] = "done"
-                    continue
-                stack.append((node, True))
-                for tensor in node.inputs:
-                    if tensor.node is None:
-                        raise ValueError(f"Model(inputs, outputs): {tensor} was not made from a glassnet.Input")
-                    stack.append((tensor.node, False))
-        return order
+        found, stack = {}, [t.node for t in self.outputs]
+        while stack:
+            node = stack.pop()
+            if id(node) in found:
+                continue
+            if isinstance(node.layer, InputLayer):
+                if id(node.outputs[0]) not in input_ids:
+                    raise ValueError(
+                        f"Graph disconnected: the outputs depend on input '{node.layer.name}', which is not among "
+                        f"the model's inputs {[t.name for t in self.inputs]}"
+                    )
+                continue
+            found[id(node)] = node
+            for tensor in node.inputs:
+                if tensor.node is None:
+                    raise ValueError(f"Model(inputs, outputs): {tensor} was not made from a glassnet.Input")
+                stack.append(tensor.node)
+        return sorted(found.values(), key=lambda node: node.order)
 
     @property
     def layers(self):
@@ -103,3 +95,49 @@ class Functional(Model):
 
     def _maybe_build(self, input_shape):
         self.built = True
+
+    # -- configuration: the graph as JSON-safe data ----------------------------------------------------
+    def get_config(self):
+        """Layers (each once), the recorded calls in order, and where inputs and outputs sit in them."""
+        from glassnet.layers.serialization import serialize_layer
+        from glassnet.models.graph_codec import encode
+
+        refs = {id(t): ["input", i] for i, t in enumerate(self.inputs)}
+        nodes = []
+        for k, node in enumerate(self._nodes):
+            nodes.append({"layer": node.layer.name, "args": encode(node.args, refs), "kwargs": encode(node.kwargs, refs)})
+            for j, t in enumerate(node.outputs):
+                refs[id(t)] = ["node", k, j]
+        unique = [l for l in self._layers if not isinstance(l, InputLayer)]
+        return {"name": self.name, "trainable": self.trainable,
+                "inputs": [t.node.layer.get_config() for t in self.inputs],
+                "input_structure": encode(self._inputs_struct, refs),
+                "layers": [serialize_layer(l) for l in unique],
+                "nodes": nodes, "outputs": encode(self._outputs_struct, refs)}
+
+    @classmethod
+    def from_config(cls, config, custom_objects=None):
+        from glassnet.layers.serialization import deserialize_layer
+        from glassnet.models.graph_codec import decode
+
+        inputs = [InputLayer(**{k: (tuple(v) if k == "batch_shape" else v) for k, v in c.items()}).output for c in config["inputs"]]
+        layers = {}
+        for layer_config in config["layers"]:
+            layer = deserialize_layer(layer_config, custom_objects)
+            layers[layer.name] = layer
+        produced = []
+
+        def resolve(ref):
+            kind = ref[0]
+            if kind == "input":
+                return inputs[ref[1]]
+            return produced[ref[1]][ref[2]]
+
+        for node in config["nodes"]:
+            if node["layer"] not in layers:
+                raise ValueError(f"Functional config: node calls unknown layer '{node['layer']}'")
+            layer = layers[node["layer"]]
+            out = layer(*decode(node["args"], resolve), **decode(node["kwargs"], resolve))
+            produced.append(out if isinstance(out, (list, tuple)) else list(out.values()) if isinstance(out, dict) else [out])
+        return cls(decode(config["input_structure"], resolve), decode(config["outputs"], resolve),
+                   name=config.get("name"), trainable=config.get("trainable", True))

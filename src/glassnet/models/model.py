@@ -48,31 +48,42 @@ class Model(Trainer, Layer):
 
         print_summary(self, print_fn=print_fn, line_length=line_length)
 
-    # -- weights files (the full .glassnet format comes with the saving issue) ------------------------------
-    def save_weights(self, filepath):
-        """Write every weight to a NumPy .npz archive, keyed by position and path (no pickle)."""
-        arrays = {f"{i:04d}:{v.path}": v.data for i, v in enumerate(self.weights)}
-        with open(filepath, "wb") as handle:
-            np.savez(handle, **arrays)
+    # -- files ------------------------------------------------------------------------------------------
+    def save(self, filepath, overwrite=True, include_optimizer=True):
+        """Write the whole model (architecture, weights, compile settings, optimizer state) to one
+        .glassnet file, atomically."""
+        from glassnet.saving import save_model
 
-    def load_weights(self, filepath):
-        """Read weights written by save_weights; names and shapes must match this model's."""
-        with np.load(filepath, allow_pickle=False) as archive:
-            keys = sorted(archive.files)
-            variables = self.weights
-            if len(keys) != len(variables):
-                raise ValueError(f"load_weights: '{filepath}' holds {len(keys)} weights, model '{self.name}' has {len(variables)}")
-            for key, variable in zip(keys, variables):
-                value = archive[key]
-                if value.shape != variable.shape:
-                    raise ValueError(f"load_weights: '{key}' in '{filepath}' has shape {value.shape}, but '{variable.path}' has shape {variable.shape}")
-                variable.assign(value.astype(variable.dtype))
+        _check_destination(filepath, overwrite, "save")
+        save_model(self, filepath, include_optimizer=include_optimizer)
 
-    def save(self, filepath, overwrite=True, **kwargs):
-        raise NotImplementedError(
-            "Model.save (the single-file .glassnet format) is not available yet; use save_weights(path) "
-            "and ModelCheckpoint(..., save_weights_only=True) meanwhile"
-        )
+    def save_weights(self, filepath, overwrite=True):
+        """Write only the weights (a .glassnet container of .npy arrays; no pickle)."""
+        from glassnet.saving import save_weights
+
+        _check_destination(filepath, overwrite, "save_weights")
+        save_weights(self, filepath)
+
+    def load_weights(self, filepath, allow_nonfinite=False):
+        """Read weights written by save_weights (or a whole-model file); names, shapes and dtypes must match."""
+        from glassnet.saving import load_weights
+
+        load_weights(self, filepath, allow_nonfinite=allow_nonfinite)
+
+    def to_json(self, **kwargs):
+        from glassnet.saving import to_json
+
+        return to_json(self, **kwargs)
 
     def get_config(self):
         return {"name": self.name, "trainable": self.trainable}
+
+
+def _check_destination(filepath, overwrite, method):
+    import os
+
+    path = os.fspath(filepath)
+    if path.endswith((".keras", ".h5", ".hdf5")):
+        raise ValueError(f"Model.{method}: '{path}' asks for Keras's HDF5-based format, which glassnet does not write yet; use a .glassnet file")
+    if not overwrite and os.path.exists(path):
+        raise FileExistsError(f"Model.{method}: '{path}' exists and overwrite=False")

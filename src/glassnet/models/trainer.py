@@ -23,6 +23,7 @@ class Trainer:
     """Mixin for Model: compile, fit, evaluate, predict."""
 
     def _init_trainer(self):
+        self.stop_training_by_error = False
         self.optimizer = None
         self.compiled = False
         self._compiled = None
@@ -158,19 +159,33 @@ class Trainer:
         callback_list.append(history)
         hooks = callbacks_module.CallbackList(callback_list, self, {"epochs": epochs, "steps": steps, "verbose": verbose})
         self.stop_training = False
+        self.stop_training_by_error = False
+        self._resume = None
         hooks.on_train_begin({})
+        resume, self._resume = self._resume, None  # set by BackupAndRestore when it restored a backup
+        if resume is not None:
+            initial_epoch = max(initial_epoch, resume["epoch"])
         logs = {}
         for epoch in range(initial_epoch, epochs):
             if self._compiled is not None:
                 self._compiled.reset()
             hooks.on_epoch_begin(epoch, {})
-            order = get_generator().permutation(n) if shuffle else None
-            for step in range(steps):
+            first_step = 0
+            if resume is not None and resume["batch"] and epoch == resume["epoch"]:
+                order, first_step = resume["order"], resume["batch"]  # the interrupted epoch, where it stopped
+            else:
+                order = get_generator().permutation(n) if shuffle else None
+            self._epoch_order = order
+            for step in range(first_step, steps):
                 start = (step * batch_size) % max(n, 1)
                 index = order[start:start + batch_size] if order is not None else slice(start, start + batch_size)
                 hooks.on_train_batch_begin(step, {})
                 batch_weight = None if sample_weight is None else sample_weight[index]
-                self._train_step(data_utils.take(x, index), data_utils.take(y, index), batch_weight)
+                try:
+                    self._train_step(data_utils.take(x, index), data_utils.take(y, index), batch_weight)
+                except BaseException:
+                    self.stop_training_by_error = True
+                    raise
                 logs = self._compiled.results()
                 hooks.on_train_batch_end(step, logs)
                 if self.stop_training:

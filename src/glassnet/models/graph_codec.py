@@ -1,0 +1,60 @@
+"""Encoding the arguments of recorded layer calls (nested lists, slices, small constants and
+references to symbolic tensors) as JSON-safe data, and back. Nothing decoded is ever executed:
+tensors are references into the graph, constants are numbers and small numeric arrays."""
+import numpy as np
+
+from glassnet.autograd.symbolic import SymbolicTensor
+
+MAX_CONSTANT_ELEMENTS = 65536
+_DTYPES = {"bool", "int8", "int16", "int32", "int64", "uint8", "float16", "float32", "float64"}
+
+
+def encode(value, refs):
+    if isinstance(value, SymbolicTensor):
+        if id(value) not in refs:
+            raise ValueError(f"cannot save the graph: {value} is used before it is produced")
+        return {"__tensor__": refs[id(value)]}
+    if value is None or isinstance(value, (bool, int, float, str)):
+        return value
+    if isinstance(value, np.generic):
+        return value.item()
+    if isinstance(value, list):
+        return [encode(v, refs) for v in value]
+    if isinstance(value, tuple):
+        return {"__tuple__": [encode(v, refs) for v in value]}
+    if isinstance(value, dict):
+        if not all(isinstance(k, str) for k in value):
+            raise ValueError("cannot save the graph: dict keys in layer calls must be strings")
+        return {"__dict__": {k: encode(v, refs) for k, v in value.items()}}
+    if isinstance(value, slice):
+        return {"__slice__": [encode(value.start, refs), encode(value.stop, refs), encode(value.step, refs)]}
+    if value is Ellipsis:
+        return {"__ellipsis__": True}
+    data = getattr(value, "data", value)
+    if isinstance(data, np.ndarray) and data.size <= MAX_CONSTANT_ELEMENTS and str(data.dtype) in _DTYPES:
+        return {"__array__": {"dtype": str(data.dtype), "shape": list(data.shape), "data": data.ravel().tolist()}}
+    raise ValueError(f"cannot save the graph: a layer call uses a {type(value).__name__} argument; use numbers, "
+                     f"strings, small arrays or tensors (wrap other logic in a layer with get_config)")
+
+
+def decode(value, resolve):
+    if isinstance(value, list):
+        return [decode(v, resolve) for v in value]
+    if not isinstance(value, dict):
+        return value
+    if "__tensor__" in value:
+        return resolve(value["__tensor__"])
+    if "__tuple__" in value:
+        return tuple(decode(v, resolve) for v in value["__tuple__"])
+    if "__dict__" in value:
+        return {k: decode(v, resolve) for k, v in value["__dict__"].items()}
+    if "__slice__" in value:
+        return slice(*[decode(v, resolve) for v in value["__slice__"]])
+    if "__ellipsis__" in value:
+        return Ellipsis
+    if "__array__" in value:
+        spec = value["__array__"]
+        if spec["dtype"] not in _DTYPES or int(np.prod(spec["shape"])) > MAX_CONSTANT_ELEMENTS:
+            raise ValueError(f"graph constant with dtype {spec['dtype']} and shape {spec['shape']} is not allowed")
+        return np.asarray(spec["data"], dtype=spec["dtype"]).reshape(spec["shape"])
+    raise ValueError(f"unknown entry in a saved graph: {sorted(value)}")
