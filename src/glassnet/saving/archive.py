@@ -68,8 +68,8 @@ class SafeArchive:
             self.zip = zipfile.ZipFile(self.path)
         except FileNotFoundError:
             raise ModelFileError(f"{self.path}: no such file") from None
-        except (zipfile.BadZipFile, OSError, ValueError, EOFError) as error:
-            raise ModelFileError(f"{self.path}: not a glassnet model file, or truncated/corrupt ({error})") from None
+        except Exception as error:  # BadZipFile, NotImplementedError for a mangled version field, ...
+            raise ModelFileError(f"{self.path}: not a glassnet model file, or truncated/corrupt ({type(error).__name__}: {error})") from None
         infos = self.zip.infolist()
         if len(infos) > MAX_MEMBERS:
             raise ModelFileError(f"{self.path}: {len(infos)} members is more than a model file holds")
