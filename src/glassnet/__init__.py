@@ -4,6 +4,9 @@
     model = keras.Sequential([keras.layers.Dense(10, activation="softmax", input_shape=(784,))])
 """
 from glassnet import (
+    evaluation,
+    inspect,
+    scratch,
     activations,
     backend,
     callbacks,

@@ -15,7 +15,7 @@ class Variable(Tensor):
     def __init__(self, initializer, shape=None, dtype=None, trainable=True, name=None, regularizer=None, constraint=None):
         value = initializer(shape, dtype=dtype) if callable(initializer) else initializer
         data = to_array(value, dtype=dtype)
-        super().__init__(xp.array(data, copy=True), requires_grad=trainable and data.dtype.kind == "f", name=name)
+        super().__init__(xp.array(data, copy=True, order="C"), requires_grad=trainable and data.dtype.kind == "f", name=name)
         self.trainable = trainable
         self.regularizer = regularizer
         self.constraint = constraint

@@ -7,12 +7,13 @@ FILES = {
     "x_test": ("t10k-images-idx3-ubyte.gz", "cc1d090a38ace84dfa1aa66e3ada7c336ef481a96936906477e6dd344da56eaa"),
     "y_test": ("t10k-labels-idx1-ubyte.gz", "8d3605d196f4be44669e46906da9733c8131fef761fdbfec72c424d5222f1a05"),
 }
+MIRRORS = ("https://storage.googleapis.com/tensorflow/tf-keras-datasets/", "http://fashion-mnist.s3-website.eu-central-1.amazonaws.com/")
 CLASS_NAMES = ["T-shirt/top", "Trouser", "Pullover", "Dress", "Coat", "Sandal", "Shirt", "Sneaker", "Bag", "Ankle boot"]
 
 
-def load_data(path=None):
+def load_data(path=None, download=True):
     """((x_train, y_train), (x_test, y_test)): uint8 images (n, 28, 28) and uint8 labels (n,), as Keras."""
-    arrays = load_idx_files("fashion-mnist", FILES, path)
+    arrays = load_idx_files("fashion-mnist", FILES, path, MIRRORS, download)
     for key, count in (("x_train", 60000), ("x_test", 10000)):
         if arrays[key].shape != (count, 28, 28) or arrays[key.replace("x", "y")].shape != (count,):
             raise ValueError(f"fashion-mnist: unexpected shapes {arrays[key].shape} / {arrays[key.replace('x', 'y')].shape}")

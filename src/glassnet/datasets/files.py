@@ -13,7 +13,9 @@ def candidate_dirs(name, path=None):
         dirs.append(pathlib.Path(path).expanduser())
     if os.environ.get("GLASSNET_DATA"):
         dirs.append(pathlib.Path(os.environ["GLASSNET_DATA"]).expanduser() / name)
-    dirs.append(pathlib.Path("~/.cache/glassnet/datasets").expanduser() / name)
+    from glassnet.datasets.download import CACHE
+
+    dirs.append(CACHE / name)
     dirs.append(pathlib.Path("/usr/share/datasets") / name)
     return dirs
 
@@ -26,8 +28,9 @@ def sha256(path):
     return digest.hexdigest()
 
 
-def load_idx_files(name, files, path=None):
-    """{key: (filename, sha256)} -> {key: array}, from the first directory that holds all files."""
+def load_idx_files(name, files, path=None, mirrors=(), download=True):
+    """{key: (filename, sha256)} -> {key: array}, from the first directory that holds all files;
+    failing that, downloaded from ``mirrors`` into the cache."""
     looked = []
     for directory in candidate_dirs(name, path):
         looked.append(str(directory))
@@ -41,8 +44,19 @@ def load_idx_files(name, files, path=None):
                 arrays[key] = parse_idx(file.read_bytes(), str(file))
             return arrays
     wanted = ", ".join(filename for filename, _ in files.values())
+    download_error = ""
+    if download and mirrors:
+        from glassnet.datasets.download import CACHE, fetch
+
+        try:
+            for filename, digest in files.values():
+                if not (CACHE / name / filename).is_file():
+                    fetch(filename, digest, mirrors, CACHE / name)
+            return load_idx_files(name, files, CACHE / name, download=False)
+        except DatasetError as error:
+            download_error = f" Downloading failed too: {error}."
     raise DatasetError(
         f"{name}: could not find {wanted}. Looked in: {'; '.join(looked)}. Put the files in one of these "
         f"folders (for example set GLASSNET_DATA to a folder holding '{name}/'), pass path=..., or on "
-        f"Debian/Ubuntu run 'apt-get install dataset-{name}'"
+        f"Debian/Ubuntu run 'apt-get install dataset-{name}'.{download_error}"
     )

@@ -14,6 +14,7 @@ from glassnet.backend import floatx, xp
 from glassnet.utils.lookup import snake_case, unique_name
 
 _training_context = [False]  # the training flag outer calls pass down to inner ones
+output_observers = []  # callables (layer, inputs, outputs) told of every layer call; used by inspect's monitor
 
 
 class InputSpec:
@@ -228,6 +229,8 @@ class Layer:
             _training_context.pop()
         if isinstance(outputs, Tensor) and outputs.ndim:
             self.output_shape_ = (None,) + outputs.shape[1:]
+        for observe in output_observers:
+            observe(self, inputs, outputs)
         if self.activity_regularizer is not None:
             batch = outputs.shape[0] if outputs.ndim else 1
             self._losses = [self.activity_regularizer(outputs) * (1.0 / max(1, batch))]

@@ -24,6 +24,8 @@ class Trainer:
 
     def _init_trainer(self):
         self.stop_training_by_error = False
+        self._keep_gradients = False
+        self.last_gradients = {}
         self.optimizer = None
         self.compiled = False
         self._compiled = None
@@ -106,9 +108,12 @@ class Trainer:
         for v in variables:
             v.grad = None
         loss.backward()
+        if self._keep_gradients:  # a GradientMonitor asked to see this step's gradients
+            self.last_gradients = {id(v): v.grad for v in variables}
         self.optimizer.apply([v.grad for v in variables], variables)
         for v in variables:
             v.grad = None
+        self.last_loss = loss
         compiled.update_metrics(y_true, [p.data for p in y_pred], sample_weight, float(loss.data), parts, len(data_utils.flatten(x)[0]))
         return float(loss.data)
 

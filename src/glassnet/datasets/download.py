@@ -1,0 +1,69 @@
+"""Fetching dataset files: each mirror in turn, a few retries with back-off, a progress bar, SHA-256
+verified before the file is moved (atomically) into the cache. A partial or wrong download never
+reaches the cache."""
+import hashlib
+import os
+import pathlib
+import sys
+import tempfile
+import time
+import urllib.error
+import urllib.request
+
+from glassnet.datasets.idx import DatasetError
+
+CACHE = pathlib.Path(os.environ.get("GLASSNET_CACHE", "~/.cache/glassnet")).expanduser() / "datasets"
+
+
+def _progress(name, done, total, stream):
+    if total:
+        width = 30
+        filled = int(width * done / total)
+        stream.write(f"\rDownloading {name} {'=' * filled}{'.' * (width - filled)} {done / 2**20:.1f}/{total / 2**20:.1f} MB")
+    else:
+        stream.write(f"\rDownloading {name} {done / 2**20:.1f} MB")
+    stream.flush()
+
+
+def fetch(filename, sha256, mirrors, destination_dir, retries=3, timeout=30, verbose=True, stream=None):
+    """Download ``filename`` from the first mirror that serves it with the right checksum; returns its path."""
+    stream = stream or sys.stderr
+    destination_dir = pathlib.Path(destination_dir)
+    destination_dir.mkdir(parents=True, exist_ok=True)
+    failures = []
+    for mirror in mirrors:
+        url = mirror.rstrip("/") + "/" + filename
+        for attempt in range(retries):
+            handle, temporary = tempfile.mkstemp(prefix=f".{filename}.", dir=destination_dir)
+            try:
+                digest = hashlib.sha256()
+                with urllib.request.urlopen(url, timeout=timeout) as response, os.fdopen(handle, "wb") as out:
+                    total = int(response.headers.get("Content-Length") or 0)
+                    done = 0
+                    while True:
+                        block = response.read(1 << 16)
+                        if not block:
+                            break
+                        out.write(block)
+                        digest.update(block)
+                        done += len(block)
+                        if verbose:
+                            _progress(filename, done, total, stream)
+                    out.flush()
+                    os.fsync(out.fileno())
+                if verbose:
+                    stream.write("\n")
+                if digest.hexdigest() != sha256:
+                    failures.append(f"{url}: SHA-256 {digest.hexdigest()} does not match {sha256}")
+                    break  # a wrong file will not become right by asking again
+                target = destination_dir / filename
+                os.replace(temporary, target)
+                return target
+            except (urllib.error.URLError, OSError, TimeoutError) as error:
+                failures.append(f"{url} (attempt {attempt + 1}): {getattr(error, 'reason', error)}")
+                if attempt + 1 < retries:
+                    time.sleep(0.2 * 2**attempt)
+            finally:
+                if os.path.exists(temporary):
+                    os.remove(temporary)
+    raise DatasetError(f"could not download {filename}:\n  " + "\n  ".join(failures))
