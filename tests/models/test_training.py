@@ -205,3 +205,12 @@ def test_unknown_names_suggest_the_right_one():
         model.compile("adam", "sparse_categorical_crossentopy")
     with pytest.raises(ValueError, match="Unknown metric 'accuarcy'"):
         model.compile("adam", "mse", metrics=["accuarcy"])
+
+
+def test_training_does_not_change_the_order_of_weights():
+    # internal caches of the trainer hold variables too: they must not be tracked as the model's own
+    model = keras.Sequential([keras.Input((4,)), layers.Dense(3), layers.BatchNormalization(), layers.Dense(2)])
+    before = [v.path for v in model.weights]
+    model.compile("adam", "mse")
+    model.fit(np.ones((8, 4)), np.ones((8, 2)), verbose=0)
+    assert [v.path for v in model.weights] == before

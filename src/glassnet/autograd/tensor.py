@@ -44,7 +44,9 @@ class Tensor:
     (and recording is on), the output keeps its ``_parents`` and ``_backward``.
     """
 
-    __slots__ = ("data", "grad", "requires_grad", "name", "_parents", "_backward", "_retain_grad", "__weakref__")
+    # _keras_logits: on the output of a softmax/sigmoid layer, the logits it came from, so cross-entropy
+    # can be computed from them (stable, and its gradient is softmax - one_hot), as Keras's TF backend does
+    __slots__ = ("data", "grad", "requires_grad", "name", "_parents", "_backward", "_retain_grad", "_keras_logits", "__weakref__")
     __array_priority__ = 1000  # so ndarray + Tensor calls Tensor.__radd__
 
     def __init__(self, data, requires_grad=False, dtype=None, name=None):
@@ -59,6 +61,7 @@ class Tensor:
         self._parents = ()
         self._backward = None
         self._retain_grad = False
+        self._keras_logits = None
 
     # -- what it holds -------------------------------------------------------------------
     @property
@@ -272,6 +275,7 @@ def from_op(data, parents, backward):
     out.grad = None
     out.name = None
     out._retain_grad = False
+    out._keras_logits = None
     if grad_mode._enabled and any(p.requires_grad for p in parents):
         out.requires_grad = True
         out._parents = parents

@@ -39,10 +39,14 @@ class Dense(Layer):
         self.input_spec = InputSpec(min_ndim=2, axes={-1: input_dim})
 
     def call(self, inputs):
-        x = ops.matmul(inputs, self.kernel)
-        if self.bias is not None:
-            x = ops.add(x, self.bias)
-        return self.activation(x)
+        name = _activation_name(self.activation)
+        if name in ops.linalg.FUSED_ACTIVATIONS:  # one GEMM + bias + activation, one backward
+            return ops.linalg.dense(inputs, self.kernel, self.bias, name)
+        logits = ops.linalg.dense(inputs, self.kernel, self.bias)
+        outputs = self.activation(logits)
+        if name in ("softmax", "sigmoid"):
+            outputs._keras_logits = logits  # lets cross-entropy work from the logits, as Keras's TF backend does
+        return outputs
 
     def get_config(self):
         return {**super().get_config(), "units": self.units, "activation": activations.serialize(self.activation),
@@ -53,6 +57,13 @@ class Dense(Layer):
                 "bias_regularizer": _maybe(regularizers.serialize, self.bias_regularizer),
                 "kernel_constraint": _maybe(constraints.serialize, self.kernel_constraint),
                 "bias_constraint": _maybe(constraints.serialize, self.bias_constraint)}
+
+
+def _activation_name(activation):
+    try:
+        return activations.serialize(activation)
+    except ValueError:
+        return None
 
 
 def _maybe(serialize, value):

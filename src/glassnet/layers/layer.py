@@ -27,6 +27,10 @@ class InputSpec:
 class Layer:
     """Base class of all layers (and of Model)."""
 
+    # bookkeeping attributes that hold variables or layers without owning them: never tracked
+    _UNTRACKED = frozenset({"_inbound_nodes", "_plan", "last_gradients", "_compiled", "_compile_args", "history",
+                            "_resume", "_epoch_order", "optimizer", "last_loss"})
+
     def __init__(self, trainable=True, name=None, dtype=None, input_shape=None, input_dim=None,
                  batch_input_shape=None, batch_size=None, activity_regularizer=None, **kwargs):
         if kwargs:
@@ -95,7 +99,7 @@ class Layer:
                     visit(item)
 
         for key, value in vars(self).items():
-            if key != "_inbound_nodes":
+            if key not in self._UNTRACKED:
                 visit(value)
         return found
 

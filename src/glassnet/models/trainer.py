@@ -23,6 +23,7 @@ class Trainer:
     """Mixin for Model: compile, fit, evaluate, predict."""
 
     def _init_trainer(self):
+        self._plan = None
         self.stop_training_by_error = False
         self._keep_gradients = False
         self.last_gradients = {}
@@ -95,16 +96,34 @@ class Trainer:
             raise ValueError(f"{type(self).__name__} '{self.name}' expects input of shape {expected}, but {where} got data of shape {x.shape}{hint}")
 
     # -- one batch ----------------------------------------------------------------------------------------
+    def _step_plan(self):
+        """What every step needs and that does not change between steps: the trainable variables, the
+        weights with a regularizer, the layers with an activity regularizer. Gathered once per
+        fit/evaluate (after the first forward pass has built the model), instead of every step."""
+        if self._plan is None:
+            layers = [self, *_all_sublayers(self)]
+            self._plan = (self.trainable_weights,
+                          [v for v in self.weights if v.regularizer is not None],
+                          [layer for layer in layers if layer.activity_regularizer is not None])
+        return self._plan
+
+    def _regularization(self, loss):
+        _, regularized, activity = self._step_plan()
+        for v in regularized:
+            loss = loss + v.regularizer(v)
+        for layer in activity:
+            for penalty in layer._losses:
+                loss = loss + penalty
+        return loss
+
     def _train_step(self, x, y, sample_weight):
         outputs = self(x, training=True)
         y_pred = _as_list(outputs)
         y_true = self._targets(y, len(y_pred))
         compiled = self._resolve_compiled(y_true, y_pred)
         loss, parts = compiled.compute_loss(y_true, y_pred, sample_weight)
-        regularization = self.losses
-        for penalty in regularization:
-            loss = loss + penalty
-        variables = self.trainable_weights
+        loss = self._regularization(loss)
+        variables = self._step_plan()[0]
         for v in variables:
             v.grad = None
         loss.backward()
@@ -123,8 +142,7 @@ class Trainer:
             y_true = self._targets(y, len(y_pred))
             compiled = self._resolve_compiled(y_true, y_pred)
             loss, parts = compiled.compute_loss(y_true, y_pred, sample_weight)
-            for penalty in self.losses:
-                loss = loss + penalty
+            loss = self._regularization(loss)
         compiled.update_metrics(y_true, [p.data for p in y_pred], sample_weight, float(loss.data), parts, len(data_utils.flatten(x)[0]))
 
     # -- public loops --------------------------------------------------------------------------------------
@@ -132,6 +150,7 @@ class Trainer:
             validation_data=None, shuffle=True, class_weight=None, sample_weight=None, initial_epoch=0,
             steps_per_epoch=None, validation_steps=None, validation_batch_size=None, validation_freq=1):
         """Train for ``epochs`` passes over (x, y) in mini-batches; returns a History."""
+        self._plan = None
         self._require_compiled("fit")
         where = f"fit() of model '{self.name}'"
         batch_size = 32 if batch_size is None else int(batch_size)
@@ -209,6 +228,7 @@ class Trainer:
     def evaluate(self, x=None, y=None, batch_size=None, verbose="auto", sample_weight=None, steps=None,
                  callbacks=None, return_dict=False):
         """Loss and metrics on (x, y), in inference mode: a scalar, a list [loss, *metrics] or a dict."""
+        self._plan = None
         self._require_compiled("evaluate")
         where = f"evaluate() of model '{self.name}'"
         batch_size = 32 if batch_size is None else int(batch_size)
@@ -249,6 +269,7 @@ class Trainer:
         return outputs[0] if len(outputs) == 1 else outputs
 
     def train_on_batch(self, x, y=None, sample_weight=None, class_weight=None, return_dict=False):
+        self._plan = None
         self._require_compiled("train_on_batch")
         where = f"train_on_batch() of model '{self.name}'"
         x, y = data_utils.to_arrays(x, where), data_utils.to_arrays(y, where)
@@ -262,6 +283,7 @@ class Trainer:
         return self._batch_result(return_dict)
 
     def test_on_batch(self, x, y=None, sample_weight=None, return_dict=False):
+        self._plan = None
         self._require_compiled("test_on_batch")
         where = f"test_on_batch() of model '{self.name}'"
         x, y = data_utils.to_arrays(x, where), data_utils.to_arrays(y, where)
@@ -286,3 +308,11 @@ class Trainer:
     @property
     def metrics_names(self):
         return self._compiled.metric_names if self._compiled is not None else ["loss"]
+
+
+def _all_sublayers(layer):
+    out = []
+    for sub in layer._sublayers:
+        out.append(sub)
+        out.extend(_all_sublayers(sub))
+    return out

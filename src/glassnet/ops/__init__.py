@@ -73,7 +73,7 @@ from glassnet.ops.elementwise import (
     where,
 )
 from glassnet.ops.encoding import one_hot
-from glassnet.ops.linalg import einsum, matmul
+from glassnet.ops.linalg import dense, einsum, matmul
 from glassnet.ops.loss import (
     binary_crossentropy,
     categorical_crossentropy,

@@ -83,3 +83,50 @@ def einsum(subscripts, *operands):
         return tuple(grads)
 
     return from_op(out, tuple(tensors), backward)
+
+
+FUSED_ACTIVATIONS = ("linear", "relu", "sigmoid", "tanh")
+
+
+def dense(inputs, kernel, bias=None, activation="linear"):
+    """activation(inputs @ kernel + bias) as one op with one backward (what a Dense layer computes).
+
+    inputs: (..., in); kernel: (in, units); bias: (units,) or None; activation: one of
+    FUSED_ACTIVATIONS, whose derivative is written with the output y.
+    """
+    from glassnet.autograd.tensor import as_tensor
+    from glassnet.ops.activation import stable_sigmoid
+
+    if activation not in FUSED_ACTIVATIONS:
+        raise ValueError(f"dense: activation must be one of {FUSED_ACTIVATIONS}, got {activation!r}")
+    x = as_tensor(inputs, where="dense")
+    k = as_tensor(kernel, like=x, where="dense")
+    parents = (x, k) if bias is None else (x, k, as_tensor(bias, like=x, where="dense"))
+    if x.shape[-1] != k.shape[0]:
+        raise ValueError(f"dense: inputs with last dimension {x.shape[-1]} do not fit a kernel of shape {k.shape}")
+    rows = x.data.reshape(-1, x.shape[-1])
+    out = rows @ k.data
+    if bias is not None:
+        out += parents[2].data
+    if activation == "relu":
+        xp.maximum(out, 0, out=out)
+    elif activation == "sigmoid":
+        out = stable_sigmoid(out)
+    elif activation == "tanh":
+        xp.tanh(out, out=out)
+
+    def backward(grad_output):
+        g = grad_output.reshape(out.shape)
+        if activation == "relu":  # dL/dz = dL/dy * f'(z), with f' from the output y
+            g = g * (out > 0)
+        elif activation == "sigmoid":
+            g = g * out * (1 - out)
+        elif activation == "tanh":
+            g = g * (1 - out * out)
+        grads = [(g @ k.data.T).reshape(x.shape) if x.requires_grad else None,  # dL/dx = dL/dz W^T
+                 rows.T @ g if k.requires_grad else None]  # dL/dW = x^T dL/dz
+        if bias is not None:
+            grads.append(g.sum(axis=0) if parents[2].requires_grad else None)  # dL/db = sum of dL/dz
+        return tuple(grads)
+
+    return from_op(out.reshape(*x.shape[:-1], k.shape[1]), parents, backward)

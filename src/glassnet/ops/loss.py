@@ -65,6 +65,9 @@ def binary_crossentropy(y_true, y_pred, from_logits=False):
     from_logits=False: y_pred are probabilities, clipped to [eps, 1 - eps] as Keras does.
     from_logits=True: y_pred are logits; computed as max(x, 0) - x*y + log(1 + exp(-|x|)).
     """
+    logits = getattr(y_pred, "_keras_logits", None)
+    if not from_logits and logits is not None:  # y_pred = sigmoid(logits): use them (stable, exact gradient)
+        y_pred, from_logits = logits, True
     y_true, y_pred = _pair(y_true, y_pred, "binary_crossentropy", same_shape=False)
     if from_logits:
         x, y = y_pred.data, y_true.data
@@ -91,6 +94,9 @@ def categorical_crossentropy(y_true, y_pred, from_logits=False, axis=-1):
     from_logits=True fuses log_softmax in: the gradient w.r.t. the logits is softmax(x) * sum(y) - y.
     from_logits=False: probabilities are rescaled to sum to 1 and clipped to [eps, 1 - eps], as Keras does.
     """
+    logits = getattr(y_pred, "_keras_logits", None)
+    if not from_logits and logits is not None:  # y_pred = softmax(logits): use them
+        y_pred, from_logits = logits, True
     y_true, y_pred = _pair(y_true, y_pred, "categorical_crossentropy")
     if y_pred.ndim == 0:
         raise ValueError("categorical_crossentropy: y_pred must have a class axis, got a scalar")
@@ -139,6 +145,9 @@ def sparse_categorical_crossentropy(y_true, y_pred, from_logits=False, axis=-1):
 
     from_logits=True: fused with log_softmax; the gradient w.r.t. the logits is softmax(x) - one_hot(y).
     """
+    logits = getattr(y_pred, "_keras_logits", None)
+    if not from_logits and logits is not None:  # y_pred = softmax(logits): use them
+        y_pred, from_logits = logits, True
     y_pred = as_tensor(y_pred, where="sparse_categorical_crossentropy")
     labels = _sparse_labels(y_true, y_pred, "sparse_categorical_crossentropy", axis)
     if not from_logits:

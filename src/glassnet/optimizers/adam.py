@@ -24,13 +24,23 @@ class Adam(Optimizer):
 
     def update(self, value, grad, lr, state, step):
         m, v = state["m"], state["v"]
-        m += (1 - self.beta_1) * (grad - m)
-        v += (1 - self.beta_2) * (grad * grad - v)
+        tmp = self.scratch(value)  # in place throughout: no temporaries on the hot path
+        np.subtract(grad, m, out=tmp)
+        tmp *= 1 - self.beta_1
+        m += tmp  # m += (1 - b1) (g - m)
+        np.multiply(grad, grad, out=tmp)
+        tmp -= v
+        tmp *= 1 - self.beta_2
+        v += tmp  # v += (1 - b2) (g^2 - v)
         if self.amsgrad:
             np.maximum(state["v_hat"], v, out=state["v_hat"])
             v = state["v_hat"]
         alpha = lr * math.sqrt(1 - self.beta_2**step) / (1 - self.beta_1**step)
-        value -= alpha * m / (np.sqrt(v) + self.epsilon)
+        np.sqrt(v, out=tmp)
+        tmp += self.epsilon
+        np.divide(m, tmp, out=tmp)
+        tmp *= alpha
+        value -= tmp  # w -= alpha m / (sqrt(v) + eps)
 
     def get_config(self):
         return {**super().get_config(), "beta_1": self.beta_1, "beta_2": self.beta_2, "epsilon": self.epsilon, "amsgrad": self.amsgrad}

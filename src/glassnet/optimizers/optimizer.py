@@ -20,7 +20,8 @@ class Optimizer:
         self.weight_decay, self.clipnorm, self.clipvalue, self.global_clipnorm = weight_decay, clipnorm, clipvalue, global_clipnorm
         self.name = name or type(self).__name__.lower()
         self.iterations = 0
-        self._state = {}  # id(variable) -> dict of arrays
+        self._state = {}  # id(variable) -> dict of arrays (saved with the model)
+        self._scratch = {}  # (shape, dtype) -> a work array (not state: never saved)
 
     # -- learning rate -----------------------------------------------------------------------------
     @property
@@ -79,6 +80,14 @@ class Optimizer:
     def update(self, value, grad, lr, state, step):
         """Change ``value`` (the variable's array) in place."""
         raise NotImplementedError
+
+    def scratch(self, like):
+        """A reusable work array shaped like ``like`` (updates write into it instead of allocating)."""
+        key = (like.shape, like.dtype)
+        array = self._scratch.get(key)
+        if array is None:
+            array = self._scratch[key] = np.empty_like(like)
+        return array
 
     def state_of(self, variable):
         return self._state.get(id(variable), {})
