@@ -1,0 +1,271 @@
+"""glassnet vs PyTorch (and Keras when installed) on the models tutorials use: one table.
+
+    GLASSNET_DATA=../shared/datasets python benchmarks/run.py [--quick] [--reps 5]
+
+Each timed sample runs in a fresh worker process, glassnet and PyTorch alternating, with the same
+data (Fashion-MNIST), batch size, optimizer (Adam 1e-3) and threads (OMP_NUM_THREADS, default all
+cores; torch.set_num_threads). Warm-up steps are excluded; the table shows the median of the
+repetitions, the process's RSS growth over the run, and for GEMM-bound models the GFLOP/s achieved
+next to a plain numpy.matmul of the same shapes timed in the same worker (the ceiling for a NumPy
+library).
+"""
+import argparse
+import json
+import os
+import resource
+import statistics
+import subprocess
+import sys
+import time
+
+import numpy as np
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+MLP = (784, 256, 128, 10)
+
+
+def rss_mb():
+    with open("/proc/self/statm") as handle:
+        return int(handle.read().split()[1]) * os.sysconf("SC_PAGE_SIZE") / 2**20
+
+
+def peak_rss_mb():
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def fashion(images=False, n=None):
+    import glassnet as keras
+
+    (x, y), (xt, yt) = keras.datasets.fashion_mnist.load_data()
+    x = (x[:n] / 255).astype(np.float32)
+    x = x[..., None] if images else x.reshape(len(x), -1)
+    return x, y[:n].astype(np.int64)
+
+
+def mlp_flops(batch):
+    forward = sum(a * b for a, b in zip(MLP[:-1], MLP[1:]))
+    input_grads = sum(a * b for a, b in zip(MLP[1:-1], MLP[2:]))  # the first layer needs no input gradient
+    return 2 * batch * (2 * forward + input_grads)
+
+
+def gemm_ceiling(batch, reps=20):
+    """Seconds per MLP step spent in the same GEMMs done by plain numpy.matmul (no framework at all)."""
+    shapes = []
+    for a, b in zip(MLP[:-1], MLP[1:]):
+        shapes.append(((batch, a), (a, b)))  # forward
+        shapes.append(((a, batch), (batch, b)))  # weight gradient
+    for a, b in zip(MLP[1:-1], MLP[2:]):
+        shapes.append(((batch, b), (b, a)))  # input gradient
+    arrays = [(np.random.rand(*s).astype(np.float32), np.random.rand(*t).astype(np.float32)) for s, t in shapes]
+    for x, w in arrays:
+        x @ w
+    start = time.perf_counter()
+    for _ in range(reps):
+        for x, w in arrays:
+            x @ w
+    return (time.perf_counter() - start) / reps
+
+
+# -- one measurement, in a worker process -------------------------------------------------------------
+def glassnet_case(case, quick):
+    import glassnet as keras
+    from glassnet import layers
+
+    keras.utils.set_random_seed(0)
+    if case.startswith("mlp_train"):
+        batch = int(case.rsplit("_", 1)[1])
+        x, y = fashion(n=12800 if quick else None)
+        model = keras.Sequential([keras.Input((784,)), layers.Dense(256, activation="relu"), layers.Dense(128, activation="relu"), layers.Dense(10, activation="softmax")])
+        model.compile(keras.optimizers.Adam(1e-3), "sparse_categorical_crossentropy")
+        model.fit(x[:batch * 20], y[:batch * 20], batch_size=batch, verbose=0)  # warm-up
+        before = rss_mb()
+        start = time.perf_counter()
+        model.fit(x, y, batch_size=batch, epochs=1, verbose=0)
+        seconds = time.perf_counter() - start
+        steps = -(-len(x) // batch)
+        return {"seconds": seconds, "unit": "epoch" if not quick else f"{steps} steps", "rss": peak_rss_mb() - before,
+                "gflops": mlp_flops(batch) * steps / seconds / 1e9, "ceiling": mlp_flops(batch) / gemm_ceiling(batch) / 1e9}
+    if case == "cnn_train_128":
+        x, y = fashion(images=True, n=128 * (30 if quick else 100))
+        model = keras.Sequential([keras.Input((28, 28, 1)), layers.Conv2D(32, 3, activation="relu"), layers.MaxPooling2D(),
+                                  layers.Conv2D(64, 3, activation="relu"), layers.MaxPooling2D(), layers.Flatten(),
+                                  layers.Dense(64, activation="relu"), layers.Dense(10, activation="softmax")])
+        model.compile(keras.optimizers.Adam(1e-3), "sparse_categorical_crossentropy")
+        model.fit(x[:128 * 3], y[:128 * 3], batch_size=128, verbose=0)
+        before = rss_mb()
+        start = time.perf_counter()
+        model.fit(x, y, batch_size=128, epochs=1, verbose=0, shuffle=False)
+        steps = len(x) // 128
+        return {"seconds": (time.perf_counter() - start) / steps, "unit": "step", "rss": peak_rss_mb() - before}
+    if case == "lstm_train_64":
+        steps = 30 if quick else 100
+        rng = np.random.default_rng(0)
+        x, y = rng.standard_normal((64 * steps, 50, 8)).astype(np.float32), rng.standard_normal((64 * steps, 1)).astype(np.float32)
+        model = keras.Sequential([keras.Input((50, 8)), layers.LSTM(64), layers.Dense(1)])
+        model.compile(keras.optimizers.Adam(1e-3), "mse")
+        model.fit(x[:64 * 3], y[:64 * 3], batch_size=64, verbose=0)
+        before = rss_mb()
+        start = time.perf_counter()
+        model.fit(x, y, batch_size=64, epochs=1, verbose=0, shuffle=False)
+        return {"seconds": (time.perf_counter() - start) / steps, "unit": "step", "rss": peak_rss_mb() - before}
+    if case.startswith("mlp_predict"):
+        n = int(case.rsplit("_", 1)[1])
+        x, _ = fashion(n=max(n, 1000))
+        model = keras.Sequential([keras.Input((784,)), layers.Dense(256, activation="relu"), layers.Dense(128, activation="relu"), layers.Dense(10, activation="softmax")])
+        batch = x[:n]
+        calls = 300 if n == 1 else 5
+        for _ in range(calls // 5 + 1):
+            model.predict(batch, batch_size=n, verbose=0)
+        samples = []
+        for _ in range(calls):
+            start = time.perf_counter()
+            model.predict(batch, batch_size=n, verbose=0)
+            samples.append(time.perf_counter() - start)
+        return {"seconds": statistics.median(samples), "unit": "call", "rss": 0.0}
+    raise ValueError(case)
+
+
+def torch_case(case, quick, threads):
+    import torch
+    from torch import nn
+
+    torch.manual_seed(0)
+    torch.set_num_threads(threads)
+
+    def train(model, x, y, batch, loss_fn, warmup=3):
+        optimizer = torch.optim.Adam(model.parameters(), lr=1e-3)
+        x, y = torch.from_numpy(x), torch.from_numpy(y)
+
+        def epoch(n_batches, order):
+            for i in range(n_batches):
+                index = order[i * batch:(i + 1) * batch]
+                optimizer.zero_grad()
+                loss_fn(model(x[index]), y[index]).backward()
+                optimizer.step()
+
+        epoch(warmup, torch.arange(len(x)))
+        before = rss_mb()
+        start = time.perf_counter()
+        steps = -(-len(x) // batch)
+        epoch(steps, torch.randperm(len(x)))
+        return time.perf_counter() - start, steps, peak_rss_mb() - before
+
+    def mlp():
+        return nn.Sequential(nn.Linear(784, 256), nn.ReLU(), nn.Linear(256, 128), nn.ReLU(), nn.Linear(128, 10))
+
+    if case.startswith("mlp_train"):
+        batch = int(case.rsplit("_", 1)[1])
+        x, y = fashion(n=12800 if quick else None)
+        seconds, steps, rss = train(mlp(), x, y, batch, nn.CrossEntropyLoss(), warmup=20)
+        return {"seconds": seconds, "unit": "epoch", "rss": rss, "gflops": mlp_flops(batch) * steps / seconds / 1e9}
+    if case == "cnn_train_128":
+        x, y = fashion(images=True, n=128 * (30 if quick else 100))
+        model = nn.Sequential(nn.Conv2d(1, 32, 3), nn.ReLU(), nn.MaxPool2d(2), nn.Conv2d(32, 64, 3), nn.ReLU(), nn.MaxPool2d(2),
+                              nn.Flatten(), nn.Linear(1600, 64), nn.ReLU(), nn.Linear(64, 10))
+        seconds, steps, rss = train(model, np.ascontiguousarray(x.transpose(0, 3, 1, 2)), y, 128, nn.CrossEntropyLoss())
+        return {"seconds": seconds / steps, "unit": "step", "rss": rss}
+    if case == "lstm_train_64":
+        steps = 30 if quick else 100
+        rng = np.random.default_rng(0)
+        x, y = rng.standard_normal((64 * steps, 50, 8)).astype(np.float32), rng.standard_normal((64 * steps, 1)).astype(np.float32)
+
+        class Net(nn.Module):
+            def __init__(self):
+                super().__init__()
+                self.lstm, self.head = nn.LSTM(8, 64, batch_first=True), nn.Linear(64, 1)
+
+            def forward(self, inputs):
+                return self.head(self.lstm(inputs)[0][:, -1])
+
+        seconds, n, rss = train(Net(), x, y, 64, nn.MSELoss())
+        return {"seconds": seconds / n, "unit": "step", "rss": rss}
+    if case.startswith("mlp_predict"):
+        n = int(case.rsplit("_", 1)[1])
+        x, _ = fashion(n=max(n, 1000))
+        model = mlp().eval()
+        batch = torch.from_numpy(x[:n])
+        calls = 300 if n == 1 else 5
+        samples = []
+        with torch.no_grad():
+            for _ in range(calls // 5 + 1):
+                torch.softmax(model(batch), 1).numpy()
+            for _ in range(calls):
+                start = time.perf_counter()
+                torch.softmax(model(batch), 1).numpy()
+                samples.append(time.perf_counter() - start)
+        return {"seconds": statistics.median(samples), "unit": "call", "rss": 0.0}
+    raise ValueError(case)
+
+
+def worker(library, case, quick, threads):
+    result = glassnet_case(case, quick) if library == "glassnet" else torch_case(case, quick, threads)
+    print(json.dumps(result))
+
+
+# -- the table ------------------------------------------------------------------------------------------------
+CASES = [("mlp_train_128", "MLP 784-256-128-10, Adam", 128), ("mlp_train_32", "MLP 784-256-128-10, Adam", 32),
+         ("cnn_train_128", "tutorial CNN, Adam", 128), ("lstm_train_64", "LSTM(64), T=50, 8 features", 64),
+         ("mlp_predict_1", "MLP predict, 1 sample", 1), ("mlp_predict_10000", "MLP predict, 10,000 samples", 10000)]
+
+
+def run_worker(library, case, quick, threads):
+    env = {**os.environ, "OMP_NUM_THREADS": str(threads)}
+    out = subprocess.run([sys.executable, os.path.abspath(__file__), "--worker", library, case, *(["--quick"] if quick else []), "--threads", str(threads)],
+                         capture_output=True, text=True, env=env, timeout=900)
+    if out.returncode != 0:
+        raise RuntimeError(f"{library} {case} failed:\n{out.stderr[-2000:]}")
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def fmt_time(seconds, unit):
+    if seconds < 1e-3:
+        return f"{seconds * 1e6:.0f} us/{unit}"
+    if seconds < 1:
+        return f"{seconds * 1e3:.1f} ms/{unit}"
+    return f"{seconds:.2f} s/{unit}"
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="fewer steps and repetitions")
+    parser.add_argument("--reps", type=int, default=None)
+    parser.add_argument("--threads", type=int, default=int(os.environ.get("OMP_NUM_THREADS", os.cpu_count())))
+    parser.add_argument("--cases", nargs="*", default=[c for c, _, _ in CASES])
+    parser.add_argument("--worker", nargs=2, metavar=("LIBRARY", "CASE"))
+    args = parser.parse_args()
+    if args.worker:
+        return worker(*args.worker, args.quick, args.threads)
+    reps = args.reps or (3 if args.quick else 5)
+    try:
+        import torch  # noqa: F401
+
+        libraries = ["glassnet", "torch"]
+    except ImportError:
+        print("(PyTorch not installed: its column is skipped)")
+        libraries = ["glassnet"]
+    print(f"{reps} alternating repetitions per cell, {args.threads} threads, NumPy {np.__version__}" + (", quick run" if args.quick else ""))
+    header = f"| model | batch | glassnet | torch | ratio | RSS growth glassnet / torch (MB) | GFLOP/s glassnet / torch / numpy ceiling |"
+    print(header)
+    print("|" + "---|" * 7)
+    for case, title, batch in CASES:
+        if case not in args.cases:
+            continue
+        samples = {lib: [] for lib in libraries}
+        for _ in range(reps):
+            for lib in libraries:
+                samples[lib].append(run_worker(lib, case, args.quick, args.threads))
+        med = {lib: statistics.median(s["seconds"] for s in samples[lib]) for lib in libraries}
+        unit = samples["glassnet"][0]["unit"]
+        ratio = med["glassnet"] / med["torch"] if "torch" in med else float("nan")
+        rss = " / ".join(f"{statistics.median(s['rss'] for s in samples[lib]):.0f}" for lib in libraries)
+        flops = ""
+        if "gflops" in samples["glassnet"][0]:
+            parts = [f"{statistics.median(s['gflops'] for s in samples[lib]):.0f}" for lib in libraries]
+            parts.append(f"{statistics.median(s['ceiling'] for s in samples['glassnet']):.0f}")
+            flops = " / ".join(parts)
+        torch_time = fmt_time(med["torch"], unit) if "torch" in med else "-"
+        print(f"| {title} | {batch} | {fmt_time(med['glassnet'], unit)} | {torch_time} | {ratio:.2f} | {rss} | {flops} |", flush=True)
+
+
+if __name__ == "__main__":
+    main()
