@@ -12,7 +12,6 @@ library).
 import argparse
 import json
 import os
-import resource
 import statistics
 import subprocess
 import sys
@@ -29,15 +28,38 @@ def rss_mb():
         return int(handle.read().split()[1]) * os.sysconf("SC_PAGE_SIZE") / 2**20
 
 
-def peak_rss_mb():
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+class PeakRss:
+    """Highest RSS seen while the block runs (sampled every 2 ms); ru_maxrss cannot be reset, and would
+    include the peak of loading the data before training."""
+
+    def __enter__(self):
+        import threading
+
+        self.before = self.peak = rss_mb()
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._sample, daemon=True)
+        self._thread.start()
+        return self
+
+    def _sample(self):
+        while not self._stop.wait(0.002):
+            self.peak = max(self.peak, rss_mb())
+
+    def __exit__(self, *exc):
+        self._stop.set()
+        self._thread.join()
+        self.peak = max(self.peak, rss_mb())
+
+    @property
+    def growth(self):
+        return self.peak - self.before
 
 
 def fashion(images=False, n=None):
     import glassnet as keras
 
     (x, y), (xt, yt) = keras.datasets.fashion_mnist.load_data()
-    x = (x[:n] / 255).astype(np.float32)
+    x = x[:n].astype(np.float32) / np.float32(255)
     x = x[..., None] if images else x.reshape(len(x), -1)
     return x, y[:n].astype(np.int64)
 
@@ -78,12 +100,12 @@ def glassnet_case(case, quick):
         model = keras.Sequential([keras.Input((784,)), layers.Dense(256, activation="relu"), layers.Dense(128, activation="relu"), layers.Dense(10, activation="softmax")])
         model.compile(keras.optimizers.Adam(1e-3), "sparse_categorical_crossentropy")
         model.fit(x[:batch * 20], y[:batch * 20], batch_size=batch, verbose=0)  # warm-up
-        before = rss_mb()
-        start = time.perf_counter()
-        model.fit(x, y, batch_size=batch, epochs=1, verbose=0)
-        seconds = time.perf_counter() - start
+        with PeakRss() as memory:
+            start = time.perf_counter()
+            model.fit(x, y, batch_size=batch, epochs=1, verbose=0)
+            seconds = time.perf_counter() - start
         steps = -(-len(x) // batch)
-        return {"seconds": seconds, "unit": "epoch" if not quick else f"{steps} steps", "rss": peak_rss_mb() - before,
+        return {"seconds": seconds, "unit": "epoch" if not quick else f"{steps} steps", "rss": memory.growth,
                 "gflops": mlp_flops(batch) * steps / seconds / 1e9, "ceiling": mlp_flops(batch) / gemm_ceiling(batch) / 1e9}
     if case == "cnn_train_128":
         x, y = fashion(images=True, n=128 * (30 if quick else 100))
@@ -92,11 +114,11 @@ def glassnet_case(case, quick):
                                   layers.Dense(64, activation="relu"), layers.Dense(10, activation="softmax")])
         model.compile(keras.optimizers.Adam(1e-3), "sparse_categorical_crossentropy")
         model.fit(x[:128 * 3], y[:128 * 3], batch_size=128, verbose=0)
-        before = rss_mb()
-        start = time.perf_counter()
-        model.fit(x, y, batch_size=128, epochs=1, verbose=0, shuffle=False)
-        steps = len(x) // 128
-        return {"seconds": (time.perf_counter() - start) / steps, "unit": "step", "rss": peak_rss_mb() - before}
+        with PeakRss() as memory:
+            start = time.perf_counter()
+            model.fit(x, y, batch_size=128, epochs=1, verbose=0, shuffle=False)
+            seconds = time.perf_counter() - start
+        return {"seconds": seconds / (len(x) // 128), "unit": "step", "rss": memory.growth}
     if case == "lstm_train_64":
         steps = 30 if quick else 100
         rng = np.random.default_rng(0)
@@ -104,10 +126,11 @@ def glassnet_case(case, quick):
         model = keras.Sequential([keras.Input((50, 8)), layers.LSTM(64), layers.Dense(1)])
         model.compile(keras.optimizers.Adam(1e-3), "mse")
         model.fit(x[:64 * 3], y[:64 * 3], batch_size=64, verbose=0)
-        before = rss_mb()
-        start = time.perf_counter()
-        model.fit(x, y, batch_size=64, epochs=1, verbose=0, shuffle=False)
-        return {"seconds": (time.perf_counter() - start) / steps, "unit": "step", "rss": peak_rss_mb() - before}
+        with PeakRss() as memory:
+            start = time.perf_counter()
+            model.fit(x, y, batch_size=64, epochs=1, verbose=0, shuffle=False)
+            seconds = time.perf_counter() - start
+        return {"seconds": seconds / steps, "unit": "step", "rss": memory.growth}
     if case.startswith("mlp_predict"):
         n = int(case.rsplit("_", 1)[1])
         x, _ = fashion(n=max(n, 1000))
@@ -144,11 +167,12 @@ def torch_case(case, quick, threads):
                 optimizer.step()
 
         epoch(warmup, torch.arange(len(x)))
-        before = rss_mb()
-        start = time.perf_counter()
         steps = -(-len(x) // batch)
-        epoch(steps, torch.randperm(len(x)))
-        return time.perf_counter() - start, steps, peak_rss_mb() - before
+        with PeakRss() as memory:
+            start = time.perf_counter()
+            epoch(steps, torch.randperm(len(x)))
+            seconds = time.perf_counter() - start
+        return seconds, steps, memory.growth
 
     def mlp():
         return nn.Sequential(nn.Linear(784, 256), nn.ReLU(), nn.Linear(256, 128), nn.ReLU(), nn.Linear(128, 10))

@@ -12,6 +12,7 @@ from glassnet import (
     callbacks,
     constraints,
     datasets,
+    distribution,
     initializers,
     layers,
     losses,

@@ -64,6 +64,10 @@ class BackupAndRestore(Callback):
             self._backup(epoch + 1, 0)
 
     def _backup(self, epoch, batch):
+        from glassnet.distribution import is_chief
+
+        if not is_chief():  # every process holds the same state: one writes it
+            return
         os.makedirs(self.backup_dir, exist_ok=True)
         self.model.save(self._model_path)
         order = getattr(self.model, "_epoch_order", None)
@@ -81,5 +85,7 @@ class BackupAndRestore(Callback):
         os.replace(temporary, self._state_path)  # the state file is written last: it marks a complete backup
 
     def on_train_end(self, logs=None):
-        if self.delete_checkpoint and not self.model.stop_training_by_error and os.path.isdir(self.backup_dir):
+        from glassnet.distribution import is_chief
+
+        if self.delete_checkpoint and is_chief() and not self.model.stop_training_by_error and os.path.isdir(self.backup_dir):
             shutil.rmtree(self.backup_dir)

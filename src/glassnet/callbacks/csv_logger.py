@@ -13,12 +13,19 @@ class CSVLogger(Callback):
         self._file = self._writer = self._keys = None
 
     def on_train_begin(self, logs=None):
+        from glassnet.distribution import is_chief
+
+        self._chief = is_chief()
+        if not self._chief:  # with DataParallel only one process writes the log
+            return
         exists = self.append and os.path.exists(self.filename) and os.path.getsize(self.filename) > 0
         self._file = open(self.filename, "a" if self.append else "w", newline="")
         self._header_written = exists
         self._keys = None
 
     def on_epoch_end(self, epoch, logs=None):
+        if not self._chief:
+            return
         logs = logs or {}
         if self._keys is None:
             self._keys = sorted(logs)

@@ -28,6 +28,10 @@ class ModelCheckpoint(Callback):
         return self.best is None or (value < self.best if self.mode == "min" else value > self.best)
 
     def _save(self, epoch, logs):
+        from glassnet.distribution import is_chief
+
+        if not is_chief():  # with DataParallel every process has the same weights: one writes
+            return
         logs = logs or {}
         path = self.filepath.format(epoch=epoch + 1, **logs)
         if self.save_best_only:

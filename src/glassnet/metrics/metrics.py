@@ -30,6 +30,13 @@ class Metric:
     def get_config(self):
         return {"name": self.name}
 
+    def state(self):
+        """The arrays whose elementwise sum over data shards gives the state of the whole data set."""
+        raise NotImplementedError(f"{type(self).__name__} cannot be combined across processes")
+
+    def set_state(self, arrays):
+        raise NotImplementedError(f"{type(self).__name__} cannot be combined across processes")
+
     def __call__(self, y_true, y_pred, sample_weight=None):
         self.update_state(y_true, y_pred, sample_weight)
         return self.result()
@@ -57,6 +64,12 @@ class Mean(Metric):
     def result(self):
         return self.total / self.count if self.count else 0.0
 
+    def state(self):
+        return [np.array([self.total, self.count])]
+
+    def set_state(self, arrays):
+        self.total, self.count = (float(v) for v in arrays[0])
+
 
 class Sum(Metric):
     def reset_state(self):
@@ -68,6 +81,12 @@ class Sum(Metric):
 
     def result(self):
         return self.total
+
+    def state(self):
+        return [np.array([self.total])]
+
+    def set_state(self, arrays):
+        self.total = float(arrays[0][0])
 
 
 class MeanMetricWrapper(Mean):
@@ -248,6 +267,12 @@ class _Confusion(Metric):
         self.fp += (predicted & ~y_true) @ weight
         self.fn += (~predicted & y_true) @ weight
         self.tn += (~predicted & ~y_true) @ weight
+
+    def state(self):
+        return [self.tp, self.fp, self.tn, self.fn]
+
+    def set_state(self, arrays):
+        self.tp, self.fp, self.tn, self.fn = (np.array(a, dtype=np.float64) for a in arrays)
 
     def get_config(self):
         return {"name": self.name, "thresholds": self.thresholds.tolist()}

@@ -8,6 +8,7 @@ from glassnet import callbacks as callbacks_module
 from glassnet.autograd.grad_mode import no_grad
 from glassnet.backend import get_generator
 from glassnet.models import data as data_utils
+from glassnet.distribution.data_parallel import distribution
 from glassnet.models.compile_utils import CompiledLossAndMetrics
 
 
@@ -24,6 +25,8 @@ class Trainer:
 
     def _init_trainer(self):
         self._plan = None
+        self._broadcast_done = False
+        self._local_count = self._global_count = 1
         self.stop_training_by_error = False
         self._keep_gradients = False
         self.last_gradients = {}
@@ -105,6 +108,10 @@ class Trainer:
             self._plan = (self.trainable_weights,
                           [v for v in self.weights if v.regularizer is not None],
                           [layer for layer in layers if layer.activity_regularizer is not None])
+            dist = distribution()
+            if dist is not None and not self._broadcast_done:
+                dist.broadcast_model(self)  # every process starts from rank 0's weights and optimizer state
+                self._broadcast_done = True
         return self._plan
 
     def _regularization(self, loss):
@@ -127,9 +134,15 @@ class Trainer:
         for v in variables:
             v.grad = None
         loss.backward()
+        grads = [v.grad for v in variables]
+        dist = distribution()
+        if dist is not None:
+            grads = dist.average_gradients(grads, self._local_count, self._global_count)
+            for v, g in zip(variables, grads):
+                v.grad = g
         if self._keep_gradients:  # a GradientMonitor asked to see this step's gradients
             self.last_gradients = {id(v): v.grad for v in variables}
-        self.optimizer.apply([v.grad for v in variables], variables)
+        self.optimizer.apply(grads, variables)
         for v in variables:
             v.grad = None
         self.last_loss = loss
@@ -177,7 +190,10 @@ class Trainer:
             x, y, n = data_utils.take(x, slice(0, split)), data_utils.take(y, slice(0, split)), split
         steps = steps_per_epoch or -(-n // batch_size)
         history = callbacks_module.History()
+        dist = distribution()
         callback_list = list(callbacks or [])
+        if dist is not None and dist.rank != 0:
+            verbose = 0  # only the chief process prints
         if verbose:
             callback_list.append(callbacks_module.ProgbarLogger())
         callback_list.append(history)
@@ -185,6 +201,17 @@ class Trainer:
         self.stop_training = False
         self.stop_training_by_error = False
         self._resume = None
+        try:
+            return self._fit_epochs(hooks, history, x, y, sample_weight, n, steps, epochs, initial_epoch, batch_size, shuffle,
+                                    validation_data, validation_batch_size, validation_freq, dist)
+        except BaseException as error:
+            self.stop_training_by_error = True
+            if dist is not None and dist.size > 1 and not isinstance(error, KeyboardInterrupt):
+                dist.abort(error)  # another process would otherwise wait forever in the next Allreduce
+            raise
+
+    def _fit_epochs(self, hooks, history, x, y, sample_weight, n, steps, epochs, initial_epoch, batch_size, shuffle,
+                    validation_data, validation_batch_size, validation_freq, dist):
         hooks.on_train_begin({})
         resume, self._resume = self._resume, None  # set by BackupAndRestore when it restored a backup
         if resume is not None:
@@ -204,6 +231,10 @@ class Trainer:
                 start = (step * batch_size) % max(n, 1)
                 index = order[start:start + batch_size] if order is not None else slice(start, start + batch_size)
                 hooks.on_train_batch_begin(step, {})
+                if dist is not None:
+                    global_index = index
+                    index = dist.shard(index)
+                    self._local_count, self._global_count = len(index), len(global_index)
                 batch_weight = None if sample_weight is None else sample_weight[index]
                 try:
                     self._train_step(data_utils.take(x, index), data_utils.take(y, index), batch_weight)
@@ -214,6 +245,8 @@ class Trainer:
                 hooks.on_train_batch_end(step, logs)
                 if self.stop_training:
                     break
+            if dist is not None:
+                _reduce_metric_states(dist, self._compiled)
             logs = dict(self._compiled.results())
             if validation_data is not None and (epoch + 1) % validation_freq == 0:
                 val = self.evaluate(*validation_data, batch_size=validation_batch_size or batch_size, verbose=0, return_dict=True)
@@ -237,10 +270,19 @@ class Trainer:
         data_utils.check_finite(x, where, "x")
         if self._compiled is not None:
             self._compiled.reset()
-        for start in range(0, n, batch_size):
-            index = slice(start, start + batch_size)
+        dist = distribution()
+        first, last = (0, n) if dist is None else dist.share_bounds(n)
+        for start in range(first, last, batch_size):
+            index = slice(start, min(start + batch_size, last))
             weight = None if sample_weight is None else np.asarray(sample_weight, dtype=np.float32)[index]
             self._test_step(data_utils.take(x, index), data_utils.take(y, index), weight)
+        if dist is not None:
+            if self._compiled is None:  # this process had no samples: resolve on one to share the metric layout
+                self._test_step(data_utils.take(x, slice(0, 1)), data_utils.take(y, slice(0, 1)), None)
+                self._compiled.reset()
+            _reduce_metric_states(dist, self._compiled)
+        if dist is not None and dist.rank != 0:
+            verbose = 0
         logs = self._compiled.results()
         if verbose == "auto" or verbose:
             from glassnet.utils.progbar import format_logs
@@ -259,13 +301,19 @@ class Trainer:
         x = data_utils.to_arrays(x, where)
         n = self._check_data(x, None, where)
         data_utils.check_finite(x, where, "x")
+        dist = distribution()
+        first, last = (0, n) if dist is None else dist.share_bounds(n)
+        if n == 0:
+            raise ValueError(f"{where}: got no samples to predict")
         chunks = []
         with no_grad():
-            for start in range(0, n, batch_size):
-                chunks.append([t.data for t in _as_list(self(data_utils.take(x, slice(start, start + batch_size)), training=False))])
-        if not chunks:
-            raise ValueError(f"{where}: got no samples to predict")
+            for start in range(first, last, batch_size):
+                chunks.append([t.data for t in _as_list(self(data_utils.take(x, slice(start, min(start + batch_size, last))), training=False))])
+            if not chunks:  # this process's share is empty: an empty output of the right shape
+                chunks.append([t.data[:0] for t in _as_list(self(data_utils.take(x, slice(0, 1)), training=False))])
         outputs = [np.concatenate(parts) for parts in zip(*chunks)]
+        if dist is not None:
+            outputs = [dist.gather_rows(o) for o in outputs]
         return outputs[0] if len(outputs) == 1 else outputs
 
     def train_on_batch(self, x, y=None, sample_weight=None, class_weight=None, return_dict=False):
@@ -316,3 +364,14 @@ def _all_sublayers(layer):
         out.append(sub)
         out.extend(_all_sublayers(sub))
     return out
+
+
+def _reduce_metric_states(dist, compiled):
+    """Sum every metric's state over the processes, so results() gives the global values."""
+    metrics = [compiled.loss_tracker, *compiled.output_loss_trackers, *[m for _, m, _ in compiled.metrics]]
+    states = [metric.state() for metric in metrics]
+    summed = dist.sum_arrays([a for state in states for a in state])
+    offset = 0
+    for metric, state in zip(metrics, states):
+        metric.set_state(summed[offset: offset + len(state)])
+        offset += len(state)

@@ -1,0 +1,142 @@
+"""DataParallel: the communication a training step needs, over MPI (mpi4py)."""
+import os
+import sys
+import time
+
+import numpy as np
+
+_current = None
+
+
+def set_distribution(value):
+    """Make ``value`` (a DataParallel, or None for single-process) the distribution fit/evaluate/predict use."""
+    global _current
+    _current = value
+
+
+def distribution():
+    return _current
+
+
+def is_chief():
+    """True in the process that prints and writes files (rank 0, or the only process)."""
+    return _current is None or _current.rank == 0
+
+
+def launched_under_mpi():
+    """True when this process was started by mpiexec with more than one process."""
+    for name in ("PMI_SIZE", "OMPI_COMM_WORLD_SIZE", "MPI_LOCALNRANKS", "PMIX_SIZE"):
+        if int(os.environ.get(name, "1") or 1) > 1:
+            return True
+    return False
+
+
+def _mpi():
+    try:
+        from mpi4py import MPI
+    except ImportError:
+        raise ImportError('glassnet.distribution.DataParallel needs MPI for Python: pip install "glassnet[mpi]" '
+                          '(mpi4py with an MPI library from pip), then start the script with mpiexec -n 4 python train.py') from None
+    return MPI
+
+
+class DataParallel:
+    """Data parallelism over all processes of ``MPI.COMM_WORLD`` (or the given communicator).
+
+    synchronized_batchnorm is accepted for Keras compatibility; BatchNormalization statistics stay
+    per process (each normalises its own share of the batch), which is the default in Keras too.
+    """
+
+    def __init__(self, devices=None, communicator=None, synchronized_batchnorm=False):
+        MPI = _mpi()
+        self.MPI = MPI
+        self.comm = communicator or MPI.COMM_WORLD
+        self.rank, self.size = self.comm.Get_rank(), self.comm.Get_size()
+        self.synchronized_batchnorm = synchronized_batchnorm
+        self.allreduce_seconds = 0.0
+        self.allreduce_calls = 0
+        if self.size > 1:
+            self._abort_on_uncaught_errors()
+
+    def _abort_on_uncaught_errors(self):
+        """An exception that ends one process must end the job: the others would wait in a collective forever."""
+        previous = sys.excepthook
+
+        def hook(kind, value, traceback):
+            previous(kind, value, traceback)
+            sys.stderr.write(f"glassnet: process {self.rank} of {self.size} stopped by the error above; stopping all processes\n")
+            sys.stderr.flush()
+            self.comm.Abort(1)
+
+        sys.excepthook = hook
+
+    def __repr__(self):
+        return f"<DataParallel rank {self.rank} of {self.size}>"
+
+    # -- sharding ---------------------------------------------------------------------------------------
+    def shard(self, index):
+        """This process's contiguous share of a global batch (an index array or slice)."""
+        if isinstance(index, slice):
+            index = np.arange(index.start, index.stop)
+        return np.array_split(index, self.size)[self.rank]
+
+    def share_bounds(self, n):
+        parts = np.array_split(np.arange(n), self.size)
+        part = parts[self.rank]
+        return (int(part[0]), int(part[-1]) + 1) if len(part) else (0, 0)
+
+    # -- collective operations ---------------------------------------------------------------------------
+    def broadcast_model(self, model):
+        """Rank 0's weights and optimizer state to every process."""
+        for variable in model.weights:
+            self.comm.Bcast(variable.data, root=0)
+        optimizer = getattr(model, "optimizer", None)
+        if optimizer is not None:
+            optimizer.iterations = self.comm.bcast(optimizer.iterations, root=0)
+            for variable in model.trainable_weights:
+                for array in optimizer.state_of(variable).values():
+                    self.comm.Bcast(array, root=0)
+
+    def average_gradients(self, grads, local_count, global_count):
+        """Sum over processes of grad * (local_count / global_count): the gradient of the global batch's
+        mean loss. One Allreduce on one contiguous float32 buffer."""
+        present = [g for g in grads if g is not None]
+        if not present:
+            return grads
+        weight = local_count / global_count
+        buffer = np.concatenate([np.ravel(g) for g in present]).astype(np.float32, copy=False)
+        buffer *= weight
+        start = time.perf_counter()
+        self.comm.Allreduce(self.MPI.IN_PLACE, buffer, op=self.MPI.SUM)
+        self.allreduce_seconds += time.perf_counter() - start
+        self.allreduce_calls += 1
+        out, offset = [], 0
+        for g in grads:
+            if g is None:
+                out.append(None)
+                continue
+            out.append(buffer[offset: offset + g.size].reshape(g.shape).astype(g.dtype, copy=False))
+            offset += g.size
+        return out
+
+    def sum_arrays(self, arrays):
+        """Elementwise sums over processes (float64), for metric states."""
+        flat = np.concatenate([np.ravel(np.asarray(a, dtype=np.float64)) for a in arrays]) if arrays else np.zeros(0)
+        self.comm.Allreduce(self.MPI.IN_PLACE, flat, op=self.MPI.SUM)
+        out, offset = [], 0
+        for a in arrays:
+            size = np.size(a)
+            out.append(flat[offset: offset + size].reshape(np.shape(a)))
+            offset += size
+        return out
+
+    def gather_rows(self, array):
+        """Concatenate every process's rows in rank order, on every process."""
+        parts = self.comm.allgather(np.ascontiguousarray(array))
+        return np.concatenate(parts) if parts else array
+
+    def abort(self, error):
+        """Print the error and stop every process (the others would otherwise wait forever)."""
+        sys.stderr.write(f"glassnet: process {self.rank} of {self.size} failed: {type(error).__name__}: {error}\n")
+        sys.stderr.flush()
+        self.comm.Abort(1)
