@@ -77,3 +77,11 @@ def test_backup_written_under_two_processes_resumes_under_one(tmp_path):
     _, got = result(tmp_path / "job")
     for a, b in zip(expected, got):
         np.testing.assert_allclose(b, a, rtol=1e-5, atol=1e-7)
+
+
+def test_mpiexec_glassnet_train_works_as_the_single_process_command(tmp_path):
+    command = [MPIEXEC, "-n", "2", sys.executable, "-m", "glassnet", "train", "--dataset", "moons", "--epochs", "2", "--verbose", "0", "--out", str(tmp_path / "run")]
+    out = subprocess.run(command, capture_output=True, text=True, timeout=120, env={**os.environ, "OMP_NUM_THREADS": "1"})
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.count("Test accuracy") == 1  # printed once, by rank 0
+    assert (tmp_path / "run" / "model.glassnet").exists()

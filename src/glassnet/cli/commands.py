@@ -24,8 +24,11 @@ def train(args):
     import glassnet as keras
     from glassnet import plot
     from glassnet.cli import data, models
+    from glassnet.distribution.data_parallel import is_chief, launched_under_mpi
     from glassnet.evaluation import classification_report
 
+    if launched_under_mpi():  # mpiexec -n N glassnet train ...: the same command, data-parallel
+        keras.distribution.set_distribution(keras.distribution.DataParallel())
     keras.utils.set_random_seed(args.seed)
     ((x, y), (xt, yt)), names = data.load(args.dataset, images=args.model == "cnn")
     classes = models.classes_of(y)
@@ -35,9 +38,11 @@ def train(args):
         optimizer.learning_rate = args.learning_rate
     model.compile(optimizer, models.loss_for(classes), metrics=["accuracy"])
     history = model.fit(x, y, epochs=args.epochs, batch_size=args.batch_size, validation_split=args.validation_split, verbose=args.verbose)
+    report = classification_report(model, xt, yt, names)  # every process takes part in predict
+    if not is_chief():
+        return
     os.makedirs(args.out, exist_ok=True)
     model.save(os.path.join(args.out, "model.glassnet"))
-    report = classification_report(model, xt, yt, names)
     print(report)
     with open(os.path.join(args.out, "metrics.json"), "w") as handle:
         json.dump({"dataset": args.dataset, "test": report.to_dict(), "history": history.history}, handle, indent=1)
