@@ -1,0 +1,39 @@
+"""Predicted data-parallel speed-up on N machines, from measured compute and a ring-allreduce cost model.
+
+    python benchmarks/scaling_model.py
+
+step time(N) = compute(global_batch / N) + allreduce(N)
+compute(b)   = b * seconds_per_sample          (measured on this 2-core machine, see docs/distributed.md)
+allreduce(N) = 2 (N - 1) / N * bytes / bandwidth + 2 (N - 1) * latency     (ring allreduce)
+bytes        = parameters * 4 (float32 gradients)
+"""
+MODELS = {  # parameters, seconds per sample on one 2-core machine (measured with benchmarks/distributed.py)
+    "MLP 784-256-128-10": (235_146, 1.28e-3 / 128),
+    "tutorial CNN": (121_930, 23.1e-3 / 128),  # mpiexec -n 2 x 1 thread: the two cores together take 23.1 ms per 128 samples
+}
+NETWORKS = {"10 Gbit/s": (10e9 / 8, 20e-6), "100 Gbit/s": (100e9 / 8, 5e-6)}  # bandwidth (bytes/s), latency per message (s)
+GLOBAL_BATCH = 128
+
+
+def step_time(parameters, per_sample, machines, bandwidth, latency, batch=GLOBAL_BATCH):
+    compute = batch / machines * per_sample
+    if machines == 1:
+        return compute, 0.0
+    allreduce = 2 * (machines - 1) / machines * parameters * 4 / bandwidth + 2 * (machines - 1) * latency
+    return compute, allreduce
+
+
+def main():
+    print(f"global batch {GLOBAL_BATCH}")
+    print("| model | network | N | compute (ms) | allreduce (ms) | step (ms) | speed-up |")
+    print("|---|---|---|---|---|---|---|")
+    for name, (parameters, per_sample) in MODELS.items():
+        single = sum(step_time(parameters, per_sample, 1, 1, 0))
+        for network, (bandwidth, latency) in NETWORKS.items():
+            for machines in (4, 8, 32):
+                compute, allreduce = step_time(parameters, per_sample, machines, bandwidth, latency)
+                print(f"| {name} | {network} | {machines} | {compute * 1e3:.2f} | {allreduce * 1e3:.2f} | {(compute + allreduce) * 1e3:.2f} | {single / (compute + allreduce):.1f}x |")
+
+
+if __name__ == "__main__":
+    main()
