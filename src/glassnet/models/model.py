@@ -1,5 +1,7 @@
 """Model: a Layer that can be trained. ``Model(inputs, outputs)`` builds a functional model;
 subclasses define ``call`` (as in Keras); Sequential stacks layers."""
+import os
+
 import numpy as np
 
 from glassnet.autograd.symbolic import SymbolicTensor
@@ -55,6 +57,10 @@ class Model(Trainer, Layer):
         from glassnet.saving import save_model
 
         _check_destination(filepath, overwrite, "save")
+        if os.fspath(filepath).endswith(".keras"):  # Keras 3's own format, for moving models to Keras
+            from glassnet.saving.keras_format import save_keras
+
+            return save_keras(self, filepath)
         save_model(self, filepath, include_optimizer=include_optimizer)
 
     def save_weights(self, filepath, overwrite=True):
@@ -62,12 +68,20 @@ class Model(Trainer, Layer):
         from glassnet.saving import save_weights
 
         _check_destination(filepath, overwrite, "save_weights")
+        if os.fspath(filepath).endswith(".h5"):
+            from glassnet.saving.keras_format import save_keras_weights
+
+            return save_keras_weights(self, filepath)
         save_weights(self, filepath)
 
     def load_weights(self, filepath, allow_nonfinite=False):
         """Read weights written by save_weights (or a whole-model file); names, shapes and dtypes must match."""
         from glassnet.saving import load_weights
 
+        if os.fspath(filepath).endswith(".h5"):  # Keras 3's .weights.h5
+            from glassnet.saving.keras_format import load_keras_weights
+
+            return load_keras_weights(self, filepath)
         load_weights(self, filepath, allow_nonfinite=allow_nonfinite)
 
     def to_json(self, **kwargs):
@@ -83,7 +97,7 @@ def _check_destination(filepath, overwrite, method):
     import os
 
     path = os.fspath(filepath)
-    if path.endswith((".keras", ".h5", ".hdf5")):
-        raise ValueError(f"Model.{method}: '{path}' asks for Keras's HDF5-based format, which glassnet does not write yet; use a .glassnet file")
+    if method == "save" and path.endswith((".h5", ".hdf5")):
+        raise ValueError(f"Model.save: '{path}' asks for the legacy Keras 2 HDF5 format; save a .keras or .glassnet file (weights: save_weights('m.weights.h5'))")
     if not overwrite and os.path.exists(path):
         raise FileExistsError(f"Model.{method}: '{path}' exists and overwrite=False")

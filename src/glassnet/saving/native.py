@@ -215,6 +215,10 @@ def load_model(filepath, custom_objects=None, compile=True, safe_mode=True, allo
     """Rebuild a model saved by ``save_model``; it predicts identically and, compiled, continues
     training with the same optimizer state."""
     where = os.fspath(filepath)
+    if where.endswith(".keras"):  # a Keras 3 file
+        from glassnet.saving.keras_format import load_keras
+
+        return load_keras(filepath, custom_objects=custom_objects, compile=compile)
     archive = SafeArchive(filepath, _MODEL_MEMBERS)
     try:
         config = archive.read_json("config.json")
