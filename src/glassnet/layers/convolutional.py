@@ -69,8 +69,15 @@ class _Conv(Layer):
     def convolve(self, x):
         raise NotImplementedError
 
+    fused_relu = False  # Conv2D fuses ReLU into its op
+
     def call(self, inputs):
-        return self._from_last(self.activation(self.convolve(self._to_last(inputs))))
+        from glassnet.layers.core import _activation_name
+
+        x = self._to_last(inputs)
+        if self.fused_relu and _activation_name(self.activation) == "relu":
+            return self._from_last(self.convolve(x, activation="relu"))
+        return self._from_last(self.activation(self.convolve(x)))
 
     def get_config(self):
         return {**super().get_config(), "filters": self.filters, "kernel_size": self.kernel_size, "strides": self.strides,
@@ -89,9 +96,10 @@ class Conv2D(_Conv):
     kernel (kh, kw, channels // groups, filters)."""
 
     rank = 2
+    fused_relu = True
 
-    def convolve(self, x):
-        return ops.conv2d(x, self.kernel, self.bias, self.strides, self.padding, self.dilation_rate, self.groups)
+    def convolve(self, x, activation="linear"):
+        return ops.conv2d(x, self.kernel, self.bias, self.strides, self.padding, self.dilation_rate, self.groups, activation)
 
 
 class Conv1D(_Conv):

@@ -59,11 +59,14 @@ def col2im(cols, padded_shape, strides, dilation):
     return image
 
 
-def conv2d(inputs, kernel, bias=None, strides=1, padding="valid", dilation_rate=1, groups=1):
-    """2-D convolution (cross-correlation, as every framework computes it).
+def conv2d(inputs, kernel, bias=None, strides=1, padding="valid", dilation_rate=1, groups=1, activation="linear"):
+    """2-D convolution (cross-correlation, as every framework computes it), optionally followed by a
+    fused ``activation`` ('linear' or 'relu').
 
     inputs: (N, H, W, C); kernel: (kh, kw, C // groups, F); bias: (F,) or None -> (N, out_h, out_w, F).
     """
+    if activation not in ("linear", "relu"):
+        raise ValueError(f"conv2d: fused activation must be 'linear' or 'relu', got {activation!r}")
     x = as_tensor(inputs, where="conv2d")
     k = as_tensor(kernel, like=x, where="conv2d")
     parents = [x, k]
@@ -95,9 +98,13 @@ def conv2d(inputs, kernel, bias=None, strides=1, padding="valid", dilation_rate=
         out = xp.matmul(cols, kernel_matrix).transpose(1, 0, 2).reshape(rows, filters)
     if b is not None:
         out += b.data
+    if activation == "relu":
+        xp.maximum(out, 0, out=out)
     out = out.reshape(n, out_h, out_w, filters)
 
     def backward(grad_output):
+        if activation == "relu":  # dL/dz = dL/dy where y > 0
+            grad_output = grad_output * (out > 0)
         g = grad_output.reshape(rows, filters)
         if groups == 1:
             grad_kernel = (cols.T @ g).reshape(k.shape) if k.requires_grad else None  # dL/dK = cols^T g
