@@ -93,3 +93,15 @@ def test_unsafe_or_broken_keras_files_are_refused(tmp_path, case, change, messag
     bad = rewrite(FIXTURES / "mlp.keras", tmp_path / "bad.keras", change)
     with pytest.raises(ModelFileError, match=message):
         load_model(bad)
+
+
+def test_legacy_keras_2_h5_weights_load_through_load_weights():
+    # written by Keras's own legacy HDF5 code (layer_names / weight_names attributes), see make_keras_fixtures.py
+    model = keras.Sequential([keras.Input((4,)), layers.Dense(8, activation="relu"), layers.BatchNormalization(), layers.Dropout(0.2),
+                              layers.Dense(3, activation="softmax")])
+    model.load_weights(FIXTURES / "mlp_legacy.h5")
+    data = np.load(FIXTURES / "mlp.npz")
+    np.testing.assert_allclose(model.predict(data["x"], verbose=0), data["y"], rtol=1e-5, atol=1e-6)
+    wrong = keras.Sequential([keras.Input((4,)), layers.Dense(8)])
+    with pytest.raises(ModelFileError, match="the legacy weights file has 3 layers with weights, the model has 1"):
+        wrong.load_weights(FIXTURES / "mlp_legacy.h5")

@@ -296,12 +296,40 @@ def save_keras_weights(model, filepath):
                 g.create_dataset(str(i), data=variable.data)
 
 
+def _read_legacy_weights(model, h5, where):
+    """Keras 2's HDF5 weights: the root lists layer_names, each layer group its weight_names; layers with
+    weights are matched in order, as Keras 2's load_weights did."""
+    def names(node, key):
+        return [n.decode() if isinstance(n, bytes) else str(n) for n in node.attrs[key]]
+
+    group = h5["model_weights"] if "model_weights" in h5 else h5
+    stored = [(name, names(group[name], "weight_names")) for name in names(group, "layer_names")]
+    stored = [(name, weights) for name, weights in stored if weights]
+    layers = [layer for layer in model.layers if layer._own_variables()]
+    if len(stored) != len(layers):
+        raise ModelFileError(f"{where}: the legacy weights file has {len(stored)} layers with weights, the model has {len(layers)}")
+    for (name, weight_names), layer in zip(stored, layers):
+        variables = layer._own_variables()
+        if len(weight_names) != len(variables):
+            raise ModelFileError(f"{where}: layer '{name}' in the file has {len(weight_names)} weights, '{layer.name}' has {len(variables)}")
+        for weight_name, variable in zip(weight_names, variables):
+            array = np.asarray(group[name][weight_name])
+            if array.shape != variable.shape:
+                raise ModelFileError(f"{where}: '{name}/{weight_name}' has shape {array.shape}, '{variable.path}' needs {variable.shape}")
+            variable.assign(array.astype(variable.dtype))
+
+
 def load_keras_weights(model, filepath):
+    """Keras 3's .weights.h5, or the legacy Keras 2 HDF5 weights layout."""
     with open(filepath, "rb") as handle:
         data = handle.read(MAX_MEMBER_BYTES + 1)
     if len(data) > MAX_MEMBER_BYTES:
         raise ModelFileError(f"{filepath}: larger than the limit of {MAX_MEMBER_BYTES} bytes")
     try:
+        h5py = _h5py()
+        with h5py.File(io.BytesIO(data), "r") as h5:
+            if "layer_names" in h5.attrs or "model_weights" in h5:
+                return _read_legacy_weights(model, h5, os.fspath(filepath))
         _read_weights(model, data, os.fspath(filepath))
     except ModelFileError:
         raise
