@@ -3,8 +3,9 @@
     GLASSNET_DATA=../shared/datasets python benchmarks/fashion_mnist_cnn.py [--epochs 15] [--batchnorm]
 
 Model: Conv2D 32 3x3 relu -> MaxPool 2 -> Conv2D 64 3x3 relu -> MaxPool 2 -> Flatten -> Dense 64 relu
--> Dense 10 (121,930 parameters); --batchnorm adds BatchNormalization after each conv and Dropout(0.3)
-before the classifier. Adam 1e-3, batch 128, same seed and threads for both libraries.
+-> Dense 10 (121,930 parameters); --batchnorm adds BatchNormalization after each conv and Dropout (--dropout,
+default 0.3) before the classifier, after the Dense(64) layer or, with --dropout-after flatten,
+right after Flatten. Adam 1e-3, batch 128, same seed and threads for both libraries.
 """
 import argparse
 import os
@@ -22,23 +23,26 @@ def load():
     return ((x[..., None] / 255).astype(np.float32), y.astype(np.int64)), ((xt[..., None] / 255).astype(np.float32), yt.astype(np.int64))
 
 
-def glassnet_model(batchnorm):
+def glassnet_model(batchnorm, dropout=0.3, after="dense"):
     stack = [keras.Input((28, 28, 1)), layers.Conv2D(32, 3, activation=None if batchnorm else "relu")]
     if batchnorm:
         stack += [layers.BatchNormalization(), layers.Activation("relu")]
     stack += [layers.MaxPooling2D(), layers.Conv2D(64, 3, activation=None if batchnorm else "relu")]
     if batchnorm:
         stack += [layers.BatchNormalization(), layers.Activation("relu")]
-    stack += [layers.MaxPooling2D(), layers.Flatten(), layers.Dense(64, activation="relu")]
-    if batchnorm:
-        stack += [layers.Dropout(0.3)]
+    stack += [layers.MaxPooling2D(), layers.Flatten()]
+    if batchnorm and after == "flatten":
+        stack += [layers.Dropout(dropout)]
+    stack += [layers.Dense(64, activation="relu")]
+    if batchnorm and after == "dense":
+        stack += [layers.Dropout(dropout)]
     stack += [layers.Dense(10, activation="softmax")]
     return keras.Sequential(stack)
 
 
-def run_glassnet(train, test, epochs, batchnorm, seed):
+def run_glassnet(train, test, epochs, batchnorm, seed, dropout=0.3, after="dense"):
     keras.utils.set_random_seed(seed)
-    model = glassnet_model(batchnorm)
+    model = glassnet_model(batchnorm, dropout, after)
     model.compile(keras.optimizers.Adam(1e-3), "sparse_categorical_crossentropy", metrics=["accuracy"])
     times, accuracies = [], []
     for _ in range(epochs):
@@ -50,15 +54,16 @@ def run_glassnet(train, test, epochs, batchnorm, seed):
     return times, accuracies
 
 
-def run_torch(train, test, epochs, batchnorm, seed, threads):
+def run_torch(train, test, epochs, batchnorm, seed, threads, dropout=0.3, after="dense"):
     import torch
     from torch import nn
 
     torch.manual_seed(seed)
     torch.set_num_threads(threads)
     blocks = [nn.Conv2d(1, 32, 3)] + ([nn.BatchNorm2d(32, eps=1e-3, momentum=0.01)] if batchnorm else []) + [nn.ReLU(), nn.MaxPool2d(2), nn.Conv2d(32, 64, 3)]
-    blocks += ([nn.BatchNorm2d(64, eps=1e-3, momentum=0.01)] if batchnorm else []) + [nn.ReLU(), nn.MaxPool2d(2), nn.Flatten(), nn.Linear(1600, 64), nn.ReLU()]
-    blocks += ([nn.Dropout(0.3)] if batchnorm else []) + [nn.Linear(64, 10)]
+    blocks += ([nn.BatchNorm2d(64, eps=1e-3, momentum=0.01)] if batchnorm else []) + [nn.ReLU(), nn.MaxPool2d(2), nn.Flatten()]
+    blocks += ([nn.Dropout(dropout)] if batchnorm and after == "flatten" else []) + [nn.Linear(1600, 64), nn.ReLU()]
+    blocks += ([nn.Dropout(dropout)] if batchnorm and after == "dense" else []) + [nn.Linear(64, 10)]
     model = nn.Sequential(*blocks)
     optimizer = torch.optim.Adam(model.parameters(), lr=1e-3)
     x, y = torch.from_numpy(train[0]).permute(0, 3, 1, 2).contiguous(), torch.from_numpy(train[1])
@@ -87,17 +92,19 @@ def main():
     parser.add_argument("--epochs", type=int, default=15)
     parser.add_argument("--batchnorm", action="store_true")
     parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--dropout", type=float, default=0.3)
+    parser.add_argument("--dropout-after", choices=("dense", "flatten"), default="dense")
     args = parser.parse_args()
     threads = int(os.environ.get("OMP_NUM_THREADS", os.cpu_count()))
     train, test = load()
-    results = {"glassnet": run_glassnet(train, test, args.epochs, args.batchnorm, args.seed)}
+    results = {"glassnet": run_glassnet(train, test, args.epochs, args.batchnorm, args.seed, args.dropout, args.dropout_after)}
     try:
         import torch
 
-        results[f"torch {torch.__version__}"] = run_torch(train, test, args.epochs, args.batchnorm, args.seed, threads)
+        results[f"torch {torch.__version__}"] = run_torch(train, test, args.epochs, args.batchnorm, args.seed, threads, args.dropout, args.dropout_after)
     except ImportError:
         print("(PyTorch not installed: its column is skipped)")
-    variant = "with BatchNormalization + Dropout" if args.batchnorm else "plain"
+    variant = f"with BatchNormalization + Dropout({args.dropout}) after {args.dropout_after}" if args.batchnorm else "plain"
     print(f"Fashion-MNIST tutorial CNN ({variant}), Adam 1e-3, batch 128, {threads} threads, seed {args.seed}")
     names = list(results)
     print("epoch  " + "  ".join(f"{n + ' acc':>22}" for n in names))
