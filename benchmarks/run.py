@@ -268,7 +268,7 @@ def main():
         print("(PyTorch not installed: its column is skipped)")
         libraries = ["glassnet"]
     print(f"{reps} alternating repetitions per cell, {args.threads} threads, NumPy {np.__version__}" + (", quick run" if args.quick else ""))
-    header = f"| model | batch | glassnet | torch | ratio | RSS growth glassnet / torch (MB) | GFLOP/s glassnet / torch / numpy ceiling |"
+    header = "| model | batch | glassnet | torch | ratio | RSS growth glassnet / torch (MB) | GFLOP/s glassnet / torch / numpy ceiling |"
     print(header)
     print("|" + "---|" * 7)
     for case, title, batch in CASES:

@@ -1,6 +1,5 @@
 import gzip
 import hashlib
-import os
 import pathlib
 
 import numpy as np

@@ -9,7 +9,6 @@ import argparse
 import json
 import os
 import signal
-import sys
 
 import numpy as np
 

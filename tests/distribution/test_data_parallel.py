@@ -46,6 +46,7 @@ def test_two_processes_equal_one_process_at_the_same_global_batch(tmp_path, opti
 def test_history_is_global_and_equal_on_every_process_and_only_rank_0_writes(tmp_path):
     single = run(tmp_path / "single", "train")
     double = run(tmp_path / "double", "train", processes=2)
+    assert single.returncode == 0, single.stderr
     assert double.returncode == 0, double.stderr
     h0, w0 = result(tmp_path / "double", 0)
     h1, w1 = result(tmp_path / "double", 1)
@@ -68,6 +69,7 @@ def test_a_failing_process_stops_the_job_with_its_error(tmp_path):
 
 def test_backup_written_under_two_processes_resumes_under_one(tmp_path):
     reference = run(tmp_path / "reference", "train")
+    assert reference.returncode == 0, reference.stderr
     killed = run(tmp_path / "job", "backup", processes=2, env={"KILL_AT": "8"})
     assert killed.returncode != 0
     assert (tmp_path / "job.backup" / "training_state.json").exists()

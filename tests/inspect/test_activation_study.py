@@ -1,4 +1,3 @@
-import glassnet as keras
 from glassnet import datasets
 from glassnet.inspect import compare_activations, plot_activation_study
 

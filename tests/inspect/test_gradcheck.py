@@ -1,6 +1,6 @@
 import numpy as np
 
-from glassnet import Tensor, gradcheck, ops
+from glassnet import gradcheck, ops
 from glassnet.autograd import from_op
 
 

@@ -1,7 +1,6 @@
 import warnings
 
 import numpy as np
-import pytest
 
 import glassnet as keras
 from glassnet import datasets, layers, plot

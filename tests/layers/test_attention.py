@@ -1,5 +1,4 @@
 import numpy as np
-import pytest
 
 import glassnet as keras
 from glassnet import layers, ops

@@ -98,6 +98,29 @@ def parametrize(cases):
     return pytest.mark.parametrize("case", cases, ids=str)
 
 
+def standard_tests(cases):
+    """The four checks as pytest tests over ``cases``:
+    ``test_forward, test_float32, test_gradcheck, test_torch = standard_tests(CASES)``."""
+
+    @parametrize(cases)
+    def test_forward(case):
+        check_forward(case)
+
+    @parametrize(cases)
+    def test_float32(case):
+        check_float32_stays_float32(case)
+
+    @parametrize(cases)
+    def test_gradcheck(case):
+        check_gradients(case)
+
+    @parametrize(cases)
+    def test_torch(case):
+        check_against_torch(case)
+
+    return test_forward, test_float32, test_gradcheck, test_torch
+
+
 # -- input makers ---------------------------------------------------------------------------------
 def normal(*shape, scale=1.0):
     return lambda rng: rng.standard_normal(shape) * scale

@@ -5,7 +5,7 @@ import numpy as np
 import pytest
 
 from glassnet import Tensor, ops
-from tests.ops.harness import OpCase, away_from, check_against_torch, check_float32_stays_float32, check_forward, check_gradients, normal, parametrize
+from tests.ops.harness import OpCase, away_from, normal, standard_tests
 
 try:
     import torch
@@ -49,24 +49,7 @@ CASES = [
 ]
 
 
-@parametrize(CASES)
-def test_forward(case):
-    check_forward(case)
-
-
-@parametrize(CASES)
-def test_float32(case):
-    check_float32_stays_float32(case)
-
-
-@parametrize(CASES)
-def test_gradcheck(case):
-    check_gradients(case)
-
-
-@parametrize(CASES)
-def test_torch(case):
-    check_against_torch(case)
+test_forward, test_float32, test_gradcheck, test_torch = standard_tests(CASES)
 
 
 ALL = [ops.sigmoid, ops.tanh, ops.relu, ops.relu6, ops.leaky_relu, ops.elu, ops.selu, ops.gelu,

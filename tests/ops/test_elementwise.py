@@ -3,14 +3,10 @@ import pytest
 
 from glassnet import Tensor, ops
 from tests.ops.harness import (
+    standard_tests,
     OpCase,
     away_from,
-    check_against_torch,
-    check_float32_stays_float32,
-    check_forward,
-    check_gradients,
     normal,
-    parametrize,
     uniform,
 )
 
@@ -45,24 +41,7 @@ CASES = [
 ]
 
 
-@parametrize(CASES)
-def test_forward(case):
-    check_forward(case)
-
-
-@parametrize(CASES)
-def test_float32(case):
-    check_float32_stays_float32(case)
-
-
-@parametrize(CASES)
-def test_gradcheck(case):
-    check_gradients(case)
-
-
-@parametrize(CASES)
-def test_torch(case):
-    check_against_torch(case)
+test_forward, test_float32, test_gradcheck, test_torch = standard_tests(CASES)
 
 
 def test_python_scalars_do_not_upcast_float32():

@@ -2,7 +2,7 @@ import numpy as np
 import pytest
 
 from glassnet import ops
-from tests.ops.harness import OpCase, check_against_torch, check_float32_stays_float32, check_forward, check_gradients, normal, parametrize
+from tests.ops.harness import OpCase, normal, standard_tests
 
 try:
     import torch
@@ -22,24 +22,7 @@ CASES = [
 ]
 
 
-@parametrize(CASES)
-def test_forward(case):
-    check_forward(case)
-
-
-@parametrize(CASES)
-def test_float32(case):
-    check_float32_stays_float32(case)
-
-
-@parametrize(CASES)
-def test_gradcheck(case):
-    check_gradients(case)
-
-
-@parametrize(CASES)
-def test_torch(case):
-    check_against_torch(case)
+test_forward, test_float32, test_gradcheck, test_torch = standard_tests(CASES)
 
 
 def test_misaligned_shapes_name_both():
@@ -59,19 +42,7 @@ EINSUM_CASES = [
 ]
 
 
-@parametrize(EINSUM_CASES)
-def test_einsum_forward(case):
-    check_forward(case)
-
-
-@parametrize(EINSUM_CASES)
-def test_einsum_gradcheck(case):
-    check_gradients(case)
-
-
-@parametrize(EINSUM_CASES)
-def test_einsum_torch(case):
-    check_against_torch(case)
+test_einsum_forward, test_einsum_float32, test_einsum_gradcheck, test_einsum_torch = standard_tests(EINSUM_CASES)
 
 
 def test_einsum_refuses_ellipsis_and_diagonals():

@@ -3,8 +3,8 @@ import pytest
 
 from glassnet import Tensor, ops
 from tests.ops.harness import (
-    OpCase, check_against_torch, check_float32_stays_float32, check_forward, check_gradients,
-    integers, normal, parametrize, probabilities, uniform,
+    standard_tests,
+    OpCase, integers, normal, probabilities, uniform,
 )
 
 try:
@@ -96,24 +96,7 @@ CASES = [
 ]
 
 
-@parametrize(CASES)
-def test_forward(case):
-    check_forward(case)
-
-
-@parametrize(CASES)
-def test_float32(case):
-    check_float32_stays_float32(case)
-
-
-@parametrize(CASES)
-def test_gradcheck(case):
-    check_gradients(case)
-
-
-@parametrize(CASES)
-def test_torch(case):
-    check_against_torch(case)
+test_forward, test_float32, test_gradcheck, test_torch = standard_tests(CASES)
 
 
 def test_logits_gradient_is_softmax_minus_one_hot():

@@ -40,6 +40,16 @@ def test_other_activations_are_differentiated_too():
         ops.simple_rnn(np.zeros((1, 2, U)), np.zeros((U, U)), np.zeros((1, U)), activation="softmax")
 
 
+def assert_matches_torch(out, theirs, pairs):
+    """Outputs equal, then gradients of a random projection: pairs of (our tensor, torch gradient -> our layout)."""
+    np.testing.assert_allclose(out.data, theirs.detach().numpy(), rtol=1e-6, atol=1e-12)
+    weights = np.random.default_rng(5).standard_normal(out.shape)
+    (out * Tensor(weights)).sum().backward()
+    (theirs * torch.tensor(weights)).sum().backward()
+    for ours, expected in pairs:
+        np.testing.assert_allclose(ours.grad, expected(), rtol=1e-6, atol=1e-12)
+
+
 def keras_weights(gates):
     return rng.normal(size=(D, gates * U)), rng.normal(size=(U, gates * U)) * 0.5, rng.normal(size=gates * U)
 
@@ -56,20 +66,19 @@ def test_lstm_matches_pytorch():
         net.bias_ih_l0.copy_(torch.tensor(bias)), net.bias_hh_l0.zero_()
     px = torch.tensor(x, requires_grad=True)
     theirs, _ = net(px)
-    np.testing.assert_allclose(out.data, theirs.detach().numpy(), rtol=1e-6, atol=1e-12)
-    weights = np.random.default_rng(5).standard_normal(out.shape)
-    (out * Tensor(weights)).sum().backward()
-    (theirs * torch.tensor(weights)).sum().backward()
-    np.testing.assert_allclose(tx.grad, px.grad.numpy(), rtol=1e-6, atol=1e-12)
-    np.testing.assert_allclose(tk.grad, net.weight_ih_l0.grad.numpy().T, rtol=1e-6, atol=1e-12)
-    np.testing.assert_allclose(tr.grad, net.weight_hh_l0.grad.numpy().T, rtol=1e-6, atol=1e-12)
-    np.testing.assert_allclose(tb.grad, net.bias_ih_l0.grad.numpy(), rtol=1e-6, atol=1e-12)
+    assert_matches_torch(out, theirs, [(tx, lambda: px.grad.numpy()), (tk, lambda: net.weight_ih_l0.grad.numpy().T),
+                                       (tr, lambda: net.weight_hh_l0.grad.numpy().T), (tb, lambda: net.bias_ih_l0.grad.numpy())])
 
 
 def _gru_to_torch(a):
     # Keras orders GRU gates z, r, h; PyTorch r, z, n
     z, r, h = np.split(a, 3, axis=-1)
     return np.concatenate([r, z, h], axis=-1)
+
+
+def _gru_to_keras(a):
+    r, z, h = np.split(a, 3, axis=-1)
+    return np.concatenate([z, r, h], axis=-1)
 
 
 @pytest.mark.skipif(torch is None, reason="PyTorch not installed: comparison skipped")
@@ -85,14 +94,9 @@ def test_gru_matches_pytorch():
         net.bias_ih_l0.copy_(torch.tensor(_gru_to_torch(input_bias))), net.bias_hh_l0.copy_(torch.tensor(_gru_to_torch(recurrent_bias)))
     px = torch.tensor(x, requires_grad=True)
     theirs, _ = net(px)
-    np.testing.assert_allclose(out.data, theirs.detach().numpy(), rtol=1e-6, atol=1e-12)
-    weights = np.random.default_rng(5).standard_normal(out.shape)
-    (out * Tensor(weights)).sum().backward()
-    (theirs * torch.tensor(weights)).sum().backward()
-    np.testing.assert_allclose(tx.grad, px.grad.numpy(), rtol=1e-6, atol=1e-12)
-    np.testing.assert_allclose(_gru_to_torch(tk.grad), net.weight_ih_l0.grad.numpy().T, rtol=1e-6, atol=1e-12)
-    np.testing.assert_allclose(_gru_to_torch(tr.grad), net.weight_hh_l0.grad.numpy().T, rtol=1e-6, atol=1e-12)
-    np.testing.assert_allclose(_gru_to_torch(trb.grad), net.bias_hh_l0.grad.numpy(), rtol=1e-6, atol=1e-12)
+    # Keras's z, r, h gate order put into PyTorch's r, z, n order on the torch side of the comparison
+    assert_matches_torch(out, theirs, [(tx, lambda: px.grad.numpy()), (tk, lambda: _gru_to_keras(net.weight_ih_l0.grad.numpy().T)),
+                                       (tr, lambda: _gru_to_keras(net.weight_hh_l0.grad.numpy().T)), (trb, lambda: _gru_to_keras(net.bias_hh_l0.grad.numpy()))])
 
 
 @pytest.mark.skipif(torch is None, reason="PyTorch not installed: comparison skipped")
@@ -107,9 +111,4 @@ def test_simple_rnn_matches_pytorch():
         net.bias_ih_l0.copy_(torch.tensor(bias)), net.bias_hh_l0.zero_()
     px = torch.tensor(x, requires_grad=True)
     theirs, _ = net(px)
-    np.testing.assert_allclose(out.data, theirs.detach().numpy(), rtol=1e-6, atol=1e-12)
-    weights = np.random.default_rng(5).standard_normal(out.shape)
-    (out * Tensor(weights)).sum().backward()
-    (theirs * torch.tensor(weights)).sum().backward()
-    np.testing.assert_allclose(tx.grad, px.grad.numpy(), rtol=1e-6, atol=1e-12)
-    np.testing.assert_allclose(tr.grad, net.weight_hh_l0.grad.numpy().T, rtol=1e-6, atol=1e-12)
+    assert_matches_torch(out, theirs, [(tx, lambda: px.grad.numpy()), (tr, lambda: net.weight_hh_l0.grad.numpy().T)])

@@ -4,7 +4,7 @@ from hypothesis import given, settings, strategies as st
 from hypothesis.extra import numpy as hnp
 
 from glassnet import Tensor, ops
-from tests.ops.harness import OpCase, check_against_torch, check_float32_stays_float32, check_forward, check_gradients, normal, parametrize
+from tests.ops.harness import OpCase, normal, standard_tests
 
 try:
     import torch
@@ -37,24 +37,7 @@ CASES = [
 ]
 
 
-@parametrize(CASES)
-def test_forward(case):
-    check_forward(case)
-
-
-@parametrize(CASES)
-def test_float32(case):
-    check_float32_stays_float32(case)
-
-
-@parametrize(CASES)
-def test_gradcheck(case):
-    check_gradients(case)
-
-
-@parametrize(CASES)
-def test_torch(case):
-    check_against_torch(case)
+test_forward, test_float32, test_gradcheck, test_torch = standard_tests(CASES)
 
 
 def test_logsumexp_is_stable_for_huge_values():

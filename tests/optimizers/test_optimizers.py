@@ -3,7 +3,6 @@ import math
 import numpy as np
 import pytest
 
-import glassnet as keras
 from glassnet import Variable, optimizers
 from glassnet.optimizers import schedules
 

@@ -10,6 +10,7 @@ import pytest
 import glassnet as keras
 from glassnet import layers
 from glassnet.saving import ModelFileError, load_model
+from tests.saving.archives import rewrite
 
 pytest.importorskip("h5py", reason='h5py not installed (pip install "glassnet[keras]"): .keras tests skipped')
 FIXTURES = pathlib.Path(__file__).resolve().parents[1] / "fixtures" / "keras"
@@ -64,14 +65,6 @@ def test_checkpoint_to_keras_and_weights_h5(tmp_path):
     np.testing.assert_array_equal(other.predict(x, verbose=0), model.predict(x, verbose=0))
 
 
-def rewrite(source, target, change):
-    with zipfile.ZipFile(source) as archive:
-        members = {n: archive.read(n) for n in archive.namelist()}
-    change(members)
-    with zipfile.ZipFile(target, "w") as archive:
-        for name, data in members.items():
-            archive.writestr(name, data)
-    return target
 
 
 def edit_config(edit):

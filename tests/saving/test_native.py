@@ -11,6 +11,7 @@ from hypothesis import HealthCheck, given, settings, strategies as st
 import glassnet as keras
 from glassnet import layers, ops
 from glassnet.saving import ModelFileError, load_model
+from tests.saving.archives import rewrite
 
 rng = np.random.default_rng(0)
 
@@ -172,17 +173,6 @@ def valid_file(tmp_path):
     path = tmp_path / "valid.glassnet"
     model.save(path)
     return path
-
-
-def rewrite(path, target, change):
-    """Copy the archive at ``path`` to ``target`` with change(members) applied to its {name: bytes}."""
-    with zipfile.ZipFile(path) as archive:
-        members = {n: archive.read(n) for n in archive.namelist()}
-    change(members)
-    with zipfile.ZipFile(target, "w") as archive:
-        for name, data in members.items():
-            archive.writestr(name, data)
-    return target
 
 
 class Marker:

@@ -12,7 +12,6 @@ def autograd_gradients(net, X, y, float64):
     model = keras.Sequential([keras.Input((net.sizes[0],)), *hidden, layers.Dense(net.sizes[-1])])
     for layer, W, b in zip(model.layers, net.W, net.b):
         layer.set_weights([W, b])
-    loss = "binary_crossentropy" if net.binary else "sparse_categorical_crossentropy"
     model.compile("sgd", keras.losses.get({"class_name": "BinaryCrossentropy" if net.binary else "SparseCategoricalCrossentropy", "config": {"from_logits": True}}))
     target = y[:, None].astype(float) if net.binary else y
     outputs = model(X)

@@ -12,6 +12,7 @@ from glassnet.autograd.tensor import Tensor
 from glassnet.autograd.variable import Variable
 from glassnet.backend import floatx, xp
 from glassnet.utils.lookup import snake_case, unique_name
+from glassnet.utils.nest import flatten
 
 _training_context = [False]  # the training flag outer calls pass down to inner ones
 output_observers = []  # callables (layer, inputs, outputs) told of every layer call; used by inspect's monitor
@@ -85,23 +86,8 @@ class Layer:
 
     def _tracked(self, kind):
         """Variables or sublayers reachable from attributes, lists and dicts, in assignment order."""
-        found, seen = [], set()
-
-        def visit(value):
-            if isinstance(value, kind) and id(value) not in seen and value is not self:
-                seen.add(id(value))
-                found.append(value)
-            elif isinstance(value, (list, tuple)):
-                for item in value:
-                    visit(item)
-            elif isinstance(value, dict):
-                for item in value.values():
-                    visit(item)
-
-        for key, value in vars(self).items():
-            if key not in self._UNTRACKED:
-                visit(value)
-        return found
+        attributes = [value for key, value in vars(self).items() if key not in self._UNTRACKED]
+        return _unique(v for v in flatten(attributes, lambda v: isinstance(v, kind)) if v is not self)
 
     @property
     def _sublayers(self):

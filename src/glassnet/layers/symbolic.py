@@ -10,6 +10,7 @@ from glassnet.autograd.tensor import Tensor
 from glassnet.backend import xp
 from glassnet.layers import layer as layer_module
 from glassnet.layers.layer import Layer
+from glassnet.utils.nest import flatten
 
 
 class Node:
@@ -34,20 +35,7 @@ class Node:
 
 
 def flatten_symbolic(structure):
-    out = []
-
-    def visit(s):
-        if isinstance(s, SymbolicTensor):
-            out.append(s)
-        elif isinstance(s, (list, tuple)):
-            for item in s:
-                visit(item)
-        elif isinstance(s, dict):
-            for item in s.values():
-                visit(item)
-
-    visit(structure)
-    return out
+    return flatten(structure, lambda s: isinstance(s, SymbolicTensor))
 
 
 def map_structure(fn, structure):

@@ -1,6 +1,8 @@
 """Turning what users pass to fit/evaluate/predict into arrays, checking them, and slicing batches."""
 import numpy as np
 
+from glassnet.utils import nest
+
 
 def to_arrays(data, where):
     """NumPy arrays from arrays, nested lists, pandas objects; lists/tuples of arrays and dicts stay
@@ -25,13 +27,8 @@ def _is_array_like(value):
 
 
 def flatten(data):
-    if data is None:
-        return []
-    if isinstance(data, dict):
-        return [v for k in data for v in flatten(data[k])]
-    if isinstance(data, list):
-        return [v for d in data for v in flatten(d)]
-    return [data]
+    """The arrays of a (nested) input or target structure."""
+    return nest.flatten(data, lambda v: isinstance(v, np.ndarray))
 
 
 def num_samples(data, where, name):

@@ -1,5 +1,4 @@
 """Functional models: ``Model(inputs, outputs)`` replays the graph of layer calls recorded on symbolic tensors."""
-from glassnet.autograd.symbolic import SymbolicTensor
 from glassnet.autograd.tensor import Tensor
 from glassnet.layers.layer import _call_arguments
 from glassnet.layers.symbolic import InputLayer, flatten_symbolic, map_structure

@@ -2,7 +2,6 @@
 subclasses define ``call`` (as in Keras); Sequential stacks layers."""
 import os
 
-import numpy as np
 
 from glassnet.autograd.symbolic import SymbolicTensor
 from glassnet.layers.layer import Layer

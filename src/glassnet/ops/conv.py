@@ -59,6 +59,14 @@ def col2im(cols, padded_shape, strides, dilation):
     return image
 
 
+def _conv_operands(inputs, kernel, bias, where):
+    """(x, kernel, bias or None, parents) as tensors of x's float dtype."""
+    x = as_tensor(inputs, where=where)
+    k = as_tensor(kernel, like=x, where=where)
+    b = None if bias is None else as_tensor(bias, like=x, where=where)
+    return x, k, b, [x, k] if b is None else [x, k, b]
+
+
 def conv2d(inputs, kernel, bias=None, strides=1, padding="valid", dilation_rate=1, groups=1, activation="linear"):
     """2-D convolution (cross-correlation, as every framework computes it), optionally followed by a
     fused ``activation`` ('linear' or 'relu').
@@ -67,13 +75,7 @@ def conv2d(inputs, kernel, bias=None, strides=1, padding="valid", dilation_rate=
     """
     if activation not in ("linear", "relu"):
         raise ValueError(f"conv2d: fused activation must be 'linear' or 'relu', got {activation!r}")
-    x = as_tensor(inputs, where="conv2d")
-    k = as_tensor(kernel, like=x, where="conv2d")
-    parents = [x, k]
-    b = None
-    if bias is not None:
-        b = as_tensor(bias, like=x, where="conv2d")
-        parents.append(b)
+    x, k, b, parents = _conv_operands(inputs, kernel, bias, "conv2d")
     if x.ndim != 4 or k.ndim != 4:
         raise ValueError(f"conv2d: expected inputs (batch, height, width, channels) and a 4-D kernel, got shapes {x.shape} and {k.shape}")
     n, h, w, c = x.shape
@@ -133,13 +135,7 @@ def conv2d_transpose(inputs, kernel, bias=None, strides=1, padding="valid", dila
     inputs: (N, H, W, C); kernel: (kh, kw, F, C) (Keras's Conv2DTranspose layout) -> (N, out_h, out_w, F)
     with out = H * stride for 'same' and (H - 1) * stride + effective kernel for 'valid'.
     """
-    x = as_tensor(inputs, where="conv2d_transpose")
-    k = as_tensor(kernel, like=x, where="conv2d_transpose")
-    parents = [x, k]
-    b = None
-    if bias is not None:
-        b = as_tensor(bias, like=x, where="conv2d_transpose")
-        parents.append(b)
+    x, k, b, parents = _conv_operands(inputs, kernel, bias, "conv2d_transpose")
     n, h, w, c = x.shape
     kh, kw, filters, c_in = k.shape
     if c_in != c:
