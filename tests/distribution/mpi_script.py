@@ -21,6 +21,7 @@ parser.add_argument("mode")
 parser.add_argument("out")
 parser.add_argument("--optimizer", default="adam")
 parser.add_argument("--dtype", default="float32")
+parser.add_argument("--batchnorm", choices=("none", "local", "synchronized"), default="none")
 args = parser.parse_args()
 
 keras.backend.set_floatx(args.dtype)
@@ -33,7 +34,8 @@ keras.utils.set_random_seed(3)
 rng = np.random.default_rng(0)
 x = rng.standard_normal((320, 10)).astype(args.dtype)
 y = rng.integers(0, 3, 320)
-model = keras.Sequential([keras.Input((10,)), layers.Dense(16, activation="relu"), layers.Dense(3, activation="softmax")])
+hidden = [layers.Dense(16)] + ([layers.BatchNormalization(synchronized=args.batchnorm == "synchronized")] if args.batchnorm != "none" else []) + [layers.Activation("relu")]
+model = keras.Sequential([keras.Input((10,)), *hidden, layers.Dense(3, activation="softmax")])
 optimizer = keras.optimizers.Adam(0.01) if args.optimizer == "adam" else keras.optimizers.SGD(0.1, momentum=0.9)
 model.compile(optimizer, "sparse_categorical_crossentropy", metrics=["accuracy"])
 extra = []

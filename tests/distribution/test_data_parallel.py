@@ -87,3 +87,18 @@ def test_mpiexec_glassnet_train_works_as_the_single_process_command(tmp_path):
     assert out.returncode == 0, out.stderr
     assert out.stdout.count("Test accuracy") == 1  # printed once, by rank 0
     assert (tmp_path / "run" / "model.glassnet").exists()
+
+
+def test_synchronized_batchnorm_equals_one_process_and_local_batchnorm_does_not(tmp_path):
+    # with synchronised statistics, two processes normalise over the global batch, as one process does
+    single = run(tmp_path / "single", "train", "--batchnorm", "synchronized", "--dtype", "float64")
+    synced = run(tmp_path / "synced", "train", "--batchnorm", "synchronized", "--dtype", "float64", processes=2)
+    local = run(tmp_path / "local", "train", "--batchnorm", "local", "--dtype", "float64", processes=2)
+    for out in (single, synced, local):
+        assert out.returncode == 0, out.stderr
+    _, one = result(tmp_path / "single")
+    _, two = result(tmp_path / "synced")
+    _, per_rank = result(tmp_path / "local")
+    for a, b in zip(one, two):
+        np.testing.assert_allclose(b, a, rtol=1e-6, atol=1e-8)
+    assert any(not np.allclose(a, b, rtol=1e-6, atol=1e-8) for a, b in zip(one, per_rank))  # per-rank statistics differ

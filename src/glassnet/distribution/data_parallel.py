@@ -43,8 +43,9 @@ def _mpi():
 class DataParallel:
     """Data parallelism over all processes of ``MPI.COMM_WORLD`` (or the given communicator).
 
-    synchronized_batchnorm is accepted for Keras compatibility; BatchNormalization statistics stay
-    per process (each normalises its own share of the batch), which is the default in Keras too.
+    BatchNormalization statistics stay per process by default (each normalises its own share of the
+    batch, as in Keras); synchronized_batchnorm=True, or BatchNormalization(synchronized=True), makes
+    them the statistics of the global batch (two small Allreduces per layer and step).
     """
 
     def __init__(self, devices=None, communicator=None, synchronized_batchnorm=False):

@@ -9,6 +9,8 @@ class BatchNormalization(Layer):
 
     Four weights per feature, as Keras counts them: gamma and beta (trainable), moving_mean and
     moving_variance (not trainable; moving = moving * momentum + batch * (1 - momentum)).
+    synchronized=True (or DataParallel(synchronized_batchnorm=True)): under data parallelism the
+    statistics are those of the global batch, not of each process's share.
     """
 
     def __init__(self, axis=-1, momentum=0.99, epsilon=1e-3, center=True, scale=True,
@@ -51,7 +53,12 @@ class BatchNormalization(Layer):
         gamma = None if self.gamma is None else ops.reshape(self.gamma, shape)
         beta = None if self.beta is None else ops.reshape(self.beta, shape)
         if training:
-            out, mean, variance = ops.normalize(inputs, reduce_axes, gamma, beta, self.epsilon)
+            from glassnet.distribution import distribution
+
+            dist = distribution()
+            sync = dist is not None and dist.size > 1 and (self.synchronized or dist.synchronized_batchnorm)
+            out, mean, variance = ops.normalize(inputs, reduce_axes, gamma, beta, self.epsilon,
+                                                cross_replica_sum=dist.sum_arrays if sync else None)
             m = self.momentum
             self.moving_mean.assign(self.moving_mean.data * m + mean.reshape(-1) * (1 - m))
             self.moving_variance.assign(self.moving_variance.data * m + variance.reshape(-1) * (1 - m))
@@ -61,7 +68,7 @@ class BatchNormalization(Layer):
 
     def get_config(self):
         return {**super().get_config(), "axis": self.axis, "momentum": self.momentum, "epsilon": self.epsilon,
-                "center": self.center, "scale": self.scale}
+                "center": self.center, "scale": self.scale, "synchronized": self.synchronized}
 
 
 class LayerNormalization(Layer):

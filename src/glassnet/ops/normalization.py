@@ -5,10 +5,12 @@ from glassnet.backend import xp
 from glassnet.ops._helpers import normalize_axes, unbroadcast
 
 
-def normalize(x, axes, scale=None, offset=None, epsilon=1e-3):
+def normalize(x, axes, scale=None, offset=None, epsilon=1e-3, cross_replica_sum=None):
     """y = (x - mean) / sqrt(var + epsilon) * scale + offset, mean and var taken over ``axes``.
 
     x: any shape; scale, offset: broadcastable to x (e.g. (features,)) or None.
+    cross_replica_sum: for synchronised BatchNorm under data parallelism, a function that sums a list
+    of arrays over all processes; the means (forward and backward) are then over the global batch.
     Returns (y, mean, var) where mean and var (keepdims shape, no gradient) let BatchNormalization
     update its moving statistics.
     """
@@ -22,9 +24,22 @@ def normalize(x, axes, scale=None, offset=None, epsilon=1e-3):
     if offset is not None:
         beta = as_tensor(offset, like=x, where="normalize")
         parents.append(beta)
-    mean = xp.mean(x.data, axis=axes, keepdims=True)
+    count = 1
+    for a in axes:
+        count *= x.shape[a]
+
+    def global_mean(*arrays):  # means over the normalised axes, of this process's batch or of all of them
+        sums = [xp.sum(a, axis=axes, keepdims=True) for a in arrays]
+        total = count
+        if cross_replica_sum is not None:
+            *sums, total = cross_replica_sum([*sums, xp.asarray([count], dtype=xp.float64)])
+            sums = [s_.astype(x.dtype) for s_ in sums]
+            total = float(total[0])
+        return [s_ / total for s_ in sums]
+
+    mean, = global_mean(x.data)
     centered = x.data - mean
-    var = xp.mean(centered * centered, axis=axes, keepdims=True)
+    var, = global_mean(centered * centered)
     inv_std = 1.0 / xp.sqrt(var + epsilon)
     x_hat = centered * inv_std
     out = x_hat * gamma.data if gamma is not None else x_hat
@@ -35,7 +50,8 @@ def normalize(x, axes, scale=None, offset=None, epsilon=1e-3):
         # with d = dL/dx_hat = g * scale and means over the normalised axes:
         # dL/dx = inv_std * (d - mean(d) - x_hat * mean(d * x_hat)); dL/dscale = sum(g * x_hat); dL/doffset = sum(g)
         d = grad_output * gamma.data if gamma is not None else grad_output
-        grad_x = inv_std * (d - xp.mean(d, axis=axes, keepdims=True) - x_hat * xp.mean(d * x_hat, axis=axes, keepdims=True))
+        mean_d, mean_dx = global_mean(d, d * x_hat)
+        grad_x = inv_std * (d - mean_d - x_hat * mean_dx)
         grads = [grad_x]
         if gamma is not None:
             grads.append(unbroadcast(grad_output * x_hat, gamma.shape) if gamma.requires_grad else None)
