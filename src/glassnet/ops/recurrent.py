@@ -11,12 +11,20 @@ recurrent_mask (N, u): recurrent dropout, applied to the previous state before t
 """
 from glassnet.autograd.tensor import as_tensor, from_op
 from glassnet.backend import xp
-from glassnet.ops.activation import stable_sigmoid
 
-# activation: (function, derivative expressed through the output y)
+def _sigmoid(z):
+    # 1 / (1 + exp(-z)) = (tanh(z / 2) + 1) / 2: three NumPy calls instead of nine, and no overflow
+    y = xp.tanh(z * 0.5)
+    y *= 0.5
+    y += 0.5
+    return y
+
+
+# activation: (function, derivative expressed through the output y); the loops below run them once
+# per time step on small arrays, where the number of NumPy calls, not the arithmetic, is the cost
 ACTIVATIONS = {
     "tanh": (xp.tanh, lambda y: 1 - y * y),
-    "sigmoid": (stable_sigmoid, lambda y: y * (1 - y)),
+    "sigmoid": (_sigmoid, lambda y: y * (1 - y)),
     "relu": (lambda z: xp.maximum(z, 0), lambda y: (y > 0).astype(y.dtype)),
     "linear": (lambda z: z, lambda y: xp.ones_like(y)),
     "hard_sigmoid": (lambda z: xp.clip(z / 6 + 0.5, 0, 1), lambda y: (((y > 0) & (y < 1)) / 6).astype(y.dtype)),
@@ -95,17 +103,21 @@ def lstm(x_proj, recurrent_kernel, initial_h, initial_c, mask=None, recurrent_ma
     xz, rk, (h0, c0), n, steps, u = _prepare("lstm", x_proj, recurrent_kernel, [initial_h, initial_c], 4)
     act, d_act = activation_pair(activation, "lstm")
     gate, d_gate = activation_pair(recurrent_activation, "lstm")
+    candidate = slice(2 * u, 3 * u)
     out = xp.empty((n, steps, 2 * u), dtype=xz.dtype)
-    saved = []  # per step: (h_in, c_prev, i, f, g, o, act(c))
+    saved = []  # per step: (h_in, c_prev, gates [i | f | g | o], act(c))
     h, c = h0.data, c0.data
     for t in range(steps):
         h_in = h if recurrent_mask is None else h * recurrent_mask
-        z = xz.data[:, t] + h_in @ rk.data
-        i, f, o = gate(z[:, :u]), gate(z[:, u:2 * u]), gate(z[:, 3 * u:])
-        g = act(z[:, 2 * u:3 * u])
-        c_new = f * c + i * g
+        z = h_in @ rk.data
+        z += xz.data[:, t]
+        gates = gate(z)  # sigma on all four at once; the candidate slice is replaced below
+        gates[:, candidate] = act(z[:, candidate])
+        i, f, g, o = gates[:, :u], gates[:, u:2 * u], gates[:, candidate], gates[:, 3 * u:]
+        c_new = f * c
+        c_new += i * g
         a = act(c_new)
-        saved.append((h_in, c, i, f, g, o, a))
+        saved.append((h_in, c, gates, a))
         h, c = _carry(mask, t, o * a, h), _carry(mask, t, c_new, c)
         out[:, t, :u], out[:, t, u:] = h, c
 
@@ -114,22 +126,30 @@ def lstm(x_proj, recurrent_kernel, initial_h, initial_c, mask=None, recurrent_ma
         grad_rk = xp.zeros_like(rk.data)
         dh, dc = xp.zeros_like(h0.data), xp.zeros_like(c0.data)
         for t in reversed(range(steps)):
-            h_in, c_prev, i, f, g, o, a = saved[t]
+            h_in, c_prev, gates, a = saved[t]
+            i, f, g, o = gates[:, :u], gates[:, u:2 * u], gates[:, candidate], gates[:, 3 * u:]
             dh_active, dh_carried = _split_by_mask(mask, t, dh + grad_output[:, t, :u])
             dc_active, dc_carried = _split_by_mask(mask, t, dc + grad_output[:, t, u:])
-            do = dh_active * a * d_gate(o)  # h = o * act(c)
-            dc_total = dc_active + dh_active * o * d_act(a)
-            di = dc_total * g * d_gate(i)  # c = f * c_prev + i * g
-            dg = dc_total * i * d_act(g)
-            df = dc_total * c_prev * d_gate(f)
-            dz = xp.concatenate([di, df, dg, do], axis=1)
+            dc_total = dh_active * o  # h = o * act(c)
+            dc_total *= d_act(a)
+            dc_total += dc_active
+            dz = xp.empty_like(gates)  # dL/d[i | f | g | o], then through each gate's activation
+            xp.multiply(dc_total, g, out=dz[:, :u])  # c = f * c_prev + i * g
+            xp.multiply(dc_total, c_prev, out=dz[:, u:2 * u])
+            xp.multiply(dc_total, i, out=dz[:, candidate])
+            xp.multiply(dh_active, a, out=dz[:, 3 * u:])
+            derivative = d_gate(gates)
+            derivative[:, candidate] = d_act(g)
+            dz *= derivative
             grad_x[:, t] = dz
             grad_rk += h_in.T @ dz
             dh = dz @ rk.data.T
             if recurrent_mask is not None:
                 dh *= recurrent_mask
-            dh = dh + dh_carried
-            dc = dc_total * f + dc_carried
+            dc = dc_total * f
+            if mask is not None:  # masked steps pass their gradient straight to the previous state
+                dh += dh_carried
+                dc += dc_carried
         return grad_x, grad_rk, dh, dc
 
     return from_op(out, (xz, rk, h0, c0), backward)
