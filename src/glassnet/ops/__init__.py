@@ -128,12 +128,20 @@ average_pool = average_pool2d
 
 def _record_on_symbolic(fn):
     """Let ``fn`` be called on SymbolicTensors (functional API): record an OpLayer node instead."""
+    import builtins  # this module defines any/all/max/...: the builtins must be named explicitly
     import functools
 
     from glassnet.autograd.symbolic import contains_symbolic
 
+    from glassnet.autograd.symbolic import SymbolicTensor
+
+    may_hold_symbolic = (SymbolicTensor, list, tuple, dict)
+
     @functools.wraps(fn)
     def wrapper(*args, **kwargs):
+        # fast path for eager calls on tensors and numbers (the common case): no recursive scan
+        if not kwargs and not builtins.any(isinstance(a, may_hold_symbolic) for a in args):
+            return fn(*args)
         if contains_symbolic(args) or contains_symbolic(kwargs):
             from glassnet.layers.symbolic import OpLayer
 
