@@ -190,6 +190,15 @@ def test_nan_inputs_are_refused():
         model.fit(x, np.zeros(10), verbose=0)
 
 
+def test_nan_screen_accepts_huge_finite_values_without_warnings():
+    # the NaN screen sums the data; an overflowing sum must not be mistaken for NaN, nor warn
+    from glassnet.models.data import check_finite
+
+    check_finite(np.full((4, 2), 3e38, dtype=np.float32), "fit()", "x")  # RuntimeWarnings are errors in this suite
+    with pytest.raises(ValueError, match="x contains 2 NaN or infinite"):
+        check_finite(np.array([3e38, np.inf, np.nan], dtype=np.float32), "fit()", "x")
+
+
 def test_labels_out_of_range_for_the_output_size():
     model = small_classifier(3)
     model.compile("adam", "sparse_categorical_crossentropy")

@@ -52,12 +52,16 @@ def take(data, index):
 
 def check_finite(data, where, name):
     for array in flatten(data):
-        # a float64 sum of float32/float64 data cannot overflow to inf by itself (float32 data) and carries
-        # any NaN or inf through: one pass, no boolean array the size of the data set
-        if array.dtype.kind == "f" and not np.isfinite(np.sum(array, dtype=np.float64)):
-            if array.dtype == np.float64 and np.isfinite(array).all():
-                continue  # huge but finite float64 values whose sum overflowed
-            bad = int(np.size(array) - np.isfinite(array).sum())
+        if array.dtype.kind != "f":
+            continue
+        # screen: a sum carries any NaN or inf through, in one pass and without a data-sized temporary;
+        # only if it is not finite (NaN/inf, or an overflow of huge finite values) look element by element
+        with np.errstate(over="ignore", invalid="ignore"):  # an overflowing screen is handled just below
+            screen = np.sum(array)
+        if np.isfinite(screen):
+            continue
+        bad = int(np.size(array) - np.count_nonzero(np.isfinite(array)))
+        if bad:
             raise ValueError(f"{where}: {name} contains {bad} NaN or infinite value(s); clean or impute them before training")
 
 
