@@ -98,6 +98,38 @@ def test_get_config_round_trip():
     assert clone.kernel_regularizer.l2 == pytest.approx(0.01)
 
 
+
+@pytest.mark.parametrize("make", [
+    lambda **kw: layers.Conv2D(3, 2, **kw),
+    lambda **kw: layers.LSTM(3, **kw),
+    lambda **kw: layers.GRU(3, **kw),
+    lambda **kw: layers.EinsumDense("ab,bc->ac", 3, **kw),
+    lambda **kw: layers.MultiHeadAttention(2, 4, **kw),
+], ids=["Conv2D", "LSTM", "GRU", "EinsumDense", "MultiHeadAttention"])
+def test_weight_options_survive_get_config(make):
+    """Initializers and regularizers (and constraints, where the layer takes them) must come back from the config."""
+    options = {"kernel_initializer": "he_normal", "kernel_regularizer": keras.regularizers.L2(0.03),
+               "bias_regularizer": keras.regularizers.L1(0.02)}
+    original = make(**options)
+    config = original.get_config()
+    clone = type(original).from_config(config)
+    assert config["kernel_initializer"]["class_name"] == "HeNormal"
+    assert keras.initializers.get(clone.kernel_initializer).get_config() == {"seed": None}
+    assert type(keras.initializers.get(clone.kernel_initializer)).__name__ == "HeNormal"
+    assert keras.regularizers.get(clone.kernel_regularizer).l2 == pytest.approx(0.03)
+    assert keras.regularizers.get(clone.bias_regularizer).l1 == pytest.approx(0.02)
+
+
+def test_recurrent_weight_options_survive_get_config():
+    lstm = layers.LSTM(3, recurrent_activation="hard_sigmoid", recurrent_regularizer=keras.regularizers.L2(0.5),
+                       recurrent_constraint=keras.constraints.MaxNorm(1.5), bias_constraint=keras.constraints.NonNeg())
+    clone = layers.LSTM.from_config(lstm.get_config())
+    assert clone.recurrent_activation == "hard_sigmoid"
+    assert clone.recurrent_regularizer.l2 == pytest.approx(0.5)
+    assert clone.recurrent_constraint.max_value == 1.5
+    assert isinstance(clone.bias_constraint, keras.constraints.NonNeg)
+    assert clone.kernel_constraint is None
+
 def test_activity_regularizer_adds_a_loss():
     dense = layers.Dense(2, kernel_initializer="ones", activity_regularizer=keras.regularizers.L1(0.1))
     dense(np.ones((4, 3), dtype=np.float32))

@@ -5,7 +5,7 @@ import re
 
 from glassnet import activations, initializers, ops, regularizers
 from glassnet.backend import xp
-from glassnet.layers.core import Dropout
+from glassnet.layers.core import Dropout, weight_options_config
 from glassnet.layers.layer import Layer
 
 _LARGE_NEGATIVE = -1e9  # added to masked scores before the softmax
@@ -55,8 +55,7 @@ class EinsumDense(Layer):
     def get_config(self):
         return {**super().get_config(), "equation": self.equation, "output_shape": self.partial_output_shape,
                 "activation": activations.serialize(self.activation), "bias_axes": self.bias_axes,
-                "kernel_initializer": initializers.serialize(self.kernel_initializer),
-                "bias_initializer": initializers.serialize(self.bias_initializer)}
+                **weight_options_config(self, "kernel", "bias")}
 
 
 def _apply_mask(scores, mask):
@@ -142,7 +141,8 @@ class MultiHeadAttention(Layer):
 
     def get_config(self):
         return {**super().get_config(), "num_heads": self.num_heads, "key_dim": self.key_dim, "value_dim": self.value_dim,
-                "dropout": self.dropout, "use_bias": self.use_bias, "output_shape": self.output_shape}
+                "dropout": self.dropout, "use_bias": self.use_bias, "output_shape": self.output_shape,
+                **weight_options_config(self, "kernel", "bias")}
 
 
 class _BaseAttention(Layer):

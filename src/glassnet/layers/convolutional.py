@@ -1,6 +1,6 @@
 """Convolution layers (Keras signatures, channels_last by default; channels_first accepted)."""
 from glassnet import activations, constraints, initializers, ops, regularizers
-from glassnet.layers.core import _maybe
+from glassnet.layers.core import weight_options_config
 from glassnet.layers.layer import InputSpec, Layer
 
 
@@ -83,12 +83,7 @@ class _Conv(Layer):
         return {**super().get_config(), "filters": self.filters, "kernel_size": self.kernel_size, "strides": self.strides,
                 "padding": self.padding, "data_format": self.data_format, "dilation_rate": self.dilation_rate,
                 "groups": self.groups, "activation": activations.serialize(self.activation), "use_bias": self.use_bias,
-                "kernel_initializer": initializers.serialize(self.kernel_initializer),
-                "bias_initializer": initializers.serialize(self.bias_initializer),
-                "kernel_regularizer": _maybe(regularizers.serialize, self.kernel_regularizer),
-                "bias_regularizer": _maybe(regularizers.serialize, self.bias_regularizer),
-                "kernel_constraint": _maybe(constraints.serialize, self.kernel_constraint),
-                "bias_constraint": _maybe(constraints.serialize, self.bias_constraint)}
+                **weight_options_config(self, "kernel", "bias")}
 
 
 class Conv2D(_Conv):

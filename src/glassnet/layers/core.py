@@ -50,13 +50,7 @@ class Dense(Layer):
 
     def get_config(self):
         return {**super().get_config(), "units": self.units, "activation": activations.serialize(self.activation),
-                "use_bias": self.use_bias,
-                "kernel_initializer": initializers.serialize(self.kernel_initializer),
-                "bias_initializer": initializers.serialize(self.bias_initializer),
-                "kernel_regularizer": _maybe(regularizers.serialize, self.kernel_regularizer),
-                "bias_regularizer": _maybe(regularizers.serialize, self.bias_regularizer),
-                "kernel_constraint": _maybe(constraints.serialize, self.kernel_constraint),
-                "bias_constraint": _maybe(constraints.serialize, self.bias_constraint)}
+                "use_bias": self.use_bias, **weight_options_config(self, "kernel", "bias")}
 
 
 def _activation_name(activation):
@@ -66,8 +60,20 @@ def _activation_name(activation):
         return None
 
 
-def _maybe(serialize, value):
-    return None if value is None else serialize(value)
+_WEIGHT_OPTIONS = (("initializer", initializers), ("regularizer", regularizers), ("constraint", constraints))
+
+
+def weight_options_config(layer, *weights):
+    """The serialized ``{w}_initializer``, ``{w}_regularizer`` and ``{w}_constraint`` of each weight
+    name in ``weights`` (e.g. "kernel", "bias") that the layer has, None where unset, for get_config."""
+    config = {}
+    for weight in weights:
+        for option, module in _WEIGHT_OPTIONS:
+            key = f"{weight}_{option}"
+            if hasattr(layer, key):
+                value = getattr(layer, key)
+                config[key] = None if value is None else module.serialize(module.get(value))
+    return config
 
 
 class Activation(Layer):

@@ -6,6 +6,7 @@ GEMM; the recurrence runs in ``ops.lstm`` / ``ops.gru`` / ``ops.simple_rnn`` (BP
 from glassnet import activations, initializers, ops, regularizers, constraints
 from glassnet.autograd.tensor import Tensor
 from glassnet.backend import get_generator, xp
+from glassnet.layers.core import weight_options_config
 from glassnet.layers.layer import InputSpec, Layer
 
 
@@ -126,9 +127,7 @@ class _Recurrent(Layer):
 
     def get_config(self):
         return {**super().get_config(), "units": self.units, "activation": self.activation, "use_bias": self.use_bias,
-                "kernel_initializer": initializers.serialize(self.kernel_initializer),
-                "recurrent_initializer": initializers.serialize(self.recurrent_initializer),
-                "bias_initializer": initializers.serialize(self.bias_initializer),
+                **weight_options_config(self, "kernel", "recurrent", "bias"),
                 "dropout": self.dropout, "recurrent_dropout": self.recurrent_dropout,
                 "return_sequences": self.return_sequences, "return_state": self.return_state,
                 "go_backwards": self.go_backwards, "zero_output_for_mask": self.zero_output_for_mask, "seed": self.seed}
