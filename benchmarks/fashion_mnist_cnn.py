@@ -13,6 +13,7 @@ import statistics
 import time
 
 import numpy as np
+from common import print_accuracy_table
 
 import glassnet as keras
 from glassnet import layers
@@ -106,11 +107,8 @@ def main():
         print("(PyTorch not installed: its column is skipped)")
     variant = f"with BatchNormalization + Dropout({args.dropout}) after {args.dropout_after}" if args.batchnorm else "plain"
     print(f"Fashion-MNIST tutorial CNN ({variant}), Adam 1e-3, batch 128, {threads} threads, seed {args.seed}")
-    names = list(results)
-    print("epoch  " + "  ".join(f"{n + ' acc':>22}" for n in names))
-    for e in range(args.epochs):
-        print(f"{e + 1:>5}  " + "  ".join(f"{results[n][1][e]:>22.4f}" for n in names))
-    for n in names:
+    print_accuracy_table(results, args.epochs)
+    for n in results:
         times = results[n][0]
         print(f"{n}: median epoch time {statistics.median(times):.1f} s ({statistics.median(times) / 469 * 1000:.0f} ms/step)")
 

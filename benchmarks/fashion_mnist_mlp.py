@@ -11,6 +11,7 @@ import statistics
 import time
 
 import numpy as np
+from common import print_accuracy_table
 
 import glassnet as keras
 from glassnet.layers import Dense
@@ -80,11 +81,8 @@ def main():
     except ImportError:
         print("(PyTorch not installed: its column is skipped)")
     print(f"Fashion-MNIST MLP 784-256-128-10, Adam 1e-3, batch {args.batch_size}, {threads} threads, seed {args.seed}")
-    names = list(results)
-    print("epoch  " + "  ".join(f"{n + ' acc':>22}" for n in names))
-    for e in range(args.epochs):
-        print(f"{e + 1:>5}  " + "  ".join(f"{results[n][1][e]:>22.4f}" for n in names))
-    for n in names:
+    print_accuracy_table(results, args.epochs)
+    for n in results:
         times = results[n][0]
         print(f"{n}: median epoch time {statistics.median(times):.2f} s, final test accuracy {results[n][1][-1]:.4f}")
 

@@ -94,43 +94,38 @@ def glassnet_case(case, quick):
     from glassnet import layers
 
     keras.utils.set_random_seed(0)
+
+    def train(model, x, y, batch, loss, warmup=3, shuffle=True):
+        """Compile with Adam 1e-3, fit ``warmup`` batches, then time one epoch: (seconds, steps, RSS growth MB)."""
+        model.compile(keras.optimizers.Adam(1e-3), loss)
+        model.fit(x[:batch * warmup], y[:batch * warmup], batch_size=batch, verbose=0)
+        with PeakRss() as memory:
+            start = time.perf_counter()
+            model.fit(x, y, batch_size=batch, epochs=1, verbose=0, shuffle=shuffle)
+            seconds = time.perf_counter() - start
+        return seconds, -(-len(x) // batch), memory.growth
+
     if case.startswith("mlp_train"):
         batch = int(case.rsplit("_", 1)[1])
         x, y = fashion(n=12800 if quick else None)
         model = keras.Sequential([keras.Input((784,)), layers.Dense(256, activation="relu"), layers.Dense(128, activation="relu"), layers.Dense(10, activation="softmax")])
-        model.compile(keras.optimizers.Adam(1e-3), "sparse_categorical_crossentropy")
-        model.fit(x[:batch * 20], y[:batch * 20], batch_size=batch, verbose=0)  # warm-up
-        with PeakRss() as memory:
-            start = time.perf_counter()
-            model.fit(x, y, batch_size=batch, epochs=1, verbose=0)
-            seconds = time.perf_counter() - start
-        steps = -(-len(x) // batch)
-        return {"seconds": seconds, "unit": "epoch" if not quick else f"{steps} steps", "rss": memory.growth,
+        seconds, steps, rss = train(model, x, y, batch, "sparse_categorical_crossentropy", warmup=20)
+        return {"seconds": seconds, "unit": "epoch" if not quick else f"{steps} steps", "rss": rss,
                 "gflops": mlp_flops(batch) * steps / seconds / 1e9, "ceiling": mlp_flops(batch) / gemm_ceiling(batch) / 1e9}
     if case == "cnn_train_128":
         x, y = fashion(images=True, n=128 * (30 if quick else 100))
         model = keras.Sequential([keras.Input((28, 28, 1)), layers.Conv2D(32, 3, activation="relu"), layers.MaxPooling2D(),
                                   layers.Conv2D(64, 3, activation="relu"), layers.MaxPooling2D(), layers.Flatten(),
                                   layers.Dense(64, activation="relu"), layers.Dense(10, activation="softmax")])
-        model.compile(keras.optimizers.Adam(1e-3), "sparse_categorical_crossentropy")
-        model.fit(x[:128 * 3], y[:128 * 3], batch_size=128, verbose=0)
-        with PeakRss() as memory:
-            start = time.perf_counter()
-            model.fit(x, y, batch_size=128, epochs=1, verbose=0, shuffle=False)
-            seconds = time.perf_counter() - start
-        return {"seconds": seconds / (len(x) // 128), "unit": "step", "rss": memory.growth}
+        seconds, steps, rss = train(model, x, y, 128, "sparse_categorical_crossentropy", shuffle=False)
+        return {"seconds": seconds / steps, "unit": "step", "rss": rss}
     if case == "lstm_train_64":
         steps = 30 if quick else 100
         rng = np.random.default_rng(0)
         x, y = rng.standard_normal((64 * steps, 50, 8)).astype(np.float32), rng.standard_normal((64 * steps, 1)).astype(np.float32)
         model = keras.Sequential([keras.Input((50, 8)), layers.LSTM(64), layers.Dense(1)])
-        model.compile(keras.optimizers.Adam(1e-3), "mse")
-        model.fit(x[:64 * 3], y[:64 * 3], batch_size=64, verbose=0)
-        with PeakRss() as memory:
-            start = time.perf_counter()
-            model.fit(x, y, batch_size=64, epochs=1, verbose=0, shuffle=False)
-            seconds = time.perf_counter() - start
-        return {"seconds": seconds / steps, "unit": "step", "rss": memory.growth}
+        seconds, steps, rss = train(model, x, y, 64, "mse", shuffle=False)
+        return {"seconds": seconds / steps, "unit": "step", "rss": rss}
     if case.startswith("mlp_predict"):
         n = int(case.rsplit("_", 1)[1])
         x, _ = fashion(n=max(n, 1000))
