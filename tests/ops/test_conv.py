@@ -47,6 +47,9 @@ CONV_CASES = [
     OpCase("conv2d_dilation_same", conv(padding="same", dilation=2), [normal(1, 6, 5, 2), normal(3, 2, 2, 3)], None, torch_conv2d(padding="same", dilation=2)),
     OpCase("conv2d_groups", conv(groups=2), [normal(2, 5, 5, 4), normal(3, 3, 2, 6), normal(6)], None, torch_conv2d(groups=2)),
     OpCase("conv2d_1x1", conv(), [normal(2, 3, 3, 5), normal(1, 1, 5, 2)], None, torch_conv2d()),
+    # one input channel takes im2col's shifted-copy path
+    OpCase("conv2d_one_channel_stride2_same", conv(2, "same"), [normal(2, 7, 6, 1), normal(3, 3, 1, 4), normal(4)], None, torch_conv2d(2, "same")),
+    OpCase("conv2d_one_channel_dilation2", conv(dilation=2), [normal(2, 7, 8, 1), normal(3, 2, 1, 3)], None, torch_conv2d(dilation=2)),
 ]
 
 

