@@ -21,21 +21,30 @@ RMASK = (rng.random((N, U)) > 0.3) / 0.7
 def test_bptt_gradcheck(mask, recurrent_mask):
     r = np.random.default_rng(1)
     assert gradcheck(lambda x, k, h: ops.simple_rnn(x, k, h, mask, recurrent_mask), r.normal(size=(N, T, U)), r.normal(size=(U, U)) * 0.5, r.normal(size=(N, U)))
-    assert gradcheck(lambda x, k, h, c: ops.lstm(x, k, h, c, mask, recurrent_mask), r.normal(size=(N, T, 4 * U)), r.normal(size=(U, 4 * U)) * 0.5, r.normal(size=(N, U)), r.normal(size=(N, U)))
+    assert gradcheck(lambda x, k, rk, b, h, c: ops.lstm(x, k, rk, b, h, c, mask, recurrent_mask), r.normal(size=(N, T, D)), r.normal(size=(D, 4 * U)) * 0.5,
+                     r.normal(size=(U, 4 * U)) * 0.5, r.normal(size=4 * U), r.normal(size=(N, U)), r.normal(size=(N, U)))
     assert gradcheck(lambda x, k, b, h: ops.gru(x, k, b, h, mask, recurrent_mask), r.normal(size=(N, T, 3 * U)), r.normal(size=(U, 3 * U)) * 0.5, r.normal(size=3 * U), r.normal(size=(N, U)))
 
 
+def test_lstm_without_bias():
+    r = np.random.default_rng(3)
+    assert gradcheck(lambda x, k, rk, c: ops.lstm(x, k, rk, None, np.zeros((N, U)), c), r.normal(size=(N, T, D)), r.normal(size=(D, 4 * U)) * 0.5,
+                     r.normal(size=(U, 4 * U)) * 0.5, r.normal(size=(N, U)))
+
+
 def test_masked_steps_carry_the_state():
-    x = rng.normal(size=(N, T, 4 * U))
-    out = ops.lstm(x, rng.normal(size=(U, 4 * U)), np.zeros((N, U)), np.zeros((N, U)), MASK).data
+    x = rng.normal(size=(N, T, D))
+    out = ops.lstm(x, rng.normal(size=(D, 4 * U)), rng.normal(size=(U, 4 * U)), None, np.zeros((N, U)), np.zeros((N, U)), MASK).data
     np.testing.assert_array_equal(out[0, 2], out[0, 1])  # step 2 of sample 0 is masked
     np.testing.assert_array_equal(out[1, 1], out[1, 0])
 
 
 def test_other_activations_are_differentiated_too():
     r = np.random.default_rng(2)
-    assert gradcheck(lambda x, k, h, c: ops.lstm(x, k, h, c, activation="linear", recurrent_activation="hard_sigmoid"),
-                     r.normal(size=(2, 3, 4 * U)) * 0.5, r.normal(size=(U, 4 * U)) * 0.3, r.normal(size=(2, U)), r.normal(size=(2, U)))
+    assert gradcheck(lambda x, k, h, c: ops.lstm(x, k, h, None, np.zeros((2, U)), c, activation="linear", recurrent_activation="hard_sigmoid"),
+                     r.normal(size=(2, 3, D)) * 0.5, r.normal(size=(D, 4 * U)) * 0.3, r.normal(size=(U, 4 * U)) * 0.3, r.normal(size=(2, U)))
+    assert gradcheck(lambda x, k, h, c: ops.lstm(x, k, h, None, np.zeros((2, U)), c, activation="relu", recurrent_activation="sigmoid"),
+                     r.normal(size=(2, 3, D)) * 0.5, r.normal(size=(D, 4 * U)) * 0.3, r.normal(size=(U, 4 * U)) * 0.3, r.normal(size=(2, U)))
     with pytest.raises(ValueError, match="activation 'softmax' is not available in the fused recurrent op"):
         ops.simple_rnn(np.zeros((1, 2, U)), np.zeros((U, U)), np.zeros((1, U)), activation="softmax")
 
@@ -59,7 +68,7 @@ def test_lstm_matches_pytorch():
     kernel, recurrent, bias = keras_weights(4)  # gate order i, f, c, o in both libraries
     x = rng.normal(size=(N, T, D))
     tx, tk, tr, tb = (Tensor(a, requires_grad=True) for a in (x, kernel, recurrent, bias))
-    out = ops.lstm(ops.add(ops.matmul(tx, tk), tb), tr, np.zeros((N, U)), np.zeros((N, U)))[:, :, :U]
+    out = ops.lstm(tx, tk, tr, tb, np.zeros((N, U)), np.zeros((N, U)))[:, :, :U]
     net = torch.nn.LSTM(D, U, batch_first=True).double()
     with torch.no_grad():
         net.weight_ih_l0.copy_(torch.tensor(kernel.T)), net.weight_hh_l0.copy_(torch.tensor(recurrent.T))

@@ -1,7 +1,8 @@
 """SimpleRNN, LSTM and GRU with Keras's weights, arguments and outputs, on the fused sequence ops.
 
-inputs (batch, timesteps, features); kernel (features, gates * units) projects every timestep in one
-GEMM; the recurrence runs in ``ops.lstm`` / ``ops.gru`` / ``ops.simple_rnn`` (BPTT written there).
+inputs (batch, timesteps, features); kernel (features, gates * units). SimpleRNN and GRU project every
+timestep in one GEMM and run the recurrence in ``ops.simple_rnn`` / ``ops.gru``; LSTM hands inputs and
+weights to ``ops.lstm``, which stacks them into one GEMM per step (BPTT written there for all three).
 """
 from glassnet import activations, initializers, ops, regularizers, constraints
 from glassnet.autograd.tensor import Tensor
@@ -89,8 +90,12 @@ class _Recurrent(Layer):
         x = ops.matmul(inputs, self.kernel)
         return ops.add(x, self.bias) if self.bias is not None else x
 
-    def recur(self, x_proj, states, mask, recurrent_mask):
+    def run(self, inputs, states, mask, recurrent_mask):
         """-> (sequence of states (N, T, u), final states list)."""
+        return self.recur(self.project(inputs), states, mask, recurrent_mask)
+
+    def recur(self, x_proj, states, mask, recurrent_mask):
+        """-> (sequence of states (N, T, u), final states list), from the projected inputs."""
         raise NotImplementedError
 
     def call(self, inputs, mask=None, training=None, initial_state=None):
@@ -108,7 +113,7 @@ class _Recurrent(Layer):
             keep = self._rng_or_shared().random((x.shape[0], self.units), dtype=xp.float32) >= self.recurrent_dropout
             recurrent_mask = (keep / (1 - self.recurrent_dropout)).astype(x.dtype)
         states = self._initial_states(x, initial_state)
-        sequence, final_states = self.recur(self.project(x), states, mask, recurrent_mask)
+        sequence, final_states = self.run(x, states, mask, recurrent_mask)
         if self.return_sequences:
             output = sequence
             if mask is not None and self.zero_output_for_mask:
@@ -170,8 +175,8 @@ class LSTM(_Recurrent):
 
         return forget_gate_ones
 
-    def recur(self, x_proj, states, mask, recurrent_mask):
-        packed = ops.lstm(x_proj, self.recurrent_kernel, states[0], states[1], mask, recurrent_mask,
+    def run(self, inputs, states, mask, recurrent_mask):
+        packed = ops.lstm(inputs, self.kernel, self.recurrent_kernel, self.bias, states[0], states[1], mask, recurrent_mask,
                           self.activation, self.recurrent_activation)
         u = self.units
         return packed[:, :, :u], [packed[:, -1, :u], packed[:, -1, u:]]
