@@ -1,11 +1,13 @@
-"""The tutorial CNN on Fashion-MNIST, glassnet vs PyTorch: accuracy per epoch and epoch time.
+"""The tutorial CNN on Fashion-MNIST, glassnet vs PyTorch (and Keras): accuracy per epoch and epoch time.
 
     GLASSNET_DATA=../shared/datasets python benchmarks/fashion_mnist_cnn.py [--epochs 15] [--batchnorm]
+        [--libraries glassnet,torch,keras]
 
 Model: Conv2D 32 3x3 relu -> MaxPool 2 -> Conv2D 64 3x3 relu -> MaxPool 2 -> Flatten -> Dense 64 relu
 -> Dense 10 (121,930 parameters); --batchnorm adds BatchNormalization after each conv and Dropout (--dropout,
 default 0.3) before the classifier, after the Dense(64) layer or, with --dropout-after flatten,
-right after Flatten. Adam 1e-3, batch 128, same seed and threads for both libraries.
+right after Flatten. Adam 1e-3, batch 128, same seed and threads for every library. glassnet and Keras 3
+build the model with the same code (only the module differs); Keras runs where tensorflow is installed.
 """
 import argparse
 import os
@@ -15,16 +17,17 @@ import time
 import numpy as np
 from common import print_accuracy_table
 
-import glassnet as keras
-from glassnet import layers
+import glassnet
 
 
 def load():
-    (x, y), (xt, yt) = keras.datasets.fashion_mnist.load_data()
+    (x, y), (xt, yt) = glassnet.datasets.fashion_mnist.load_data()
     return ((x[..., None] / 255).astype(np.float32), y.astype(np.int64)), ((xt[..., None] / 255).astype(np.float32), yt.astype(np.int64))
 
 
-def glassnet_model(batchnorm, dropout=0.3, after="dense"):
+def keras_api_model(keras, batchnorm, dropout=0.3, after="dense"):
+    """The model in Keras's API: ``keras`` is glassnet or Keras 3 itself."""
+    layers = keras.layers
     stack = [keras.Input((28, 28, 1)), layers.Conv2D(32, 3, activation=None if batchnorm else "relu")]
     if batchnorm:
         stack += [layers.BatchNormalization(), layers.Activation("relu")]
@@ -41,9 +44,9 @@ def glassnet_model(batchnorm, dropout=0.3, after="dense"):
     return keras.Sequential(stack)
 
 
-def run_glassnet(train, test, epochs, batchnorm, seed, dropout=0.3, after="dense"):
+def run_keras_api(keras, name, train, test, epochs, batchnorm, seed, dropout=0.3, after="dense"):
     keras.utils.set_random_seed(seed)
-    model = glassnet_model(batchnorm, dropout, after)
+    model = keras_api_model(keras, batchnorm, dropout, after)
     model.compile(keras.optimizers.Adam(1e-3), "sparse_categorical_crossentropy", metrics=["accuracy"])
     times, accuracies = [], []
     for _ in range(epochs):
@@ -51,7 +54,7 @@ def run_glassnet(train, test, epochs, batchnorm, seed, dropout=0.3, after="dense
         model.fit(*train, batch_size=128, epochs=1, verbose=0)
         times.append(time.perf_counter() - start)
         accuracies.append(model.evaluate(*test, batch_size=500, verbose=0, return_dict=True)["accuracy"])
-        print(f"  glassnet epoch {len(times)}: {times[-1]:.1f} s, test accuracy {accuracies[-1]:.4f}", flush=True)
+        print(f"  {name} epoch {len(times)}: {times[-1]:.1f} s, test accuracy {accuracies[-1]:.4f}", flush=True)
     return times, accuracies
 
 
@@ -95,16 +98,36 @@ def main():
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--dropout", type=float, default=0.3)
     parser.add_argument("--dropout-after", choices=("dense", "flatten"), default="dense")
+    parser.add_argument("--libraries", default="glassnet,torch,keras", help="comma-separated; absent ones are skipped")
     args = parser.parse_args()
     threads = int(os.environ.get("OMP_NUM_THREADS", os.cpu_count()))
     train, test = load()
-    results = {"glassnet": run_glassnet(train, test, args.epochs, args.batchnorm, args.seed, args.dropout, args.dropout_after)}
-    try:
-        import torch
+    options = (args.epochs, args.batchnorm, args.seed)
+    recipe = (args.dropout, args.dropout_after)
+    results = {}
+    for library in args.libraries.split(","):
+        if library == "glassnet":
+            results["glassnet"] = run_keras_api(glassnet, "glassnet", train, test, *options, *recipe)
+        elif library == "torch":
+            try:
+                import torch
+            except ImportError:
+                print("(PyTorch not installed: its column is skipped)")
+                continue
+            results[f"torch {torch.__version__}"] = run_torch(train, test, *options, threads, *recipe)
+        elif library == "keras":
+            try:
+                import tensorflow as tf
+            except ImportError:
+                print("(tensorflow not installed: the Keras column is skipped)")
+                continue
+            import keras
 
-        results[f"torch {torch.__version__}"] = run_torch(train, test, args.epochs, args.batchnorm, args.seed, threads, args.dropout, args.dropout_after)
-    except ImportError:
-        print("(PyTorch not installed: its column is skipped)")
+            tf.config.threading.set_intra_op_parallelism_threads(threads)
+            tf.config.threading.set_inter_op_parallelism_threads(1)
+            results[f"keras {keras.__version__}"] = run_keras_api(keras, "keras", train, test, *options, *recipe)
+        else:
+            parser.error(f"unknown library {library!r}; use glassnet, torch or keras")
     variant = f"with BatchNormalization + Dropout({args.dropout}) after {args.dropout_after}" if args.batchnorm else "plain"
     print(f"Fashion-MNIST tutorial CNN ({variant}), Adam 1e-3, batch 128, {threads} threads, seed {args.seed}")
     print_accuracy_table(results, args.epochs)
