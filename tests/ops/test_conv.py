@@ -188,3 +188,22 @@ def test_max_pool_sends_gradient_to_the_first_maximum_of_a_tie():
     x = Tensor(np.ones((1, 2, 2, 1)), requires_grad=True)
     ops.max_pool2d(x, 2).sum().backward()
     np.testing.assert_array_equal(x.grad[0, :, :, 0], [[1, 0], [0, 0]])
+
+
+def test_max_pool_ties_in_later_cells_and_overlapping_windows():
+    from glassnet import Tensor
+
+    x = Tensor(np.array([[0.0, 5.0, 1.0], [2.0, 5.0, 5.0], [0.0, 1.0, 3.0]]).reshape(1, 3, 3, 1), requires_grad=True)
+    ops.max_pool2d(x, 2, 1).sum().backward()  # four overlapping 2x2 windows, each with maximum 5
+    # windows at (0,0) and (0,1) pick the 5 at (0,1) (first in row-major order), (1,0) and (1,1) the 5 at (1,1)
+    np.testing.assert_array_equal(x.grad[0, :, :, 0], [[0, 2, 0], [0, 2, 0], [0, 0, 0]])
+
+
+def test_max_pool_with_more_than_256_cells_per_window():
+    from glassnet import Tensor
+
+    data = np.zeros((1, 17, 17, 1))
+    data[0, 16, 15, 0] = 1.0  # cell 287 of the window: past what a uint8 offset could hold
+    x = Tensor(data, requires_grad=True)
+    ops.max_pool2d(x, 17).sum().backward()
+    assert x.grad[0, 16, 15, 0] == 1 and x.grad.sum() == 1

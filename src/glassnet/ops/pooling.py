@@ -3,8 +3,11 @@
 Both run over the pool offsets rather than over windows: for each offset (i, j) inside the window,
 ``x[:, i::stride, j::stride]`` is a strided view holding that cell of every window, so a pool is a
 running maximum (or sum) of ph * pw views, with no copies or transposes. Max pooling sends each
-window's gradient to its first maximum (in row-major order), as PyTorch and TensorFlow do.
+window's gradient to its first maximum (in row-major order), as PyTorch and TensorFlow do; the
+forward records which offset won each window (one uint8 per output), so the backward is one
+comparison and one write per offset.
 """
+from glassnet.autograd.grad_mode import is_grad_enabled
 from glassnet.autograd.tensor import as_tensor, from_op
 from glassnet.backend import xp
 from glassnet.ops.conv import as_pair, output_size_and_padding
@@ -43,24 +46,33 @@ def max_pool2d(inputs, pool_size=2, strides=None, padding="valid"):
     x = as_tensor(inputs, where="max_pool2d")
     pool, stride, out, pad_h, pad_w = _setup(x, pool_size, strides, padding, "max_pool2d")
     padded = _pad(x.data, pad_h, pad_w, -xp.inf)
-    result = None
-    for _, view in _offset_views(padded, pool, stride, out):
-        result = view.copy() if result is None else xp.maximum(result, view, out=result)
+    track = x.requires_grad and is_grad_enabled()  # which offset won each window, for the backward
+    result = winner = better = None
+    for k, (_, view) in enumerate(_offset_views(padded, pool, stride, out)):
+        if result is None:
+            result = view.copy()
+            if track:
+                index_type = xp.uint8 if pool[0] * pool[1] <= 256 else xp.int32
+                winner, better, claim = (xp.zeros(result.shape, dtype=index_type), xp.empty(result.shape, dtype=bool),
+                                         xp.empty(result.shape, dtype=index_type))
+            continue
+        if track:  # strictly greater: on ties the first cell in row-major order keeps the window
+            xp.greater(view, result, out=better)
+            xp.multiply(better, index_type(k), out=claim)  # k where this offset wins, else 0; k exceeds every earlier winner
+            xp.maximum(winner, claim, out=winner)
+        xp.maximum(result, view, out=result)
 
     overlapping = stride[0] < pool[0] or stride[1] < pool[1]
 
-    def backward(grad_output):  # g goes to the first cell of each window that holds the maximum
+    def backward(grad_output):  # g goes to the cell that won its window
         grad = xp.zeros(padded.shape, dtype=grad_output.dtype)
-        unclaimed = xp.ones(result.shape, dtype=bool)
-        hit = xp.empty(result.shape, dtype=bool)  # one buffer for every offset
-        for index, view in _offset_views(padded, pool, stride, out):
-            xp.equal(view, result, out=hit)
-            hit &= unclaimed
+        hit = xp.empty(result.shape, dtype=bool)
+        for k, (index, _) in enumerate(_offset_views(padded, pool, stride, out)):
+            xp.equal(winner, k, out=hit)
             if overlapping:  # a cell can belong to several windows: add up
                 grad[index] += hit * grad_output
             else:  # each cell belongs to one window: write in place
                 xp.multiply(hit, grad_output, out=grad[index])
-            unclaimed ^= hit  # hit is a subset of unclaimed
         return (_unpad(grad, x.shape, pad_h, pad_w),)
 
     return from_op(result, (x,), backward)
