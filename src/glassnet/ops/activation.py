@@ -4,6 +4,7 @@ import math
 
 from glassnet.autograd.tensor import as_tensor, from_op
 from glassnet.backend import xp
+from glassnet.ops._helpers import positive_part
 from glassnet.ops.special import erfc
 
 
@@ -38,7 +39,7 @@ def tanh(x):
 def relu(x):
     """max(x, 0)."""
     x = as_tensor(x, where="relu")
-    out = xp.maximum(x.data, 0)
+    out = positive_part(x.data)
 
     def backward(grad_output):  # dL/dx = g where x > 0
         return (grad_output * (x.data > 0),)

@@ -11,7 +11,7 @@ from numpy.lib.stride_tricks import as_strided
 
 from glassnet.autograd.tensor import as_tensor, from_op
 from glassnet.backend import xp
-from glassnet.ops._helpers import sum_rows
+from glassnet.ops._helpers import positive_part, sum_rows
 
 
 def as_pair(value, name="argument"):
@@ -121,7 +121,7 @@ def conv2d(inputs, kernel, bias=None, strides=1, padding="valid", dilation_rate=
     if b is not None:
         out += b.data
     if activation == "relu":
-        xp.maximum(out, 0, out=out)
+        positive_part(out, out=out)
     out = out.reshape(n, out_h, out_w, filters)
 
     def backward(grad_output):

@@ -1,6 +1,6 @@
 """Matrix products."""
 from glassnet.backend import xp
-from glassnet.ops._helpers import operands, sum_rows, unbroadcast
+from glassnet.ops._helpers import operands, positive_part, sum_rows, unbroadcast
 from glassnet.autograd.tensor import from_op
 
 
@@ -109,7 +109,7 @@ def dense(inputs, kernel, bias=None, activation="linear"):
     if bias is not None:
         out += parents[2].data
     if activation == "relu":
-        xp.maximum(out, 0, out=out)
+        positive_part(out, out=out)
     elif activation == "sigmoid":
         out = stable_sigmoid(out)
     elif activation == "tanh":

@@ -12,6 +12,7 @@ recurrent_mask (N, u): recurrent dropout, applied to the previous state before t
 """
 from glassnet.autograd.tensor import as_tensor, from_op
 from glassnet.backend import xp
+from glassnet.ops._helpers import positive_part
 
 def _sigmoid(z):
     # 1 / (1 + exp(-z)) = (tanh(z / 2) + 1) / 2: three NumPy calls instead of nine, and no overflow
@@ -26,7 +27,7 @@ def _sigmoid(z):
 ACTIVATIONS = {
     "tanh": (xp.tanh, lambda y: 1 - y * y),
     "sigmoid": (_sigmoid, lambda y: y * (1 - y)),
-    "relu": (lambda z: xp.maximum(z, 0), lambda y: (y > 0).astype(y.dtype)),
+    "relu": (positive_part, lambda y: (y > 0).astype(y.dtype)),
     "linear": (lambda z: z, lambda y: xp.ones_like(y)),
     "hard_sigmoid": (lambda z: xp.clip(z / 6 + 0.5, 0, 1), lambda y: (((y > 0) & (y < 1)) / 6).astype(y.dtype)),
 }
