@@ -223,3 +223,18 @@ def test_training_does_not_change_the_order_of_weights():
     model.compile("adam", "mse")
     model.fit(np.ones((8, 4)), np.ones((8, 2)), verbose=0)
     assert [v.path for v in model.weights] == before
+
+
+@pytest.mark.parametrize("layout", ["c_order_3d", "fortran_2d", "strided_3d"])
+def test_nan_screen_finds_bad_values_in_any_layout(layout):
+    from glassnet.models.data import check_finite
+
+    x = np.ones((6, 5, 4), dtype=np.float32)
+    x[2, 3, 1], x[5, 0, 0] = np.nan, -np.inf
+    if layout == "fortran_2d":
+        x = np.asfortranarray(x.reshape(6, 20))
+    elif layout == "strided_3d":
+        x = np.concatenate([x, x], axis=2)[:, :, :4]  # the same values, not C-contiguous
+    check_finite(np.ones_like(x), "predict()", "x")
+    with pytest.raises(ValueError, match="x contains 2 NaN or infinite"):
+        check_finite(x, "predict()", "x")
