@@ -53,14 +53,10 @@ def unbroadcast(grad, shape):
     if grad.shape == shape:
         return grad
     extra = grad.ndim - len(shape)
-    if extra > 0 and grad.shape[extra:] == tuple(shape) and grad.size:  # a bias: the sum of rows
-        return sum_rows(grad.reshape(-1, math.prod(shape))).reshape(shape)
-    if extra > 0:
-        grad = grad.sum(axis=tuple(range(extra)))
-    stretched = tuple(i for i, n in enumerate(shape) if n == 1 and grad.shape[i] != 1)
-    if stretched:
-        grad = grad.sum(axis=stretched, keepdims=True)
-    return grad.reshape(shape)
+    summed = tuple(range(extra)) + tuple(extra + i for i, n in enumerate(shape) if n == 1 and grad.shape[extra + i] != 1)
+    if summed == tuple(range(len(summed))) and grad.size and grad.flags.c_contiguous:  # a bias: sums of rows
+        return sum_rows(grad.reshape(math.prod(grad.shape[:len(summed)]), -1)).reshape(shape)
+    return grad.sum(axis=summed).reshape(shape)
 
 
 def normalize_axes(axis, ndim, op):
