@@ -7,7 +7,10 @@ never import NumPy for array math themselves.
 import numpy as xp
 
 from glassnet.backend.config import epsilon, floatx, set_epsilon, set_floatx, standardize_dtype
+from glassnet.backend.memory import tune_malloc
 from glassnet.backend.random import get_generator, set_seed
+
+tune_malloc()  # reuse freed memory for the large per-step temporaries (see backend/memory.py)
 
 __all__ = [
     "xp",

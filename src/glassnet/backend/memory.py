@@ -1,0 +1,41 @@
+"""Keeping freed memory for reuse: glibc's malloc settings for the sizes glassnet's arrays have.
+
+A training step allocates the same large temporaries (activations, their gradients, im2col matrices:
+megabytes each) every step. glibc serves blocks above its mmap threshold with fresh pages from the
+kernel and gives them back on free, so each step pays a page fault per 4 KiB touched. With the
+threshold at its maximum (32 MiB) and trimming of the heap's top raised to 512 MiB, freed blocks
+are reused instead. Measured (tutorial CNN with BatchNormalization, batch 128, 2 threads, three
+alternating runs): 77-81 -> 50-51 ms per step; the plain CNN, the MLP and the LSTM unchanged within
+noise. The cost: memory freed during training stays with the process (up to the trim threshold)
+until it exits, as with PyTorch's or TensorFlow's caching allocators.
+
+Applied once, when glassnet is imported, on Linux with glibc only; GLASSNET_MALLOC_TUNING=0 leaves
+malloc untouched.
+"""
+import ctypes
+import os
+import platform
+import sys
+
+M_TRIM_THRESHOLD = -1  # from glibc's malloc.h
+M_MMAP_THRESHOLD = -3
+MMAP_THRESHOLD = 32 * 2**20  # glibc's upper limit for this setting on 64-bit systems
+TRIM_THRESHOLD = 512 * 2**20
+
+applied = False
+
+
+def tune_malloc():
+    """Raise glibc's mmap and trim thresholds; True when the settings took effect."""
+    global applied
+    if os.environ.get("GLASSNET_MALLOC_TUNING", "1") == "0" or not sys.platform.startswith("linux"):
+        return False
+    if platform.libc_ver()[0] != "glibc":
+        return False
+    try:
+        mallopt = ctypes.CDLL(None).mallopt
+    except (OSError, AttributeError):
+        return False
+    mallopt.argtypes, mallopt.restype = [ctypes.c_int, ctypes.c_int], ctypes.c_int
+    applied = bool(mallopt(M_MMAP_THRESHOLD, MMAP_THRESHOLD)) and bool(mallopt(M_TRIM_THRESHOLD, TRIM_THRESHOLD))
+    return applied

@@ -1,0 +1,33 @@
+"""The malloc settings applied at import: on where glibc is, off when asked, never an error."""
+import os
+import platform
+import subprocess
+import sys
+
+import pytest
+
+from glassnet.backend import memory
+
+glibc = sys.platform.startswith("linux") and platform.libc_ver()[0] == "glibc"
+
+
+def applied_in_fresh_interpreter(**env):
+    code = "import glassnet.backend.memory as m; print(m.applied)"
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120,
+                            env={**os.environ, **env}, check=True)
+    return result.stdout.strip() == "True"
+
+
+@pytest.mark.skipif(not glibc, reason="the tuning applies to glibc's malloc only")
+def test_applied_at_import_with_glibc():
+    assert applied_in_fresh_interpreter()
+    assert memory.tune_malloc() is True  # and idempotent
+
+
+def test_opt_out_leaves_malloc_alone():
+    assert not applied_in_fresh_interpreter(GLASSNET_MALLOC_TUNING="0")
+
+
+def test_other_platforms_are_left_alone(monkeypatch):
+    monkeypatch.setattr(memory.sys, "platform", "darwin")
+    assert memory.tune_malloc() is False
