@@ -1,12 +1,14 @@
 """The tutorial CNN on Fashion-MNIST, glassnet vs PyTorch (and Keras): accuracy per epoch and epoch time.
 
     GLASSNET_DATA=../shared/datasets python benchmarks/fashion_mnist_cnn.py [--epochs 15] [--batchnorm]
-        [--libraries glassnet,torch,keras]
+        [--libraries glassnet,torch,keras] [--schedule cosine]
 
 Model: Conv2D 32 3x3 relu -> MaxPool 2 -> Conv2D 64 3x3 relu -> MaxPool 2 -> Flatten -> Dense 64 relu
 -> Dense 10 (121,930 parameters); --batchnorm adds BatchNormalization after each conv and Dropout (--dropout,
 default 0.3) before the classifier, after the Dense(64) layer or, with --dropout-after flatten,
-right after Flatten. Adam 1e-3, batch 128, same seed and threads for every library. glassnet and Keras 3
+right after Flatten. Adam 1e-3, batch 128, same seed and threads for every library; --schedule cosine
+decays the learning rate from 1e-3 to 0 over all the steps (Keras's CosineDecay, PyTorch's
+CosineAnnealingLR stepped per batch). glassnet and Keras 3
 build the model with the same code (only the module differs); Keras runs where tensorflow is installed.
 """
 import argparse
@@ -44,10 +46,14 @@ def keras_api_model(keras, batchnorm, dropout=0.3, after="dense"):
     return keras.Sequential(stack)
 
 
-def run_keras_api(keras, name, train, test, epochs, batchnorm, seed, dropout=0.3, after="dense"):
+STEPS_PER_EPOCH = 469  # 60,000 / 128, rounded up
+
+
+def run_keras_api(keras, name, train, test, epochs, batchnorm, seed, dropout=0.3, after="dense", schedule="constant"):
     keras.utils.set_random_seed(seed)
     model = keras_api_model(keras, batchnorm, dropout, after)
-    model.compile(keras.optimizers.Adam(1e-3), "sparse_categorical_crossentropy", metrics=["accuracy"])
+    rate = 1e-3 if schedule == "constant" else keras.optimizers.schedules.CosineDecay(1e-3, epochs * STEPS_PER_EPOCH)
+    model.compile(keras.optimizers.Adam(rate), "sparse_categorical_crossentropy", metrics=["accuracy"])
     times, accuracies = [], []
     for _ in range(epochs):
         start = time.perf_counter()
@@ -58,7 +64,7 @@ def run_keras_api(keras, name, train, test, epochs, batchnorm, seed, dropout=0.3
     return times, accuracies
 
 
-def run_torch(train, test, epochs, batchnorm, seed, threads, dropout=0.3, after="dense"):
+def run_torch(train, test, epochs, batchnorm, seed, threads, dropout=0.3, after="dense", schedule="constant"):
     import torch
     from torch import nn
 
@@ -70,6 +76,7 @@ def run_torch(train, test, epochs, batchnorm, seed, threads, dropout=0.3, after=
     blocks += ([nn.Dropout(dropout)] if batchnorm and after == "dense" else []) + [nn.Linear(64, 10)]
     model = nn.Sequential(*blocks)
     optimizer = torch.optim.Adam(model.parameters(), lr=1e-3)
+    scheduler = torch.optim.lr_scheduler.CosineAnnealingLR(optimizer, epochs * STEPS_PER_EPOCH) if schedule == "cosine" else None
     x, y = torch.from_numpy(train[0]).permute(0, 3, 1, 2).contiguous(), torch.from_numpy(train[1])
     xt, yt = torch.from_numpy(test[0]).permute(0, 3, 1, 2).contiguous(), torch.from_numpy(test[1])
     generator = torch.Generator().manual_seed(seed)
@@ -83,6 +90,8 @@ def run_torch(train, test, epochs, batchnorm, seed, threads, dropout=0.3, after=
             optimizer.zero_grad()
             nn.functional.cross_entropy(model(x[index]), y[index]).backward()
             optimizer.step()
+            if scheduler is not None:
+                scheduler.step()
         times.append(time.perf_counter() - start)
         model.eval()
         with torch.no_grad():
@@ -99,11 +108,12 @@ def main():
     parser.add_argument("--dropout", type=float, default=0.3)
     parser.add_argument("--dropout-after", choices=("dense", "flatten"), default="dense")
     parser.add_argument("--libraries", default="glassnet,torch,keras", help="comma-separated; absent ones are skipped")
+    parser.add_argument("--schedule", choices=("constant", "cosine"), default="constant")
     args = parser.parse_args()
     threads = int(os.environ.get("OMP_NUM_THREADS", os.cpu_count()))
     train, test = load()
     options = (args.epochs, args.batchnorm, args.seed)
-    recipe = (args.dropout, args.dropout_after)
+    recipe = (args.dropout, args.dropout_after, args.schedule)
     results = {}
     for library in args.libraries.split(","):
         if library == "glassnet":
@@ -129,7 +139,8 @@ def main():
         else:
             parser.error(f"unknown library {library!r}; use glassnet, torch or keras")
     variant = f"with BatchNormalization + Dropout({args.dropout}) after {args.dropout_after}" if args.batchnorm else "plain"
-    print(f"Fashion-MNIST tutorial CNN ({variant}), Adam 1e-3, batch 128, {threads} threads, seed {args.seed}")
+    rate = "1e-3" if args.schedule == "constant" else "1e-3 cosine-decayed to 0"
+    print(f"Fashion-MNIST tutorial CNN ({variant}), Adam {rate}, batch 128, {threads} threads, seed {args.seed}")
     print_accuracy_table(results, args.epochs)
     for n in results:
         times = results[n][0]
