@@ -1,13 +1,15 @@
 """glassnet vs PyTorch (and Keras when installed) on the models tutorials use: one table.
 
-    GLASSNET_DATA=../shared/datasets python benchmarks/run.py [--quick] [--reps 5]
+    GLASSNET_DATA=../shared/datasets python benchmarks/run.py [--quick] [--reps 5] [--keras-python PYTHON]
 
-Each timed sample runs in a fresh worker process, glassnet and PyTorch alternating, with the same
+Each timed sample runs in a fresh worker process, the libraries alternating, with the same
 data (Fashion-MNIST), batch size, optimizer (Adam 1e-3) and threads (OMP_NUM_THREADS, default all
 cores; torch.set_num_threads). Warm-up steps are excluded; the table shows the median of the
 repetitions, the process's RSS growth over the run, and for GEMM-bound models the GFLOP/s achieved
 next to a plain numpy.matmul of the same shapes timed in the same worker (the ceiling for a NumPy
-library).
+library). Keras 3 (on TensorFlow) is a third column when ``import tensorflow, keras`` works in this
+interpreter or in the one given by --keras-python; it runs the very code glassnet runs (only the
+module differs), with TensorFlow's intra-op threads set to the same count.
 """
 import argparse
 import json
@@ -89,10 +91,9 @@ def gemm_ceiling(batch, reps=20):
 
 
 # -- one measurement, in a worker process -------------------------------------------------------------
-def glassnet_case(case, quick):
-    import glassnet as keras
-    from glassnet import layers
-
+def keras_api_case(keras, case, quick):
+    """One case written in Keras's API; ``keras`` is glassnet or Keras 3 itself."""
+    layers = keras.layers
     keras.utils.set_random_seed(0)
 
     def train(model, x, y, batch, loss, warmup=3, shuffle=True):
@@ -217,7 +218,20 @@ def torch_case(case, quick, threads):
 
 
 def worker(library, case, quick, threads):
-    result = glassnet_case(case, quick) if library == "glassnet" else torch_case(case, quick, threads)
+    if library == "glassnet":
+        import glassnet
+
+        result = keras_api_case(glassnet, case, quick)
+    elif library == "keras":
+        import tensorflow as tf
+
+        tf.config.threading.set_intra_op_parallelism_threads(threads)
+        tf.config.threading.set_inter_op_parallelism_threads(1)
+        import keras
+
+        result = keras_api_case(keras, case, quick)
+    else:
+        result = torch_case(case, quick, threads)
     print(json.dumps(result))
 
 
@@ -227,9 +241,9 @@ CASES = [("mlp_train_128", "MLP 784-256-128-10, Adam", 128), ("mlp_train_32", "M
          ("mlp_predict_1", "MLP predict, 1 sample", 1), ("mlp_predict_10000", "MLP predict, 10,000 samples", 10000)]
 
 
-def run_worker(library, case, quick, threads):
-    env = {**os.environ, "OMP_NUM_THREADS": str(threads)}
-    out = subprocess.run([sys.executable, os.path.abspath(__file__), "--worker", library, case, *(["--quick"] if quick else []), "--threads", str(threads)],
+def run_worker(library, case, quick, threads, python=sys.executable):
+    env = {**os.environ, "OMP_NUM_THREADS": str(threads), "TF_CPP_MIN_LOG_LEVEL": "2"}
+    out = subprocess.run([python, os.path.abspath(__file__), "--worker", library, case, *(["--quick"] if quick else []), "--threads", str(threads)],
                          capture_output=True, text=True, env=env, timeout=900)
     if out.returncode != 0:
         raise RuntimeError(f"{library} {case} failed:\n{out.stderr[-2000:]}")
@@ -251,39 +265,47 @@ def main():
     parser.add_argument("--threads", type=int, default=int(os.environ.get("OMP_NUM_THREADS", os.cpu_count())))
     parser.add_argument("--cases", nargs="*", default=[c for c, _, _ in CASES])
     parser.add_argument("--worker", nargs=2, metavar=("LIBRARY", "CASE"))
+    parser.add_argument("--keras-python", default=sys.executable, help="interpreter with tensorflow and keras (and glassnet) installed")
     args = parser.parse_args()
     if args.worker:
         return worker(*args.worker, args.quick, args.threads)
     reps = args.reps or (3 if args.quick else 5)
+    pythons = {"glassnet": sys.executable}
     try:
         import torch  # noqa: F401
 
-        libraries = ["glassnet", "torch"]
+        pythons["torch"] = sys.executable
     except ImportError:
         print("(PyTorch not installed: its column is skipped)")
-        libraries = ["glassnet"]
+    probe = subprocess.run([args.keras_python, "-c", "import tensorflow, keras, glassnet"], capture_output=True,
+                           env={**os.environ, "TF_CPP_MIN_LOG_LEVEL": "2"})
+    if probe.returncode == 0:
+        pythons["keras"] = args.keras_python
+    else:
+        print(f"(tensorflow/keras not importable by {args.keras_python}: the Keras column is skipped)")
+    libraries = list(pythons)
     print(f"{reps} alternating repetitions per cell, {args.threads} threads, NumPy {np.__version__}" + (", quick run" if args.quick else ""))
-    header = "| model | batch | glassnet | torch | ratio | RSS growth glassnet / torch (MB) | GFLOP/s glassnet / torch / numpy ceiling |"
-    print(header)
-    print("|" + "---|" * 7)
+    names = " / ".join(libraries)
+    print(f"| model | batch | glassnet | torch | keras | glassnet / torch | keras / torch | RSS growth {names} (MB) | GFLOP/s {names} / numpy ceiling |")
+    print("|" + "---|" * 9)
     for case, title, batch in CASES:
         if case not in args.cases:
             continue
         samples = {lib: [] for lib in libraries}
         for _ in range(reps):
             for lib in libraries:
-                samples[lib].append(run_worker(lib, case, args.quick, args.threads))
+                samples[lib].append(run_worker(lib, case, args.quick, args.threads, pythons[lib]))
         med = {lib: statistics.median(s["seconds"] for s in samples[lib]) for lib in libraries}
         unit = samples["glassnet"][0]["unit"]
-        ratio = med["glassnet"] / med["torch"] if "torch" in med else float("nan")
+        times = [fmt_time(med[lib], unit) if lib in med else "-" for lib in ("glassnet", "torch", "keras")]
+        ratios = [f"{med[lib] / med['torch']:.2f}" if lib in med and "torch" in med else "-" for lib in ("glassnet", "keras")]
         rss = " / ".join(f"{statistics.median(s['rss'] for s in samples[lib]):.0f}" for lib in libraries)
         flops = ""
         if "gflops" in samples["glassnet"][0]:
             parts = [f"{statistics.median(s['gflops'] for s in samples[lib]):.0f}" for lib in libraries]
             parts.append(f"{statistics.median(s['ceiling'] for s in samples['glassnet']):.0f}")
             flops = " / ".join(parts)
-        torch_time = fmt_time(med["torch"], unit) if "torch" in med else "-"
-        print(f"| {title} | {batch} | {fmt_time(med['glassnet'], unit)} | {torch_time} | {ratio:.2f} | {rss} | {flops} |", flush=True)
+        print(f"| {title} | {batch} | {' | '.join(times)} | {' | '.join(ratios)} | {rss} | {flops} |", flush=True)
 
 
 if __name__ == "__main__":
