@@ -1,7 +1,7 @@
 """The tutorial CNN on Fashion-MNIST, glassnet vs PyTorch (and Keras): accuracy per epoch and epoch time.
 
     GLASSNET_DATA=../shared/datasets python benchmarks/fashion_mnist_cnn.py [--epochs 15] [--batchnorm]
-        [--libraries glassnet,torch,keras] [--schedule cosine]
+        [--libraries glassnet,torch,keras] [--schedule cosine] [--init torch]
 
 Model: Conv2D 32 3x3 relu -> MaxPool 2 -> Conv2D 64 3x3 relu -> MaxPool 2 -> Flatten -> Dense 64 relu
 -> Dense 10 (121,930 parameters); --batchnorm adds BatchNormalization after each conv and Dropout (--dropout,
@@ -27,31 +27,43 @@ def load():
     return ((x[..., None] / 255).astype(np.float32), y.astype(np.int64)), ((xt[..., None] / 255).astype(np.float32), yt.astype(np.int64))
 
 
-def keras_api_model(keras, batchnorm, dropout=0.3, after="dense"):
-    """The model in Keras's API: ``keras`` is glassnet or Keras 3 itself."""
+def keras_api_model(keras, batchnorm, dropout=0.3, after="dense", init="keras"):
+    """The model in Keras's API: ``keras`` is glassnet or Keras 3 itself.
+
+    init="torch" gives every Conv2D and Dense PyTorch's default initialisation instead of Keras's
+    (Glorot-uniform kernels, zero biases): kernels and biases uniform in +-1/sqrt(fan_in).
+    """
     layers = keras.layers
-    stack = [keras.Input((28, 28, 1)), layers.Conv2D(32, 3, activation=None if batchnorm else "relu")]
+
+    def weights(fan_in):
+        if init == "keras":
+            return {}
+        bound = fan_in ** -0.5
+        return {"kernel_initializer": keras.initializers.VarianceScaling(1 / 3, "fan_in", "uniform"),
+                "bias_initializer": keras.initializers.RandomUniform(-bound, bound)}
+
+    stack = [keras.Input((28, 28, 1)), layers.Conv2D(32, 3, activation=None if batchnorm else "relu", **weights(9))]
     if batchnorm:
         stack += [layers.BatchNormalization(), layers.Activation("relu")]
-    stack += [layers.MaxPooling2D(), layers.Conv2D(64, 3, activation=None if batchnorm else "relu")]
+    stack += [layers.MaxPooling2D(), layers.Conv2D(64, 3, activation=None if batchnorm else "relu", **weights(9 * 32))]
     if batchnorm:
         stack += [layers.BatchNormalization(), layers.Activation("relu")]
     stack += [layers.MaxPooling2D(), layers.Flatten()]
     if batchnorm and after == "flatten":
         stack += [layers.Dropout(dropout)]
-    stack += [layers.Dense(64, activation="relu")]
+    stack += [layers.Dense(64, activation="relu", **weights(1600))]
     if batchnorm and after == "dense":
         stack += [layers.Dropout(dropout)]
-    stack += [layers.Dense(10, activation="softmax")]
+    stack += [layers.Dense(10, activation="softmax", **weights(64))]
     return keras.Sequential(stack)
 
 
 STEPS_PER_EPOCH = 469  # 60,000 / 128, rounded up
 
 
-def run_keras_api(keras, name, train, test, epochs, batchnorm, seed, dropout=0.3, after="dense", schedule="constant"):
+def run_keras_api(keras, name, train, test, epochs, batchnorm, seed, dropout=0.3, after="dense", schedule="constant", init="keras"):
     keras.utils.set_random_seed(seed)
-    model = keras_api_model(keras, batchnorm, dropout, after)
+    model = keras_api_model(keras, batchnorm, dropout, after, init)
     rate = 1e-3 if schedule == "constant" else keras.optimizers.schedules.CosineDecay(1e-3, epochs * STEPS_PER_EPOCH)
     model.compile(keras.optimizers.Adam(rate), "sparse_categorical_crossentropy", metrics=["accuracy"])
     times, accuracies = [], []
@@ -109,6 +121,8 @@ def main():
     parser.add_argument("--dropout-after", choices=("dense", "flatten"), default="dense")
     parser.add_argument("--libraries", default="glassnet,torch,keras", help="comma-separated; absent ones are skipped")
     parser.add_argument("--schedule", choices=("constant", "cosine"), default="constant")
+    parser.add_argument("--init", choices=("keras", "torch"), default="keras",
+                        help="initialisation of the Keras-API models (PyTorch's model always uses its own)")
     args = parser.parse_args()
     threads = int(os.environ.get("OMP_NUM_THREADS", os.cpu_count()))
     train, test = load()
@@ -117,7 +131,7 @@ def main():
     results = {}
     for library in args.libraries.split(","):
         if library == "glassnet":
-            results["glassnet"] = run_keras_api(glassnet, "glassnet", train, test, *options, *recipe)
+            results["glassnet"] = run_keras_api(glassnet, "glassnet", train, test, *options, *recipe, args.init)
         elif library == "torch":
             try:
                 import torch
@@ -135,12 +149,12 @@ def main():
 
             tf.config.threading.set_intra_op_parallelism_threads(threads)
             tf.config.threading.set_inter_op_parallelism_threads(1)
-            results[f"keras {keras.__version__}"] = run_keras_api(keras, "keras", train, test, *options, *recipe)
+            results[f"keras {keras.__version__}"] = run_keras_api(keras, "keras", train, test, *options, *recipe, args.init)
         else:
             parser.error(f"unknown library {library!r}; use glassnet, torch or keras")
     variant = f"with BatchNormalization + Dropout({args.dropout}) after {args.dropout_after}" if args.batchnorm else "plain"
     rate = "1e-3" if args.schedule == "constant" else "1e-3 cosine-decayed to 0"
-    print(f"Fashion-MNIST tutorial CNN ({variant}), Adam {rate}, batch 128, {threads} threads, seed {args.seed}")
+    print(f"Fashion-MNIST tutorial CNN ({variant}), Adam {rate}, batch 128, {threads} threads, seed {args.seed}, {args.init} initialisation")
     print_accuracy_table(results, args.epochs)
     for n in results:
         times = results[n][0]
