@@ -96,7 +96,7 @@ def keras_api_case(keras, case, quick):
     layers = keras.layers
     keras.utils.set_random_seed(0)
 
-    def train(model, x, y, batch, loss, warmup=3, shuffle=True):
+    def train(model, x, y, batch, loss, warmup=20, shuffle=True):
         """Compile with Adam 1e-3, fit ``warmup`` batches, then time one epoch: (seconds, steps, RSS growth MB)."""
         model.compile(keras.optimizers.Adam(1e-3), loss)
         model.fit(x[:batch * warmup], y[:batch * warmup], batch_size=batch, verbose=0)
@@ -151,7 +151,7 @@ def torch_case(case, quick, threads):
     torch.manual_seed(0)
     torch.set_num_threads(threads)
 
-    def train(model, x, y, batch, loss_fn, warmup=3):
+    def train(model, x, y, batch, loss_fn, warmup=20):
         optimizer = torch.optim.Adam(model.parameters(), lr=1e-3)
         x, y = torch.from_numpy(x), torch.from_numpy(y)
 
