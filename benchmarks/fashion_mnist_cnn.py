@@ -158,7 +158,7 @@ def main():
     print_accuracy_table(results, args.epochs)
     for n in results:
         times = results[n][0]
-        print(f"{n}: median epoch time {statistics.median(times):.1f} s ({statistics.median(times) / 469 * 1000:.0f} ms/step)")
+        print(f"{n}: median epoch time {statistics.median(times):.1f} s ({statistics.median(times) / STEPS_PER_EPOCH * 1000:.0f} ms/step)")
 
 
 if __name__ == "__main__":

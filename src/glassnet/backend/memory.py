@@ -7,7 +7,7 @@ threshold at its maximum (32 MiB) and trimming of the heap's top raised to 512 M
 are reused instead. Measured (tutorial CNN with BatchNormalization, batch 128, 2 threads, three
 alternating runs): 77-81 -> 50-51 ms per step; the plain CNN, the MLP and the LSTM unchanged within
 noise. The cost: memory freed during training stays with the process (up to the trim threshold)
-until it exits, as with PyTorch's or TensorFlow's caching allocators.
+until it exits, as with any caching allocator.
 
 Applied once, when glassnet is imported, on Linux with glibc only; GLASSNET_MALLOC_TUNING=0 leaves
 malloc untouched.
