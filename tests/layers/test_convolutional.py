@@ -101,3 +101,93 @@ def test_wrong_channels_are_named():
         conv(np.zeros((1, 5, 5, 1), dtype=np.float32))
     with pytest.raises(ValueError, match="Conv2D 'conv2d' expected input with 4 dimensions"):
         conv(np.zeros((5, 5, 3), dtype=np.float32))
+
+
+# -- Conv2D followed by MaxPooling2D in a Sequential: pooled before the bias and ReLU -------------------
+
+def _conv2d_spy(monkeypatch):
+    """Records, for every ops.conv2d call, whether it got the bias (False: the pool-first path)."""
+    calls, real = [], keras.ops.conv2d
+
+    def spy(inputs, kernel, bias=None, *args, **kwargs):
+        calls.append(bias is not None)
+        return real(inputs, kernel, bias, *args, **kwargs)
+
+    monkeypatch.setattr(keras.ops, "conv2d", spy)
+    return calls
+
+
+def _loss_and_gradients(model, x, run):
+    """sum(w * run(model, x)) and its gradients w.r.t. x and every weight (float64)."""
+    inputs = keras.Tensor(x, requires_grad=True)
+    out = run(model, inputs)
+    weights = np.random.default_rng(1).standard_normal(out.shape)
+    loss = keras.ops.sum(out * weights)
+    loss.backward()
+    grads = [inputs.grad] + [v.grad for v in model.trainable_weights]
+    for v in model.trainable_weights:
+        v.grad = None
+    return out.data, grads
+
+
+def _layer_by_layer(model, x):
+    for layer in model.layers:  # each layer called on its own: conv (bias, activation), then pool
+        x = layer(x)
+    return x
+
+
+def _pool_first_case(conv_kwargs=None, pool=None, conv=layers.Conv2D):
+    conv_kwargs = {"activation": "relu", "bias_initializer": keras.initializers.RandomNormal(0.0, 0.5), **(conv_kwargs or {})}
+    return keras.Sequential([keras.Input((9, 9, 2)), conv(3, 3, **conv_kwargs), pool or layers.MaxPooling2D(),
+                             conv(4, 2, padding="same", **{**conv_kwargs, "activation": "linear"}), layers.MaxPooling2D(3, strides=1),
+                             layers.Flatten(), layers.Dense(2)])
+
+
+def test_conv_then_max_pool_computed_pool_first_gives_the_same_values_and_gradients(float64, monkeypatch):
+    # Whole numbers in a small range make ties inside pooling windows common, so the tie rule
+    # (first maximum wins) is exercised through the bias and ReLU as well.
+    x = np.random.default_rng(0).integers(-2, 3, size=(3, 9, 9, 2)).astype(np.float64)
+    model = _pool_first_case()
+    calls = _conv2d_spy(monkeypatch)
+    fused_out, fused_grads = _loss_and_gradients(model, x, lambda m, t: m(t))
+    assert calls == [False, False]  # both convolutions ran without their bias: pooled first
+    calls.clear()
+    plain_out, plain_grads = _loss_and_gradients(model, x, _layer_by_layer)
+    assert calls == [True, True]
+    np.testing.assert_allclose(fused_out, plain_out, rtol=1e-12, atol=1e-12)
+    for fused, plain in zip(fused_grads, plain_grads):
+        np.testing.assert_allclose(fused, plain, rtol=1e-10, atol=1e-12)
+    assert np.count_nonzero(fused_grads[0]) > 0
+    assert [l.output_shape_ for l in model.layers[:4]] == [(None, 7, 7, 3), (None, 3, 3, 3), (None, 3, 3, 4), (None, 1, 1, 4)]
+
+
+class _ConvWithOwnCall(layers.Conv2D):
+    def call(self, inputs):
+        return super().call(inputs) * 1.0
+
+
+@pytest.mark.parametrize("case", ["tanh", "activity_regularizer", "average_pool", "channels_first_pool",
+                                  "subclass", "monitor"])
+def test_conv_then_pool_falls_back_to_the_plain_order_where_it_does_not_commute(case, float64, monkeypatch):
+    x = np.random.default_rng(0).standard_normal((2, 9, 9, 2))
+    conv_kwargs, pool, conv = {}, None, layers.Conv2D
+    if case == "tanh":
+        conv_kwargs = {"activation": "tanh"}  # monotone, but only ReLU and linear are taken pool-first
+    elif case == "activity_regularizer":
+        conv_kwargs = {"activity_regularizer": "l2"}  # needs the conv's own output
+    elif case == "average_pool":
+        pool = layers.AveragePooling2D()  # averaging does not commute with ReLU
+    elif case == "channels_first_pool":
+        pool = layers.MaxPooling2D(padding="same", data_format="channels_first")
+    elif case == "subclass":
+        conv = _ConvWithOwnCall
+    model = _pool_first_case(conv_kwargs, pool, conv)
+    if case == "monitor":  # an inspect monitor watches every layer's output
+        monkeypatch.setattr(keras.layers.layer, "output_observers", [lambda layer, inputs, outputs: None])
+    calls = _conv2d_spy(monkeypatch)
+    out, grads = _loss_and_gradients(model, x, lambda m, t: m(t))
+    assert calls[0] is True  # the first convolution kept its bias: the plain order
+    plain_out, plain_grads = _loss_and_gradients(model, x, _layer_by_layer)
+    np.testing.assert_allclose(out, plain_out, rtol=1e-12, atol=1e-12)
+    for got, want in zip(grads, plain_grads):
+        np.testing.assert_allclose(got, want, rtol=1e-10, atol=1e-12)

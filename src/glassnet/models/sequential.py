@@ -1,5 +1,6 @@
 """Sequential: a plain stack of layers, each feeding the next."""
 from glassnet.autograd.symbolic import SymbolicTensor
+from glassnet.layers.convolutional import Conv2D
 from glassnet.layers.layer import Layer, _call_arguments
 from glassnet.layers.symbolic import InputLayer
 from glassnet.models.model import Model
@@ -68,11 +69,23 @@ class Sequential(Model):
 
     def call(self, inputs, training=None, mask=None):
         x = inputs
-        for layer in self._layers:
+        layers, i = self._layers, 0
+        while i < len(layers):
+            layer = layers[i]
+            pool = layers[i + 1] if i + 1 < len(layers) else None
+            if mask is None and isinstance(layer, Conv2D) and not isinstance(x, SymbolicTensor) and layer.can_pool_first(pool):
+                # Conv2D then MaxPooling2D, computed as conv -> pool -> bias -> ReLU: the same numbers, with
+                # the bias and ReLU on a quarter of the data (see Conv2D.can_pool_first).
+                shape = layer.output_shape_
+                x = layer(x, pool=pool)
+                layer.output_shape_, pool.output_shape_ = shape, (None,) + x.shape[1:]
+                i += 2
+                continue
             kwargs = {"mask": mask} if mask is not None and "mask" in _call_arguments(type(layer)) else {}
             out = layer(x, **kwargs)
             mask = layer.compute_mask(x, mask)
             x = out
+            i += 1
         return x
 
     @property
