@@ -263,7 +263,8 @@ def main():
     parser.add_argument("--quick", action="store_true", help="fewer steps and repetitions")
     parser.add_argument("--reps", type=int, default=None)
     parser.add_argument("--threads", type=int, default=int(os.environ.get("OMP_NUM_THREADS", os.cpu_count())))
-    parser.add_argument("--cases", nargs="*", default=[c for c, _, _ in CASES])
+    parser.add_argument("--cases", nargs="*", default=[c for c, _, _ in CASES], choices=[c for c, _, _ in CASES], metavar="CASE",
+                        help="which rows to run: " + ", ".join(c for c, _, _ in CASES))
     parser.add_argument("--worker", nargs=2, metavar=("LIBRARY", "CASE"))
     parser.add_argument("--keras-python", default=sys.executable, help="interpreter with tensorflow and keras (and glassnet) installed")
     args = parser.parse_args()
