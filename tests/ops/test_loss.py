@@ -82,6 +82,11 @@ CASES = [
     OpCase("categorical_crossentropy_probs", ops.categorical_crossentropy, [onehot_labels(4, 5), probabilities(4, 5)], np_cce_probs, torch_cce_probs),
     OpCase("sparse_categorical_crossentropy_logits", lambda y, x: ops.sparse_categorical_crossentropy(y, x, from_logits=True), [integers(0, 5, 6), normal(6, 5, scale=2)],
            lambda y, x: -np_log_softmax(x)[np.arange(6), y], lambda y, x: F.cross_entropy(x, y, reduction="none")),
+    # (batch, time, classes): the general path beside the (batch, classes) one
+    OpCase("sparse_categorical_crossentropy_logits_sequence", lambda y, x: ops.sparse_categorical_crossentropy(y, x, from_logits=True),
+           [integers(0, 5, 3, 4), normal(3, 4, 5, scale=2)],
+           lambda y, x: -np.take_along_axis(np_log_softmax(x), y[..., None], axis=-1)[..., 0],
+           lambda y, x: F.cross_entropy(x.permute(0, 2, 1), y, reduction="none")),
     OpCase("sparse_categorical_crossentropy_probs", ops.sparse_categorical_crossentropy, [integers(0, 5, 6), probabilities(6, 5)],
            lambda y, p: np_cce_probs(np.eye(5)[y], p), lambda y, p: torch_cce_probs(F.one_hot(y, 5).double(), p)),
     # hinge labels are class ids mapped from {0, 1} to {-1, 1}: integers, not differentiated

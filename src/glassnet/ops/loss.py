@@ -155,6 +155,19 @@ def sparse_categorical_crossentropy(y_true, y_pred, from_logits=False, axis=-1):
         return categorical_crossentropy(target, y_pred, from_logits=False, axis=axis)
     x = y_pred.data
     shifted = x - xp.max(x, axis=axis, keepdims=True)
+    if x.ndim == 2 and axis in (-1, 1):  # (batch, classes), the common case: plain indexing, and exp kept
+        rows = xp.arange(x.shape[0])
+        exps = xp.exp(shifted)
+        totals = xp.sum(exps, axis=1, keepdims=True)
+        out = xp.log(totals[:, 0]) - shifted[rows, labels]  # -log_softmax(x)[y] = log(sum(exp)) - shifted[y]
+
+        def backward_rows(grad_output):  # dL/dx = (softmax(x) - one_hot(y)) g
+            grad = exps / totals
+            grad[rows, labels] -= 1
+            grad *= grad_output[:, None]
+            return (grad,)
+
+        return from_op(out, (y_pred,), backward_rows)
     log_probs = shifted - xp.log(xp.sum(xp.exp(shifted), axis=axis, keepdims=True))
     picked = xp.expand_dims(labels, axis)
     out = -xp.take_along_axis(log_probs, picked, axis=axis).squeeze(axis)
