@@ -164,7 +164,7 @@ def lstm(inputs, kernel, recurrent_kernel, bias, initial_h, initial_c, mask=None
     act, d_act = activation_pair(activation, "lstm")
     order = xp.r_[0:2 * u, 3 * u:4 * u, 2 * u:3 * u]  # Keras's [i | f | c | o] -> [i | f | o | g] here
     stacked = [rk.data, k.data] + ([] if b is None else [b.data[None]])
-    w = xp.ascontiguousarray(xp.concatenate(stacked)[:, order].T)  # (4u, width)
+    w = xp.take(xp.concatenate(stacked).T, order, axis=0)  # (4u, width), C-contiguous; take: 2 us where [:, order] took 70
     width = w.shape[1]
     s = xp.empty((steps, width, n), dtype=x.dtype)  # s_t = [h_{t-1} (after recurrent dropout); x_t; 1]
     s[:, u:u + features] = x.data.transpose(1, 2, 0)
@@ -203,22 +203,27 @@ def lstm(inputs, kernel, recurrent_kernel, bias, initial_h, initial_c, mask=None
     out[:, :, u:] = cs[1:].transpose(2, 0, 1)
 
     def backward(grad_output):
-        # (T, u, N), like the states; often only h_T receives a gradient (return_sequences=False), so
-        # the steps whose output gradient is all zero skip the addition
-        grad_h = xp.ascontiguousarray(grad_output[:, :, :u].transpose(1, 2, 0))
-        grad_c = xp.ascontiguousarray(grad_output[:, :, u:].transpose(1, 2, 0))
-        h_receives, c_receives = grad_h.any(axis=(1, 2)), grad_c.any(axis=(1, 2))
+        # Often only h_T receives a gradient (return_sequences=False), so the steps whose output gradient
+        # is all zero skip the addition; the others read it as a (u, N) view of grad_output
+        receives = (grad_output != 0).any(axis=0)  # (T, 2u)
+        h_receives, c_receives = receives[:, :u].any(axis=1), receives[:, u:].any(axis=1)
         grad_w = xp.zeros_like(w)
-        grad_s = xp.empty((steps, width, n), dtype=x.dtype)  # dL/ds_t
+        # dL/dh_{t-1} = U^T dz per step; dL/dx_t = K^T dz for all steps after the loop, and only when asked
+        # (the h rows alone: 14 instead of 19 us per step's GEMM here)
+        recurrent_t = w[:, :u].T
+        grad_h_prev = xp.empty((steps, u, n), dtype=x.dtype)
+        dz_all = xp.empty((steps, 4 * u, n), dtype=x.dtype) if x.requires_grad else None
         dz = xp.empty((4 * u, n), dtype=x.dtype)
         dh, dc = xp.zeros((u, n), dtype=x.dtype), xp.zeros((u, n), dtype=x.dtype)
         for t in reversed(range(steps)):
+            if dz_all is not None:
+                dz = dz_all[t]
             z, a, c_prev = gates[t], cell_act[t], cs[t]
             i, f, o, g = z[:u], z[u:2 * u], z[2 * u:3 * u], z[3 * u:]
             if h_receives[t]:
-                dh = dh + grad_h[t]
+                dh = dh + grad_output[:, t, :u].T
             if c_receives[t]:
-                dc = dc + grad_c[t]
+                dc = dc + grad_output[:, t, u:].T
             if keep is not None:  # a masked step's gradient goes straight to the previous state
                 dh, dh_carried = dh * keep[t], dh * ~keep[t]
                 dc, dc_carried = dc * keep[t], dc * ~keep[t]
@@ -232,15 +237,14 @@ def lstm(inputs, kernel, recurrent_kernel, bias, initial_h, initial_c, mask=None
             xp.multiply(dh, a, out=dz[2 * u:3 * u])
             dz *= gate_derivative(z)  # through each gate's activation
             grad_w += dz @ s[t].T  # z = W s_t
-            xp.matmul(w.T, dz, out=grad_s[t])
-            dh = grad_s[t, :u] if drop is None else grad_s[t, :u] * drop
+            xp.matmul(recurrent_t, dz, out=grad_h_prev[t])
+            dh = grad_h_prev[t] if drop is None else grad_h_prev[t] * drop
             dc = dc_total * f
             if keep is not None:
                 dh = dh + dh_carried
                 dc += dc_carried
-        grad_stacked = xp.empty((width, 4 * u), dtype=x.dtype)
-        grad_stacked[:, order] = grad_w.T
-        grad_x = grad_s[:, u:u + features].transpose(2, 0, 1)  # (N, T, F)
+        grad_stacked = xp.take(grad_w, xp.argsort(order), axis=0).T  # back to Keras's gate order, (width, 4u)
+        grad_x = None if dz_all is None else xp.matmul(w[:, u:u + features].T, dz_all).transpose(2, 0, 1)  # (N, T, F)
         grads = [grad_x, grad_stacked[u:u + features], grad_stacked[:u]]
         grads += [] if b is None else [grad_stacked[-1]]
         return (*grads, dh.T, dc.T)
