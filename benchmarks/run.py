@@ -250,6 +250,19 @@ def run_worker(library, case, quick, threads, python=sys.executable):
     return json.loads(out.stdout.strip().splitlines()[-1])
 
 
+def blas_description():
+    """', OpenBLAS 0.3.31 (Haswell kernels)': which BLAS NumPy's matmuls run on, and which kernels it chose
+    (OPENBLAS_CORETYPE overrides OpenBLAS's own choice); empty when threadpoolctl cannot tell."""
+    try:
+        from threadpoolctl import threadpool_info
+    except ImportError:
+        return ""
+    names = [f"{info.get('internal_api', '?')} {info.get('version', '')}".strip() + (f" ({info['architecture']} kernels)" if info.get("architecture") else "")
+             for info in threadpool_info() if info.get("user_api") == "blas"]
+    forced = os.environ.get("OPENBLAS_CORETYPE")
+    return (", " + "; ".join(names) if names else "") + (f", OPENBLAS_CORETYPE={forced} set in the environment" if forced else "")
+
+
 def fmt_time(seconds, unit):
     if seconds < 1e-3:
         return f"{seconds * 1e6:.0f} us/{unit}"
@@ -285,7 +298,7 @@ def main():
     else:
         print(f"(tensorflow/keras not importable by {args.keras_python}: the Keras column is skipped)")
     libraries = list(pythons)
-    print(f"{reps} alternating repetitions per cell, {args.threads} threads, NumPy {np.__version__}" + (", quick run" if args.quick else ""))
+    print(f"{reps} alternating repetitions per cell, {args.threads} threads, NumPy {np.__version__}{blas_description()}" + (", quick run" if args.quick else ""))
     names = " / ".join(libraries)
     print(f"| model | batch | glassnet | torch | keras | glassnet / torch | keras / torch | RSS growth {names} (MB) | GFLOP/s {names} / numpy ceiling |")
     print("|" + "---|" * 9)

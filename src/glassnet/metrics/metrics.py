@@ -61,6 +61,12 @@ class Mean(Metric):
             self.total += float((values * weight).sum())
             self.count += float(weight.sum())
 
+    def add(self, value, weight=1.0):
+        """update_state([value], [weight]) for one number, without building arrays (the training
+        loop's running loss, once per step)."""
+        self.total += float(value) * weight
+        self.count += float(weight)
+
     def result(self):
         return self.total / self.count if self.count else 0.0
 

@@ -64,10 +64,10 @@ class CompiledLossAndMetrics:
         return total, parts
 
     def update_metrics(self, y_true, y_pred, sample_weight, loss_value, output_values, batch_size):
-        self.loss_tracker.update_state([loss_value], [batch_size])  # epoch loss: mean over samples
+        self.loss_tracker.add(loss_value, batch_size)  # epoch loss: mean over samples
         for tracker, value in zip(self.output_loss_trackers, output_values):
             if value is not None:
-                tracker.update_state([float(value.data)], [batch_size])
+                tracker.add(float(value.data), batch_size)
         for i, metric, weighted in self.metrics:
             metric.update_state(y_true[i], y_pred[i], sample_weight if weighted else None)
 
