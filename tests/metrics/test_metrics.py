@@ -13,6 +13,15 @@ def test_running_mean_over_batches_weighted_by_size():
     assert m.result() == 0.0
 
 
+def test_mean_add_is_update_state_for_one_number():
+    added, updated = metrics.Mean(), metrics.Mean()
+    for value, weight in [(0.5, 32), (2.0, 16), (np.float32(1.25), 3)]:
+        added.add(value, weight)
+        updated.update_state([value], [weight])
+    assert added.result() == pytest.approx(updated.result(), rel=1e-15)
+    assert added.result() == pytest.approx((0.5 * 32 + 2.0 * 16 + 1.25 * 3) / 51)
+
+
 def test_binary_categorical_and_top_k():
     assert metrics.BinaryAccuracy()([[1], [0], [1]], [[0.7], [0.6], [0.2]]) == pytest.approx(1 / 3)
     assert metrics.BinaryAccuracy(threshold=0.65)([1, 0], [0.7, 0.6]) == 1.0
