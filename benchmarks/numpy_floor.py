@@ -7,6 +7,7 @@ at all: three GEMMs forward, five backward, ReLU masks, softmax cross-entropy an
 Prints the epoch time of this loop and of glassnet's ``fit`` on the same data, alternating. Whatever
 glassnet spends above this line is framework overhead; what stays below PyTorch's time is NumPy's.
 """
+
 import math
 import statistics
 import time
@@ -22,11 +23,17 @@ BATCH = 128
 
 def numpy_epoch(x, y, rng, state):
     """One epoch of plain NumPy training; ``state`` holds weights, biases and Adam's moments."""
-    weights, biases, m, v, scratch = state["w"], state["b"], state["m"], state["v"], state["scratch"]
+    weights, biases, m, v, scratch = (
+        state["w"],
+        state["b"],
+        state["m"],
+        state["v"],
+        state["scratch"],
+    )
     params = weights + biases
     order = rng.permutation(len(x))
     for start in range(0, len(x), BATCH):
-        index = order[start:start + BATCH]
+        index = order[start : start + BATCH]
         xb, yb = x[index], y[index]
         h1 = xb @ weights[0] + biases[0]
         np.maximum(h1, 0, out=h1)
@@ -62,14 +69,29 @@ def main():
     (x, y), _ = keras.datasets.fashion_mnist.load_data()
     x, y = (x.reshape(len(x), -1) / np.float32(255)).astype(np.float32), y.astype(np.int64)
     rng = np.random.default_rng(0)
-    weights = [(rng.standard_normal((a, b)) * np.sqrt(2 / a)).astype(np.float32) for a, b in zip(SIZES[:-1], SIZES[1:])]
+    weights = [
+        (rng.standard_normal((a, b)) * np.sqrt(2 / a)).astype(np.float32)
+        for a, b in zip(SIZES[:-1], SIZES[1:])
+    ]
     biases = [np.zeros(b, np.float32) for b in SIZES[1:]]
     params = weights + biases
-    state = {"w": weights, "b": biases, "m": [np.zeros_like(p) for p in params], "v": [np.zeros_like(p) for p in params],
-             "scratch": [np.empty_like(p) for p in params], "t": 0}
+    state = {
+        "w": weights,
+        "b": biases,
+        "m": [np.zeros_like(p) for p in params],
+        "v": [np.zeros_like(p) for p in params],
+        "scratch": [np.empty_like(p) for p in params],
+        "t": 0,
+    }
     keras.utils.set_random_seed(0)
-    model = keras.Sequential([keras.Input((784,)), layers.Dense(256, activation="relu"), layers.Dense(128, activation="relu"),
-                              layers.Dense(10, activation="softmax")])
+    model = keras.Sequential(
+        [
+            keras.Input((784,)),
+            layers.Dense(256, activation="relu"),
+            layers.Dense(128, activation="relu"),
+            layers.Dense(10, activation="softmax"),
+        ]
+    )
     model.compile(keras.optimizers.Adam(1e-3), "sparse_categorical_crossentropy")
     numpy_epoch(x[:2560], y[:2560], rng, state)  # warm-up
     model.fit(x[:2560], y[:2560], batch_size=BATCH, verbose=0)
@@ -82,7 +104,9 @@ def main():
         model.fit(x, y, batch_size=BATCH, verbose=0)
         times["glassnet fit"].append(time.perf_counter() - start)
     for name, samples in times.items():
-        print(f"{name}: {statistics.median(samples) * 1000:.0f} ms/epoch (median of 5; all: {', '.join(f'{s * 1000:.0f}' for s in samples)})")
+        print(
+            f"{name}: {statistics.median(samples) * 1000:.0f} ms/epoch (median of 5; all: {', '.join(f'{s * 1000:.0f}' for s in samples)})"
+        )
 
 
 if __name__ == "__main__":

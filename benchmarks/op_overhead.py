@@ -6,6 +6,7 @@ With tiny arrays the arithmetic is negligible, so the time is the engine's own c
 Tensors, recording closures, the topological sort and the backward calls. PyTorch runs the same
 graph when installed (one thread, as the comparison is about per-op overhead).
 """
+
 import argparse
 import statistics
 import time
@@ -17,16 +18,16 @@ from glassnet import ops
 
 
 def glassnet_graph(x, w):
-    h = ops.matmul(x, w)          # 1
-    h = h + 1.0                   # 2
-    h = ops.relu(h)               # 3
-    h = h * 2.0                   # 4
-    h = ops.tanh(h)               # 5
-    h = h - x                     # 6
-    h = ops.exp(h)                # 7
-    h = h / 3.0                   # 8
-    h = ops.sigmoid(h)            # 9
-    return ops.sum(h)             # 10
+    h = ops.matmul(x, w)  # 1
+    h = h + 1.0  # 2
+    h = ops.relu(h)  # 3
+    h = h * 2.0  # 4
+    h = ops.tanh(h)  # 5
+    h = h - x  # 6
+    h = ops.exp(h)  # 7
+    h = h / 3.0  # 8
+    h = ops.sigmoid(h)  # 9
+    return ops.sum(h)  # 10
 
 
 def torch_graph(torch, x, w):
@@ -87,7 +88,13 @@ def main():
             tw.grad = None
             torch_graph(torch, tx, tw).backward()
 
-        rows.append((f"torch {torch.__version__}", median_us(torch_forward, args.repeats), median_us(torch_step, args.repeats)))
+        rows.append(
+            (
+                f"torch {torch.__version__}",
+                median_us(torch_forward, args.repeats),
+                median_us(torch_step, args.repeats),
+            )
+        )
     except ImportError:
         print("(PyTorch not installed: its column is skipped)")
 

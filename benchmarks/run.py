@@ -11,6 +11,7 @@ library). Keras 3 (on TensorFlow) is a third column when ``import tensorflow, ke
 interpreter or in the one given by --keras-python; it runs the very code glassnet runs (only the
 module differs), with TensorFlow's intra-op threads set to the same count.
 """
+
 import argparse
 import json
 import os
@@ -68,7 +69,9 @@ def fashion(images=False, n=None):
 
 def mlp_flops(batch):
     forward = sum(a * b for a, b in zip(MLP[:-1], MLP[1:]))
-    input_grads = sum(a * b for a, b in zip(MLP[1:-1], MLP[2:]))  # the first layer needs no input gradient
+    input_grads = sum(
+        a * b for a, b in zip(MLP[1:-1], MLP[2:])
+    )  # the first layer needs no input gradient
     return 2 * batch * (2 * forward + input_grads)
 
 
@@ -80,7 +83,10 @@ def gemm_ceiling(batch, reps=20):
         shapes.append(((a, batch), (batch, b)))  # weight gradient
     for a, b in zip(MLP[1:-1], MLP[2:]):
         shapes.append(((batch, b), (b, a)))  # input gradient
-    arrays = [(np.random.rand(*s).astype(np.float32), np.random.rand(*t).astype(np.float32)) for s, t in shapes]
+    arrays = [
+        (np.random.rand(*s).astype(np.float32), np.random.rand(*t).astype(np.float32))
+        for s, t in shapes
+    ]
     for x, w in arrays:
         x @ w
     start = time.perf_counter()
@@ -99,7 +105,7 @@ def keras_api_case(keras, case, quick):
     def train(model, x, y, batch, loss, warmup=20, shuffle=True):
         """Compile with Adam 1e-3, fit ``warmup`` batches, then time one epoch: (seconds, steps, RSS growth MB)."""
         model.compile(keras.optimizers.Adam(1e-3), loss)
-        model.fit(x[:batch * warmup], y[:batch * warmup], batch_size=batch, verbose=0)
+        model.fit(x[: batch * warmup], y[: batch * warmup], batch_size=batch, verbose=0)
         with PeakRss() as memory:
             start = time.perf_counter()
             model.fit(x, y, batch_size=batch, epochs=1, verbose=0, shuffle=shuffle)
@@ -109,28 +115,63 @@ def keras_api_case(keras, case, quick):
     if case.startswith("mlp_train"):
         batch = int(case.rsplit("_", 1)[1])
         x, y = fashion(n=12800 if quick else None)
-        model = keras.Sequential([keras.Input((784,)), layers.Dense(256, activation="relu"), layers.Dense(128, activation="relu"), layers.Dense(10, activation="softmax")])
-        seconds, steps, rss = train(model, x, y, batch, "sparse_categorical_crossentropy", warmup=20)
-        return {"seconds": seconds, "unit": "epoch" if not quick else f"{steps} steps", "rss": rss,
-                "gflops": mlp_flops(batch) * steps / seconds / 1e9, "ceiling": mlp_flops(batch) / gemm_ceiling(batch) / 1e9}
+        model = keras.Sequential(
+            [
+                keras.Input((784,)),
+                layers.Dense(256, activation="relu"),
+                layers.Dense(128, activation="relu"),
+                layers.Dense(10, activation="softmax"),
+            ]
+        )
+        seconds, steps, rss = train(
+            model, x, y, batch, "sparse_categorical_crossentropy", warmup=20
+        )
+        return {
+            "seconds": seconds,
+            "unit": "epoch" if not quick else f"{steps} steps",
+            "rss": rss,
+            "gflops": mlp_flops(batch) * steps / seconds / 1e9,
+            "ceiling": mlp_flops(batch) / gemm_ceiling(batch) / 1e9,
+        }
     if case == "cnn_train_128":
         x, y = fashion(images=True, n=128 * (30 if quick else 100))
-        model = keras.Sequential([keras.Input((28, 28, 1)), layers.Conv2D(32, 3, activation="relu"), layers.MaxPooling2D(),
-                                  layers.Conv2D(64, 3, activation="relu"), layers.MaxPooling2D(), layers.Flatten(),
-                                  layers.Dense(64, activation="relu"), layers.Dense(10, activation="softmax")])
-        seconds, steps, rss = train(model, x, y, 128, "sparse_categorical_crossentropy", shuffle=False)
+        model = keras.Sequential(
+            [
+                keras.Input((28, 28, 1)),
+                layers.Conv2D(32, 3, activation="relu"),
+                layers.MaxPooling2D(),
+                layers.Conv2D(64, 3, activation="relu"),
+                layers.MaxPooling2D(),
+                layers.Flatten(),
+                layers.Dense(64, activation="relu"),
+                layers.Dense(10, activation="softmax"),
+            ]
+        )
+        seconds, steps, rss = train(
+            model, x, y, 128, "sparse_categorical_crossentropy", shuffle=False
+        )
         return {"seconds": seconds / steps, "unit": "step", "rss": rss}
     if case == "lstm_train_64":
         steps = 30 if quick else 100
         rng = np.random.default_rng(0)
-        x, y = rng.standard_normal((64 * steps, 50, 8)).astype(np.float32), rng.standard_normal((64 * steps, 1)).astype(np.float32)
+        x, y = (
+            rng.standard_normal((64 * steps, 50, 8)).astype(np.float32),
+            rng.standard_normal((64 * steps, 1)).astype(np.float32),
+        )
         model = keras.Sequential([keras.Input((50, 8)), layers.LSTM(64), layers.Dense(1)])
         seconds, steps, rss = train(model, x, y, 64, "mse", shuffle=False)
         return {"seconds": seconds / steps, "unit": "step", "rss": rss}
     if case.startswith("mlp_predict"):
         n = int(case.rsplit("_", 1)[1])
         x, _ = fashion(n=max(n, 1000))
-        model = keras.Sequential([keras.Input((784,)), layers.Dense(256, activation="relu"), layers.Dense(128, activation="relu"), layers.Dense(10, activation="softmax")])
+        model = keras.Sequential(
+            [
+                keras.Input((784,)),
+                layers.Dense(256, activation="relu"),
+                layers.Dense(128, activation="relu"),
+                layers.Dense(10, activation="softmax"),
+            ]
+        )
         batch = x[:n]
         calls = 300 if n == 1 else 5
         for _ in range(calls // 5 + 1):
@@ -157,7 +198,7 @@ def torch_case(case, quick, threads):
 
         def epoch(n_batches, order):
             for i in range(n_batches):
-                index = order[i * batch:(i + 1) * batch]
+                index = order[i * batch : (i + 1) * batch]
                 optimizer.zero_grad()
                 loss_fn(model(x[index]), y[index]).backward()
                 optimizer.step()
@@ -171,23 +212,45 @@ def torch_case(case, quick, threads):
         return seconds, steps, memory.growth
 
     def mlp():
-        return nn.Sequential(nn.Linear(784, 256), nn.ReLU(), nn.Linear(256, 128), nn.ReLU(), nn.Linear(128, 10))
+        return nn.Sequential(
+            nn.Linear(784, 256), nn.ReLU(), nn.Linear(256, 128), nn.ReLU(), nn.Linear(128, 10)
+        )
 
     if case.startswith("mlp_train"):
         batch = int(case.rsplit("_", 1)[1])
         x, y = fashion(n=12800 if quick else None)
         seconds, steps, rss = train(mlp(), x, y, batch, nn.CrossEntropyLoss(), warmup=20)
-        return {"seconds": seconds, "unit": "epoch", "rss": rss, "gflops": mlp_flops(batch) * steps / seconds / 1e9}
+        return {
+            "seconds": seconds,
+            "unit": "epoch",
+            "rss": rss,
+            "gflops": mlp_flops(batch) * steps / seconds / 1e9,
+        }
     if case == "cnn_train_128":
         x, y = fashion(images=True, n=128 * (30 if quick else 100))
-        model = nn.Sequential(nn.Conv2d(1, 32, 3), nn.ReLU(), nn.MaxPool2d(2), nn.Conv2d(32, 64, 3), nn.ReLU(), nn.MaxPool2d(2),
-                              nn.Flatten(), nn.Linear(1600, 64), nn.ReLU(), nn.Linear(64, 10))
-        seconds, steps, rss = train(model, np.ascontiguousarray(x.transpose(0, 3, 1, 2)), y, 128, nn.CrossEntropyLoss())
+        model = nn.Sequential(
+            nn.Conv2d(1, 32, 3),
+            nn.ReLU(),
+            nn.MaxPool2d(2),
+            nn.Conv2d(32, 64, 3),
+            nn.ReLU(),
+            nn.MaxPool2d(2),
+            nn.Flatten(),
+            nn.Linear(1600, 64),
+            nn.ReLU(),
+            nn.Linear(64, 10),
+        )
+        seconds, steps, rss = train(
+            model, np.ascontiguousarray(x.transpose(0, 3, 1, 2)), y, 128, nn.CrossEntropyLoss()
+        )
         return {"seconds": seconds / steps, "unit": "step", "rss": rss}
     if case == "lstm_train_64":
         steps = 30 if quick else 100
         rng = np.random.default_rng(0)
-        x, y = rng.standard_normal((64 * steps, 50, 8)).astype(np.float32), rng.standard_normal((64 * steps, 1)).astype(np.float32)
+        x, y = (
+            rng.standard_normal((64 * steps, 50, 8)).astype(np.float32),
+            rng.standard_normal((64 * steps, 1)).astype(np.float32),
+        )
 
         class Net(nn.Module):
             def __init__(self):
@@ -236,15 +299,34 @@ def worker(library, case, quick, threads):
 
 
 # -- the table ------------------------------------------------------------------------------------------------
-CASES = [("mlp_train_128", "MLP 784-256-128-10, Adam", 128), ("mlp_train_32", "MLP 784-256-128-10, Adam", 32),
-         ("cnn_train_128", "tutorial CNN, Adam", 128), ("lstm_train_64", "LSTM(64), T=50, 8 features", 64),
-         ("mlp_predict_1", "MLP predict, 1 sample", 1), ("mlp_predict_10000", "MLP predict, 10,000 samples", 10000)]
+CASES = [
+    ("mlp_train_128", "MLP 784-256-128-10, Adam", 128),
+    ("mlp_train_32", "MLP 784-256-128-10, Adam", 32),
+    ("cnn_train_128", "tutorial CNN, Adam", 128),
+    ("lstm_train_64", "LSTM(64), T=50, 8 features", 64),
+    ("mlp_predict_1", "MLP predict, 1 sample", 1),
+    ("mlp_predict_10000", "MLP predict, 10,000 samples", 10000),
+]
 
 
 def run_worker(library, case, quick, threads, python=sys.executable):
     env = {**os.environ, "OMP_NUM_THREADS": str(threads), "TF_CPP_MIN_LOG_LEVEL": "2"}
-    out = subprocess.run([python, os.path.abspath(__file__), "--worker", library, case, *(["--quick"] if quick else []), "--threads", str(threads)],
-                         capture_output=True, text=True, env=env, timeout=900)
+    out = subprocess.run(
+        [
+            python,
+            os.path.abspath(__file__),
+            "--worker",
+            library,
+            case,
+            *(["--quick"] if quick else []),
+            "--threads",
+            str(threads),
+        ],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=900,
+    )
     if out.returncode != 0:
         raise RuntimeError(f"{library} {case} failed:\n{out.stderr[-2000:]}")
     return json.loads(out.stdout.strip().splitlines()[-1])
@@ -257,10 +339,16 @@ def blas_description():
         from threadpoolctl import threadpool_info
     except ImportError:
         return ""
-    names = [f"{info.get('internal_api', '?')} {info.get('version', '')}".strip() + (f" ({info['architecture']} kernels)" if info.get("architecture") else "")
-             for info in threadpool_info() if info.get("user_api") == "blas"]
+    names = [
+        f"{info.get('internal_api', '?')} {info.get('version', '')}".strip()
+        + (f" ({info['architecture']} kernels)" if info.get("architecture") else "")
+        for info in threadpool_info()
+        if info.get("user_api") == "blas"
+    ]
     forced = os.environ.get("OPENBLAS_CORETYPE")
-    return (", " + "; ".join(names) if names else "") + (f", OPENBLAS_CORETYPE={forced} set in the environment" if forced else "")
+    return (", " + "; ".join(names) if names else "") + (
+        f", OPENBLAS_CORETYPE={forced} set in the environment" if forced else ""
+    )
 
 
 def fmt_time(seconds, unit):
@@ -275,11 +363,23 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="fewer steps and repetitions")
     parser.add_argument("--reps", type=int, default=None)
-    parser.add_argument("--threads", type=int, default=int(os.environ.get("OMP_NUM_THREADS", os.cpu_count())))
-    parser.add_argument("--cases", nargs="*", default=[c for c, _, _ in CASES], choices=[c for c, _, _ in CASES], metavar="CASE",
-                        help="which rows to run: " + ", ".join(c for c, _, _ in CASES))
+    parser.add_argument(
+        "--threads", type=int, default=int(os.environ.get("OMP_NUM_THREADS", os.cpu_count()))
+    )
+    parser.add_argument(
+        "--cases",
+        nargs="*",
+        default=[c for c, _, _ in CASES],
+        choices=[c for c, _, _ in CASES],
+        metavar="CASE",
+        help="which rows to run: " + ", ".join(c for c, _, _ in CASES),
+    )
     parser.add_argument("--worker", nargs=2, metavar=("LIBRARY", "CASE"))
-    parser.add_argument("--keras-python", default=sys.executable, help="interpreter with tensorflow and keras (and glassnet) installed")
+    parser.add_argument(
+        "--keras-python",
+        default=sys.executable,
+        help="interpreter with tensorflow and keras (and glassnet) installed",
+    )
     args = parser.parse_args()
     if args.worker:
         return worker(*args.worker, args.quick, args.threads)
@@ -291,16 +391,26 @@ def main():
         pythons["torch"] = sys.executable
     except ImportError:
         print("(PyTorch not installed: its column is skipped)")
-    probe = subprocess.run([args.keras_python, "-c", "import tensorflow, keras, glassnet"], capture_output=True,
-                           env={**os.environ, "TF_CPP_MIN_LOG_LEVEL": "2"})
+    probe = subprocess.run(
+        [args.keras_python, "-c", "import tensorflow, keras, glassnet"],
+        capture_output=True,
+        env={**os.environ, "TF_CPP_MIN_LOG_LEVEL": "2"},
+    )
     if probe.returncode == 0:
         pythons["keras"] = args.keras_python
     else:
-        print(f"(tensorflow/keras not importable by {args.keras_python}: the Keras column is skipped)")
+        print(
+            f"(tensorflow/keras not importable by {args.keras_python}: the Keras column is skipped)"
+        )
     libraries = list(pythons)
-    print(f"{reps} alternating repetitions per cell, {args.threads} threads, NumPy {np.__version__}{blas_description()}" + (", quick run" if args.quick else ""))
+    print(
+        f"{reps} alternating repetitions per cell, {args.threads} threads, NumPy {np.__version__}{blas_description()}"
+        + (", quick run" if args.quick else "")
+    )
     names = " / ".join(libraries)
-    print(f"| model | batch | glassnet | torch | keras | glassnet / torch | keras / torch | RSS growth {names} (MB) | GFLOP/s {names} / numpy ceiling |")
+    print(
+        f"| model | batch | glassnet | torch | keras | glassnet / torch | keras / torch | RSS growth {names} (MB) | GFLOP/s {names} / numpy ceiling |"
+    )
     print("|" + "---|" * 9)
     for case, title, batch in CASES:
         if case not in args.cases:
@@ -311,15 +421,28 @@ def main():
                 samples[lib].append(run_worker(lib, case, args.quick, args.threads, pythons[lib]))
         med = {lib: statistics.median(s["seconds"] for s in samples[lib]) for lib in libraries}
         unit = samples["glassnet"][0]["unit"]
-        times = [fmt_time(med[lib], unit) if lib in med else "-" for lib in ("glassnet", "torch", "keras")]
-        ratios = [f"{med[lib] / med['torch']:.2f}" if lib in med and "torch" in med else "-" for lib in ("glassnet", "keras")]
-        rss = " / ".join(f"{statistics.median(s['rss'] for s in samples[lib]):.0f}" for lib in libraries)
+        times = [
+            fmt_time(med[lib], unit) if lib in med else "-"
+            for lib in ("glassnet", "torch", "keras")
+        ]
+        ratios = [
+            f"{med[lib] / med['torch']:.2f}" if lib in med and "torch" in med else "-"
+            for lib in ("glassnet", "keras")
+        ]
+        rss = " / ".join(
+            f"{statistics.median(s['rss'] for s in samples[lib]):.0f}" for lib in libraries
+        )
         flops = ""
         if "gflops" in samples["glassnet"][0]:
-            parts = [f"{statistics.median(s['gflops'] for s in samples[lib]):.0f}" for lib in libraries]
+            parts = [
+                f"{statistics.median(s['gflops'] for s in samples[lib]):.0f}" for lib in libraries
+            ]
             parts.append(f"{statistics.median(s['ceiling'] for s in samples['glassnet']):.0f}")
             flops = " / ".join(parts)
-        print(f"| {title} | {batch} | {' | '.join(times)} | {' | '.join(ratios)} | {rss} | {flops} |", flush=True)
+        print(
+            f"| {title} | {batch} | {' | '.join(times)} | {' | '.join(ratios)} | {rss} | {flops} |",
+            flush=True,
+        )
 
 
 if __name__ == "__main__":

@@ -19,7 +19,9 @@ def test_report_matches_scikit_learn():
     rng = np.random.default_rng(0)
     y = rng.integers(0, 3, 50)
     probabilities = rng.random((50, 3))
-    report = classification_report(Fixed(probabilities), None, keras.utils.to_categorical(y, 3), ["a", "b", "c"])
+    report = classification_report(
+        Fixed(probabilities), None, keras.utils.to_categorical(y, 3), ["a", "b", "c"]
+    )
     predicted = probabilities.argmax(1)
     assert report.accuracy == metrics.accuracy_score(y, predicted)
     np.testing.assert_array_equal(report.confusion_matrix, metrics.confusion_matrix(y, predicted))
@@ -32,5 +34,7 @@ def test_report_matches_scikit_learn():
 
 
 def test_binary_probabilities_use_threshold_half():
-    report = classification_report(Fixed(np.array([[0.2], [0.7], [0.6]])), None, np.array([0, 1, 0]))
+    report = classification_report(
+        Fixed(np.array([[0.2], [0.7], [0.6]])), None, np.array([0, 1, 0])
+    )
     assert report.accuracy == 2 / 3 and report.class_names == ["0", "1"]

@@ -1,4 +1,5 @@
 """Keras tutorial code, with only its import lines changed, runs on glassnet."""
+
 import numpy as np
 import pytest
 
@@ -15,15 +16,29 @@ def test_classic_mlp_tutorial():
     from glassnet.utils import to_categorical
 
     x_train = rng.random((256, 20)).astype("float32")
-    y_train = to_categorical((x_train[:, :3].sum(axis=1) > 1.5).astype(int) + (x_train[:, 3] > 0.5), num_classes=3)
+    y_train = to_categorical(
+        (x_train[:, :3].sum(axis=1) > 1.5).astype(int) + (x_train[:, 3] > 0.5), num_classes=3
+    )
 
     model = Sequential()
     model.add(Dense(64, activation="relu", input_shape=(20,), kernel_regularizer=L2(1e-4)))
     model.add(Dropout(0.2))
     model.add(Dense(3, activation="softmax"))
-    model.compile(optimizer=Adam(learning_rate=0.01), loss="categorical_crossentropy", metrics=["accuracy"])
-    history = model.fit(x_train, y_train, epochs=15, batch_size=32, validation_split=0.2, verbose=0,
-                        callbacks=[ReduceLROnPlateau(monitor="val_loss", factor=0.5, patience=3), EarlyStopping(patience=10)])
+    model.compile(
+        optimizer=Adam(learning_rate=0.01), loss="categorical_crossentropy", metrics=["accuracy"]
+    )
+    history = model.fit(
+        x_train,
+        y_train,
+        epochs=15,
+        batch_size=32,
+        validation_split=0.2,
+        verbose=0,
+        callbacks=[
+            ReduceLROnPlateau(monitor="val_loss", factor=0.5, patience=3),
+            EarlyStopping(patience=10),
+        ],
+    )
     score = model.evaluate(x_train, y_train, verbose=0)
     assert history.history["accuracy"][-1] > history.history["accuracy"][0]
     assert score[1] > 0.7
@@ -35,8 +50,15 @@ def test_binary_classification_and_regression_snippets():
 
     x = rng.standard_normal((200, 8)).astype("float32")
     y = (x[:, 0] + x[:, 1] > 0).astype("float32")
-    clf = keras.Sequential([keras.layers.Dense(16, activation="relu", input_shape=(8,)), keras.layers.Dense(1, activation="sigmoid")])
-    clf.compile(optimizer="adam", loss="binary_crossentropy", metrics=["accuracy", keras.metrics.AUC()])
+    clf = keras.Sequential(
+        [
+            keras.layers.Dense(16, activation="relu", input_shape=(8,)),
+            keras.layers.Dense(1, activation="sigmoid"),
+        ]
+    )
+    clf.compile(
+        optimizer="adam", loss="binary_crossentropy", metrics=["accuracy", keras.metrics.AUC()]
+    )
     clf.fit(x, y, epochs=60, batch_size=16, verbose=0)
     loss, accuracy, auc = clf.evaluate(x, y, verbose=0)
     assert accuracy > 0.9 and auc > 0.95
@@ -80,7 +102,11 @@ class SelfAttention(layers.Layer):
         super().__init__(**kwargs)
         self.embed_dim, self.num_heads = embed_dim, num_heads
         self.head_dim = embed_dim // num_heads
-        self.query, self.key, self.value = layers.Dense(embed_dim), layers.Dense(embed_dim), layers.Dense(embed_dim)
+        self.query, self.key, self.value = (
+            layers.Dense(embed_dim),
+            layers.Dense(embed_dim),
+            layers.Dense(embed_dim),
+        )
         self.combine = layers.Dense(embed_dim)
 
     def split_heads(self, x, batch_size):
@@ -92,7 +118,9 @@ class SelfAttention(layers.Layer):
         q = self.split_heads(self.query(inputs), batch_size)
         k = self.split_heads(self.key(inputs), batch_size)
         v = self.split_heads(self.value(inputs), batch_size)
-        scores = ops.matmul(q, ops.transpose(k, (0, 1, 3, 2))) / ops.sqrt(ops.cast(self.head_dim, "float32"))
+        scores = ops.matmul(q, ops.transpose(k, (0, 1, 3, 2))) / ops.sqrt(
+            ops.cast(self.head_dim, "float32")
+        )
         weights = ops.softmax(scores, axis=-1)
         attended = ops.transpose(ops.matmul(weights, v), (0, 2, 1, 3))
         return self.combine(ops.reshape(attended, (batch_size, -1, self.embed_dim)))
@@ -102,7 +130,9 @@ class TransformerBlock(layers.Layer):
     def __init__(self, embed_dim, num_heads, ff_dim, rate=0.1, **kwargs):
         super().__init__(**kwargs)
         self.att = SelfAttention(embed_dim, num_heads)
-        self.ffn = keras.Sequential([layers.Dense(ff_dim, activation="relu"), layers.Dense(embed_dim)])
+        self.ffn = keras.Sequential(
+            [layers.Dense(ff_dim, activation="relu"), layers.Dense(embed_dim)]
+        )
         self.layernorm1 = layers.LayerNormalization(epsilon=1e-6)
         self.layernorm2 = layers.LayerNormalization(epsilon=1e-6)
         self.dropout1, self.dropout2 = layers.Dropout(rate), layers.Dropout(rate)
@@ -140,12 +170,18 @@ def test_transformer_classifier_built_from_subclassed_layers():
     tokens = rng.integers(2, vocab_size, (400, maxlen))
     labels = rng.integers(0, 2, 400)
     tokens[labels == 1, rng.integers(0, maxlen, int(labels.sum()))] = 1
-    model.compile(optimizer=keras.optimizers.Adam(3e-3), loss="sparse_categorical_crossentropy", metrics=["accuracy"])
+    model.compile(
+        optimizer=keras.optimizers.Adam(3e-3),
+        loss="sparse_categorical_crossentropy",
+        metrics=["accuracy"],
+    )
     history = model.fit(tokens, labels, batch_size=32, epochs=8, verbose=0)
     assert history.history["accuracy"][-1] > 0.9
     # the weights of every sublayer, however deep, are tracked and trained
     names = {w.path.split("/")[0] for w in model.trainable_weights}
-    assert len(model.trainable_weights) == 2 + 4 * 2 + 2 * 2 + 2 * 2 + 2  # embeddings, attention, ffn, 2 norms, head
+    assert (
+        len(model.trainable_weights) == 2 + 4 * 2 + 2 * 2 + 2 * 2 + 2
+    )  # embeddings, attention, ffn, 2 norms, head
     assert len(names) == len(model.trainable_weights) // 2 + 1
 
 
@@ -155,17 +191,35 @@ def test_pytorch_one_step_dense_batchnorm_dropout_adam(float64):
 
     x = rng.standard_normal((16, 5))
     y = rng.integers(0, 3, 16)
-    model = keras.Sequential([keras.Input((5,)), Dense(4), BatchNormalization(), Dropout(0.0), Dense(3)])
-    model.compile(keras.optimizers.Adam(0.01), keras.losses.SparseCategoricalCrossentropy(from_logits=True))
+    model = keras.Sequential(
+        [keras.Input((5,)), Dense(4), BatchNormalization(), Dropout(0.0), Dense(3)]
+    )
+    model.compile(
+        keras.optimizers.Adam(0.01), keras.losses.SparseCategoricalCrossentropy(from_logits=True)
+    )
     d1, bn, _, d2 = model.layers
     bn.gamma.assign(rng.uniform(0.5, 1.5, 4))
     bn.beta.assign(rng.standard_normal(4))
 
-    net = torch.nn.Sequential(torch.nn.Linear(5, 4), torch.nn.BatchNorm1d(4, eps=1e-3, momentum=0.01), torch.nn.Dropout(0.0), torch.nn.Linear(4, 3)).double()
+    net = torch.nn.Sequential(
+        torch.nn.Linear(5, 4),
+        torch.nn.BatchNorm1d(4, eps=1e-3, momentum=0.01),
+        torch.nn.Dropout(0.0),
+        torch.nn.Linear(4, 3),
+    ).double()
     with torch.no_grad():
-        net[0].weight.copy_(torch.tensor(d1.kernel.data.T)), net[0].bias.copy_(torch.tensor(d1.bias.data))
-        net[1].weight.copy_(torch.tensor(bn.gamma.data)), net[1].bias.copy_(torch.tensor(bn.beta.data))
-        net[3].weight.copy_(torch.tensor(d2.kernel.data.T)), net[3].bias.copy_(torch.tensor(d2.bias.data))
+        (
+            net[0].weight.copy_(torch.tensor(d1.kernel.data.T)),
+            net[0].bias.copy_(torch.tensor(d1.bias.data)),
+        )
+        (
+            net[1].weight.copy_(torch.tensor(bn.gamma.data)),
+            net[1].bias.copy_(torch.tensor(bn.beta.data)),
+        )
+        (
+            net[3].weight.copy_(torch.tensor(d2.kernel.data.T)),
+            net[3].bias.copy_(torch.tensor(d2.bias.data)),
+        )
     # Keras adds epsilon to sqrt(v) before bias correction, PyTorch after: at step 1 this is PyTorch's equivalent
     optimizer = torch.optim.Adam(net.parameters(), lr=0.01, eps=1e-7 / np.sqrt(1 - 0.999))
     net.train()
@@ -175,10 +229,20 @@ def test_pytorch_one_step_dense_batchnorm_dropout_adam(float64):
 
     ours = model.train_on_batch(x, y)
     assert ours == pytest.approx(loss.item(), rel=1e-10)
-    pairs = [(d1.kernel, net[0].weight.T), (d1.bias, net[0].bias), (bn.gamma, net[1].weight), (bn.beta, net[1].bias),
-             (d2.kernel, net[3].weight.T), (d2.bias, net[3].bias)]
+    pairs = [
+        (d1.kernel, net[0].weight.T),
+        (d1.bias, net[0].bias),
+        (bn.gamma, net[1].weight),
+        (bn.beta, net[1].bias),
+        (d2.kernel, net[3].weight.T),
+        (d2.bias, net[3].bias),
+    ]
     for ours_w, theirs_w in pairs:
         # atol: the first bias feeds BatchNorm, which removes the mean, so its exact gradient is 0 and both
         # libraries hold rounding noise (~1e-13) there
-        np.testing.assert_allclose(ours_w.data, theirs_w.detach().numpy(), rtol=1e-6, atol=1e-12, err_msg=ours_w.path)
-    np.testing.assert_allclose(bn.moving_mean.data, net[1].running_mean.numpy(), rtol=1e-10, atol=1e-15)
+        np.testing.assert_allclose(
+            ours_w.data, theirs_w.detach().numpy(), rtol=1e-6, atol=1e-12, err_msg=ours_w.path
+        )
+    np.testing.assert_allclose(
+        bn.moving_mean.data, net[1].running_mean.numpy(), rtol=1e-10, atol=1e-15
+    )

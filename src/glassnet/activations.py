@@ -3,6 +3,7 @@
 Defaults are those of ``keras.activations`` (e.g. 'gelu' is the exact form, 'leaky_relu' uses
 slope 0.2); the math lives in ``glassnet.ops.activation``.
 """
+
 import functools
 
 from glassnet.autograd.tensor import as_tensor
@@ -24,17 +25,45 @@ def gelu(x, approximate=False):
     return act.gelu(x, approximate=approximate)
 
 
-relu, relu6, sigmoid, tanh, softplus, softsign = act.relu, act.relu6, act.sigmoid, act.tanh, act.softplus, act.softsign
-elu, selu, silu, swish, hard_sigmoid, hard_silu = act.elu, act.selu, act.silu, act.swish, act.hard_sigmoid, act.hard_silu
+relu, relu6, sigmoid, tanh, softplus, softsign = (
+    act.relu,
+    act.relu6,
+    act.sigmoid,
+    act.tanh,
+    act.softplus,
+    act.softsign,
+)
+elu, selu, silu, swish, hard_sigmoid, hard_silu = (
+    act.elu,
+    act.selu,
+    act.silu,
+    act.swish,
+    act.hard_sigmoid,
+    act.hard_silu,
+)
 leaky_relu, softmax, log_softmax = act.leaky_relu, act.softmax, act.log_softmax
 hard_swish = hard_silu
 
 _BY_NAME = {
-    "linear": linear, "relu": relu, "relu6": relu6, "sigmoid": sigmoid, "tanh": tanh,
-    "softmax": softmax, "log_softmax": log_softmax, "softplus": softplus, "softsign": softsign,
-    "elu": elu, "selu": selu, "gelu": gelu, "silu": silu, "swish": swish,
-    "hard_sigmoid": hard_sigmoid, "hard_silu": hard_silu, "hard_swish": hard_swish,
-    "leaky_relu": leaky_relu, "exponential": exponential,
+    "linear": linear,
+    "relu": relu,
+    "relu6": relu6,
+    "sigmoid": sigmoid,
+    "tanh": tanh,
+    "softmax": softmax,
+    "log_softmax": log_softmax,
+    "softplus": softplus,
+    "softsign": softsign,
+    "elu": elu,
+    "selu": selu,
+    "gelu": gelu,
+    "silu": silu,
+    "swish": swish,
+    "hard_sigmoid": hard_sigmoid,
+    "hard_silu": hard_silu,
+    "hard_swish": hard_swish,
+    "leaky_relu": leaky_relu,
+    "exponential": exponential,
 }
 _NAME_OF = {fn: name for name, fn in _BY_NAME.items()}
 _NAME_OF[silu] = "silu"
@@ -59,5 +88,7 @@ def serialize(activation):
     if name is None:
         name = getattr(activation, "__name__", None)
         if name not in _BY_NAME:
-            raise ValueError(f"Cannot serialize the custom activation {activation!r}: only built-in names are stored in configs")
+            raise ValueError(
+                f"Cannot serialize the custom activation {activation!r}: only built-in names are stored in configs"
+            )
     return name

@@ -1,4 +1,5 @@
 """Constraints applied to a variable after each optimizer update (in place)."""
+
 import numpy as np
 
 from glassnet.utils.lookup import lookup
@@ -44,7 +45,9 @@ class UnitNorm(Constraint):
         self.axis = axis
 
     def __call__(self, w):
-        return w / (1e-7 + np.sqrt(np.sum(np.square(w), axis=self.axis, keepdims=True))).astype(w.dtype)
+        return w / (1e-7 + np.sqrt(np.sum(np.square(w), axis=self.axis, keepdims=True))).astype(
+            w.dtype
+        )
 
     def get_config(self):
         return {"axis": self.axis}
@@ -56,10 +59,16 @@ _BY_CLASS = {"MaxNorm": MaxNorm, "NonNeg": NonNeg, "UnitNorm": UnitNorm}
 
 
 def get(identifier):
-    if identifier is None or isinstance(identifier, Constraint) or (callable(identifier) and not isinstance(identifier, type)):
+    if (
+        identifier is None
+        or isinstance(identifier, Constraint)
+        or (callable(identifier) and not isinstance(identifier, type))
+    ):
         return identifier
     if isinstance(identifier, dict):
-        return lookup("constraint", identifier["class_name"], _BY_CLASS).from_config(identifier.get("config", {}))
+        return lookup("constraint", identifier["class_name"], _BY_CLASS).from_config(
+            identifier.get("config", {})
+        )
     return lookup("constraint", identifier, _BY_NAME)()
 
 

@@ -1,5 +1,6 @@
 """Evaluating a classifier: accuracy, per-class and averaged precision/recall/F1, the confusion
 matrix and a printable report, computed by scikit-learn's metrics."""
+
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -21,14 +22,25 @@ class EvaluationReport:
     def __str__(self):
         width = max(len(n) for n in self.class_names)
         header = " " * (width + 2) + " ".join(f"{n[:6]:>6}" for n in self.class_names)
-        rows = "\n".join(f"{name:>{width}}  " + " ".join(f"{v:>6d}" for v in row) for name, row in zip(self.class_names, self.confusion_matrix))
+        rows = "\n".join(
+            f"{name:>{width}}  " + " ".join(f"{v:>6d}" for v in row)
+            for name, row in zip(self.class_names, self.confusion_matrix)
+        )
         return f"{self.text}\nConfusion matrix (rows: true, columns: predicted)\n{header}\n{rows}"
 
     def to_dict(self):
-        return {"accuracy": self.accuracy, "macro": self.macro, "weighted": self.weighted,
-                "per_class": {n: {"precision": float(p), "recall": float(r), "f1": float(f), "support": int(s)}
-                              for n, p, r, f, s in zip(self.class_names, self.precision, self.recall, self.f1, self.support)},
-                "confusion_matrix": self.confusion_matrix.tolist()}
+        return {
+            "accuracy": self.accuracy,
+            "macro": self.macro,
+            "weighted": self.weighted,
+            "per_class": {
+                n: {"precision": float(p), "recall": float(r), "f1": float(f), "support": int(s)}
+                for n, p, r, f, s in zip(
+                    self.class_names, self.precision, self.recall, self.f1, self.support
+                )
+            },
+            "confusion_matrix": self.confusion_matrix.tolist(),
+        }
 
 
 def predicted_classes(probabilities):
@@ -56,17 +68,35 @@ def classification_report(model, x, y, class_names=None, batch_size=256):
     if class_names is None:
         class_names = [str(i) for i in range(n_classes)]
     elif len(class_names) < n_classes:
-        raise ValueError(f"classification_report: {len(class_names)} class names for {n_classes} classes")
+        raise ValueError(
+            f"classification_report: {len(class_names)} class names for {n_classes} classes"
+        )
     labels = list(range(len(class_names)))
-    precision, recall, f1, support = metrics.precision_recall_fscore_support(y_true, y_pred, labels=labels, zero_division=0)
-    averaged = {avg: dict(zip(("precision", "recall", "f1"), metrics.precision_recall_fscore_support(y_true, y_pred, labels=labels, average=avg, zero_division=0)[:3]))
-                for avg in ("macro", "weighted")}
+    precision, recall, f1, support = metrics.precision_recall_fscore_support(
+        y_true, y_pred, labels=labels, zero_division=0
+    )
+    averaged = {
+        avg: dict(
+            zip(
+                ("precision", "recall", "f1"),
+                metrics.precision_recall_fscore_support(
+                    y_true, y_pred, labels=labels, average=avg, zero_division=0
+                )[:3],
+            )
+        )
+        for avg in ("macro", "weighted")
+    }
     return EvaluationReport(
         accuracy=float(metrics.accuracy_score(y_true, y_pred)),
-        precision=precision, recall=recall, f1=f1, support=support,
+        precision=precision,
+        recall=recall,
+        f1=f1,
+        support=support,
         macro={k: float(v) for k, v in averaged["macro"].items()},
         weighted={k: float(v) for k, v in averaged["weighted"].items()},
         confusion_matrix=metrics.confusion_matrix(y_true, y_pred, labels=labels),
         class_names=list(class_names),
-        text=metrics.classification_report(y_true, y_pred, labels=labels, target_names=list(class_names), zero_division=0, digits=4),
+        text=metrics.classification_report(
+            y_true, y_pred, labels=labels, target_names=list(class_names), zero_division=0, digits=4
+        ),
     )

@@ -3,6 +3,7 @@
 Random ones draw from glassnet's shared generator (seeded by ``utils.set_random_seed``) unless
 given their own ``seed``.
 """
+
 import math
 
 import numpy as np
@@ -95,7 +96,9 @@ class TruncatedNormal(_Random):
         self.mean, self.stddev = mean, stddev
 
     def __call__(self, shape, dtype=None):
-        return _truncated_normal(self._rng(), shape, self.mean, self.stddev).astype(standardize_dtype(dtype))
+        return _truncated_normal(self._rng(), shape, self.mean, self.stddev).astype(
+            standardize_dtype(dtype)
+        )
 
     def get_config(self):
         return {"mean": self.mean, "stddev": self.stddev, "seed": self.seed}
@@ -118,7 +121,9 @@ class VarianceScaling(_Random):
     def __init__(self, scale=1.0, mode="fan_in", distribution="truncated_normal", seed=None):
         super().__init__(seed)
         if mode not in ("fan_in", "fan_out", "fan_avg"):
-            raise ValueError(f"VarianceScaling: mode must be 'fan_in', 'fan_out' or 'fan_avg', got {mode!r}")
+            raise ValueError(
+                f"VarianceScaling: mode must be 'fan_in', 'fan_out' or 'fan_avg', got {mode!r}"
+            )
         if distribution not in ("truncated_normal", "untruncated_normal", "uniform", "normal"):
             raise ValueError(f"VarianceScaling: unknown distribution {distribution!r}")
         self.scale, self.mode, self.distribution = scale, mode, distribution
@@ -138,7 +143,12 @@ class VarianceScaling(_Random):
         return values.astype(standardize_dtype(dtype))
 
     def get_config(self):
-        return {"scale": self.scale, "mode": self.mode, "distribution": self.distribution, "seed": self.seed}
+        return {
+            "scale": self.scale,
+            "mode": self.mode,
+            "distribution": self.distribution,
+            "seed": self.seed,
+        }
 
 
 class GlorotUniform(VarianceScaling):
@@ -202,11 +212,15 @@ class Orthogonal(_Random):
 
     def __call__(self, shape, dtype=None):
         if len(shape) < 2:
-            raise ValueError(f"Orthogonal: needs a shape with at least 2 dimensions, got {tuple(shape)}")
+            raise ValueError(
+                f"Orthogonal: needs a shape with at least 2 dimensions, got {tuple(shape)}"
+            )
         rows, cols = math.prod(shape[:-1]), shape[-1]
         flat = self._rng().standard_normal((max(rows, cols), min(rows, cols)))
         q, r = np.linalg.qr(flat)
-        q *= np.sign(np.diag(r))  # make the decomposition unique, so the result is uniformly distributed
+        q *= np.sign(
+            np.diag(r)
+        )  # make the decomposition unique, so the result is uniformly distributed
         if rows < cols:
             q = q.T
         return (self.gain * q[:rows, :cols]).reshape(shape).astype(standardize_dtype(dtype))
@@ -229,26 +243,42 @@ class Identity(Initializer):
 
 
 _BY_NAME = {
-    "zeros": Zeros, "ones": Ones, "constant": Constant,
-    "random_normal": RandomNormal, "random_uniform": RandomUniform, "truncated_normal": TruncatedNormal,
+    "zeros": Zeros,
+    "ones": Ones,
+    "constant": Constant,
+    "random_normal": RandomNormal,
+    "random_uniform": RandomUniform,
+    "truncated_normal": TruncatedNormal,
     "variance_scaling": VarianceScaling,
-    "glorot_uniform": GlorotUniform, "glorot_normal": GlorotNormal,
-    "he_uniform": HeUniform, "he_normal": HeNormal,
-    "lecun_uniform": LecunUniform, "lecun_normal": LecunNormal,
-    "orthogonal": Orthogonal, "identity": Identity,
+    "glorot_uniform": GlorotUniform,
+    "glorot_normal": GlorotNormal,
+    "he_uniform": HeUniform,
+    "he_normal": HeNormal,
+    "lecun_uniform": LecunUniform,
+    "lecun_normal": LecunNormal,
+    "orthogonal": Orthogonal,
+    "identity": Identity,
 }
 _BY_CLASS = {cls.__name__: cls for cls in _BY_NAME.values()}
 
 
 def get(identifier):
     """An initializer from a name ('he_normal'), a class name, a config dict, an instance or a callable."""
-    if identifier is None or isinstance(identifier, Initializer) or (callable(identifier) and not isinstance(identifier, type)):
+    if (
+        identifier is None
+        or isinstance(identifier, Initializer)
+        or (callable(identifier) and not isinstance(identifier, type))
+    ):
         return identifier
     if isinstance(identifier, dict):
-        return lookup("initializer", identifier["class_name"], {**_BY_CLASS, **_BY_NAME}).from_config(identifier.get("config", {}))
+        return lookup(
+            "initializer", identifier["class_name"], {**_BY_CLASS, **_BY_NAME}
+        ).from_config(identifier.get("config", {}))
     if isinstance(identifier, type) and issubclass(identifier, Initializer):
         return identifier()
-    return lookup("initializer", identifier, {**_BY_NAME, **{k.lower(): v for k, v in _BY_CLASS.items()}})()
+    return lookup(
+        "initializer", identifier, {**_BY_NAME, **{k.lower(): v for k, v in _BY_CLASS.items()}}
+    )()
 
 
 def serialize(initializer):
@@ -257,4 +287,9 @@ def serialize(initializer):
 
 # Keras's lowercase function-style aliases
 zeros, ones = Zeros, Ones
-glorot_uniform, glorot_normal, he_uniform, he_normal = GlorotUniform, GlorotNormal, HeUniform, HeNormal
+glorot_uniform, glorot_normal, he_uniform, he_normal = (
+    GlorotUniform,
+    GlorotNormal,
+    HeUniform,
+    HeNormal,
+)

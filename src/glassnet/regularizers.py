@@ -1,4 +1,5 @@
 """Weight penalties added to the training loss (and reported in it, as Keras does)."""
+
 from glassnet import ops
 from glassnet.utils.lookup import lookup
 
@@ -79,15 +80,27 @@ def l1_l2(l1=0.01, l2=0.01):
     return L1L2(l1, l2)
 
 
-_BY_NAME = {"l1": L1, "l2": L2, "l1_l2": lambda: L1L2(0.01, 0.01), "l1l2": L1L2, "orthogonal_regularizer": OrthogonalRegularizer}
+_BY_NAME = {
+    "l1": L1,
+    "l2": L2,
+    "l1_l2": lambda: L1L2(0.01, 0.01),
+    "l1l2": L1L2,
+    "orthogonal_regularizer": OrthogonalRegularizer,
+}
 _BY_CLASS = {"L1": L1, "L2": L2, "L1L2": L1L2, "OrthogonalRegularizer": OrthogonalRegularizer}
 
 
 def get(identifier):
-    if identifier is None or isinstance(identifier, Regularizer) or (callable(identifier) and not isinstance(identifier, type)):
+    if (
+        identifier is None
+        or isinstance(identifier, Regularizer)
+        or (callable(identifier) and not isinstance(identifier, type))
+    ):
         return identifier
     if isinstance(identifier, dict):
-        return lookup("regularizer", identifier["class_name"], _BY_CLASS).from_config(identifier.get("config", {}))
+        return lookup("regularizer", identifier["class_name"], _BY_CLASS).from_config(
+            identifier.get("config", {})
+        )
     return lookup("regularizer", identifier, _BY_NAME)()
 
 

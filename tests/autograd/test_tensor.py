@@ -4,7 +4,7 @@ import weakref
 import numpy as np
 import pytest
 
-from glassnet import Tensor, no_grad, enable_grad, ops
+from glassnet import Tensor, enable_grad, no_grad, ops
 from glassnet.autograd import is_grad_enabled
 
 

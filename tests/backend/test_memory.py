@@ -1,4 +1,5 @@
 """The malloc settings applied at import: on where glibc is, off when asked, never an error."""
+
 import os
 import platform
 import subprocess
@@ -13,8 +14,14 @@ glibc = sys.platform.startswith("linux") and platform.libc_ver()[0] == "glibc"
 
 def applied_in_fresh_interpreter(**env):
     code = "import glassnet.backend.memory as m; print(m.applied)"
-    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120,
-                            env={**os.environ, **env}, check=True)
+    result = subprocess.run(
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env={**os.environ, **env},
+        check=True,
+    )
     return result.stdout.strip() == "True"
 
 

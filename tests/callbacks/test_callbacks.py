@@ -39,7 +39,10 @@ def drive(callback, values, key="val_loss"):
 
 
 def test_early_stopping_stops_after_patience_and_restores_best():
-    model, epochs = drive(callbacks.EarlyStopping(patience=2, restore_best_weights=True), [3.0, 2.0, 2.5, 2.6, 2.7, 1.0])
+    model, epochs = drive(
+        callbacks.EarlyStopping(patience=2, restore_best_weights=True),
+        [3.0, 2.0, 2.5, 2.6, 2.7, 1.0],
+    )
     assert epochs == 4  # best at epoch 1, two epochs without improvement, stop at epoch 3
     assert model.weights == 1
 
@@ -47,15 +50,23 @@ def test_early_stopping_stops_after_patience_and_restores_best():
 def test_early_stopping_min_delta_mode_baseline_and_warmup():
     _, epochs = drive(callbacks.EarlyStopping(patience=1, min_delta=0.5), [3.0, 2.8, 2.7, 2.6])
     assert epochs == 2  # 2.8 is not an improvement by more than 0.5
-    _, epochs = drive(callbacks.EarlyStopping(monitor="val_accuracy", patience=1), [0.5, 0.6, 0.55, 0.7], key="val_accuracy")
+    _, epochs = drive(
+        callbacks.EarlyStopping(monitor="val_accuracy", patience=1),
+        [0.5, 0.6, 0.55, 0.7],
+        key="val_accuracy",
+    )
     assert epochs == 3  # 'auto' mode maximises accuracies
     # without a baseline the counter restarts at the first epoch; with one it only restarts on beating it
     _, epochs = drive(callbacks.EarlyStopping(patience=2), [2.0, 2.1, 2.2, 2.3])
     assert epochs == 3
     _, epochs = drive(callbacks.EarlyStopping(patience=2, baseline=1.0), [2.0, 2.1, 2.2, 2.3])
     assert epochs == 2
-    _, epochs = drive(callbacks.EarlyStopping(patience=0, start_from_epoch=3), [5.0, 6.0, 7.0, 8.0, 9.0])
-    assert epochs == 5  # epochs 0-2 are not counted; epoch 4 is the first without improvement after 3
+    _, epochs = drive(
+        callbacks.EarlyStopping(patience=0, start_from_epoch=3), [5.0, 6.0, 7.0, 8.0, 9.0]
+    )
+    assert (
+        epochs == 5
+    )  # epochs 0-2 are not counted; epoch 4 is the first without improvement after 3
 
 
 def test_reduce_lr_on_plateau_halves_after_patience_flat_epochs():
@@ -69,7 +80,9 @@ def test_reduce_lr_on_plateau_halves_after_patience_flat_epochs():
 
 
 def test_reduce_lr_respects_cooldown_and_min_lr():
-    callback = callbacks.ReduceLROnPlateau(factor=0.1, patience=1, cooldown=2, min_lr=0.01, monitor="loss")
+    callback = callbacks.ReduceLROnPlateau(
+        factor=0.1, patience=1, cooldown=2, min_lr=0.01, monitor="loss"
+    )
     model, _ = drive(callback, [1.0] * 8, key="loss")
     assert model.optimizer.learning_rate == pytest.approx(0.01)
 
@@ -81,21 +94,35 @@ def xy(n=64):
 
 
 def model_for_fit(lr=0.01):
-    model = keras.Sequential([keras.Input((3,)), layers.Dense(4, activation="relu"), layers.Dense(1, activation="sigmoid")])
+    model = keras.Sequential(
+        [
+            keras.Input((3,)),
+            layers.Dense(4, activation="relu"),
+            layers.Dense(1, activation="sigmoid"),
+        ]
+    )
     model.compile(keras.optimizers.Adam(lr), "binary_crossentropy", metrics=["accuracy"])
     return model
 
 
 def test_reduce_lr_logs_learning_rate_in_history():
     x, y = xy()
-    history = model_for_fit().fit(x, y, epochs=3, verbose=0, callbacks=[callbacks.ReduceLROnPlateau(monitor="loss")])
+    history = model_for_fit().fit(
+        x, y, epochs=3, verbose=0, callbacks=[callbacks.ReduceLROnPlateau(monitor="loss")]
+    )
     assert history.history["learning_rate"] == pytest.approx([0.01] * 3)
 
 
 def test_learning_rate_scheduler():
     x, y = xy()
     model = model_for_fit()
-    history = model.fit(x, y, epochs=3, verbose=0, callbacks=[callbacks.LearningRateScheduler(lambda epoch, lr: 0.1 / (epoch + 1))])
+    history = model.fit(
+        x,
+        y,
+        epochs=3,
+        verbose=0,
+        callbacks=[callbacks.LearningRateScheduler(lambda epoch, lr: 0.1 / (epoch + 1))],
+    )
     assert history.history["learning_rate"] == pytest.approx([0.1, 0.05, 0.1 / 3])
 
 
@@ -109,8 +136,14 @@ def test_terminate_on_nan():
         if len(batches) == 8 + 3:
             model.layers[0].kernel.data[0, 0] = np.nan
 
-    history = model.fit(x, y, epochs=50, batch_size=8, verbose=0,
-                        callbacks=[callbacks.LambdaCallback(on_batch_begin=poison), callbacks.TerminateOnNaN()])
+    history = model.fit(
+        x,
+        y,
+        epochs=50,
+        batch_size=8,
+        verbose=0,
+        callbacks=[callbacks.LambdaCallback(on_batch_begin=poison), callbacks.TerminateOnNaN()],
+    )
     assert len(batches) == 11 and len(history.history["loss"]) == 2
     assert not math.isfinite(history.history["loss"][-1])
 
@@ -119,8 +152,14 @@ def test_early_stopping_inside_fit_restores_best_weights():
     x, y = xy()
     model = model_for_fit(lr=0.05)
     seen = {}
-    record = callbacks.LambdaCallback(on_epoch_end=lambda epoch, logs: seen.__setitem__(epoch, (logs["val_loss"], model.get_weights())))
-    stopper = callbacks.EarlyStopping(patience=1, restore_best_weights=True, min_delta=10.0)  # no epoch can improve by 10
+    record = callbacks.LambdaCallback(
+        on_epoch_end=lambda epoch, logs: seen.__setitem__(
+            epoch, (logs["val_loss"], model.get_weights())
+        )
+    )
+    stopper = callbacks.EarlyStopping(
+        patience=1, restore_best_weights=True, min_delta=10.0
+    )  # no epoch can improve by 10
     model.fit(x, y, epochs=10, validation_split=0.25, verbose=0, callbacks=[record, stopper])
     assert len(seen) == 2  # epoch 0 sets the best; epoch 1 is not better by 10 -> stop
     for a, b in zip(model.get_weights(), seen[0][1]):
@@ -132,17 +171,25 @@ def test_csv_logger(tmp_path):
     path = tmp_path / "log.csv"
     model_for_fit().fit(x, y, epochs=2, verbose=0, callbacks=[callbacks.CSVLogger(path)])
     rows = list(csv.DictReader(open(path)))
-    assert [r["epoch"] for r in rows] == ["0", "1"] and set(rows[0]) == {"epoch", "loss", "accuracy"}
+    assert [r["epoch"] for r in rows] == ["0", "1"] and set(rows[0]) == {
+        "epoch",
+        "loss",
+        "accuracy",
+    }
 
 
 def test_model_checkpoint_best_only_weights(tmp_path):
     x, y = xy()
     model = model_for_fit()
     path = tmp_path / "best.weights.npz"
-    checkpoint = callbacks.ModelCheckpoint(path, monitor="loss", save_best_only=True, save_weights_only=True)
+    checkpoint = callbacks.ModelCheckpoint(
+        path, monitor="loss", save_best_only=True, save_weights_only=True
+    )
     model.fit(x, y, epochs=3, verbose=0, callbacks=[checkpoint])
     assert path.exists() and checkpoint.best == pytest.approx(min(model.history.history["loss"]))
-    per_epoch = callbacks.ModelCheckpoint(str(tmp_path / "ep{epoch:02d}.weights.npz"), save_weights_only=True)
+    per_epoch = callbacks.ModelCheckpoint(
+        str(tmp_path / "ep{epoch:02d}.weights.npz"), save_weights_only=True
+    )
     model.fit(x, y, epochs=2, verbose=0, callbacks=[per_epoch])
     assert (tmp_path / "ep01.weights.npz").exists() and (tmp_path / "ep02.weights.npz").exists()
 
@@ -150,7 +197,10 @@ def test_model_checkpoint_best_only_weights(tmp_path):
 def test_lambda_callback_hooks_run_in_fit():
     x, y = xy()
     events = []
-    hooks = callbacks.LambdaCallback(on_train_begin=lambda logs: events.append("begin"), on_epoch_end=lambda e, logs: events.append(e),
-                                     on_train_end=lambda logs: events.append("end"))
+    hooks = callbacks.LambdaCallback(
+        on_train_begin=lambda logs: events.append("begin"),
+        on_epoch_end=lambda e, logs: events.append(e),
+        on_train_end=lambda logs: events.append("end"),
+    )
     model_for_fit().fit(x, y, epochs=2, verbose=0, callbacks=[hooks])
     assert events == ["begin", 0, 1, "end"]

@@ -1,4 +1,5 @@
 """Downloads against a local HTTP server on 127.0.0.1 (no outside network), and MNIST from small IDX files."""
+
 import hashlib
 import http.server
 import io
@@ -33,8 +34,12 @@ def server(tmp_path):
 
 def small_mnist(folder, n_train=6, n_test=3):
     rng = np.random.default_rng(0)
-    arrays = {"x_train": rng.integers(0, 256, (n_train, 28, 28), dtype=np.uint8), "y_train": rng.integers(0, 10, n_train, dtype=np.uint8),
-              "x_test": rng.integers(0, 256, (n_test, 28, 28), dtype=np.uint8), "y_test": rng.integers(0, 10, n_test, dtype=np.uint8)}
+    arrays = {
+        "x_train": rng.integers(0, 256, (n_train, 28, 28), dtype=np.uint8),
+        "y_train": rng.integers(0, 10, n_train, dtype=np.uint8),
+        "x_test": rng.integers(0, 256, (n_test, 28, 28), dtype=np.uint8),
+        "y_test": rng.integers(0, 10, n_test, dtype=np.uint8),
+    }
     specs = {}
     for key, (filename, _) in mnist.FILES.items():
         write_idx(folder / filename, arrays[key])
@@ -55,14 +60,20 @@ def test_download_verifies_and_caches(tmp_path, server, monkeypatch):
     _, specs = small_mnist(root)
     cache = tmp_path / "cache"
     monkeypatch.setattr(download, "CACHE", cache)
-    monkeypatch.setenv("GLASSNET_DATA", str(tmp_path / "empty"))  # nothing on disk: it must download
+    monkeypatch.setenv(
+        "GLASSNET_DATA", str(tmp_path / "empty")
+    )  # nothing on disk: it must download
     progress = io.StringIO()
-    path = download.fetch(specs["x_train"][0], specs["x_train"][1], [url], cache / "mnist", stream=progress)
+    path = download.fetch(
+        specs["x_train"][0], specs["x_train"][1], [url], cache / "mnist", stream=progress
+    )
     assert path.read_bytes() == (root / specs["x_train"][0]).read_bytes()
     assert "Downloading train-images-idx3-ubyte.gz" in progress.getvalue()
     arrays = files.load_idx_files("mnist", specs, mirrors=[url])
     assert arrays["x_test"].shape == (3, 28, 28)
-    assert sorted(p.name for p in (cache / "mnist").iterdir()) == sorted(f for f, _ in specs.values())  # no temporary files left
+    assert sorted(p.name for p in (cache / "mnist").iterdir()) == sorted(
+        f for f, _ in specs.values()
+    )  # no temporary files left
 
 
 def test_wrong_checksum_never_reaches_the_cache(tmp_path, server):
@@ -76,7 +87,15 @@ def test_wrong_checksum_never_reaches_the_cache(tmp_path, server):
 def test_unreachable_mirrors_are_all_named(tmp_path, server):
     _, url = server
     with pytest.raises(DatasetError) as error:
-        download.fetch("missing.gz", "0" * 64, [url, "http://127.0.0.1:9/"], tmp_path / "c", retries=2, timeout=2, verbose=False)
+        download.fetch(
+            "missing.gz",
+            "0" * 64,
+            [url, "http://127.0.0.1:9/"],
+            tmp_path / "c",
+            retries=2,
+            timeout=2,
+            verbose=False,
+        )
     message = str(error.value)
     assert message.count("missing.gz") >= 3 and "127.0.0.1:9" in message and "attempt 2" in message
 
@@ -87,6 +106,10 @@ def test_offline_error_names_every_place_and_the_fix(tmp_path, monkeypatch):
     with pytest.raises(DatasetError) as error:
         mnist.load_data(download=False)
     message = str(error.value)
-    for place in (str(tmp_path / "data" / "mnist"), str(tmp_path / "cache" / "mnist"), "/usr/share/datasets/mnist"):
+    for place in (
+        str(tmp_path / "data" / "mnist"),
+        str(tmp_path / "cache" / "mnist"),
+        "/usr/share/datasets/mnist",
+    ):
         assert place in message
     assert "GLASSNET_DATA" in message and "path=" in message

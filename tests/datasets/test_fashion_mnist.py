@@ -47,7 +47,9 @@ def test_checksum_mismatch_and_missing_files(tmp_path, monkeypatch):
         load_idx_files("toy", {"y": ("y.gz", right)})
 
 
-@pytest.mark.skipif(not (SHARED / "fashion-mnist").is_dir(), reason="the shared Fashion-MNIST files are not present")
+@pytest.mark.skipif(
+    not (SHARED / "fashion-mnist").is_dir(), reason="the shared Fashion-MNIST files are not present"
+)
 def test_real_fashion_mnist(monkeypatch):
     monkeypatch.setenv("GLASSNET_DATA", str(SHARED))
     (x, y), (xt, yt) = fashion_mnist.load_data()

@@ -7,7 +7,12 @@ from glassnet import datasets
 @pytest.mark.parametrize("name", datasets.TWO_D)
 def test_2d_problems(name):
     (x, y), (xt, yt) = datasets.load_2d(name, n_samples=200, seed=1)
-    assert x.shape == (150, 2) and xt.shape == (50, 2) and x.dtype == np.float32 and y.dtype == np.int64
+    assert (
+        x.shape == (150, 2)
+        and xt.shape == (50, 2)
+        and x.dtype == np.float32
+        and y.dtype == np.int64
+    )
     assert set(np.unique(y)) <= {0, 1, 2}
     (x2, _), _ = datasets.load_2d(name, n_samples=200, seed=1)
     np.testing.assert_array_equal(x, x2)  # same seed, same data

@@ -1,4 +1,5 @@
 """Data-parallel training under mpiexec -n 2 (skipped without mpi4py)."""
+
 import json
 import os
 import shutil
@@ -9,9 +10,13 @@ import time
 import numpy as np
 import pytest
 
-pytest.importorskip("mpi4py", reason='mpi4py not installed (pip install "glassnet[mpi]"): MPI tests skipped')
+pytest.importorskip(
+    "mpi4py", reason='mpi4py not installed (pip install "glassnet[mpi]"): MPI tests skipped'
+)
 SCRIPT = os.path.join(os.path.dirname(__file__), "mpi_script.py")
-MPIEXEC = shutil.which("mpiexec", path=os.path.dirname(sys.executable) + os.pathsep + os.environ.get("PATH", ""))
+MPIEXEC = shutil.which(
+    "mpiexec", path=os.path.dirname(sys.executable) + os.pathsep + os.environ.get("PATH", "")
+)
 if MPIEXEC is None:
     pytest.skip("no mpiexec found next to this Python or on PATH", allow_module_level=True)
 
@@ -34,7 +39,9 @@ def result(out, rank=0):
 @pytest.mark.parametrize("dtype,rtol", [("float64", 1e-6), ("float32", 1e-5)])
 def test_two_processes_equal_one_process_at_the_same_global_batch(tmp_path, optimizer, dtype, rtol):
     single = run(tmp_path / "single", "train", "--optimizer", optimizer, "--dtype", dtype)
-    double = run(tmp_path / "double", "train", "--optimizer", optimizer, "--dtype", dtype, processes=2)
+    double = run(
+        tmp_path / "double", "train", "--optimizer", optimizer, "--dtype", dtype, processes=2
+    )
     assert single.returncode == 0, single.stderr
     assert double.returncode == 0, double.stderr
     _, one = result(tmp_path / "single")
@@ -54,7 +61,9 @@ def test_history_is_global_and_equal_on_every_process_and_only_rank_0_writes(tmp
     for a, b in zip(w0, w1):
         np.testing.assert_array_equal(a, b)  # identical weights in both processes
     reference, _ = result(tmp_path / "single")
-    np.testing.assert_allclose(h0["loss"], reference["loss"], rtol=1e-5)  # the global loss, not one process's share
+    np.testing.assert_allclose(
+        h0["loss"], reference["loss"], rtol=1e-5
+    )  # the global loss, not one process's share
     np.testing.assert_allclose(h0["accuracy"], reference["accuracy"], rtol=1e-6)
     assert (tmp_path / "double.rank0.csv").exists() and not (tmp_path / "double.rank1.csv").exists()
 
@@ -82,8 +91,30 @@ def test_backup_written_under_two_processes_resumes_under_one(tmp_path):
 
 
 def test_mpiexec_glassnet_train_works_as_the_single_process_command(tmp_path):
-    command = [MPIEXEC, "-n", "2", sys.executable, "-m", "glassnet", "train", "--dataset", "moons", "--epochs", "2", "--verbose", "0", "--out", str(tmp_path / "run")]
-    out = subprocess.run(command, capture_output=True, text=True, timeout=120, env={**os.environ, "OMP_NUM_THREADS": "1"})
+    command = [
+        MPIEXEC,
+        "-n",
+        "2",
+        sys.executable,
+        "-m",
+        "glassnet",
+        "train",
+        "--dataset",
+        "moons",
+        "--epochs",
+        "2",
+        "--verbose",
+        "0",
+        "--out",
+        str(tmp_path / "run"),
+    ]
+    out = subprocess.run(
+        command,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env={**os.environ, "OMP_NUM_THREADS": "1"},
+    )
     assert out.returncode == 0, out.stderr
     assert out.stdout.count("Test accuracy") == 1  # printed once, by rank 0
     assert (tmp_path / "run" / "model.glassnet").exists()
@@ -92,8 +123,18 @@ def test_mpiexec_glassnet_train_works_as_the_single_process_command(tmp_path):
 def test_synchronized_batchnorm_equals_one_process_and_local_batchnorm_does_not(tmp_path):
     # with synchronised statistics, two processes normalise over the global batch, as one process does
     single = run(tmp_path / "single", "train", "--batchnorm", "synchronized", "--dtype", "float64")
-    synced = run(tmp_path / "synced", "train", "--batchnorm", "synchronized", "--dtype", "float64", processes=2)
-    local = run(tmp_path / "local", "train", "--batchnorm", "local", "--dtype", "float64", processes=2)
+    synced = run(
+        tmp_path / "synced",
+        "train",
+        "--batchnorm",
+        "synchronized",
+        "--dtype",
+        "float64",
+        processes=2,
+    )
+    local = run(
+        tmp_path / "local", "train", "--batchnorm", "local", "--dtype", "float64", processes=2
+    )
     for out in (single, synced, local):
         assert out.returncode == 0, out.stderr
     _, one = result(tmp_path / "single")
@@ -101,4 +142,6 @@ def test_synchronized_batchnorm_equals_one_process_and_local_batchnorm_does_not(
     _, per_rank = result(tmp_path / "local")
     for a, b in zip(one, two):
         np.testing.assert_allclose(b, a, rtol=1e-6, atol=1e-8)
-    assert any(not np.allclose(a, b, rtol=1e-6, atol=1e-8) for a, b in zip(one, per_rank))  # per-rank statistics differ
+    assert any(
+        not np.allclose(a, b, rtol=1e-6, atol=1e-8) for a, b in zip(one, per_rank)
+    )  # per-rank statistics differ

@@ -13,7 +13,11 @@ def wrong_square(x):
 
 
 def test_gradcheck_passes_a_correct_op():
-    result = gradcheck(lambda a, b: ops.sum(ops.tanh(a) * b, axis=0), np.random.default_rng(0).standard_normal((3, 2)), np.ones(2))
+    result = gradcheck(
+        lambda a, b: ops.sum(ops.tanh(a) * b, axis=0),
+        np.random.default_rng(0).standard_normal((3, 2)),
+        np.ones(2),
+    )
     assert result.passed and bool(result)
     assert result.max_error < 1e-8
 
@@ -38,7 +42,11 @@ def test_gradcheck_raise_exception():
 
 def test_gradcheck_passes_integer_inputs_through():
     labels = np.array([1, 0])
-    result = gradcheck(lambda y, x: ops.sparse_categorical_crossentropy(y, x, from_logits=True), labels, np.random.default_rng(1).standard_normal((2, 3)))
+    result = gradcheck(
+        lambda y, x: ops.sparse_categorical_crossentropy(y, x, from_logits=True),
+        labels,
+        np.random.default_rng(1).standard_normal((2, 3)),
+    )
     assert result.passed and result.input_index == 1
 
 

@@ -1,4 +1,5 @@
 """Gradient checks through a layer: its weights are swapped for the tensors gradcheck perturbs."""
+
 import numpy as np
 
 from glassnet import Tensor, gradcheck
@@ -17,7 +18,9 @@ def layer_gradcheck(layer, x, names, training=False, tolerance=1e-6):
             for name, w in zip(names, originals):
                 setattr(layer, name, w)
 
-    return gradcheck(fn, x, *[np.array(w.data, dtype=np.float64) for w in originals], tolerance=tolerance)
+    return gradcheck(
+        fn, x, *[np.array(w.data, dtype=np.float64) for w in originals], tolerance=tolerance
+    )
 
 
 def as_float64_tensor(array):

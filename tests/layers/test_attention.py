@@ -18,7 +18,9 @@ def reference_mha(mha, query, value, mask=None):
     weights = np.exp(scores - scores.max(-1, keepdims=True))
     weights /= weights.sum(-1, keepdims=True)
     out = np.einsum("bhts,bshk->bthk", weights, v)
-    return np.einsum("bthk,hkd->btd", out, mha.output_dense.kernel.data) + mha.output_dense.bias.data, weights
+    return np.einsum(
+        "bthk,hkd->btd", out, mha.output_dense.kernel.data
+    ) + mha.output_dense.bias.data, weights
 
 
 def test_multi_head_attention_matches_reference_and_kerass_weights(float64):
@@ -28,7 +30,16 @@ def test_multi_head_attention_matches_reference_and_kerass_weights(float64):
     expected, expected_scores = reference_mha(mha, query, value)
     np.testing.assert_allclose(out.data, expected, rtol=1e-10)
     np.testing.assert_allclose(scores.data, expected_scores, rtol=1e-10)
-    assert [w.shape for w in mha.weights] == [(6, 2, 3), (2, 3), (6, 2, 3), (2, 3), (6, 2, 3), (2, 3), (2, 3, 6), (6,)]
+    assert [w.shape for w in mha.weights] == [
+        (6, 2, 3),
+        (2, 3),
+        (6, 2, 3),
+        (2, 3),
+        (6, 2, 3),
+        (2, 3),
+        (2, 3, 6),
+        (6,),
+    ]
     assert mha.count_params() == 3 * (6 * 6 + 6) + 6 * 6 + 6
 
 
@@ -37,7 +48,9 @@ def test_causal_and_padding_masks(float64):
     x = rng.standard_normal((2, 4, 4))
     out, scores = mha(x, x, use_causal_mask=True, return_attention_scores=True)
     assert np.allclose(np.triu(scores.data[0, 0], k=1), 0)
-    np.testing.assert_allclose(out.data, reference_mha(mha, x, x, np.tril(np.ones((4, 4), bool))[None])[0], rtol=1e-10)
+    np.testing.assert_allclose(
+        out.data, reference_mha(mha, x, x, np.tril(np.ones((4, 4), bool))[None])[0], rtol=1e-10
+    )
     padding = np.array([[1, 1, 1, 0], [1, 1, 0, 0]], dtype=bool)
     _, scores = mha(x, x, attention_mask=padding[:, None, :], return_attention_scores=True)
     assert scores.data[1, 0, :, 2:].max() < 1e-6
@@ -48,7 +61,11 @@ def test_multi_head_attention_gradients(float64):
     x = rng.standard_normal((1, 3, 4))
     mha(x, x)
     for sub in (mha.query_dense, mha.value_dense, mha.output_dense):
-        assert layer_gradcheck(sub, x if sub is not mha.output_dense else rng.standard_normal((1, 3, 2, 2)), ["kernel", "bias"])
+        assert layer_gradcheck(
+            sub,
+            x if sub is not mha.output_dense else rng.standard_normal((1, 3, 2, 2)),
+            ["kernel", "bias"],
+        )
 
     def through(x_tensor):
         return mha(x_tensor, x_tensor, use_causal_mask=True)
@@ -57,7 +74,10 @@ def test_multi_head_attention_gradients(float64):
 
 
 def test_attention_and_additive_attention():
-    q, v = rng.standard_normal((2, 3, 4)).astype(np.float32), rng.standard_normal((2, 5, 4)).astype(np.float32)
+    q, v = (
+        rng.standard_normal((2, 3, 4)).astype(np.float32),
+        rng.standard_normal((2, 5, 4)).astype(np.float32),
+    )
     out, weights = layers.Attention()([q, v], return_attention_scores=True)
     s = np.einsum("btd,bsd->bts", q, v)
     w = np.exp(s - s.max(-1, keepdims=True))
@@ -100,6 +120,8 @@ def test_transformer_learns_whether_token_a_comes_before_token_b():
     x = transformer_encoder(TokenAndPositionEmbedding(length, vocab, 32)(inputs), 32, 2, 64)
     outputs = layers.Dense(2, activation="softmax")(layers.GlobalAveragePooling1D()(x))
     model = keras.Model(inputs, outputs)
-    model.compile(keras.optimizers.Adam(3e-3), "sparse_categorical_crossentropy", metrics=["accuracy"])
+    model.compile(
+        keras.optimizers.Adam(3e-3), "sparse_categorical_crossentropy", metrics=["accuracy"]
+    )
     model.fit(tokens[:1600], labels[:1600], epochs=15, batch_size=64, verbose=0)
     assert model.evaluate(tokens[1600:], labels[1600:], verbose=0)[1] >= 0.95

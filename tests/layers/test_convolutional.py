@@ -12,9 +12,18 @@ SHARED = pathlib.Path(__file__).resolve().parents[3] / "shared" / "datasets"
 
 
 def tutorial_cnn():
-    return keras.Sequential([keras.Input((28, 28, 1)), layers.Conv2D(32, (3, 3), activation="relu"), layers.MaxPooling2D((2, 2)),
-                             layers.Conv2D(64, (3, 3), activation="relu"), layers.MaxPooling2D((2, 2)), layers.Flatten(),
-                             layers.Dense(64, activation="relu"), layers.Dense(10, activation="softmax")])
+    return keras.Sequential(
+        [
+            keras.Input((28, 28, 1)),
+            layers.Conv2D(32, (3, 3), activation="relu"),
+            layers.MaxPooling2D((2, 2)),
+            layers.Conv2D(64, (3, 3), activation="relu"),
+            layers.MaxPooling2D((2, 2)),
+            layers.Flatten(),
+            layers.Dense(64, activation="relu"),
+            layers.Dense(10, activation="softmax"),
+        ]
+    )
 
 
 def test_tutorial_cnn_has_kerass_parameter_count_and_shapes():
@@ -22,15 +31,28 @@ def test_tutorial_cnn_has_kerass_parameter_count_and_shapes():
     lines = []
     model.summary(print_fn=lines.append)
     assert " Total params: 121,930 (476.29 KB)" in lines
-    assert [l.output_shape_ for l in model.layers] == [(None, 26, 26, 32), (None, 13, 13, 32), (None, 11, 11, 64), (None, 5, 5, 64), (None, 1600), (None, 64), (None, 10)]
+    assert [l.output_shape_ for l in model.layers] == [
+        (None, 26, 26, 32),
+        (None, 13, 13, 32),
+        (None, 11, 11, 64),
+        (None, 5, 5, 64),
+        (None, 1600),
+        (None, 64),
+        (None, 10),
+    ]
     assert [l.name for l in model.layers[:2]] == ["conv2d", "max_pooling2d"]
 
 
-@pytest.mark.skipif(not (SHARED / "fashion-mnist").is_dir(), reason="the shared Fashion-MNIST files are not present")
+@pytest.mark.skipif(
+    not (SHARED / "fashion-mnist").is_dir(), reason="the shared Fashion-MNIST files are not present"
+)
 def test_tutorial_cnn_trains_on_a_fashion_mnist_subset(monkeypatch):
     monkeypatch.setenv("GLASSNET_DATA", str(SHARED))
     (x, y), (xt, yt) = keras.datasets.fashion_mnist.load_data()
-    x, xt = (x[:3000, ..., None] / 255).astype("float32"), (xt[:1000, ..., None] / 255).astype("float32")
+    x, xt = (
+        (x[:3000, ..., None] / 255).astype("float32"),
+        (xt[:1000, ..., None] / 255).astype("float32"),
+    )
     model = tutorial_cnn()
     model.compile("adam", "sparse_categorical_crossentropy", metrics=["accuracy"])
     history = model.fit(x, y[:3000], batch_size=64, epochs=2, verbose=0)
@@ -39,7 +61,9 @@ def test_tutorial_cnn_trains_on_a_fashion_mnist_subset(monkeypatch):
 
 
 def test_conv2d_layer_gradients(float64):
-    conv = layers.Conv2D(3, (2, 3), strides=(2, 1), padding="same", dilation_rate=1, activation="tanh")
+    conv = layers.Conv2D(
+        3, (2, 3), strides=(2, 1), padding="same", dilation_rate=1, activation="tanh"
+    )
     x = rng.standard_normal((2, 5, 4, 2))
     conv(x)
     assert layer_gradcheck(conv, x, ["kernel", "bias"])
@@ -52,7 +76,12 @@ def test_channels_first_equals_transposed_channels_last():
     last(x)
     first(x.transpose(0, 3, 1, 2))
     first.set_weights(last.get_weights())
-    np.testing.assert_allclose(first(x.transpose(0, 3, 1, 2)).data, last(x).data.transpose(0, 3, 1, 2), rtol=1e-5, atol=1e-6)
+    np.testing.assert_allclose(
+        first(x.transpose(0, 3, 1, 2)).data,
+        last(x).data.transpose(0, 3, 1, 2),
+        rtol=1e-5,
+        atol=1e-6,
+    )
     pool_first = layers.MaxPooling2D(data_format="channels_first")(x.transpose(0, 3, 1, 2)).data
     np.testing.assert_array_equal(pool_first, layers.MaxPooling2D()(x).data.transpose(0, 3, 1, 2))
 
@@ -84,26 +113,38 @@ def test_pooling_and_reshaping_layers():
     assert layers.MaxPooling2D()(x).data[0, :, :, 0].tolist() == [[5, 7], [13, 15]]
     assert layers.AveragePooling2D()(x).data[0, :, :, 0].tolist() == [[2.5, 4.5], [10.5, 12.5]]
     np.testing.assert_allclose(layers.GlobalAveragePooling2D()(x).data, x.mean(axis=(1, 2)))
-    np.testing.assert_allclose(layers.GlobalMaxPooling2D(keepdims=True)(x).data, x.max(axis=(1, 2), keepdims=True))
+    np.testing.assert_allclose(
+        layers.GlobalMaxPooling2D(keepdims=True)(x).data, x.max(axis=(1, 2), keepdims=True)
+    )
     assert layers.ZeroPadding2D(((1, 2), (0, 1)))(x).shape == (2, 7, 5, 1)
     np.testing.assert_array_equal(layers.Cropping2D(((1, 0), (1, 2)))(x).data, x[:, 1:, 1:2])
     up = layers.UpSampling2D((2, 3))(x).data
-    assert up.shape == (2, 8, 12, 1) and up[0, 1, 2, 0] == x[0, 0, 0, 0] and up[0, 2, 3, 0] == x[0, 1, 1, 0]
+    assert (
+        up.shape == (2, 8, 12, 1)
+        and up[0, 1, 2, 0] == x[0, 0, 0, 0]
+        and up[0, 2, 3, 0] == x[0, 1, 1, 0]
+    )
     seq = np.arange(12, dtype=np.float32).reshape(1, 6, 2)
-    np.testing.assert_array_equal(layers.MaxPooling1D(2)(seq).data, seq.reshape(1, 3, 2, 2).max(axis=2))
+    np.testing.assert_array_equal(
+        layers.MaxPooling1D(2)(seq).data, seq.reshape(1, 3, 2, 2).max(axis=2)
+    )
     np.testing.assert_allclose(layers.GlobalAveragePooling1D()(seq).data, seq.mean(axis=1))
 
 
 def test_wrong_channels_are_named():
     conv = layers.Conv2D(4, 3)
     conv(np.zeros((1, 5, 5, 3), dtype=np.float32))
-    with pytest.raises(ValueError, match=r"Conv2D 'conv2d' expected input with last dimension 3, got \(1, 5, 5, 1\)"):
+    with pytest.raises(
+        ValueError,
+        match=r"Conv2D 'conv2d' expected input with last dimension 3, got \(1, 5, 5, 1\)",
+    ):
         conv(np.zeros((1, 5, 5, 1), dtype=np.float32))
     with pytest.raises(ValueError, match="Conv2D 'conv2d' expected input with 4 dimensions"):
         conv(np.zeros((5, 5, 3), dtype=np.float32))
 
 
 # -- Conv2D followed by MaxPooling2D in a Sequential: pooled before the bias and ReLU -------------------
+
 
 def _conv2d_spy(monkeypatch):
     """Records, for every ops.conv2d call, whether it got the bias (False: the pool-first path)."""
@@ -137,13 +178,27 @@ def _layer_by_layer(model, x):
 
 
 def _pool_first_case(conv_kwargs=None, pool=None, conv=layers.Conv2D):
-    conv_kwargs = {"activation": "relu", "bias_initializer": keras.initializers.RandomNormal(0.0, 0.5), **(conv_kwargs or {})}
-    return keras.Sequential([keras.Input((9, 9, 2)), conv(3, 3, **conv_kwargs), pool or layers.MaxPooling2D(),
-                             conv(4, 2, padding="same", **{**conv_kwargs, "activation": "linear"}), layers.MaxPooling2D(3, strides=1),
-                             layers.Flatten(), layers.Dense(2)])
+    conv_kwargs = {
+        "activation": "relu",
+        "bias_initializer": keras.initializers.RandomNormal(0.0, 0.5),
+        **(conv_kwargs or {}),
+    }
+    return keras.Sequential(
+        [
+            keras.Input((9, 9, 2)),
+            conv(3, 3, **conv_kwargs),
+            pool or layers.MaxPooling2D(),
+            conv(4, 2, padding="same", **{**conv_kwargs, "activation": "linear"}),
+            layers.MaxPooling2D(3, strides=1),
+            layers.Flatten(),
+            layers.Dense(2),
+        ]
+    )
 
 
-def test_conv_then_max_pool_computed_pool_first_gives_the_same_values_and_gradients(float64, monkeypatch):
+def test_conv_then_max_pool_computed_pool_first_gives_the_same_values_and_gradients(
+    float64, monkeypatch
+):
     # Whole numbers in a small range make ties inside pooling windows common, so the tie rule
     # (first maximum wins) is exercised through the bias and ReLU as well.
     x = np.random.default_rng(0).integers(-2, 3, size=(3, 9, 9, 2)).astype(np.float64)
@@ -158,7 +213,12 @@ def test_conv_then_max_pool_computed_pool_first_gives_the_same_values_and_gradie
     for fused, plain in zip(fused_grads, plain_grads):
         np.testing.assert_allclose(fused, plain, rtol=1e-10, atol=1e-12)
     assert np.count_nonzero(fused_grads[0]) > 0
-    assert [l.output_shape_ for l in model.layers[:4]] == [(None, 7, 7, 3), (None, 3, 3, 3), (None, 3, 3, 4), (None, 1, 1, 4)]
+    assert [l.output_shape_ for l in model.layers[:4]] == [
+        (None, 7, 7, 3),
+        (None, 3, 3, 3),
+        (None, 3, 3, 4),
+        (None, 1, 1, 4),
+    ]
 
 
 class _ConvWithOwnCall(layers.Conv2D):
@@ -166,13 +226,19 @@ class _ConvWithOwnCall(layers.Conv2D):
         return super().call(inputs) * 1.0
 
 
-@pytest.mark.parametrize("case", ["tanh", "activity_regularizer", "average_pool", "channels_first_pool",
-                                  "subclass", "monitor"])
-def test_conv_then_pool_falls_back_to_the_plain_order_where_it_does_not_commute(case, float64, monkeypatch):
+@pytest.mark.parametrize(
+    "case",
+    ["tanh", "activity_regularizer", "average_pool", "channels_first_pool", "subclass", "monitor"],
+)
+def test_conv_then_pool_falls_back_to_the_plain_order_where_it_does_not_commute(
+    case, float64, monkeypatch
+):
     x = np.random.default_rng(0).standard_normal((2, 9, 9, 2))
     conv_kwargs, pool, conv = {}, None, layers.Conv2D
     if case == "tanh":
-        conv_kwargs = {"activation": "tanh"}  # monotone, but only ReLU and linear are taken pool-first
+        conv_kwargs = {
+            "activation": "tanh"
+        }  # monotone, but only ReLU and linear are taken pool-first
     elif case == "activity_regularizer":
         conv_kwargs = {"activity_regularizer": "l2"}  # needs the conv's own output
     elif case == "average_pool":
@@ -183,7 +249,9 @@ def test_conv_then_pool_falls_back_to_the_plain_order_where_it_does_not_commute(
         conv = _ConvWithOwnCall
     model = _pool_first_case(conv_kwargs, pool, conv)
     if case == "monitor":  # an inspect monitor watches every layer's output
-        monkeypatch.setattr(keras.layers.layer, "output_observers", [lambda layer, inputs, outputs: None])
+        monkeypatch.setattr(
+            keras.layers.layer, "output_observers", [lambda layer, inputs, outputs: None]
+        )
     calls = _conv2d_spy(monkeypatch)
     out, grads = _loss_and_gradients(model, x, lambda m, t: m(t))
     assert calls[0] is True  # the first convolution kept its bias: the plain order

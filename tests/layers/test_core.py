@@ -12,7 +12,9 @@ def test_dense_matches_numpy():
     dense = layers.Dense(3, activation="tanh")
     x = rng.standard_normal((4, 5)).astype(np.float32)
     out = dense(x)
-    np.testing.assert_allclose(out.data, np.tanh(x @ dense.kernel.data + dense.bias.data), rtol=1e-6)
+    np.testing.assert_allclose(
+        out.data, np.tanh(x @ dense.kernel.data + dense.bias.data), rtol=1e-6
+    )
     assert out.dtype == np.float32
 
 
@@ -31,16 +33,28 @@ def test_dense_gradients(float64):
 def test_dense_wrong_feature_count_names_layer_and_suggests_flatten():
     dense = layers.Dense(3, name="dense_2")
     dense(np.ones((2, 784), dtype=np.float32))
-    with pytest.raises(ValueError, match=r"Dense 'dense_2' expected input with last dimension 784, got \(32, 28, 28\); add a Flatten\(\) layer"):
+    with pytest.raises(
+        ValueError,
+        match=r"Dense 'dense_2' expected input with last dimension 784, got \(32, 28, 28\); add a Flatten\(\) layer",
+    ):
         dense(np.ones((32, 28, 28), dtype=np.float32))
     with pytest.raises(ValueError, match=r"expected input with last dimension 784, got \(2, 10\)$"):
         dense(np.ones((2, 10), dtype=np.float32))
 
 
 def test_kernel_constraints_are_applied_after_updates():
-    model = keras.Sequential([keras.Input((3,)), layers.Dense(2, kernel_constraint=keras.constraints.NonNeg(), kernel_initializer="ones")])
+    model = keras.Sequential(
+        [
+            keras.Input((3,)),
+            layers.Dense(
+                2, kernel_constraint=keras.constraints.NonNeg(), kernel_initializer="ones"
+            ),
+        ]
+    )
     model.compile(keras.optimizers.SGD(10.0), "mse")
-    model.train_on_batch(np.ones((4, 3), dtype=np.float32), np.full((4, 2), -100.0, dtype=np.float32))
+    model.train_on_batch(
+        np.ones((4, 3), dtype=np.float32), np.full((4, 2), -100.0, dtype=np.float32)
+    )
     assert (model.layers[0].kernel.data >= 0).all()
     w = keras.constraints.MaxNorm(2.0)(np.full((3, 2), 5.0, dtype=np.float32))
     np.testing.assert_allclose(np.linalg.norm(w, axis=0), 2.0, rtol=1e-5)
@@ -61,8 +75,12 @@ def test_flatten_reshape_permute_repeat():
     np.testing.assert_array_equal(layers.Reshape((4, 3))(x).data, x.reshape(2, 4, 3))
     np.testing.assert_array_equal(layers.Reshape((-1,))(x).data, x.reshape(2, 12))
     np.testing.assert_array_equal(layers.Permute((2, 1))(x).data, x.transpose(0, 2, 1))
-    np.testing.assert_array_equal(layers.RepeatVector(3)(x[:, 0]).data, np.repeat(x[:, None, 0], 3, axis=1))
-    with pytest.raises(ValueError, match=r"Reshape 'reshape_2': cannot reshape inputs of shape \(2, 3, 4\)"):
+    np.testing.assert_array_equal(
+        layers.RepeatVector(3)(x[:, 0]).data, np.repeat(x[:, None, 0], 3, axis=1)
+    )
+    with pytest.raises(
+        ValueError, match=r"Reshape 'reshape_2': cannot reshape inputs of shape \(2, 3, 4\)"
+    ):
         layers.Reshape((5,))(x)
 
 
@@ -71,7 +89,9 @@ def test_activation_layers():
     np.testing.assert_allclose(layers.ReLU()(x).data, [[0, 0, 0.5, 8]])
     np.testing.assert_allclose(layers.ReLU(max_value=6.0)(x).data, [[0, 0, 0.5, 6]])
     np.testing.assert_allclose(layers.LeakyReLU()(x).data, [[-0.6, -0.15, 0.5, 8]], rtol=1e-6)
-    np.testing.assert_allclose(layers.ELU()(x).data, [[np.expm1(-2), np.expm1(-0.5), 0.5, 8]], rtol=1e-6)
+    np.testing.assert_allclose(
+        layers.ELU()(x).data, [[np.expm1(-2), np.expm1(-0.5), 0.5, 8]], rtol=1e-6
+    )
     np.testing.assert_allclose(layers.Softmax()(x).data.sum(), 1.0, rtol=1e-6)
     prelu = layers.PReLU(alpha_initializer=keras.initializers.Constant(0.25))
     np.testing.assert_allclose(prelu(x).data, [[-0.5, -0.125, 0.5, 8]])

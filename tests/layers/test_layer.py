@@ -54,7 +54,9 @@ def test_sublayers_in_attributes_lists_and_dicts_are_tracked():
     block(np.ones((2, 3), dtype=np.float32))
     paths = [w.path for w in block.weights]
     assert paths[0] == f"{block.name}/scale"
-    assert len(block.weights) == 1 + 2 + 2 + 2 + 2  # scale, 3 Dense (kernel, bias), LayerNorm (gamma, beta)
+    assert (
+        len(block.weights) == 1 + 2 + 2 + 2 + 2
+    )  # scale, 3 Dense (kernel, bias), LayerNorm (gamma, beta)
     assert block.count_params() == 1 + (3 * 4 + 4) + 2 * (4 * 4 + 4) + 8
 
 
@@ -91,25 +93,37 @@ def test_training_flag_reaches_nested_layers():
 
 
 def test_get_config_round_trip():
-    dense = layers.Dense(5, activation="relu", use_bias=False, kernel_regularizer=keras.regularizers.L2(0.01), name="d")
+    dense = layers.Dense(
+        5,
+        activation="relu",
+        use_bias=False,
+        kernel_regularizer=keras.regularizers.L2(0.01),
+        name="d",
+    )
     clone = layers.Dense.from_config(dense.get_config())
     assert (clone.units, clone.use_bias, clone.name) == (5, False, "d")
     assert clone.activation is keras.activations.relu
     assert clone.kernel_regularizer.l2 == pytest.approx(0.01)
 
 
-
-@pytest.mark.parametrize("make", [
-    lambda **kw: layers.Conv2D(3, 2, **kw),
-    lambda **kw: layers.LSTM(3, **kw),
-    lambda **kw: layers.GRU(3, **kw),
-    lambda **kw: layers.EinsumDense("ab,bc->ac", 3, **kw),
-    lambda **kw: layers.MultiHeadAttention(2, 4, **kw),
-], ids=["Conv2D", "LSTM", "GRU", "EinsumDense", "MultiHeadAttention"])
+@pytest.mark.parametrize(
+    "make",
+    [
+        lambda **kw: layers.Conv2D(3, 2, **kw),
+        lambda **kw: layers.LSTM(3, **kw),
+        lambda **kw: layers.GRU(3, **kw),
+        lambda **kw: layers.EinsumDense("ab,bc->ac", 3, **kw),
+        lambda **kw: layers.MultiHeadAttention(2, 4, **kw),
+    ],
+    ids=["Conv2D", "LSTM", "GRU", "EinsumDense", "MultiHeadAttention"],
+)
 def test_weight_options_survive_get_config(make):
     """Initializers and regularizers (and constraints, where the layer takes them) must come back from the config."""
-    options = {"kernel_initializer": "he_normal", "kernel_regularizer": keras.regularizers.L2(0.03),
-               "bias_regularizer": keras.regularizers.L1(0.02)}
+    options = {
+        "kernel_initializer": "he_normal",
+        "kernel_regularizer": keras.regularizers.L2(0.03),
+        "bias_regularizer": keras.regularizers.L1(0.02),
+    }
     original = make(**options)
     config = original.get_config()
     clone = type(original).from_config(config)
@@ -121,8 +135,13 @@ def test_weight_options_survive_get_config(make):
 
 
 def test_recurrent_weight_options_survive_get_config():
-    lstm = layers.LSTM(3, recurrent_activation="hard_sigmoid", recurrent_regularizer=keras.regularizers.L2(0.5),
-                       recurrent_constraint=keras.constraints.MaxNorm(1.5), bias_constraint=keras.constraints.NonNeg())
+    lstm = layers.LSTM(
+        3,
+        recurrent_activation="hard_sigmoid",
+        recurrent_regularizer=keras.regularizers.L2(0.5),
+        recurrent_constraint=keras.constraints.MaxNorm(1.5),
+        bias_constraint=keras.constraints.NonNeg(),
+    )
     clone = layers.LSTM.from_config(lstm.get_config())
     assert clone.recurrent_activation == "hard_sigmoid"
     assert clone.recurrent_regularizer.l2 == pytest.approx(0.5)
@@ -130,8 +149,11 @@ def test_recurrent_weight_options_survive_get_config():
     assert isinstance(clone.bias_constraint, keras.constraints.NonNeg)
     assert clone.kernel_constraint is None
 
+
 def test_activity_regularizer_adds_a_loss():
-    dense = layers.Dense(2, kernel_initializer="ones", activity_regularizer=keras.regularizers.L1(0.1))
+    dense = layers.Dense(
+        2, kernel_initializer="ones", activity_regularizer=keras.regularizers.L1(0.1)
+    )
     dense(np.ones((4, 3), dtype=np.float32))
     # outputs are all 3.0: L1 = 0.1 * sum(|3|) over 4x2 entries, divided by the batch size 4
     assert len(dense.losses) == 1

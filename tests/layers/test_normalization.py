@@ -47,7 +47,9 @@ def test_batchnorm_on_images_normalises_per_channel():
 
 @pytest.mark.parametrize("training", [True, False])
 def test_batchnorm_gradients(float64, training):
-    bn = layers.BatchNormalization(gamma_initializer="random_normal", beta_initializer="random_normal")
+    bn = layers.BatchNormalization(
+        gamma_initializer="random_normal", beta_initializer="random_normal"
+    )
     x = rng.standard_normal((6, 3))
     bn(x)
     bn.moving_variance.assign(np.full(3, 2.0))
@@ -56,9 +58,13 @@ def test_batchnorm_gradients(float64, training):
 
 
 def test_layer_normalization_gradients_and_values(float64):
-    ln = layers.LayerNormalization(gamma_initializer="random_normal", beta_initializer="random_normal")
+    ln = layers.LayerNormalization(
+        gamma_initializer="random_normal", beta_initializer="random_normal"
+    )
     x = rng.standard_normal((3, 2, 5))
     out = ln(x).data
-    expected = (x - x.mean(-1, keepdims=True)) / np.sqrt(x.var(-1, keepdims=True) + 1e-3) * ln.gamma.data + ln.beta.data
+    expected = (x - x.mean(-1, keepdims=True)) / np.sqrt(
+        x.var(-1, keepdims=True) + 1e-3
+    ) * ln.gamma.data + ln.beta.data
     np.testing.assert_allclose(out, expected, rtol=1e-10)
     assert layer_gradcheck(ln, x, ["gamma", "beta"])

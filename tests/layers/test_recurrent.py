@@ -50,14 +50,24 @@ def test_masked_padding_gives_the_same_result_as_the_unpadded_sequence():
     model = keras.Sequential([keras.Input((None,), dtype="int32"), embed, lstm])
     short = np.array([[5, 7, 9]])
     padded = np.array([[5, 7, 9, 0, 0]])
-    np.testing.assert_allclose(model.predict(padded, verbose=0), model.predict(short, verbose=0), rtol=1e-6)
+    np.testing.assert_allclose(
+        model.predict(padded, verbose=0), model.predict(short, verbose=0), rtol=1e-6
+    )
     inputs = keras.Input((None,), dtype="int32")
     functional = keras.Model(inputs, lstm(embed(inputs)))
-    np.testing.assert_allclose(functional.predict(padded, verbose=0), model.predict(short, verbose=0), rtol=1e-6)
+    np.testing.assert_allclose(
+        functional.predict(padded, verbose=0), model.predict(short, verbose=0), rtol=1e-6
+    )
 
 
 def test_stacked_lstm_accepts_sequences_of_different_lengths():
-    model = keras.Sequential([layers.LSTM(64, return_sequences=True, input_shape=(None, 1)), layers.LSTM(32), layers.Dense(1)])
+    model = keras.Sequential(
+        [
+            layers.LSTM(64, return_sequences=True, input_shape=(None, 1)),
+            layers.LSTM(32),
+            layers.Dense(1),
+        ]
+    )
     assert model.layers[0].output_shape_ == (None, None, 64)
     for length in (5, 17):
         assert model.predict(np.zeros((3, length, 1)), verbose=0).shape == (3, 1)
@@ -67,7 +77,9 @@ def test_lstm_learns_next_step_of_a_noisy_sine_wave():
     keras.utils.set_random_seed(0)
     n, steps = 600, 20
     phase, freq = rng.uniform(0, 2 * np.pi, n), rng.uniform(0.1, 0.3, n)
-    series = np.sin(phase[:, None] + freq[:, None] * np.arange(steps + 1)) + rng.normal(0, 0.01, (n, steps + 1))
+    series = np.sin(phase[:, None] + freq[:, None] * np.arange(steps + 1)) + rng.normal(
+        0, 0.01, (n, steps + 1)
+    )
     x, y = series[:, :steps, None].astype("float32"), series[:, steps:].astype("float32")
     model = keras.Sequential([keras.Input((None, 1)), layers.LSTM(32), layers.Dense(1)])
     model.compile(keras.optimizers.Adam(0.01), "mse")
@@ -81,7 +93,9 @@ def test_bidirectional(merge_mode, width):
     bi = layers.Bidirectional(layers.LSTM(4, return_sequences=True), merge_mode=merge_mode)
     out = bi(x)
     assert out.shape == (2, 5, width)
-    if merge_mode == "concat":  # the backward half, reversed back into time order, is the copy run on reversed input
+    if (
+        merge_mode == "concat"
+    ):  # the backward half, reversed back into time order, is the copy run on reversed input
         fwd = bi.forward_layer(x).data
         bwd = bi.backward_layer(x).data[:, ::-1]
         np.testing.assert_allclose(out.data, np.concatenate([fwd, bwd], axis=-1), rtol=1e-6)
@@ -97,9 +111,14 @@ def test_time_distributed():
     assert layers.TimeDistributed(layers.Conv2D(4, 3))(images).shape == (2, 3, 6, 6, 4)
 
 
-@pytest.mark.parametrize("layer_class,names", [(layers.SimpleRNN, ["kernel", "recurrent_kernel", "bias"]),
-                                               (layers.LSTM, ["kernel", "recurrent_kernel", "bias"]),
-                                               (layers.GRU, ["kernel", "recurrent_kernel", "bias"])])
+@pytest.mark.parametrize(
+    "layer_class,names",
+    [
+        (layers.SimpleRNN, ["kernel", "recurrent_kernel", "bias"]),
+        (layers.LSTM, ["kernel", "recurrent_kernel", "bias"]),
+        (layers.GRU, ["kernel", "recurrent_kernel", "bias"]),
+    ],
+)
 def test_recurrent_layer_gradients(float64, layer_class, names):
     layer = layer_class(3, return_sequences=True)
     x = rng.standard_normal((2, 4, 2))
@@ -116,7 +135,9 @@ def test_dropout_masks_are_applied_only_in_training():
 
 
 def test_bad_input_is_named():
-    with pytest.raises(ValueError, match=r"LSTM 'lstm' expected input with 3 dimensions, got shape \(2, 3\)"):
+    with pytest.raises(
+        ValueError, match=r"LSTM 'lstm' expected input with 3 dimensions, got shape \(2, 3\)"
+    ):
         layers.LSTM(3)(np.zeros((2, 3), dtype=np.float32))
     with pytest.raises(ValueError, match="stateful=True is not supported"):
         layers.GRU(3, stateful=True)

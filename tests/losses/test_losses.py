@@ -12,9 +12,15 @@ def test_reduction_is_the_mean_over_the_batch_with_weights():
     mse = losses.MeanSquaredError()
     assert mse(y_true, y_pred).item() == pytest.approx(per_sample.mean())
     weights = np.array([1, 0, 2, 0, 1, 1.0])
-    assert mse(y_true, y_pred, sample_weight=weights).item() == pytest.approx((per_sample * weights).mean())
-    assert losses.MeanSquaredError(reduction="sum")(y_true, y_pred).item() == pytest.approx(per_sample.sum())
-    np.testing.assert_allclose(losses.MeanSquaredError(reduction="none")(y_true, y_pred).data, per_sample)
+    assert mse(y_true, y_pred, sample_weight=weights).item() == pytest.approx(
+        (per_sample * weights).mean()
+    )
+    assert losses.MeanSquaredError(reduction="sum")(y_true, y_pred).item() == pytest.approx(
+        per_sample.sum()
+    )
+    np.testing.assert_allclose(
+        losses.MeanSquaredError(reduction="none")(y_true, y_pred).data, per_sample
+    )
 
 
 def test_binary_labels_of_shape_n_against_predictions_n_1():
@@ -22,7 +28,9 @@ def test_binary_labels_of_shape_n_against_predictions_n_1():
     p = np.array([[0.2], [0.7], [0.9]])
     expected = -np.mean([np.log(0.8), np.log(0.7), np.log(0.9)])
     assert losses.BinaryCrossentropy()(y, p).item() == pytest.approx(expected, rel=1e-6)
-    assert losses.get("binary_crossentropy")(y[:, None], p).item() == pytest.approx(expected, rel=1e-6)
+    assert losses.get("binary_crossentropy")(y[:, None], p).item() == pytest.approx(
+        expected, rel=1e-6
+    )
 
 
 def test_label_smoothing():
@@ -56,4 +64,6 @@ def test_losses_are_differentiable_end_to_end():
     p = Tensor(rng.standard_normal((4, 3)), requires_grad=True)
     losses.CategoricalCrossentropy(from_logits=True)(np.eye(3)[[0, 1, 2, 0]], p).backward()
     e = np.exp(p.data - p.data.max(1, keepdims=True))
-    np.testing.assert_allclose(p.grad, (e / e.sum(1, keepdims=True) - np.eye(3)[[0, 1, 2, 0]]) / 4, rtol=1e-10)
+    np.testing.assert_allclose(
+        p.grad, (e / e.sum(1, keepdims=True) - np.eye(3)[[0, 1, 2, 0]]) / 4, rtol=1e-10
+    )

@@ -25,27 +25,40 @@ def test_mean_add_is_update_state_for_one_number():
 def test_binary_categorical_and_top_k():
     assert metrics.BinaryAccuracy()([[1], [0], [1]], [[0.7], [0.6], [0.2]]) == pytest.approx(1 / 3)
     assert metrics.BinaryAccuracy(threshold=0.65)([1, 0], [0.7, 0.6]) == 1.0
-    assert metrics.CategoricalAccuracy()([[0, 1, 0], [1, 0, 0]], [[0.1, 0.8, 0.1], [0.2, 0.7, 0.1]]) == 0.5
+    assert (
+        metrics.CategoricalAccuracy()([[0, 1, 0], [1, 0, 0]], [[0.1, 0.8, 0.1], [0.2, 0.7, 0.1]])
+        == 0.5
+    )
     scores = [[0.1, 0.5, 0.4], [0.6, 0.3, 0.1]]
     assert metrics.SparseTopKCategoricalAccuracy(k=2)([2, 2], scores) == 0.5
     assert metrics.TopKCategoricalAccuracy(k=1)([[0, 1, 0], [1, 0, 0]], scores) == 1.0
 
 
 def test_precision_recall_auc_match_scikit_learn():
-    sklearn_metrics = pytest.importorskip("sklearn.metrics", reason="scikit-learn not installed: comparison skipped")
+    sklearn_metrics = pytest.importorskip(
+        "sklearn.metrics", reason="scikit-learn not installed: comparison skipped"
+    )
     rng = np.random.default_rng(0)
     y = rng.integers(0, 2, 500)
     scores = np.clip(0.35 * y + rng.uniform(0, 0.65, 500), 0, 1)
-    assert metrics.Precision()(y, scores) == pytest.approx(sklearn_metrics.precision_score(y, scores > 0.5))
-    assert metrics.Recall()(y, scores) == pytest.approx(sklearn_metrics.recall_score(y, scores > 0.5))
-    assert metrics.AUC(num_thresholds=1000)(y, scores) == pytest.approx(sklearn_metrics.roc_auc_score(y, scores), abs=2e-3)
+    assert metrics.Precision()(y, scores) == pytest.approx(
+        sklearn_metrics.precision_score(y, scores > 0.5)
+    )
+    assert metrics.Recall()(y, scores) == pytest.approx(
+        sklearn_metrics.recall_score(y, scores > 0.5)
+    )
+    assert metrics.AUC(num_thresholds=1000)(y, scores) == pytest.approx(
+        sklearn_metrics.roc_auc_score(y, scores), abs=2e-3
+    )
 
 
 def test_precision_recall_by_hand():
     y, p = np.array([1, 1, 0, 0, 1]), np.array([0.9, 0.4, 0.8, 0.1, 0.7])
     assert metrics.Precision()(y, p) == pytest.approx(2 / 3)
     assert metrics.Recall()(y, p) == pytest.approx(2 / 3)
-    assert metrics.AUC()(np.array([0, 0, 1, 1]), np.array([0.1, 0.2, 0.8, 0.9])) == pytest.approx(1.0)
+    assert metrics.AUC()(np.array([0, 0, 1, 1]), np.array([0.1, 0.2, 0.8, 0.9])) == pytest.approx(
+        1.0
+    )
 
 
 def test_regression_metrics_and_names():

@@ -12,13 +12,21 @@ def test_residual_model():
     outputs = layers.Dense(2, activation="softmax")(h)
     model = keras.Model(inputs, outputs)
     assert isinstance(model, keras.models.Functional)
-    assert [type(l).__name__ for l in model.layers] == ["InputLayer", "Dense", "Dense", "Add", "Dense"]
+    assert [type(l).__name__ for l in model.layers] == [
+        "InputLayer",
+        "Dense",
+        "Dense",
+        "Add",
+        "Dense",
+    ]
     x = np.random.default_rng(0).standard_normal((4, 8)).astype(np.float32)
     d1, d2, _, d3 = model.layers[1], model.layers[2], model.layers[3], model.layers[4]
     expected = np.maximum(x @ d1.kernel.data + d1.bias.data, 0) @ d2.kernel.data + d2.bias.data + x
     logits = expected @ d3.kernel.data + d3.bias.data
     probs = np.exp(logits - logits.max(1, keepdims=True))
-    np.testing.assert_allclose(model.predict(x, verbose=0), probs / probs.sum(1, keepdims=True), rtol=1e-5)
+    np.testing.assert_allclose(
+        model.predict(x, verbose=0), probs / probs.sum(1, keepdims=True), rtol=1e-5
+    )
 
 
 def test_symbolic_arithmetic_slicing_and_ops():
@@ -29,7 +37,11 @@ def test_symbolic_arithmetic_slicing_and_ops():
     model = keras.Model(inputs=inputs, outputs=out)
     x = np.random.default_rng(1).standard_normal((3, 6)).astype(np.float32)
     hv = x @ model.layers[1].kernel.data + model.layers[1].bias.data
-    np.testing.assert_allclose(model.predict(x, verbose=0), np.concatenate([hv * 2 + x, np.maximum(hv, 0)[:, :2], -hv[:, 3:]], axis=1), rtol=1e-5)
+    np.testing.assert_allclose(
+        model.predict(x, verbose=0),
+        np.concatenate([hv * 2 + x, np.maximum(hv, 0)[:, :2], -hv[:, 3:]], axis=1),
+        rtol=1e-5,
+    )
 
 
 def test_multiple_inputs_and_outputs_train_with_loss_dicts():
@@ -38,15 +50,21 @@ def test_multiple_inputs_and_outputs_train_with_loss_dicts():
     score = layers.Dense(1, name="score")(merged)
     kind = layers.Dense(3, activation="softmax", name="kind")(merged)
     model = keras.Model([a, b], [score, kind])
-    model.compile("adam", loss={"score": "mse", "kind": "sparse_categorical_crossentropy"},
-                  loss_weights={"score": 0.5, "kind": 1.0}, metrics={"kind": ["accuracy"]})
+    model.compile(
+        "adam",
+        loss={"score": "mse", "kind": "sparse_categorical_crossentropy"},
+        loss_weights={"score": 0.5, "kind": 1.0},
+        metrics={"kind": ["accuracy"]},
+    )
     rng = np.random.default_rng(0)
     xa, xb = rng.standard_normal((32, 3)), rng.standard_normal((32, 2))
     ys, yk = rng.standard_normal((32, 1)), rng.integers(0, 3, 32)
     history = model.fit([xa, xb], [ys, yk], epochs=2, batch_size=8, verbose=0)
     assert set(history.history) == {"loss", "score_loss", "kind_loss", "kind_accuracy"}
     # the total loss is the weighted sum of the output losses
-    logs = model.evaluate({"a": xa, "b": xb}, {"score": ys, "kind": yk}, verbose=0, return_dict=True)
+    logs = model.evaluate(
+        {"a": xa, "b": xb}, {"score": ys, "kind": yk}, verbose=0, return_dict=True
+    )
     assert logs["loss"] == pytest.approx(0.5 * logs["score_loss"] + logs["kind_loss"], rel=1e-5)
     outputs = model.predict([xa, xb], verbose=0)
     assert [o.shape for o in outputs] == [(32, 1), (32, 3)]
@@ -94,4 +112,6 @@ def test_subclassed_model_inside_sequential_and_functional():
     assert seq.count_params() == 81
     inputs = keras.Input((3,))
     model = keras.Model(inputs, net(inputs))
-    np.testing.assert_allclose(model.predict(np.ones((2, 3)), verbose=0), net.predict(np.ones((2, 3)), verbose=0))
+    np.testing.assert_allclose(
+        model.predict(np.ones((2, 3)), verbose=0), net.predict(np.ones((2, 3)), verbose=0)
+    )

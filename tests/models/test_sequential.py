@@ -6,7 +6,9 @@ from glassnet.layers import BatchNormalization, Dense, Dropout, Flatten
 
 
 def test_builds_at_once_when_input_shape_is_known():
-    model = keras.Sequential([Dense(4, activation="relu", input_shape=(2,)), Dense(1, activation="sigmoid")])
+    model = keras.Sequential(
+        [Dense(4, activation="relu", input_shape=(2,)), Dense(1, activation="sigmoid")]
+    )
     assert model.built and model.count_params() == 17
     assert [layer.name for layer in model.layers] == ["dense", "dense_1"]
 
@@ -39,9 +41,22 @@ def test_summary_before_build_is_a_clear_error():
 
 
 def test_config_round_trip_gives_same_architecture():
-    model = keras.Sequential([keras.Input((4,)), Dense(8, activation="relu"), BatchNormalization(), Dropout(0.2), Dense(3, activation="softmax")])
+    model = keras.Sequential(
+        [
+            keras.Input((4,)),
+            Dense(8, activation="relu"),
+            BatchNormalization(),
+            Dropout(0.2),
+            Dense(3, activation="softmax"),
+        ]
+    )
     clone = keras.Sequential.from_config(model.get_config())
-    assert [type(l).__name__ for l in clone.layers] == ["Dense", "BatchNormalization", "Dropout", "Dense"]
+    assert [type(l).__name__ for l in clone.layers] == [
+        "Dense",
+        "BatchNormalization",
+        "Dropout",
+        "Dense",
+    ]
     assert clone.count_params() == model.count_params()
     clone.set_weights(model.get_weights())
     x = np.random.default_rng(0).standard_normal((5, 4)).astype(np.float32)

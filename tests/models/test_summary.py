@@ -1,4 +1,5 @@
 """Parameter counts of summary() equal Keras's for the same models (figures as Keras reports them)."""
+
 import glassnet as keras
 from glassnet import layers
 
@@ -10,7 +11,12 @@ def summary_lines(model):
 
 
 def test_tiny_mlp_from_the_tutorials():
-    model = keras.Sequential([layers.Dense(4, activation="relu", input_shape=(2,)), layers.Dense(1, activation="sigmoid")])
+    model = keras.Sequential(
+        [
+            layers.Dense(4, activation="relu", input_shape=(2,)),
+            layers.Dense(1, activation="sigmoid"),
+        ]
+    )
     lines = summary_lines(model)
     assert lines[0] == 'Model: "sequential"'
     assert any("dense (Dense)" in l and "(None, 4)" in l and "12" in l for l in lines)
@@ -20,13 +26,22 @@ def test_tiny_mlp_from_the_tutorials():
 
 
 def test_fashion_mnist_mlp():
-    model = keras.Sequential([keras.Input((28, 28)), layers.Flatten(), layers.Dense(256, activation="relu"),
-                              layers.Dense(128, activation="relu"), layers.Dense(10, activation="softmax")])
+    model = keras.Sequential(
+        [
+            keras.Input((28, 28)),
+            layers.Flatten(),
+            layers.Dense(256, activation="relu"),
+            layers.Dense(128, activation="relu"),
+            layers.Dense(10, activation="softmax"),
+        ]
+    )
     assert " Total params: 235,146 (918.54 KB)" in summary_lines(model)
 
 
 def test_batchnorm_counts_non_trainable():
-    model = keras.Sequential([keras.Input((20,)), layers.Dense(64), layers.BatchNormalization(), layers.Dense(1)])
+    model = keras.Sequential(
+        [keras.Input((20,)), layers.Dense(64), layers.BatchNormalization(), layers.Dense(1)]
+    )
     lines = summary_lines(model)
     assert " Total params: 1,665 (6.50 KB)" in lines
     assert " Trainable params: 1,537 (6.00 KB)" in lines
@@ -34,7 +49,14 @@ def test_batchnorm_counts_non_trainable():
 
 
 def test_embedding_model():
-    model = keras.Sequential([keras.Input((10,), dtype="int32"), layers.Embedding(1000, 16), layers.Flatten(), layers.Dense(1)])
+    model = keras.Sequential(
+        [
+            keras.Input((10,), dtype="int32"),
+            layers.Embedding(1000, 16),
+            layers.Flatten(),
+            layers.Dense(1),
+        ]
+    )
     assert model.count_params() == 16000 + 161
     assert any("(None, 10, 16)" in l for l in summary_lines(model))
 

@@ -10,7 +10,13 @@ XOR_Y = np.array([0, 1, 1, 0])
 
 
 def small_classifier(classes=3, features=4, activation="softmax"):
-    return keras.Sequential([keras.Input((features,)), layers.Dense(8, activation="relu"), layers.Dense(classes, activation=activation)])
+    return keras.Sequential(
+        [
+            keras.Input((features,)),
+            layers.Dense(8, activation="relu"),
+            layers.Dense(classes, activation=activation),
+        ]
+    )
 
 
 def blobs(n=120, classes=3, features=4):
@@ -21,7 +27,13 @@ def blobs(n=120, classes=3, features=4):
 
 def test_2_4_1_network_learns_xor():
     keras.utils.set_random_seed(3)
-    model = keras.Sequential([keras.Input((2,)), layers.Dense(4, activation="tanh"), layers.Dense(1, activation="sigmoid")])
+    model = keras.Sequential(
+        [
+            keras.Input((2,)),
+            layers.Dense(4, activation="tanh"),
+            layers.Dense(1, activation="sigmoid"),
+        ]
+    )
     model.compile(keras.optimizers.Adam(0.05), "binary_crossentropy", metrics=["accuracy"])
     history = model.fit(XOR_X, XOR_Y, epochs=300, batch_size=4, verbose=0)
     assert history.history["accuracy"][-1] == 1.0
@@ -43,17 +55,39 @@ def test_validation_split_takes_the_last_fraction_before_shuffling():
     model = small_classifier()
     model.compile("sgd", "sparse_categorical_crossentropy")
     history = model.fit(x, y, epochs=1, batch_size=10, validation_split=0.2, verbose=0)
-    assert history.history["val_loss"][0] == pytest.approx(model.evaluate(x[80:], y[80:], verbose=0), rel=1e-6)
+    assert history.history["val_loss"][0] == pytest.approx(
+        model.evaluate(x[80:], y[80:], verbose=0), rel=1e-6
+    )
 
 
 def test_accuracy_is_resolved_from_shapes_as_keras_does():
     x, y = blobs()
     cases = [
         (small_classifier(), "sparse_categorical_crossentropy", y, "SparseCategoricalAccuracy"),
-        (small_classifier(), "sparse_categorical_crossentropy", y[:, None], "SparseCategoricalAccuracy"),
-        (small_classifier(), "categorical_crossentropy", keras.utils.to_categorical(y, 3), "CategoricalAccuracy"),
-        (small_classifier(1, activation="sigmoid"), "binary_crossentropy", (y > 0).astype(np.float32), "BinaryAccuracy"),
-        (small_classifier(1, activation="sigmoid"), "binary_crossentropy", (y > 0).astype(np.float32)[:, None], "BinaryAccuracy"),
+        (
+            small_classifier(),
+            "sparse_categorical_crossentropy",
+            y[:, None],
+            "SparseCategoricalAccuracy",
+        ),
+        (
+            small_classifier(),
+            "categorical_crossentropy",
+            keras.utils.to_categorical(y, 3),
+            "CategoricalAccuracy",
+        ),
+        (
+            small_classifier(1, activation="sigmoid"),
+            "binary_crossentropy",
+            (y > 0).astype(np.float32),
+            "BinaryAccuracy",
+        ),
+        (
+            small_classifier(1, activation="sigmoid"),
+            "binary_crossentropy",
+            (y > 0).astype(np.float32)[:, None],
+            "BinaryAccuracy",
+        ),
     ]
     for model, loss, labels, expected in cases:
         model.compile("adam", loss, metrics=["acc"])
@@ -63,8 +97,19 @@ def test_accuracy_is_resolved_from_shapes_as_keras_does():
 
 
 def test_metrics_are_exact_on_known_predictions():
-    model = keras.Sequential([keras.Input((2,)), layers.Dense(2, activation="softmax", kernel_initializer="identity", bias_initializer="zeros")])
-    model.compile("sgd", "sparse_categorical_crossentropy", metrics=["accuracy", "sparse_top_k_categorical_accuracy"])
+    model = keras.Sequential(
+        [
+            keras.Input((2,)),
+            layers.Dense(
+                2, activation="softmax", kernel_initializer="identity", bias_initializer="zeros"
+            ),
+        ]
+    )
+    model.compile(
+        "sgd",
+        "sparse_categorical_crossentropy",
+        metrics=["accuracy", "sparse_top_k_categorical_accuracy"],
+    )
     x = np.array([[5.0, 0.0], [0.0, 5.0], [5.0, 0.0], [0.0, 5.0]], dtype=np.float32)
     loss, accuracy, top_k = model.evaluate(x, np.array([0, 1, 1, 1]), verbose=0)
     assert accuracy == 0.75 and top_k == 1.0
@@ -106,7 +151,9 @@ def test_sample_and_class_weights():
     model.compile("sgd", "sparse_categorical_crossentropy")
     per_sample = keras.losses.SparseCategoricalCrossentropy(reduction="none")(y, model(x)).data
     weights = (y == 1).astype(np.float32)
-    assert model.evaluate(x, y, sample_weight=weights, verbose=0) == pytest.approx(float((per_sample * weights).mean()), rel=1e-5)
+    assert model.evaluate(x, y, sample_weight=weights, verbose=0) == pytest.approx(
+        float((per_sample * weights).mean()), rel=1e-5
+    )
     before = [w.copy() for w in model.get_weights()]
     model.train_on_batch(x, y, class_weight={0: 0.0, 1: 0.0})
     for a, b in zip(before, model.get_weights()):
@@ -114,10 +161,22 @@ def test_sample_and_class_weights():
 
 
 def test_regularization_is_part_of_the_reported_loss():
-    model = keras.Sequential([keras.Input((3,)), layers.Dense(2, kernel_regularizer=keras.regularizers.l2(0.5), kernel_initializer="ones", bias_initializer="zeros")])
+    model = keras.Sequential(
+        [
+            keras.Input((3,)),
+            layers.Dense(
+                2,
+                kernel_regularizer=keras.regularizers.l2(0.5),
+                kernel_initializer="ones",
+                bias_initializer="zeros",
+            ),
+        ]
+    )
     model.compile("sgd", "mse")
     x, y = np.zeros((4, 3), dtype=np.float32), np.zeros((4, 2), dtype=np.float32)
-    assert model.evaluate(x, y, verbose=0) == pytest.approx(0.5 * 6, rel=1e-6)  # mse 0 + 0.5 * sum(ones(3,2)^2)
+    assert model.evaluate(x, y, verbose=0) == pytest.approx(
+        0.5 * 6, rel=1e-6
+    )  # mse 0 + 0.5 * sum(ones(3,2)^2)
 
 
 def test_inputs_as_lists_ints_and_pandas():
@@ -177,7 +236,10 @@ def test_length_mismatch():
 def test_wrong_feature_count_names_the_model_and_shapes():
     model = small_classifier()
     model.compile("adam", "sparse_categorical_crossentropy")
-    with pytest.raises(ValueError, match=r"Sequential 'sequential' expects input of shape \(None, 4\), but fit\(\) .* got data of shape \(10, 5\)"):
+    with pytest.raises(
+        ValueError,
+        match=r"Sequential 'sequential' expects input of shape \(None, 4\), but fit\(\) .* got data of shape \(10, 5\)",
+    ):
         model.fit(np.ones((10, 5)), np.zeros(10), verbose=0)
 
 
@@ -194,7 +256,9 @@ def test_nan_screen_accepts_huge_finite_values_without_warnings():
     # the NaN screen sums the data; an overflowing sum must not be mistaken for NaN, nor warn
     from glassnet.models.data import check_finite
 
-    check_finite(np.full((4, 2), 3e38, dtype=np.float32), "fit()", "x")  # RuntimeWarnings are errors in this suite
+    check_finite(
+        np.full((4, 2), 3e38, dtype=np.float32), "fit()", "x"
+    )  # RuntimeWarnings are errors in this suite
     with pytest.raises(ValueError, match="x contains 2 NaN or infinite"):
         check_finite(np.array([3e38, np.inf, np.nan], dtype=np.float32), "fit()", "x")
 
@@ -202,7 +266,10 @@ def test_nan_screen_accepts_huge_finite_values_without_warnings():
 def test_labels_out_of_range_for_the_output_size():
     model = small_classifier(3)
     model.compile("adam", "sparse_categorical_crossentropy")
-    with pytest.raises(ValueError, match=r"labels must lie in \[0, 3\) for 3 output classes, got values from 0 to 9"):
+    with pytest.raises(
+        ValueError,
+        match=r"labels must lie in \[0, 3\) for 3 output classes, got values from 0 to 9",
+    ):
         model.fit(np.ones((10, 4)), np.arange(10), verbose=0)
 
 
@@ -210,7 +277,10 @@ def test_unknown_names_suggest_the_right_one():
     model = small_classifier()
     with pytest.raises(ValueError, match="Unknown optimizer 'adamm'. Did you mean 'adam'"):
         model.compile("adamm", "mse")
-    with pytest.raises(ValueError, match="Unknown loss 'sparse_categorical_crossentopy'. Did you mean 'sparse_categorical_crossentropy'"):
+    with pytest.raises(
+        ValueError,
+        match="Unknown loss 'sparse_categorical_crossentopy'. Did you mean 'sparse_categorical_crossentropy'",
+    ):
         model.compile("adam", "sparse_categorical_crossentopy")
     with pytest.raises(ValueError, match="Unknown metric 'accuarcy'"):
         model.compile("adam", "mse", metrics=["accuarcy"])
@@ -218,7 +288,9 @@ def test_unknown_names_suggest_the_right_one():
 
 def test_training_does_not_change_the_order_of_weights():
     # internal caches of the trainer hold variables too: they must not be tracked as the model's own
-    model = keras.Sequential([keras.Input((4,)), layers.Dense(3), layers.BatchNormalization(), layers.Dense(2)])
+    model = keras.Sequential(
+        [keras.Input((4,)), layers.Dense(3), layers.BatchNormalization(), layers.Dense(2)]
+    )
     before = [v.path for v in model.weights]
     model.compile("adam", "mse")
     model.fit(np.ones((8, 4)), np.ones((8, 2)), verbose=0)

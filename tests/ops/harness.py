@@ -6,6 +6,7 @@ inputs, a plain-NumPy reference and a PyTorch reference; the checks below run on
 - gradcheck: backward() equals central differences in float64;
 - torch: outputs and gradients equal PyTorch's within 1e-6 relative, float64 (skipped without torch).
 """
+
 from dataclasses import dataclass, field
 from typing import Callable, Optional, Sequence
 
@@ -49,7 +50,9 @@ def check_forward(case):
         pytest.skip(f"{case.name}: no NumPy reference (covered by the torch comparison)")
     out = case.fn(*[Tensor(a) for a in arrays])
     expected = case.numpy_ref(*arrays)
-    assert out.shape == np.shape(expected), f"{case.name}: shape {out.shape}, expected {np.shape(expected)}"
+    assert out.shape == np.shape(expected), (
+        f"{case.name}: shape {out.shape}, expected {np.shape(expected)}"
+    )
     np.testing.assert_allclose(out.data, expected, rtol=1e-10, atol=1e-12, err_msg=case.name)
 
 
@@ -74,7 +77,9 @@ def check_gradients(case):
 
 def check_against_torch(case):
     if torch is None:
-        pytest.skip("PyTorch is not installed (pip install torch==2.13.0): torch comparison skipped")
+        pytest.skip(
+            "PyTorch is not installed (pip install torch==2.13.0): torch comparison skipped"
+        )
     if case.torch_ref is None:
         pytest.skip(f"{case.name}: PyTorch has no counterpart")
     arrays = [a.astype(np.float64) if a.dtype.kind == "f" else a for a in make_inputs(case)]
@@ -82,7 +87,9 @@ def check_against_torch(case):
     ours = [Tensor(a, requires_grad=d) for a, d in zip(arrays, differentiable)]
     theirs = [torch.tensor(a, requires_grad=d) for a, d in zip(arrays, differentiable)]
     out, expected = case.fn(*ours), case.torch_ref(*theirs)
-    np.testing.assert_allclose(out.data, expected.detach().numpy(), rtol=RTOL, atol=ATOL, err_msg=f"{case.name} forward")
+    np.testing.assert_allclose(
+        out.data, expected.detach().numpy(), rtol=RTOL, atol=ATOL, err_msg=f"{case.name} forward"
+    )
     if not case.differentiable:
         return
     weights = np.random.default_rng(1).standard_normal(out.shape)
@@ -91,7 +98,13 @@ def check_against_torch(case):
     for i, (a, b) in enumerate(zip(ours, theirs)):
         if a.requires_grad:
             assert a.grad is not None, f"{case.name}: no gradient for input {i}"
-            np.testing.assert_allclose(a.grad, b.grad.numpy(), rtol=RTOL, atol=ATOL, err_msg=f"{case.name} grad of input {i}")
+            np.testing.assert_allclose(
+                a.grad,
+                b.grad.numpy(),
+                rtol=RTOL,
+                atol=ATOL,
+                err_msg=f"{case.name} grad of input {i}",
+            )
 
 
 def parametrize(cases):

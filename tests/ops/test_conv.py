@@ -1,10 +1,18 @@
 """conv2d, conv2d_transpose, conv1d, depthwise and pooling against PyTorch (NCHW, padded by hand for
 Keras's asymmetric 'same' rule) and against numerical gradients."""
+
 import numpy as np
 import pytest
 
 from glassnet import ops
-from tests.ops.harness import OpCase, check_against_torch, check_float32_stays_float32, check_gradients, normal, parametrize
+from tests.ops.harness import (
+    OpCase,
+    check_against_torch,
+    check_float32_stays_float32,
+    check_gradients,
+    normal,
+    parametrize,
+)
 
 try:
     import torch
@@ -39,37 +47,119 @@ def conv(stride=1, padding="valid", dilation=1, groups=1):
 
 
 CONV_CASES = [
-    OpCase("conv2d_valid", conv(), [normal(2, 5, 6, 3), normal(3, 3, 3, 4), normal(4)], None, torch_conv2d()),
-    OpCase("conv2d_same_odd_size", conv(padding="same"), [normal(2, 5, 7, 2), normal(3, 3, 2, 3), normal(3)], None, torch_conv2d(padding="same")),
-    OpCase("conv2d_stride2_same_asymmetric", conv(2, "same"), [normal(2, 6, 7, 2), normal(3, 2, 2, 3), normal(3)], None, torch_conv2d(2, "same")),
-    OpCase("conv2d_stride3_valid", conv(3), [normal(1, 8, 9, 2), normal(2, 3, 2, 2)], None, torch_conv2d(3)),
-    OpCase("conv2d_dilation2", conv(dilation=2), [normal(2, 7, 7, 2), normal(3, 3, 2, 2), normal(2)], None, torch_conv2d(dilation=2)),
-    OpCase("conv2d_dilation_same", conv(padding="same", dilation=2), [normal(1, 6, 5, 2), normal(3, 2, 2, 3)], None, torch_conv2d(padding="same", dilation=2)),
-    OpCase("conv2d_groups", conv(groups=2), [normal(2, 5, 5, 4), normal(3, 3, 2, 6), normal(6)], None, torch_conv2d(groups=2)),
+    OpCase(
+        "conv2d_valid",
+        conv(),
+        [normal(2, 5, 6, 3), normal(3, 3, 3, 4), normal(4)],
+        None,
+        torch_conv2d(),
+    ),
+    OpCase(
+        "conv2d_same_odd_size",
+        conv(padding="same"),
+        [normal(2, 5, 7, 2), normal(3, 3, 2, 3), normal(3)],
+        None,
+        torch_conv2d(padding="same"),
+    ),
+    OpCase(
+        "conv2d_stride2_same_asymmetric",
+        conv(2, "same"),
+        [normal(2, 6, 7, 2), normal(3, 2, 2, 3), normal(3)],
+        None,
+        torch_conv2d(2, "same"),
+    ),
+    OpCase(
+        "conv2d_stride3_valid",
+        conv(3),
+        [normal(1, 8, 9, 2), normal(2, 3, 2, 2)],
+        None,
+        torch_conv2d(3),
+    ),
+    OpCase(
+        "conv2d_dilation2",
+        conv(dilation=2),
+        [normal(2, 7, 7, 2), normal(3, 3, 2, 2), normal(2)],
+        None,
+        torch_conv2d(dilation=2),
+    ),
+    OpCase(
+        "conv2d_dilation_same",
+        conv(padding="same", dilation=2),
+        [normal(1, 6, 5, 2), normal(3, 2, 2, 3)],
+        None,
+        torch_conv2d(padding="same", dilation=2),
+    ),
+    OpCase(
+        "conv2d_groups",
+        conv(groups=2),
+        [normal(2, 5, 5, 4), normal(3, 3, 2, 6), normal(6)],
+        None,
+        torch_conv2d(groups=2),
+    ),
     OpCase("conv2d_1x1", conv(), [normal(2, 3, 3, 5), normal(1, 1, 5, 2)], None, torch_conv2d()),
     # one input channel takes im2col's shifted-copy path
-    OpCase("conv2d_one_channel_stride2_same", conv(2, "same"), [normal(2, 7, 6, 1), normal(3, 3, 1, 4), normal(4)], None, torch_conv2d(2, "same")),
-    OpCase("conv2d_one_channel_dilation2", conv(dilation=2), [normal(2, 7, 8, 1), normal(3, 2, 1, 3)], None, torch_conv2d(dilation=2)),
+    OpCase(
+        "conv2d_one_channel_stride2_same",
+        conv(2, "same"),
+        [normal(2, 7, 6, 1), normal(3, 3, 1, 4), normal(4)],
+        None,
+        torch_conv2d(2, "same"),
+    ),
+    OpCase(
+        "conv2d_one_channel_dilation2",
+        conv(dilation=2),
+        [normal(2, 7, 8, 1), normal(3, 2, 1, 3)],
+        None,
+        torch_conv2d(dilation=2),
+    ),
 ]
 
 
 def torch_conv_transpose(stride, padding, dilation=1):
     def ref(x, k, b=None):
-        out = F.conv_transpose2d(x.permute(0, 3, 1, 2), k.permute(3, 2, 0, 1), b, stride=stride, dilation=dilation)
+        out = F.conv_transpose2d(
+            x.permute(0, 3, 1, 2), k.permute(3, 2, 0, 1), b, stride=stride, dilation=dilation
+        )
         h, w = x.shape[1], x.shape[2]
         if padding == "same":
             crop_h, crop_w = out.shape[2] - h * stride, out.shape[3] - w * stride
-            out = out[:, :, crop_h // 2: crop_h // 2 + h * stride, crop_w // 2: crop_w // 2 + w * stride]
+            out = out[
+                :, :, crop_h // 2 : crop_h // 2 + h * stride, crop_w // 2 : crop_w // 2 + w * stride
+            ]
         return out.permute(0, 2, 3, 1)
 
     return ref
 
 
 TRANSPOSE_CASES = [
-    OpCase("conv2d_transpose_valid_s2", lambda x, k, b: ops.conv2d_transpose(x, k, b, 2, "valid"), [normal(2, 3, 4, 3), normal(3, 3, 2, 3), normal(2)], None, torch_conv_transpose(2, "valid")),
-    OpCase("conv2d_transpose_same_s2", lambda x, k, b: ops.conv2d_transpose(x, k, b, 2, "same"), [normal(2, 3, 3, 2), normal(3, 3, 4, 2), normal(4)], None, torch_conv_transpose(2, "same")),
-    OpCase("conv2d_transpose_same_even_kernel", lambda x, k: ops.conv2d_transpose(x, k, None, 2, "same"), [normal(1, 3, 2, 2), normal(4, 4, 3, 2)], None, torch_conv_transpose(2, "same")),
-    OpCase("conv2d_transpose_dilated", lambda x, k: ops.conv2d_transpose(x, k, None, 1, "valid", 2), [normal(1, 3, 3, 2), normal(2, 2, 2, 2)], None, torch_conv_transpose(1, "valid", 2)),
+    OpCase(
+        "conv2d_transpose_valid_s2",
+        lambda x, k, b: ops.conv2d_transpose(x, k, b, 2, "valid"),
+        [normal(2, 3, 4, 3), normal(3, 3, 2, 3), normal(2)],
+        None,
+        torch_conv_transpose(2, "valid"),
+    ),
+    OpCase(
+        "conv2d_transpose_same_s2",
+        lambda x, k, b: ops.conv2d_transpose(x, k, b, 2, "same"),
+        [normal(2, 3, 3, 2), normal(3, 3, 4, 2), normal(4)],
+        None,
+        torch_conv_transpose(2, "same"),
+    ),
+    OpCase(
+        "conv2d_transpose_same_even_kernel",
+        lambda x, k: ops.conv2d_transpose(x, k, None, 2, "same"),
+        [normal(1, 3, 2, 2), normal(4, 4, 3, 2)],
+        None,
+        torch_conv_transpose(2, "same"),
+    ),
+    OpCase(
+        "conv2d_transpose_dilated",
+        lambda x, k: ops.conv2d_transpose(x, k, None, 1, "valid", 2),
+        [normal(1, 3, 3, 2), normal(2, 2, 2, 2)],
+        None,
+        torch_conv_transpose(1, "valid", 2),
+    ),
 ]
 
 
@@ -94,10 +184,34 @@ def torch_depthwise(stride=1, padding="valid"):
 
 
 OTHER_CONV_CASES = [
-    OpCase("conv1d_valid", lambda x, k, b: ops.conv1d(x, k, b), [normal(2, 9, 3), normal(3, 3, 4), normal(4)], None, torch_conv1d()),
-    OpCase("conv1d_causal_dilated", lambda x, k: ops.conv1d(x, k, padding="causal", dilation_rate=2), [normal(2, 8, 2), normal(3, 2, 3)], None, torch_conv1d(padding="causal", dilation=2)),
-    OpCase("conv1d_same_stride2", lambda x, k: ops.conv1d(x, k, strides=2, padding="same"), [normal(1, 9, 2), normal(4, 2, 2)], None, torch_conv1d(2, "same")),
-    OpCase("depthwise_conv2d", lambda x, k, b: ops.depthwise_conv2d(x, k, b, 1, "same"), [normal(2, 5, 5, 3), normal(3, 3, 3, 2), normal(6)], None, torch_depthwise(1, "same")),
+    OpCase(
+        "conv1d_valid",
+        lambda x, k, b: ops.conv1d(x, k, b),
+        [normal(2, 9, 3), normal(3, 3, 4), normal(4)],
+        None,
+        torch_conv1d(),
+    ),
+    OpCase(
+        "conv1d_causal_dilated",
+        lambda x, k: ops.conv1d(x, k, padding="causal", dilation_rate=2),
+        [normal(2, 8, 2), normal(3, 2, 3)],
+        None,
+        torch_conv1d(padding="causal", dilation=2),
+    ),
+    OpCase(
+        "conv1d_same_stride2",
+        lambda x, k: ops.conv1d(x, k, strides=2, padding="same"),
+        [normal(1, 9, 2), normal(4, 2, 2)],
+        None,
+        torch_conv1d(2, "same"),
+    ),
+    OpCase(
+        "depthwise_conv2d",
+        lambda x, k, b: ops.depthwise_conv2d(x, k, b, 1, "same"),
+        [normal(2, 5, 5, 3), normal(3, 3, 3, 2), normal(6)],
+        None,
+        torch_depthwise(1, "same"),
+    ),
 ]
 
 
@@ -118,25 +232,84 @@ def torch_avg_pool(pool, stride, padding):
         x = x.permute(0, 3, 1, 2)
         ones = torch.ones_like(x[:, :1])
         if padding == "same":
-            pads = (*same_pads(x.shape[3], pool, stride, 1), *same_pads(x.shape[2], pool, stride, 1))
+            pads = (
+                *same_pads(x.shape[3], pool, stride, 1),
+                *same_pads(x.shape[2], pool, stride, 1),
+            )
             x, ones = F.pad(x, pads), F.pad(ones, pads)
         sums = F.avg_pool2d(x, pool, stride, divisor_override=1)
-        counts = F.avg_pool2d(ones, pool, stride, divisor_override=1)  # real (unpadded) cells per window
+        counts = F.avg_pool2d(
+            ones, pool, stride, divisor_override=1
+        )  # real (unpadded) cells per window
         return (sums / counts).permute(0, 2, 3, 1)
 
     return ref
 
 
 POOL_CASES = [
-    OpCase("max_pool_2x2_tiles", lambda x: ops.max_pool2d(x, 2), [normal(2, 6, 6, 3)], None, torch_max_pool(2, 2, "valid")),
-    OpCase("max_pool_odd_size_drops_edge", lambda x: ops.max_pool2d(x, 2), [normal(2, 7, 5, 2)], None, torch_max_pool(2, 2, "valid")),
-    OpCase("max_pool_3_stride2_overlap", lambda x: ops.max_pool2d(x, 3, 2), [normal(2, 7, 7, 2)], None, torch_max_pool(3, 2, "valid")),
-    OpCase("max_pool_same", lambda x: ops.max_pool2d(x, 3, 2, "same"), [normal(2, 6, 5, 2)], None, torch_max_pool(3, 2, "same")),
-    OpCase("avg_pool_2x2_tiles", lambda x: ops.average_pool2d(x, 2), [normal(2, 6, 4, 3)], None, torch_avg_pool(2, 2, "valid")),
-    OpCase("avg_pool_overlap", lambda x: ops.average_pool2d(x, 3, 1), [normal(1, 5, 5, 2)], None, torch_avg_pool(3, 1, "valid")),
-    OpCase("avg_pool_same_excludes_padding", lambda x: ops.average_pool2d(x, 3, 2, "same"), [normal(2, 6, 5, 2)], None, torch_avg_pool(3, 2, "same")),
-    OpCase("max_pool1d", lambda x: ops.max_pool1d(x, 2), [normal(2, 9, 3)], None, lambda x: F.max_pool1d(x.permute(0, 2, 1), 2).permute(0, 2, 1)),
-    OpCase("avg_pool1d", lambda x: ops.average_pool1d(x, 3, 2), [normal(2, 9, 3)], None, lambda x: F.avg_pool1d(x.permute(0, 2, 1), 3, 2).permute(0, 2, 1)),
+    OpCase(
+        "max_pool_2x2_tiles",
+        lambda x: ops.max_pool2d(x, 2),
+        [normal(2, 6, 6, 3)],
+        None,
+        torch_max_pool(2, 2, "valid"),
+    ),
+    OpCase(
+        "max_pool_odd_size_drops_edge",
+        lambda x: ops.max_pool2d(x, 2),
+        [normal(2, 7, 5, 2)],
+        None,
+        torch_max_pool(2, 2, "valid"),
+    ),
+    OpCase(
+        "max_pool_3_stride2_overlap",
+        lambda x: ops.max_pool2d(x, 3, 2),
+        [normal(2, 7, 7, 2)],
+        None,
+        torch_max_pool(3, 2, "valid"),
+    ),
+    OpCase(
+        "max_pool_same",
+        lambda x: ops.max_pool2d(x, 3, 2, "same"),
+        [normal(2, 6, 5, 2)],
+        None,
+        torch_max_pool(3, 2, "same"),
+    ),
+    OpCase(
+        "avg_pool_2x2_tiles",
+        lambda x: ops.average_pool2d(x, 2),
+        [normal(2, 6, 4, 3)],
+        None,
+        torch_avg_pool(2, 2, "valid"),
+    ),
+    OpCase(
+        "avg_pool_overlap",
+        lambda x: ops.average_pool2d(x, 3, 1),
+        [normal(1, 5, 5, 2)],
+        None,
+        torch_avg_pool(3, 1, "valid"),
+    ),
+    OpCase(
+        "avg_pool_same_excludes_padding",
+        lambda x: ops.average_pool2d(x, 3, 2, "same"),
+        [normal(2, 6, 5, 2)],
+        None,
+        torch_avg_pool(3, 2, "same"),
+    ),
+    OpCase(
+        "max_pool1d",
+        lambda x: ops.max_pool1d(x, 2),
+        [normal(2, 9, 3)],
+        None,
+        lambda x: F.max_pool1d(x.permute(0, 2, 1), 2).permute(0, 2, 1),
+    ),
+    OpCase(
+        "avg_pool1d",
+        lambda x: ops.average_pool1d(x, 3, 2),
+        [normal(2, 9, 3)],
+        None,
+        lambda x: F.avg_pool1d(x.permute(0, 2, 1), 3, 2).permute(0, 2, 1),
+    ),
 ]
 
 ALL = CONV_CASES + TRANSPOSE_CASES + OTHER_CONV_CASES + POOL_CASES
@@ -172,7 +345,9 @@ def test_same_padding_output_sizes():
 
 
 def test_clear_errors():
-    with pytest.raises(ValueError, match="conv2d: expected inputs .batch, height, width, channels."):
+    with pytest.raises(
+        ValueError, match="conv2d: expected inputs .batch, height, width, channels."
+    ):
         ops.conv2d(np.zeros((4, 4, 1)), np.zeros((3, 3, 1, 1)))
     with pytest.raises(ValueError, match="conv2d: inputs have 3 channels"):
         ops.conv2d(np.zeros((1, 4, 4, 3)), np.zeros((3, 3, 2, 1)))
@@ -193,7 +368,10 @@ def test_max_pool_sends_gradient_to_the_first_maximum_of_a_tie():
 def test_max_pool_ties_in_later_cells_and_overlapping_windows():
     from glassnet import Tensor
 
-    x = Tensor(np.array([[0.0, 5.0, 1.0], [2.0, 5.0, 5.0], [0.0, 1.0, 3.0]]).reshape(1, 3, 3, 1), requires_grad=True)
+    x = Tensor(
+        np.array([[0.0, 5.0, 1.0], [2.0, 5.0, 5.0], [0.0, 1.0, 3.0]]).reshape(1, 3, 3, 1),
+        requires_grad=True,
+    )
     ops.max_pool2d(x, 2, 1).sum().backward()  # four overlapping 2x2 windows, each with maximum 5
     # windows at (0,0) and (0,1) pick the 5 at (0,1) (first in row-major order), (1,0) and (1,1) the 5 at (1,1)
     np.testing.assert_array_equal(x.grad[0, :, :, 0], [[0, 2, 0], [0, 2, 0], [0, 0, 0]])

@@ -6,7 +6,17 @@ from glassnet import ops
 
 def test_keras_ops_names_are_functions_not_modules():
     # a submodule named like a keras.ops function once shadowed it (ops.shape was the module)
-    for name in ("shape", "arange", "einsum", "matmul", "softmax", "one_hot", "argmax", "cast", "convert_to_tensor"):
+    for name in (
+        "shape",
+        "arange",
+        "einsum",
+        "matmul",
+        "softmax",
+        "one_hot",
+        "argmax",
+        "cast",
+        "convert_to_tensor",
+    ):
         assert callable(getattr(ops, name)), name
     assert ops.shape(np.zeros((2, 3))) == (2, 3)
 

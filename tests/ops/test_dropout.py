@@ -22,7 +22,9 @@ def test_dropout_keeps_the_expected_value():
 
 
 def test_noise_shape_drops_whole_features():
-    out = ops.dropout(np.ones((4, 3, 5)), 0.5, noise_shape=(None, 1, 5), rng=np.random.default_rng(2)).data
+    out = ops.dropout(
+        np.ones((4, 3, 5)), 0.5, noise_shape=(None, 1, 5), rng=np.random.default_rng(2)
+    ).data
     assert np.all(out == out[:, :1, :])
 
 

@@ -3,8 +3,12 @@ import pytest
 
 from glassnet import Tensor, ops
 from tests.ops.harness import (
+    OpCase,
+    integers,
+    normal,
+    probabilities,
     standard_tests,
-    OpCase, integers, normal, probabilities, uniform,
+    uniform,
 )
 
 try:
@@ -59,45 +63,132 @@ def margins_away_from_kink(rng, shape=(4, 3)):
 
 
 CASES = [
-    OpCase("mean_squared_error", ops.mean_squared_error, [normal(4, 3), normal(4, 3)], lambda t, p: ((p - t) ** 2).mean(-1), lambda t, p: ((p - t) ** 2).mean(-1)),
-    OpCase("mean_absolute_error", ops.mean_absolute_error, [normal(4, 3), normal(4, 3)], lambda t, p: np.abs(p - t).mean(-1), lambda t, p: (p - t).abs().mean(-1)),
-    OpCase("huber", ops.huber, [normal(4, 3), normal(4, 3, scale=2)],
-           lambda t, p: np.where(np.abs(p - t) <= 1, 0.5 * (p - t) ** 2, np.abs(p - t) - 0.5).mean(-1),
-           lambda t, p: F.huber_loss(p, t, reduction="none", delta=1.0).mean(-1)),
-    OpCase("huber_delta2", lambda t, p: ops.huber(t, p, delta=2.0), [normal(4, 3), normal(4, 3, scale=3)],
-           lambda t, p: np.where(np.abs(p - t) <= 2, 0.5 * (p - t) ** 2, 2 * np.abs(p - t) - 2).mean(-1),
-           lambda t, p: F.huber_loss(p, t, reduction="none", delta=2.0).mean(-1)),
-    OpCase("log_cosh", ops.log_cosh, [normal(4, 3), normal(4, 3)], lambda t, p: np.log(np.cosh(p - t)).mean(-1), lambda t, p: torch.log(torch.cosh(p - t)).mean(-1)),
-    OpCase("binary_crossentropy_logits", lambda t, x: ops.binary_crossentropy(t, x, from_logits=True), [binary_labels(4, 3), normal(4, 3, scale=3)],
-           lambda t, x: np.maximum(x, 0) - x * t + np.log1p(np.exp(-np.abs(x))), lambda t, x: F.binary_cross_entropy_with_logits(x, t, reduction="none")),
-    OpCase("binary_crossentropy_soft_targets", lambda t, x: ops.binary_crossentropy(t, x, from_logits=True), [uniform(0, 1, 4, 3), normal(4, 3)],
-           None, lambda t, x: F.binary_cross_entropy_with_logits(x, t, reduction="none")),
-    OpCase("binary_crossentropy_probs", ops.binary_crossentropy, [binary_labels(4, 3), uniform(0.05, 0.95, 4, 3)],
-           lambda t, p: -(t * np.log(p + EPS) + (1 - t) * np.log(1 - p + EPS)),
-           lambda t, p: -(t * torch.log(p + EPS) + (1 - t) * torch.log(1 - p + EPS))),
-    OpCase("categorical_crossentropy_logits", lambda t, x: ops.categorical_crossentropy(t, x, from_logits=True), [onehot_labels(4, 5), normal(4, 5, scale=2)],
-           lambda t, x: -(t * np_log_softmax(x)).sum(-1), lambda t, x: F.cross_entropy(x, t, reduction="none")),
-    OpCase("categorical_crossentropy_soft_logits", lambda t, x: ops.categorical_crossentropy(t, x, from_logits=True), [probabilities(4, 5), normal(4, 5)],
-           None, lambda t, x: F.cross_entropy(x, t, reduction="none")),
-    OpCase("categorical_crossentropy_probs", ops.categorical_crossentropy, [onehot_labels(4, 5), probabilities(4, 5)], np_cce_probs, torch_cce_probs),
-    OpCase("sparse_categorical_crossentropy_logits", lambda y, x: ops.sparse_categorical_crossentropy(y, x, from_logits=True), [integers(0, 5, 6), normal(6, 5, scale=2)],
-           lambda y, x: -np_log_softmax(x)[np.arange(6), y], lambda y, x: F.cross_entropy(x, y, reduction="none")),
+    OpCase(
+        "mean_squared_error",
+        ops.mean_squared_error,
+        [normal(4, 3), normal(4, 3)],
+        lambda t, p: ((p - t) ** 2).mean(-1),
+        lambda t, p: ((p - t) ** 2).mean(-1),
+    ),
+    OpCase(
+        "mean_absolute_error",
+        ops.mean_absolute_error,
+        [normal(4, 3), normal(4, 3)],
+        lambda t, p: np.abs(p - t).mean(-1),
+        lambda t, p: (p - t).abs().mean(-1),
+    ),
+    OpCase(
+        "huber",
+        ops.huber,
+        [normal(4, 3), normal(4, 3, scale=2)],
+        lambda t, p: np.where(np.abs(p - t) <= 1, 0.5 * (p - t) ** 2, np.abs(p - t) - 0.5).mean(-1),
+        lambda t, p: F.huber_loss(p, t, reduction="none", delta=1.0).mean(-1),
+    ),
+    OpCase(
+        "huber_delta2",
+        lambda t, p: ops.huber(t, p, delta=2.0),
+        [normal(4, 3), normal(4, 3, scale=3)],
+        lambda t, p: np.where(np.abs(p - t) <= 2, 0.5 * (p - t) ** 2, 2 * np.abs(p - t) - 2).mean(
+            -1
+        ),
+        lambda t, p: F.huber_loss(p, t, reduction="none", delta=2.0).mean(-1),
+    ),
+    OpCase(
+        "log_cosh",
+        ops.log_cosh,
+        [normal(4, 3), normal(4, 3)],
+        lambda t, p: np.log(np.cosh(p - t)).mean(-1),
+        lambda t, p: torch.log(torch.cosh(p - t)).mean(-1),
+    ),
+    OpCase(
+        "binary_crossentropy_logits",
+        lambda t, x: ops.binary_crossentropy(t, x, from_logits=True),
+        [binary_labels(4, 3), normal(4, 3, scale=3)],
+        lambda t, x: np.maximum(x, 0) - x * t + np.log1p(np.exp(-np.abs(x))),
+        lambda t, x: F.binary_cross_entropy_with_logits(x, t, reduction="none"),
+    ),
+    OpCase(
+        "binary_crossentropy_soft_targets",
+        lambda t, x: ops.binary_crossentropy(t, x, from_logits=True),
+        [uniform(0, 1, 4, 3), normal(4, 3)],
+        None,
+        lambda t, x: F.binary_cross_entropy_with_logits(x, t, reduction="none"),
+    ),
+    OpCase(
+        "binary_crossentropy_probs",
+        ops.binary_crossentropy,
+        [binary_labels(4, 3), uniform(0.05, 0.95, 4, 3)],
+        lambda t, p: -(t * np.log(p + EPS) + (1 - t) * np.log(1 - p + EPS)),
+        lambda t, p: -(t * torch.log(p + EPS) + (1 - t) * torch.log(1 - p + EPS)),
+    ),
+    OpCase(
+        "categorical_crossentropy_logits",
+        lambda t, x: ops.categorical_crossentropy(t, x, from_logits=True),
+        [onehot_labels(4, 5), normal(4, 5, scale=2)],
+        lambda t, x: -(t * np_log_softmax(x)).sum(-1),
+        lambda t, x: F.cross_entropy(x, t, reduction="none"),
+    ),
+    OpCase(
+        "categorical_crossentropy_soft_logits",
+        lambda t, x: ops.categorical_crossentropy(t, x, from_logits=True),
+        [probabilities(4, 5), normal(4, 5)],
+        None,
+        lambda t, x: F.cross_entropy(x, t, reduction="none"),
+    ),
+    OpCase(
+        "categorical_crossentropy_probs",
+        ops.categorical_crossentropy,
+        [onehot_labels(4, 5), probabilities(4, 5)],
+        np_cce_probs,
+        torch_cce_probs,
+    ),
+    OpCase(
+        "sparse_categorical_crossentropy_logits",
+        lambda y, x: ops.sparse_categorical_crossentropy(y, x, from_logits=True),
+        [integers(0, 5, 6), normal(6, 5, scale=2)],
+        lambda y, x: -np_log_softmax(x)[np.arange(6), y],
+        lambda y, x: F.cross_entropy(x, y, reduction="none"),
+    ),
     # (batch, time, classes): the general path beside the (batch, classes) one
-    OpCase("sparse_categorical_crossentropy_logits_sequence", lambda y, x: ops.sparse_categorical_crossentropy(y, x, from_logits=True),
-           [integers(0, 5, 3, 4), normal(3, 4, 5, scale=2)],
-           lambda y, x: -np.take_along_axis(np_log_softmax(x), y[..., None], axis=-1)[..., 0],
-           lambda y, x: F.cross_entropy(x.permute(0, 2, 1), y, reduction="none")),
-    OpCase("sparse_categorical_crossentropy_probs", ops.sparse_categorical_crossentropy, [integers(0, 5, 6), probabilities(6, 5)],
-           lambda y, p: np_cce_probs(np.eye(5)[y], p), lambda y, p: torch_cce_probs(F.one_hot(y, 5).double(), p)),
+    OpCase(
+        "sparse_categorical_crossentropy_logits_sequence",
+        lambda y, x: ops.sparse_categorical_crossentropy(y, x, from_logits=True),
+        [integers(0, 5, 3, 4), normal(3, 4, 5, scale=2)],
+        lambda y, x: -np.take_along_axis(np_log_softmax(x), y[..., None], axis=-1)[..., 0],
+        lambda y, x: F.cross_entropy(x.permute(0, 2, 1), y, reduction="none"),
+    ),
+    OpCase(
+        "sparse_categorical_crossentropy_probs",
+        ops.sparse_categorical_crossentropy,
+        [integers(0, 5, 6), probabilities(6, 5)],
+        lambda y, p: np_cce_probs(np.eye(5)[y], p),
+        lambda y, p: torch_cce_probs(F.one_hot(y, 5).double(), p),
+    ),
     # hinge labels are class ids mapped from {0, 1} to {-1, 1}: integers, not differentiated
-    OpCase("hinge", ops.hinge, [integers(0, 2, 4, 3), margins_away_from_kink], np_hinge, torch_hinge),
-    OpCase("squared_hinge", ops.squared_hinge, [integers(0, 2, 4, 3), margins_away_from_kink],
-           lambda t, p: np_hinge(t, p, True), lambda t, p: torch_hinge(t, p, True)),
-    OpCase("kl_divergence", ops.kl_divergence, [probabilities(4, 5), probabilities(4, 5)],
-           lambda t, p: (t * np.log(t / p)).sum(-1), lambda t, p: F.kl_div(torch.log(p), t, reduction="none").sum(-1)),
-    OpCase("cosine_similarity", ops.cosine_similarity, [normal(4, 3), normal(4, 3)],
-           lambda t, p: -(t * p).sum(-1) / np.linalg.norm(t, axis=-1) / np.linalg.norm(p, axis=-1),
-           lambda t, p: -F.cosine_similarity(t, p, dim=-1)),
+    OpCase(
+        "hinge", ops.hinge, [integers(0, 2, 4, 3), margins_away_from_kink], np_hinge, torch_hinge
+    ),
+    OpCase(
+        "squared_hinge",
+        ops.squared_hinge,
+        [integers(0, 2, 4, 3), margins_away_from_kink],
+        lambda t, p: np_hinge(t, p, True),
+        lambda t, p: torch_hinge(t, p, True),
+    ),
+    OpCase(
+        "kl_divergence",
+        ops.kl_divergence,
+        [probabilities(4, 5), probabilities(4, 5)],
+        lambda t, p: (t * np.log(t / p)).sum(-1),
+        lambda t, p: F.kl_div(torch.log(p), t, reduction="none").sum(-1),
+    ),
+    OpCase(
+        "cosine_similarity",
+        ops.cosine_similarity,
+        [normal(4, 3), normal(4, 3)],
+        lambda t, p: -(t * p).sum(-1) / np.linalg.norm(t, axis=-1) / np.linalg.norm(p, axis=-1),
+        lambda t, p: -F.cosine_similarity(t, p, dim=-1),
+    ),
 ]
 
 
@@ -117,7 +208,9 @@ def test_cross_entropies_are_stable_for_huge_logits():
     loss.sum().backward()
     np.testing.assert_allclose(loss.data, [2e4], rtol=1e-6)
     assert np.all(np.isfinite(logits.grad))
-    bce = ops.binary_crossentropy(np.array([0.0, 1.0]), np.array([1e4, -1e4], dtype=np.float32), from_logits=True)
+    bce = ops.binary_crossentropy(
+        np.array([0.0, 1.0]), np.array([1e4, -1e4], dtype=np.float32), from_logits=True
+    )
     np.testing.assert_allclose(bce.data, [1e4, 1e4], rtol=1e-6)
 
 
@@ -128,7 +221,10 @@ def test_probability_losses_clip_like_keras():
 
 
 def test_sparse_labels_out_of_range_are_named():
-    with pytest.raises(ValueError, match=r"labels must lie in \[0, 3\) for 3 output classes, got values from 0 to 7"):
+    with pytest.raises(
+        ValueError,
+        match=r"labels must lie in \[0, 3\) for 3 output classes, got values from 0 to 7",
+    ):
         ops.sparse_categorical_crossentropy(np.array([0, 7]), np.zeros((2, 3)), from_logits=True)
 
 
@@ -141,5 +237,8 @@ def test_sparse_labels_accept_column_shape():
 
 
 def test_mismatched_shapes_are_named():
-    with pytest.raises(ValueError, match=r"mean_squared_error: y_true has shape \(4, 1\) but y_pred has shape \(4, 3\)"):
+    with pytest.raises(
+        ValueError,
+        match=r"mean_squared_error: y_true has shape \(4, 1\) but y_pred has shape \(4, 3\)",
+    ):
         ops.mean_squared_error(np.zeros((4, 1)), np.zeros((4, 3)))

@@ -1,6 +1,7 @@
 """ops.normalize: gradients of every argument, for the axis and scale layouts its fast paths treat
 differently (leading axes with a per-feature scale as in BatchNormalization, trailing axes with a
 scale that varies over them as in LayerNormalization, no scale, non-leading axes)."""
+
 import numpy as np
 import pytest
 
@@ -15,25 +16,42 @@ def normalize_output(axes, with_scale=True, with_offset=True):
         scale = weights.pop(0) if with_scale else None
         offset = weights.pop(0) if with_offset else None
         return ops.normalize(x, axes, scale, offset)[0]
+
     return f
 
 
-@pytest.mark.parametrize("axes, scale_shape, with_scale, with_offset", [
-    ((0, 1, 2), (3,), True, True),  # BatchNormalization on images, channels last
-    ((0, 1, 2), (1, 1, 1, 3), True, True),  # the same with the layer's broadcast shape
-    ((0,), (1,), True, True),  # one scale for everything: summed over the kept axis as well
-    ((2,), (5,), True, True),  # LayerNormalization: the scale varies over the normalised axis
-    ((0, 1, 2), (3,), False, True),
-    ((0, 1, 2), (3,), True, False),
-    ((0, 2), (1, 4, 1, 3), True, True),  # normalised axes that are not leading
-], ids=["bn", "bn_broadcast_shape", "scalar_scale", "layer_norm", "offset_only", "scale_only", "non_leading"])
+@pytest.mark.parametrize(
+    "axes, scale_shape, with_scale, with_offset",
+    [
+        ((0, 1, 2), (3,), True, True),  # BatchNormalization on images, channels last
+        ((0, 1, 2), (1, 1, 1, 3), True, True),  # the same with the layer's broadcast shape
+        ((0,), (1,), True, True),  # one scale for everything: summed over the kept axis as well
+        ((2,), (5,), True, True),  # LayerNormalization: the scale varies over the normalised axis
+        ((0, 1, 2), (3,), False, True),
+        ((0, 1, 2), (3,), True, False),
+        ((0, 2), (1, 4, 1, 3), True, True),  # normalised axes that are not leading
+    ],
+    ids=[
+        "bn",
+        "bn_broadcast_shape",
+        "scalar_scale",
+        "layer_norm",
+        "offset_only",
+        "scale_only",
+        "non_leading",
+    ],
+)
 def test_normalize_gradients(axes, scale_shape, with_scale, with_offset):
     x = rng.normal(1.0, 2.0, size=(4, 2, 5, 3) if axes != (0, 2) else (3, 4, 2, 3))
     if axes == (2,):
         x = x.transpose(0, 1, 3, 2)  # (4, 2, 3, 5): normalise the last axis
         axes = (3,)
-    weights = ([rng.normal(size=scale_shape)] if with_scale else []) + ([rng.normal(size=scale_shape)] if with_offset else [])
-    assert gradcheck(normalize_output(axes, with_scale, with_offset), np.ascontiguousarray(x), *weights)
+    weights = ([rng.normal(size=scale_shape)] if with_scale else []) + (
+        [rng.normal(size=scale_shape)] if with_offset else []
+    )
+    assert gradcheck(
+        normalize_output(axes, with_scale, with_offset), np.ascontiguousarray(x), *weights
+    )
 
 
 def test_normalize_statistics_match_numpy():
@@ -41,5 +59,10 @@ def test_normalize_statistics_match_numpy():
     out, mean, var = ops.normalize(x, (0, 1, 2))
     np.testing.assert_allclose(mean.reshape(-1), x.mean(axis=(0, 1, 2)), rtol=1e-5)
     np.testing.assert_allclose(var.reshape(-1), x.var(axis=(0, 1, 2)), rtol=1e-4)
-    np.testing.assert_allclose(out.data, (x - x.mean(axis=(0, 1, 2))) / np.sqrt(x.var(axis=(0, 1, 2)) + 1e-3), rtol=1e-4, atol=1e-5)
+    np.testing.assert_allclose(
+        out.data,
+        (x - x.mean(axis=(0, 1, 2))) / np.sqrt(x.var(axis=(0, 1, 2)) + 1e-3),
+        rtol=1e-4,
+        atol=1e-5,
+    )
     assert out.dtype == np.float32

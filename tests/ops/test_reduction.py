@@ -1,6 +1,7 @@
 import numpy as np
 import pytest
-from hypothesis import given, settings, strategies as st
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 
 from glassnet import Tensor, ops
@@ -13,27 +14,85 @@ except ImportError:
 
 
 def torch_amax(axis, keepdims=False):
-    return lambda x: torch.amax(x, dim=axis if axis is not None else tuple(range(x.ndim)), keepdim=keepdims)
+    return lambda x: torch.amax(
+        x, dim=axis if axis is not None else tuple(range(x.ndim)), keepdim=keepdims
+    )
 
 
 def torch_amin(axis, keepdims=False):
-    return lambda x: torch.amin(x, dim=axis if axis is not None else tuple(range(x.ndim)), keepdim=keepdims)
+    return lambda x: torch.amin(
+        x, dim=axis if axis is not None else tuple(range(x.ndim)), keepdim=keepdims
+    )
 
 
 CASES = [
     OpCase("sum_all", ops.sum, [normal(3, 4)], np.sum, torch.sum if torch else None),
-    OpCase("sum_axis0", lambda x: ops.sum(x, axis=0), [normal(3, 4)], lambda x: np.sum(x, axis=0), lambda x: torch.sum(x, 0)),
-    OpCase("sum_axes_keepdims", lambda x: ops.sum(x, axis=(0, 2), keepdims=True), [normal(2, 3, 4)], lambda x: np.sum(x, axis=(0, 2), keepdims=True), lambda x: torch.sum(x, (0, 2), keepdim=True)),
+    OpCase(
+        "sum_axis0",
+        lambda x: ops.sum(x, axis=0),
+        [normal(3, 4)],
+        lambda x: np.sum(x, axis=0),
+        lambda x: torch.sum(x, 0),
+    ),
+    OpCase(
+        "sum_axes_keepdims",
+        lambda x: ops.sum(x, axis=(0, 2), keepdims=True),
+        [normal(2, 3, 4)],
+        lambda x: np.sum(x, axis=(0, 2), keepdims=True),
+        lambda x: torch.sum(x, (0, 2), keepdim=True),
+    ),
     OpCase("mean_all", ops.mean, [normal(3, 4)], np.mean, torch.mean if torch else None),
-    OpCase("mean_negative_axis", lambda x: ops.mean(x, axis=-1), [normal(2, 3, 4)], lambda x: np.mean(x, axis=-1), lambda x: torch.mean(x, -1)),
+    OpCase(
+        "mean_negative_axis",
+        lambda x: ops.mean(x, axis=-1),
+        [normal(2, 3, 4)],
+        lambda x: np.mean(x, axis=-1),
+        lambda x: torch.mean(x, -1),
+    ),
     OpCase("max_all", ops.max, [normal(3, 4)], np.max, torch_amax(None)),
-    OpCase("max_axis1_keepdims", lambda x: ops.max(x, axis=1, keepdims=True), [normal(3, 4, 2)], lambda x: np.max(x, axis=1, keepdims=True), torch_amax(1, True)),
-    OpCase("min_axis0", lambda x: ops.min(x, axis=0), [normal(3, 4)], lambda x: np.min(x, axis=0), torch_amin(0)),
+    OpCase(
+        "max_axis1_keepdims",
+        lambda x: ops.max(x, axis=1, keepdims=True),
+        [normal(3, 4, 2)],
+        lambda x: np.max(x, axis=1, keepdims=True),
+        torch_amax(1, True),
+    ),
+    OpCase(
+        "min_axis0",
+        lambda x: ops.min(x, axis=0),
+        [normal(3, 4)],
+        lambda x: np.min(x, axis=0),
+        torch_amin(0),
+    ),
     OpCase("var_all", ops.var, [normal(3, 4)], np.var, lambda x: torch.var(x, correction=0)),
-    OpCase("var_axis", lambda x: ops.var(x, axis=-1, keepdims=True), [normal(3, 5)], lambda x: np.var(x, axis=-1, keepdims=True), lambda x: torch.var(x, -1, correction=0, keepdim=True)),
-    OpCase("std_axis", lambda x: ops.std(x, axis=0), [normal(4, 3)], lambda x: np.std(x, axis=0), lambda x: torch.std(x, 0, correction=0)),
-    OpCase("logsumexp_all", ops.logsumexp, [normal(3, 4)], lambda x: np.log(np.sum(np.exp(x))), lambda x: torch.logsumexp(x, (0, 1))),
-    OpCase("logsumexp_axis", lambda x: ops.logsumexp(x, axis=1), [normal(3, 4, scale=5)], lambda x: np.log(np.sum(np.exp(x), axis=1)), lambda x: torch.logsumexp(x, 1)),
+    OpCase(
+        "var_axis",
+        lambda x: ops.var(x, axis=-1, keepdims=True),
+        [normal(3, 5)],
+        lambda x: np.var(x, axis=-1, keepdims=True),
+        lambda x: torch.var(x, -1, correction=0, keepdim=True),
+    ),
+    OpCase(
+        "std_axis",
+        lambda x: ops.std(x, axis=0),
+        [normal(4, 3)],
+        lambda x: np.std(x, axis=0),
+        lambda x: torch.std(x, 0, correction=0),
+    ),
+    OpCase(
+        "logsumexp_all",
+        ops.logsumexp,
+        [normal(3, 4)],
+        lambda x: np.log(np.sum(np.exp(x))),
+        lambda x: torch.logsumexp(x, (0, 1)),
+    ),
+    OpCase(
+        "logsumexp_axis",
+        lambda x: ops.logsumexp(x, axis=1),
+        [normal(3, 4, scale=5)],
+        lambda x: np.log(np.sum(np.exp(x), axis=1)),
+        lambda x: torch.logsumexp(x, 1),
+    ),
 ]
 
 
@@ -43,7 +102,9 @@ test_forward, test_float32, test_gradcheck, test_torch = standard_tests(CASES)
 def test_logsumexp_is_stable_for_huge_values():
     x = Tensor(np.array([[1e4, 1e4 - 1.0], [-1e4, -1e4]], dtype=np.float32), requires_grad=True)
     out = ops.logsumexp(x, axis=1)
-    np.testing.assert_allclose(out.data, [1e4 + np.log1p(np.exp(-1.0)), -1e4 + np.log(2.0)], rtol=1e-6)
+    np.testing.assert_allclose(
+        out.data, [1e4 + np.log1p(np.exp(-1.0)), -1e4 + np.log(2.0)], rtol=1e-6
+    )
     out.sum().backward()
     assert np.all(np.isfinite(x.grad))
 
@@ -55,7 +116,9 @@ def test_max_shares_gradient_between_ties():
 
 
 def test_bad_axis_is_named():
-    with pytest.raises(ValueError, match="sum: axis 2 is out of range for an input with 2 dimensions"):
+    with pytest.raises(
+        ValueError, match="sum: axis 2 is out of range for an input with 2 dimensions"
+    ):
         ops.sum(np.zeros((2, 3)), axis=2)
 
 
@@ -71,7 +134,9 @@ def test_reductions_match_numpy_on_random_shapes_and_axes(data, shape):
     for op, ref in ((ops.sum, np.sum), (ops.mean, np.mean), (ops.max, np.max), (ops.var, np.var)):
         t = Tensor(x, requires_grad=True)
         out = op(t, axis=axis, keepdims=keepdims)
-        np.testing.assert_allclose(out.data, ref(x, axis=axis, keepdims=keepdims), rtol=1e-10, atol=1e-10)
+        np.testing.assert_allclose(
+            out.data, ref(x, axis=axis, keepdims=keepdims), rtol=1e-10, atol=1e-10
+        )
         out.sum().backward()
         assert t.grad.shape == x.shape
 
@@ -79,14 +144,20 @@ def test_reductions_match_numpy_on_random_shapes_and_axes(data, shape):
 @settings(max_examples=60, deadline=None)
 @given(data=st.data())
 def test_broadcast_gradients_reduce_to_each_input_shape(data):
-    shape_a, shape_b = data.draw(hnp.mutually_broadcastable_shapes(num_shapes=2, max_dims=4, max_side=3)).input_shapes
+    shape_a, shape_b = data.draw(
+        hnp.mutually_broadcastable_shapes(num_shapes=2, max_dims=4, max_side=3)
+    ).input_shapes
     a = Tensor(np.random.default_rng(0).standard_normal(shape_a), requires_grad=True)
     b = Tensor(np.random.default_rng(1).standard_normal(shape_b), requires_grad=True)
     out = a * b + a
     out.sum().backward()
     ones = np.ones(out.shape)
     # d(sum(a*b + a))/da = sum of (b + 1) over the axes a was broadcast along; likewise for b
-    expected_a = np.sum(np.broadcast_to(b.data + 1, out.shape) * ones, axis=tuple(range(out.ndim - a.ndim)))
-    expected_a = np.sum(expected_a, axis=tuple(i for i, n in enumerate(shape_a) if n == 1), keepdims=True).reshape(shape_a)
+    expected_a = np.sum(
+        np.broadcast_to(b.data + 1, out.shape) * ones, axis=tuple(range(out.ndim - a.ndim))
+    )
+    expected_a = np.sum(
+        expected_a, axis=tuple(i for i, n in enumerate(shape_a) if n == 1), keepdims=True
+    ).reshape(shape_a)
     np.testing.assert_allclose(a.grad, expected_a, rtol=1e-10)
     assert b.grad.shape == tuple(shape_b)

@@ -33,18 +33,57 @@ def run_torch(make, start, grads):
 # (name, glassnet optimizer, torch optimizer) with settings under which both compute the same update
 CASES = [
     ("sgd", lambda: optimizers.SGD(0.1), lambda p: torch.optim.SGD(p, lr=0.1)),
-    ("sgd_momentum", lambda: optimizers.SGD(0.1, momentum=0.9), lambda p: torch.optim.SGD(p, lr=0.1, momentum=0.9)),
-    ("sgd_nesterov", lambda: optimizers.SGD(0.1, momentum=0.9, nesterov=True), lambda p: torch.optim.SGD(p, lr=0.1, momentum=0.9, nesterov=True)),
-    ("rmsprop", lambda: optimizers.RMSprop(0.01, rho=0.9, epsilon=1e-7), lambda p: torch.optim.RMSprop(p, lr=0.01, alpha=0.9, eps=1e-7)),
-    ("rmsprop_centered_momentum", lambda: optimizers.RMSprop(0.01, momentum=0.5, centered=True, epsilon=1e-7),
-     lambda p: torch.optim.RMSprop(p, lr=0.01, alpha=0.9, eps=1e-7, momentum=0.5, centered=True)),
+    (
+        "sgd_momentum",
+        lambda: optimizers.SGD(0.1, momentum=0.9),
+        lambda p: torch.optim.SGD(p, lr=0.1, momentum=0.9),
+    ),
+    (
+        "sgd_nesterov",
+        lambda: optimizers.SGD(0.1, momentum=0.9, nesterov=True),
+        lambda p: torch.optim.SGD(p, lr=0.1, momentum=0.9, nesterov=True),
+    ),
+    (
+        "rmsprop",
+        lambda: optimizers.RMSprop(0.01, rho=0.9, epsilon=1e-7),
+        lambda p: torch.optim.RMSprop(p, lr=0.01, alpha=0.9, eps=1e-7),
+    ),
+    (
+        "rmsprop_centered_momentum",
+        lambda: optimizers.RMSprop(0.01, momentum=0.5, centered=True, epsilon=1e-7),
+        lambda p: torch.optim.RMSprop(p, lr=0.01, alpha=0.9, eps=1e-7, momentum=0.5, centered=True),
+    ),
     # Keras adds epsilon to sqrt(v) before bias correction, PyTorch after: with epsilon 0 they coincide
-    ("adam", lambda: optimizers.Adam(0.01, epsilon=0.0), lambda p: torch.optim.Adam(p, lr=0.01, eps=0.0)),
-    ("adam_amsgrad", lambda: optimizers.Adam(0.01, epsilon=0.0, amsgrad=True), lambda p: torch.optim.Adam(p, lr=0.01, eps=0.0, amsgrad=True)),
-    ("adamw", lambda: optimizers.AdamW(0.01, weight_decay=0.1, epsilon=0.0), lambda p: torch.optim.AdamW(p, lr=0.01, weight_decay=0.1, eps=0.0)),
-    ("adagrad", lambda: optimizers.Adagrad(0.1, initial_accumulator_value=0.1, epsilon=0.0), lambda p: torch.optim.Adagrad(p, lr=0.1, initial_accumulator_value=0.1, eps=0.0)),
-    ("adadelta", lambda: optimizers.Adadelta(1.0, rho=0.9, epsilon=1e-6), lambda p: torch.optim.Adadelta(p, lr=1.0, rho=0.9, eps=1e-6)),
-    ("adamax", lambda: optimizers.Adamax(0.01, epsilon=0.0), lambda p: torch.optim.Adamax(p, lr=0.01, eps=0.0)),
+    (
+        "adam",
+        lambda: optimizers.Adam(0.01, epsilon=0.0),
+        lambda p: torch.optim.Adam(p, lr=0.01, eps=0.0),
+    ),
+    (
+        "adam_amsgrad",
+        lambda: optimizers.Adam(0.01, epsilon=0.0, amsgrad=True),
+        lambda p: torch.optim.Adam(p, lr=0.01, eps=0.0, amsgrad=True),
+    ),
+    (
+        "adamw",
+        lambda: optimizers.AdamW(0.01, weight_decay=0.1, epsilon=0.0),
+        lambda p: torch.optim.AdamW(p, lr=0.01, weight_decay=0.1, eps=0.0),
+    ),
+    (
+        "adagrad",
+        lambda: optimizers.Adagrad(0.1, initial_accumulator_value=0.1, epsilon=0.0),
+        lambda p: torch.optim.Adagrad(p, lr=0.1, initial_accumulator_value=0.1, eps=0.0),
+    ),
+    (
+        "adadelta",
+        lambda: optimizers.Adadelta(1.0, rho=0.9, epsilon=1e-6),
+        lambda p: torch.optim.Adadelta(p, lr=1.0, rho=0.9, eps=1e-6),
+    ),
+    (
+        "adamax",
+        lambda: optimizers.Adamax(0.01, epsilon=0.0),
+        lambda p: torch.optim.Adamax(p, lr=0.01, eps=0.0),
+    ),
 ]
 
 
@@ -56,8 +95,11 @@ def test_nadam_matches_pytorch_up_to_its_float32_state():
     rng = np.random.default_rng(0)
     start = rng.standard_normal((3, 4))
     grads = [rng.standard_normal((3, 4)) for _ in range(STEPS)]
-    np.testing.assert_allclose(run_glassnet(optimizers.Nadam(0.01), start, grads),
-                               run_torch(lambda p: torch.optim.NAdam(p, lr=0.01, eps=1e-7), start, grads), rtol=1e-6)
+    np.testing.assert_allclose(
+        run_glassnet(optimizers.Nadam(0.01), start, grads),
+        run_torch(lambda p: torch.optim.NAdam(p, lr=0.01, eps=1e-7), start, grads),
+        rtol=1e-6,
+    )
 
 
 def test_nadam_equals_the_formula_in_float64():
@@ -68,7 +110,10 @@ def test_nadam_equals_the_formula_in_float64():
     b1, b2, eps, lr = 0.9, 0.999, 1e-7, 0.01
     m, v, product = np.zeros(5), np.zeros(5), 1.0
     for t, g in enumerate(grads, start=1):
-        mu, mu_next = b1 * (1 - 0.5 * 0.96 ** (0.004 * t)), b1 * (1 - 0.5 * 0.96 ** (0.004 * (t + 1)))
+        mu, mu_next = (
+            b1 * (1 - 0.5 * 0.96 ** (0.004 * t)),
+            b1 * (1 - 0.5 * 0.96 ** (0.004 * (t + 1))),
+        )
         product *= mu
         m = b1 * m + (1 - b1) * g
         v = b2 * v + (1 - b2) * g * g
@@ -84,7 +129,9 @@ def test_updates_match_pytorch(name, ours, theirs):
     rng = np.random.default_rng(0)
     start = rng.standard_normal((3, 4))
     grads = [rng.standard_normal((3, 4)) for _ in range(STEPS)]
-    np.testing.assert_allclose(run_glassnet(ours(), start, grads), run_torch(theirs, start, grads), rtol=1e-10, atol=1e-12)
+    np.testing.assert_allclose(
+        run_glassnet(ours(), start, grads), run_torch(theirs, start, grads), rtol=1e-10, atol=1e-12
+    )
 
 
 def test_adam_with_default_epsilon_follows_kerass_formula():
@@ -104,8 +151,12 @@ def test_updates_are_in_place_and_float32_stays_float32():
 
 def test_clipping():
     g = np.array([3.0, 4.0])
-    assert np.allclose(run_glassnet(optimizers.SGD(1.0, clipnorm=1.0), np.zeros(2), [g]), [-0.6, -0.8])
-    assert np.allclose(run_glassnet(optimizers.SGD(1.0, clipvalue=1.0), np.zeros(2), [g]), [-1.0, -1.0])
+    assert np.allclose(
+        run_glassnet(optimizers.SGD(1.0, clipnorm=1.0), np.zeros(2), [g]), [-0.6, -0.8]
+    )
+    assert np.allclose(
+        run_glassnet(optimizers.SGD(1.0, clipvalue=1.0), np.zeros(2), [g]), [-1.0, -1.0]
+    )
     a, b = Variable(np.zeros(1)), Variable(np.zeros(1))
     optimizers.SGD(1.0, global_clipnorm=1.0).apply([np.array([3.0]), np.array([4.0])], [a, b])
     assert np.allclose([a.data[0], b.data[0]], [-0.6, -0.8])
@@ -132,9 +183,18 @@ def test_schedule_values():
     piecewise = schedules.PiecewiseConstantDecay([10, 20], [1.0, 0.5, 0.1])
     assert [piecewise(s) for s in (0, 10, 11, 20, 21)] == [1.0, 1.0, 0.5, 0.5, 0.1]
     cosine = schedules.CosineDecay(1.0, 100, alpha=0.1)
-    assert cosine(0) == pytest.approx(1.0) and cosine(50) == pytest.approx(0.55) and cosine(100) == pytest.approx(0.1) and cosine(500) == pytest.approx(0.1)
+    assert (
+        cosine(0) == pytest.approx(1.0)
+        and cosine(50) == pytest.approx(0.55)
+        and cosine(100) == pytest.approx(0.1)
+        and cosine(500) == pytest.approx(0.1)
+    )
     warm = schedules.CosineDecay(0.0, 100, warmup_target=1.0, warmup_steps=10)
-    assert warm(5) == pytest.approx(0.5) and warm(10) == pytest.approx(1.0) and warm(60) == pytest.approx(0.5)
+    assert (
+        warm(5) == pytest.approx(0.5)
+        and warm(10) == pytest.approx(1.0)
+        and warm(60) == pytest.approx(0.5)
+    )
 
 
 def test_get_by_name_and_errors():

@@ -1,4 +1,5 @@
 """Every plot renders to a non-empty PNG of the expected size."""
+
 import struct
 
 import numpy as np
@@ -18,9 +19,22 @@ def png_size(path):
 def trained(tmp_path):
     x = np.random.default_rng(0).standard_normal((60, 2)).astype("float32")
     y = (x[:, 0] * x[:, 1] > 0).astype(int)
-    model = keras.Sequential([keras.Input((2,)), layers.Dense(8, activation="relu"), layers.Dense(1, activation="sigmoid")])
+    model = keras.Sequential(
+        [
+            keras.Input((2,)),
+            layers.Dense(8, activation="relu"),
+            layers.Dense(1, activation="sigmoid"),
+        ]
+    )
     model.compile(keras.optimizers.Adam(0.05), "binary_crossentropy", metrics=["accuracy"])
-    history = model.fit(x, y, epochs=3, validation_split=0.2, verbose=0, callbacks=[keras.callbacks.LearningRateScheduler(lambda e, lr: 0.05 / (e + 1))])
+    history = model.fit(
+        x,
+        y,
+        epochs=3,
+        validation_split=0.2,
+        verbose=0,
+        callbacks=[keras.callbacks.LearningRateScheduler(lambda e, lr: 0.05 / (e + 1))],
+    )
     return model, history, x, y
 
 
@@ -32,7 +46,9 @@ def test_history_plot(tmp_path, trained):
 
 
 def test_confusion_matrix_plot(tmp_path):
-    figure = plot.plot_confusion_matrix(np.array([[5, 1], [2, 7]]), ["cat", "dog"], tmp_path / "c.png")
+    figure = plot.plot_confusion_matrix(
+        np.array([[5, 1], [2, 7]]), ["cat", "dog"], tmp_path / "c.png"
+    )
     texts = [t.get_text() for t in figure.axes[0].texts]
     assert texts == ["5", "1", "2", "7"]
     assert png_size(tmp_path / "c.png") == (500, 400)
@@ -55,9 +71,17 @@ def test_activation_plot_uses_autograd_derivatives(tmp_path):
 
 def test_image_grid_and_filters(tmp_path):
     images = np.random.default_rng(0).random((10, 8, 8, 1))
-    figure = plot.plot_images(images, np.arange(10), np.array([0, 1, 2, 3, 4, 5, 6, 7, 8, 0]), path=tmp_path / "i.png", columns=5)
+    figure = plot.plot_images(
+        images,
+        np.arange(10),
+        np.array([0, 1, 2, 3, 4, 5, 6, 7, 8, 0]),
+        path=tmp_path / "i.png",
+        columns=5,
+    )
     titles = [ax.get_title() for ax in figure.axes if ax.get_title()]
-    assert titles[-1] == "0 (true 9)" and sum(ax.title.get_color() == "red" for ax in figure.axes) == 1
+    assert (
+        titles[-1] == "0 (true 9)" and sum(ax.title.get_color() == "red" for ax in figure.axes) == 1
+    )
     assert png_size(tmp_path / "i.png") == (650, 300)
     conv = layers.Conv2D(6, 3)
     conv(np.zeros((1, 8, 8, 1), dtype="float32"))
@@ -66,7 +90,11 @@ def test_image_grid_and_filters(tmp_path):
 
 
 def test_gradient_flow_plot(tmp_path):
-    records = [{"step": s, "layer": name, "grad_norm": 10.0 ** -k / (s + 1)} for s in range(5) for k, name in enumerate(("a", "b"))]
+    records = [
+        {"step": s, "layer": name, "grad_norm": 10.0**-k / (s + 1)}
+        for s in range(5)
+        for k, name in enumerate(("a", "b"))
+    ]
     figure = plot.plot_gradient_flow(records, tmp_path / "g.png")
     assert [line.get_label() for line in figure.axes[0].lines] == ["a", "b"]
     assert png_size(tmp_path / "g.png") == (700, 400)

@@ -1,4 +1,5 @@
 """Copying a zip archive with some members changed: how the loader tests make broken and malicious files."""
+
 import zipfile
 
 

@@ -1,5 +1,6 @@
 """Keras 3 .keras files both ways. The fixtures were written by Keras 3.15 itself
 (tests/fixtures/make_keras_fixtures.py regenerates them), so this suite needs no TensorFlow."""
+
 import json
 import pathlib
 import zipfile
@@ -12,7 +13,9 @@ from glassnet import layers
 from glassnet.saving import ModelFileError, load_model
 from tests.saving.archives import rewrite
 
-pytest.importorskip("h5py", reason='h5py not installed (pip install "glassnet[keras]"): .keras tests skipped')
+pytest.importorskip(
+    "h5py", reason='h5py not installed (pip install "glassnet[keras]"): .keras tests skipped'
+)
 FIXTURES = pathlib.Path(__file__).resolve().parents[1] / "fixtures" / "keras"
 NAMES = ["mlp", "cnn", "rnn"]
 
@@ -26,7 +29,12 @@ def test_files_written_by_keras_load_and_predict_the_same(name):
 
 def test_structure_and_compile_settings_come_across():
     model = load_model(FIXTURES / "mlp.keras")
-    assert [type(l).__name__ for l in model.layers] == ["Dense", "BatchNormalization", "Dropout", "Dense"]
+    assert [type(l).__name__ for l in model.layers] == [
+        "Dense",
+        "BatchNormalization",
+        "Dropout",
+        "Dense",
+    ]
     assert model.compiled and isinstance(model.optimizer, keras.optimizers.Adam)
     cnn = load_model(FIXTURES / "cnn.keras")
     assert isinstance(cnn, keras.models.Functional) and cnn.input_names == ["image"]
@@ -44,8 +52,17 @@ def test_glassnet_writes_keras_files_that_read_back(tmp_path, name):
 
 
 def test_keras_loads_glassnet_files(tmp_path):
-    real_keras = pytest.importorskip("keras", reason="Keras 3 not installed: the check that Keras reads glassnet's files is skipped")
-    model = keras.Sequential([keras.Input((3,)), layers.Dense(4, activation="relu"), layers.Dense(2, activation="softmax")])
+    real_keras = pytest.importorskip(
+        "keras",
+        reason="Keras 3 not installed: the check that Keras reads glassnet's files is skipped",
+    )
+    model = keras.Sequential(
+        [
+            keras.Input((3,)),
+            layers.Dense(4, activation="relu"),
+            layers.Dense(2, activation="softmax"),
+        ]
+    )
     model.save(tmp_path / "g.keras")
     x = np.random.default_rng(0).standard_normal((5, 3)).astype("float32")
     theirs = real_keras.saving.load_model(tmp_path / "g.keras")
@@ -55,16 +72,40 @@ def test_keras_loads_glassnet_files(tmp_path):
 def test_checkpoint_to_keras_and_weights_h5(tmp_path):
     x = np.random.default_rng(0).standard_normal((16, 4)).astype("float32")
     y = (x.sum(1) > 0).astype("int64")
-    model = keras.Sequential([keras.Input((4,)), layers.Dense(6, activation="relu"), layers.Dense(2, activation="softmax")])
+    model = keras.Sequential(
+        [
+            keras.Input((4,)),
+            layers.Dense(6, activation="relu"),
+            layers.Dense(2, activation="softmax"),
+        ]
+    )
     model.compile("adam", "sparse_categorical_crossentropy")
-    model.fit(x, y, epochs=2, verbose=0, callbacks=[keras.callbacks.ModelCheckpoint(tmp_path / "best.keras", monitor="loss", save_best_only=True)])
-    np.testing.assert_allclose(load_model(tmp_path / "best.keras").predict(x, verbose=0), model.predict(x, verbose=0), rtol=1e-6)
+    model.fit(
+        x,
+        y,
+        epochs=2,
+        verbose=0,
+        callbacks=[
+            keras.callbacks.ModelCheckpoint(
+                tmp_path / "best.keras", monitor="loss", save_best_only=True
+            )
+        ],
+    )
+    np.testing.assert_allclose(
+        load_model(tmp_path / "best.keras").predict(x, verbose=0),
+        model.predict(x, verbose=0),
+        rtol=1e-6,
+    )
     model.save_weights(tmp_path / "m.weights.h5")
-    other = keras.Sequential([keras.Input((4,)), layers.Dense(6, activation="relu"), layers.Dense(2, activation="softmax")])
+    other = keras.Sequential(
+        [
+            keras.Input((4,)),
+            layers.Dense(6, activation="relu"),
+            layers.Dense(2, activation="softmax"),
+        ]
+    )
     other.load_weights(tmp_path / "m.weights.h5")
     np.testing.assert_array_equal(other.predict(x, verbose=0), model.predict(x, verbose=0))
-
-
 
 
 def edit_config(edit):
@@ -72,16 +113,42 @@ def edit_config(edit):
         config = json.loads(members["config.json"])
         edit(config)
         members["config.json"] = json.dumps(config).encode()
+
     return change
 
 
-@pytest.mark.parametrize("case,change,message", [
-    ("lambda layer", edit_config(lambda c: c["config"]["layers"].insert(1, {"class_name": "Lambda", "config": {"function": "os.system"}})), "Lambda layer"),
-    ("unknown class", edit_config(lambda c: c["config"]["layers"][1].__setitem__("class_name", "subprocess.Popen")), "does not have"),
-    ("unsupported option", edit_config(lambda c: c["config"]["layers"][2]["config"].__setitem__("renorm", True)), "renorm=True"),
-    ("traversal member", lambda m: m.__setitem__("../evil", b"x"), "unexpected member"),
-    ("truncated weights", lambda m: m.__setitem__("model.weights.h5", m["model.weights.h5"][:200]), "not a readable HDF5 file"),
-])
+@pytest.mark.parametrize(
+    "case,change,message",
+    [
+        (
+            "lambda layer",
+            edit_config(
+                lambda c: c["config"]["layers"].insert(
+                    1, {"class_name": "Lambda", "config": {"function": "os.system"}}
+                )
+            ),
+            "Lambda layer",
+        ),
+        (
+            "unknown class",
+            edit_config(
+                lambda c: c["config"]["layers"][1].__setitem__("class_name", "subprocess.Popen")
+            ),
+            "does not have",
+        ),
+        (
+            "unsupported option",
+            edit_config(lambda c: c["config"]["layers"][2]["config"].__setitem__("renorm", True)),
+            "renorm=True",
+        ),
+        ("traversal member", lambda m: m.__setitem__("../evil", b"x"), "unexpected member"),
+        (
+            "truncated weights",
+            lambda m: m.__setitem__("model.weights.h5", m["model.weights.h5"][:200]),
+            "not a readable HDF5 file",
+        ),
+    ],
+)
 def test_unsafe_or_broken_keras_files_are_refused(tmp_path, case, change, message):
     bad = rewrite(FIXTURES / "mlp.keras", tmp_path / "bad.keras", change)
     with pytest.raises(ModelFileError, match=message):
@@ -90,11 +157,20 @@ def test_unsafe_or_broken_keras_files_are_refused(tmp_path, case, change, messag
 
 def test_legacy_keras_2_h5_weights_load_through_load_weights():
     # written by Keras's own legacy HDF5 code (layer_names / weight_names attributes), see make_keras_fixtures.py
-    model = keras.Sequential([keras.Input((4,)), layers.Dense(8, activation="relu"), layers.BatchNormalization(), layers.Dropout(0.2),
-                              layers.Dense(3, activation="softmax")])
+    model = keras.Sequential(
+        [
+            keras.Input((4,)),
+            layers.Dense(8, activation="relu"),
+            layers.BatchNormalization(),
+            layers.Dropout(0.2),
+            layers.Dense(3, activation="softmax"),
+        ]
+    )
     model.load_weights(FIXTURES / "mlp_legacy.h5")
     data = np.load(FIXTURES / "mlp.npz")
     np.testing.assert_allclose(model.predict(data["x"], verbose=0), data["y"], rtol=1e-5, atol=1e-6)
     wrong = keras.Sequential([keras.Input((4,)), layers.Dense(8)])
-    with pytest.raises(ModelFileError, match="the legacy weights file has 3 layers with weights, the model has 1"):
+    with pytest.raises(
+        ModelFileError, match="the legacy weights file has 3 layers with weights, the model has 1"
+    ):
         wrong.load_weights(FIXTURES / "mlp_legacy.h5")

@@ -6,7 +6,8 @@ import zipfile
 
 import numpy as np
 import pytest
-from hypothesis import HealthCheck, given, settings, strategies as st
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 import glassnet as keras
 from glassnet import layers, ops
@@ -17,15 +18,41 @@ rng = np.random.default_rng(0)
 
 
 def sequential_zoo():
-    return keras.Sequential([keras.Input((8, 8, 2)), layers.Conv2D(4, 3, padding="same", activation="relu"), layers.BatchNormalization(),
-                             layers.DepthwiseConv2D(3), layers.SeparableConv2D(3, 2), layers.MaxPooling2D(), layers.Conv2DTranspose(2, 2, strides=2),
-                             layers.AveragePooling2D(), layers.ZeroPadding2D(1), layers.Cropping2D(1), layers.UpSampling2D(), layers.Flatten(),
-                             layers.Dropout(0.2), layers.Dense(6, kernel_regularizer=keras.regularizers.L2(1e-3)), layers.PReLU(), layers.LeakyReLU(),
-                             layers.ELU(), layers.ReLU(max_value=6.0), layers.Reshape((2, 3)), layers.Permute((2, 1)), layers.LayerNormalization(),
-                             layers.Flatten(), layers.RepeatVector(2), layers.Conv1D(3, 2, padding="causal"), layers.MaxPooling1D(1),
-                             layers.SimpleRNN(3, return_sequences=True), layers.GRU(3, return_sequences=True),
-                             layers.Bidirectional(layers.LSTM(2, return_sequences=True)), layers.TimeDistributed(layers.Dense(2)),
-                             layers.GlobalAveragePooling1D(), layers.Activation("softmax")])
+    return keras.Sequential(
+        [
+            keras.Input((8, 8, 2)),
+            layers.Conv2D(4, 3, padding="same", activation="relu"),
+            layers.BatchNormalization(),
+            layers.DepthwiseConv2D(3),
+            layers.SeparableConv2D(3, 2),
+            layers.MaxPooling2D(),
+            layers.Conv2DTranspose(2, 2, strides=2),
+            layers.AveragePooling2D(),
+            layers.ZeroPadding2D(1),
+            layers.Cropping2D(1),
+            layers.UpSampling2D(),
+            layers.Flatten(),
+            layers.Dropout(0.2),
+            layers.Dense(6, kernel_regularizer=keras.regularizers.L2(1e-3)),
+            layers.PReLU(),
+            layers.LeakyReLU(),
+            layers.ELU(),
+            layers.ReLU(max_value=6.0),
+            layers.Reshape((2, 3)),
+            layers.Permute((2, 1)),
+            layers.LayerNormalization(),
+            layers.Flatten(),
+            layers.RepeatVector(2),
+            layers.Conv1D(3, 2, padding="causal"),
+            layers.MaxPooling1D(1),
+            layers.SimpleRNN(3, return_sequences=True),
+            layers.GRU(3, return_sequences=True),
+            layers.Bidirectional(layers.LSTM(2, return_sequences=True)),
+            layers.TimeDistributed(layers.Dense(2)),
+            layers.GlobalAveragePooling1D(),
+            layers.Activation("softmax"),
+        ]
+    )
 
 
 def functional_zoo():
@@ -37,12 +64,22 @@ def functional_zoo():
     x = layers.LayerNormalization()(layers.Add()([x, attention]))
     pooled = layers.GlobalMaxPooling1D()(x)
     merged = layers.Concatenate()([pooled, extra * 2.0, ops.relu(extra)[:, :1]])
-    return keras.Model([tokens, extra], [layers.Dense(1, name="score")(merged), layers.Dense(3, activation="softmax", name="kind")(merged)])
+    return keras.Model(
+        [tokens, extra],
+        [
+            layers.Dense(1, name="score")(merged),
+            layers.Dense(3, activation="softmax", name="kind")(merged),
+        ],
+    )
 
 
 def test_sequential_zoo_round_trip_predicts_identically(tmp_path):
     model = sequential_zoo()
-    model.compile(keras.optimizers.RMSprop(momentum=0.5), "sparse_categorical_crossentropy", metrics=["accuracy"])
+    model.compile(
+        keras.optimizers.RMSprop(momentum=0.5),
+        "sparse_categorical_crossentropy",
+        metrics=["accuracy"],
+    )
     x, y = rng.standard_normal((8, 8, 8, 2)).astype("float32"), rng.integers(0, 2, 8)
     model.fit(x, y, epochs=1, batch_size=4, verbose=0)
     path = tmp_path / "zoo.glassnet"
@@ -54,7 +91,11 @@ def test_sequential_zoo_round_trip_predicts_identically(tmp_path):
 
 def test_functional_zoo_round_trip(tmp_path):
     model = functional_zoo()
-    model.compile("adam", loss={"score": "mse", "kind": "sparse_categorical_crossentropy"}, metrics={"kind": ["accuracy"]})
+    model.compile(
+        "adam",
+        loss={"score": "mse", "kind": "sparse_categorical_crossentropy"},
+        metrics={"kind": ["accuracy"]},
+    )
     x = [rng.integers(0, 20, (6, 5)), rng.standard_normal((6, 3)).astype("float32")]
     y = [rng.standard_normal((6, 1)).astype("float32"), rng.integers(0, 3, 6)]
     model.fit(x, y, epochs=1, verbose=0)
@@ -69,15 +110,32 @@ def test_functional_zoo_round_trip(tmp_path):
     assert before == after
 
 
-@pytest.mark.parametrize("optimizer", [keras.optimizers.SGD(0.1, momentum=0.9, nesterov=True), keras.optimizers.RMSprop(centered=True),
-                                       keras.optimizers.Adam(amsgrad=True), keras.optimizers.AdamW(), keras.optimizers.Adagrad(),
-                                       keras.optimizers.Adadelta(), keras.optimizers.Adamax(), keras.optimizers.Nadam(),
-                                       keras.optimizers.Adam(keras.optimizers.schedules.CosineDecay(0.01, 100, warmup_target=0.02, warmup_steps=5))],
-                         ids=lambda o: type(o).__name__)
+@pytest.mark.parametrize(
+    "optimizer",
+    [
+        keras.optimizers.SGD(0.1, momentum=0.9, nesterov=True),
+        keras.optimizers.RMSprop(centered=True),
+        keras.optimizers.Adam(amsgrad=True),
+        keras.optimizers.AdamW(),
+        keras.optimizers.Adagrad(),
+        keras.optimizers.Adadelta(),
+        keras.optimizers.Adamax(),
+        keras.optimizers.Nadam(),
+        keras.optimizers.Adam(
+            keras.optimizers.schedules.CosineDecay(0.01, 100, warmup_target=0.02, warmup_steps=5)
+        ),
+    ],
+    ids=lambda o: type(o).__name__,
+)
 def test_training_continues_identically_for_every_optimizer(tmp_path, optimizer):
-    model = keras.Sequential([keras.Input((4,)), layers.Dense(5, activation="tanh"), layers.Dense(1)])
+    model = keras.Sequential(
+        [keras.Input((4,)), layers.Dense(5, activation="tanh"), layers.Dense(1)]
+    )
     model.compile(optimizer, "mse", metrics=["mae"])
-    x, y = rng.standard_normal((32, 4)).astype("float32"), rng.standard_normal((32, 1)).astype("float32")
+    x, y = (
+        rng.standard_normal((32, 4)).astype("float32"),
+        rng.standard_normal((32, 1)).astype("float32"),
+    )
     model.fit(x, y, epochs=2, batch_size=8, verbose=0)
     model.save(tmp_path / "m.glassnet")
     restored = load_model(tmp_path / "m.glassnet")
@@ -128,7 +186,9 @@ def test_custom_layers_and_models_need_custom_objects(tmp_path):
     net.save(tmp_path / "n.glassnet")
     with pytest.raises(ModelFileError, match="model class 'Net' is not a glassnet model"):
         load_model(tmp_path / "n.glassnet")
-    restored = load_model(tmp_path / "n.glassnet", custom_objects={"Net": Net, "Residual": Residual})
+    restored = load_model(
+        tmp_path / "n.glassnet", custom_objects={"Net": Net, "Residual": Residual}
+    )
     np.testing.assert_array_equal(restored.predict(x, verbose=0), net.predict(x, verbose=0))
 
 
@@ -167,7 +227,9 @@ def test_a_crash_mid_save_leaves_the_old_file_intact(tmp_path, monkeypatch):
 
 # -- malformed and malicious files -----------------------------------------------------------------------
 def valid_file(tmp_path):
-    model = keras.Sequential([keras.Input((3,)), layers.Dense(2, activation="relu"), layers.Dense(1)])
+    model = keras.Sequential(
+        [keras.Input((3,)), layers.Dense(2, activation="relu"), layers.Dense(1)]
+    )
     model.compile("adam", "mse")
     model.fit(np.ones((4, 3)), np.ones((4, 1)), verbose=0)
     path = tmp_path / "valid.glassnet"
@@ -205,6 +267,7 @@ def corpus(tmp_path, marker):
             config = config_of(members)
             edit(config)
             set_config(members, config)
+
         return change
 
     def deep(members):
@@ -212,24 +275,44 @@ def corpus(tmp_path, marker):
 
     return {
         "pickle payload in a weight": lambda m: pickled_array(m, marker),
-        "raw pickle as config": lambda m: m.__setitem__("config.json", pickle.dumps(Marker(marker))),
+        "raw pickle as config": lambda m: m.__setitem__(
+            "config.json", pickle.dumps(Marker(marker))
+        ),
         "path traversal member": lambda m: m.__setitem__("../../evil.npy", b"x"),
         "absolute member name": lambda m: m.__setitem__("/etc/evil", b"x"),
-        "unknown layer class": edit_config(lambda c: c["model"]["config"]["layers"][0].__setitem__("class_name", "os.system")),
-        "import path as class": edit_config(lambda c: c["model"].__setitem__("class_name", "subprocess.Popen")),
-        "op layer naming a private function": edit_config(lambda c: c["model"]["config"]["layers"].insert(0, {"class_name": "OpLayer", "config": {"name": "x", "function": "_wrap_public"}})),
-        "weight shape mismatch": edit_config(lambda c: c["weights"][0].__setitem__("shape", [4, 2])),
-        "dtype mismatch": lambda m: m.__setitem__("weights/0000.npy", _npy(np.zeros((3, 2), dtype=np.float64))),
+        "unknown layer class": edit_config(
+            lambda c: c["model"]["config"]["layers"][0].__setitem__("class_name", "os.system")
+        ),
+        "import path as class": edit_config(
+            lambda c: c["model"].__setitem__("class_name", "subprocess.Popen")
+        ),
+        "op layer naming a private function": edit_config(
+            lambda c: c["model"]["config"]["layers"].insert(
+                0, {"class_name": "OpLayer", "config": {"name": "x", "function": "_wrap_public"}}
+            )
+        ),
+        "weight shape mismatch": edit_config(
+            lambda c: c["weights"][0].__setitem__("shape", [4, 2])
+        ),
+        "dtype mismatch": lambda m: m.__setitem__(
+            "weights/0000.npy", _npy(np.zeros((3, 2), dtype=np.float64))
+        ),
         "missing weight": lambda m: m.pop("weights/0001.npy"),
-        "extra weight": lambda m: m.__setitem__("weights/0099.npy", _npy(np.zeros(1, dtype=np.float32))),
-        "non-finite weight": lambda m: m.__setitem__("weights/0000.npy", _npy(np.full((3, 2), np.nan, dtype=np.float32))),
+        "extra weight": lambda m: m.__setitem__(
+            "weights/0099.npy", _npy(np.zeros(1, dtype=np.float32))
+        ),
+        "non-finite weight": lambda m: m.__setitem__(
+            "weights/0000.npy", _npy(np.full((3, 2), np.nan, dtype=np.float32))
+        ),
         "truncated weight": lambda m: m.__setitem__("weights/0000.npy", m["weights/0000.npy"][:-7]),
         "deeply nested config": deep,
         "config not json": lambda m: m.__setitem__("config.json", b"\xff\xfe not json"),
         "future format": edit_config(lambda c: c.__setitem__("format_version", 99)),
         "not a glassnet config": edit_config(lambda c: c.__setitem__("format", "something-else")),
         "string array": lambda m: m.__setitem__("weights/0000.npy", _npy(np.array(["a", "b"]))),
-        "optimizer slot for a missing variable": lambda m: m.__setitem__("optimizer/0042-m.npy", _npy(np.zeros(2, dtype=np.float32))),
+        "optimizer slot for a missing variable": lambda m: m.__setitem__(
+            "optimizer/0042-m.npy", _npy(np.zeros(2, dtype=np.float32))
+        ),
     }
 
 
@@ -250,7 +333,13 @@ def test_every_malformed_or_malicious_file_is_refused_without_running_code(tmp_p
 
 
 def test_nonfinite_weights_load_when_allowed(tmp_path):
-    bad = rewrite(valid_file(tmp_path), tmp_path / "nan.glassnet", lambda m: m.__setitem__("weights/0000.npy", _npy(np.full((3, 2), np.nan, dtype=np.float32))))
+    bad = rewrite(
+        valid_file(tmp_path),
+        tmp_path / "nan.glassnet",
+        lambda m: m.__setitem__(
+            "weights/0000.npy", _npy(np.full((3, 2), np.nan, dtype=np.float32))
+        ),
+    )
     assert np.isnan(load_model(bad, allow_nonfinite=True).layers[0].kernel.data).all()
 
 
@@ -265,7 +354,9 @@ def test_truncated_and_not_a_zip(tmp_path):
 
 
 def test_zip_bomb_is_refused_before_decompressing(tmp_path):
-    with zipfile.ZipFile(tmp_path / "bomb.glassnet", "w", compression=zipfile.ZIP_DEFLATED) as archive:
+    with zipfile.ZipFile(
+        tmp_path / "bomb.glassnet", "w", compression=zipfile.ZIP_DEFLATED
+    ) as archive:
         archive.writestr("config.json", b" " * (50 * 2**20))  # 50 MB of spaces compress ~1000-fold
     with pytest.raises(ModelFileError, match="zip bomb"):
         load_model(tmp_path / "bomb.glassnet")
@@ -280,7 +371,9 @@ def valid_blob(tmp_path):
     return bytearray(_VALID_BLOB[0])
 
 
-@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
 @given(data=st.data())
 def test_fuzzed_files_raise_only_model_file_error(tmp_path, data):
     blob = valid_blob(tmp_path)

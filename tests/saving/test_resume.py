@@ -1,5 +1,6 @@
 """A run killed with SIGKILL mid-epoch and restarted with the same command ends with the same weights
 as an uninterrupted run."""
+
 import os
 import signal
 import subprocess
@@ -12,15 +13,25 @@ SCRIPT = os.path.join(os.path.dirname(__file__), "resume_script.py")
 
 def run(backup, out, kill_at=None):
     env = {**os.environ, "KILL_AT": str(kill_at) if kill_at else "-1"}
-    return subprocess.run([sys.executable, SCRIPT, str(backup), str(out)], env=env, capture_output=True, text=True, timeout=120)
+    return subprocess.run(
+        [sys.executable, SCRIPT, str(backup), str(out)],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
 
 
 def test_sigkill_mid_epoch_then_resume_gives_identical_weights(tmp_path):
     reference = run(tmp_path / "backup_a", tmp_path / "reference.npz")
     assert reference.returncode == 0, reference.stderr
-    killed = run(tmp_path / "backup_b", tmp_path / "resumed.npz", kill_at=23)  # epoch 2 of 4, batch 10 of 13
+    killed = run(
+        tmp_path / "backup_b", tmp_path / "resumed.npz", kill_at=23
+    )  # epoch 2 of 4, batch 10 of 13
     assert killed.returncode == -signal.SIGKILL
-    assert (tmp_path / "backup_b" / "training_state.json").exists() and not (tmp_path / "resumed.npz").exists()
+    assert (tmp_path / "backup_b" / "training_state.json").exists() and not (
+        tmp_path / "resumed.npz"
+    ).exists()
     resumed = run(tmp_path / "backup_b", tmp_path / "resumed.npz")  # the same command again
     assert resumed.returncode == 0, resumed.stderr
     # 4 epochs x 13 batches; backups every 5 batches of an epoch: the last one before the kill was at
@@ -35,7 +46,9 @@ def test_sigkill_mid_epoch_then_resume_gives_identical_weights(tmp_path):
 
 def test_killed_at_an_epoch_boundary_too(tmp_path):
     reference = run(tmp_path / "a", tmp_path / "reference.npz")
-    run(tmp_path / "b", tmp_path / "resumed.npz", kill_at=27)  # first batch of epoch 3: the last backup is epoch 2's end
+    run(
+        tmp_path / "b", tmp_path / "resumed.npz", kill_at=27
+    )  # first batch of epoch 3: the last backup is epoch 2's end
     resumed = run(tmp_path / "b", tmp_path / "resumed.npz")
     assert reference.returncode == 0 and resumed.returncode == 0, resumed.stderr
     assert int(resumed.stdout) == 52 - 26

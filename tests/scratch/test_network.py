@@ -12,16 +12,32 @@ def autograd_gradients(net, X, y, float64):
     model = keras.Sequential([keras.Input((net.sizes[0],)), *hidden, layers.Dense(net.sizes[-1])])
     for layer, W, b in zip(model.layers, net.W, net.b):
         layer.set_weights([W, b])
-    model.compile("sgd", keras.losses.get({"class_name": "BinaryCrossentropy" if net.binary else "SparseCategoricalCrossentropy", "config": {"from_logits": True}}))
+    model.compile(
+        "sgd",
+        keras.losses.get(
+            {
+                "class_name": "BinaryCrossentropy"
+                if net.binary
+                else "SparseCategoricalCrossentropy",
+                "config": {"from_logits": True},
+            }
+        ),
+    )
     target = y[:, None].astype(float) if net.binary else y
     outputs = model(X)
     compiled = model._resolve_compiled([target], [outputs])
     value, _ = compiled.compute_loss([target], [outputs], None)
     value.backward()
-    return [l.kernel.grad for l in model.layers], [l.bias.grad for l in model.layers], float(value.data)
+    return (
+        [l.kernel.grad for l in model.layers],
+        [l.bias.grad for l in model.layers],
+        float(value.data),
+    )
 
 
-@pytest.mark.parametrize("activation,sizes", [("relu", [4, 6, 5, 1]), ("tanh", [4, 7, 3]), ("sigmoid", [4, 5, 5, 1])])
+@pytest.mark.parametrize(
+    "activation,sizes", [("relu", [4, 6, 5, 1]), ("tanh", [4, 7, 3]), ("sigmoid", [4, 5, 5, 1])]
+)
 def test_scratch_gradients_equal_autograd(float64, activation, sizes):
     rng = np.random.default_rng(0)
     X = rng.standard_normal((16, 4))
@@ -54,13 +70,17 @@ def test_scratch_softmax_network_on_three_blobs():
     from sklearn.preprocessing import StandardScaler
 
     (x, y), (xt, yt) = datasets.load_2d("blobs", n_samples=300)
-    scaler = StandardScaler().fit(x)  # tanh units need inputs of unit scale, as tutorials do before training
+    scaler = StandardScaler().fit(
+        x
+    )  # tanh units need inputs of unit scale, as tutorials do before training
     x, xt = scaler.transform(x), scaler.transform(xt)
     net = NeuralNetwork([2, 8, 3], activation="tanh", learning_rate=0.2, seed=0)
     net.train(x, y, epochs=40)
     from sklearn.linear_model import LogisticRegression
 
-    baseline = LogisticRegression().fit(x, y).score(xt, yt)  # the blobs overlap a little: compare with a well-kept linear model
+    baseline = (
+        LogisticRegression().fit(x, y).score(xt, yt)
+    )  # the blobs overlap a little: compare with a well-kept linear model
     assert (net.predict(xt) == yt).mean() >= baseline - 0.02
     np.testing.assert_allclose(net.predict_proba(xt).sum(axis=1), 1.0)
 

@@ -5,6 +5,7 @@ returns one gradient per parent (or None). ``backward`` orders the graph topolog
 then visits each node once, after all of its consumers, so gradients from several uses of
 a tensor are summed before they flow further.
 """
+
 from glassnet.backend import xp
 
 

@@ -1,4 +1,5 @@
 """Switching gradient recording on and off (``no_grad``), as in PyTorch."""
+
 import functools
 
 _enabled = True

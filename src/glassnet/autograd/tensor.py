@@ -1,4 +1,5 @@
 """The Tensor: an array plus what reverse-mode differentiation needs to remember about it."""
+
 import numbers
 
 import numpy as np
@@ -6,7 +7,14 @@ import numpy as np
 from glassnet.autograd import grad_mode
 from glassnet.backend import floatx, xp
 
-_NON_NUMERIC_KINDS = {"O": "Python objects", "U": "strings", "S": "bytes", "V": "raw records", "M": "datetimes", "m": "timedeltas"}
+_NON_NUMERIC_KINDS = {
+    "O": "Python objects",
+    "U": "strings",
+    "S": "bytes",
+    "V": "raw records",
+    "M": "datetimes",
+    "m": "timedeltas",
+}
 
 
 def check_numeric(array, where):
@@ -46,7 +54,17 @@ class Tensor:
 
     # _keras_logits: on the output of a softmax/sigmoid layer, the logits it came from, so cross-entropy
     # can be computed from them (stable, and its gradient is softmax - one_hot), as Keras's TF backend does
-    __slots__ = ("data", "grad", "requires_grad", "name", "_parents", "_backward", "_retain_grad", "_keras_logits", "__weakref__")
+    __slots__ = (
+        "data",
+        "grad",
+        "requires_grad",
+        "name",
+        "_parents",
+        "_backward",
+        "_retain_grad",
+        "_keras_logits",
+        "__weakref__",
+    )
     __array_priority__ = 1000  # so ndarray + Tensor calls Tensor.__radd__
 
     def __init__(self, data, requires_grad=False, dtype=None, name=None):
@@ -257,7 +275,9 @@ def as_tensor(value, like=None, where="glassnet"):
     if isinstance(value, Tensor):
         return value
     if like is not None and like.data.dtype.kind == "f":
-        is_scalar = isinstance(value, numbers.Number) or (isinstance(value, np.ndarray) and value.ndim == 0)
+        is_scalar = isinstance(value, numbers.Number) or (
+            isinstance(value, np.ndarray) and value.ndim == 0
+        )
         if is_scalar and not isinstance(value, (bool, np.bool_)):
             return Tensor(xp.asarray(value, dtype=like.data.dtype))
     return Tensor(to_array(value, where=where))

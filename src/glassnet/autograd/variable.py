@@ -1,4 +1,5 @@
 """Variable: a Tensor that persists across steps (a layer's kernel, bias, moving mean...)."""
+
 from glassnet.autograd.tensor import Tensor, to_array
 from glassnet.backend import xp
 
@@ -12,10 +13,23 @@ class Variable(Tensor):
 
     __slots__ = ("trainable", "regularizer", "constraint", "path")
 
-    def __init__(self, initializer, shape=None, dtype=None, trainable=True, name=None, regularizer=None, constraint=None):
+    def __init__(
+        self,
+        initializer,
+        shape=None,
+        dtype=None,
+        trainable=True,
+        name=None,
+        regularizer=None,
+        constraint=None,
+    ):
         value = initializer(shape, dtype=dtype) if callable(initializer) else initializer
         data = to_array(value, dtype=dtype)
-        super().__init__(xp.array(data, copy=True, order="C"), requires_grad=trainable and data.dtype.kind == "f", name=name)
+        super().__init__(
+            xp.array(data, copy=True, order="C"),
+            requires_grad=trainable and data.dtype.kind == "f",
+            name=name,
+        )
         self.trainable = trainable
         self.regularizer = regularizer
         self.constraint = constraint
@@ -29,7 +43,9 @@ class Variable(Tensor):
         """Overwrite the values in place; the shape must stay the same."""
         value = xp.asarray(getattr(value, "data", value))
         if value.shape != self.data.shape:
-            raise ValueError(f"Variable '{self.path}': cannot assign a value of shape {value.shape} to a variable of shape {self.data.shape}")
+            raise ValueError(
+                f"Variable '{self.path}': cannot assign a value of shape {value.shape} to a variable of shape {self.data.shape}"
+            )
         self.data[...] = value
         return self
 

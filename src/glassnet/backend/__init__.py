@@ -4,6 +4,7 @@ Today ``xp`` is NumPy. A CuPy (GPU) backend is meant to be a change of this
 module, not a rewrite of the ops: ops call ``xp.exp``, ``xp.matmul``... and
 never import NumPy for array math themselves.
 """
+
 import numpy as xp
 
 from glassnet.backend.config import epsilon, floatx, set_epsilon, set_floatx, standardize_dtype

@@ -1,4 +1,5 @@
 """Global numeric settings, named as in ``keras.config``: the default float dtype and the fuzz factor."""
+
 import numpy as np
 
 _FLOATX = "float32"

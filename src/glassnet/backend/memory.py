@@ -12,6 +12,7 @@ until it exits, as with any caching allocator.
 Applied once, when glassnet is imported, on Linux with glibc only; GLASSNET_MALLOC_TUNING=0 leaves
 malloc untouched.
 """
+
 import ctypes
 import os
 import platform
@@ -37,5 +38,7 @@ def tune_malloc():
     except (OSError, AttributeError):
         return False
     mallopt.argtypes, mallopt.restype = [ctypes.c_int, ctypes.c_int], ctypes.c_int
-    applied = bool(mallopt(M_MMAP_THRESHOLD, MMAP_THRESHOLD)) and bool(mallopt(M_TRIM_THRESHOLD, TRIM_THRESHOLD))
+    applied = bool(mallopt(M_MMAP_THRESHOLD, MMAP_THRESHOLD)) and bool(
+        mallopt(M_TRIM_THRESHOLD, TRIM_THRESHOLD)
+    )
     return applied

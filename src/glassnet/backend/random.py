@@ -4,6 +4,7 @@ Nothing in glassnet touches NumPy's global random state implicitly: every random
 draw goes through ``get_generator()`` (or a generator the caller passes in), so
 ``glassnet.utils.set_random_seed(n)`` makes a run bit-for-bit repeatable.
 """
+
 import numpy as np
 
 _generator = np.random.default_rng()

@@ -21,8 +21,14 @@ class BackupAndRestore(Callback):
     def __init__(self, backup_dir, save_freq="epoch", delete_checkpoint=True):
         super().__init__()
         if save_freq != "epoch" and not (isinstance(save_freq, int) and save_freq > 0):
-            raise ValueError(f"BackupAndRestore: save_freq must be 'epoch' or a positive number of batches, got {save_freq!r}")
-        self.backup_dir, self.save_freq, self.delete_checkpoint = os.fspath(backup_dir), save_freq, delete_checkpoint
+            raise ValueError(
+                f"BackupAndRestore: save_freq must be 'epoch' or a positive number of batches, got {save_freq!r}"
+            )
+        self.backup_dir, self.save_freq, self.delete_checkpoint = (
+            os.fspath(backup_dir),
+            save_freq,
+            delete_checkpoint,
+        )
         self._epoch = 0
         self._batches_done = 0
 
@@ -48,7 +54,11 @@ class BackupAndRestore(Callback):
         for mine, theirs in zip(self.model.trainable_weights, restored.trainable_weights):
             target._state[id(mine)] = {k: v.copy() for k, v in source.state_of(theirs).items()}
         random_module.get_generator().bit_generator.state = state["rng_state"]
-        order = np.load(os.path.join(self.backup_dir, "order.npy"), allow_pickle=False) if state["order"] else None
+        order = (
+            np.load(os.path.join(self.backup_dir, "order.npy"), allow_pickle=False)
+            if state["order"]
+            else None
+        )
         self.model._resume = {"epoch": state["epoch"], "batch": state["batch"], "order": order}
 
     def on_epoch_begin(self, epoch, logs=None):
@@ -74,18 +84,32 @@ class BackupAndRestore(Callback):
         if batch and order is not None:
             with open(os.path.join(self.backup_dir, "order.npy.tmp"), "wb") as handle:
                 np.save(handle, order, allow_pickle=False)
-            os.replace(os.path.join(self.backup_dir, "order.npy.tmp"), os.path.join(self.backup_dir, "order.npy"))
-        state = {"epoch": epoch, "batch": batch, "order": bool(batch and order is not None),
-                 "rng_state": random_module.get_generator().bit_generator.state}
+            os.replace(
+                os.path.join(self.backup_dir, "order.npy.tmp"),
+                os.path.join(self.backup_dir, "order.npy"),
+            )
+        state = {
+            "epoch": epoch,
+            "batch": batch,
+            "order": bool(batch and order is not None),
+            "rng_state": random_module.get_generator().bit_generator.state,
+        }
         temporary = self._state_path + ".tmp"
         with open(temporary, "w") as handle:
             json.dump(state, handle, default=int)
             handle.flush()
             os.fsync(handle.fileno())
-        os.replace(temporary, self._state_path)  # the state file is written last: it marks a complete backup
+        os.replace(
+            temporary, self._state_path
+        )  # the state file is written last: it marks a complete backup
 
     def on_train_end(self, logs=None):
         from glassnet.distribution import is_chief
 
-        if self.delete_checkpoint and is_chief() and not self.model.stop_training_by_error and os.path.isdir(self.backup_dir):
+        if (
+            self.delete_checkpoint
+            and is_chief()
+            and not self.model.stop_training_by_error
+            and os.path.isdir(self.backup_dir)
+        ):
             shutil.rmtree(self.backup_dir)

@@ -11,26 +11,52 @@ class EarlyStopping(Callback):
     start_from_epoch: epochs to wait before counting (warm-up).
     """
 
-    def __init__(self, monitor="val_loss", min_delta=0, patience=0, verbose=0, mode="auto", baseline=None,
-                 restore_best_weights=False, start_from_epoch=0):
+    def __init__(
+        self,
+        monitor="val_loss",
+        min_delta=0,
+        patience=0,
+        verbose=0,
+        mode="auto",
+        baseline=None,
+        restore_best_weights=False,
+        start_from_epoch=0,
+    ):
         super().__init__()
         self.monitor, self.patience, self.verbose = monitor, patience, verbose
         self.mode = monitor_mode(monitor, mode)
         self.min_delta = abs(min_delta)
-        self.baseline, self.restore_best_weights, self.start_from_epoch = baseline, restore_best_weights, start_from_epoch
+        self.baseline, self.restore_best_weights, self.start_from_epoch = (
+            baseline,
+            restore_best_weights,
+            start_from_epoch,
+        )
 
     def _improved(self, value, reference):
         if reference is None:
             return True
-        return value < reference - self.min_delta if self.mode == "min" else value > reference + self.min_delta
+        return (
+            value < reference - self.min_delta
+            if self.mode == "min"
+            else value > reference + self.min_delta
+        )
 
     def on_train_begin(self, logs=None):
-        self.wait, self.stopped_epoch, self.best, self.best_weights, self.best_epoch = 0, 0, None, None, 0
+        self.wait, self.stopped_epoch, self.best, self.best_weights, self.best_epoch = (
+            0,
+            0,
+            None,
+            None,
+            0,
+        )
 
     def on_epoch_end(self, epoch, logs=None):
         current = (logs or {}).get(self.monitor)
         if current is None:
-            warnings.warn(f"EarlyStopping: the monitored quantity '{self.monitor}' is not in the logs (available: {sorted(logs or {})})", stacklevel=2)
+            warnings.warn(
+                f"EarlyStopping: the monitored quantity '{self.monitor}' is not in the logs (available: {sorted(logs or {})})",
+                stacklevel=2,
+            )
             return
         if epoch < self.start_from_epoch:
             return
@@ -49,7 +75,9 @@ class EarlyStopping(Callback):
             self.model.stop_training = True
             if self.restore_best_weights and self.best_weights is not None:
                 if self.verbose:
-                    print(f"Restoring model weights from the end of the best epoch: {self.best_epoch + 1}.")
+                    print(
+                        f"Restoring model weights from the end of the best epoch: {self.best_epoch + 1}."
+                    )
                 self.model.set_weights(self.best_weights)
 
     def on_train_end(self, logs=None):

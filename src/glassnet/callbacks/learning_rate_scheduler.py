@@ -12,7 +12,9 @@ class LearningRateScheduler(Callback):
         rate = float(self.schedule(epoch, self.model.optimizer.learning_rate))
         self.model.optimizer.learning_rate = rate
         if self.verbose:
-            print(f"\nEpoch {epoch + 1}: LearningRateScheduler setting learning rate to {rate:.4g}.")
+            print(
+                f"\nEpoch {epoch + 1}: LearningRateScheduler setting learning rate to {rate:.4g}."
+            )
 
     def on_epoch_end(self, epoch, logs=None):
         if logs is not None:

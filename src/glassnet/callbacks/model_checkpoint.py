@@ -11,14 +11,25 @@ class ModelCheckpoint(Callback):
     save_best_only: save only when ``monitor`` improves (by ``mode``).
     """
 
-    def __init__(self, filepath, monitor="val_loss", verbose=0, save_best_only=False, save_weights_only=False,
-                 mode="auto", save_freq="epoch", initial_value_threshold=None):
+    def __init__(
+        self,
+        filepath,
+        monitor="val_loss",
+        verbose=0,
+        save_best_only=False,
+        save_weights_only=False,
+        mode="auto",
+        save_freq="epoch",
+        initial_value_threshold=None,
+    ):
         super().__init__()
         self.filepath, self.monitor, self.verbose = os.fspath(filepath), monitor, verbose
         self.save_best_only, self.save_weights_only = save_best_only, save_weights_only
         self.mode = monitor_mode(monitor, mode)
         if save_freq != "epoch" and not (isinstance(save_freq, int) and save_freq > 0):
-            raise ValueError(f"ModelCheckpoint: save_freq must be 'epoch' or a positive number of batches, got {save_freq!r}")
+            raise ValueError(
+                f"ModelCheckpoint: save_freq must be 'epoch' or a positive number of batches, got {save_freq!r}"
+            )
         self.save_freq = save_freq
         self.best = initial_value_threshold
         self._batches = 0
@@ -37,12 +48,17 @@ class ModelCheckpoint(Callback):
         if self.save_best_only:
             current = logs.get(self.monitor)
             if current is None:
-                warnings.warn(f"ModelCheckpoint: can save the best model only with '{self.monitor}' in the logs (available: {sorted(logs)})", stacklevel=3)
+                warnings.warn(
+                    f"ModelCheckpoint: can save the best model only with '{self.monitor}' in the logs (available: {sorted(logs)})",
+                    stacklevel=3,
+                )
                 return
             if not self._improved(current):
                 return
             if self.verbose:
-                print(f"\nEpoch {epoch + 1}: {self.monitor} improved from {self.best} to {current:.5f}, saving model to {path}")
+                print(
+                    f"\nEpoch {epoch + 1}: {self.monitor} improved from {self.best} to {current:.5f}, saving model to {path}"
+                )
             self.best = current
         directory = os.path.dirname(path)
         if directory:

@@ -6,7 +6,11 @@ class ProgbarLogger(Callback):
     """Prints 'Epoch i/n' and a progress bar (verbose=1) or one line per epoch (verbose=2)."""
 
     def on_epoch_begin(self, epoch, logs=None):
-        self.verbose, epochs, steps = self.params.get("verbose", 1), self.params.get("epochs"), self.params.get("steps")
+        self.verbose, epochs, steps = (
+            self.params.get("verbose", 1),
+            self.params.get("epochs"),
+            self.params.get("steps"),
+        )
         if self.verbose:
             print(f"Epoch {epoch + 1}/{epochs}")
         self._bar = Progbar(steps, verbose=self.verbose)

@@ -10,8 +10,18 @@ class ReduceLROnPlateau(Callback):
     The current rate is logged as 'learning_rate' every epoch.
     """
 
-    def __init__(self, monitor="val_loss", factor=0.1, patience=10, verbose=0, mode="auto", min_delta=1e-4,
-                 cooldown=0, min_lr=0.0, **kwargs):
+    def __init__(
+        self,
+        monitor="val_loss",
+        factor=0.1,
+        patience=10,
+        verbose=0,
+        mode="auto",
+        min_delta=1e-4,
+        cooldown=0,
+        min_lr=0.0,
+        **kwargs,
+    ):
         super().__init__()
         if factor >= 1.0:
             raise ValueError(f"ReduceLROnPlateau: factor must be < 1, got {factor}")
@@ -23,7 +33,11 @@ class ReduceLROnPlateau(Callback):
     def _improved(self, value):
         if self.best is None:
             return True
-        return value < self.best - self.min_delta if self.mode == "min" else value > self.best + self.min_delta
+        return (
+            value < self.best - self.min_delta
+            if self.mode == "min"
+            else value > self.best + self.min_delta
+        )
 
     def on_train_begin(self, logs=None):
         self.wait, self.cooldown_counter, self.best = 0, 0, None
@@ -34,7 +48,10 @@ class ReduceLROnPlateau(Callback):
         logs["learning_rate"] = optimizer.learning_rate
         current = logs.get(self.monitor)
         if current is None:
-            warnings.warn(f"ReduceLROnPlateau: the monitored quantity '{self.monitor}' is not in the logs (available: {sorted(logs)})", stacklevel=2)
+            warnings.warn(
+                f"ReduceLROnPlateau: the monitored quantity '{self.monitor}' is not in the logs (available: {sorted(logs)})",
+                stacklevel=2,
+            )
             return
         if self.cooldown_counter > 0:
             self.cooldown_counter -= 1
@@ -48,5 +65,7 @@ class ReduceLROnPlateau(Callback):
                 if old > self.min_lr:
                     optimizer.learning_rate = max(old * self.factor, self.min_lr)
                     if self.verbose:
-                        print(f"\nEpoch {epoch + 1}: ReduceLROnPlateau reducing learning rate to {optimizer.learning_rate:.4g}.")
+                        print(
+                            f"\nEpoch {epoch + 1}: ReduceLROnPlateau reducing learning rate to {optimizer.learning_rate:.4g}."
+                        )
                     self.cooldown_counter, self.wait = self.cooldown, 0

@@ -1,4 +1,5 @@
 """The commands other than demo: train, evaluate, predict, summary, explain."""
+
 import csv
 import json
 import os
@@ -17,7 +18,9 @@ def _model_from_argument(spec, input_shape, classes):
     if spec.endswith(".json"):
         with open(spec) as handle:
             return model_from_json(handle.read())
-    raise ValueError(f"--model must be 'mlp', 'cnn' or a model config file ending in .json, got {spec!r}")
+    raise ValueError(
+        f"--model must be 'mlp', 'cnn' or a model config file ending in .json, got {spec!r}"
+    )
 
 
 def train(args):
@@ -37,7 +40,14 @@ def train(args):
     if args.learning_rate is not None:
         optimizer.learning_rate = args.learning_rate
     model.compile(optimizer, models.loss_for(classes), metrics=["accuracy"])
-    history = model.fit(x, y, epochs=args.epochs, batch_size=args.batch_size, validation_split=args.validation_split, verbose=args.verbose)
+    history = model.fit(
+        x,
+        y,
+        epochs=args.epochs,
+        batch_size=args.batch_size,
+        validation_split=args.validation_split,
+        verbose=args.verbose,
+    )
     report = classification_report(model, xt, yt, names)  # every process takes part in predict
     if not is_chief():
         return
@@ -45,7 +55,11 @@ def train(args):
     model.save(os.path.join(args.out, "model.glassnet"))
     print(report)
     with open(os.path.join(args.out, "metrics.json"), "w") as handle:
-        json.dump({"dataset": args.dataset, "test": report.to_dict(), "history": history.history}, handle, indent=1)
+        json.dump(
+            {"dataset": args.dataset, "test": report.to_dict(), "history": history.history},
+            handle,
+            indent=1,
+        )
     with open(os.path.join(args.out, "history.csv"), "w", newline="") as handle:
         writer = csv.writer(handle)
         keys = list(history.history)
@@ -53,12 +67,18 @@ def train(args):
         for epoch in range(len(history.epoch)):
             writer.writerow([epoch + 1, *[history.history[k][epoch] for k in keys]])
     plot.plot_history(history, os.path.join(args.out, "history.png"))
-    plot.plot_confusion_matrix(report.confusion_matrix, names, os.path.join(args.out, "confusion.png"))
-    print(f"Test accuracy {report.accuracy:.4f}. Model, metrics and plots written to {os.path.abspath(args.out)}")
+    plot.plot_confusion_matrix(
+        report.confusion_matrix, names, os.path.join(args.out, "confusion.png")
+    )
+    print(
+        f"Test accuracy {report.accuracy:.4f}. Model, metrics and plots written to {os.path.abspath(args.out)}"
+    )
 
 
 def _expects_images(model):
-    shape = getattr(model, "_input_shape", None) or (model.inputs[0].shape if hasattr(model, "inputs") else None)
+    shape = getattr(model, "_input_shape", None) or (
+        model.inputs[0].shape if hasattr(model, "inputs") else None
+    )
     return shape is not None and len(shape) == 4
 
 
@@ -112,19 +132,26 @@ def predict(args):
 
     if fits(x.shape, sample):  # a single sample
         x = x[None]
-    elif sample and sample[-1] == 1 and fits(x.shape, sample[:-1]):  # one grayscale image without its channel axis
+    elif (
+        sample and sample[-1] == 1 and fits(x.shape, sample[:-1])
+    ):  # one grayscale image without its channel axis
         x = x[None, ..., None]
     elif sample and sample[-1] == 1 and fits(x.shape[1:], sample[:-1]):  # several such images
         x = x[..., None]
     if not fits(x.shape[1:], sample):
-        raise ValueError(f"predict: the model expects input of shape {expected} (first axis: samples), but {args.input!r} holds an array of shape {x.shape}")
+        raise ValueError(
+            f"predict: the model expects input of shape {expected} (first axis: samples), but {args.input!r} holds an array of shape {x.shape}"
+        )
     probabilities = model.predict(x, verbose=0)
     for i, row in enumerate(np.atleast_2d(probabilities)):
         if row.size == 1:
             print(f"sample {i}: class {int(row[0] > 0.5)} (probability of class 1: {row[0]:.4f})")
         else:
             top = np.argsort(row)[::-1][:5]
-            print(f"sample {i}: class {top[0]}  probabilities: " + ", ".join(f"{k}: {row[k]:.4f}" for k in top))
+            print(
+                f"sample {i}: class {top[0]}  probabilities: "
+                + ", ".join(f"{k}: {row[k]:.4f}" for k in top)
+            )
 
 
 def summary(args):
@@ -139,7 +166,9 @@ def explain(args):
 
     if args.model is None:
         model, x, y = textbook_example()
-        print("The classic worked example: inputs (0.05, 0.10), target 0.01, sigmoid units, squared error, learning rate 0.5\n")
+        print(
+            "The classic worked example: inputs (0.05, 0.10), target 0.01, sigmoid units, squared error, learning rate 0.5\n"
+        )
     else:
         from glassnet.cli import data
 
@@ -147,5 +176,5 @@ def explain(args):
         if args.dataset is None:
             raise ValueError("explain: with a MODEL, give --dataset to take the sample from")
         ((x_all, y_all), _), _ = data.load(args.dataset, images=_expects_images(model))
-        x, y = x_all[args.sample: args.sample + 1], y_all[args.sample: args.sample + 1]
+        x, y = x_all[args.sample : args.sample + 1], y_all[args.sample : args.sample + 1]
     print(trace(model, x, y))

@@ -1,7 +1,17 @@
 """The datasets the command line knows, loaded as ((x_train, y_train), (x_test, y_test)) plus class names."""
+
 import numpy as np
 
-DATASETS = ("digits", "breast-cancer", "moons", "circles", "spirals", "xor", "mnist", "fashion-mnist")
+DATASETS = (
+    "digits",
+    "breast-cancer",
+    "moons",
+    "circles",
+    "spirals",
+    "xor",
+    "mnist",
+    "fashion-mnist",
+)
 
 
 def load(name, images=False, path=None):

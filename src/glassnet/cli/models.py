@@ -1,11 +1,16 @@
 """The ready-made architectures of ``glassnet train --model {mlp,cnn}``."""
+
 import numpy as np
 
 
 def output_layer(classes):
     from glassnet import layers
 
-    return layers.Dense(1, activation="sigmoid") if classes == 2 else layers.Dense(classes, activation="softmax")
+    return (
+        layers.Dense(1, activation="sigmoid")
+        if classes == 2
+        else layers.Dense(classes, activation="softmax")
+    )
 
 
 def loss_for(classes):
@@ -28,13 +33,25 @@ def cnn(input_shape, classes):
     from glassnet import layers
 
     if len(input_shape) != 3:
-        raise ValueError(f"--model cnn needs image data (height, width, channels), this dataset has samples of shape {input_shape}; use --model mlp")
+        raise ValueError(
+            f"--model cnn needs image data (height, width, channels), this dataset has samples of shape {input_shape}; use --model mlp"
+        )
     small = input_shape[0] < 16
     filters = (16, 32) if small else (32, 64)
     padding = "same" if small else "valid"
-    return keras.Sequential([keras.Input(input_shape), layers.Conv2D(filters[0], 3, padding=padding, activation="relu"), layers.MaxPooling2D(),
-                             layers.Conv2D(filters[1], 3, padding=padding, activation="relu"), layers.MaxPooling2D(), layers.Flatten(),
-                             layers.Dense(64, activation="relu"), output_layer(classes)], name="cnn")
+    return keras.Sequential(
+        [
+            keras.Input(input_shape),
+            layers.Conv2D(filters[0], 3, padding=padding, activation="relu"),
+            layers.MaxPooling2D(),
+            layers.Conv2D(filters[1], 3, padding=padding, activation="relu"),
+            layers.MaxPooling2D(),
+            layers.Flatten(),
+            layers.Dense(64, activation="relu"),
+            output_layer(classes),
+        ],
+        name="cnn",
+    )
 
 
 def classes_of(y):

@@ -1,4 +1,5 @@
 """A one-line progress display per model: ``moons / one hidden layer  [=====>    ] 30/60  loss 0.31  acc 0.88``."""
+
 import sys
 import time
 
@@ -20,10 +21,18 @@ class EpochLine(Callback):
             return  # redrawing a line only works on a terminal: elsewhere (logs, CI) show the final state
         total = self.params.get("epochs", epoch + 1)
         done = int(self.width * (epoch + 1) / total)
-        bar = "=" * max(done - 1, 0) + (">" if done < self.width else "=") + " " * (self.width - done)
-        numbers = "  ".join(f"{k.replace('accuracy', 'acc')} {v:.3f}" for k, v in logs.items() if k in ("loss", "accuracy", "val_accuracy"))
+        bar = (
+            "=" * max(done - 1, 0) + (">" if done < self.width else "=") + " " * (self.width - done)
+        )
+        numbers = "  ".join(
+            f"{k.replace('accuracy', 'acc')} {v:.3f}"
+            for k, v in logs.items()
+            if k in ("loss", "accuracy", "val_accuracy")
+        )
         prefix = "\r" if getattr(self.stream, "isatty", lambda: False)() else ""
-        self.stream.write(f"{prefix}  {self.label:<34} [{bar}] {epoch + 1:>3}/{total}  {numbers}  {time.perf_counter() - self.start:.1f}s")
+        self.stream.write(
+            f"{prefix}  {self.label:<34} [{bar}] {epoch + 1:>3}/{total}  {numbers}  {time.perf_counter() - self.start:.1f}s"
+        )
         self.stream.flush()
 
     def on_train_end(self, logs=None):

@@ -1,6 +1,7 @@
 """Fetching dataset files: each mirror in turn, a few retries with back-off, a progress bar, SHA-256
 verified before the file is moved (atomically) into the cache. A partial or wrong download never
 reaches the cache."""
+
 import hashlib
 import os
 import pathlib
@@ -12,20 +13,26 @@ import urllib.request
 
 from glassnet.datasets.idx import DatasetError
 
-CACHE = pathlib.Path(os.environ.get("GLASSNET_CACHE", "~/.cache/glassnet")).expanduser() / "datasets"
+CACHE = (
+    pathlib.Path(os.environ.get("GLASSNET_CACHE", "~/.cache/glassnet")).expanduser() / "datasets"
+)
 
 
 def _progress(name, done, total, stream):
     if total:
         width = 30
         filled = int(width * done / total)
-        stream.write(f"\rDownloading {name} {'=' * filled}{'.' * (width - filled)} {done / 2**20:.1f}/{total / 2**20:.1f} MB")
+        stream.write(
+            f"\rDownloading {name} {'=' * filled}{'.' * (width - filled)} {done / 2**20:.1f}/{total / 2**20:.1f} MB"
+        )
     else:
         stream.write(f"\rDownloading {name} {done / 2**20:.1f} MB")
     stream.flush()
 
 
-def fetch(filename, sha256, mirrors, destination_dir, retries=3, timeout=30, verbose=True, stream=None):
+def fetch(
+    filename, sha256, mirrors, destination_dir, retries=3, timeout=30, verbose=True, stream=None
+):
     """Download ``filename`` from the first mirror that serves it with the right checksum; returns its path."""
     stream = stream or sys.stderr
     destination_dir = pathlib.Path(destination_dir)
@@ -37,7 +44,10 @@ def fetch(filename, sha256, mirrors, destination_dir, retries=3, timeout=30, ver
             handle, temporary = tempfile.mkstemp(prefix=f".{filename}.", dir=destination_dir)
             try:
                 digest = hashlib.sha256()
-                with urllib.request.urlopen(url, timeout=timeout) as response, os.fdopen(handle, "wb") as out:
+                with (
+                    urllib.request.urlopen(url, timeout=timeout) as response,
+                    os.fdopen(handle, "wb") as out,
+                ):
                     total = int(response.headers.get("Content-Length") or 0)
                     done = 0
                     while True:

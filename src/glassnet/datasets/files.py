@@ -1,5 +1,6 @@
 """Finding a dataset's files: an explicit path, $GLASSNET_DATA/<name>, the user cache, the Debian
 package location; each file is verified against its SHA-256 before it is parsed."""
+
 import hashlib
 import os
 import pathlib
@@ -40,7 +41,9 @@ def load_idx_files(name, files, path=None, mirrors=(), download=True):
                 file = directory / filename
                 actual = sha256(file)
                 if actual != expected:
-                    raise DatasetError(f"{name}: {file} has SHA-256 {actual}, expected {expected}; the file is corrupt or not the official one, delete it and fetch it again")
+                    raise DatasetError(
+                        f"{name}: {file} has SHA-256 {actual}, expected {expected}; the file is corrupt or not the official one, delete it and fetch it again"
+                    )
                 arrays[key] = parse_idx(file.read_bytes(), str(file))
             return arrays
     wanted = ", ".join(filename for filename, _ in files.values())

@@ -4,6 +4,7 @@ Layout: two zero bytes, a type code (0x08 = uint8), the number of dimensions, th
 dimension as a big-endian uint32, then the values. gzip-compressed files are recognised by
 their magic bytes.
 """
+
 import gzip
 
 import numpy as np
@@ -21,27 +22,37 @@ def parse_idx(raw, name="IDX data"):
         try:
             raw = gzip.decompress(raw)
         except (OSError, EOFError) as error:
-            raise DatasetError(f"{name}: the gzip stream is truncated or corrupt ({error})") from None
+            raise DatasetError(
+                f"{name}: the gzip stream is truncated or corrupt ({error})"
+            ) from None
     if len(raw) < 4 or raw[0] != 0 or raw[1] != 0:
         raise DatasetError(f"{name}: not an IDX file (bad magic number {raw[:4].hex() or 'empty'})")
     type_code, ndim = raw[2], raw[3]
     if type_code not in _TYPES:
         raise DatasetError(f"{name}: unknown IDX type code 0x{type_code:02x}")
     if ndim == 0 or len(raw) < 4 + 4 * ndim:
-        raise DatasetError(f"{name}: header declares {ndim} dimensions but the file ends inside the header")
-    shape = tuple(int.from_bytes(raw[4 + 4 * i: 8 + 4 * i], "big") for i in range(ndim))
+        raise DatasetError(
+            f"{name}: header declares {ndim} dimensions but the file ends inside the header"
+        )
+    shape = tuple(int.from_bytes(raw[4 + 4 * i : 8 + 4 * i], "big") for i in range(ndim))
     dtype = np.dtype(_TYPES[type_code])
     expected = int(np.prod(shape)) * dtype.itemsize
-    body = raw[4 + 4 * ndim:]
+    body = raw[4 + 4 * ndim :]
     if len(body) != expected:
-        raise DatasetError(f"{name}: header says shape {shape} ({expected} bytes of data) but the file holds {len(body)} bytes; it is truncated or corrupt")
-    return np.frombuffer(body, dtype=dtype).reshape(shape).astype(dtype.newbyteorder("="), copy=True)
+        raise DatasetError(
+            f"{name}: header says shape {shape} ({expected} bytes of data) but the file holds {len(body)} bytes; it is truncated or corrupt"
+        )
+    return (
+        np.frombuffer(body, dtype=dtype).reshape(shape).astype(dtype.newbyteorder("="), copy=True)
+    )
 
 
 def write_idx(path, array):
     """Write ``array`` (uint8) as an IDX file; gzip-compressed when the name ends in .gz (used by tests)."""
     array = np.ascontiguousarray(array, dtype=np.uint8)
-    header = bytes([0, 0, 0x08, array.ndim]) + b"".join(int(n).to_bytes(4, "big") for n in array.shape)
+    header = bytes([0, 0, 0x08, array.ndim]) + b"".join(
+        int(n).to_bytes(4, "big") for n in array.shape
+    )
     data = header + array.tobytes()
     if str(path).endswith(".gz"):
         data = gzip.compress(data)

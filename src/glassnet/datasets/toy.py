@@ -4,6 +4,7 @@ generated 2-D problems (moons, circles, blobs, linearly separable, spirals, XOR)
 Loaders return Keras's ((x_train, y_train), (x_test, y_test)), float32 features and int64 labels,
 split with scikit-learn's train_test_split (stratified, fixed seed).
 """
+
 import numpy as np
 
 TWO_D = ("moons", "circles", "blobs", "linear", "spirals", "xor")
@@ -12,8 +13,13 @@ TWO_D = ("moons", "circles", "blobs", "linear", "spirals", "xor")
 def _split(x, y, test_size, seed):
     from sklearn.model_selection import train_test_split
 
-    x_train, x_test, y_train, y_test = train_test_split(x, y, test_size=test_size, random_state=seed, stratify=y)
-    return (x_train.astype(np.float32), y_train.astype(np.int64)), (x_test.astype(np.float32), y_test.astype(np.int64))
+    x_train, x_test, y_train, y_test = train_test_split(
+        x, y, test_size=test_size, random_state=seed, stratify=y
+    )
+    return (x_train.astype(np.float32), y_train.astype(np.int64)), (
+        x_test.astype(np.float32),
+        y_test.astype(np.int64),
+    )
 
 
 def load_digits(test_size=0.2, seed=0, images=False):
@@ -33,7 +39,10 @@ def load_breast_cancer(test_size=0.2, seed=0):
     data = sklearn_cancer()
     (x_train, y_train), (x_test, y_test) = _split(data.data, data.target, test_size, seed)
     scaler = StandardScaler().fit(x_train)
-    return (scaler.transform(x_train).astype(np.float32), y_train), (scaler.transform(x_test).astype(np.float32), y_test)
+    return (scaler.transform(x_train).astype(np.float32), y_train), (
+        scaler.transform(x_test).astype(np.float32),
+        y_test,
+    )
 
 
 def make_spirals(n_samples=400, noise=0.2, turns=1.5, seed=0):
@@ -65,8 +74,16 @@ def make_2d(name, n_samples=400, noise=0.15, seed=0):
     if name == "blobs":
         return datasets.make_blobs(n_samples, centers=3, cluster_std=1.0 + noise, random_state=seed)
     if name == "linear":
-        return datasets.make_classification(n_samples, n_features=2, n_redundant=0, n_informative=2, n_clusters_per_class=1,
-                                            class_sep=2.0, flip_y=0, random_state=seed)
+        return datasets.make_classification(
+            n_samples,
+            n_features=2,
+            n_redundant=0,
+            n_informative=2,
+            n_clusters_per_class=1,
+            class_sep=2.0,
+            flip_y=0,
+            random_state=seed,
+        )
     if name == "spirals":
         return make_spirals(n_samples, noise, seed=seed)
     if name == "xor":

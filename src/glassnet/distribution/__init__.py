@@ -9,6 +9,12 @@ share of every batch, the gradients are averaged with one Allreduce on a contigu
 and every process applies the same update, so the weights stay identical everywhere. Needs
 ``pip install "glassnet[mpi]"`` (mpi4py and an MPI from pip).
 """
-from glassnet.distribution.data_parallel import DataParallel, distribution, is_chief, set_distribution
+
+from glassnet.distribution.data_parallel import (
+    DataParallel,
+    distribution,
+    is_chief,
+    set_distribution,
+)
 
 __all__ = ["DataParallel", "set_distribution", "distribution", "is_chief"]

@@ -1,4 +1,5 @@
 """DataParallel: the communication a training step needs, over MPI (mpi4py)."""
+
 import os
 import sys
 import time
@@ -35,8 +36,10 @@ def _mpi():
     try:
         from mpi4py import MPI
     except ImportError:
-        raise ImportError('glassnet.distribution.DataParallel needs MPI for Python: pip install "glassnet[mpi]" '
-                          '(mpi4py with an MPI library from pip), then start the script with mpiexec -n 4 python train.py') from None
+        raise ImportError(
+            'glassnet.distribution.DataParallel needs MPI for Python: pip install "glassnet[mpi]" '
+            "(mpi4py with an MPI library from pip), then start the script with mpiexec -n 4 python train.py"
+        ) from None
     return MPI
 
 
@@ -65,7 +68,9 @@ class DataParallel:
 
         def hook(kind, value, traceback):
             previous(kind, value, traceback)
-            sys.stderr.write(f"glassnet: process {self.rank} of {self.size} stopped by the error above; stopping all processes\n")
+            sys.stderr.write(
+                f"glassnet: process {self.rank} of {self.size} stopped by the error above; stopping all processes\n"
+            )
             sys.stderr.flush()
             self.comm.Abort(1)
 
@@ -116,18 +121,24 @@ class DataParallel:
             if g is None:
                 out.append(None)
                 continue
-            out.append(buffer[offset: offset + g.size].reshape(g.shape).astype(g.dtype, copy=False))
+            out.append(
+                buffer[offset : offset + g.size].reshape(g.shape).astype(g.dtype, copy=False)
+            )
             offset += g.size
         return out
 
     def sum_arrays(self, arrays):
         """Elementwise sums over processes (float64), for metric states."""
-        flat = np.concatenate([np.ravel(np.asarray(a, dtype=np.float64)) for a in arrays]) if arrays else np.zeros(0)
+        flat = (
+            np.concatenate([np.ravel(np.asarray(a, dtype=np.float64)) for a in arrays])
+            if arrays
+            else np.zeros(0)
+        )
         self.comm.Allreduce(self.MPI.IN_PLACE, flat, op=self.MPI.SUM)
         out, offset = [], 0
         for a in arrays:
             size = np.size(a)
-            out.append(flat[offset: offset + size].reshape(np.shape(a)))
+            out.append(flat[offset : offset + size].reshape(np.shape(a)))
             offset += size
         return out
 
@@ -138,6 +149,8 @@ class DataParallel:
 
     def abort(self, error):
         """Print the error and stop every process (the others would otherwise wait forever)."""
-        sys.stderr.write(f"glassnet: process {self.rank} of {self.size} failed: {type(error).__name__}: {error}\n")
+        sys.stderr.write(
+            f"glassnet: process {self.rank} of {self.size} failed: {type(error).__name__}: {error}\n"
+        )
         sys.stderr.flush()
         self.comm.Abort(1)

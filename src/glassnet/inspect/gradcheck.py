@@ -1,4 +1,5 @@
 """Numerical gradient checking: compare backward() with central differences, in float64."""
+
 from dataclasses import dataclass
 
 import numpy as np
@@ -52,7 +53,9 @@ def gradcheck(fn, *inputs, eps=1e-6, tolerance=1e-6, seed=0, raise_exception=Fal
 
     def objective(values, requires_grad=False):
         nonlocal output_weights
-        tensors = [Tensor(v, requires_grad=requires_grad and i in wrt) for i, v in enumerate(values)]
+        tensors = [
+            Tensor(v, requires_grad=requires_grad and i in wrt) for i, v in enumerate(values)
+        ]
         out = fn(*tensors)
         if output_weights is None:
             output_weights = weights_rng.standard_normal(out.shape)
@@ -75,7 +78,15 @@ def gradcheck(fn, *inputs, eps=1e-6, tolerance=1e-6, seed=0, raise_exception=Fal
         errors = np.abs(analytic - numeric) / np.maximum(1.0, np.abs(numeric))
         if errors.size and (worst.input_index < 0 or errors.max() > worst.max_error):
             at = np.unravel_index(int(np.argmax(errors)), errors.shape)
-            worst = GradcheckResult(True, float(errors[at]), i, tuple(int(k) for k in at), float(analytic[at]), float(numeric[at]), tolerance)
+            worst = GradcheckResult(
+                True,
+                float(errors[at]),
+                i,
+                tuple(int(k) for k in at),
+                float(analytic[at]),
+                float(numeric[at]),
+                tolerance,
+            )
     worst.passed = bool(np.isfinite(worst.max_error) and worst.max_error <= tolerance)
     if raise_exception and not worst.passed:
         raise AssertionError(str(worst))

@@ -1,5 +1,6 @@
 """Numerical gradient check of a whole model: every parameter (or a random sample of the entries of
 large ones) against central differences, in float64, reporting the worst layer."""
+
 from dataclasses import dataclass
 
 import numpy as np
@@ -23,7 +24,10 @@ class ModelGradcheckResult:
 
     def __str__(self):
         verdict = "passed" if self.passed else "FAILED"
-        rows = "\n".join(f"  {path:<40} worst error {err:.2e} over {n} entries" for path, (err, n) in self.per_variable.items())
+        rows = "\n".join(
+            f"  {path:<40} worst error {err:.2e} over {n} entries"
+            for path, (err, n) in self.per_variable.items()
+        )
         return f"gradcheck_model {verdict}: worst layer '{self.worst_layer}' ({self.worst_variable}), error {self.max_error:.2e} (tolerance {self.tolerance:.0e})\n{rows}"
 
 
@@ -34,7 +38,9 @@ def gradcheck_model(model, x, y, eps=1e-6, tolerance=1e-5, max_entries=60, train
     evaluation reseeds the random generator, so Dropout draws the same mask every time.
     """
     if not model.compiled:
-        raise RuntimeError("gradcheck_model: compile the model first (the loss being differentiated is the compiled one)")
+        raise RuntimeError(
+            "gradcheck_model: compile the model first (the loss being differentiated is the compiled one)"
+        )
     variables = model.trainable_weights
     saved = [(v, v.data) for v in model.weights]
     rng_state = random_module.get_generator().bit_generator.state
@@ -44,9 +50,16 @@ def gradcheck_model(model, x, y, eps=1e-6, tolerance=1e-5, max_entries=60, train
 
     def loss():
         random_module.set_seed(1234)
-        for v, original in saved:  # BatchNorm's moving statistics must not drift between evaluations
+        for (
+            v,
+            original,
+        ) in saved:  # BatchNorm's moving statistics must not drift between evaluations
             if not v.trainable:
-                v.data = np.array(original, dtype=np.float64 if original.dtype.kind == "f" else original.dtype, order="C")
+                v.data = np.array(
+                    original,
+                    dtype=np.float64 if original.dtype.kind == "f" else original.dtype,
+                    order="C",
+                )
         prediction = model(inputs, training=training)
         compiled = model._resolve_compiled(targets, [prediction])
         value, _ = compiled.compute_loss(targets, [prediction], None)
@@ -56,7 +69,9 @@ def gradcheck_model(model, x, y, eps=1e-6, tolerance=1e-5, max_entries=60, train
 
     try:
         for v, original in saved:
-            if original.dtype.kind == "f":  # C order, so reshape(-1) below is a view that perturbs the weight itself
+            if (
+                original.dtype.kind == "f"
+            ):  # C order, so reshape(-1) below is a view that perturbs the weight itself
                 v.data = np.array(original, dtype=np.float64, order="C")
         for v in variables:
             v.grad = None
@@ -66,7 +81,11 @@ def gradcheck_model(model, x, y, eps=1e-6, tolerance=1e-5, max_entries=60, train
         for v in variables:
             flat = v.data.reshape(-1)
             count = flat.size
-            chosen = np.arange(count) if count <= max_entries else sample_rng.choice(count, max_entries, replace=False)
+            chosen = (
+                np.arange(count)
+                if count <= max_entries
+                else sample_rng.choice(count, max_entries, replace=False)
+            )
             grad = analytic[id(v)].reshape(-1)
             errors = []
             with no_grad():
@@ -88,4 +107,6 @@ def gradcheck_model(model, x, y, eps=1e-6, tolerance=1e-5, max_entries=60, train
             v.data = original
             v.grad = None
         random_module.get_generator().bit_generator.state = rng_state
-    return ModelGradcheckResult(bool(worst[0] <= tolerance), worst[1], worst[2], float(worst[0]), per_variable, tolerance)
+    return ModelGradcheckResult(
+        bool(worst[0] <= tolerance), worst[1], worst[2], float(worst[0]), per_variable, tolerance
+    )

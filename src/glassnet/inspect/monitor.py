@@ -6,6 +6,7 @@ update-to-weight ratio (||delta W|| / ||W||), and for its outputs the mean and s
 the fraction of dead ReLU units (never positive in the batch) and of saturated sigmoid/tanh units.
 Problems are warned about once per kind and layer, naming the step, with a likely cause and remedy.
 """
+
 import math
 import warnings
 
@@ -21,17 +22,17 @@ class GradientHealthWarning(UserWarning):
 
 ADVICE = {
     "vanishing": "gradients are vanishing: the early layers barely learn. Likely cause: many saturating (sigmoid/tanh) "
-                 "layers or a poor initialisation. Remedy: use ReLU with He initialisation, add BatchNormalization, "
-                 "or use fewer layers.",
+    "layers or a poor initialisation. Remedy: use ReLU with He initialisation, add BatchNormalization, "
+    "or use fewer layers.",
     "exploding": "gradients are exploding: updates are as large as the weights themselves. Likely cause: a learning "
-                 "rate that is too high or unnormalised inputs. Remedy: lower the learning rate, clip gradients "
-                 "(clipnorm=1.0) and normalise the inputs.",
+    "rate that is too high or unnormalised inputs. Remedy: lower the learning rate, clip gradients "
+    "(clipnorm=1.0) and normalise the inputs.",
     "nonfinite": "NaN or infinite values appeared. Likely cause: a learning rate that is too high, or log/divide of 0 "
-                 "in a custom loss. Remedy: lower the learning rate, clip gradients and check the inputs for NaN.",
+    "in a custom loss. Remedy: lower the learning rate, clip gradients and check the inputs for NaN.",
     "dead": "most ReLU units are dead (never active), so they pass no gradient. Likely cause: a learning rate that is "
-            "too high or a large negative bias. Remedy: lower the learning rate, use He initialisation or LeakyReLU.",
+    "too high or a large negative bias. Remedy: lower the learning rate, use He initialisation or LeakyReLU.",
     "saturated": "most sigmoid/tanh units are saturated (outputs near their limits), so their gradients are tiny. "
-                 "Remedy: normalise the inputs, use Glorot initialisation or switch to ReLU.",
+    "Remedy: normalise the inputs, use Glorot initialisation or switch to ReLU.",
 }
 
 
@@ -44,8 +45,15 @@ class GradientMonitor(Callback):
     dicts: step, layer, grad_norm, weight_norm, update_ratio, act_mean, act_std, dead_fraction,
     saturated_fraction) feeds ``glassnet.plot.plot_gradient_flow``; ``monitor.problems`` lists warnings."""
 
-    def __init__(self, every=10, vanishing_ratio=1e-5, exploding_update_ratio=0.5, dead_fraction=0.9,
-                 saturated_fraction=0.9, warn=True):
+    def __init__(
+        self,
+        every=10,
+        vanishing_ratio=1e-5,
+        exploding_update_ratio=0.5,
+        dead_fraction=0.9,
+        saturated_fraction=0.9,
+        warn=True,
+    ):
         super().__init__()
         self.every, self.warn = every, warn
         self.vanishing_ratio, self.exploding_update_ratio = vanishing_ratio, exploding_update_ratio
@@ -98,14 +106,30 @@ class GradientMonitor(Callback):
                 continue
             grad_norm = math.sqrt(sum(_norm(g) ** 2 for g in grads))
             weight_norm = math.sqrt(sum(_norm(v.data) ** 2 for v in variables))
-            delta = math.sqrt(sum(_norm(v.data - self._before[id(v)]) ** 2 for v in variables if id(v) in self._before))
-            row = {"step": step, "layer": layer.name, "grad_norm": grad_norm, "weight_norm": weight_norm,
-                   "update_ratio": delta / weight_norm if weight_norm else float("inf"),
-                   "act_mean": None, "act_std": None, "dead_fraction": None, "saturated_fraction": None}
+            delta = math.sqrt(
+                sum(
+                    _norm(v.data - self._before[id(v)]) ** 2
+                    for v in variables
+                    if id(v) in self._before
+                )
+            )
+            row = {
+                "step": step,
+                "layer": layer.name,
+                "grad_norm": grad_norm,
+                "weight_norm": weight_norm,
+                "update_ratio": delta / weight_norm if weight_norm else float("inf"),
+                "act_mean": None,
+                "act_std": None,
+                "dead_fraction": None,
+                "saturated_fraction": None,
+            }
             out = self._outputs.get(id(layer))
             if out is not None and out.size:
                 finite = np.isfinite(out).all()
-                row["act_mean"], row["act_std"] = (float(out.mean()), float(out.std())) if finite else (float("nan"),) * 2
+                row["act_mean"], row["act_std"] = (
+                    (float(out.mean()), float(out.std())) if finite else (float("nan"),) * 2
+                )
                 kind = _activation_kind(layer)
                 units = out.reshape(len(out), -1)
                 if kind == "relu":
@@ -114,7 +138,9 @@ class GradientMonitor(Callback):
                     row["saturated_fraction"] = float(np.mean((units < 0.01) | (units > 0.99)))
                 elif kind == "tanh":
                     row["saturated_fraction"] = float(np.mean(np.abs(units) > 0.99))
-            if not all(np.isfinite(g).all() for g in grads) or not all(np.isfinite(v.data).all() for v in variables):
+            if not all(np.isfinite(g).all() for g in grads) or not all(
+                np.isfinite(v.data).all() for v in variables
+            ):
                 self._problem("nonfinite", layer.name, step)
             rows.append(row)
         self.records.extend(rows)
@@ -127,13 +153,33 @@ class GradientMonitor(Callback):
         largest = max(norms) if norms else 0
         for row in rows:
             if largest > 0 and row["grad_norm"] < self.vanishing_ratio * largest:
-                self._problem("vanishing", row["layer"], step, f"(gradient norm {row['grad_norm']:.2e}, largest layer {largest:.2e})")
-            if math.isfinite(row["update_ratio"]) and row["update_ratio"] > self.exploding_update_ratio:
-                self._problem("exploding", row["layer"], step, f"(update/weight ratio {row['update_ratio']:.2f})")
+                self._problem(
+                    "vanishing",
+                    row["layer"],
+                    step,
+                    f"(gradient norm {row['grad_norm']:.2e}, largest layer {largest:.2e})",
+                )
+            if (
+                math.isfinite(row["update_ratio"])
+                and row["update_ratio"] > self.exploding_update_ratio
+            ):
+                self._problem(
+                    "exploding",
+                    row["layer"],
+                    step,
+                    f"(update/weight ratio {row['update_ratio']:.2f})",
+                )
             if row["dead_fraction"] is not None and row["dead_fraction"] >= self.dead_threshold:
-                self._problem("dead", row["layer"], step, f"({row['dead_fraction']:.0%} of units dead)")
-            if row["saturated_fraction"] is not None and row["saturated_fraction"] >= self.saturated_threshold:
-                self._problem("saturated", row["layer"], step, f"({row['saturated_fraction']:.0%} saturated)")
+                self._problem(
+                    "dead", row["layer"], step, f"({row['dead_fraction']:.0%} of units dead)"
+                )
+            if (
+                row["saturated_fraction"] is not None
+                and row["saturated_fraction"] >= self.saturated_threshold
+            ):
+                self._problem(
+                    "saturated", row["layer"], step, f"({row['saturated_fraction']:.0%} saturated)"
+                )
 
     def _problem(self, kind, layer, step, detail=""):
         if (kind, layer) in self._warned:

@@ -1,10 +1,29 @@
 """Keras layers, built from ops (no gradient code of their own)."""
+
 from glassnet.layers.activation_layers import ELU, LeakyReLU, PReLU, ReLU, Softmax
 from glassnet.layers.attention import AdditiveAttention, Attention, EinsumDense, MultiHeadAttention
-from glassnet.layers.convolutional import Conv1D, Conv2D, Conv2DTranspose, Convolution1D, Convolution2D, DepthwiseConv2D, SeparableConv2D
+from glassnet.layers.convolutional import (
+    Conv1D,
+    Conv2D,
+    Conv2DTranspose,
+    Convolution1D,
+    Convolution2D,
+    DepthwiseConv2D,
+    SeparableConv2D,
+)
 from glassnet.layers.core import Activation, Dense, Dropout, Embedding, Masking
 from glassnet.layers.layer import InputSpec, Layer
-from glassnet.layers.merging import Add, Average, Concatenate, Maximum, Minimum, Multiply, Subtract, add, concatenate
+from glassnet.layers.merging import (
+    Add,
+    Average,
+    Concatenate,
+    Maximum,
+    Minimum,
+    Multiply,
+    Subtract,
+    add,
+    concatenate,
+)
 from glassnet.layers.normalization import BatchNormalization, LayerNormalization
 from glassnet.layers.pooling import (
     AveragePooling1D,
@@ -25,7 +44,15 @@ from glassnet.layers.pooling import (
     MaxPooling2D,
 )
 from glassnet.layers.recurrent import GRU, LSTM, SimpleRNN
-from glassnet.layers.reshaping import Cropping2D, Flatten, Permute, RepeatVector, Reshape, UpSampling2D, ZeroPadding2D
-from glassnet.layers.wrappers import Bidirectional, TimeDistributed
-from glassnet.layers.symbolic import Input, InputLayer, OpLayer
+from glassnet.layers.reshaping import (
+    Cropping2D,
+    Flatten,
+    Permute,
+    RepeatVector,
+    Reshape,
+    UpSampling2D,
+    ZeroPadding2D,
+)
 from glassnet.layers.serialization import deserialize_layer, serialize_layer
+from glassnet.layers.symbolic import Input, InputLayer, OpLayer
+from glassnet.layers.wrappers import Bidirectional, TimeDistributed

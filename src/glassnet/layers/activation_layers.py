@@ -1,4 +1,5 @@
 """Activation functions as layers: ReLU, LeakyReLU, PReLU, ELU, Softmax."""
+
 from glassnet import constraints, initializers, ops, regularizers
 from glassnet.layers.layer import Layer
 
@@ -8,7 +9,11 @@ class ReLU(Layer):
 
     def __init__(self, max_value=None, negative_slope=0.0, threshold=0.0, **kwargs):
         super().__init__(**kwargs)
-        self.max_value, self.negative_slope, self.threshold = max_value, float(negative_slope), float(threshold)
+        self.max_value, self.negative_slope, self.threshold = (
+            max_value,
+            float(negative_slope),
+            float(threshold),
+        )
         self.supports_masking = True
 
     def call(self, inputs):
@@ -16,11 +21,18 @@ class ReLU(Layer):
             x = ops.relu(inputs)
         else:
             shifted = ops.subtract(inputs, self.threshold)
-            x = ops.where(inputs.data >= self.threshold, inputs, ops.multiply(shifted, self.negative_slope))
+            x = ops.where(
+                inputs.data >= self.threshold, inputs, ops.multiply(shifted, self.negative_slope)
+            )
         return x if self.max_value is None else ops.minimum(x, float(self.max_value))
 
     def get_config(self):
-        return {**super().get_config(), "max_value": self.max_value, "negative_slope": self.negative_slope, "threshold": self.threshold}
+        return {
+            **super().get_config(),
+            "max_value": self.max_value,
+            "negative_slope": self.negative_slope,
+            "threshold": self.threshold,
+        }
 
 
 class LeakyReLU(Layer):
@@ -41,23 +53,41 @@ class LeakyReLU(Layer):
 class PReLU(Layer):
     """Leaky ReLU whose slope ``alpha`` is learned (one per feature unless shared_axes)."""
 
-    def __init__(self, alpha_initializer="zeros", alpha_regularizer=None, alpha_constraint=None, shared_axes=None, **kwargs):
+    def __init__(
+        self,
+        alpha_initializer="zeros",
+        alpha_regularizer=None,
+        alpha_constraint=None,
+        shared_axes=None,
+        **kwargs,
+    ):
         super().__init__(**kwargs)
         self.alpha_initializer = initializers.get(alpha_initializer)
         self.alpha_regularizer = regularizers.get(alpha_regularizer)
         self.alpha_constraint = constraints.get(alpha_constraint)
-        self.shared_axes = None if shared_axes is None else tuple([shared_axes] if isinstance(shared_axes, int) else shared_axes)
+        self.shared_axes = (
+            None
+            if shared_axes is None
+            else tuple([shared_axes] if isinstance(shared_axes, int) else shared_axes)
+        )
 
     def build(self, input_shape):
         shape = list(input_shape[1:])
         for axis in self.shared_axes or ():
             shape[axis - 1] = 1
-        self.alpha = self.add_weight(tuple(shape), self.alpha_initializer, name="alpha",
-                                     regularizer=self.alpha_regularizer, constraint=self.alpha_constraint)
+        self.alpha = self.add_weight(
+            tuple(shape),
+            self.alpha_initializer,
+            name="alpha",
+            regularizer=self.alpha_regularizer,
+            constraint=self.alpha_constraint,
+        )
 
     def call(self, inputs):
         # relu(x) - alpha * relu(-x)
-        return ops.subtract(ops.relu(inputs), ops.multiply(self.alpha, ops.relu(ops.negative(inputs))))
+        return ops.subtract(
+            ops.relu(inputs), ops.multiply(self.alpha, ops.relu(ops.negative(inputs)))
+        )
 
 
 class ELU(Layer):

@@ -1,4 +1,5 @@
 """Core layers: Dense, Activation, Dropout, Embedding, and the identity-like ones."""
+
 from glassnet import activations, constraints, initializers, ops, regularizers
 from glassnet.backend import xp
 from glassnet.layers.layer import InputSpec, Layer
@@ -10,9 +11,20 @@ class Dense(Layer):
     inputs: (batch, ..., input_dim); kernel: (input_dim, units); bias: (units,); output: (batch, ..., units).
     """
 
-    def __init__(self, units, activation=None, use_bias=True, kernel_initializer="glorot_uniform",
-                 bias_initializer="zeros", kernel_regularizer=None, bias_regularizer=None,
-                 activity_regularizer=None, kernel_constraint=None, bias_constraint=None, **kwargs):
+    def __init__(
+        self,
+        units,
+        activation=None,
+        use_bias=True,
+        kernel_initializer="glorot_uniform",
+        bias_initializer="zeros",
+        kernel_regularizer=None,
+        bias_regularizer=None,
+        activity_regularizer=None,
+        kernel_constraint=None,
+        bias_constraint=None,
+        **kwargs,
+    ):
         super().__init__(activity_regularizer=activity_regularizer, **kwargs)
         if not isinstance(units, int) or units <= 0:
             raise ValueError(f"Dense: units must be a positive integer, got {units!r}")
@@ -31,11 +43,27 @@ class Dense(Layer):
     def build(self, input_shape):
         input_dim = input_shape[-1]
         if input_dim is None:
-            raise ValueError(f"Dense '{self.name}': the last dimension of the input must be known, got shape {input_shape}")
-        self.kernel = self.add_weight((input_dim, self.units), self.kernel_initializer, name="kernel",
-                                      regularizer=self.kernel_regularizer, constraint=self.kernel_constraint)
-        self.bias = self.add_weight((self.units,), self.bias_initializer, name="bias", regularizer=self.bias_regularizer,
-                                    constraint=self.bias_constraint) if self.use_bias else None
+            raise ValueError(
+                f"Dense '{self.name}': the last dimension of the input must be known, got shape {input_shape}"
+            )
+        self.kernel = self.add_weight(
+            (input_dim, self.units),
+            self.kernel_initializer,
+            name="kernel",
+            regularizer=self.kernel_regularizer,
+            constraint=self.kernel_constraint,
+        )
+        self.bias = (
+            self.add_weight(
+                (self.units,),
+                self.bias_initializer,
+                name="bias",
+                regularizer=self.bias_regularizer,
+                constraint=self.bias_constraint,
+            )
+            if self.use_bias
+            else None
+        )
         self.input_spec = InputSpec(min_ndim=2, axes={-1: input_dim})
 
     def call(self, inputs):
@@ -45,12 +73,19 @@ class Dense(Layer):
         logits = ops.linalg.dense(inputs, self.kernel, self.bias)
         outputs = self.activation(logits)
         if name in ("softmax", "sigmoid"):
-            outputs._keras_logits = logits  # lets cross-entropy work from the logits, as Keras's TF backend does
+            outputs._keras_logits = (
+                logits  # lets cross-entropy work from the logits, as Keras's TF backend does
+            )
         return outputs
 
     def get_config(self):
-        return {**super().get_config(), "units": self.units, "activation": activations.serialize(self.activation),
-                "use_bias": self.use_bias, **weight_options_config(self, "kernel", "bias")}
+        return {
+            **super().get_config(),
+            "units": self.units,
+            "activation": activations.serialize(self.activation),
+            "use_bias": self.use_bias,
+            **weight_options_config(self, "kernel", "bias"),
+        }
 
 
 def _activation_name(activation):
@@ -60,7 +95,11 @@ def _activation_name(activation):
         return None
 
 
-_WEIGHT_OPTIONS = (("initializer", initializers), ("regularizer", regularizers), ("constraint", constraints))
+_WEIGHT_OPTIONS = (
+    ("initializer", initializers),
+    ("regularizer", regularizers),
+    ("constraint", constraints),
+)
 
 
 def weight_options_config(layer, *weights):
@@ -108,7 +147,12 @@ class Dropout(Layer):
         return ops.dropout(inputs, self.rate, noise_shape=self.noise_shape, rng=self._rng)
 
     def get_config(self):
-        return {**super().get_config(), "rate": self.rate, "noise_shape": self.noise_shape, "seed": self.seed}
+        return {
+            **super().get_config(),
+            "rate": self.rate,
+            "noise_shape": self.noise_shape,
+            "seed": self.seed,
+        }
 
 
 class Embedding(Layer):
@@ -117,8 +161,16 @@ class Embedding(Layer):
     mask_zero=True: id 0 is padding; layers downstream that support masks skip it.
     """
 
-    def __init__(self, input_dim, output_dim, embeddings_initializer="uniform", embeddings_regularizer=None,
-                 embeddings_constraint=None, mask_zero=False, **kwargs):
+    def __init__(
+        self,
+        input_dim,
+        output_dim,
+        embeddings_initializer="uniform",
+        embeddings_regularizer=None,
+        embeddings_constraint=None,
+        mask_zero=False,
+        **kwargs,
+    ):
         super().__init__(**kwargs)
         self.input_dim, self.output_dim, self.mask_zero = int(input_dim), int(output_dim), mask_zero
         name = "random_uniform" if embeddings_initializer == "uniform" else embeddings_initializer
@@ -128,15 +180,22 @@ class Embedding(Layer):
         self.supports_masking = mask_zero
 
     def build(self, input_shape):
-        self.embeddings = self.add_weight((self.input_dim, self.output_dim), self.embeddings_initializer, name="embeddings",
-                                          regularizer=self.embeddings_regularizer, constraint=self.embeddings_constraint)
+        self.embeddings = self.add_weight(
+            (self.input_dim, self.output_dim),
+            self.embeddings_initializer,
+            name="embeddings",
+            regularizer=self.embeddings_regularizer,
+            constraint=self.embeddings_constraint,
+        )
 
     def call(self, inputs):
         ids = inputs.data
         if ids.dtype.kind == "f":
             ids = ids.astype(xp.int64)
         if ids.size and (ids.min() < 0 or ids.max() >= self.input_dim):
-            raise ValueError(f"Embedding '{self.name}': ids must lie in [0, {self.input_dim}) (input_dim), got values from {ids.min()} to {ids.max()}")
+            raise ValueError(
+                f"Embedding '{self.name}': ids must lie in [0, {self.input_dim}) (input_dim), got values from {ids.min()} to {ids.max()}"
+            )
         return ops.take(self.embeddings, ids, axis=0)
 
     def compute_mask(self, inputs, mask=None):
@@ -145,8 +204,13 @@ class Embedding(Layer):
         return xp.asarray(getattr(inputs, "data", inputs)) != 0
 
     def get_config(self):
-        return {**super().get_config(), "input_dim": self.input_dim, "output_dim": self.output_dim, "mask_zero": self.mask_zero,
-                "embeddings_initializer": initializers.serialize(self.embeddings_initializer)}
+        return {
+            **super().get_config(),
+            "input_dim": self.input_dim,
+            "output_dim": self.output_dim,
+            "mask_zero": self.mask_zero,
+            "embeddings_initializer": initializers.serialize(self.embeddings_initializer),
+        }
 
 
 class Masking(Layer):

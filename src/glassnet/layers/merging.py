@@ -1,4 +1,5 @@
 """Layers that combine several inputs: Add, Subtract, Multiply, Average, Maximum, Minimum, Concatenate."""
+
 from functools import reduce
 
 from glassnet import ops
@@ -8,7 +9,9 @@ from glassnet.layers.layer import Layer
 class _Merge(Layer):
     def _check(self, inputs):
         if not isinstance(inputs, (list, tuple)) or len(inputs) < 2:
-            raise ValueError(f"{type(self).__name__} '{self.name}': expected a list of at least 2 inputs, got {type(inputs).__name__}")
+            raise ValueError(
+                f"{type(self).__name__} '{self.name}': expected a list of at least 2 inputs, got {type(inputs).__name__}"
+            )
         return list(inputs)
 
 
@@ -21,7 +24,9 @@ class Subtract(_Merge):
     def call(self, inputs):
         inputs = self._check(inputs)
         if len(inputs) != 2:
-            raise ValueError(f"Subtract '{self.name}': expected exactly 2 inputs, got {len(inputs)}")
+            raise ValueError(
+                f"Subtract '{self.name}': expected exactly 2 inputs, got {len(inputs)}"
+            )
         return ops.subtract(inputs[0], inputs[1])
 
 

@@ -1,4 +1,5 @@
 """Pooling layers: windowed max/average (1-D, 2-D) and global pooling."""
+
 from glassnet import ops
 from glassnet.layers.layer import InputSpec, Layer
 
@@ -12,17 +13,33 @@ class _Pooling(Layer):
         self.pool_size, self.strides = pool_size, strides
         self.padding = padding.lower()
         if self.padding not in ("valid", "same"):
-            raise ValueError(f"{type(self).__name__}: padding must be 'valid' or 'same', got {padding!r}")
+            raise ValueError(
+                f"{type(self).__name__}: padding must be 'valid' or 'same', got {padding!r}"
+            )
         self.data_format = data_format or "channels_last"
         self.input_spec = InputSpec(ndim=self.rank + 2)
 
     def call(self, inputs):
-        x = inputs if self.data_format == "channels_last" else ops.transpose(inputs, (0, *range(2, self.rank + 2), 1))
+        x = (
+            inputs
+            if self.data_format == "channels_last"
+            else ops.transpose(inputs, (0, *range(2, self.rank + 2), 1))
+        )
         out = type(self).op(x, self.pool_size, self.strides, self.padding)
-        return out if self.data_format == "channels_last" else ops.transpose(out, (0, self.rank + 1, *range(1, self.rank + 1)))
+        return (
+            out
+            if self.data_format == "channels_last"
+            else ops.transpose(out, (0, self.rank + 1, *range(1, self.rank + 1)))
+        )
 
     def get_config(self):
-        return {**super().get_config(), "pool_size": self.pool_size, "strides": self.strides, "padding": self.padding, "data_format": self.data_format}
+        return {
+            **super().get_config(),
+            "pool_size": self.pool_size,
+            "strides": self.strides,
+            "padding": self.padding,
+            "data_format": self.data_format,
+        }
 
 
 class MaxPooling2D(_Pooling):
@@ -55,11 +72,19 @@ class _GlobalPooling(Layer):
         self.supports_masking = self.rank == 1
 
     def call(self, inputs, mask=None):
-        axes = tuple(range(1, self.rank + 1)) if self.data_format == "channels_last" else tuple(range(2, self.rank + 2))
-        if mask is not None and type(self).reduce is ops.mean:  # average over the unmasked steps only
+        axes = (
+            tuple(range(1, self.rank + 1))
+            if self.data_format == "channels_last"
+            else tuple(range(2, self.rank + 2))
+        )
+        if (
+            mask is not None and type(self).reduce is ops.mean
+        ):  # average over the unmasked steps only
             weights = ops.cast(ops.expand_dims(ops.convert_to_tensor(mask), -1), inputs.dtype)
-            return ops.divide(ops.sum(ops.multiply(inputs, weights), axis=axes, keepdims=self.keepdims),
-                              ops.maximum(ops.sum(weights, axis=axes, keepdims=self.keepdims), 1.0))
+            return ops.divide(
+                ops.sum(ops.multiply(inputs, weights), axis=axes, keepdims=self.keepdims),
+                ops.maximum(ops.sum(weights, axis=axes, keepdims=self.keepdims), 1.0),
+            )
         return type(self).reduce(inputs, axis=axes, keepdims=self.keepdims)
 
     def compute_mask(self, inputs, mask=None):
@@ -87,5 +112,15 @@ class GlobalMaxPooling1D(_GlobalPooling):
     reduce = staticmethod(ops.max)
 
 
-MaxPool2D, AvgPool2D, MaxPool1D, AvgPool1D = MaxPooling2D, AveragePooling2D, MaxPooling1D, AveragePooling1D
-GlobalAvgPool2D, GlobalMaxPool2D, GlobalAvgPool1D, GlobalMaxPool1D = GlobalAveragePooling2D, GlobalMaxPooling2D, GlobalAveragePooling1D, GlobalMaxPooling1D
+MaxPool2D, AvgPool2D, MaxPool1D, AvgPool1D = (
+    MaxPooling2D,
+    AveragePooling2D,
+    MaxPooling1D,
+    AveragePooling1D,
+)
+GlobalAvgPool2D, GlobalMaxPool2D, GlobalAvgPool1D, GlobalMaxPool1D = (
+    GlobalAveragePooling2D,
+    GlobalMaxPooling2D,
+    GlobalAveragePooling1D,
+    GlobalMaxPooling1D,
+)

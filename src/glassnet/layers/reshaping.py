@@ -1,4 +1,5 @@
 """Layers that change the shape, not the values: Flatten, Reshape, Permute, RepeatVector."""
+
 import math
 
 from glassnet import ops
@@ -31,8 +32,12 @@ class Reshape(Layer):
     def call(self, inputs):
         per_sample = math.prod(inputs.shape[1:])
         known = math.prod(n for n in self.target_shape if n != -1)
-        if (-1 not in self.target_shape and known != per_sample) or (-1 in self.target_shape and per_sample % known):
-            raise ValueError(f"Reshape '{self.name}': cannot reshape inputs of shape {inputs.shape} ({per_sample} values per sample) to {self.target_shape}")
+        if (-1 not in self.target_shape and known != per_sample) or (
+            -1 in self.target_shape and per_sample % known
+        ):
+            raise ValueError(
+                f"Reshape '{self.name}': cannot reshape inputs of shape {inputs.shape} ({per_sample} values per sample) to {self.target_shape}"
+            )
         return ops.reshape(inputs, (inputs.shape[0], *self.target_shape))
 
     def get_config(self):
@@ -46,7 +51,9 @@ class Permute(Layer):
         super().__init__(**kwargs)
         self.dims = tuple(dims)
         if sorted(self.dims) != list(range(1, len(self.dims) + 1)):
-            raise ValueError(f"Permute: dims must be a permutation of 1..{len(self.dims)}, got {self.dims}")
+            raise ValueError(
+                f"Permute: dims must be a permutation of 1..{len(self.dims)}, got {self.dims}"
+            )
 
     def call(self, inputs):
         return ops.transpose(inputs, (0, *self.dims))
@@ -64,8 +71,12 @@ class RepeatVector(Layer):
 
     def call(self, inputs):
         if inputs.ndim != 2:
-            raise ValueError(f"RepeatVector '{self.name}': expected 2-D input (batch, features), got shape {inputs.shape}")
-        return ops.broadcast_to(ops.expand_dims(inputs, 1), (inputs.shape[0], self.n, inputs.shape[1]))
+            raise ValueError(
+                f"RepeatVector '{self.name}': expected 2-D input (batch, features), got shape {inputs.shape}"
+            )
+        return ops.broadcast_to(
+            ops.expand_dims(inputs, 1), (inputs.shape[0], self.n, inputs.shape[1])
+        )
 
     def get_config(self):
         return {**super().get_config(), "n": self.n}
@@ -85,10 +96,17 @@ class ZeroPadding2D(Layer):
 
     def __init__(self, padding=(1, 1), data_format=None, **kwargs):
         super().__init__(**kwargs)
-        self.padding, self.data_format = _pairs(padding, "ZeroPadding2D padding"), data_format or "channels_last"
+        self.padding, self.data_format = (
+            _pairs(padding, "ZeroPadding2D padding"),
+            data_format or "channels_last",
+        )
 
     def call(self, inputs):
-        spatial = [(0, 0), *self.padding, (0, 0)] if self.data_format == "channels_last" else [(0, 0), (0, 0), *self.padding]
+        spatial = (
+            [(0, 0), *self.padding, (0, 0)]
+            if self.data_format == "channels_last"
+            else [(0, 0), (0, 0), *self.padding]
+        )
         return ops.pad(inputs, spatial)
 
     def get_config(self):
@@ -100,15 +118,28 @@ class Cropping2D(Layer):
 
     def __init__(self, cropping=((0, 0), (0, 0)), data_format=None, **kwargs):
         super().__init__(**kwargs)
-        self.cropping, self.data_format = _pairs(cropping, "Cropping2D cropping"), data_format or "channels_last"
+        self.cropping, self.data_format = (
+            _pairs(cropping, "Cropping2D cropping"),
+            data_format or "channels_last",
+        )
 
     def call(self, inputs):
         (top, bottom), (left, right) = self.cropping
-        h, w = (inputs.shape[1], inputs.shape[2]) if self.data_format == "channels_last" else (inputs.shape[2], inputs.shape[3])
+        h, w = (
+            (inputs.shape[1], inputs.shape[2])
+            if self.data_format == "channels_last"
+            else (inputs.shape[2], inputs.shape[3])
+        )
         if top + bottom >= h or left + right >= w:
-            raise ValueError(f"Cropping2D '{self.name}': cropping {self.cropping} removes everything from a {h}x{w} input")
+            raise ValueError(
+                f"Cropping2D '{self.name}': cropping {self.cropping} removes everything from a {h}x{w} input"
+            )
         rows, cols = slice(top, h - bottom), slice(left, w - right)
-        return inputs[:, rows, cols, :] if self.data_format == "channels_last" else inputs[:, :, rows, cols]
+        return (
+            inputs[:, rows, cols, :]
+            if self.data_format == "channels_last"
+            else inputs[:, :, rows, cols]
+        )
 
     def get_config(self):
         return {**super().get_config(), "cropping": self.cropping, "data_format": self.data_format}
@@ -120,7 +151,9 @@ class UpSampling2D(Layer):
     def __init__(self, size=(2, 2), data_format=None, interpolation="nearest", **kwargs):
         super().__init__(**kwargs)
         if interpolation != "nearest":
-            raise ValueError(f"UpSampling2D: only interpolation='nearest' is available, got {interpolation!r}")
+            raise ValueError(
+                f"UpSampling2D: only interpolation='nearest' is available, got {interpolation!r}"
+            )
         self.size = (size, size) if isinstance(size, int) else tuple(size)
         self.data_format, self.interpolation = data_format or "channels_last", interpolation
 
@@ -133,4 +166,9 @@ class UpSampling2D(Layer):
         return x if self.data_format == "channels_last" else ops.transpose(x, (0, 3, 1, 2))
 
     def get_config(self):
-        return {**super().get_config(), "size": self.size, "data_format": self.data_format, "interpolation": self.interpolation}
+        return {
+            **super().get_config(),
+            "size": self.size,
+            "data_format": self.data_format,
+            "interpolation": self.interpolation,
+        }

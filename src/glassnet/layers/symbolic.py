@@ -4,6 +4,7 @@ Output shapes are found by running the layer on small zero batches: once with ev
 size set to 2 and once set to 3; sizes that differ between the two runs are unknown (None) in the
 output too. Weights are built first from the symbolic shape, as Keras does.
 """
+
 from glassnet.autograd.grad_mode import no_grad
 from glassnet.autograd.symbolic import SymbolicTensor
 from glassnet.autograd.tensor import Tensor
@@ -78,7 +79,9 @@ def infer_output(layer, args, kwargs):
         return type(first)(spec(a, b) for a, b in zip(first, second))
     if isinstance(first, dict):
         return {k: spec(first[k], second[k]) for k in first}
-    raise TypeError(f"{type(layer).__name__} '{layer.name}': call() must return a tensor, a list/tuple or a dict of tensors, got {type(first).__name__}")
+    raise TypeError(
+        f"{type(layer).__name__} '{layer.name}': call() must return a tensor, a list/tuple or a dict of tensors, got {type(first).__name__}"
+    )
 
 
 def symbolic_call(layer, args, kwargs):
@@ -87,7 +90,11 @@ def symbolic_call(layer, args, kwargs):
     kwargs.pop("training", None)
     if not layer.built and args:
         first = args[0]
-        shape = tuple(first.shape) if isinstance(first, SymbolicTensor) else map_structure(lambda t: tuple(t.shape), first)
+        shape = (
+            tuple(first.shape)
+            if isinstance(first, SymbolicTensor)
+            else map_structure(lambda t: tuple(t.shape), first)
+        )
         layer._maybe_build(shape)
     outputs = infer_output(layer, args, kwargs)
     flat = flatten_symbolic(outputs)
@@ -110,7 +117,9 @@ class OpLayer(Layer):
     def __init__(self, function, **kwargs):
         import glassnet.ops as ops
 
-        if not isinstance(function, str) or function not in vars(ops.raw):  # only the public ops, never arbitrary names
+        if not isinstance(function, str) or function not in vars(
+            ops.raw
+        ):  # only the public ops, never arbitrary names
             raise ValueError(f"OpLayer: glassnet.ops has no function {function!r}")
         super().__init__(name=kwargs.pop("name", None) or None, **kwargs)
         self.function = function
@@ -134,12 +143,23 @@ class OpLayer(Layer):
 class InputLayer(Layer):
     """The entry point of a functional model (``Input`` creates one)."""
 
-    def __init__(self, shape=None, batch_size=None, dtype=None, name=None, batch_shape=None, input_shape=None, **kwargs):
+    def __init__(
+        self,
+        shape=None,
+        batch_size=None,
+        dtype=None,
+        name=None,
+        batch_shape=None,
+        input_shape=None,
+        **kwargs,
+    ):
         super().__init__(name=name, dtype=dtype, **kwargs)
         shape = shape if shape is not None else input_shape
         if batch_shape is None:
             if shape is None:
-                raise ValueError("InputLayer: give shape=(...) (without the batch axis) or batch_shape=(...)")
+                raise ValueError(
+                    "InputLayer: give shape=(...) (without the batch axis) or batch_shape=(...)"
+                )
             batch_shape = (batch_size,) + tuple(shape)
         self.batch_shape = tuple(batch_shape)
         self.built = True
@@ -157,4 +177,6 @@ class InputLayer(Layer):
 
 def Input(shape=None, batch_size=None, dtype=None, name=None, batch_shape=None, tensor=None):
     """A symbolic input of the given shape (without the batch axis), as ``keras.Input``."""
-    return InputLayer(shape=shape, batch_size=batch_size, dtype=dtype, name=name, batch_shape=batch_shape).output
+    return InputLayer(
+        shape=shape, batch_size=batch_size, dtype=dtype, name=name, batch_shape=batch_shape
+    ).output

@@ -1,4 +1,5 @@
 """Layers that wrap another layer: Bidirectional and TimeDistributed."""
+
 from glassnet import ops
 from glassnet.layers.layer import Layer, _call_arguments
 
@@ -13,7 +14,9 @@ class Bidirectional(Layer):
     def __init__(self, layer, merge_mode="concat", weights=None, backward_layer=None, **kwargs):
         super().__init__(**kwargs)
         if merge_mode not in ("concat", "sum", "mul", "ave", None):
-            raise ValueError(f"Bidirectional: merge_mode must be 'concat', 'sum', 'mul', 'ave' or None, got {merge_mode!r}")
+            raise ValueError(
+                f"Bidirectional: merge_mode must be 'concat', 'sum', 'mul', 'ave' or None, got {merge_mode!r}"
+            )
         self.forward_layer = layer
         if backward_layer is None:
             config = layer.get_config()
@@ -30,8 +33,12 @@ class Bidirectional(Layer):
         if initial_state is not None:
             half = len(initial_state) // 2
             forward_state, backward_state = initial_state[:half], initial_state[half:]
-        forward = self.forward_layer(inputs, mask=mask, training=training, initial_state=forward_state)
-        backward = self.backward_layer(inputs, mask=mask, training=training, initial_state=backward_state)
+        forward = self.forward_layer(
+            inputs, mask=mask, training=training, initial_state=forward_state
+        )
+        backward = self.backward_layer(
+            inputs, mask=mask, training=training, initial_state=backward_state
+        )
         states = []
         if self.return_state:
             forward, *forward_states = forward
@@ -59,7 +66,11 @@ class Bidirectional(Layer):
     def get_config(self):
         from glassnet.layers.serialization import serialize_layer
 
-        return {**super().get_config(), "layer": serialize_layer(self.forward_layer), "merge_mode": self.merge_mode}
+        return {
+            **super().get_config(),
+            "layer": serialize_layer(self.forward_layer),
+            "merge_mode": self.merge_mode,
+        }
 
     @classmethod
     def from_config(cls, config, custom_objects=None):

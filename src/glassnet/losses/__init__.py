@@ -1,5 +1,6 @@
 """Losses with Keras's names: classes (``SparseCategoricalCrossentropy(from_logits=True)``),
 functions (``losses.mean_squared_error``, per-sample values) and strings for ``compile``."""
+
 from glassnet.losses.losses import (
     BinaryCrossentropy,
     CategoricalCrossentropy,
@@ -17,8 +18,8 @@ from glassnet.losses.losses import (
     SquaredHinge,
     binary_crossentropy,
     categorical_crossentropy,
-    deserialize,
     cosine_similarity,
+    deserialize,
     get,
     hinge,
     huber,

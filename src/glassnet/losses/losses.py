@@ -2,6 +2,7 @@
 
 Reduction 'sum_over_batch_size' (the default) is the mean of the (weighted) per-sample losses.
 """
+
 from glassnet import ops
 from glassnet.autograd.tensor import Tensor, as_tensor
 from glassnet.backend import xp
@@ -23,8 +24,14 @@ def reduce_loss(values, sample_weight, reduction, where):
     if sample_weight is not None:
         weight = xp.asarray(getattr(sample_weight, "data", sample_weight), dtype=values.dtype)
         if weight.shape[0] != values.shape[0]:
-            raise ValueError(f"{where}: sample_weight has {weight.shape[0]} entries for a batch of {values.shape[0]}")
-        weight = weight.reshape(weight.shape + (1,) * (values.ndim - weight.ndim)) if weight.ndim < values.ndim else weight
+            raise ValueError(
+                f"{where}: sample_weight has {weight.shape[0]} entries for a batch of {values.shape[0]}"
+            )
+        weight = (
+            weight.reshape(weight.shape + (1,) * (values.ndim - weight.ndim))
+            if weight.ndim < values.ndim
+            else weight
+        )
         values = ops.multiply(values, weight)
     if reduction == "none" or reduction is None:
         return values
@@ -40,7 +47,9 @@ class Loss:
 
     def __init__(self, name=None, reduction="sum_over_batch_size", dtype=None):
         if reduction not in _REDUCTIONS:
-            raise ValueError(f"{type(self).__name__}: reduction must be one of {[r for r in _REDUCTIONS if r]}, got {reduction!r}")
+            raise ValueError(
+                f"{type(self).__name__}: reduction must be one of {[r for r in _REDUCTIONS if r]}, got {reduction!r}"
+            )
         self.name = name or _snake(type(self).__name__)
         self.reduction = reduction
 
@@ -109,8 +118,14 @@ def categorical_crossentropy(y_true, y_pred, from_logits=False, label_smoothing=
     y_pred = as_tensor(y_pred)
     y_true = as_tensor(y_true, like=y_pred)
     if y_true.shape != y_pred.shape:
-        hint = " (integer labels need sparse_categorical_crossentropy)" if y_true.ndim < y_pred.ndim or y_true.shape[-1] == 1 else ""
-        raise ValueError(f"categorical_crossentropy: one-hot labels of shape {y_true.shape} do not match predictions of shape {y_pred.shape}{hint}")
+        hint = (
+            " (integer labels need sparse_categorical_crossentropy)"
+            if y_true.ndim < y_pred.ndim or y_true.shape[-1] == 1
+            else ""
+        )
+        raise ValueError(
+            f"categorical_crossentropy: one-hot labels of shape {y_true.shape} do not match predictions of shape {y_pred.shape}{hint}"
+        )
     if label_smoothing:
         classes = y_pred.shape[axis]
         y_true = ops.add(ops.multiply(y_true, 1.0 - label_smoothing), label_smoothing / classes)
@@ -147,16 +162,27 @@ def cosine_similarity(y_true, y_pred, axis=-1):
 
 # -- classes -----------------------------------------------------------------------------------------
 def _loss_class(class_name, fn, default_name, **defaults):
-    def __init__(self, *args, reduction="sum_over_batch_size", name=default_name, dtype=None, **kwargs):
+    def __init__(
+        self, *args, reduction="sum_over_batch_size", name=default_name, dtype=None, **kwargs
+    ):
         options = dict(defaults)
         options.update(zip(defaults, args))
         unknown = set(kwargs) - set(defaults)
         if unknown:
-            raise TypeError(f"{class_name}: unexpected keyword argument(s) {sorted(unknown)}; accepted: {sorted(defaults)}")
+            raise TypeError(
+                f"{class_name}: unexpected keyword argument(s) {sorted(unknown)}; accepted: {sorted(defaults)}"
+            )
         options.update(kwargs)
         LossFunctionWrapper.__init__(self, fn, name=name, reduction=reduction, **options)
 
-    cls = type(class_name, (LossFunctionWrapper,), {"__init__": __init__, "__doc__": f"Keras's {class_name}: {fn.__name__} averaged over the batch."})
+    cls = type(
+        class_name,
+        (LossFunctionWrapper,),
+        {
+            "__init__": __init__,
+            "__doc__": f"Keras's {class_name}: {fn.__name__} averaged over the batch.",
+        },
+    )
     cls.__module__ = __name__
     return cls
 
@@ -165,9 +191,29 @@ MeanSquaredError = _loss_class("MeanSquaredError", mean_squared_error, "mean_squ
 MeanAbsoluteError = _loss_class("MeanAbsoluteError", mean_absolute_error, "mean_absolute_error")
 Huber = _loss_class("Huber", huber, "huber_loss", delta=1.0)
 LogCosh = _loss_class("LogCosh", log_cosh, "log_cosh")
-BinaryCrossentropy = _loss_class("BinaryCrossentropy", binary_crossentropy, "binary_crossentropy", from_logits=False, label_smoothing=0.0, axis=-1)
-CategoricalCrossentropy = _loss_class("CategoricalCrossentropy", categorical_crossentropy, "categorical_crossentropy", from_logits=False, label_smoothing=0.0, axis=-1)
-SparseCategoricalCrossentropy = _loss_class("SparseCategoricalCrossentropy", sparse_categorical_crossentropy, "sparse_categorical_crossentropy", from_logits=False, axis=-1)
+BinaryCrossentropy = _loss_class(
+    "BinaryCrossentropy",
+    binary_crossentropy,
+    "binary_crossentropy",
+    from_logits=False,
+    label_smoothing=0.0,
+    axis=-1,
+)
+CategoricalCrossentropy = _loss_class(
+    "CategoricalCrossentropy",
+    categorical_crossentropy,
+    "categorical_crossentropy",
+    from_logits=False,
+    label_smoothing=0.0,
+    axis=-1,
+)
+SparseCategoricalCrossentropy = _loss_class(
+    "SparseCategoricalCrossentropy",
+    sparse_categorical_crossentropy,
+    "sparse_categorical_crossentropy",
+    from_logits=False,
+    axis=-1,
+)
 Hinge = _loss_class("Hinge", hinge, "hinge")
 SquaredHinge = _loss_class("SquaredHinge", squared_hinge, "squared_hinge")
 CategoricalHinge = _loss_class("CategoricalHinge", categorical_hinge, "categorical_hinge")
@@ -182,13 +228,23 @@ def _sparse_without_rank_fix(self, y_true, y_pred):
 SparseCategoricalCrossentropy.call = _sparse_without_rank_fix  # labels keep their own rank
 
 _BY_NAME = {
-    "mean_squared_error": MeanSquaredError, "mse": MeanSquaredError,
-    "mean_absolute_error": MeanAbsoluteError, "mae": MeanAbsoluteError,
-    "huber": Huber, "huber_loss": Huber, "log_cosh": LogCosh, "logcosh": LogCosh,
-    "binary_crossentropy": BinaryCrossentropy, "categorical_crossentropy": CategoricalCrossentropy,
+    "mean_squared_error": MeanSquaredError,
+    "mse": MeanSquaredError,
+    "mean_absolute_error": MeanAbsoluteError,
+    "mae": MeanAbsoluteError,
+    "huber": Huber,
+    "huber_loss": Huber,
+    "log_cosh": LogCosh,
+    "logcosh": LogCosh,
+    "binary_crossentropy": BinaryCrossentropy,
+    "categorical_crossentropy": CategoricalCrossentropy,
     "sparse_categorical_crossentropy": SparseCategoricalCrossentropy,
-    "hinge": Hinge, "squared_hinge": SquaredHinge, "categorical_hinge": CategoricalHinge,
-    "kl_divergence": KLDivergence, "kld": KLDivergence, "kullback_leibler_divergence": KLDivergence,
+    "hinge": Hinge,
+    "squared_hinge": SquaredHinge,
+    "categorical_hinge": CategoricalHinge,
+    "kl_divergence": KLDivergence,
+    "kld": KLDivergence,
+    "kullback_leibler_divergence": KLDivergence,
     "cosine_similarity": CosineSimilarity,
 }
 _BY_CLASS = {cls.__name__.lower(): cls for cls in set(_BY_NAME.values())}
@@ -199,12 +255,16 @@ def get(identifier):
     if identifier is None or isinstance(identifier, Loss):
         return identifier
     if isinstance(identifier, dict):
-        return lookup("loss", identifier["class_name"], _BY_CLASS).from_config(identifier.get("config", {}))
+        return lookup("loss", identifier["class_name"], _BY_CLASS).from_config(
+            identifier.get("config", {})
+        )
     if isinstance(identifier, str):
         return lookup("loss", identifier, {**_BY_NAME, **_BY_CLASS})()
     if callable(identifier):
         return LossFunctionWrapper(identifier)
-    raise TypeError(f"Could not interpret loss {identifier!r}: give a name, a Loss or a function (y_true, y_pred) -> per-sample loss")
+    raise TypeError(
+        f"Could not interpret loss {identifier!r}: give a name, a Loss or a function (y_true, y_pred) -> per-sample loss"
+    )
 
 
 def is_tensor(x):
@@ -213,4 +273,6 @@ def is_tensor(x):
 
 def deserialize(config):
     """A Loss from {'class_name': ..., 'config': ...}, with the class taken from glassnet's losses only."""
-    return lookup("loss", config["class_name"], {cls.__name__: cls for cls in set(_BY_NAME.values())}).from_config(config.get("config", {}))
+    return lookup(
+        "loss", config["class_name"], {cls.__name__: cls for cls in set(_BY_NAME.values())}
+    ).from_config(config.get("config", {}))

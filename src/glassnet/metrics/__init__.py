@@ -1,4 +1,5 @@
 """Metrics with Keras's names: stateful objects averaged over the batches of an epoch."""
+
 from glassnet.metrics.metrics import (
     AUC,
     Accuracy,

@@ -2,6 +2,7 @@
 
 They need no gradients, so they compute in plain NumPy on the arrays.
 """
+
 import numpy as np
 
 from glassnet import ops
@@ -57,7 +58,12 @@ class Mean(Metric):
             self.total += float(values.sum())
             self.count += values.size
         else:
-            weight = np.broadcast_to(_array(sample_weight).reshape(_array(sample_weight).shape + (1,) * (values.ndim - _array(sample_weight).ndim)), values.shape)
+            weight = np.broadcast_to(
+                _array(sample_weight).reshape(
+                    _array(sample_weight).shape + (1,) * (values.ndim - _array(sample_weight).ndim)
+                ),
+                values.shape,
+            )
             self.total += float((values * weight).sum())
             self.count += float(weight.sum())
 
@@ -83,7 +89,9 @@ class Sum(Metric):
 
     def update_state(self, values, sample_weight=None):
         values = _array(values)
-        self.total += float((values * (1 if sample_weight is None else _array(sample_weight))).sum())
+        self.total += float(
+            (values * (1 if sample_weight is None else _array(sample_weight))).sum()
+        )
 
     def result(self):
         return self.total
@@ -103,7 +111,9 @@ class MeanMetricWrapper(Mean):
         super().__init__(name=name or fn.__name__)
 
     def update_state(self, y_true, y_pred, sample_weight=None):
-        super().update_state(self.fn(_array(y_true), _array(y_pred), **self.fn_kwargs), sample_weight)
+        super().update_state(
+            self.fn(_array(y_true), _array(y_pred), **self.fn_kwargs), sample_weight
+        )
 
     def get_config(self):
         return {"name": self.name, **self.fn_kwargs}
@@ -130,7 +140,9 @@ def binary_accuracy(y_true, y_pred, threshold=0.5):
 
 
 def categorical_accuracy(y_true, y_pred):
-    return (np.argmax(_array(y_true), axis=-1) == np.argmax(_array(y_pred), axis=-1)).astype(np.float32)
+    return (np.argmax(_array(y_true), axis=-1) == np.argmax(_array(y_pred), axis=-1)).astype(
+        np.float32
+    )
 
 
 def sparse_categorical_accuracy(y_true, y_pred):
@@ -230,29 +242,47 @@ class RootMeanSquaredError(Mean):
 
 
 class BinaryCrossentropy(MeanMetricWrapper):
-    def __init__(self, name="binary_crossentropy", dtype=None, from_logits=False, label_smoothing=0.0):
+    def __init__(
+        self, name="binary_crossentropy", dtype=None, from_logits=False, label_smoothing=0.0
+    ):
         from glassnet.losses import binary_crossentropy
 
-        super().__init__(_loss_values(binary_crossentropy), name=name, from_logits=from_logits, label_smoothing=label_smoothing)
+        super().__init__(
+            _loss_values(binary_crossentropy),
+            name=name,
+            from_logits=from_logits,
+            label_smoothing=label_smoothing,
+        )
 
 
 class CategoricalCrossentropy(MeanMetricWrapper):
-    def __init__(self, name="categorical_crossentropy", dtype=None, from_logits=False, label_smoothing=0.0):
+    def __init__(
+        self, name="categorical_crossentropy", dtype=None, from_logits=False, label_smoothing=0.0
+    ):
         from glassnet.losses import categorical_crossentropy
 
-        super().__init__(_loss_values(categorical_crossentropy), name=name, from_logits=from_logits, label_smoothing=label_smoothing)
+        super().__init__(
+            _loss_values(categorical_crossentropy),
+            name=name,
+            from_logits=from_logits,
+            label_smoothing=label_smoothing,
+        )
 
 
 class SparseCategoricalCrossentropy(MeanMetricWrapper):
     def __init__(self, name="sparse_categorical_crossentropy", dtype=None, from_logits=False):
-        super().__init__(_loss_values(ops.sparse_categorical_crossentropy), name=name, from_logits=from_logits)
+        super().__init__(
+            _loss_values(ops.sparse_categorical_crossentropy), name=name, from_logits=from_logits
+        )
 
 
 class _Confusion(Metric):
     """Counts of true/false positives/negatives at one or more thresholds (binary problems)."""
 
     def __init__(self, thresholds=None, name=None, dtype=None):
-        self.thresholds = np.atleast_1d(0.5 if thresholds is None else thresholds).astype(np.float64)
+        self.thresholds = np.atleast_1d(0.5 if thresholds is None else thresholds).astype(
+            np.float64
+        )
         super().__init__(name=name)
 
     def reset_state(self):
@@ -263,11 +293,19 @@ class _Confusion(Metric):
         y_pred = _array(y_pred).astype(np.float64)
         y_true = _match_rank(_array(y_true), y_pred).astype(bool).reshape(-1)
         if y_true.size != y_pred.size:
-            raise ValueError(f"{type(self).__name__} '{self.name}': needs one probability per label (a binary problem), got "
-                             f"{y_true.size} labels and predictions of shape {y_pred.shape}; for several classes use accuracy metrics")
+            raise ValueError(
+                f"{type(self).__name__} '{self.name}': needs one probability per label (a binary problem), got "
+                f"{y_true.size} labels and predictions of shape {y_pred.shape}; for several classes use accuracy metrics"
+            )
         y_pred = y_pred.reshape(-1)
-        weight = np.ones_like(y_pred) if sample_weight is None else np.broadcast_to(
-            _array(sample_weight).reshape(-1, *([1] * (_array(y_pred).ndim - 1))), _array(y_pred).shape).reshape(-1)
+        weight = (
+            np.ones_like(y_pred)
+            if sample_weight is None
+            else np.broadcast_to(
+                _array(sample_weight).reshape(-1, *([1] * (_array(y_pred).ndim - 1))),
+                _array(y_pred).shape,
+            ).reshape(-1)
+        )
         predicted = y_pred[None, :] > self.thresholds[:, None]  # (thresholds, samples)
         self.tp += (predicted & y_true) @ weight
         self.fp += (predicted & ~y_true) @ weight
@@ -321,21 +359,31 @@ class AUC(_Confusion):
             precision = self.tp / np.maximum(self.tp + self.fp, 1e-12)
             return float(np.sum((tpr[:-1] - tpr[1:]) * (precision[:-1] + precision[1:]) / 2))
         fpr = self.fp / np.maximum(self.fp + self.tn, 1e-12)
-        return float(np.sum((fpr[:-1] - fpr[1:]) * (tpr[:-1] + tpr[1:]) / 2))  # trapezoids, thresholds ascending
+        return float(
+            np.sum((fpr[:-1] - fpr[1:]) * (tpr[:-1] + tpr[1:]) / 2)
+        )  # trapezoids, thresholds ascending
 
     def get_config(self):
         return {"name": self.name, "num_thresholds": self.num_thresholds, "curve": self.curve}
 
 
 _BY_NAME = {
-    "binary_accuracy": BinaryAccuracy, "categorical_accuracy": CategoricalAccuracy,
+    "binary_accuracy": BinaryAccuracy,
+    "categorical_accuracy": CategoricalAccuracy,
     "sparse_categorical_accuracy": SparseCategoricalAccuracy,
-    "top_k_categorical_accuracy": TopKCategoricalAccuracy, "sparse_top_k_categorical_accuracy": SparseTopKCategoricalAccuracy,
-    "mean_squared_error": MeanSquaredError, "mse": MeanSquaredError,
-    "mean_absolute_error": MeanAbsoluteError, "mae": MeanAbsoluteError,
-    "root_mean_squared_error": RootMeanSquaredError, "rmse": RootMeanSquaredError,
-    "precision": Precision, "recall": Recall, "auc": AUC,
-    "binary_crossentropy": BinaryCrossentropy, "categorical_crossentropy": CategoricalCrossentropy,
+    "top_k_categorical_accuracy": TopKCategoricalAccuracy,
+    "sparse_top_k_categorical_accuracy": SparseTopKCategoricalAccuracy,
+    "mean_squared_error": MeanSquaredError,
+    "mse": MeanSquaredError,
+    "mean_absolute_error": MeanAbsoluteError,
+    "mae": MeanAbsoluteError,
+    "root_mean_squared_error": RootMeanSquaredError,
+    "rmse": RootMeanSquaredError,
+    "precision": Precision,
+    "recall": Recall,
+    "auc": AUC,
+    "binary_crossentropy": BinaryCrossentropy,
+    "categorical_crossentropy": CategoricalCrossentropy,
     "sparse_categorical_crossentropy": SparseCategoricalCrossentropy,
 }
 
@@ -343,7 +391,9 @@ _BY_NAME = {
 def resolve_accuracy(name, y_true_shape, y_pred_shape):
     """'accuracy'/'acc' -> binary, sparse categorical or categorical accuracy, by Keras's rule on the shapes."""
     is_binary = y_pred_shape[-1] == 1
-    is_sparse = len(y_true_shape) < len(y_pred_shape) or (y_true_shape[-1] == 1 and y_pred_shape[-1] > 1)
+    is_sparse = len(y_true_shape) < len(y_pred_shape) or (
+        y_true_shape[-1] == 1 and y_pred_shape[-1] > 1
+    )
     if is_binary:
         return BinaryAccuracy(name=name)
     if is_sparse:
@@ -357,13 +407,17 @@ def get(identifier):
     if isinstance(identifier, str):
         cls = lookup("metric", identifier, {**_BY_NAME, "accuracy": None, "acc": None})
         if cls is None:
-            raise ValueError("'accuracy' is resolved from the shapes of labels and predictions: use resolve_accuracy")
+            raise ValueError(
+                "'accuracy' is resolved from the shapes of labels and predictions: use resolve_accuracy"
+            )
         metric = cls()
         metric.name = identifier  # the history key is the name the user wrote, as in Keras
         return metric
     if callable(identifier):
         return MeanMetricWrapper(identifier)
-    raise TypeError(f"Could not interpret metric {identifier!r}: give a name, a Metric or a function (y_true, y_pred) -> values")
+    raise TypeError(
+        f"Could not interpret metric {identifier!r}: give a name, a Metric or a function (y_true, y_pred) -> values"
+    )
 
 
 def deserialize(config):

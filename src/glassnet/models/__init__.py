@@ -1,8 +1,8 @@
 """Models: Sequential, functional ``Model(inputs, outputs)`` and subclassed ``Model``."""
+
 from glassnet.models.functional import Functional
 from glassnet.models.model import Model
 from glassnet.models.sequential import Sequential
-
 from glassnet.saving import load_model, model_from_json
 
 __all__ = ["Model", "Sequential", "Functional", "load_model", "model_from_json"]

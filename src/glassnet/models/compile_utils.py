@@ -1,4 +1,5 @@
 """What ``compile`` resolves once the model's outputs are known: one loss and a list of metrics per output."""
+
 from glassnet import losses as losses_module
 from glassnet import metrics as metrics_module
 from glassnet.metrics import Mean
@@ -9,11 +10,15 @@ def _per_output(spec, names, what):
     if isinstance(spec, dict):
         unknown = set(spec) - set(names)
         if unknown:
-            raise ValueError(f"compile: {what} given for unknown output(s) {sorted(unknown)}; the model's outputs are {names}")
+            raise ValueError(
+                f"compile: {what} given for unknown output(s) {sorted(unknown)}; the model's outputs are {names}"
+            )
         return [spec.get(name) for name in names]
     if isinstance(spec, (list, tuple)) and len(names) > 1:
         if len(spec) != len(names):
-            raise ValueError(f"compile: {what} has {len(spec)} entries but the model has {len(names)} outputs {names}")
+            raise ValueError(
+                f"compile: {what} has {len(spec)} entries but the model has {len(names)} outputs {names}"
+            )
         return list(spec)
     return [spec] * len(names)
 
@@ -26,7 +31,9 @@ class CompiledLossAndMetrics:
         self.output_names = output_names
         multi = len(output_names) > 1
         self.losses = [losses_module.get(spec) for spec in _per_output(loss, output_names, "loss")]
-        weights = _per_output(loss_weights if loss_weights is not None else 1.0, output_names, "loss_weights")
+        weights = _per_output(
+            loss_weights if loss_weights is not None else 1.0, output_names, "loss_weights"
+        )
         self.loss_weights = [1.0 if w is None else float(w) for w in weights]
         self.loss_tracker = Mean(name="loss")
         self.output_loss_trackers = [Mean(name=f"{n}_loss") for n in output_names] if multi else []
@@ -34,9 +41,15 @@ class CompiledLossAndMetrics:
         for weighted, spec in ((False, metrics), (True, weighted_metrics)):
             if not spec:
                 continue
-            per_output = _per_output(spec, output_names, "metrics") if multi and (isinstance(spec, dict) or _nested(spec)) else [spec] * len(output_names)
+            per_output = (
+                _per_output(spec, output_names, "metrics")
+                if multi and (isinstance(spec, dict) or _nested(spec))
+                else [spec] * len(output_names)
+            )
             for i, specs in enumerate(per_output):
-                for item in ([] if specs is None else specs if isinstance(specs, (list, tuple)) else [specs]):
+                for item in (
+                    [] if specs is None else specs if isinstance(specs, (list, tuple)) else [specs]
+                ):
                     metric = self._metric(item, y_true[i], y_pred[i])
                     if multi:
                         metric.name = f"{output_names[i]}_{metric.name}"
@@ -60,7 +73,9 @@ class CompiledLossAndMetrics:
             term = value if weight == 1.0 else value * weight
             total = term if total is None else total + term
         if total is None:
-            raise ValueError("compile: no loss was given for any output; pass loss=... to compile()")
+            raise ValueError(
+                "compile: no loss was given for any output; pass loss=... to compile()"
+            )
         return total, parts
 
     def update_metrics(self, y_true, y_pred, sample_weight, loss_value, output_values, batch_size):
@@ -88,7 +103,11 @@ class CompiledLossAndMetrics:
 
     @property
     def metric_names(self):
-        return ["loss"] + [t.name for t in self.output_loss_trackers] + [m.name for _, m, _ in self.metrics]
+        return (
+            ["loss"]
+            + [t.name for t in self.output_loss_trackers]
+            + [m.name for _, m, _ in self.metrics]
+        )
 
 
 def _nested(spec):

@@ -1,6 +1,7 @@
 """Encoding the arguments of recorded layer calls (nested lists, slices, small constants and
 references to symbolic tensors) as JSON-safe data, and back. Nothing decoded is ever executed:
 tensors are references into the graph, constants are numbers and small numeric arrays."""
+
 import numpy as np
 
 from glassnet.autograd.symbolic import SymbolicTensor
@@ -27,14 +28,32 @@ def encode(value, refs):
             raise ValueError("cannot save the graph: dict keys in layer calls must be strings")
         return {"__dict__": {k: encode(v, refs) for k, v in value.items()}}
     if isinstance(value, slice):
-        return {"__slice__": [encode(value.start, refs), encode(value.stop, refs), encode(value.step, refs)]}
+        return {
+            "__slice__": [
+                encode(value.start, refs),
+                encode(value.stop, refs),
+                encode(value.step, refs),
+            ]
+        }
     if value is Ellipsis:
         return {"__ellipsis__": True}
     data = getattr(value, "data", value)
-    if isinstance(data, np.ndarray) and data.size <= MAX_CONSTANT_ELEMENTS and str(data.dtype) in _DTYPES:
-        return {"__array__": {"dtype": str(data.dtype), "shape": list(data.shape), "data": data.ravel().tolist()}}
-    raise ValueError(f"cannot save the graph: a layer call uses a {type(value).__name__} argument; use numbers, "
-                     f"strings, small arrays or tensors (wrap other logic in a layer with get_config)")
+    if (
+        isinstance(data, np.ndarray)
+        and data.size <= MAX_CONSTANT_ELEMENTS
+        and str(data.dtype) in _DTYPES
+    ):
+        return {
+            "__array__": {
+                "dtype": str(data.dtype),
+                "shape": list(data.shape),
+                "data": data.ravel().tolist(),
+            }
+        }
+    raise ValueError(
+        f"cannot save the graph: a layer call uses a {type(value).__name__} argument; use numbers, "
+        f"strings, small arrays or tensors (wrap other logic in a layer with get_config)"
+    )
 
 
 def decode(value, resolve):
@@ -55,6 +74,8 @@ def decode(value, resolve):
     if "__array__" in value:
         spec = value["__array__"]
         if spec["dtype"] not in _DTYPES or int(np.prod(spec["shape"])) > MAX_CONSTANT_ELEMENTS:
-            raise ValueError(f"graph constant with dtype {spec['dtype']} and shape {spec['shape']} is not allowed")
+            raise ValueError(
+                f"graph constant with dtype {spec['dtype']} and shape {spec['shape']} is not allowed"
+            )
         return np.asarray(spec["data"], dtype=spec["dtype"]).reshape(spec["shape"])
     raise ValueError(f"unknown entry in a saved graph: {sorted(value)}")

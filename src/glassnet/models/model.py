@@ -1,7 +1,7 @@
 """Model: a Layer that can be trained. ``Model(inputs, outputs)`` builds a functional model;
 subclasses define ``call`` (as in Keras); Sequential stacks layers."""
-import os
 
+import os
 
 from glassnet.autograd.symbolic import SymbolicTensor
 from glassnet.layers.layer import Layer
@@ -30,7 +30,9 @@ class Model(Trainer, Layer):
         for layer in self.layers:
             if layer.name == name:
                 return layer
-        raise ValueError(f"No layer named '{name}' in model '{self.name}'; its layers are {[l.name for l in self.layers]}")
+        raise ValueError(
+            f"No layer named '{name}' in model '{self.name}'; its layers are {[l.name for l in self.layers]}"
+        )
 
     def build(self, input_shape):
         """Create the weights by running the model once on a symbolic input of ``input_shape``."""
@@ -42,9 +44,19 @@ class Model(Trainer, Layer):
         infer_output(self, (SymbolicTensor(tuple(input_shape), self.dtype),), {})
 
     def call(self, inputs, training=None, mask=None):
-        raise NotImplementedError(f"{type(self).__name__}: subclasses of Model define call(inputs, training=None)")
+        raise NotImplementedError(
+            f"{type(self).__name__}: subclasses of Model define call(inputs, training=None)"
+        )
 
-    def summary(self, line_length=None, positions=None, print_fn=None, expand_nested=False, show_trainable=False, layer_range=None):
+    def summary(
+        self,
+        line_length=None,
+        positions=None,
+        print_fn=None,
+        expand_nested=False,
+        show_trainable=False,
+        layer_range=None,
+    ):
         from glassnet.models.summary import print_summary
 
         print_summary(self, print_fn=print_fn, line_length=line_length)
@@ -56,7 +68,9 @@ class Model(Trainer, Layer):
         from glassnet.saving import save_model
 
         _check_destination(filepath, overwrite, "save")
-        if os.fspath(filepath).endswith(".keras"):  # Keras 3's own format, for moving models to Keras
+        if os.fspath(filepath).endswith(
+            ".keras"
+        ):  # Keras 3's own format, for moving models to Keras
             from glassnet.saving.keras_format import save_keras
 
             return save_keras(self, filepath)
@@ -97,6 +111,8 @@ def _check_destination(filepath, overwrite, method):
 
     path = os.fspath(filepath)
     if method == "save" and path.endswith((".h5", ".hdf5")):
-        raise ValueError(f"Model.save: '{path}' asks for the legacy Keras 2 HDF5 format; save a .keras or .glassnet file (weights: save_weights('m.weights.h5'))")
+        raise ValueError(
+            f"Model.save: '{path}' asks for the legacy Keras 2 HDF5 format; save a .keras or .glassnet file (weights: save_weights('m.weights.h5'))"
+        )
     if not overwrite and os.path.exists(path):
         raise FileExistsError(f"Model.{method}: '{path}' exists and overwrite=False")

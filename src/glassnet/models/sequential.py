@@ -1,4 +1,5 @@
 """Sequential: a plain stack of layers, each feeding the next."""
+
 from glassnet.autograd.symbolic import SymbolicTensor
 from glassnet.layers.convolutional import Conv2D
 from glassnet.layers.layer import Layer, _call_arguments
@@ -33,8 +34,14 @@ class Sequential(Model):
             self._input_shape = layer.batch_shape
             return
         if not isinstance(layer, Layer):
-            raise TypeError(f"Sequential '{self.name}': add() expects a Layer, got {type(layer).__name__}")
-        if not self._layers and self._input_shape is None and layer._declared_input_shape is not None:
+            raise TypeError(
+                f"Sequential '{self.name}': add() expects a Layer, got {type(layer).__name__}"
+            )
+        if (
+            not self._layers
+            and self._input_shape is None
+            and layer._declared_input_shape is not None
+        ):
             self._input_shape = (layer._declared_batch_size,) + tuple(layer._declared_input_shape)
         self._layers.append(layer)
         self.built = False
@@ -64,7 +71,9 @@ class Sequential(Model):
     def _maybe_build(self, input_shape):
         if not self.built:
             if not self._layers:
-                raise ValueError(f"Sequential model '{self.name}' has no layers; add layers before calling it")
+                raise ValueError(
+                    f"Sequential model '{self.name}' has no layers; add layers before calling it"
+                )
             self.build((None,) + tuple(input_shape[1:]))
 
     def call(self, inputs, training=None, mask=None):
@@ -73,7 +82,12 @@ class Sequential(Model):
         while i < len(layers):
             layer = layers[i]
             pool = layers[i + 1] if i + 1 < len(layers) else None
-            if mask is None and isinstance(layer, Conv2D) and not isinstance(x, SymbolicTensor) and layer.can_pool_first(pool):
+            if (
+                mask is None
+                and isinstance(layer, Conv2D)
+                and not isinstance(x, SymbolicTensor)
+                and layer.can_pool_first(pool)
+            ):
                 # Conv2D then MaxPooling2D, computed as conv -> pool -> bias -> ReLU: the same numbers, with
                 # the bias and ReLU on a quarter of the data (see Conv2D.can_pool_first).
                 shape = layer.output_shape_
@@ -81,7 +95,11 @@ class Sequential(Model):
                 layer.output_shape_, pool.output_shape_ = shape, (None,) + x.shape[1:]
                 i += 2
                 continue
-            kwargs = {"mask": mask} if mask is not None and "mask" in _call_arguments(type(layer)) else {}
+            kwargs = (
+                {"mask": mask}
+                if mask is not None and "mask" in _call_arguments(type(layer))
+                else {}
+            )
             out = layer(x, **kwargs)
             mask = layer.compute_mask(x, mask)
             x = out
@@ -95,7 +113,11 @@ class Sequential(Model):
     def get_config(self):
         from glassnet.layers import serialize_layer
 
-        config = {"name": self.name, "trainable": self.trainable, "layers": [serialize_layer(l) for l in self._layers]}
+        config = {
+            "name": self.name,
+            "trainable": self.trainable,
+            "layers": [serialize_layer(l) for l in self._layers],
+        }
         if self._input_shape is not None:
             config["input_shape"] = list(self._input_shape)
         return config

@@ -12,7 +12,11 @@ def _shape(layer):
     shape = getattr(layer, "output_shape_", None)
     if shape is None:
         return "?"
-    return str(tuple(shape)) if not isinstance(shape, list) else ", ".join(str(tuple(s)) for s in shape)
+    return (
+        str(tuple(shape))
+        if not isinstance(shape, list)
+        else ", ".join(str(tuple(s)) for s in shape)
+    )
 
 
 def _params(layer):
@@ -29,16 +33,27 @@ def print_summary(model, print_fn=None, line_length=None):
             f"model.build(input_shape) or train it on data"
         )
     print_fn = print_fn or print
-    rows = [(f"{layer.name} ({type(layer).__name__})", _shape(layer), f"{_params(layer):,}") for layer in model.layers
-            if not (isinstance(layer, InputLayer) and type(model).__name__ == "Sequential")]
-    widths = [max(33, *(len(r[0]) + 2 for r in rows)), max(24, *(len(r[1]) + 2 for r in rows)), 15] if rows else [33, 24, 15]
+    rows = [
+        (f"{layer.name} ({type(layer).__name__})", _shape(layer), f"{_params(layer):,}")
+        for layer in model.layers
+        if not (isinstance(layer, InputLayer) and type(model).__name__ == "Sequential")
+    ]
+    widths = (
+        [max(33, *(len(r[0]) + 2 for r in rows)), max(24, *(len(r[1]) + 2 for r in rows)), 15]
+        if rows
+        else [33, 24, 15]
+    )
     heavy, light = "\u2501", "\u2500"
 
     def line(left, mid, right, fill):
         return left + mid.join(fill * w for w in widths) + right
 
     def cells(values, edge):
-        text = [f" {values[0]:<{widths[0] - 1}}", f" {values[1]:<{widths[1] - 1}}", f"{values[2]:>{widths[2] - 1}} "]
+        text = [
+            f" {values[0]:<{widths[0] - 1}}",
+            f" {values[1]:<{widths[1] - 1}}",
+            f"{values[2]:>{widths[2] - 1}} ",
+        ]
         return edge + edge.join(text) + edge
 
     print_fn(f'Model: "{model.name}"')

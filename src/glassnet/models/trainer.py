@@ -2,13 +2,14 @@
 
 One training step: forward (training=True) -> loss (+ regularisation) -> backward() -> optimizer.
 """
+
 import numpy as np
 
 from glassnet import callbacks as callbacks_module
 from glassnet.autograd.grad_mode import no_grad
 from glassnet.backend import get_generator
-from glassnet.models import data as data_utils
 from glassnet.distribution.data_parallel import distribution
+from glassnet.models import data as data_utils
 from glassnet.models.compile_utils import CompiledLossAndMetrics
 
 
@@ -36,8 +37,18 @@ class Trainer:
         self.stop_training = False
         self.history = None
 
-    def compile(self, optimizer="rmsprop", loss=None, loss_weights=None, metrics=None, weighted_metrics=None,
-                run_eagerly=False, steps_per_execution=1, jit_compile="auto", auto_scale_loss=True):
+    def compile(
+        self,
+        optimizer="rmsprop",
+        loss=None,
+        loss_weights=None,
+        metrics=None,
+        weighted_metrics=None,
+        run_eagerly=False,
+        steps_per_execution=1,
+        jit_compile="auto",
+        auto_scale_loss=True,
+    ):
         """Choose the optimizer, loss(es) and metrics, by Keras's names or as objects."""
         from glassnet import optimizers
 
@@ -54,7 +65,9 @@ class Trainer:
                     from glassnet import metrics as metrics_module
 
                     metrics_module.get(item)
-        self._compile_args = dict(loss=loss, loss_weights=loss_weights, metrics=metrics, weighted_metrics=weighted_metrics)
+        self._compile_args = dict(
+            loss=loss, loss_weights=loss_weights, metrics=metrics, weighted_metrics=weighted_metrics
+        )
         self._compiled = None
         self.compiled = True
 
@@ -65,12 +78,18 @@ class Trainer:
 
     def _output_names(self, n):
         names = getattr(self, "output_names", None)
-        return names if names and len(names) == n else (["output"] if n == 1 else [f"output_{i}" for i in range(n)])
+        return (
+            names
+            if names and len(names) == n
+            else (["output"] if n == 1 else [f"output_{i}" for i in range(n)])
+        )
 
     def _resolve_compiled(self, y_true, y_pred):
         if self._compiled is None:
             names = self._output_names(len(y_pred))
-            self._compiled = CompiledLossAndMetrics(output_names=names, y_true=y_true, y_pred=y_pred, **self._compile_args)
+            self._compiled = CompiledLossAndMetrics(
+                output_names=names, y_true=y_true, y_pred=y_pred, **self._compile_args
+            )
         return self._compiled
 
     def _targets(self, y, n_outputs):
@@ -84,7 +103,9 @@ class Trainer:
         if y is not None:
             ny = data_utils.num_samples(y, where, "y")
             if ny != n:
-                raise ValueError(f"{where}: x has {n} samples but y has {ny}; they must have the same length")
+                raise ValueError(
+                    f"{where}: x has {n} samples but y has {ny}; they must have the same length"
+                )
         self._check_input_shape(x, where)
         return n
 
@@ -92,11 +113,17 @@ class Trainer:
         expected = getattr(self, "_expected_input_shape", lambda: None)()
         if expected is None or not isinstance(x, np.ndarray):
             return
-        if x.ndim != len(expected) or any(e is not None and e != a for e, a in zip(expected[1:], x.shape[1:])):
+        if x.ndim != len(expected) or any(
+            e is not None and e != a for e, a in zip(expected[1:], x.shape[1:])
+        ):
             hint = ""
-            if x.ndim > len(expected) and int(np.prod(x.shape[1:])) == int(np.prod([e for e in expected[1:] if e])):
+            if x.ndim > len(expected) and int(np.prod(x.shape[1:])) == int(
+                np.prod([e for e in expected[1:] if e])
+            ):
                 hint = "; add a Flatten() layer first or reshape the data"
-            raise ValueError(f"{type(self).__name__} '{self.name}' expects input of shape {expected}, but {where} got data of shape {x.shape}{hint}")
+            raise ValueError(
+                f"{type(self).__name__} '{self.name}' expects input of shape {expected}, but {where} got data of shape {x.shape}{hint}"
+            )
 
     # -- one batch ----------------------------------------------------------------------------------------
     def _step_plan(self):
@@ -105,12 +132,16 @@ class Trainer:
         fit/evaluate (after the first forward pass has built the model), instead of every step."""
         if self._plan is None:
             layers = [self, *_all_sublayers(self)]
-            self._plan = (self.trainable_weights,
-                          [v for v in self.weights if v.regularizer is not None],
-                          [layer for layer in layers if layer.activity_regularizer is not None])
+            self._plan = (
+                self.trainable_weights,
+                [v for v in self.weights if v.regularizer is not None],
+                [layer for layer in layers if layer.activity_regularizer is not None],
+            )
             dist = distribution()
             if dist is not None and not self._broadcast_done:
-                dist.broadcast_model(self)  # every process starts from rank 0's weights and optimizer state
+                dist.broadcast_model(
+                    self
+                )  # every process starts from rank 0's weights and optimizer state
                 self._broadcast_done = True
         return self._plan
 
@@ -146,7 +177,14 @@ class Trainer:
         for v in variables:
             v.grad = None
         self.last_loss = loss
-        compiled.update_metrics(y_true, [p.data for p in y_pred], sample_weight, float(loss.data), parts, len(data_utils.flatten(x)[0]))
+        compiled.update_metrics(
+            y_true,
+            [p.data for p in y_pred],
+            sample_weight,
+            float(loss.data),
+            parts,
+            len(data_utils.flatten(x)[0]),
+        )
         return float(loss.data)
 
     def _test_step(self, x, y, sample_weight):
@@ -156,12 +194,35 @@ class Trainer:
             compiled = self._resolve_compiled(y_true, y_pred)
             loss, parts = compiled.compute_loss(y_true, y_pred, sample_weight)
             loss = self._regularization(loss)
-        compiled.update_metrics(y_true, [p.data for p in y_pred], sample_weight, float(loss.data), parts, len(data_utils.flatten(x)[0]))
+        compiled.update_metrics(
+            y_true,
+            [p.data for p in y_pred],
+            sample_weight,
+            float(loss.data),
+            parts,
+            len(data_utils.flatten(x)[0]),
+        )
 
     # -- public loops --------------------------------------------------------------------------------------
-    def fit(self, x=None, y=None, batch_size=None, epochs=1, verbose="auto", callbacks=None, validation_split=0.0,
-            validation_data=None, shuffle=True, class_weight=None, sample_weight=None, initial_epoch=0,
-            steps_per_epoch=None, validation_steps=None, validation_batch_size=None, validation_freq=1):
+    def fit(
+        self,
+        x=None,
+        y=None,
+        batch_size=None,
+        epochs=1,
+        verbose="auto",
+        callbacks=None,
+        validation_split=0.0,
+        validation_data=None,
+        shuffle=True,
+        class_weight=None,
+        sample_weight=None,
+        initial_epoch=0,
+        steps_per_epoch=None,
+        validation_steps=None,
+        validation_batch_size=None,
+        validation_freq=1,
+    ):
         """Train for ``epochs`` passes over (x, y) in mini-batches; returns a History."""
         self._plan = None
         self._require_compiled("fit")
@@ -177,17 +238,32 @@ class Trainer:
         if sample_weight is not None:
             sample_weight = np.asarray(sample_weight, dtype=np.float32)
         if class_weight is not None:
-            weights = data_utils.class_weights_to_sample_weights(y if not isinstance(y, (list, dict)) else data_utils.flatten(y)[0], class_weight, where)
+            weights = data_utils.class_weights_to_sample_weights(
+                y if not isinstance(y, (list, dict)) else data_utils.flatten(y)[0],
+                class_weight,
+                where,
+            )
             sample_weight = weights if sample_weight is None else sample_weight * weights
         if validation_data is None and validation_split:
             if not 0 < validation_split < 1:
-                raise ValueError(f"{where}: validation_split must be in (0, 1), got {validation_split}")
-            split = int(n * (1 - validation_split))  # the last fraction, taken before shuffling (as Keras)
-            validation_data = (data_utils.take(x, slice(split, None)), data_utils.take(y, slice(split, None)))
+                raise ValueError(
+                    f"{where}: validation_split must be in (0, 1), got {validation_split}"
+                )
+            split = int(
+                n * (1 - validation_split)
+            )  # the last fraction, taken before shuffling (as Keras)
+            validation_data = (
+                data_utils.take(x, slice(split, None)),
+                data_utils.take(y, slice(split, None)),
+            )
             if sample_weight is not None:
                 validation_data += (sample_weight[split:],)
                 sample_weight = sample_weight[:split]
-            x, y, n = data_utils.take(x, slice(0, split)), data_utils.take(y, slice(0, split)), split
+            x, y, n = (
+                data_utils.take(x, slice(0, split)),
+                data_utils.take(y, slice(0, split)),
+                split,
+            )
         steps = steps_per_epoch or -(-n // batch_size)
         history = callbacks_module.History()
         dist = distribution()
@@ -197,23 +273,61 @@ class Trainer:
         if verbose:
             callback_list.append(callbacks_module.ProgbarLogger())
         callback_list.append(history)
-        hooks = callbacks_module.CallbackList(callback_list, self, {"epochs": epochs, "steps": steps, "verbose": verbose})
+        hooks = callbacks_module.CallbackList(
+            callback_list, self, {"epochs": epochs, "steps": steps, "verbose": verbose}
+        )
         self.stop_training = False
         self.stop_training_by_error = False
         self._resume = None
         try:
-            return self._fit_epochs(hooks, history, x, y, sample_weight, n, steps, epochs, initial_epoch, batch_size, shuffle,
-                                    validation_data, validation_batch_size, validation_freq, dist)
+            return self._fit_epochs(
+                hooks,
+                history,
+                x,
+                y,
+                sample_weight,
+                n,
+                steps,
+                epochs,
+                initial_epoch,
+                batch_size,
+                shuffle,
+                validation_data,
+                validation_batch_size,
+                validation_freq,
+                dist,
+            )
         except BaseException as error:
             self.stop_training_by_error = True
             if dist is not None and dist.size > 1 and not isinstance(error, KeyboardInterrupt):
-                dist.abort(error)  # another process would otherwise wait forever in the next Allreduce
+                dist.abort(
+                    error
+                )  # another process would otherwise wait forever in the next Allreduce
             raise
 
-    def _fit_epochs(self, hooks, history, x, y, sample_weight, n, steps, epochs, initial_epoch, batch_size, shuffle,
-                    validation_data, validation_batch_size, validation_freq, dist):
+    def _fit_epochs(
+        self,
+        hooks,
+        history,
+        x,
+        y,
+        sample_weight,
+        n,
+        steps,
+        epochs,
+        initial_epoch,
+        batch_size,
+        shuffle,
+        validation_data,
+        validation_batch_size,
+        validation_freq,
+        dist,
+    ):
         hooks.on_train_begin({})
-        resume, self._resume = self._resume, None  # set by BackupAndRestore when it restored a backup
+        resume, self._resume = (
+            self._resume,
+            None,
+        )  # set by BackupAndRestore when it restored a backup
         if resume is not None:
             initial_epoch = max(initial_epoch, resume["epoch"])
         logs = {}
@@ -223,13 +337,20 @@ class Trainer:
             hooks.on_epoch_begin(epoch, {})
             first_step = 0
             if resume is not None and resume["batch"] and epoch == resume["epoch"]:
-                order, first_step = resume["order"], resume["batch"]  # the interrupted epoch, where it stopped
+                order, first_step = (
+                    resume["order"],
+                    resume["batch"],
+                )  # the interrupted epoch, where it stopped
             else:
                 order = get_generator().permutation(n) if shuffle else None
             self._epoch_order = order
             for step in range(first_step, steps):
                 start = (step * batch_size) % max(n, 1)
-                index = order[start:start + batch_size] if order is not None else slice(start, start + batch_size)
+                index = (
+                    order[start : start + batch_size]
+                    if order is not None
+                    else slice(start, start + batch_size)
+                )
                 hooks.on_train_batch_begin(step, {})
                 if dist is not None:
                     global_index = index
@@ -237,7 +358,9 @@ class Trainer:
                     self._local_count, self._global_count = len(index), len(global_index)
                 batch_weight = None if sample_weight is None else sample_weight[index]
                 try:
-                    self._train_step(data_utils.take(x, index), data_utils.take(y, index), batch_weight)
+                    self._train_step(
+                        data_utils.take(x, index), data_utils.take(y, index), batch_weight
+                    )
                 except BaseException:
                     self.stop_training_by_error = True
                     raise
@@ -249,7 +372,12 @@ class Trainer:
                 _reduce_metric_states(dist, self._compiled)
             logs = dict(self._compiled.results())
             if validation_data is not None and (epoch + 1) % validation_freq == 0:
-                val = self.evaluate(*validation_data, batch_size=validation_batch_size or batch_size, verbose=0, return_dict=True)
+                val = self.evaluate(
+                    *validation_data,
+                    batch_size=validation_batch_size or batch_size,
+                    verbose=0,
+                    return_dict=True,
+                )
                 logs.update({f"val_{k}": v for k, v in val.items()})
             hooks.on_epoch_end(epoch, logs)
             if self.stop_training:
@@ -258,8 +386,17 @@ class Trainer:
         self.history = history
         return history
 
-    def evaluate(self, x=None, y=None, batch_size=None, verbose="auto", sample_weight=None, steps=None,
-                 callbacks=None, return_dict=False):
+    def evaluate(
+        self,
+        x=None,
+        y=None,
+        batch_size=None,
+        verbose="auto",
+        sample_weight=None,
+        steps=None,
+        callbacks=None,
+        return_dict=False,
+    ):
         """Loss and metrics on (x, y), in inference mode: a scalar, a list [loss, *metrics] or a dict."""
         self._plan = None
         self._require_compiled("evaluate")
@@ -274,11 +411,19 @@ class Trainer:
         first, last = (0, n) if dist is None else dist.share_bounds(n)
         for start in range(first, last, batch_size):
             index = slice(start, min(start + batch_size, last))
-            weight = None if sample_weight is None else np.asarray(sample_weight, dtype=np.float32)[index]
+            weight = (
+                None
+                if sample_weight is None
+                else np.asarray(sample_weight, dtype=np.float32)[index]
+            )
             self._test_step(data_utils.take(x, index), data_utils.take(y, index), weight)
         if dist is not None:
-            if self._compiled is None:  # this process had no samples: resolve on one to share the metric layout
-                self._test_step(data_utils.take(x, slice(0, 1)), data_utils.take(y, slice(0, 1)), None)
+            if (
+                self._compiled is None
+            ):  # this process had no samples: resolve on one to share the metric layout
+                self._test_step(
+                    data_utils.take(x, slice(0, 1)), data_utils.take(y, slice(0, 1)), None
+                )
                 self._compiled.reset()
             _reduce_metric_states(dist, self._compiled)
         if dist is not None and dist.rank != 0:
@@ -308,9 +453,24 @@ class Trainer:
         chunks = []
         with no_grad():
             for start in range(first, last, batch_size):
-                chunks.append([t.data for t in _as_list(self(data_utils.take(x, slice(start, min(start + batch_size, last))), training=False))])
+                chunks.append(
+                    [
+                        t.data
+                        for t in _as_list(
+                            self(
+                                data_utils.take(x, slice(start, min(start + batch_size, last))),
+                                training=False,
+                            )
+                        )
+                    ]
+                )
             if not chunks:  # this process's share is empty: an empty output of the right shape
-                chunks.append([t.data[:0] for t in _as_list(self(data_utils.take(x, slice(0, 1)), training=False))])
+                chunks.append(
+                    [
+                        t.data[:0]
+                        for t in _as_list(self(data_utils.take(x, slice(0, 1)), training=False))
+                    ]
+                )
         outputs = [np.concatenate(parts) for parts in zip(*chunks)]
         if dist is not None:
             outputs = [dist.gather_rows(o) for o in outputs]
@@ -324,7 +484,9 @@ class Trainer:
         self._check_data(x, y, where)
         if class_weight is not None:
             weights = data_utils.class_weights_to_sample_weights(y, class_weight, where)
-            sample_weight = weights if sample_weight is None else np.asarray(sample_weight) * weights
+            sample_weight = (
+                weights if sample_weight is None else np.asarray(sample_weight) * weights
+            )
         if self._compiled is not None:
             self._compiled.reset()
         self._train_step(x, y, sample_weight)
@@ -343,7 +505,12 @@ class Trainer:
 
     def predict_on_batch(self, x):
         with no_grad():
-            outputs = [t.data for t in _as_list(self(data_utils.to_arrays(x, "predict_on_batch()"), training=False))]
+            outputs = [
+                t.data
+                for t in _as_list(
+                    self(data_utils.to_arrays(x, "predict_on_batch()"), training=False)
+                )
+            ]
         return outputs[0] if len(outputs) == 1 else outputs
 
     def _batch_result(self, return_dict):
@@ -368,10 +535,14 @@ def _all_sublayers(layer):
 
 def _reduce_metric_states(dist, compiled):
     """Sum every metric's state over the processes, so results() gives the global values."""
-    metrics = [compiled.loss_tracker, *compiled.output_loss_trackers, *[m for _, m, _ in compiled.metrics]]
+    metrics = [
+        compiled.loss_tracker,
+        *compiled.output_loss_trackers,
+        *[m for _, m, _ in compiled.metrics],
+    ]
     states = [metric.state() for metric in metrics]
     summed = dist.sum_arrays([a for state in states for a in state])
     offset = 0
     for metric, state in zip(metrics, states):
-        metric.set_state(summed[offset: offset + len(state)])
+        metric.set_state(summed[offset : offset + len(state)])
         offset += len(state)

@@ -3,6 +3,7 @@
 One file per family, forward and backward side by side:
 elementwise.py, linalg.py, reduction.py, manipulation.py (reshape, concatenate, index...), creation.py, activation.py, loss.py, dropout.py, encoding.py.
 """
+
 from glassnet.ops.activation import (
     elu,
     gelu,
@@ -88,10 +89,6 @@ from glassnet.ops.loss import (
     sparse_categorical_crossentropy,
     squared_hinge,
 )
-from glassnet.ops.normalization import batch_normalization, normalize
-from glassnet.ops.pooling import average_pool1d, average_pool2d, max_pool1d, max_pool2d
-from glassnet.ops.recurrent import gru, lstm, simple_rnn
-from glassnet.ops.reduction import argmax, argmin, logsumexp, max, mean, min, std, sum, var
 from glassnet.ops.manipulation import (
     broadcast_to,
     concatenate,
@@ -108,6 +105,10 @@ from glassnet.ops.manipulation import (
     take,
     transpose,
 )
+from glassnet.ops.normalization import batch_normalization, normalize
+from glassnet.ops.pooling import average_pool1d, average_pool2d, max_pool1d, max_pool2d
+from glassnet.ops.recurrent import gru, lstm, simple_rnn
+from glassnet.ops.reduction import argmax, argmin, logsumexp, max, mean, min, std, sum, var
 
 # NumPy / PyTorch spellings of the same functions
 absolute = abs
@@ -131,9 +132,7 @@ def _record_on_symbolic(fn):
     import builtins  # this module defines any/all/max/...: the builtins must be named explicitly
     import functools
 
-    from glassnet.autograd.symbolic import contains_symbolic
-
-    from glassnet.autograd.symbolic import SymbolicTensor
+    from glassnet.autograd.symbolic import SymbolicTensor, contains_symbolic
 
     may_hold_symbolic = (SymbolicTensor, list, tuple, dict)
 
@@ -157,9 +156,19 @@ def _wrap_public():
     namespace = globals()
     # the unwrapped functions, for Tensor's operators (the engine's hot path never pays for the check)
     global raw
-    raw = types.SimpleNamespace(**{n: v for n, v in namespace.items() if isinstance(v, types.FunctionType) and not n.startswith("_")})
+    raw = types.SimpleNamespace(
+        **{
+            n: v
+            for n, v in namespace.items()
+            if isinstance(v, types.FunctionType) and not n.startswith("_")
+        }
+    )
     for name, value in list(namespace.items()):
-        if isinstance(value, types.FunctionType) and not name.startswith("_") and value.__module__.startswith("glassnet.ops."):
+        if (
+            isinstance(value, types.FunctionType)
+            and not name.startswith("_")
+            and value.__module__.startswith("glassnet.ops.")
+        ):
             wrapped = _record_on_symbolic(value)
             wrapped.__name__ = name
             namespace[name] = wrapped

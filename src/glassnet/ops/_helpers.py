@@ -1,4 +1,5 @@
 """Small pieces every op family uses: turning arguments into tensors, broadcasting checks, axes."""
+
 import math
 
 from glassnet.autograd.tensor import Tensor, as_tensor
@@ -53,9 +54,13 @@ def unbroadcast(grad, shape):
     if grad.shape == shape:
         return grad
     extra = grad.ndim - len(shape)
-    summed = tuple(range(extra)) + tuple(extra + i for i, n in enumerate(shape) if n == 1 and grad.shape[extra + i] != 1)
-    if summed == tuple(range(len(summed))) and grad.size and grad.flags.c_contiguous:  # a bias: sums of rows
-        return sum_rows(grad.reshape(math.prod(grad.shape[:len(summed)]), -1)).reshape(shape)
+    summed = tuple(range(extra)) + tuple(
+        extra + i for i, n in enumerate(shape) if n == 1 and grad.shape[extra + i] != 1
+    )
+    if (
+        summed == tuple(range(len(summed))) and grad.size and grad.flags.c_contiguous
+    ):  # a bias: sums of rows
+        return sum_rows(grad.reshape(math.prod(grad.shape[: len(summed)]), -1)).reshape(shape)
     return grad.sum(axis=summed).reshape(shape)
 
 

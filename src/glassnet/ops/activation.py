@@ -1,5 +1,6 @@
 """Activation functions, each with its derivative beside it. All are stable for |x| up to 1e4:
 no overflow warnings, no NaN or inf (exponentials only ever see non-positive arguments)."""
+
 import math
 
 from glassnet.autograd.tensor import as_tensor, from_op
@@ -106,7 +107,10 @@ def gelu(x, approximate=True):
         out = 0.5 * v * (1 + t)
 
         def backward(grad_output):  # d/dx = (1 + t)/2 + x/2 (1 - t^2) c (1 + 3 * 0.044715 x^2)
-            return (grad_output * (0.5 * (1 + t) + 0.5 * v * (1 - t * t) * c * (1 + 3 * 0.044715 * v * v)),)
+            return (
+                grad_output
+                * (0.5 * (1 + t) + 0.5 * v * (1 - t * t) * c * (1 + 3 * 0.044715 * v * v)),
+            )
 
     else:
         cdf = 0.5 * erfc(-v / math.sqrt(2))  # Phi(x), accurate where it is tiny

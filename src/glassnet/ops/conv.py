@@ -5,6 +5,7 @@ the window gradients back (col2im), looping only over the kh x kw kernel offsets
 Layout is channels_last, as in Keras: inputs (batch, height, width, channels), kernels
 (kernel_h, kernel_w, in_channels // groups, filters).
 """
+
 import math
 
 from numpy.lib.stride_tricks import as_strided
@@ -32,7 +33,9 @@ def output_size_and_padding(size, kernel, stride, dilation, padding, where):
     if padding == "valid":
         out = (size - effective) // stride + 1
         if out <= 0:
-            raise ValueError(f"{where}: input size {size} is smaller than the (dilated) kernel size {effective} with padding='valid'")
+            raise ValueError(
+                f"{where}: input size {size} is smaller than the (dilated) kernel size {effective} with padding='valid'"
+            )
         return out, (0, 0)
     if padding == "same":
         out = -(-size // stride)
@@ -46,7 +49,12 @@ def windows(x, kernel, strides, dilation, out_shape):
     n, _, _, c = x.shape
     sn, sh, sw, sc = x.strides
     (kh, kw), (st_h, st_w), (dh, dw) = kernel, strides, dilation
-    return as_strided(x, (n, out_shape[0], out_shape[1], kh, kw, c), (sn, sh * st_h, sw * st_w, sh * dh, sw * dw, sc), writeable=False)
+    return as_strided(
+        x,
+        (n, out_shape[0], out_shape[1], kh, kw, c),
+        (sn, sh * st_h, sw * st_w, sh * dh, sw * dw, sc),
+        writeable=False,
+    )
 
 
 def im2col(x, kernel, strides, dilation, out_shape):
@@ -60,11 +68,18 @@ def im2col(x, kernel, strides, dilation, out_shape):
     (kh, kw), (st_h, st_w), (dh, dw) = kernel, strides, dilation
     out_h, out_w = out_shape
     if c != 1:
-        return windows(x, kernel, strides, dilation, out_shape).reshape(n * out_h * out_w, kh * kw * c)
+        return windows(x, kernel, strides, dilation, out_shape).reshape(
+            n * out_h * out_w, kh * kw * c
+        )
     cols = xp.empty((n, out_h, out_w, kh, kw), dtype=x.dtype)
     for i in range(kh):
         for j in range(kw):
-            cols[:, :, :, i, j] = x[:, i * dh: i * dh + st_h * (out_h - 1) + 1: st_h, j * dw: j * dw + st_w * (out_w - 1) + 1: st_w, 0]
+            cols[:, :, :, i, j] = x[
+                :,
+                i * dh : i * dh + st_h * (out_h - 1) + 1 : st_h,
+                j * dw : j * dw + st_w * (out_w - 1) + 1 : st_w,
+                0,
+            ]
     return cols.reshape(n * out_h * out_w, kh * kw)
 
 
@@ -75,7 +90,12 @@ def col2im(cols, padded_shape, strides, dilation):
     image = xp.zeros(padded_shape, dtype=cols.dtype)
     for i in range(kh):
         for j in range(kw):
-            image[:, i * dh: i * dh + st_h * (out_h - 1) + 1: st_h, j * dw: j * dw + st_w * (out_w - 1) + 1: st_w, :] += cols[:, :, :, i, j, :]
+            image[
+                :,
+                i * dh : i * dh + st_h * (out_h - 1) + 1 : st_h,
+                j * dw : j * dw + st_w * (out_w - 1) + 1 : st_w,
+                :,
+            ] += cols[:, :, :, i, j, :]
     return image
 
 
@@ -87,7 +107,16 @@ def _conv_operands(inputs, kernel, bias, where):
     return x, k, b, [x, k] if b is None else [x, k, b]
 
 
-def conv2d(inputs, kernel, bias=None, strides=1, padding="valid", dilation_rate=1, groups=1, activation="linear"):
+def conv2d(
+    inputs,
+    kernel,
+    bias=None,
+    strides=1,
+    padding="valid",
+    dilation_rate=1,
+    groups=1,
+    activation="linear",
+):
     """2-D convolution (cross-correlation, as every framework computes it), optionally followed by a
     fused ``activation`` ('linear' or 'relu').
 
@@ -97,16 +126,24 @@ def conv2d(inputs, kernel, bias=None, strides=1, padding="valid", dilation_rate=
         raise ValueError(f"conv2d: fused activation must be 'linear' or 'relu', got {activation!r}")
     x, k, b, parents = _conv_operands(inputs, kernel, bias, "conv2d")
     if x.ndim != 4 or k.ndim != 4:
-        raise ValueError(f"conv2d: expected inputs (batch, height, width, channels) and a 4-D kernel, got shapes {x.shape} and {k.shape}")
+        raise ValueError(
+            f"conv2d: expected inputs (batch, height, width, channels) and a 4-D kernel, got shapes {x.shape} and {k.shape}"
+        )
     n, h, w, c = x.shape
     kh, kw, c_group, filters = k.shape
     if c % groups or filters % groups or c_group != c // groups:
-        raise ValueError(f"conv2d: inputs have {c} channels and groups={groups}, so the kernel needs {c // groups if not c % groups else '?'} "
-                         f"input channels and filters divisible by groups; got kernel shape {k.shape}")
+        raise ValueError(
+            f"conv2d: inputs have {c} channels and groups={groups}, so the kernel needs {c // groups if not c % groups else '?'} "
+            f"input channels and filters divisible by groups; got kernel shape {k.shape}"
+        )
     st, dl = as_pair(strides, "conv2d strides"), as_pair(dilation_rate, "conv2d dilation_rate")
     out_h, (top, bottom) = output_size_and_padding(h, kh, st[0], dl[0], padding, "conv2d")
     out_w, (left, right) = output_size_and_padding(w, kw, st[1], dl[1], padding, "conv2d")
-    padded = x.data if not (top or bottom or left or right) else xp.pad(x.data, ((0, 0), (top, bottom), (left, right), (0, 0)))
+    padded = (
+        x.data
+        if not (top or bottom or left or right)
+        else xp.pad(x.data, ((0, 0), (top, bottom), (left, right), (0, 0)))
+    )
     rows = n * out_h * out_w
     if groups == 1:
         cols = im2col(padded, (kh, kw), st, dl, (out_h, out_w))  # the one copy
@@ -115,8 +152,16 @@ def conv2d(inputs, kernel, bias=None, strides=1, padding="valid", dilation_rate=
     else:
         f_group = filters // groups
         view = windows(padded, (kh, kw), st, dl, (out_h, out_w))
-        cols = view.reshape(rows, kh * kw, groups, c_group).transpose(2, 0, 1, 3).reshape(groups, rows, kh * kw * c_group)
-        kernel_matrix = k.data.reshape(kh * kw, c_group, groups, f_group).transpose(2, 0, 1, 3).reshape(groups, kh * kw * c_group, f_group)
+        cols = (
+            view.reshape(rows, kh * kw, groups, c_group)
+            .transpose(2, 0, 1, 3)
+            .reshape(groups, rows, kh * kw * c_group)
+        )
+        kernel_matrix = (
+            k.data.reshape(kh * kw, c_group, groups, f_group)
+            .transpose(2, 0, 1, 3)
+            .reshape(groups, kh * kw * c_group, f_group)
+        )
         out = xp.matmul(cols, kernel_matrix).transpose(1, 0, 2).reshape(rows, filters)
     if b is not None:
         out += b.data
@@ -130,7 +175,9 @@ def conv2d(inputs, kernel, bias=None, strides=1, padding="valid", dilation_rate=
         g = grad_output.reshape(rows, filters)
         grad_x = None
         if groups == 1:
-            grad_kernel = (cols.T @ g).reshape(k.shape) if k.requires_grad else None  # dL/dK = cols^T g
+            grad_kernel = (
+                (cols.T @ g).reshape(k.shape) if k.requires_grad else None
+            )  # dL/dK = cols^T g
             if x.requires_grad:
                 # dL/dx: for each kernel offset (i, j), g K[i, j]^T lands on the input cells that offset read.
                 # One small GEMM per offset, added in place, instead of materialising g K^T for all offsets
@@ -139,17 +186,34 @@ def conv2d(inputs, kernel, bias=None, strides=1, padding="valid", dilation_rate=
                 for i in range(kh):
                     for j in range(kw):
                         part = (g @ k.data[i, j].T).reshape(n, out_h, out_w, c)
-                        image[:, i * dl[0]: i * dl[0] + st[0] * (out_h - 1) + 1: st[0], j * dl[1]: j * dl[1] + st[1] * (out_w - 1) + 1: st[1], :] += part
-                grad_x = image[:, top: top + h, left: left + w, :]
+                        image[
+                            :,
+                            i * dl[0] : i * dl[0] + st[0] * (out_h - 1) + 1 : st[0],
+                            j * dl[1] : j * dl[1] + st[1] * (out_w - 1) + 1 : st[1],
+                            :,
+                        ] += part
+                grad_x = image[:, top : top + h, left : left + w, :]
         else:
             gg = g.reshape(rows, groups, filters // groups).transpose(1, 0, 2)
-            grad_kernel = (xp.matmul(cols.transpose(0, 2, 1), gg).reshape(groups, kh * kw, c_group, filters // groups)
-                           .transpose(1, 2, 0, 3).reshape(k.shape)) if k.requires_grad else None
+            grad_kernel = (
+                (
+                    xp.matmul(cols.transpose(0, 2, 1), gg)
+                    .reshape(groups, kh * kw, c_group, filters // groups)
+                    .transpose(1, 2, 0, 3)
+                    .reshape(k.shape)
+                )
+                if k.requires_grad
+                else None
+            )
             if x.requires_grad:  # dL/dcols = g K^T per group, scattered back by col2im
-                grad_cols = (xp.matmul(gg, kernel_matrix.transpose(0, 2, 1)).reshape(groups, rows, kh * kw, c_group)
-                             .transpose(1, 2, 0, 3).reshape(rows, kh * kw * c))
+                grad_cols = (
+                    xp.matmul(gg, kernel_matrix.transpose(0, 2, 1))
+                    .reshape(groups, rows, kh * kw, c_group)
+                    .transpose(1, 2, 0, 3)
+                    .reshape(rows, kh * kw * c)
+                )
                 image = col2im(grad_cols.reshape(n, out_h, out_w, kh, kw, c), padded.shape, st, dl)
-                grad_x = image[:, top: top + h, left: left + w, :]
+                grad_x = image[:, top : top + h, left : left + w, :]
         grads = [grad_x, grad_kernel]
         if b is not None:
             grads.append(sum_rows(g))
@@ -168,8 +232,13 @@ def conv2d_transpose(inputs, kernel, bias=None, strides=1, padding="valid", dila
     n, h, w, c = x.shape
     kh, kw, filters, c_in = k.shape
     if c_in != c:
-        raise ValueError(f"conv2d_transpose: kernel {k.shape} expects {c_in} input channels, inputs have {c}")
-    st, dl = as_pair(strides, "conv2d_transpose strides"), as_pair(dilation_rate, "conv2d_transpose dilation_rate")
+        raise ValueError(
+            f"conv2d_transpose: kernel {k.shape} expects {c_in} input channels, inputs have {c}"
+        )
+    st, dl = (
+        as_pair(strides, "conv2d_transpose strides"),
+        as_pair(dilation_rate, "conv2d_transpose dilation_rate"),
+    )
     full_h, full_w = (h - 1) * st[0] + (kh - 1) * dl[0] + 1, (w - 1) * st[1] + (kw - 1) * dl[1] + 1
     if padding == "valid":
         out_h, out_w = max(full_h, h * st[0]), max(full_w, w * st[1])
@@ -183,13 +252,13 @@ def conv2d_transpose(inputs, kernel, bias=None, strides=1, padding="valid", dila
     x_rows = x.data.reshape(n * h * w, c)
     cols = (x_rows @ kernel_matrix.T).reshape(n, h, w, kh, kw, filters)
     full = col2im(cols, (n, max(full_h, out_h), max(full_w, out_w), filters), st, dl)
-    out = full[:, top: top + out_h, left: left + out_w, :]
+    out = full[:, top : top + out_h, left : left + out_w, :]
     if b is not None:
         out = out + b.data
 
     def backward(grad_output):
         g_full = xp.zeros(full.shape, dtype=grad_output.dtype)
-        g_full[:, top: top + out_h, left: left + out_w, :] = grad_output
+        g_full[:, top : top + out_h, left : left + out_w, :] = grad_output
         g_cols = windows(g_full, (kh, kw), st, dl, (h, w)).reshape(n * h * w, kh * kw * filters)
         grad_x = (g_cols @ kernel_matrix).reshape(x.shape) if x.requires_grad else None
         grad_kernel = (g_cols.T @ x_rows).reshape(k.shape) if k.requires_grad else None
@@ -211,7 +280,15 @@ def conv1d(inputs, kernel, bias=None, strides=1, padding="valid", dilation_rate=
     if padding == "causal":  # pad on the left only, so output t sees inputs <= t
         x = pad(x, ((0, 0), ((kernel.shape[0] - 1) * dilation, 0), (0, 0)))
         padding = "valid"
-    out = conv2d(expand_dims(x, 1), expand_dims(as_tensor(kernel, like=x), 0), bias, (1, stride), padding, (1, dilation), groups)
+    out = conv2d(
+        expand_dims(x, 1),
+        expand_dims(as_tensor(kernel, like=x), 0),
+        bias,
+        (1, stride),
+        padding,
+        (1, dilation),
+        groups,
+    )
     return squeeze(out, 1)
 
 
@@ -221,7 +298,15 @@ def depthwise_conv2d(inputs, kernel, bias=None, strides=1, padding="valid", dila
 
     k = as_tensor(kernel, where="depthwise_conv2d")
     kh, kw, c, multiplier = k.shape
-    return conv2d(inputs, reshape(k, (kh, kw, 1, c * multiplier)), bias, strides, padding, dilation_rate, groups=c)
+    return conv2d(
+        inputs,
+        reshape(k, (kh, kw, 1, c * multiplier)),
+        bias,
+        strides,
+        padding,
+        dilation_rate,
+        groups=c,
+    )
 
 
 def flops(batch, out_h, out_w, kh, kw, c, filters):

@@ -2,6 +2,7 @@
 
 This module defines all, any and round (keras.ops names), so the builtins are reached as builtins.*.
 """
+
 import builtins
 
 from glassnet.autograd.tensor import Tensor, as_tensor, to_array
@@ -32,7 +33,14 @@ def arange(start, stop=None, step=1, dtype=None):
     if dtype is None:
         values = [v for v in (start, stop, step) if v is not None]
         dtype = "int32" if builtins.all(isinstance(v, int) for v in values) else None
-    return Tensor(xp.arange(start, stop, step, dtype=standardize_dtype(dtype) if dtype is not None else standardize_dtype(None)))
+    return Tensor(
+        xp.arange(
+            start,
+            stop,
+            step,
+            dtype=standardize_dtype(dtype) if dtype is not None else standardize_dtype(None),
+        )
+    )
 
 
 def zeros(shape, dtype=None):

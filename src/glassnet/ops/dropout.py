@@ -1,4 +1,5 @@
 """Dropout with inverted scaling: kept units are divided by (1 - rate), so inference needs no change."""
+
 from glassnet.autograd.tensor import as_tensor, from_op
 from glassnet.backend import get_generator, xp
 from glassnet.ops._helpers import unbroadcast
@@ -17,7 +18,11 @@ def dropout(x, rate, noise_shape=None, rng=None):
     if rate == 0:
         return x
     rng = get_generator() if rng is None else rng
-    shape = x.shape if noise_shape is None else tuple(x.shape[i] if n is None else n for i, n in enumerate(noise_shape))
+    shape = (
+        x.shape
+        if noise_shape is None
+        else tuple(x.shape[i] if n is None else n for i, n in enumerate(noise_shape))
+    )
     dtype = x.dtype if x.dtype.kind == "f" and x.dtype.itemsize >= 4 else xp.float32
     mask = (rng.random(shape, dtype=dtype) >= rate) * xp.asarray(1.0 / (1.0 - rate), dtype=x.dtype)
     out = x.data * mask

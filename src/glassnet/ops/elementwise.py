@@ -3,6 +3,7 @@
 Each backward receives ``grad_output`` (dL/d(out), the shape of the output) and returns
 dL/d(input) for each input, reduced back to that input's shape when it was broadcast.
 """
+
 from glassnet.autograd.tensor import as_tensor, from_op
 from glassnet.backend import xp
 from glassnet.ops._helpers import broadcast_call, operands, unbroadcast
@@ -25,7 +26,9 @@ def subtract(x1, x2):
     out = broadcast_call("subtract", xp.subtract, a.data, b.data)
 
     def backward(grad_output):  # dL/da = g, dL/db = -g
-        return unbroadcast(grad_output, a.shape), unbroadcast(-grad_output, b.shape) if b.requires_grad else None
+        return unbroadcast(grad_output, a.shape), unbroadcast(
+            -grad_output, b.shape
+        ) if b.requires_grad else None
 
     return from_op(out, (a, b), backward)
 
@@ -150,7 +153,9 @@ def maximum(x1, x2):
 
     def backward(grad_output):
         weight = _tie_split(a.data > b.data, a.data == b.data, grad_output.dtype)
-        return unbroadcast(grad_output * weight, a.shape), unbroadcast(grad_output * (1 - weight), b.shape)
+        return unbroadcast(grad_output * weight, a.shape), unbroadcast(
+            grad_output * (1 - weight), b.shape
+        )
 
     return from_op(out, (a, b), backward)
 
@@ -162,7 +167,9 @@ def minimum(x1, x2):
 
     def backward(grad_output):
         weight = _tie_split(a.data < b.data, a.data == b.data, grad_output.dtype)
-        return unbroadcast(grad_output * weight, a.shape), unbroadcast(grad_output * (1 - weight), b.shape)
+        return unbroadcast(grad_output * weight, a.shape), unbroadcast(
+            grad_output * (1 - weight), b.shape
+        )
 
     return from_op(out, (a, b), backward)
 
@@ -196,8 +203,12 @@ def where(condition, x1, x2):
     def backward(grad_output):  # dL/da = g where condition, dL/db = g elsewhere
         zero = xp.zeros((), dtype=grad_output.dtype)
         return (
-            unbroadcast(xp.where(condition, grad_output, zero), a.shape) if a.requires_grad else None,
-            unbroadcast(xp.where(condition, zero, grad_output), b.shape) if b.requires_grad else None,
+            unbroadcast(xp.where(condition, grad_output, zero), a.shape)
+            if a.requires_grad
+            else None,
+            unbroadcast(xp.where(condition, zero, grad_output), b.shape)
+            if b.requires_grad
+            else None,
         )
 
     return from_op(out, (a, b), backward)

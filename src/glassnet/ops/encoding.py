@@ -1,4 +1,5 @@
 """Turning class ids into vectors."""
+
 from glassnet.autograd.tensor import Tensor
 from glassnet.backend import standardize_dtype, xp
 

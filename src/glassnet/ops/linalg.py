@@ -1,7 +1,8 @@
 """Matrix products."""
+
+from glassnet.autograd.tensor import from_op
 from glassnet.backend import xp
 from glassnet.ops._helpers import operands, positive_part, sum_rows, unbroadcast
-from glassnet.autograd.tensor import from_op
 
 
 def matmul(x1, x2):
@@ -9,7 +10,9 @@ def matmul(x1, x2):
     are treated as a row (left) or a column (right) vector and that axis is dropped again."""
     a, b = operands(x1, x2, "matmul")
     if a.ndim == 0 or b.ndim == 0:
-        raise ValueError(f"matmul: operands must have at least 1 dimension, got shapes {a.shape} and {b.shape}; use multiply for scalars")
+        raise ValueError(
+            f"matmul: operands must have at least 1 dimension, got shapes {a.shape} and {b.shape}; use multiply for scalars"
+        )
     if a.shape[-1] != b.shape[-2 if b.ndim > 1 else 0]:
         raise ValueError(
             f"matmul: shapes {a.shape} and {b.shape} are not aligned: the last dimension of the "
@@ -22,7 +25,9 @@ def matmul(x1, x2):
         a2 = a.data if a.ndim > 1 else a.data[None, :]
         b2 = b.data if b.ndim > 1 else b.data[:, None]
         # put back the axes a 1-D operand dropped, so g has the shape of a2 @ b2
-        g = grad_output.reshape(xp.broadcast_shapes(a2.shape[:-2], b2.shape[:-2]) + (a2.shape[-2], b2.shape[-1]))
+        g = grad_output.reshape(
+            xp.broadcast_shapes(a2.shape[:-2], b2.shape[:-2]) + (a2.shape[-2], b2.shape[-1])
+        )
         grad_a = grad_b = None
         if a.requires_grad:
             grad_a = xp.matmul(g, xp.swapaxes(b2, -1, -2))
@@ -38,7 +43,9 @@ def matmul(x1, x2):
 def _parse_einsum(subscripts, n_operands):
     subscripts = subscripts.replace(" ", "")
     if "." in subscripts:
-        raise ValueError(f"einsum: ellipsis ('...') is not supported in '{subscripts}'; write the axes out")
+        raise ValueError(
+            f"einsum: ellipsis ('...') is not supported in '{subscripts}'; write the axes out"
+        )
     if "->" in subscripts:
         inputs, output = subscripts.split("->")
     else:  # implicit form: the output holds the indices that appear exactly once, in alphabetical order
@@ -50,7 +57,9 @@ def _parse_einsum(subscripts, n_operands):
         raise ValueError(f"einsum: '{subscripts}' names {len(inputs)} operands, got {n_operands}")
     for spec in inputs:
         if len(set(spec)) != len(spec):
-            raise ValueError(f"einsum: repeated index within one operand ('{spec}', a diagonal) is not supported")
+            raise ValueError(
+                f"einsum: repeated index within one operand ('{spec}', a diagonal) is not supported"
+            )
     return inputs, output
 
 
@@ -62,7 +71,9 @@ def einsum(subscripts, *operands):
     inputs, output = _parse_einsum(subscripts, len(tensors))
     for spec, t in zip(inputs, tensors):
         if len(spec) != t.ndim:
-            raise ValueError(f"einsum: operand '{spec}' has {len(spec)} indices but shape {t.shape}")
+            raise ValueError(
+                f"einsum: operand '{spec}' has {len(spec)} indices but shape {t.shape}"
+            )
     out = xp.einsum(f"{','.join(inputs)}->{output}", *[t.data for t in tensors], optimize=True)
 
     def backward(grad_output):
@@ -76,9 +87,17 @@ def einsum(subscripts, *operands):
             others = [(s, u.data) for j, (s, u) in enumerate(zip(inputs, tensors)) if j != i]
             available = set(output).union(*[set(s) for s, _ in others])
             kept = "".join(c for c in spec if c in available)
-            grad = xp.einsum(f"{','.join([output] + [s for s, _ in others])}->{kept}", grad_output, *[a for _, a in others], optimize=True)
+            grad = xp.einsum(
+                f"{','.join([output] + [s for s, _ in others])}->{kept}",
+                grad_output,
+                *[a for _, a in others],
+                optimize=True,
+            )
             if kept != spec:
-                grad = xp.broadcast_to(grad.reshape([t.shape[k] if c in kept else 1 for k, c in enumerate(spec)]), t.shape)
+                grad = xp.broadcast_to(
+                    grad.reshape([t.shape[k] if c in kept else 1 for k, c in enumerate(spec)]),
+                    t.shape,
+                )
             grads.append(grad)
         return tuple(grads)
 
@@ -98,12 +117,16 @@ def dense(inputs, kernel, bias=None, activation="linear"):
     from glassnet.ops.activation import stable_sigmoid
 
     if activation not in FUSED_ACTIVATIONS:
-        raise ValueError(f"dense: activation must be one of {FUSED_ACTIVATIONS}, got {activation!r}")
+        raise ValueError(
+            f"dense: activation must be one of {FUSED_ACTIVATIONS}, got {activation!r}"
+        )
     x = as_tensor(inputs, where="dense")
     k = as_tensor(kernel, like=x, where="dense")
     parents = (x, k) if bias is None else (x, k, as_tensor(bias, like=x, where="dense"))
     if x.shape[-1] != k.shape[0]:
-        raise ValueError(f"dense: inputs with last dimension {x.shape[-1]} do not fit a kernel of shape {k.shape}")
+        raise ValueError(
+            f"dense: inputs with last dimension {x.shape[-1]} do not fit a kernel of shape {k.shape}"
+        )
     rows = x.data.reshape(-1, x.shape[-1])
     out = rows @ k.data
     if bias is not None:
@@ -123,8 +146,10 @@ def dense(inputs, kernel, bias=None, activation="linear"):
             g = g * out * (1 - out)
         elif activation == "tanh":
             g = g * (1 - out * out)
-        grads = [(g @ k.data.T).reshape(x.shape) if x.requires_grad else None,  # dL/dx = dL/dz W^T
-                 rows.T @ g if k.requires_grad else None]  # dL/dW = x^T dL/dz
+        grads = [
+            (g @ k.data.T).reshape(x.shape) if x.requires_grad else None,  # dL/dx = dL/dz W^T
+            rows.T @ g if k.requires_grad else None,
+        ]  # dL/dW = x^T dL/dz
         if bias is not None:
             grads.append(sum_rows(g) if parents[2].requires_grad else None)  # dL/db = sum of dL/dz
         return tuple(grads)

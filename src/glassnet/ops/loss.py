@@ -4,9 +4,11 @@ y_true: targets; y_pred: predictions of the same shape (sparse forms: integer cl
 The ``from_logits`` forms of the cross-entropies are single fused ops whose backward is the
 textbook one (softmax - one_hot, sigmoid - y); the rarer losses are composed from other ops.
 """
+
 from glassnet.autograd.tensor import Tensor, as_tensor, from_op
 from glassnet.backend import epsilon, xp
-from glassnet.ops import activation, elementwise as ew, reduction
+from glassnet.ops import activation, reduction
+from glassnet.ops import elementwise as ew
 from glassnet.ops._helpers import broadcast_call, unbroadcast
 from glassnet.ops.activation import stable_sigmoid
 from glassnet.ops.encoding import one_hot
@@ -18,7 +20,9 @@ def _pair(y_true, y_pred, name, same_shape=True):
     if y_true.dtype != y_pred.dtype and y_pred.dtype.kind == "f":
         y_true = ew.cast(y_true, y_pred.dtype)
     if same_shape and y_true.shape != y_pred.shape:
-        raise ValueError(f"{name}: y_true has shape {y_true.shape} but y_pred has shape {y_pred.shape}; they must match")
+        raise ValueError(
+            f"{name}: y_true has shape {y_true.shape} but y_pred has shape {y_pred.shape}; they must match"
+        )
     return y_true, y_pred
 
 
@@ -48,7 +52,9 @@ def huber(y_true, y_pred, delta=1.0):
     error = ew.abs(ew.subtract(y_pred, y_true))
     quadratic = ew.minimum(error, delta)
     linear = ew.subtract(error, quadratic)
-    return reduction.mean(ew.add(ew.multiply(ew.square(quadratic), 0.5), ew.multiply(linear, delta)), axis=-1)
+    return reduction.mean(
+        ew.add(ew.multiply(ew.square(quadratic), 0.5), ew.multiply(linear, delta)), axis=-1
+    )
 
 
 def log_cosh(y_true, y_pred):
@@ -66,12 +72,18 @@ def binary_crossentropy(y_true, y_pred, from_logits=False):
     from_logits=True: y_pred are logits; computed as max(x, 0) - x*y + log(1 + exp(-|x|)).
     """
     logits = getattr(y_pred, "_keras_logits", None)
-    if not from_logits and logits is not None:  # y_pred = sigmoid(logits): use them (stable, exact gradient)
+    if (
+        not from_logits and logits is not None
+    ):  # y_pred = sigmoid(logits): use them (stable, exact gradient)
         y_pred, from_logits = logits, True
     y_true, y_pred = _pair(y_true, y_pred, "binary_crossentropy", same_shape=False)
     if from_logits:
         x, y = y_pred.data, y_true.data
-        out = xp.maximum(x, 0) - broadcast_call("binary_crossentropy", xp.multiply, x, y) + xp.log1p(xp.exp(-xp.abs(x)))
+        out = (
+            xp.maximum(x, 0)
+            - broadcast_call("binary_crossentropy", xp.multiply, x, y)
+            + xp.log1p(xp.exp(-xp.abs(x)))
+        )
 
         def backward(grad_output):  # dL/dx = (sigmoid(x) - y) g ; dL/dy = -x g
             grad_x = (stable_sigmoid(x) - y) * grad_output
@@ -124,13 +136,17 @@ def _sparse_labels(y_true, y_pred, name, axis):
         labels = xp.squeeze(labels, axis=axis)  # (batch, 1) labels, as Keras accepts
     if labels.dtype.kind == "f":
         if not xp.all(labels == xp.round(labels)):
-            raise ValueError(f"{name}: sparse labels must be whole numbers (class ids), got non-integer values")
+            raise ValueError(
+                f"{name}: sparse labels must be whole numbers (class ids), got non-integer values"
+            )
         labels = labels.astype(xp.int64)
     elif labels.dtype.kind not in "iu":
         raise TypeError(f"{name}: sparse labels must be integers, got dtype {labels.dtype}")
-    expected = y_pred.shape[:axis % y_pred.ndim] + y_pred.shape[axis % y_pred.ndim + 1:]
+    expected = y_pred.shape[: axis % y_pred.ndim] + y_pred.shape[axis % y_pred.ndim + 1 :]
     if labels.shape != expected:
-        raise ValueError(f"{name}: labels of shape {labels.shape} do not fit predictions of shape {y_pred.shape}; expected labels of shape {expected}")
+        raise ValueError(
+            f"{name}: labels of shape {labels.shape} do not fit predictions of shape {y_pred.shape}; expected labels of shape {expected}"
+        )
     classes = y_pred.shape[axis]
     if labels.size and (labels.min() < 0 or labels.max() >= classes):
         raise ValueError(
@@ -155,11 +171,16 @@ def sparse_categorical_crossentropy(y_true, y_pred, from_logits=False, axis=-1):
         return categorical_crossentropy(target, y_pred, from_logits=False, axis=axis)
     x = y_pred.data
     shifted = x - xp.max(x, axis=axis, keepdims=True)
-    if x.ndim == 2 and axis in (-1, 1):  # (batch, classes), the common case: plain indexing, and exp kept
+    if x.ndim == 2 and axis in (
+        -1,
+        1,
+    ):  # (batch, classes), the common case: plain indexing, and exp kept
         rows = xp.arange(x.shape[0])
         exps = xp.exp(shifted)
         totals = xp.sum(exps, axis=1, keepdims=True)
-        out = xp.log(totals[:, 0]) - shifted[rows, labels]  # -log_softmax(x)[y] = log(sum(exp)) - shifted[y]
+        out = (
+            xp.log(totals[:, 0]) - shifted[rows, labels]
+        )  # -log_softmax(x)[y] = log(sum(exp)) - shifted[y]
 
         def backward_rows(grad_output):  # dL/dx = (softmax(x) - one_hot(y)) g
             grad = exps / totals
@@ -220,7 +241,11 @@ def l2_normalize(x, axis=-1, epsilon=1e-12):
 def cosine_similarity(y_true, y_pred, axis=-1):
     """-sum(l2_normalize(y_true) * l2_normalize(y_pred)) over ``axis`` (Keras's loss: -1 is best)."""
     y_true, y_pred = _pair(y_true, y_pred, "cosine_similarity")
-    return ew.negative(reduction.sum(ew.multiply(l2_normalize(y_true, axis), l2_normalize(y_pred, axis)), axis=axis))
+    return ew.negative(
+        reduction.sum(
+            ew.multiply(l2_normalize(y_true, axis), l2_normalize(y_pred, axis)), axis=axis
+        )
+    )
 
 
 # Keras's short names

@@ -2,6 +2,7 @@
 
 Their backwards move the gradient back the same way.
 """
+
 import math
 
 from glassnet.autograd.tensor import Tensor, as_tensor, from_op
@@ -14,8 +15,12 @@ def reshape(x, newshape):
     x = as_tensor(x, where="reshape")
     newshape = (newshape,) if isinstance(newshape, int) else tuple(int(n) for n in newshape)
     known = math.prod(n for n in newshape if n != -1)
-    if (-1 in newshape and (known == 0 or x.size % known)) or (-1 not in newshape and known != x.size):
-        raise ValueError(f"reshape: cannot reshape an input of shape {x.shape} ({x.size} values) into {newshape}")
+    if (-1 in newshape and (known == 0 or x.size % known)) or (
+        -1 not in newshape and known != x.size
+    ):
+        raise ValueError(
+            f"reshape: cannot reshape an input of shape {x.shape} ({x.size} values) into {newshape}"
+        )
 
     def backward(grad_output):
         return (grad_output.reshape(x.shape),)
@@ -28,7 +33,9 @@ def transpose(x, axes=None):
     x = as_tensor(x, where="transpose")
     axes = tuple(range(x.ndim))[::-1] if axes is None else tuple(a % x.ndim for a in axes)
     if sorted(axes) != list(range(x.ndim)):
-        raise ValueError(f"transpose: axes {axes} are not a permutation of the {x.ndim} axes of shape {x.shape}")
+        raise ValueError(
+            f"transpose: axes {axes} are not a permutation of the {x.ndim} axes of shape {x.shape}"
+        )
     inverse = tuple(xp.argsort(axes))
 
     def backward(grad_output):
@@ -80,7 +87,9 @@ def squeeze(x, axis=None):
     if axis is not None:
         for a in normalize_axes(axis, x.ndim, "squeeze"):
             if x.shape[a] != 1:
-                raise ValueError(f"squeeze: axis {a} of shape {x.shape} has size {x.shape[a]}, not 1")
+                raise ValueError(
+                    f"squeeze: axis {a} of shape {x.shape} has size {x.shape[a]}, not 1"
+                )
 
     def backward(grad_output):
         return (grad_output.reshape(x.shape),)
@@ -122,7 +131,9 @@ def stack(xs, axis=0):
     tensors = _sequence(xs, "stack")
     shapes = {t.shape for t in tensors}
     if len(shapes) != 1:
-        raise ValueError(f"stack: all tensors must have the same shape, got {[t.shape for t in tensors]}")
+        raise ValueError(
+            f"stack: all tensors must have the same shape, got {[t.shape for t in tensors]}"
+        )
     out = xp.stack([t.data for t in tensors], axis=axis)
 
     def backward(grad_output):
@@ -138,7 +149,9 @@ def getitem(x, index):
     try:
         out = x.data[index]
     except IndexError as error:
-        raise IndexError(f"getitem: index {index!r} does not fit shape {x.shape}: {error}") from None
+        raise IndexError(
+            f"getitem: index {index!r} does not fit shape {x.shape}: {error}"
+        ) from None
     gathers = _has_integer_array(index)
 
     def backward(grad_output):  # scatter g back to where the values came from
@@ -178,7 +191,9 @@ def take(x, indices, axis=None):
     axis = axis % x.ndim
     size = x.shape[axis]
     if indices.size and (indices.max() >= size or indices.min() < -size):
-        raise IndexError(f"take: indices must lie in [{-size}, {size}) for axis {axis} of shape {x.shape}, got range [{indices.min()}, {indices.max()}]")
+        raise IndexError(
+            f"take: indices must lie in [{-size}, {size}) for axis {axis} of shape {x.shape}, got range [{indices.min()}, {indices.max()}]"
+        )
     return getitem(x, (slice(None),) * axis + (indices,))
 
 
@@ -188,13 +203,17 @@ def split(x, indices_or_sections, axis=0):
     size = x.shape[axis]
     if isinstance(indices_or_sections, int):
         if indices_or_sections <= 0 or size % indices_or_sections:
-            raise ValueError(f"split: axis {axis} of size {size} cannot be cut into {indices_or_sections} equal sections")
+            raise ValueError(
+                f"split: axis {axis} of size {size} cannot be cut into {indices_or_sections} equal sections"
+            )
         step = size // indices_or_sections
         bounds = list(range(0, size + 1, step))
     else:
         bounds = [0, *indices_or_sections, size]
     prefix = (slice(None),) * (axis % x.ndim)
-    return [getitem(x, prefix + (slice(start, stop),)) for start, stop in zip(bounds[:-1], bounds[1:])]
+    return [
+        getitem(x, prefix + (slice(start, stop),)) for start, stop in zip(bounds[:-1], bounds[1:])
+    ]
 
 
 def pad(x, pad_width, mode="constant", constant_values=0):

@@ -1,5 +1,6 @@
 """Normalisation over axes with a learned scale and offset: the op behind BatchNormalization
 (statistics over the batch axes) and LayerNormalization (over the feature axes)."""
+
 from glassnet.autograd.tensor import as_tensor, from_op
 from glassnet.backend import xp
 from glassnet.ops._helpers import normalize_axes, sum_rows, unbroadcast
@@ -31,7 +32,9 @@ def normalize(x, axes, scale=None, offset=None, epsilon=1e-3, cross_replica_sum=
     leading = axes == tuple(range(len(axes)))  # BatchNormalization, channels last: (rows, features)
 
     def local_sums(a):  # sums over the normalised axes, keepdims shape
-        if leading and a.flags.c_contiguous:  # one BLAS matrix-vector product, 3-5x faster than xp.sum
+        if (
+            leading and a.flags.c_contiguous
+        ):  # one BLAS matrix-vector product, 3-5x faster than xp.sum
             return sum_rows(a.reshape(count, -1)).reshape(keep_shape)
         return xp.sum(a, axis=axes, keepdims=True)
 
@@ -43,10 +46,10 @@ def normalize(x, axes, scale=None, offset=None, epsilon=1e-3, cross_replica_sum=
             total = float(total[0])
         return [s_ / total for s_ in sums]
 
-    mean, = global_means(local_sums(x.data))
+    (mean,) = global_means(local_sums(x.data))
     x_hat = x.data - mean  # centred now, normalised in place below
     squares = x_hat * x_hat
-    var, = global_means(local_sums(squares))
+    (var,) = global_means(local_sums(squares))
     inv_std = 1.0 / xp.sqrt(var + epsilon)
     x_hat *= inv_std
     out = x_hat if gamma is None else xp.multiply(x_hat, gamma.data, out=squares)
@@ -55,13 +58,16 @@ def normalize(x, axes, scale=None, offset=None, epsilon=1e-3, cross_replica_sum=
     # BatchNormalization's per-feature scale is constant over the normalised axes, so it factors out
     # of the sums below: one pass over the data fewer in the backward
     scale_is_constant = gamma is not None and all(
-        gamma.shape[i] == 1 for i in (a - x.ndim + gamma.ndim for a in axes) if i >= 0)
+        gamma.shape[i] == 1 for i in (a - x.ndim + gamma.ndim for a in axes) if i >= 0
+    )
 
     def backward(grad_output):
         # with d = dL/dx_hat = g * scale and means over the normalised axes:
         # dL/dx = inv_std * (d - mean(d) - x_hat * mean(d * x_hat)); dL/dscale = sum(g * x_hat); dL/doffset = sum(g)
         g = grad_output
-        work = g * x_hat  # only summed, never handed out, in the first two branches: reused for dL/dx
+        work = (
+            g * x_hat
+        )  # only summed, never handed out, in the first two branches: reused for dL/dx
         reuse = True
         if gamma is None:
             d, sum_d_xhat = g, local_sums(work)
@@ -101,7 +107,11 @@ def batch_normalization(x, mean, variance, axis=-1, offset=None, scale=None, eps
     shape[axis] = x.shape[axis]
 
     def along_axis(v):
-        return ew.cast(as_tensor(v, like=x), x.dtype) if v is None else as_tensor(v, like=x).reshape(shape)
+        return (
+            ew.cast(as_tensor(v, like=x), x.dtype)
+            if v is None
+            else as_tensor(v, like=x).reshape(shape)
+        )
 
     inv = ew.divide(1.0, ew.sqrt(ew.add(along_axis(variance), epsilon)))
     if scale is not None:

@@ -7,6 +7,7 @@ window's gradient to its first maximum (in row-major order), as PyTorch and Tens
 forward records which offset won each window (one uint8 per output), so the backward is one
 comparison and one write per offset.
 """
+
 from glassnet.autograd.grad_mode import is_grad_enabled
 from glassnet.autograd.tensor import as_tensor, from_op
 from glassnet.backend import xp
@@ -15,7 +16,9 @@ from glassnet.ops.conv import as_pair, output_size_and_padding
 
 def _setup(x, pool_size, strides, padding, where):
     if x.ndim != 4:
-        raise ValueError(f"{where}: expected inputs (batch, height, width, channels), got shape {x.shape}")
+        raise ValueError(
+            f"{where}: expected inputs (batch, height, width, channels), got shape {x.shape}"
+        )
     pool = as_pair(pool_size, f"{where} pool_size")
     stride = as_pair(strides if strides is not None else pool, f"{where} strides")
     out_h, pad_h = output_size_and_padding(x.shape[1], pool[0], stride[0], 1, padding, where)
@@ -27,8 +30,18 @@ def _offset_views(array, pool, stride, out):
     """(offset, view) for every cell position of the window: view[n, a, b, c] = array[n, a*sh + i, b*sw + j, c]."""
     for i in range(pool[0]):
         for j in range(pool[1]):
-            yield (slice(None), slice(i, i + stride[0] * (out[0] - 1) + 1, stride[0]),
-                   slice(j, j + stride[1] * (out[1] - 1) + 1, stride[1])), array[:, i: i + stride[0] * (out[0] - 1) + 1: stride[0], j: j + stride[1] * (out[1] - 1) + 1: stride[1]]
+            yield (
+                (
+                    slice(None),
+                    slice(i, i + stride[0] * (out[0] - 1) + 1, stride[0]),
+                    slice(j, j + stride[1] * (out[1] - 1) + 1, stride[1]),
+                ),
+                array[
+                    :,
+                    i : i + stride[0] * (out[0] - 1) + 1 : stride[0],
+                    j : j + stride[1] * (out[1] - 1) + 1 : stride[1],
+                ],
+            )
 
 
 def _pad(data, pad_h, pad_w, fill):
@@ -38,7 +51,7 @@ def _pad(data, pad_h, pad_w, fill):
 
 
 def _unpad(grad, x_shape, pad_h, pad_w):
-    return grad[:, pad_h[0]: pad_h[0] + x_shape[1], pad_w[0]: pad_w[0] + x_shape[2]]
+    return grad[:, pad_h[0] : pad_h[0] + x_shape[1], pad_w[0] : pad_w[0] + x_shape[2]]
 
 
 def max_pool2d(inputs, pool_size=2, strides=None, padding="valid"):
@@ -53,12 +66,17 @@ def max_pool2d(inputs, pool_size=2, strides=None, padding="valid"):
             result = view.copy()
             if track:
                 index_type = xp.uint8 if pool[0] * pool[1] <= 256 else xp.int32
-                winner, better, claim = (xp.zeros(result.shape, dtype=index_type), xp.empty(result.shape, dtype=bool),
-                                         xp.empty(result.shape, dtype=index_type))
+                winner, better, claim = (
+                    xp.zeros(result.shape, dtype=index_type),
+                    xp.empty(result.shape, dtype=bool),
+                    xp.empty(result.shape, dtype=index_type),
+                )
             continue
         if track:  # strictly greater: on ties the first cell in row-major order keeps the window
             xp.greater(view, result, out=better)
-            xp.multiply(better, index_type(k), out=claim)  # k where this offset wins, else 0; k exceeds every earlier winner
+            xp.multiply(
+                better, index_type(k), out=claim
+            )  # k where this offset wins, else 0; k exceeds every earlier winner
             xp.maximum(winner, claim, out=winner)
         xp.maximum(result, view, out=result)
 
@@ -117,4 +135,6 @@ def average_pool1d(inputs, pool_size=2, strides=None, padding="valid"):
 
     stride = strides if strides is None or isinstance(strides, int) else strides[0]
     size = pool_size if isinstance(pool_size, int) else pool_size[0]
-    return squeeze(average_pool2d(expand_dims(inputs, 1), (1, size), (1, stride or size), padding), 1)
+    return squeeze(
+        average_pool2d(expand_dims(inputs, 1), (1, size), (1, stride or size), padding), 1
+    )

@@ -10,9 +10,11 @@ recurrent_kernel (u, gates * u), states (N, u). Weight layouts and gate orders a
 mask (N, T) bool: at masked steps the state is carried over unchanged.
 recurrent_mask (N, u): recurrent dropout, applied to the previous state before the recurrent GEMM.
 """
+
 from glassnet.autograd.tensor import as_tensor, from_op
 from glassnet.backend import xp
 from glassnet.ops._helpers import positive_part
+
 
 def _sigmoid(z):
     # 1 / (1 + exp(-z)) = (tanh(z / 2) + 1) / 2: three NumPy calls instead of nine, and no overflow
@@ -29,13 +31,18 @@ ACTIVATIONS = {
     "sigmoid": (_sigmoid, lambda y: y * (1 - y)),
     "relu": (positive_part, lambda y: (y > 0).astype(y.dtype)),
     "linear": (lambda z: z, lambda y: xp.ones_like(y)),
-    "hard_sigmoid": (lambda z: xp.clip(z / 6 + 0.5, 0, 1), lambda y: (((y > 0) & (y < 1)) / 6).astype(y.dtype)),
+    "hard_sigmoid": (
+        lambda z: xp.clip(z / 6 + 0.5, 0, 1),
+        lambda y: (((y > 0) & (y < 1)) / 6).astype(y.dtype),
+    ),
 }
 
 
 def activation_pair(name, where):
     if name not in ACTIVATIONS:
-        raise ValueError(f"{where}: activation {name!r} is not available in the fused recurrent op; use one of {sorted(ACTIVATIONS)}")
+        raise ValueError(
+            f"{where}: activation {name!r} is not available in the fused recurrent op; use one of {sorted(ACTIVATIONS)}"
+        )
     return ACTIVATIONS[name]
 
 
@@ -46,7 +53,9 @@ def _prepare(where, x_proj, recurrent_kernel, states, gates):
     n, t, width = xz.shape
     units = rk.shape[0]
     if width != gates * units or rk.shape != (units, gates * units):
-        raise ValueError(f"{where}: x_proj (N, T, {gates}*units) and recurrent_kernel (units, {gates}*units) do not fit: shapes {xz.shape} and {rk.shape}")
+        raise ValueError(
+            f"{where}: x_proj (N, T, {gates}*units) and recurrent_kernel (units, {gates}*units) do not fit: shapes {xz.shape} and {rk.shape}"
+        )
     for s in states:
         if s.shape != (n, units):
             raise ValueError(f"{where}: initial state must have shape {(n, units)}, got {s.shape}")
@@ -65,9 +74,13 @@ def _split_by_mask(mask, t, grad):
     return grad * m, grad * ~m
 
 
-def simple_rnn(x_proj, recurrent_kernel, initial_state, mask=None, recurrent_mask=None, activation="tanh"):
+def simple_rnn(
+    x_proj, recurrent_kernel, initial_state, mask=None, recurrent_mask=None, activation="tanh"
+):
     """h_t = act(x_proj_t + h_{t-1} @ U) -> all states (N, T, u)."""
-    xz, rk, (h0,), n, steps, u = _prepare("simple_rnn", x_proj, recurrent_kernel, [initial_state], 1)
+    xz, rk, (h0,), n, steps, u = _prepare(
+        "simple_rnn", x_proj, recurrent_kernel, [initial_state], 1
+    )
     act, d_act = activation_pair(activation, "simple_rnn")
     out = xp.empty((n, steps, u), dtype=xz.dtype)
     h_inputs, h = [], h0.data
@@ -84,7 +97,9 @@ def simple_rnn(x_proj, recurrent_kernel, initial_state, mask=None, recurrent_mas
         for t in reversed(range(steps)):
             dh = dh + grad_output[:, t]
             active, carried = _split_by_mask(mask, t, dh)
-            da = active * d_act(out[:, t])  # through the activation (at masked steps the update is unused)
+            da = active * d_act(
+                out[:, t]
+            )  # through the activation (at masked steps the update is unused)
             grad_x[:, t] = da
             grad_rk += h_inputs[t].T @ da  # dL/dU = sum_t h_{t-1}^T da_t
             dh = da @ rk.data.T
@@ -106,6 +121,7 @@ def _lstm_gates(recurrent_activation, activation, u):
     gate, d_gate = activation_pair(recurrent_activation, "lstm")
     sig = slice(0, 3 * u)
     if (recurrent_activation, activation) == ("sigmoid", "tanh"):
+
         def activate(z):
             z[sig] *= 0.5
             xp.tanh(z, out=z)
@@ -115,24 +131,36 @@ def _lstm_gates(recurrent_activation, activation, u):
         def derivative(gates):
             d = gates * gates
             xp.subtract(gates[sig], d[sig], out=d[sig])  # sigma' = y (1 - y)
-            xp.subtract(1, d[3 * u:], out=d[3 * u:])  # tanh' = 1 - y^2
+            xp.subtract(1, d[3 * u :], out=d[3 * u :])  # tanh' = 1 - y^2
             return d
     else:
+
         def activate(z):
-            candidate = act(z[3 * u:])  # before z changes: a linear gate returns z itself
+            candidate = act(z[3 * u :])  # before z changes: a linear gate returns z itself
             z[sig] = gate(z[sig])
-            z[3 * u:] = candidate
+            z[3 * u :] = candidate
 
         def derivative(gates):
             d = xp.empty_like(gates)
             d[sig] = d_gate(gates[sig])
-            d[3 * u:] = d_act(gates[3 * u:])
+            d[3 * u :] = d_act(gates[3 * u :])
             return d
 
     return activate, derivative
 
 
-def lstm(inputs, kernel, recurrent_kernel, bias, initial_h, initial_c, mask=None, recurrent_mask=None, activation="tanh", recurrent_activation="sigmoid"):
+def lstm(
+    inputs,
+    kernel,
+    recurrent_kernel,
+    bias,
+    initial_h,
+    initial_c,
+    mask=None,
+    recurrent_mask=None,
+    activation="tanh",
+    recurrent_activation="sigmoid",
+):
     """Long short-term memory over a sequence -> (N, T, 2u): h_t in [..., :u], c_t in [..., u:].
 
     inputs (N, T, F); kernel (F, 4u), recurrent_kernel (u, 4u), bias (4u,) or None, in Keras's layout
@@ -147,27 +175,42 @@ def lstm(inputs, kernel, recurrent_kernel, bias, initial_h, initial_c, mask=None
     faster on contiguous blocks than on column slices of an (N, 4u) array.
     """
     x = as_tensor(inputs, where="lstm")
-    k, rk = as_tensor(kernel, like=x, where="lstm"), as_tensor(recurrent_kernel, like=x, where="lstm")
+    k, rk = (
+        as_tensor(kernel, like=x, where="lstm"),
+        as_tensor(recurrent_kernel, like=x, where="lstm"),
+    )
     b = None if bias is None else as_tensor(bias, like=x, where="lstm")
     h0, c0 = as_tensor(initial_h, like=x, where="lstm"), as_tensor(initial_c, like=x, where="lstm")
     if x.ndim != 3:
         raise ValueError(f"lstm: expected inputs (batch, timesteps, features), got shape {x.shape}")
     n, steps, features = x.shape
     u = rk.shape[0]
-    if rk.shape != (u, 4 * u) or k.shape != (features, 4 * u) or (b is not None and b.shape != (4 * u,)):
-        raise ValueError(f"lstm: inputs with {features} features need kernel ({features}, 4*units), recurrent_kernel (units, 4*units) "
-                         f"and bias (4*units,); got {k.shape}, {rk.shape} and {None if b is None else b.shape}")
+    if (
+        rk.shape != (u, 4 * u)
+        or k.shape != (features, 4 * u)
+        or (b is not None and b.shape != (4 * u,))
+    ):
+        raise ValueError(
+            f"lstm: inputs with {features} features need kernel ({features}, 4*units), recurrent_kernel (units, 4*units) "
+            f"and bias (4*units,); got {k.shape}, {rk.shape} and {None if b is None else b.shape}"
+        )
     for s in (h0, c0):
         if s.shape != (n, u):
             raise ValueError(f"lstm: initial state must have shape {(n, u)}, got {s.shape}")
     activate, gate_derivative = _lstm_gates(recurrent_activation, activation, u)
     act, d_act = activation_pair(activation, "lstm")
-    order = xp.r_[0:2 * u, 3 * u:4 * u, 2 * u:3 * u]  # Keras's [i | f | c | o] -> [i | f | o | g] here
+    order = xp.r_[
+        0 : 2 * u, 3 * u : 4 * u, 2 * u : 3 * u
+    ]  # Keras's [i | f | c | o] -> [i | f | o | g] here
     stacked = [rk.data, k.data] + ([] if b is None else [b.data[None]])
-    w = xp.take(xp.concatenate(stacked).T, order, axis=0)  # (4u, width), C-contiguous; take: 2 us where [:, order] took 70
+    w = xp.take(
+        xp.concatenate(stacked).T, order, axis=0
+    )  # (4u, width), C-contiguous; take: 2 us where [:, order] took 70
     width = w.shape[1]
-    s = xp.empty((steps, width, n), dtype=x.dtype)  # s_t = [h_{t-1} (after recurrent dropout); x_t; 1]
-    s[:, u:u + features] = x.data.transpose(1, 2, 0)
+    s = xp.empty(
+        (steps, width, n), dtype=x.dtype
+    )  # s_t = [h_{t-1} (after recurrent dropout); x_t; 1]
+    s[:, u : u + features] = x.data.transpose(1, 2, 0)
     if b is not None:
         s[:, -1] = 1
     keep = None if mask is None else mask.T  # (T, N): keep[t] broadcasts over the rows of a state
@@ -177,7 +220,9 @@ def lstm(inputs, kernel, recurrent_kernel, bias, initial_h, initial_c, mask=None
     # states[t] = [h_t; c_t], written in place by each step; the output is a transposed view of it,
     # (N, T, 2u), so no copy into another layout is made (that copy took 0.33 ms of a 1.7 ms forward)
     states = xp.empty((steps, 2 * u, n), dtype=x.dtype)
-    carry = None if keep is None else ~keep  # (T, N): True where a masked step carries the state over
+    carry = (
+        None if keep is None else ~keep
+    )  # (T, N): True where a masked step carries the state over
     tanh_cell = activation == "tanh"
     h, c = h0.data.T, c0.data.T
     for t in range(steps):
@@ -188,7 +233,7 @@ def lstm(inputs, kernel, recurrent_kernel, bias, initial_h, initial_c, mask=None
         z = gates[t]
         xp.matmul(w, s[t], out=z)
         activate(z)
-        i, f, o, g = z[:u], z[u:2 * u], z[2 * u:3 * u], z[3 * u:]
+        i, f, o, g = z[:u], z[u : 2 * u], z[2 * u : 3 * u], z[3 * u :]
         h_new, c_new, a = states[t, :u], states[t, u:], cell_act[t]
         xp.multiply(f, c, out=c_new)
         xp.multiply(i, g, out=a)
@@ -222,7 +267,7 @@ def lstm(inputs, kernel, recurrent_kernel, bias, initial_h, initial_c, mask=None
                 dz = dz_all[t]
             z, a = gates[t], cell_act[t]
             c_prev = states[t - 1, u:] if t else c0.data.T
-            i, f, o, g = z[:u], z[u:2 * u], z[2 * u:3 * u], z[3 * u:]
+            i, f, o, g = z[:u], z[u : 2 * u], z[2 * u : 3 * u], z[3 * u :]
             if h_receives[t]:
                 dh = dh + grad_output[:, t, :u].T
             if c_receives[t]:
@@ -234,10 +279,10 @@ def lstm(inputs, kernel, recurrent_kernel, bias, initial_h, initial_c, mask=None
             dc_total *= o
             dc_total *= dh
             dc_total += dc
-            xp.multiply(dc_total, i, out=dz[3 * u:])  # c = f * c_prev + i * g
-            xp.multiply(dc_total, c_prev, out=dz[u:2 * u])
+            xp.multiply(dc_total, i, out=dz[3 * u :])  # c = f * c_prev + i * g
+            xp.multiply(dc_total, c_prev, out=dz[u : 2 * u])
             xp.multiply(dc_total, g, out=dz[:u])
-            xp.multiply(dh, a, out=dz[2 * u:3 * u])
+            xp.multiply(dh, a, out=dz[2 * u : 3 * u])
             dz *= gate_derivative(z)  # through each gate's activation
             grad_w += dz @ s[t].T  # z = W s_t
             xp.matmul(recurrent_t, dz, out=grad_h_prev[t])
@@ -246,9 +291,15 @@ def lstm(inputs, kernel, recurrent_kernel, bias, initial_h, initial_c, mask=None
             if keep is not None:
                 dh = dh + dh_carried
                 dc += dc_carried
-        grad_stacked = xp.take(grad_w, xp.argsort(order), axis=0).T  # back to Keras's gate order, (width, 4u)
-        grad_x = None if dz_all is None else xp.matmul(w[:, u:u + features].T, dz_all).transpose(2, 0, 1)  # (N, T, F)
-        grads = [grad_x, grad_stacked[u:u + features], grad_stacked[:u]]
+        grad_stacked = xp.take(
+            grad_w, xp.argsort(order), axis=0
+        ).T  # back to Keras's gate order, (width, 4u)
+        grad_x = (
+            None
+            if dz_all is None
+            else xp.matmul(w[:, u : u + features].T, dz_all).transpose(2, 0, 1)
+        )  # (N, T, F)
+        grads = [grad_x, grad_stacked[u : u + features], grad_stacked[:u]]
         grads += [] if b is None else [grad_stacked[-1]]
         return (*grads, dh.T, dc.T)
 
@@ -256,7 +307,16 @@ def lstm(inputs, kernel, recurrent_kernel, bias, initial_h, initial_c, mask=None
     return from_op(out, parents, backward)
 
 
-def gru(x_proj, recurrent_kernel, recurrent_bias, initial_state, mask=None, recurrent_mask=None, activation="tanh", recurrent_activation="sigmoid"):
+def gru(
+    x_proj,
+    recurrent_kernel,
+    recurrent_bias,
+    initial_state,
+    mask=None,
+    recurrent_mask=None,
+    activation="tanh",
+    recurrent_activation="sigmoid",
+):
     """Gated recurrent unit, Keras's reset_after=True form -> all states (N, T, u).
 
     r_all = h_{t-1} @ U + b_rec (one GEMM); z = sigma(x_z + r_z); r = sigma(x_r + r_r)
@@ -274,9 +334,9 @@ def gru(x_proj, recurrent_kernel, recurrent_bias, initial_state, mask=None, recu
         x_t = xz.data[:, t]
         rec = h_in @ rk.data + rb.data
         z = gate(x_t[:, :u] + rec[:, :u])
-        r = gate(x_t[:, u:2 * u] + rec[:, u:2 * u])
-        hh = act(x_t[:, 2 * u:] + r * rec[:, 2 * u:])
-        saved.append((h, h_in, z, r, rec[:, 2 * u:], hh))
+        r = gate(x_t[:, u : 2 * u] + rec[:, u : 2 * u])
+        hh = act(x_t[:, 2 * u :] + r * rec[:, 2 * u :])
+        saved.append((h, h_in, z, r, rec[:, 2 * u :], hh))
         h = _carry(mask, t, z * h + (1 - z) * hh, h)
         out[:, t] = h
 

@@ -1,4 +1,5 @@
 """Reductions over axes: sum, mean, max, min, var, logsumexp (and argmax/argmin, which have no gradient)."""
+
 import math
 
 from glassnet.autograd.tensor import Tensor, as_tensor, from_op
@@ -27,7 +28,9 @@ def mean(x, axis=None, keepdims=False):
     x = as_tensor(x, where="mean")
     axes = normalize_axes(axis, x.ndim, "mean")
     count = _count(x.shape, axes)
-    if x.dtype.kind == "f" and count:  # what NumPy's mean computes for floats (sum / n), without its Python wrapper
+    if (
+        x.dtype.kind == "f" and count
+    ):  # what NumPy's mean computes for floats (sum / n), without its Python wrapper
         out = xp.sum(x.data, axis=axes, keepdims=keepdims) / count
     else:
         out = xp.mean(x.data, axis=axes, keepdims=keepdims)

@@ -3,6 +3,7 @@
 erfc is what exact GELU needs, and it must stay accurate where it is tiny, so the tails are
 computed directly instead of as 1 - erf.
 """
+
 import math
 
 from glassnet.backend import xp

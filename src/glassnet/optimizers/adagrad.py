@@ -1,4 +1,5 @@
 """Adagrad and Adadelta: per-coordinate rates from accumulated squared gradients."""
+
 import numpy as np
 
 from glassnet.optimizers.optimizer import Optimizer
@@ -20,7 +21,11 @@ class Adagrad(Optimizer):
         value -= lr * grad / np.sqrt(accumulator + self.epsilon)
 
     def get_config(self):
-        return {**super().get_config(), "initial_accumulator_value": self.initial_accumulator_value, "epsilon": self.epsilon}
+        return {
+            **super().get_config(),
+            "initial_accumulator_value": self.initial_accumulator_value,
+            "epsilon": self.epsilon,
+        }
 
 
 class Adadelta(Optimizer):
@@ -31,7 +36,10 @@ class Adadelta(Optimizer):
         self.rho, self.epsilon = rho, epsilon
 
     def build_state(self, variable):
-        return {"accumulated_grad": np.zeros_like(variable.data), "accumulated_delta": np.zeros_like(variable.data)}
+        return {
+            "accumulated_grad": np.zeros_like(variable.data),
+            "accumulated_delta": np.zeros_like(variable.data),
+        }
 
     def update(self, value, grad, lr, state, step):
         acc_grad, acc_delta = state["accumulated_grad"], state["accumulated_delta"]

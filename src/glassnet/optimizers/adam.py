@@ -1,4 +1,5 @@
 """The Adam family: Adam (and AMSGrad), AdamW, Adamax, Nadam, with Keras's formulas."""
+
 import math
 
 import numpy as np
@@ -12,7 +13,9 @@ class Adam(Optimizer):
     As in Keras, epsilon is added to sqrt(v) before bias correction of v (PyTorch adds it after).
     """
 
-    def __init__(self, learning_rate=0.001, beta_1=0.9, beta_2=0.999, epsilon=1e-7, amsgrad=False, **kwargs):
+    def __init__(
+        self, learning_rate=0.001, beta_1=0.9, beta_2=0.999, epsilon=1e-7, amsgrad=False, **kwargs
+    ):
         super().__init__(learning_rate, **kwargs)
         self.beta_1, self.beta_2, self.epsilon, self.amsgrad = beta_1, beta_2, epsilon, amsgrad
 
@@ -43,14 +46,31 @@ class Adam(Optimizer):
         value -= tmp  # w -= alpha m / (sqrt(v) + eps)
 
     def get_config(self):
-        return {**super().get_config(), "beta_1": self.beta_1, "beta_2": self.beta_2, "epsilon": self.epsilon, "amsgrad": self.amsgrad}
+        return {
+            **super().get_config(),
+            "beta_1": self.beta_1,
+            "beta_2": self.beta_2,
+            "epsilon": self.epsilon,
+            "amsgrad": self.amsgrad,
+        }
 
 
 class AdamW(Adam):
     """Adam with decoupled weight decay (w -= lr * weight_decay * w before each step); Keras's default 0.004."""
 
-    def __init__(self, learning_rate=0.001, weight_decay=0.004, beta_1=0.9, beta_2=0.999, epsilon=1e-7, amsgrad=False, **kwargs):
-        super().__init__(learning_rate, beta_1, beta_2, epsilon, amsgrad, weight_decay=weight_decay, **kwargs)
+    def __init__(
+        self,
+        learning_rate=0.001,
+        weight_decay=0.004,
+        beta_1=0.9,
+        beta_2=0.999,
+        epsilon=1e-7,
+        amsgrad=False,
+        **kwargs,
+    ):
+        super().__init__(
+            learning_rate, beta_1, beta_2, epsilon, amsgrad, weight_decay=weight_decay, **kwargs
+        )
 
 
 class Adamax(Optimizer):
@@ -70,7 +90,12 @@ class Adamax(Optimizer):
         value -= (lr / (1 - self.beta_1**step)) * m / (u + self.epsilon)
 
     def get_config(self):
-        return {**super().get_config(), "beta_1": self.beta_1, "beta_2": self.beta_2, "epsilon": self.epsilon}
+        return {
+            **super().get_config(),
+            "beta_1": self.beta_1,
+            "beta_2": self.beta_2,
+            "epsilon": self.epsilon,
+        }
 
 
 class Nadam(Optimizer):
@@ -81,7 +106,11 @@ class Nadam(Optimizer):
         self.beta_1, self.beta_2, self.epsilon = beta_1, beta_2, epsilon
 
     def build_state(self, variable):
-        return {"m": np.zeros_like(variable.data), "v": np.zeros_like(variable.data), "u_product": np.ones(())}
+        return {
+            "m": np.zeros_like(variable.data),
+            "v": np.zeros_like(variable.data),
+            "u_product": np.ones(()),
+        }
 
     def update(self, value, grad, lr, state, step):
         u_t = self.beta_1 * (1 - 0.5 * 0.96 ** (0.004 * step))
@@ -96,4 +125,9 @@ class Nadam(Optimizer):
         value -= lr * m_hat / (np.sqrt(v_hat) + self.epsilon)
 
     def get_config(self):
-        return {**super().get_config(), "beta_1": self.beta_1, "beta_2": self.beta_2, "epsilon": self.epsilon}
+        return {
+            **super().get_config(),
+            "beta_1": self.beta_1,
+            "beta_2": self.beta_2,
+            "epsilon": self.epsilon,
+        }

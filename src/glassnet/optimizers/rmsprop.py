@@ -1,4 +1,5 @@
 """RMSprop: divide the gradient by a running root-mean-square of recent gradients."""
+
 import numpy as np
 
 from glassnet.optimizers.optimizer import Optimizer
@@ -7,7 +8,9 @@ from glassnet.optimizers.optimizer import Optimizer
 class RMSprop(Optimizer):
     """v = rho v + (1 - rho) g^2; w -= lr g / (sqrt(v) + eps) (centred: v - mean(g)^2)."""
 
-    def __init__(self, learning_rate=0.001, rho=0.9, momentum=0.0, epsilon=1e-7, centered=False, **kwargs):
+    def __init__(
+        self, learning_rate=0.001, rho=0.9, momentum=0.0, epsilon=1e-7, centered=False, **kwargs
+    ):
         super().__init__(learning_rate, **kwargs)
         self.rho, self.momentum, self.epsilon, self.centered = rho, momentum, epsilon, centered
 
@@ -38,4 +41,10 @@ class RMSprop(Optimizer):
         value -= increment
 
     def get_config(self):
-        return {**super().get_config(), "rho": self.rho, "momentum": self.momentum, "epsilon": self.epsilon, "centered": self.centered}
+        return {
+            **super().get_config(),
+            "rho": self.rho,
+            "momentum": self.momentum,
+            "epsilon": self.epsilon,
+            "centered": self.centered,
+        }

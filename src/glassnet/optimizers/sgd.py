@@ -1,4 +1,5 @@
 """Stochastic gradient descent with optional (Nesterov) momentum, in Keras's form."""
+
 import numpy as np
 
 from glassnet.optimizers.optimizer import Optimizer

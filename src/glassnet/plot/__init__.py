@@ -1,4 +1,5 @@
 """Plots that return matplotlib Figures (headless) and save PNGs with path=..."""
+
 from glassnet.plot.activation import activation_and_derivative, plot_activations
 from glassnet.plot.boundary import plot_decision_boundary
 from glassnet.plot.confusion import plot_confusion_matrix
@@ -6,5 +7,13 @@ from glassnet.plot.gradients import plot_gradient_flow
 from glassnet.plot.history import plot_history
 from glassnet.plot.images import plot_conv_filters, plot_images
 
-__all__ = ["plot_history", "plot_confusion_matrix", "plot_decision_boundary", "plot_activations", "activation_and_derivative",
-           "plot_images", "plot_conv_filters", "plot_gradient_flow"]
+__all__ = [
+    "plot_history",
+    "plot_confusion_matrix",
+    "plot_decision_boundary",
+    "plot_activations",
+    "activation_and_derivative",
+    "plot_images",
+    "plot_conv_filters",
+    "plot_gradient_flow",
+]

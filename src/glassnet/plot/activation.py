@@ -1,4 +1,5 @@
 """Activation functions and their derivatives (the derivative through glassnet's own backward)."""
+
 import numpy as np
 
 from glassnet import activations
@@ -14,7 +15,11 @@ def activation_and_derivative(name, x):
     return y.data, t.grad
 
 
-def plot_activations(names=("sigmoid", "tanh", "relu", "leaky_relu", "elu", "gelu", "swish", "softplus"), path=None, span=5.0):
+def plot_activations(
+    names=("sigmoid", "tanh", "relu", "leaky_relu", "elu", "gelu", "swish", "softplus"),
+    path=None,
+    span=5.0,
+):
     x = np.linspace(-span, span, 401)
     columns = 4
     rows = -(-len(names) // columns)
@@ -28,6 +33,6 @@ def plot_activations(names=("sigmoid", "tanh", "relu", "leaky_relu", "elu", "gel
         ax.axvline(0, color="grey", lw=0.5)
         ax.set(title=name)
         ax.legend(fontsize=7)
-    for ax in axes[len(names):]:
+    for ax in axes[len(names) :]:
         ax.set_visible(False)
     return finish(figure, path)

@@ -1,4 +1,5 @@
 """Decision boundary of a classifier on 2-D data."""
+
 import numpy as np
 
 from glassnet.evaluation import predicted_classes
@@ -19,7 +20,9 @@ def plot_decision_boundary(model, x, y, path=None, resolution=200, title=None, a
     if ax is None:
         figure = new_figure(5, 4.5)
         ax = figure.subplots()
-    ax.contourf(gx, gy, classes, alpha=0.3, cmap="coolwarm", levels=np.arange(classes.max() + 2) - 0.5)
+    ax.contourf(
+        gx, gy, classes, alpha=0.3, cmap="coolwarm", levels=np.arange(classes.max() + 2) - 0.5
+    )
     ax.scatter(x[:, 0], x[:, 1], c=y, cmap="coolwarm", s=12, edgecolors="k", linewidths=0.3)
     ax.set(title=title or getattr(model, "name", ""), xticks=[], yticks=[])
     return finish(figure, path) if figure is not None else ax

@@ -1,10 +1,13 @@
 """The confusion matrix as a heatmap with counts."""
+
 import numpy as np
 
 from glassnet.plot.figure import finish, new_figure
 
 
-def plot_confusion_matrix(matrix, class_names=None, path=None, normalize=False, title="Confusion matrix"):
+def plot_confusion_matrix(
+    matrix, class_names=None, path=None, normalize=False, title="Confusion matrix"
+):
     """matrix: (classes, classes), rows true and columns predicted (e.g. ``report.confusion_matrix``)."""
     matrix = np.asarray(matrix)
     n = len(matrix)
@@ -22,5 +25,13 @@ def plot_confusion_matrix(matrix, class_names=None, path=None, normalize=False, 
     for i in range(n):
         for j in range(n):
             text = f"{shown[i, j]:.2f}" if normalize else f"{matrix[i, j]:d}"
-            ax.text(j, i, text, ha="center", va="center", fontsize=8, color="white" if shown[i, j] > threshold else "black")
+            ax.text(
+                j,
+                i,
+                text,
+                ha="center",
+                va="center",
+                fontsize=8,
+                color="white" if shown[i, j] > threshold else "black",
+            )
     return finish(figure, path)

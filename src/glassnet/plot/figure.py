@@ -1,4 +1,5 @@
 """Figures without pyplot: no GUI backend is ever touched, so plots work headless and in threads."""
+
 from matplotlib.figure import Figure
 
 

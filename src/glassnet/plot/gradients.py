@@ -1,4 +1,5 @@
 """Per-layer gradient norms over training, from a GradientMonitor's records."""
+
 from glassnet.plot.figure import finish, new_figure
 
 
@@ -10,11 +11,20 @@ def plot_gradient_flow(records, path=None, quantity="grad_norm"):
     figure = new_figure(7, 4)
     ax = figure.subplots()
     for layer in layers:
-        points = [(r["step"], r[quantity]) for r in records if r["layer"] == layer and r.get(quantity) is not None]
+        points = [
+            (r["step"], r[quantity])
+            for r in records
+            if r["layer"] == layer and r.get(quantity) is not None
+        ]
         if points:
             steps, values = zip(*points)
             ax.plot(steps, values, marker=".", label=layer)
-    ax.set(yscale="log", xlabel="step", ylabel=quantity.replace("_", " "), title=f"{quantity.replace('_', ' ')} per layer")
+    ax.set(
+        yscale="log",
+        xlabel="step",
+        ylabel=quantity.replace("_", " "),
+        title=f"{quantity.replace('_', ' ')} per layer",
+    )
     ax.grid(alpha=0.3)
     ax.legend(fontsize=7)
     return finish(figure, path)

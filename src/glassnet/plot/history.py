@@ -1,4 +1,5 @@
 """Learning curves from ``model.fit``'s History."""
+
 from glassnet.plot.figure import finish, new_figure
 
 

@@ -1,10 +1,13 @@
 """Grids of images: samples with true and predicted labels, and first-layer convolution filters."""
+
 import numpy as np
 
 from glassnet.plot.figure import finish, new_figure
 
 
-def plot_images(images, labels=None, predictions=None, class_names=None, path=None, columns=8, max_images=32):
+def plot_images(
+    images, labels=None, predictions=None, class_names=None, path=None, columns=8, max_images=32
+):
     """Images (n, h, w) or (n, h, w, 1|3) with their labels; mistakes (prediction != label) titled in red."""
     images = np.asarray(images)[:max_images]
     n = len(images)
@@ -30,7 +33,11 @@ def plot_images(images, labels=None, predictions=None, class_names=None, path=No
             else:
                 predicted = int(np.asarray(predictions)[k])
                 wrong = predicted != label
-                ax.set_title(f"{name(predicted)}" + (f" (true {name(label)})" if wrong else ""), fontsize=7, color="red" if wrong else "black")
+                ax.set_title(
+                    f"{name(predicted)}" + (f" (true {name(label)})" if wrong else ""),
+                    fontsize=7,
+                    color="red" if wrong else "black",
+                )
     return finish(figure, path)
 
 

@@ -5,6 +5,7 @@ leaves the old file intact. Reading: only whitelisted member names, sizes and co
 checked before anything is decompressed, and reads are capped, so a lying header cannot exhaust memory.
 Arrays are .npy members read with allow_pickle=False: no code runs when a file is loaded.
 """
+
 import io
 import json
 import os
@@ -33,7 +34,9 @@ def write_atomic(path, members):
         with os.fdopen(handle, "wb") as raw:
             with zipfile.ZipFile(raw, "w", compression=zipfile.ZIP_STORED) as archive:
                 for name, data in members.items():
-                    compression = zipfile.ZIP_DEFLATED if name.endswith(".json") else zipfile.ZIP_STORED
+                    compression = (
+                        zipfile.ZIP_DEFLATED if name.endswith(".json") else zipfile.ZIP_STORED
+                    )
                     archive.writestr(name, data, compress_type=compression)
             raw.flush()
             os.fsync(raw.fileno())
@@ -54,7 +57,9 @@ def write_atomic(path, members):
 
 def array_bytes(array):
     buffer = io.BytesIO()
-    np.save(buffer, np.asarray(array, order="C"), allow_pickle=False)  # (ascontiguousarray would turn 0-d into 1-d)
+    np.save(
+        buffer, np.asarray(array, order="C"), allow_pickle=False
+    )  # (ascontiguousarray would turn 0-d into 1-d)
     return buffer.getvalue()
 
 
@@ -68,22 +73,42 @@ class SafeArchive:
             self.zip = zipfile.ZipFile(self.path)
         except FileNotFoundError:
             raise ModelFileError(f"{self.path}: no such file") from None
-        except Exception as error:  # BadZipFile, NotImplementedError for a mangled version field, ...
-            raise ModelFileError(f"{self.path}: not a glassnet model file, or truncated/corrupt ({type(error).__name__}: {error})") from None
+        except (
+            Exception
+        ) as error:  # BadZipFile, NotImplementedError for a mangled version field, ...
+            raise ModelFileError(
+                f"{self.path}: not a glassnet model file, or truncated/corrupt ({type(error).__name__}: {error})"
+            ) from None
         infos = self.zip.infolist()
         if len(infos) > MAX_MEMBERS:
-            raise ModelFileError(f"{self.path}: {len(infos)} members is more than a model file holds")
+            raise ModelFileError(
+                f"{self.path}: {len(infos)} members is more than a model file holds"
+            )
         self.members = {}
         for info in infos:
             name = info.filename
-            if not re.fullmatch(allowed, name) or ".." in name or name.startswith("/") or "\\" in name:
-                raise ModelFileError(f"{self.path}: unexpected member {name!r}; a model file holds only config.json and numbered .npy arrays")
+            if (
+                not re.fullmatch(allowed, name)
+                or ".." in name
+                or name.startswith("/")
+                or "\\" in name
+            ):
+                raise ModelFileError(
+                    f"{self.path}: unexpected member {name!r}; a model file holds only config.json and numbered .npy arrays"
+                )
             if name in self.members:
                 raise ModelFileError(f"{self.path}: member {name!r} appears twice")
             if info.file_size > max_member_bytes:
-                raise ModelFileError(f"{self.path}: member {name!r} declares {info.file_size} bytes, over the limit of {max_member_bytes}")
-            if info.compress_type != zipfile.ZIP_STORED and info.file_size > MAX_COMPRESSION_RATIO * max(info.compress_size, 1):
-                raise ModelFileError(f"{self.path}: member {name!r} expands {info.file_size / max(info.compress_size, 1):.0f}-fold; refusing a possible zip bomb")
+                raise ModelFileError(
+                    f"{self.path}: member {name!r} declares {info.file_size} bytes, over the limit of {max_member_bytes}"
+                )
+            if (
+                info.compress_type != zipfile.ZIP_STORED
+                and info.file_size > MAX_COMPRESSION_RATIO * max(info.compress_size, 1)
+            ):
+                raise ModelFileError(
+                    f"{self.path}: member {name!r} expands {info.file_size / max(info.compress_size, 1):.0f}-fold; refusing a possible zip bomb"
+                )
             self.members[name] = info
 
     def read(self, name, limit=None):
@@ -93,10 +118,16 @@ class SafeArchive:
         try:
             with self.zip.open(self.members[name]) as member:
                 data = member.read(limit + 1)
-        except Exception as error:  # zlib.error, BadZipFile, CRC mismatch...: all mean a corrupt member
-            raise ModelFileError(f"{self.path}: member {name!r} is corrupt ({type(error).__name__}: {error})") from None
+        except (
+            Exception
+        ) as error:  # zlib.error, BadZipFile, CRC mismatch...: all mean a corrupt member
+            raise ModelFileError(
+                f"{self.path}: member {name!r} is corrupt ({type(error).__name__}: {error})"
+            ) from None
         if len(data) > limit:
-            raise ModelFileError(f"{self.path}: member {name!r} is larger than the limit of {limit} bytes")
+            raise ModelFileError(
+                f"{self.path}: member {name!r} is larger than the limit of {limit} bytes"
+            )
         return data
 
     def read_json(self, name):
@@ -104,7 +135,9 @@ class SafeArchive:
         try:
             value = json.loads(data.decode("utf-8"))
         except (UnicodeDecodeError, json.JSONDecodeError, RecursionError) as error:
-            raise ModelFileError(f"{self.path}: {name} is not valid JSON ({error.__class__.__name__})") from None
+            raise ModelFileError(
+                f"{self.path}: {name} is not valid JSON ({error.__class__.__name__})"
+            ) from None
         check_depth(value, f"{self.path}: {name}")
         return value
 
@@ -113,9 +146,13 @@ class SafeArchive:
         try:
             array = np.load(io.BytesIO(data), allow_pickle=False)
         except (ValueError, OSError, EOFError, SyntaxError, TypeError) as error:
-            raise ModelFileError(f"{self.path}: {name} is not a plain numeric array ({error})") from None
+            raise ModelFileError(
+                f"{self.path}: {name} is not a plain numeric array ({error})"
+            ) from None
         if not isinstance(array, np.ndarray) or str(array.dtype) not in SAFE_DTYPES:
-            raise ModelFileError(f"{self.path}: {name} has dtype {getattr(array, 'dtype', type(array).__name__)}, not a numeric dtype")
+            raise ModelFileError(
+                f"{self.path}: {name} has dtype {getattr(array, 'dtype', type(array).__name__)}, not a numeric dtype"
+            )
         return array
 
     def close(self):

@@ -6,6 +6,7 @@ no Lambda code, member names and sizes checked, weight shapes checked against th
 file, Keras names each layer's group after its class (``dense``, ``dense_1``... counted per container,
 not the layer's own name), and recurrent layers keep their weights one level down, under ``cell``.
 """
+
 import datetime
 import inspect
 import io
@@ -19,17 +20,35 @@ from glassnet.saving.errors import ModelFileError
 
 _MEMBERS = r"config\.json|metadata\.json|model\.weights\.h5"
 _RECURRENT = ("LSTM", "GRU", "SimpleRNN")
-_IGNORED_IF_DEFAULT = {"quantization_config": None, "renorm": False, "renorm_clipping": None, "renorm_momentum": 0.99, "lora_rank": None,
-                       "lora_alpha": None, "sparse": False, "ragged": False, "optional": False, "implementation": 2, "unroll": False,
-                       "stateful": False, "time_major": False, "use_cudnn": "auto", "input_axes": None, "output_axes": None,
-                       "flash_attention": None, "attention_axes": None}
+_IGNORED_IF_DEFAULT = {
+    "quantization_config": None,
+    "renorm": False,
+    "renorm_clipping": None,
+    "renorm_momentum": 0.99,
+    "lora_rank": None,
+    "lora_alpha": None,
+    "sparse": False,
+    "ragged": False,
+    "optional": False,
+    "implementation": 2,
+    "unroll": False,
+    "stateful": False,
+    "time_major": False,
+    "use_cudnn": "auto",
+    "input_axes": None,
+    "output_axes": None,
+    "flash_attention": None,
+    "attention_axes": None,
+}
 
 
 def _h5py():
     try:
         import h5py
     except ImportError:
-        raise ImportError('reading and writing .keras files needs h5py: pip install "glassnet[keras]"') from None
+        raise ImportError(
+            'reading and writing .keras files needs h5py: pip install "glassnet[keras]"'
+        ) from None
     return h5py
 
 
@@ -45,7 +64,11 @@ def _plain(value):
     if isinstance(value, dict) and "class_name" in value and "config" in value:
         if value["class_name"] == "DTypePolicy":
             return value["config"]["name"]
-        config = {k: v for k, v in value["config"].items() if not (k in _IGNORED_IF_DEFAULT and v == _IGNORED_IF_DEFAULT[k])}
+        config = {
+            k: v
+            for k, v in value["config"].items()
+            if not (k in _IGNORED_IF_DEFAULT and v == _IGNORED_IF_DEFAULT[k])
+        }
         return {"class_name": value["class_name"], "config": config}
     return value
 
@@ -57,7 +80,9 @@ def _accepted_arguments(cls):
         if "__init__" not in vars(klass):
             continue
         parameters = inspect.signature(klass.__init__).parameters
-        names |= {n for n, p in parameters.items() if p.kind not in (p.VAR_KEYWORD, p.VAR_POSITIONAL)}
+        names |= {
+            n for n, p in parameters.items() if p.kind not in (p.VAR_KEYWORD, p.VAR_POSITIONAL)
+        }
         if not any(p.kind is p.VAR_KEYWORD for p in parameters.values()):
             break
     return names - {"self"}
@@ -68,23 +93,42 @@ def _layer_from_keras(item, custom_objects):
 
     class_name = item.get("class_name")
     if class_name == "Lambda":
-        raise ModelFileError("the .keras file holds a Lambda layer (Python code); glassnet never loads code from files")
+        raise ModelFileError(
+            "the .keras file holds a Lambda layer (Python code); glassnet never loads code from files"
+        )
     classes = {**registry(), **(custom_objects or {})}
     if class_name not in classes:
-        raise ModelFileError(f"the .keras file uses layer class '{class_name}', which glassnet does not have; pass it in custom_objects")
+        raise ModelFileError(
+            f"the .keras file uses layer class '{class_name}', which glassnet does not have; pass it in custom_objects"
+        )
     cls = classes[class_name]
     config = {k: _plain(v) for k, v in item.get("config", {}).items()}
     accepted = _accepted_arguments(cls)
     for key in list(config):
         if key in accepted:
             continue
-        if key in _IGNORED_IF_DEFAULT and config[key] == _IGNORED_IF_DEFAULT[key] or key in ("shared_object_id",):
+        if (
+            key in _IGNORED_IF_DEFAULT
+            and config[key] == _IGNORED_IF_DEFAULT[key]
+            or key in ("shared_object_id",)
+        ):
             del config[key]
         elif config[key] is None:
             del config[key]
         else:
-            raise ModelFileError(f"layer '{config.get('name')}' ({class_name}) sets {key}={config[key]!r}, which glassnet does not support")
-    for key in ("kernel_size", "strides", "dilation_rate", "pool_size", "batch_shape", "target_shape", "dims", "size"):
+            raise ModelFileError(
+                f"layer '{config.get('name')}' ({class_name}) sets {key}={config[key]!r}, which glassnet does not support"
+            )
+    for key in (
+        "kernel_size",
+        "strides",
+        "dilation_rate",
+        "pool_size",
+        "batch_shape",
+        "target_shape",
+        "dims",
+        "size",
+    ):
         if isinstance(config.get(key), list):
             config[key] = tuple(config[key])
     if class_name == "InputLayer":
@@ -119,8 +163,18 @@ def _model_from_keras(config, custom_objects):
 
         for item in inner["layers"]:
             if item["class_name"] == "InputLayer":
-                cfg = {k: _plain(v) for k, v in item["config"].items() if k in ("batch_shape", "dtype", "name")}
-                tensors[(cfg["name"], 0)] = [keras.Input(batch_shape=tuple(cfg["batch_shape"]), dtype=cfg.get("dtype"), name=cfg["name"])]
+                cfg = {
+                    k: _plain(v)
+                    for k, v in item["config"].items()
+                    if k in ("batch_shape", "dtype", "name")
+                }
+                tensors[(cfg["name"], 0)] = [
+                    keras.Input(
+                        batch_shape=tuple(cfg["batch_shape"]),
+                        dtype=cfg.get("dtype"),
+                        name=cfg["name"],
+                    )
+                ]
                 continue
             layer = _layer_from_keras(item, custom_objects)
             for node_index, node in enumerate(item.get("inbound_nodes", [])):
@@ -134,7 +188,9 @@ def _model_from_keras(config, custom_objects):
 
         inputs, outputs = pick(inner["input_layers"]), pick(inner["output_layers"])
         return keras.Model(inputs, outputs, name=inner.get("name"))
-    raise ModelFileError(f"the .keras file holds a '{class_name}' model; glassnet reads Sequential and Functional models")
+    raise ModelFileError(
+        f"the .keras file holds a '{class_name}' model; glassnet reads Sequential and Functional models"
+    )
 
 
 # -- weights: the HDF5 layout ---------------------------------------------------------------------------------
@@ -151,8 +207,14 @@ def _weight_groups(model):
         counts[base] = index + 1
         name = base if index == 0 else f"{base}_{index}"
         if not layer._own_variables() and layer._sublayers:
-            raise ModelFileError(f".keras weights of nested layers like '{layer.name}' ({type(layer).__name__}) are not supported yet")
-        group = f"layers/{name}/cell/vars" if type(layer).__name__ in _RECURRENT else f"layers/{name}/vars"
+            raise ModelFileError(
+                f".keras weights of nested layers like '{layer.name}' ({type(layer).__name__}) are not supported yet"
+            )
+        group = (
+            f"layers/{name}/cell/vars"
+            if type(layer).__name__ in _RECURRENT
+            else f"layers/{name}/vars"
+        )
         out.append((group, layer))
     return out
 
@@ -165,14 +227,20 @@ def _read_weights(model, data, where):
             if not variables:
                 continue
             if group not in h5:
-                raise ModelFileError(f"{where}: the weights file has no group '{group}' for layer '{layer.name}'")
+                raise ModelFileError(
+                    f"{where}: the weights file has no group '{group}' for layer '{layer.name}'"
+                )
             stored = h5[group]
             if len(stored) != len(variables):
-                raise ModelFileError(f"{where}: '{group}' holds {len(stored)} arrays, layer '{layer.name}' has {len(variables)} weights")
+                raise ModelFileError(
+                    f"{where}: '{group}' holds {len(stored)} arrays, layer '{layer.name}' has {len(variables)} weights"
+                )
             for i, variable in enumerate(variables):
                 array = np.asarray(stored[str(i)])
                 if array.shape != variable.shape:
-                    raise ModelFileError(f"{where}: '{group}/{i}' has shape {array.shape}, '{variable.path}' needs {variable.shape}")
+                    raise ModelFileError(
+                        f"{where}: '{group}/{i}' has shape {array.shape}, '{variable.path}' needs {variable.shape}"
+                    )
                 if not np.isfinite(array).all():
                     raise ModelFileError(f"{where}: '{group}/{i}' contains NaN or infinite values")
                 variable.assign(array.astype(variable.dtype))
@@ -189,19 +257,30 @@ def load_keras(filepath, custom_objects=None, compile=True):
         except ModelFileError:
             raise
         except Exception as error:
-            raise ModelFileError(f"{where}: cannot rebuild the Keras model ({type(error).__name__}: {error})") from None
+            raise ModelFileError(
+                f"{where}: cannot rebuild the Keras model ({type(error).__name__}: {error})"
+            ) from None
         try:
             _read_weights(model, archive.read("model.weights.h5"), where)
         except ModelFileError:
             raise
         except Exception as error:  # h5py's own errors for a truncated or corrupt HDF5 file
-            raise ModelFileError(f"{where}: model.weights.h5 is not a readable HDF5 file ({type(error).__name__}: {error})") from None
+            raise ModelFileError(
+                f"{where}: model.weights.h5 is not a readable HDF5 file ({type(error).__name__}: {error})"
+            ) from None
         compile_config = config.get("compile_config")
         if compile and compile_config:
             try:
-                model.compile(optimizer=_plain(compile_config.get("optimizer")) if isinstance(compile_config.get("optimizer"), dict) else compile_config.get("optimizer", "rmsprop"),
-                              loss=compile_config.get("loss") if isinstance(compile_config.get("loss"), (str, type(None))) else None,
-                              metrics=[m for m in (compile_config.get("metrics") or []) if isinstance(m, str)] or None)
+                model.compile(
+                    optimizer=_plain(compile_config.get("optimizer"))
+                    if isinstance(compile_config.get("optimizer"), dict)
+                    else compile_config.get("optimizer", "rmsprop"),
+                    loss=compile_config.get("loss")
+                    if isinstance(compile_config.get("loss"), (str, type(None)))
+                    else None,
+                    metrics=[m for m in (compile_config.get("metrics") or []) if isinstance(m, str)]
+                    or None,
+                )
             except Exception:
                 pass  # architecture and weights are what the file is for; an exotic compile setting is left out
         return model
@@ -216,7 +295,13 @@ def _keras_object(module, class_name, config):
 
 def _keras_value(key, value):
     if isinstance(value, dict) and "class_name" in value and "config" in value:
-        module = "keras.initializers" if "initializer" in key else "keras.regularizers" if "regularizer" in key else "keras.constraints"
+        module = (
+            "keras.initializers"
+            if "initializer" in key
+            else "keras.regularizers"
+            if "regularizer" in key
+            else "keras.constraints"
+        )
         return _keras_object(module, value["class_name"], value["config"])
     if isinstance(value, tuple):
         return list(value)
@@ -224,7 +309,9 @@ def _keras_value(key, value):
 
 
 def _keras_layer(layer):
-    config = {k: _keras_value(k, v) for k, v in layer.get_config().items() if k not in ("input_shape",)}
+    config = {
+        k: _keras_value(k, v) for k, v in layer.get_config().items() if k not in ("input_shape",)
+    }
     config["dtype"] = _keras_object("keras", "DTypePolicy", {"name": layer.dtype})
     item = _keras_object("keras.layers", type(layer).__name__, config)
     if layer._build_shape is not None:
@@ -239,39 +326,87 @@ def save_keras(model, filepath):
 
     h5py = _h5py()
     if isinstance(model, Sequential):
-        layers = [_keras_object("keras.layers", "InputLayer", {"batch_shape": list(model._input_shape), "dtype": model.dtype, "name": "input_layer"})]
+        layers = [
+            _keras_object(
+                "keras.layers",
+                "InputLayer",
+                {
+                    "batch_shape": list(model._input_shape),
+                    "dtype": model.dtype,
+                    "name": "input_layer",
+                },
+            )
+        ]
         layers += [_keras_layer(layer) for layer in model.layers]
-        config = _keras_object("keras", "Sequential", {"name": model.name, "trainable": model.trainable, "layers": layers,
-                                                      "build_input_shape": list(model._input_shape)})
+        config = _keras_object(
+            "keras",
+            "Sequential",
+            {
+                "name": model.name,
+                "trainable": model.trainable,
+                "layers": layers,
+                "build_input_shape": list(model._input_shape),
+            },
+        )
         config["build_config"] = {"input_shape": list(model._input_shape)}
     elif isinstance(model, Functional):
         history = {id(t): [t.node.layer.name, 0, 0] for t in model.inputs}
-        items = [_keras_object("keras.layers", "InputLayer", {"batch_shape": list(t.shape), "dtype": str(t.dtype), "name": t.node.layer.name})
-                 | {"name": t.node.layer.name, "inbound_nodes": []} for t in model.inputs]
+        items = [
+            _keras_object(
+                "keras.layers",
+                "InputLayer",
+                {"batch_shape": list(t.shape), "dtype": str(t.dtype), "name": t.node.layer.name},
+            )
+            | {"name": t.node.layer.name, "inbound_nodes": []}
+            for t in model.inputs
+        ]
         calls = {}
 
         def encode(value):
             if hasattr(value, "node") and id(value) in history:
-                return {"class_name": "__keras_tensor__", "config": {"shape": list(value.shape), "dtype": str(value.dtype), "keras_history": history[id(value)]}}
+                return {
+                    "class_name": "__keras_tensor__",
+                    "config": {
+                        "shape": list(value.shape),
+                        "dtype": str(value.dtype),
+                        "keras_history": history[id(value)],
+                    },
+                }
             if isinstance(value, (list, tuple)):
                 return [encode(v) for v in value]
             return value
 
         for node in model._nodes:
             if isinstance(node.layer, OpLayer):
-                raise ValueError(f"save as .keras: '{node.layer.name}' is a raw ops call, which Keras files cannot hold; use layers")
+                raise ValueError(
+                    f"save as .keras: '{node.layer.name}' is a raw ops call, which Keras files cannot hold; use layers"
+                )
             index = calls.get(node.layer.name, 0)
             calls[node.layer.name] = index + 1
             entry = next((i for i in items if i.get("name") == node.layer.name), None)
             if entry is None:
                 entry = _keras_layer(node.layer) | {"name": node.layer.name, "inbound_nodes": []}
                 items.append(entry)
-            entry["inbound_nodes"].append({"args": encode(list(node.args)), "kwargs": encode(dict(node.kwargs))})
+            entry["inbound_nodes"].append(
+                {"args": encode(list(node.args)), "kwargs": encode(dict(node.kwargs))}
+            )
             for k, t in enumerate(node.outputs):
                 history[id(t)] = [node.layer.name, index, k]
-        config = _keras_object("keras.src.models.functional", "Functional", {"name": model.name, "trainable": model.trainable, "layers": items,
-                                                      "input_layers": [history[id(t)] for t in model.inputs] if len(model.inputs) > 1 else history[id(model.inputs[0])],
-                                                      "output_layers": [history[id(t)] for t in model.outputs] if len(model.outputs) > 1 else history[id(model.outputs[0])]})
+        config = _keras_object(
+            "keras.src.models.functional",
+            "Functional",
+            {
+                "name": model.name,
+                "trainable": model.trainable,
+                "layers": items,
+                "input_layers": [history[id(t)] for t in model.inputs]
+                if len(model.inputs) > 1
+                else history[id(model.inputs[0])],
+                "output_layers": [history[id(t)] for t in model.outputs]
+                if len(model.outputs) > 1
+                else history[id(model.outputs[0])],
+            },
+        )
         config["registered_name"] = "Functional"
         config["build_config"] = {"input_shape": None}
     else:
@@ -282,8 +417,19 @@ def save_keras(model, filepath):
             g = h5.require_group(group)
             for i, variable in enumerate(layer._own_variables()):
                 g.create_dataset(str(i), data=variable.data)
-    metadata = {"keras_version": "3.15.1", "date_saved": datetime.datetime.now().strftime("%Y-%m-%d@%H:%M:%S"), "producer": "glassnet"}
-    write_atomic(filepath, {"metadata.json": json.dumps(metadata).encode(), "config.json": json.dumps(config).encode(), "model.weights.h5": buffer.getvalue()})
+    metadata = {
+        "keras_version": "3.15.1",
+        "date_saved": datetime.datetime.now().strftime("%Y-%m-%d@%H:%M:%S"),
+        "producer": "glassnet",
+    }
+    write_atomic(
+        filepath,
+        {
+            "metadata.json": json.dumps(metadata).encode(),
+            "config.json": json.dumps(config).encode(),
+            "model.weights.h5": buffer.getvalue(),
+        },
+    )
 
 
 def save_keras_weights(model, filepath):
@@ -299,6 +445,7 @@ def save_keras_weights(model, filepath):
 def _read_legacy_weights(model, h5, where):
     """Keras 2's HDF5 weights: the root lists layer_names, each layer group its weight_names; layers with
     weights are matched in order, as Keras 2's load_weights did."""
+
     def names(node, key):
         return [n.decode() if isinstance(n, bytes) else str(n) for n in node.attrs[key]]
 
@@ -307,15 +454,21 @@ def _read_legacy_weights(model, h5, where):
     stored = [(name, weights) for name, weights in stored if weights]
     layers = [layer for layer in model.layers if layer._own_variables()]
     if len(stored) != len(layers):
-        raise ModelFileError(f"{where}: the legacy weights file has {len(stored)} layers with weights, the model has {len(layers)}")
+        raise ModelFileError(
+            f"{where}: the legacy weights file has {len(stored)} layers with weights, the model has {len(layers)}"
+        )
     for (name, weight_names), layer in zip(stored, layers):
         variables = layer._own_variables()
         if len(weight_names) != len(variables):
-            raise ModelFileError(f"{where}: layer '{name}' in the file has {len(weight_names)} weights, '{layer.name}' has {len(variables)}")
+            raise ModelFileError(
+                f"{where}: layer '{name}' in the file has {len(weight_names)} weights, '{layer.name}' has {len(variables)}"
+            )
         for weight_name, variable in zip(weight_names, variables):
             array = np.asarray(group[name][weight_name])
             if array.shape != variable.shape:
-                raise ModelFileError(f"{where}: '{name}/{weight_name}' has shape {array.shape}, '{variable.path}' needs {variable.shape}")
+                raise ModelFileError(
+                    f"{where}: '{name}/{weight_name}' has shape {array.shape}, '{variable.path}' needs {variable.shape}"
+                )
             variable.assign(array.astype(variable.dtype))
 
 
@@ -334,4 +487,6 @@ def load_keras_weights(model, filepath):
     except ModelFileError:
         raise
     except Exception as error:
-        raise ModelFileError(f"{filepath}: not a Keras weights file ({type(error).__name__}: {error})") from None
+        raise ModelFileError(
+            f"{filepath}: not a Keras weights file ({type(error).__name__}: {error})"
+        ) from None

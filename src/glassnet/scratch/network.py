@@ -1,6 +1,7 @@
 """A multi-layer network written out by hand: forward pass, backpropagation and gradient descent with
 nothing but NumPy matrix products. It exists to be read, and to cross-check the autograd engine
 (with the same weights, both give the same gradients to 1e-10)."""
+
 import numpy as np
 
 
@@ -26,12 +27,20 @@ class NeuralNetwork:
 
     def __init__(self, layer_sizes, activation="relu", learning_rate=0.1, seed=0):
         if activation not in ACTIVATIONS:
-            raise ValueError(f"NeuralNetwork: activation must be one of {sorted(ACTIVATIONS)}, got {activation!r}")
-        self.sizes, self.activation, self.learning_rate = list(layer_sizes), activation, learning_rate
+            raise ValueError(
+                f"NeuralNetwork: activation must be one of {sorted(ACTIVATIONS)}, got {activation!r}"
+            )
+        self.sizes, self.activation, self.learning_rate = (
+            list(layer_sizes),
+            activation,
+            learning_rate,
+        )
         self.rng = np.random.default_rng(seed)
         self.W, self.b = [], []
         for n_in, n_out in zip(self.sizes[:-1], self.sizes[1:]):
-            scale = np.sqrt(2.0 / n_in) if activation == "relu" else np.sqrt(2.0 / (n_in + n_out))  # He / Xavier
+            scale = (
+                np.sqrt(2.0 / n_in) if activation == "relu" else np.sqrt(2.0 / (n_in + n_out))
+            )  # He / Xavier
             self.W.append(self.rng.normal(0.0, scale, (n_in, n_out)))
             self.b.append(np.zeros(n_out))
 
@@ -59,8 +68,12 @@ class NeuralNetwork:
         eps = 1e-12
         if self.binary:
             p = probabilities[:, 0]
-            return float(-np.mean(y * np.log(p + eps) + (1 - y) * np.log(1 - p + eps)))  # binary cross-entropy
-        return float(-np.mean(np.log(probabilities[np.arange(len(y)), y] + eps)))  # categorical cross-entropy
+            return float(
+                -np.mean(y * np.log(p + eps) + (1 - y) * np.log(1 - p + eps))
+            )  # binary cross-entropy
+        return float(
+            -np.mean(np.log(probabilities[np.arange(len(y)), y] + eps))
+        )  # categorical cross-entropy
 
     def gradients(self, X, y):
         """Backpropagation: (dL/dW list, dL/db list, loss) for the mean loss over the batch."""
@@ -68,14 +81,18 @@ class NeuralNetwork:
         a, zs = self.forward(X)
         n = len(y)
         target = y[:, None].astype(float) if self.binary else np.eye(self.sizes[-1])[y]
-        delta = (a[-1] - target) / n  # output: dL/dz = (p - y) / n, for sigmoid+BCE and softmax+CE alike
+        delta = (
+            a[-1] - target
+        ) / n  # output: dL/dz = (p - y) / n, for sigmoid+BCE and softmax+CE alike
         dW, db = [None] * len(self.W), [None] * len(self.W)
         derivative = ACTIVATIONS[self.activation][1]
         for l in reversed(range(len(self.W))):
             dW[l] = a[l].T @ delta  # dL/dW = a_prev^T dL/dz
             db[l] = delta.sum(axis=0)  # dL/db = sum of dL/dz over the batch
             if l > 0:
-                delta = (delta @ self.W[l].T) * derivative(zs[l - 1], a[l])  # dL/dz_prev = (dL/dz W^T) * f'(z_prev)
+                delta = (delta @ self.W[l].T) * derivative(
+                    zs[l - 1], a[l]
+                )  # dL/dz_prev = (dL/dz W^T) * f'(z_prev)
         return dW, db, self.loss(a[-1], y)
 
     def train(self, X, y, epochs=100, batch_size=32):
@@ -86,7 +103,7 @@ class NeuralNetwork:
             order = self.rng.permutation(len(X))
             total = 0.0
             for start in range(0, len(X), batch_size):
-                index = order[start:start + batch_size]
+                index = order[start : start + batch_size]
                 dW, db, loss = self.gradients(X[index], y[index])
                 for l in range(len(self.W)):
                     self.W[l] -= self.learning_rate * dW[l]  # W <- W - learning_rate * dL/dW

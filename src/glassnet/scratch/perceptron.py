@@ -1,4 +1,5 @@
 """Rosenblatt's perceptron: a weighted sum, a step, and a learning rule with no gradients at all."""
+
 import numpy as np
 
 
@@ -25,7 +26,7 @@ class Perceptron:
         for _ in range(self.epochs):
             mistakes = 0
             for i in rng.permutation(len(X)):  # the rule is per sample: this loop is the algorithm
-                update = self.learning_rate * (y[i] - self.predict(X[i:i + 1])[0])
+                update = self.learning_rate * (y[i] - self.predict(X[i : i + 1])[0])
                 self.weights += update * X[i]
                 self.bias += update
                 mistakes += int(update != 0)

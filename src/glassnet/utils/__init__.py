@@ -1,4 +1,5 @@
 """Helpers with Keras's names."""
+
 from glassnet.utils.data_utils import normalize, pad_sequences, to_categorical
 from glassnet.utils.lookup import clear_session
 from glassnet.utils.random import set_random_seed

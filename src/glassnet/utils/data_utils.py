@@ -1,4 +1,5 @@
 """Keras's preprocessing helpers: to_categorical, normalize, pad_sequences."""
+
 import numpy as np
 
 
@@ -15,7 +16,9 @@ def to_categorical(x, num_classes=None):
         raise ValueError(f"to_categorical: class ids must be non-negative, got {y.min()}")
     num_classes = int(y.max()) + 1 if num_classes is None else int(num_classes)
     if y.size and y.max() >= num_classes:
-        raise ValueError(f"to_categorical: class id {y.max()} does not fit num_classes={num_classes}")
+        raise ValueError(
+            f"to_categorical: class id {y.max()} does not fit num_classes={num_classes}"
+        )
     return np.eye(num_classes, dtype=np.float32)[y]
 
 
@@ -27,10 +30,14 @@ def normalize(x, axis=-1, order=2):
     return x / np.expand_dims(norm, axis)
 
 
-def pad_sequences(sequences, maxlen=None, dtype="int32", padding="pre", truncating="pre", value=0.0):
+def pad_sequences(
+    sequences, maxlen=None, dtype="int32", padding="pre", truncating="pre", value=0.0
+):
     """Lists of varying length -> a (n, maxlen) array, padded/truncated at the start ('pre') or end ('post')."""
     if padding not in ("pre", "post") or truncating not in ("pre", "post"):
-        raise ValueError(f"pad_sequences: padding and truncating must be 'pre' or 'post', got {padding!r}, {truncating!r}")
+        raise ValueError(
+            f"pad_sequences: padding and truncating must be 'pre' or 'post', got {padding!r}, {truncating!r}"
+        )
     lengths = [len(s) for s in sequences]
     maxlen = max(lengths, default=0) if maxlen is None else maxlen
     out = np.full((len(sequences), maxlen), value, dtype=dtype)
@@ -40,7 +47,7 @@ def pad_sequences(sequences, maxlen=None, dtype="int32", padding="pre", truncati
             continue
         seq = seq[-maxlen:] if truncating == "pre" else seq[:maxlen]
         if padding == "post":
-            out[i, :len(seq)] = seq
+            out[i, : len(seq)] = seq
         else:
-            out[i, maxlen - len(seq):] = seq
+            out[i, maxlen - len(seq) :] = seq
     return out

@@ -1,4 +1,5 @@
 """Turning Keras's string identifiers into objects, with a did-you-mean when a name is unknown."""
+
 import difflib
 import re
 

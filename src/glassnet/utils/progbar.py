@@ -1,4 +1,5 @@
 """A Keras-style progress bar: ``469/469 ━━━━━━━━━━━━━━━━━━━━ 3s 6ms/step - loss: 0.4321 - accuracy: 0.8765``."""
+
 import sys
 import time
 
@@ -47,14 +48,24 @@ class Progbar:
         self._last_draw = now
         elapsed = now - self.start
         done = int(self.width * step / self.target) if self.target else self.width
-        bar = "\u2501" * done + " " * (self.width - done) if finalize else "\u2501" * done + "\u2500" * (self.width - done)
+        bar = (
+            "\u2501" * done + " " * (self.width - done)
+            if finalize
+            else "\u2501" * done + "\u2500" * (self.width - done)
+        )
         per_step = elapsed / max(step, 1)
-        timing = format_duration(elapsed) if finalize else f"{format_duration(per_step * (self.target - step))} left"
+        timing = (
+            format_duration(elapsed)
+            if finalize
+            else f"{format_duration(per_step * (self.target - step))} left"
+        )
         line = f"\r{step}/{self.target} {bar} {timing} {format_per_step(per_step)}{format_logs(logs or {})}"
         self.stream.write(line + ("\n" if finalize else ""))
         self.stream.flush()
 
     def summary_line(self, steps, logs):
         elapsed = time.perf_counter() - self.start
-        self.stream.write(f"{steps}/{self.target} - {format_duration(elapsed)} - {format_per_step(elapsed / max(steps, 1))}{format_logs(logs)}\n")
+        self.stream.write(
+            f"{steps}/{self.target} - {format_duration(elapsed)} - {format_per_step(elapsed / max(steps, 1))}{format_logs(logs)}\n"
+        )
         self.stream.flush()

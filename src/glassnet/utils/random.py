@@ -1,4 +1,5 @@
 """Seeding, as ``keras.utils.set_random_seed``."""
+
 import random
 
 import numpy as np
