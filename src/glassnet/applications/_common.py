@@ -1,0 +1,131 @@
+"""The steps every application constructor shares: checking its arguments, making the image
+input, turning the graph into a model whose layers are in Keras's order, and loading weights.
+
+Layer order matters for weights: Keras 2's HDF5 files (the published ImageNet weights) are matched
+to the model's layers by position, and Keras 3's ``.weights.h5`` names each layer's group by its
+class and its rank among layers of that class. Keras orders a functional model's layers by depth
+(the longest path to the output, deepest first) and, at equal depth, by when a depth-first walk
+from the outputs first reaches them; ``keras_layer_order`` reproduces that.
+"""
+
+import os
+import warnings
+
+from glassnet.applications._weights import WeightsFile, weights_path
+from glassnet.autograd.symbolic import SymbolicTensor
+from glassnet.layers import Input, InputLayer
+from glassnet.models import Model
+
+__all__ = ["WeightsFile", "check_weights", "image_input", "finish_model", "load_weights"]
+
+
+def check_weights(where, weights, include_top, classes):
+    """Keras's checks of ``weights`` and ``classes``."""
+    if not (weights in ("imagenet", None) or os.path.exists(os.fspath(weights))):
+        raise ValueError(
+            f"{where}: weights must be None (random initialization), 'imagenet' or the path to a "
+            f"weights file that exists, got {weights!r}"
+        )
+    if weights == "imagenet" and include_top and classes != 1000:
+        raise ValueError(
+            f"{where}: with weights='imagenet' and include_top=True, classes must be 1000, "
+            f"got {classes}"
+        )
+
+
+def image_input(where, input_tensor, input_shape, default_size=224):
+    """The model's input: ``input_tensor`` if given, else a new Input of ``input_shape``.
+
+    glassnet's functional graphs need known image sizes to infer shapes, so an input shape with
+    unknown height or width is given ``default_size`` (with a warning)."""
+    if input_tensor is not None:
+        if not isinstance(input_tensor, SymbolicTensor):
+            raise TypeError(
+                f"{where}: input_tensor must be a symbolic tensor made from glassnet.Input(...), "
+                f"got {type(input_tensor).__name__}"
+            )
+        return input_tensor
+    if None in input_shape[:2]:
+        input_shape = (default_size, default_size, input_shape[2])
+        warnings.warn(
+            f"{where}: glassnet cannot yet build models for images of unknown size; building "
+            f"for input_shape={input_shape}. Pass input_shape=(height, width, 3) for another "
+            "size.",
+            stacklevel=3,
+        )
+    return Input(shape=input_shape)
+
+
+def source_inputs(tensor):
+    """The Input tensors that ``tensor`` is computed from, in the order a walk finds them."""
+    found, seen, stack = [], set(), [tensor]
+    while stack:
+        current = stack.pop()
+        node = current.node
+        if node is None or id(node) in seen:
+            continue
+        seen.add(id(node))
+        if isinstance(node.layer, InputLayer):
+            found.append(current)
+        else:
+            stack.extend(reversed(node.inputs))
+    return found
+
+
+def keras_layer_order(outputs):
+    """The layers that compute ``outputs``, ordered as Keras orders a functional model's layers."""
+    first_seen, post_order, finished = {}, [], set()
+    stack = [(tensor.node, False) for tensor in reversed(outputs)]
+    while stack:
+        node, done = stack.pop()
+        if done:
+            finished.add(id(node))
+            post_order.append(node)
+            continue
+        if node is None or id(node) in finished:
+            continue
+        first_seen.setdefault(node.layer, len(first_seen))
+        stack.append((node, True))
+        if not isinstance(node.layer, InputLayer):
+            stack.extend((tensor.node, False) for tensor in reversed(node.inputs))
+    in_graph = {id(node) for node in post_order}
+    node_depth, layer_depth = {}, {}
+    for node in reversed(post_order):
+        depth = max(node_depth.setdefault(id(node), 0), layer_depth.get(node.layer, 0))
+        node_depth[id(node)] = layer_depth[node.layer] = depth
+        for parent in node.parent_nodes:
+            if id(parent) in in_graph:
+                node_depth[id(parent)] = max(depth + 1, node_depth.get(id(parent), 0))
+    return sorted(layer_depth, key=lambda layer: (-layer_depth[layer], first_seen[layer]))
+
+
+def finish_model(input_tensor, image, outputs, name):
+    """A functional model from ``image`` (or ``input_tensor``'s own inputs) to ``outputs``, with
+    its layers in Keras's order."""
+    inputs = image if input_tensor is None else source_inputs(input_tensor)
+    if isinstance(inputs, list) and len(inputs) == 1:
+        inputs = inputs[0]
+    model = Model(inputs, outputs, name=name)
+    ordered = keras_layer_order([outputs])
+    if sorted(map(id, ordered)) != sorted(map(id, model.layers)):
+        raise RuntimeError(f"{name}: the Keras layer order does not cover the model's layers")
+    model._layers = ordered
+    return model
+
+
+def load_weights(model, weights, imagenet_file):
+    """Load ``weights``: 'imagenet' (``imagenet_file``, a WeightsFile), a file path, or None."""
+    if weights == "imagenet":
+        model.load_weights(weights_path(imagenet_file))
+    elif weights is not None:
+        model.load_weights(weights)
+    return model
+
+
+def pooled(x, pooling, layers, avg_name=None, max_name=None):
+    """The feature map ``x``, globally average- or max-pooled when ``pooling`` asks for it."""
+    if pooling == "avg":
+        return layers.GlobalAveragePooling2D(name=avg_name)(x)
+    if pooling == "max":
+        return layers.GlobalMaxPooling2D(name=max_name)(x)
+    return x
