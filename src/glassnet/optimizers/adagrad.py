@@ -6,7 +6,26 @@ from glassnet.optimizers.optimizer import Optimizer
 
 
 class Adagrad(Optimizer):
-    """acc += g^2; w -= lr g / sqrt(acc + eps)."""
+    """Rates that shrink with the sum of past squared gradients.
+
+    acc += g^2; w -= lr g / sqrt(acc + eps).
+
+    Args:
+        learning_rate: the step size.
+        initial_accumulator_value: the accumulator's starting value.
+        epsilon: added under the square root.
+        **kwargs: the base ``Optimizer`` arguments (clipping, weight decay, EMA...).
+
+    Example:
+
+    >>> import numpy as np
+    >>> from glassnet import Variable, optimizers
+    >>> w = Variable(np.array([1.0]))
+    >>> opt = optimizers.Adagrad(0.5, initial_accumulator_value=0.0, epsilon=0.0)
+    >>> opt.apply([np.array([2.0])], [w])
+    >>> w.data
+    array([0.5])
+    """
 
     def __init__(self, learning_rate=0.001, initial_accumulator_value=0.1, epsilon=1e-7, **kwargs):
         super().__init__(learning_rate, **kwargs)
@@ -29,7 +48,26 @@ class Adagrad(Optimizer):
 
 
 class Adadelta(Optimizer):
-    """Steps sized by the ratio of running RMS of past updates and of gradients."""
+    """Steps sized by the ratio of the running RMS of past updates to that of the gradients.
+
+    a = rho a + (1 - rho) g^2; d = -sqrt(u + eps) / sqrt(a + eps) g; u = rho u + (1 - rho) d^2;
+    w += lr d.
+
+    Args:
+        learning_rate: scales the step (1.0 is the paper's rule).
+        rho: decay of both running averages.
+        epsilon: added under the square roots.
+        **kwargs: the base ``Optimizer`` arguments (clipping, weight decay, EMA...).
+
+    Example:
+
+    >>> import numpy as np
+    >>> from glassnet import Variable, optimizers
+    >>> w = Variable(np.array([1.0]))
+    >>> optimizers.Adadelta(1.0, rho=0.0, epsilon=1.0).apply([np.array([3.0])], [w])
+    >>> round(float(w.data[0]), 6)
+    0.051317
+    """
 
     def __init__(self, learning_rate=0.001, rho=0.95, epsilon=1e-7, **kwargs):
         super().__init__(learning_rate, **kwargs)

@@ -8,9 +8,28 @@ from glassnet.optimizers.optimizer import Optimizer
 
 
 class Adam(Optimizer):
-    """m = b1 m + (1-b1) g; v = b2 v + (1-b2) g^2; w -= lr sqrt(1-b2^t)/(1-b1^t) * m / (sqrt(v) + eps).
+    """Adaptive moment estimation, in Keras's form.
 
-    As in Keras, epsilon is added to sqrt(v) before bias correction of v (PyTorch adds it after).
+    m = b1 m + (1-b1) g; v = b2 v + (1-b2) g^2; w -= lr sqrt(1-b2^t)/(1-b1^t) m / (sqrt(v) + eps).
+    As in Keras, epsilon is added to sqrt(v) before the bias correction of v (PyTorch adds it
+    after); with ``amsgrad`` the running maximum of v is used.
+
+    Args:
+        learning_rate: the step size.
+        beta_1: decay of the first moment.
+        beta_2: decay of the second moment.
+        epsilon: added to sqrt(v).
+        amsgrad: use the AMSGrad variant.
+        **kwargs: the base ``Optimizer`` arguments (clipping, weight decay, EMA...).
+
+    Example:
+
+    >>> import numpy as np
+    >>> from glassnet import Variable, optimizers
+    >>> w = Variable(np.array([1.0, 1.0]))
+    >>> optimizers.Adam(0.1, epsilon=0.0).apply([np.array([3.0, -0.5])], [w])
+    >>> w.data
+    array([0.9, 1.1])
     """
 
     def __init__(
@@ -56,7 +75,26 @@ class Adam(Optimizer):
 
 
 class AdamW(Adam):
-    """Adam with decoupled weight decay (w -= lr * weight_decay * w before each step); Keras's default 0.004."""
+    """Adam with decoupled weight decay: w -= lr * weight_decay * w before each Adam step.
+
+    Args:
+        learning_rate: the step size.
+        weight_decay: the decay rate (Keras's default 0.004).
+        beta_1: decay of the first moment.
+        beta_2: decay of the second moment.
+        epsilon: added to sqrt(v).
+        amsgrad: use the AMSGrad variant.
+        **kwargs: the base ``Optimizer`` arguments (clipping, EMA...).
+
+    Example:
+
+    >>> import numpy as np
+    >>> from glassnet import Variable, optimizers
+    >>> w = Variable(np.array([2.0]))
+    >>> optimizers.AdamW(0.1, weight_decay=0.5, epsilon=0.0).apply([np.array([1.0])], [w])
+    >>> w.data
+    array([1.8])
+    """
 
     def __init__(
         self,
@@ -74,7 +112,26 @@ class AdamW(Adam):
 
 
 class Adamax(Optimizer):
-    """Adam with the infinity norm: u = max(b2 u, |g|); w -= lr/(1-b1^t) * m / (u + eps)."""
+    """Adam with the infinity norm.
+
+    m = b1 m + (1-b1) g; u = max(b2 u, |g|); w -= lr / (1-b1^t) * m / (u + eps).
+
+    Args:
+        learning_rate: the step size.
+        beta_1: decay of the first moment.
+        beta_2: decay of the infinity norm.
+        epsilon: added to u.
+        **kwargs: the base ``Optimizer`` arguments (clipping, weight decay, EMA...).
+
+    Example:
+
+    >>> import numpy as np
+    >>> from glassnet import Variable, optimizers
+    >>> w = Variable(np.array([1.0]))
+    >>> optimizers.Adamax(0.1, epsilon=0.0).apply([np.array([-4.0])], [w])
+    >>> w.data
+    array([1.1])
+    """
 
     def __init__(self, learning_rate=0.001, beta_1=0.9, beta_2=0.999, epsilon=1e-7, **kwargs):
         super().__init__(learning_rate, **kwargs)
@@ -87,7 +144,7 @@ class Adamax(Optimizer):
         m, u = state["m"], state["u"]
         m += (1 - self.beta_1) * (grad - m)
         np.maximum(self.beta_2 * u, np.abs(grad), out=u)
-        value -= (lr / (1 - self.beta_1**step)) * m / (u + self.epsilon)
+        value -= lr * m / ((1 - self.beta_1**step) * (u + self.epsilon))
 
     def get_config(self):
         return {
@@ -99,7 +156,27 @@ class Adamax(Optimizer):
 
 
 class Nadam(Optimizer):
-    """Adam with Nesterov momentum and Keras's momentum schedule mu_t = b1 (1 - 0.5 * 0.96^(0.004 t))."""
+    """Adam with Nesterov momentum and Keras 3's momentum schedule mu_t = b1 (1 - 0.5 * 0.96^t).
+
+    m_hat = mu_{t+1} m / (1 - prod_{i<=t+1} mu_i) + (1 - mu_t) g / (1 - prod_{i<=t} mu_i);
+    w -= lr m_hat / (sqrt(v / (1 - b2^t)) + eps). (PyTorch's NAdam with momentum_decay=1.)
+
+    Args:
+        learning_rate: the step size.
+        beta_1: decay of the first moment (the momentum schedule's scale).
+        beta_2: decay of the second moment.
+        epsilon: added to the square root.
+        **kwargs: the base ``Optimizer`` arguments (clipping, weight decay, EMA...).
+
+    Example:
+
+    >>> import numpy as np
+    >>> from glassnet import Variable, optimizers
+    >>> w = Variable(np.array([1.0]))
+    >>> optimizers.Nadam(0.1, epsilon=0.0).apply([np.array([2.0])], [w])
+    >>> round(float(w.data[0]), 6)
+    0.893721
+    """
 
     def __init__(self, learning_rate=0.001, beta_1=0.9, beta_2=0.999, epsilon=1e-7, **kwargs):
         super().__init__(learning_rate, **kwargs)
@@ -113,8 +190,8 @@ class Nadam(Optimizer):
         }
 
     def update(self, value, grad, lr, state, step):
-        u_t = self.beta_1 * (1 - 0.5 * 0.96 ** (0.004 * step))
-        u_next = self.beta_1 * (1 - 0.5 * 0.96 ** (0.004 * (step + 1)))
+        u_t = self.beta_1 * (1 - 0.5 * 0.96**step)
+        u_next = self.beta_1 * (1 - 0.5 * 0.96 ** (step + 1))
         product = float(state["u_product"]) * u_t
         state["u_product"][...] = product
         m, v = state["m"], state["v"]

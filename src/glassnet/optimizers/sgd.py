@@ -6,7 +6,26 @@ from glassnet.optimizers.optimizer import Optimizer
 
 
 class SGD(Optimizer):
-    """velocity = momentum * velocity - lr * g; w += velocity (Nesterov: w += momentum * velocity - lr * g)."""
+    """Gradient descent, with momentum as Keras writes it.
+
+    Without momentum: w -= lr g. With momentum: v = momentum v - lr g; w += v
+    (Nesterov: w += momentum v - lr g).
+
+    Args:
+        learning_rate: the step size.
+        momentum: in [0, 1]; 0 is plain gradient descent.
+        nesterov: use Nesterov momentum.
+        **kwargs: the base ``Optimizer`` arguments (clipping, weight decay, EMA...).
+
+    Example:
+
+    >>> import numpy as np
+    >>> from glassnet import Variable, optimizers
+    >>> w = Variable(np.array([1.0, 1.0]))
+    >>> optimizers.SGD(0.1).apply([np.array([1.0, -2.0])], [w])
+    >>> w.data
+    array([0.9, 1.2])
+    """
 
     def __init__(self, learning_rate=0.01, momentum=0.0, nesterov=False, **kwargs):
         super().__init__(learning_rate, **kwargs)
