@@ -100,8 +100,9 @@ class Mean(Metric):
     def add(self, value, weight=1.0):
         """``update_state([value], [weight])`` for one number, without building arrays (the
         training loop's running loss, once per step)."""
-        self.total.data += float(value) * weight
-        self.count.data += weight
+        # item arithmetic on the 0-d arrays: a fraction of the cost of an in-place ufunc
+        self.total.data[()] += float(value) * weight
+        self.count.data[()] += weight
 
     def result(self):
         count = float(self.count.data)
