@@ -362,11 +362,10 @@ class Optimizer:
         return lists[0] if isinstance(name, str) else lists
 
     def _check_variables_are_known(self, variables):
-        unknown = [
-            v for v in variables if self._var_key(v) not in self._trainable_variables_indices
-        ]
-        if not unknown:
+        indices = self._trainable_variables_indices
+        if all(id(v) in indices for v in variables):
             return
+        unknown = [v for v in variables if id(v) not in indices]
         if type(self).update_step is Optimizer.update_step:
             Optimizer.build(self, unknown)  # built-in slots are per variable: add the new ones
             return
@@ -452,7 +451,7 @@ class Optimizer:
         present = [(g, v) for g, v in zip(grads, variables) if g is not None]
         if not present:
             raise ValueError(f"{where}.apply: no gradient was given for any variable")
-        grads = [_as_array(g) for g, _ in present]
+        grads = [g if type(g) is np.ndarray else _as_array(g) for g, _ in present]
         variables = [v for _, v in present]
         if self.loss_scale_factor is not None:
             grads = [g / self.loss_scale_factor for g in grads]
@@ -492,10 +491,11 @@ class Optimizer:
     def _backend_update_step(self, grads, variables, learning_rate):
         if type(self).update_step is Optimizer.update_step:  # the built-in in-place path
             step = self.iterations + 1
+            states = self._state
             for grad, variable in zip(grads, variables):
                 value = variable.data
-                state = self._state[self._var_key(variable)]
-                self.update(value, grad.astype(value.dtype, copy=False), learning_rate, state, step)
+                grad = grad.astype(value.dtype, copy=False)
+                self.update(value, grad, learning_rate, states[id(variable)], step)
             return
         with no_grad():  # a Keras-style update_step computes with ops; record nothing
             for grad, variable in zip(grads, variables):
