@@ -2,6 +2,7 @@
 fit, and the base class's options (EMA, accumulation, loss scaling, weight-decay exclusion,
 variables and their saving) behave as Keras documents them."""
 
+import copy
 import warnings
 
 import numpy as np
@@ -319,3 +320,20 @@ def test_decay_argument_is_ignored_with_a_warning():
         warnings.simplefilter("always")
         optimizers.SGD(decay=0.1)
     assert any("decay" in str(w.message) for w in caught)
+
+
+def test_a_deep_copy_has_its_own_state_for_the_same_model_variables():
+    w = Variable(np.zeros(2), name="w")
+    original = optimizers.Adam(0.1, use_ema=True)
+    original.apply([np.ones(2)], [w])
+    first = w.data.copy()
+    private = copy.deepcopy(original)
+    assert private._trainable_variables[0] is w
+    assert private.state_of(w)["m"] is not original.state_of(w)["m"]
+    before = {slot: array.copy() for slot, array in original.state_of(w).items()}
+    private.apply([np.ones(2)], [w])
+    assert private.iterations == 2 and original.iterations == 1
+    for slot, array in original.state_of(w).items():
+        np.testing.assert_array_equal(array, before[slot])
+    # the copy's moving average follows the model's variable, not a copy of it
+    np.testing.assert_allclose(private.state_of(w)["average"], 0.99 * first + 0.01 * w.data)

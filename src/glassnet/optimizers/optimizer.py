@@ -16,6 +16,7 @@ Either way the slots of a model variable live in ``self._state[id(variable)]`` (
 which is what ``state_of`` shows, saving writes and ``load_state`` restores.
 """
 
+import copy
 import math
 import re
 import warnings
@@ -754,6 +755,17 @@ class Optimizer:
 
     def __repr__(self):
         return f"<{type(self).__name__} name={self.name}, iterations={self.iterations}>"
+
+    def __deepcopy__(self, memo):
+        # a copy of the optimizer's state, still for the same model variables (which it does
+        # not own): a private optimizer that can step the model without touching this one
+        for variable in self._trainable_variables:
+            memo[id(variable)] = variable
+        copied = type(self).__new__(type(self))
+        memo[id(self)] = copied
+        for key, value in self.__dict__.items():
+            copied.__dict__[key] = copy.deepcopy(value, memo)
+        return copied
 
 
 def _adopt(state, slot, array):
