@@ -1,0 +1,145 @@
+"""Bounding boxes in dict inputs: ``{"boxes": (batch, n, 4), "labels": (batch, n)}``.
+
+Formats (Keras's names): "xyxy" (corners, pixels), "yxyx", "xywh" (corner and size),
+"center_xywh", "center_yxhw", and the same relative to the image size with a "rel_" prefix.
+Conversions go through "xyxy". Boxes are plain arrays: no gradient flows through them.
+"""
+
+from glassnet.autograd.tensor import Tensor
+from glassnet.backend import xp
+
+FORMATS = (
+    "xyxy",
+    "yxyx",
+    "xywh",
+    "center_xywh",
+    "center_yxhw",
+    "rel_xyxy",
+    "rel_yxyx",
+    "rel_xywh",
+    "rel_center_xywh",
+)
+
+
+def _array(value, dtype=None):
+    value = value.data if isinstance(value, Tensor) else xp.asarray(value)
+    return value if dtype is None else value.astype(dtype)
+
+
+def _to_xyxy(boxes, source, height, width):
+    a, b, c, d = (boxes[..., i] for i in range(4))
+    relative = source.startswith("rel_")
+    kind = source[4:] if relative else source
+    if kind == "xyxy":
+        x1, y1, x2, y2 = a, b, c, d
+    elif kind == "yxyx":
+        y1, x1, y2, x2 = a, b, c, d
+    elif kind == "xywh":
+        x1, y1, x2, y2 = a, b, a + c, b + d
+    elif kind == "center_xywh":
+        x1, y1, x2, y2 = a - c / 2.0, b - d / 2.0, a + c / 2.0, b + d / 2.0
+    else:  # center_yxhw
+        x1, y1, x2, y2 = b - d / 2.0, a - c / 2.0, b + d / 2.0, a + c / 2.0
+    if relative:
+        x1, x2, y1, y2 = x1 * width, x2 * width, y1 * height, y2 * height
+    return xp.stack([x1, y1, x2, y2], axis=-1)
+
+
+def _from_xyxy(boxes, target, height, width):
+    x1, y1, x2, y2 = (boxes[..., i] for i in range(4))
+    relative = target.startswith("rel_")
+    kind = target[4:] if relative else target
+    if relative:
+        x1, x2, y1, y2 = x1 / width, x2 / width, y1 / height, y2 / height
+    if kind == "xyxy":
+        parts = (x1, y1, x2, y2)
+    elif kind == "yxyx":
+        parts = (y1, x1, y2, x2)
+    elif kind == "xywh":
+        parts = (x1, y1, x2 - x1, y2 - y1)
+    elif kind == "center_xywh":
+        parts = (x1 + (x2 - x1) / 2.0, y1 + (y2 - y1) / 2.0, x2 - x1, y2 - y1)
+    else:
+        parts = (y1 + (y2 - y1) / 2.0, x1 + (x2 - x1) / 2.0, y2 - y1, x2 - x1)
+    return xp.stack(parts, axis=-1)
+
+
+def convert_format(boxes, source, target, height=None, width=None, dtype="float32"):
+    """Boxes (an array, or a dict with "boxes") from ``source`` to ``target`` format.
+
+    Example:
+
+    >>> convert_format([[10.0, 20.0, 30.0, 60.0]], "xyxy", "center_xywh")
+    array([[20., 40., 20., 40.]], dtype=float32)
+    """
+    if isinstance(boxes, dict):
+        return {
+            **boxes,
+            "boxes": convert_format(boxes["boxes"], source, target, height, width, dtype),
+        }
+    source, target = source.lower(), target.lower()
+    if source not in FORMATS or target not in FORMATS:
+        raise ValueError(
+            f"convert_format: formats must be among {FORMATS}, got {source!r} -> {target!r}"
+        )
+    boxes = _array(boxes, dtype)
+    if boxes.shape[-1] != 4:
+        raise ValueError(
+            f"convert_format: boxes must have a last axis of 4, got shape {boxes.shape}"
+        )
+    if (source.startswith("rel_") or target.startswith("rel_")) and (
+        height is None or width is None
+    ):
+        raise ValueError("convert_format: relative formats need the image height and width")
+    if source == target:
+        return boxes
+    if source.startswith("rel_") and target.startswith("rel_"):
+        source, target, height, width = source[4:], target[4:], 1.0, 1.0
+    height = None if height is None else xp.asarray(height, dtype)
+    width = None if width is None else xp.asarray(width, dtype)
+    return _from_xyxy(_to_xyxy(boxes, source, height, width), target, height, width).astype(dtype)
+
+
+def clip_to_image_size(bounding_boxes, height=None, width=None, bounding_box_format="xyxy"):
+    """Clip xyxy (or rel_xyxy) boxes to the image; labels of boxes left empty become -1."""
+    boxes = _array(bounding_boxes["boxes"])
+    high_x, high_y = (width, height) if bounding_box_format == "xyxy" else (1.0, 1.0)
+    clipped = xp.stack(
+        [
+            xp.clip(boxes[..., 0], 0, high_x),
+            xp.clip(boxes[..., 1], 0, high_y),
+            xp.clip(boxes[..., 2], 0, high_x),
+            xp.clip(boxes[..., 3], 0, high_y),
+        ],
+        axis=-1,
+    ).astype(boxes.dtype)
+    result = {**bounding_boxes, "boxes": clipped}
+    if "labels" in bounding_boxes:
+        area = (clipped[..., 2] - clipped[..., 0]) * (clipped[..., 3] - clipped[..., 1])
+        result["labels"] = xp.where(area > 0, _array(bounding_boxes["labels"]), -1)
+    return result
+
+
+def densify(bounding_boxes, batched):
+    """The boxes dict as arrays with a batch axis (float32 boxes)."""
+    if (
+        not isinstance(bounding_boxes, dict)
+        or "boxes" not in bounding_boxes
+        or "labels" not in bounding_boxes
+    ):
+        raise ValueError(
+            f"bounding_boxes must be a dict with 'boxes' and 'labels', got {bounding_boxes!r}"
+        )
+    boxes = _array(bounding_boxes["boxes"], "float32")
+    labels = _array(bounding_boxes["labels"])
+    if not batched:
+        boxes, labels = boxes[None], labels[None]
+    return {**bounding_boxes, "boxes": boxes, "labels": labels}
+
+
+def unbatch(bounding_boxes):
+    return {
+        **bounding_boxes,
+        "boxes": bounding_boxes["boxes"][0],
+        "labels": bounding_boxes["labels"][0],
+    }
