@@ -13,7 +13,7 @@ import warnings
 
 from glassnet.applications._weights import WeightsFile, weights_path
 from glassnet.autograd.symbolic import SymbolicTensor
-from glassnet.layers import Input, InputLayer
+from glassnet.layers import Input, InputLayer, Layer
 from glassnet.models import Model
 
 __all__ = ["WeightsFile", "check_weights", "image_input", "finish_model", "load_weights"]
@@ -73,7 +73,8 @@ def source_inputs(tensor):
 
 
 def keras_layer_order(outputs):
-    """The layers that compute ``outputs``, ordered as Keras orders a functional model's layers."""
+    """The operations that compute ``outputs``, ordered as Keras orders a functional model's
+    layers."""
     first_seen, post_order, finished = {}, [], set()
     stack = [(tensor.node, False) for tensor in reversed(outputs)]
     while stack:
@@ -106,7 +107,8 @@ def finish_model(input_tensor, image, outputs, name):
     if isinstance(inputs, list) and len(inputs) == 1:
         inputs = inputs[0]
     model = Model(inputs, outputs, name=name)
-    ordered = keras_layer_order([outputs])
+    # graph operations (``x + 3.0``) are not layers, in Keras as here
+    ordered = [op for op in keras_layer_order([outputs]) if isinstance(op, Layer)]
     if sorted(map(id, ordered)) != sorted(map(id, model.layers)):
         raise RuntimeError(f"{name}: the Keras layer order does not cover the model's layers")
     model._layers = ordered

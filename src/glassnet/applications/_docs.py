@@ -32,7 +32,9 @@ COMMON_ARGS = """
 
 def document(function, summary, example, extra="", preprocessing=""):
     """Give ``function`` the shared constructor docstring."""
-    function.__doc__ = summary + "\n" + COMMON_ARGS.format(
-        extra=extra, example=example, preprocessing=preprocessing
+    function.__doc__ = (
+        summary
+        + "\n"
+        + COMMON_ARGS.format(extra=extra, example=example, preprocessing=preprocessing)
     )
     return function

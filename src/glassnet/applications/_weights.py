@@ -78,9 +78,7 @@ def weights_path(spec, download_missing=True):
                     )
             return path
     if not download_missing:
-        raise DatasetError(
-            f"{spec.name} is not in {', '.join(str(d) for d in search_dirs())}"
-        )
+        raise DatasetError(f"{spec.name} is not in {', '.join(str(d) for d in search_dirs())}")
     base, name = spec.url.rsplit("/", 1)
     if spec.algorithm == "sha256":
         return download.fetch(name, spec.file_hash, [base], cache_dir())

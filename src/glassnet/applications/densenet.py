@@ -79,9 +79,7 @@ def conv_block(x, growth_rate, name):
     x1 = layers.Conv2D(4 * growth_rate, 1, use_bias=False, name=f"{name}_1_conv")(x1)
     x1 = layers.BatchNormalization(axis=3, epsilon=EPSILON, name=f"{name}_1_bn")(x1)
     x1 = layers.Activation("relu", name=f"{name}_1_relu")(x1)
-    x1 = layers.Conv2D(
-        growth_rate, 3, padding="same", use_bias=False, name=f"{name}_2_conv"
-    )(x1)
+    x1 = layers.Conv2D(growth_rate, 3, padding="same", use_bias=False, name=f"{name}_2_conv")(x1)
     return layers.Concatenate(axis=3, name=f"{name}_concat")([x, x1])
 
 

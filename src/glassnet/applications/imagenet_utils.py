@@ -47,9 +47,7 @@ def preprocess_input(x, data_format=None, mode="caffe"):
     array([[[1., 1., 1.]]])
     """
     if mode not in ("caffe", "tf", "torch"):
-        raise ValueError(
-            f"preprocess_input: mode must be 'caffe', 'tf' or 'torch', got {mode!r}"
-        )
+        raise ValueError(f"preprocess_input: mode must be 'caffe', 'tf' or 'torch', got {mode!r}")
     data_format = data_format or "channels_last"
     if data_format not in ("channels_first", "channels_last"):
         raise ValueError(
@@ -129,13 +127,13 @@ def decode_predictions(preds, top=5):
     >>> imagenet_utils.decode_predictions(np.zeros((1, 10)))
     Traceback (most recent call last):
     ...
-    ValueError: decode_predictions expects a batch of ImageNet predictions of shape (samples, 1000), got (1, 10)
+    ValueError: decode_predictions expects ImageNet scores of shape (samples, 1000), got (1, 10)
     """
     preds = np.asarray(preds.data if isinstance(preds, Tensor) else preds)
     if preds.ndim != 2 or preds.shape[1] != 1000:
         raise ValueError(
-            "decode_predictions expects a batch of ImageNet predictions of shape "
-            f"(samples, 1000), got {preds.shape}"
+            "decode_predictions expects ImageNet scores of shape (samples, 1000), got "
+            f"{preds.shape}"
         )
     index = _read_class_index()
     results = []
@@ -145,7 +143,7 @@ def decode_predictions(preds, top=5):
     return results
 
 
-# -- the input-shape rules of Keras's applications --------------------------------------------------
+# -- the input-shape rules of Keras's applications ------------------------------------------------
 def obtain_input_shape(
     input_shape, default_size, min_size, data_format, require_flatten, weights=None
 ):
@@ -172,8 +170,7 @@ def obtain_input_shape(
         channels = input_shape[-1] if channels_last else input_shape[0]
         if channels not in (1, 3):
             warnings.warn(
-                f"This model usually expects 1 or 3 input channels, got input_shape="
-                f"{input_shape}",
+                f"This model usually expects 1 or 3 input channels, got input_shape={input_shape}",
                 stacklevel=3,
             )
         default_shape = (
@@ -203,8 +200,7 @@ def obtain_input_shape(
             )
         if any(size is not None and size < min_size for size in sizes):
             raise ValueError(
-                f"Input size must be at least {min_size}x{min_size}, got input_shape="
-                f"{input_shape}"
+                f"Input size must be at least {min_size}x{min_size}, got input_shape={input_shape}"
             )
     elif require_flatten:
         input_shape = default_shape

@@ -110,9 +110,7 @@ def residual_block_v1(x, filters, kernel_size=3, stride=1, conv_shortcut=True, n
     """
     if conv_shortcut:
         shortcut = layers.Conv2D(4 * filters, 1, strides=stride, name=f"{name}_0_conv")(x)
-        shortcut = layers.BatchNormalization(axis=3, epsilon=EPSILON, name=f"{name}_0_bn")(
-            shortcut
-        )
+        shortcut = layers.BatchNormalization(axis=3, epsilon=EPSILON, name=f"{name}_0_bn")(shortcut)
     else:
         shortcut = x
     x = layers.Conv2D(filters, 1, strides=stride, name=f"{name}_1_conv")(x)
@@ -162,9 +160,9 @@ def residual_block_v2(x, filters, kernel_size=3, stride=1, conv_shortcut=False, 
     x = layers.BatchNormalization(axis=3, epsilon=EPSILON, name=f"{name}_1_bn")(x)
     x = layers.Activation("relu", name=f"{name}_1_relu")(x)
     x = layers.ZeroPadding2D(padding=((1, 1), (1, 1)), name=f"{name}_2_pad")(x)
-    x = layers.Conv2D(
-        filters, kernel_size, strides=stride, use_bias=False, name=f"{name}_2_conv"
-    )(x)
+    x = layers.Conv2D(filters, kernel_size, strides=stride, use_bias=False, name=f"{name}_2_conv")(
+        x
+    )
     x = layers.BatchNormalization(axis=3, epsilon=EPSILON, name=f"{name}_2_bn")(x)
     x = layers.Activation("relu", name=f"{name}_2_relu")(x)
     x = layers.Conv2D(4 * filters, 1, name=f"{name}_3_conv")(x)
