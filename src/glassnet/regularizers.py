@@ -94,8 +94,8 @@ class L1(L1L2):
 
     >>> import numpy as np
     >>> from glassnet import regularizers
-    >>> float(regularizers.L1(0.1)(np.array([1.0, -2.0])))
-    0.30000000000000004
+    >>> float(regularizers.L1(0.25)(np.array([1.0, -2.0])))
+    0.75
     """
 
     def __init__(self, l1=0.01):

@@ -337,3 +337,10 @@ def test_a_deep_copy_has_its_own_state_for_the_same_model_variables():
         np.testing.assert_array_equal(array, before[slot])
     # the copy's moving average follows the model's variable, not a copy of it
     np.testing.assert_allclose(private.state_of(w)["average"], 0.99 * first + 0.01 * w.data)
+
+
+def test_multi_optimizer_finalize_before_any_step_does_nothing():
+    a = Variable(np.zeros(1), name="a")
+    multi = optimizers.MultiOptimizer(optimizers.OptimizerMap(optimizers.SGD(use_ema=True)))
+    multi.finalize_variable_values([a])  # fit with no batches ends here
+    np.testing.assert_array_equal(a.data, [0.0])

@@ -247,6 +247,9 @@ class MultiOptimizer(Optimizer):
             optimizer.load_state(variable, slots)
 
     def finalize_variable_values(self, var_list):
+        """Each inner optimizer finalizes its own variables (EMA swapped in where used)."""
+        if not self.built:
+            return
         groups = {}
         for variable in var_list:
             groups.setdefault(id(self._owner(variable)), []).append(variable)

@@ -377,7 +377,17 @@ class Optimizer:
 
     # -- writing to variables --------------------------------------------------------------------
     def assign(self, variable, value):
-        """``variable = value`` in place (a model or optimizer Variable, or an array)."""
+        """``variable = value`` in place (a model or optimizer Variable, or an array).
+
+        Example:
+
+        >>> import numpy as np
+        >>> from glassnet import Variable, optimizers
+        >>> w = Variable(np.zeros(2))
+        >>> optimizers.SGD().assign(w, np.array([1.0, 2.0]))
+        >>> w.data
+        array([1., 2.])
+        """
         _target(variable)[...] = _as_array(value)
 
     def assign_add(self, variable, value):
@@ -612,8 +622,22 @@ class Optimizer:
     def finalize_variable_values(self, var_list):
         """At the end of training: with ``use_ema``, copy the moving averages into the weights.
 
+        ``fit`` calls it after the last epoch.
+
         Args:
             var_list: the model's trainable variables.
+
+        Example:
+
+        >>> import numpy as np
+        >>> from glassnet import Variable, optimizers
+        >>> w = Variable(np.array([0.0]))
+        >>> opt = optimizers.SGD(1.0, use_ema=True, ema_momentum=0.5)
+        >>> for _ in range(2):
+        ...     opt.apply([np.array([-1.0])], [w])
+        >>> opt.finalize_variable_values([w])
+        >>> w.data
+        array([1.5])
         """
         if self.use_ema and self.built:
             self._overwrite_model_variables_with_average_value(var_list)
@@ -634,13 +658,39 @@ class Optimizer:
 
     # -- state -----------------------------------------------------------------------------------
     def state_of(self, variable):
-        """The slots kept for ``variable``: a dict slot name -> array (live, not a copy)."""
+        """The slots kept for ``variable``: a dict slot name -> array (live, not a copy).
+
+        Example:
+
+        >>> import numpy as np
+        >>> from glassnet import Variable, optimizers
+        >>> w = Variable(np.zeros(2))
+        >>> opt = optimizers.SGD(0.1, momentum=0.9)
+        >>> opt.apply([np.ones(2)], [w])
+        >>> opt.state_of(w)
+        {'momentum': array([-0.1, -0.1])}
+        """
         return self._state.get(self._var_key(variable), {})
 
     def load_state(self, variable, slots):
         """Restore ``variable``'s slots (slot name -> array), in place where a slot exists.
 
         Works before the optimizer is built: the slots are then taken over when it builds.
+
+        Args:
+            variable: the model Variable.
+            slots: dict slot name -> array, as ``state_of`` gives.
+
+        Example:
+
+        >>> import numpy as np
+        >>> from glassnet import Variable, optimizers
+        >>> w = Variable(np.zeros(2))
+        >>> opt = optimizers.SGD(0.1, momentum=0.5)
+        >>> opt.load_state(w, {"momentum": np.array([1.0, 2.0])})
+        >>> opt.apply([np.zeros(2)], [w])
+        >>> w.data
+        array([0.5, 1. ])
         """
         state = self._state.setdefault(self._var_key(variable), {})
         for slot, array in slots.items():
@@ -663,7 +713,18 @@ class Optimizer:
     @property
     def variables(self):
         """The optimizer's Variables: the iteration counter, the learning rate (when a number),
-        the Variables it created, then the built-in slots of each model variable in turn."""
+        the Variables it created, then the built-in slots of each model variable in turn.
+
+        Example:
+
+        >>> import numpy as np
+        >>> from glassnet import Variable, optimizers
+        >>> w = Variable(np.zeros(2), name="w")
+        >>> opt = optimizers.SGD(momentum=0.9, name="sgd")
+        >>> opt.build([w])
+        >>> [v.path for v in opt.variables]
+        ['sgd/iteration', 'sgd/learning_rate', 'sgd/w_momentum']
+        """
         if self._slot_bindings:
             self._sync_slot_variables()
         out = [self._iterations]
@@ -680,7 +741,11 @@ class Optimizer:
         return out
 
     def set_weights(self, weights):
-        """Set every optimizer variable, in the order of ``variables``."""
+        """Set every optimizer variable, in the order of ``variables``.
+
+        Args:
+            weights: one array per variable in ``variables`` (the optimizer must be built).
+        """
         if not self.built:
             raise ValueError(
                 f"{type(self).__name__}.set_weights: the optimizer is not built yet; call "
@@ -702,7 +767,20 @@ class Optimizer:
             variable.data[...] = weight
 
     def save_own_variables(self, store):
-        """Write every optimizer variable into ``store`` under "0", "1", ..."""
+        """Write every optimizer variable into ``store`` under "0", "1", ...
+
+        Example:
+
+        >>> import numpy as np
+        >>> from glassnet import Variable, optimizers
+        >>> w = Variable(np.zeros(2))
+        >>> opt = optimizers.Adam()
+        >>> opt.apply([np.ones(2)], [w])
+        >>> store = {}
+        >>> opt.save_own_variables(store)
+        >>> sorted(store), int(store["0"])
+        (['0', '1', '2', '3'], 1)
+        """
         for i, variable in enumerate(self.variables):
             store[str(i)] = np.array(variable.data, copy=True)
 
