@@ -344,3 +344,12 @@ def test_multi_optimizer_finalize_before_any_step_does_nothing():
     multi = optimizers.MultiOptimizer(optimizers.OptimizerMap(optimizers.SGD(use_ema=True)))
     multi.finalize_variable_values([a])  # fit with no batches ends here
     np.testing.assert_array_equal(a.data, [0.0])
+
+
+def test_fit_ends_with_the_moving_average_of_the_weights():
+    x, y = data()
+    model = small_model(2)
+    model.compile(optimizers.SGD(0.1, use_ema=True, ema_momentum=0.5), "mse")
+    model.fit(x, y, epochs=2, batch_size=8, verbose=0)
+    for variable in model.trainable_weights:
+        np.testing.assert_array_equal(variable.data, model.optimizer.state_of(variable)["average"])
