@@ -380,8 +380,9 @@ def test_learning_rate_readable_settable_and_schedules():
     assert opt.learning_rate == pytest.approx(0.05)
     with pytest.raises(TypeError, match="follows a ExponentialDecay schedule"):
         opt.learning_rate = 0.1
-    with pytest.raises(ValueError, match="learning_rate must be a finite number"):
-        optimizers.SGD(float("nan"))
+    for bad in (float("nan"), -0.1, "fast"):
+        with pytest.raises(ValueError, match="learning_rate must be a finite number"):
+            optimizers.SGD(bad)
 
 
 def test_callable_learning_rate_is_called_each_step():

@@ -151,7 +151,10 @@ class Optimizer:
         ):
             self._learning_rate = value
             return
-        rate = float(getattr(value, "data", value))
+        try:
+            rate = float(getattr(value, "data", value))
+        except (TypeError, ValueError):
+            rate = math.nan
         if not math.isfinite(rate) or rate < 0:
             raise ValueError(
                 f"{type(self).__name__}: learning_rate must be a finite number >= 0, a "
