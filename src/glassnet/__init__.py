@@ -8,6 +8,7 @@ from glassnet import (
     activations,
     backend,
     callbacks,
+    config,
     constraints,
     datasets,
     distribution,
@@ -21,15 +22,19 @@ from glassnet import (
     ops,
     optimizers,
     regularizers,
+    saving,
     scratch,
     utils,
 )
 from glassnet.autograd import Tensor, Variable, enable_grad, no_grad
+from glassnet.autograd.symbolic import SymbolicTensor
 from glassnet.inspect import gradcheck
-from glassnet.layers import Input, Layer
+from glassnet.layers import Input, InputSpec, Layer
 from glassnet.models import Model, Sequential
+from glassnet.ops import Operation
+from glassnet.version import __version__, version
 
-__version__ = "0.1.0"
+KerasTensor = SymbolicTensor
 
 __all__ = [
     "Tensor",
@@ -41,9 +46,15 @@ __all__ = [
     "Model",
     "Input",
     "Layer",
+    "InputSpec",
+    "Operation",
+    "KerasTensor",
+    "SymbolicTensor",
+    "version",
     "activations",
     "backend",
     "callbacks",
+    "config",
     "constraints",
     "initializers",
     "layers",
@@ -53,6 +64,7 @@ __all__ = [
     "ops",
     "optimizers",
     "regularizers",
+    "saving",
     "utils",
     "__version__",
 ]

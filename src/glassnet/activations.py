@@ -9,7 +9,7 @@ import functools
 from glassnet.autograd.tensor import as_tensor
 from glassnet.ops import activation as act
 from glassnet.ops import elementwise
-from glassnet.utils.lookup import lookup
+from glassnet.backend.naming import lookup
 
 
 def linear(x):

@@ -1,4 +1,5 @@
-"""The malloc settings applied at import: on where glibc is, off when asked, never an error."""
+"""The malloc settings: never at import, applied when training starts where glibc is, off when
+asked, never an error."""
 
 import os
 import platform
@@ -12,8 +13,15 @@ from glassnet.backend import memory
 glibc = sys.platform.startswith("linux") and platform.libc_ver()[0] == "glibc"
 
 
-def applied_in_fresh_interpreter(**env):
-    code = "import glassnet.backend.memory as m; print(m.applied)"
+TRAIN = (
+    "import numpy as np, glassnet as keras; "
+    "m = keras.Sequential([keras.Input((2,)), keras.layers.Dense(1)]); "
+    "m.compile('sgd', 'mse'); m.fit(np.ones((4, 2)), np.ones((4, 1)), verbose=0); "
+)
+
+
+def applied_in_fresh_interpreter(code="import glassnet.backend.memory as m; ", **env):
+    code += "import glassnet.backend.memory as m; print(m.applied)"
     result = subprocess.run(
         [sys.executable, "-c", code],
         capture_output=True,
@@ -26,13 +34,17 @@ def applied_in_fresh_interpreter(**env):
 
 
 @pytest.mark.skipif(not glibc, reason="the tuning applies to glibc's malloc only")
-def test_applied_at_import_with_glibc():
-    assert applied_in_fresh_interpreter()
+def test_applied_when_training_starts_with_glibc():
+    assert applied_in_fresh_interpreter(TRAIN)
     assert memory.tune_malloc() is True  # and idempotent
 
 
+def test_importing_glassnet_changes_nothing():
+    assert not applied_in_fresh_interpreter("import glassnet; ")
+
+
 def test_opt_out_leaves_malloc_alone():
-    assert not applied_in_fresh_interpreter(GLASSNET_MALLOC_TUNING="0")
+    assert not applied_in_fresh_interpreter(TRAIN, GLASSNET_MALLOC_TUNING="0")
 
 
 def test_other_platforms_are_left_alone(monkeypatch):

@@ -39,8 +39,14 @@ def np_cce_probs(t, p):
 
 
 def torch_cce_probs(t, p):
-    p = torch.clamp(p / p.sum(-1, keepdim=True), EPS, 1 - EPS)
-    return -(t * torch.log(p)).sum(-1)
+    # rows that sum to 1 are used as they are (gradient -t/p); others are rescaled first, as Keras
+    if not torch.allclose(p.sum(-1), torch.ones(()).double(), atol=1e-5, rtol=0):
+        p = p / p.sum(-1, keepdim=True)
+    return -(t * torch.log(torch.clamp(p, EPS, 1 - EPS))).sum(-1)
+
+
+def unnormalized(rows, cols):
+    return lambda rng: rng.uniform(0.1, 2.0, (rows, cols))
 
 
 def np_hinge(t, p, square=False):
@@ -139,6 +145,13 @@ CASES = [
         "categorical_crossentropy_probs",
         ops.categorical_crossentropy,
         [onehot_labels(4, 5), probabilities(4, 5)],
+        np_cce_probs,
+        torch_cce_probs,
+    ),
+    OpCase(
+        "categorical_crossentropy_unnormalized_probs",
+        ops.categorical_crossentropy,
+        [onehot_labels(4, 5), unnormalized(4, 5)],
         np_cce_probs,
         torch_cce_probs,
     ),

@@ -99,7 +99,7 @@ def test_other_activations_are_differentiated_too():
         r.normal(size=(2, U)),
     )
     with pytest.raises(
-        ValueError, match="activation 'softmax' is not available in the fused recurrent op"
+        ValueError, match="activation 'softmax' is not available in the recurrent op"
     ):
         ops.simple_rnn(
             np.zeros((1, 2, U)), np.zeros((U, U)), np.zeros((1, U)), activation="softmax"

@@ -24,9 +24,7 @@ def autograd_gradients(net, X, y, float64):
         ),
     )
     target = y[:, None].astype(float) if net.binary else y
-    outputs = model(X)
-    compiled = model._resolve_compiled([target], [outputs])
-    value, _ = compiled.compute_loss([target], [outputs], None)
+    value = model.compute_loss(y=target, y_pred=model(X))
     value.backward()
     return (
         [l.kernel.grad for l in model.layers],

@@ -16,6 +16,15 @@ def _freed_graph(_grad_output):
     )
 
 
+def _run_hooks(hooks, grad):
+    """Give each hook registered on a tensor its complete gradient; a hook may replace it."""
+    for hook in list(hooks):
+        replaced = hook(grad)
+        if replaced is not None:
+            grad = xp.asarray(replaced, dtype=grad.dtype)
+    return grad
+
+
 def topological_order(root):
     """Nodes that require grad, each after every node it depends on (iterative: no recursion limit)."""
     order, visited = [], set()
@@ -66,6 +75,8 @@ def backward(root, grad_output=None, retain_graph=False):
         grad = grads.pop(id(node), None)
         if grad is None:
             continue
+        if node._hooks:
+            grad = _run_hooks(node._hooks, grad)
         if node._backward is None or node._retain_grad:
             if id(grad) in handed_out or not grad.flags.writeable:  # broadcast views are read-only
                 grad = grad.copy()

@@ -5,6 +5,7 @@ import numbers
 import numpy as np
 
 from glassnet.autograd import grad_mode
+from glassnet.autograd.engine import backward
 from glassnet.backend import floatx, xp
 
 _NON_NUMERIC_KINDS = {
@@ -52,17 +53,19 @@ class Tensor:
     (and recording is on), the output keeps its ``_parents`` and ``_backward``.
     """
 
-    # _keras_logits: on the output of a softmax/sigmoid layer, the logits it came from, so cross-entropy
-    # can be computed from them (stable, and its gradient is softmax - one_hot), as Keras's TF backend does
+    # activation / pre_activation: on the output a = f(z) of an activation op, the name of f and z
+    # (the glass box shows z; a cross-entropy fusion rule reads the logits of a softmax from it)
     __slots__ = (
         "data",
         "grad",
         "requires_grad",
         "name",
+        "activation",
+        "pre_activation",
         "_parents",
         "_backward",
         "_retain_grad",
-        "_keras_logits",
+        "_hooks",
         "__weakref__",
     )
     __array_priority__ = 1000  # so ndarray + Tensor calls Tensor.__radd__
@@ -79,7 +82,9 @@ class Tensor:
         self._parents = ()
         self._backward = None
         self._retain_grad = False
-        self._keras_logits = None
+        self._hooks = None
+        self.activation = None
+        self.pre_activation = None
 
     # -- what it holds -------------------------------------------------------------------
     @property
@@ -122,10 +127,41 @@ class Tensor:
         return self._backward is None
 
     def backward(self, grad_output=None, retain_graph=False):
-        """Compute gradients of this tensor with respect to every leaf that requires grad."""
-        from glassnet.autograd.engine import backward
+        """Compute gradients of this tensor with respect to every leaf that requires grad.
 
+        Args:
+            grad_output: dL/d(this tensor), an array of its shape; may be omitted for a scalar.
+            retain_graph: keep the graph so backward() can run through it again.
+        """
         backward(self, grad_output, retain_graph)
+
+    def register_hook(self, hook):
+        """Call ``hook(grad)`` when this tensor's gradient is complete during ``backward()``.
+
+        The hook may return an array to use instead of ``grad`` (or None to keep it). Layers'
+        backward hooks and the inspect tools are built on this.
+
+        Args:
+            hook: callable taking the gradient array.
+
+        Returns:
+            a handle whose ``remove()`` unregisters the hook.
+
+        Example:
+
+        >>> import glassnet as gn
+        >>> x = gn.Tensor([1.0, 2.0], requires_grad=True)
+        >>> y = x * 3.0
+        >>> seen = []
+        >>> handle = y.register_hook(lambda grad: seen.append(grad.tolist()))
+        >>> y.sum().backward()
+        >>> seen
+        [[1.0, 1.0]]
+        """
+        if self._hooks is None:
+            self._hooks = []
+        self._hooks.append(hook)
+        return HookHandle(self._hooks, hook)
 
     def retain_grad(self):
         """Keep ``.grad`` on this intermediate tensor too (leaves always keep it)."""
@@ -141,49 +177,49 @@ class Tensor:
 
     # -- operators (the ops module holds the math) -------------------------------------------
     def __add__(self, other):
-        return _ops().add(self, other)
+        return _operators.add(self, other)
 
     def __radd__(self, other):
-        return _ops().add(other, self)
+        return _operators.add(other, self)
 
     def __sub__(self, other):
-        return _ops().subtract(self, other)
+        return _operators.subtract(self, other)
 
     def __rsub__(self, other):
-        return _ops().subtract(other, self)
+        return _operators.subtract(other, self)
 
     def __mul__(self, other):
-        return _ops().multiply(self, other)
+        return _operators.multiply(self, other)
 
     def __rmul__(self, other):
-        return _ops().multiply(other, self)
+        return _operators.multiply(other, self)
 
     def __truediv__(self, other):
-        return _ops().divide(self, other)
+        return _operators.divide(self, other)
 
     def __rtruediv__(self, other):
-        return _ops().divide(other, self)
+        return _operators.divide(other, self)
 
     def __matmul__(self, other):
-        return _ops().matmul(self, other)
+        return _operators.matmul(self, other)
 
     def __rmatmul__(self, other):
-        return _ops().matmul(other, self)
+        return _operators.matmul(other, self)
 
     def __pow__(self, other):
-        return _ops().power(self, other)
+        return _operators.power(self, other)
 
     def __rpow__(self, other):
-        return _ops().power(other, self)
+        return _operators.power(other, self)
 
     def __neg__(self):
-        return _ops().negative(self)
+        return _operators.negative(self)
 
     def __abs__(self):
-        return _ops().abs(self)
+        return _operators.abs(self)
 
     def __getitem__(self, index):
-        return _ops().getitem(self, index)
+        return _operators.getitem(self, index)
 
     # Comparisons give boolean tensors outside the graph (they have no gradient).
     def __lt__(self, other):
@@ -218,52 +254,74 @@ class Tensor:
     # -- convenience methods, PyTorch/NumPy style ---------------------------------------------
     @property
     def T(self):
-        return _ops().transpose(self)
+        return _operators.transpose(self)
 
     def sum(self, axis=None, keepdims=False):
-        return _ops().sum(self, axis=axis, keepdims=keepdims)
+        return _operators.sum(self, axis=axis, keepdims=keepdims)
 
     def mean(self, axis=None, keepdims=False):
-        return _ops().mean(self, axis=axis, keepdims=keepdims)
+        return _operators.mean(self, axis=axis, keepdims=keepdims)
 
     def max(self, axis=None, keepdims=False):
-        return _ops().max(self, axis=axis, keepdims=keepdims)
+        return _operators.max(self, axis=axis, keepdims=keepdims)
 
     def min(self, axis=None, keepdims=False):
-        return _ops().min(self, axis=axis, keepdims=keepdims)
+        return _operators.min(self, axis=axis, keepdims=keepdims)
 
     def reshape(self, *shape):
         shape = shape[0] if len(shape) == 1 and isinstance(shape[0], (tuple, list)) else shape
-        return _ops().reshape(self, shape)
+        return _operators.reshape(self, shape)
 
     def transpose(self, *axes):
         axes = axes[0] if len(axes) == 1 and isinstance(axes[0], (tuple, list)) else axes
-        return _ops().transpose(self, axes or None)
+        return _operators.transpose(self, axes or None)
 
     def exp(self):
-        return _ops().exp(self)
+        return _operators.exp(self)
 
     def log(self):
-        return _ops().log(self)
+        return _operators.log(self)
 
     def astype(self, dtype):
-        return _ops().cast(self, dtype)
+        return _operators.cast(self, dtype)
 
 
 def _raw(value):
     return value.data if isinstance(value, Tensor) else value
 
 
-_ops_module = None
+class HookHandle:
+    """Returned by ``register_hook``; ``remove()`` takes the hook out again."""
+
+    def __init__(self, hooks, hook):
+        self._hooks, self._hook = hooks, hook
+
+    def remove(self):
+        """Unregister the hook (a second call does nothing)."""
+        if self._hook in self._hooks:
+            self._hooks.remove(self._hook)
 
 
-def _ops():
-    global _ops_module
-    if _ops_module is None:
-        import glassnet.ops as ops
+class _OperatorsNotInstalled:
+    def __getattr__(self, name):
+        raise RuntimeError(
+            f"Tensor operator '{name}' needs glassnet.ops, which installs the operators when it "
+            "is imported; import glassnet (or glassnet.ops) first"
+        )
 
-        _ops_module = ops.raw
-    return _ops_module
+
+_operators = _OperatorsNotInstalled()
+
+
+def install_operators(namespace):
+    """Give Tensor its arithmetic operators (``+``, ``@``, ``.sum()``...).
+
+    The ops layer sits above autograd, so it hands its functions down at import instead of
+    autograd importing it. ``namespace`` needs the ops add, subtract, multiply, divide, matmul,
+    power, negative, abs, getitem, transpose, sum, mean, max, min, reshape, exp, log, cast.
+    """
+    global _operators
+    _operators = namespace
 
 
 def as_tensor(value, like=None, where="glassnet"):
@@ -295,7 +353,9 @@ def from_op(data, parents, backward):
     out.grad = None
     out.name = None
     out._retain_grad = False
-    out._keras_logits = None
+    out._hooks = None
+    out.activation = None
+    out.pre_activation = None
     if grad_mode._enabled and any(p.requires_grad for p in parents):
         out.requires_grad = True
         out._parents = parents

@@ -1,17 +1,24 @@
 """The array backend: every array computation in glassnet reaches NumPy through ``xp``.
 
-Today ``xp`` is NumPy. A CuPy (GPU) backend is meant to be a change of this
-module, not a rewrite of the ops: ops call ``xp.exp``, ``xp.matmul``... and
-never import NumPy for array math themselves.
+Today ``xp`` is NumPy. A CuPy (GPU) backend is meant to be a change of this module, not a rewrite
+of the ops: ops call ``xp.exp``, ``xp.matmul``... and never import NumPy for array math themselves.
+Importing glassnet changes nothing in the process: the allocator settings in ``memory.py`` are
+applied when training starts (see ``tune_malloc``).
 """
 
 import numpy as xp
 
-from glassnet.backend.config import epsilon, floatx, set_epsilon, set_floatx, standardize_dtype
-from glassnet.backend.memory import tune_malloc
+from glassnet.backend.config import (
+    epsilon,
+    floatx,
+    fusion_disabled,
+    is_fusion_enabled,
+    set_epsilon,
+    set_floatx,
+    set_fusion_enabled,
+    standardize_dtype,
+)
 from glassnet.backend.random import get_generator, set_seed
-
-tune_malloc()  # reuse freed memory for the large per-step temporaries (see backend/memory.py)
 
 __all__ = [
     "xp",
@@ -20,6 +27,9 @@ __all__ = [
     "epsilon",
     "set_epsilon",
     "standardize_dtype",
+    "is_fusion_enabled",
+    "set_fusion_enabled",
+    "fusion_disabled",
     "get_generator",
     "set_seed",
 ]

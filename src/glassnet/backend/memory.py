@@ -4,13 +4,12 @@ A training step allocates the same large temporaries (activations, their gradien
 megabytes each) every step. glibc serves blocks above its mmap threshold with fresh pages from the
 kernel and gives them back on free, so each step pays a page fault per 4 KiB touched. With the
 threshold at its maximum (32 MiB) and trimming of the heap's top raised to 512 MiB, freed blocks
-are reused instead. Measured (tutorial CNN with BatchNormalization, batch 128, 2 threads, three
-alternating runs): 77-81 -> 50-51 ms per step; the plain CNN, the MLP and the LSTM unchanged within
-noise. The cost: memory freed during training stays with the process (up to the trim threshold)
+are reused instead. The cost: memory freed during training stays with the process (up to the trim threshold)
 until it exits, as with any caching allocator.
 
-Applied once, when glassnet is imported, on Linux with glibc only; GLASSNET_MALLOC_TUNING=0 leaves
-malloc untouched.
+Applied when a model starts training (``fit``, ``train_on_batch``), not at import: importing
+glassnet changes nothing in the process. Linux with glibc only; GLASSNET_MALLOC_TUNING=0 leaves
+malloc untouched. ``README.md`` holds the measurements.
 """
 
 import ctypes

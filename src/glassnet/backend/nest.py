@@ -1,8 +1,26 @@
-"""Walking nested lists, tuples and dicts (the structures layers and models take and return)."""
+"""Walking nested lists, tuples and dicts (the structures layers and models take and return).
+
+Example:
+
+>>> from glassnet.backend.nest import flatten, map_structure
+>>> flatten([1, (2, {"a": 3})], lambda v: isinstance(v, int))
+[1, 2, 3]
+>>> map_structure(lambda v: v * 10, [1, (2, {"a": 3})], lambda v: isinstance(v, int))
+[10, (20, {'a': 30})]
+"""
 
 
 def flatten(structure, is_leaf):
-    """The leaves (``is_leaf(value)`` true) of nested lists, tuples and dict values, in order."""
+    """The leaves of nested lists, tuples and dict values, in order.
+
+    Args:
+        structure: a leaf, or lists, tuples and dicts nesting leaves.
+        is_leaf: predicate telling a leaf from everything else; non-leaf values that are not
+            containers are dropped.
+
+    Returns:
+        list of the leaves, depth first, dict values in insertion order.
+    """
     out = []
     stack = [structure]
     while stack:
@@ -14,3 +32,23 @@ def flatten(structure, is_leaf):
         elif isinstance(value, dict):
             stack.extend(reversed(list(value.values())))
     return out
+
+
+def map_structure(fn, structure, is_leaf):
+    """The same nesting with ``fn(leaf)`` in place of every leaf; other values are kept.
+
+    Args:
+        fn: function applied to each leaf.
+        structure: nested lists, tuples and dicts.
+        is_leaf: predicate telling a leaf.
+
+    Returns:
+        a new structure of the same types (lists stay lists, tuples tuples, dicts dicts).
+    """
+    if is_leaf(structure):
+        return fn(structure)
+    if isinstance(structure, (list, tuple)):
+        return type(structure)(map_structure(fn, s, is_leaf) for s in structure)
+    if isinstance(structure, dict):
+        return {k: map_structure(fn, v, is_leaf) for k, v in structure.items()}
+    return structure

@@ -1,5 +1,5 @@
 from glassnet.callbacks.callback import Callback
-from glassnet.utils.progbar import Progbar
+from glassnet.callbacks.progbar import Progbar
 
 
 class ProgbarLogger(Callback):

@@ -17,7 +17,7 @@ DATASETS = (
 def load(name, images=False, path=None):
     """images=True keeps image datasets as (n, h, w, 1) for convolutional models."""
     from glassnet import datasets
-    from glassnet.utils.lookup import lookup
+    from glassnet.backend.naming import lookup
 
     lookup("dataset", name, {n: n for n in DATASETS})
     if name == "digits":

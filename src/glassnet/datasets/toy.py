@@ -88,7 +88,7 @@ def make_2d(name, n_samples=400, noise=0.15, seed=0):
         return make_spirals(n_samples, noise, seed=seed)
     if name == "xor":
         return make_xor(n_samples, noise, seed)
-    from glassnet.utils.lookup import lookup
+    from glassnet.backend.naming import lookup
 
     lookup("2-D dataset", name, {n: n for n in TWO_D})
 

@@ -7,6 +7,7 @@ import numpy as np
 
 from glassnet.autograd.grad_mode import no_grad
 from glassnet.autograd.tensor import Tensor
+from glassnet.backend import config
 from glassnet.backend import random as random_module
 
 
@@ -46,14 +47,11 @@ def gradcheck_model(model, x, y, eps=1e-6, tolerance=1e-5, max_entries=60, train
     rng_state = random_module.get_generator().bit_generator.state
     sample_rng = np.random.default_rng(seed)
     inputs = Tensor(np.asarray(x, dtype=np.float64))
-    targets = [np.asarray(y)]
+    targets = np.asarray(y)
 
     def loss():
         random_module.set_seed(1234)
-        for (
-            v,
-            original,
-        ) in saved:  # BatchNorm's moving statistics must not drift between evaluations
+        for v, original in saved:  # BatchNorm's moving statistics must not drift between calls
             if not v.trainable:
                 v.data = np.array(
                     original,
@@ -61,11 +59,7 @@ def gradcheck_model(model, x, y, eps=1e-6, tolerance=1e-5, max_entries=60, train
                     order="C",
                 )
         prediction = model(inputs, training=training)
-        compiled = model._resolve_compiled(targets, [prediction])
-        value, _ = compiled.compute_loss(targets, [prediction], None)
-        for penalty in model.losses:
-            value = value + penalty
-        return value
+        return model.compute_loss(x, targets, prediction, training=training)
 
     try:
         for v, original in saved:
@@ -75,7 +69,8 @@ def gradcheck_model(model, x, y, eps=1e-6, tolerance=1e-5, max_entries=60, train
                 v.data = np.array(original, dtype=np.float64, order="C")
         for v in variables:
             v.grad = None
-        loss().backward()
+        with config.fusion_disabled():  # the reference path: every layer's own call
+            loss().backward()
         analytic = {id(v): v.grad.copy() for v in variables}
         per_variable, worst = {}, (0.0, "", "")
         for v in variables:
@@ -88,7 +83,7 @@ def gradcheck_model(model, x, y, eps=1e-6, tolerance=1e-5, max_entries=60, train
             )
             grad = analytic[id(v)].reshape(-1)
             errors = []
-            with no_grad():
+            with no_grad(), config.fusion_disabled():
                 for k in chosen:
                     original = flat[k]
                     flat[k] = original + eps

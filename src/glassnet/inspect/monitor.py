@@ -1,10 +1,31 @@
-"""Gradient health while training: a callback that records, per layer, the numbers that show whether
-learning works, and says in plain words when it does not.
+"""Gradient health while training: a callback that records, per layer, the numbers that show
+whether learning works, and says in plain words when it does not.
 
-Every ``every`` steps it records for each layer with weights: gradient norm, weight norm,
-update-to-weight ratio (||delta W|| / ||W||), and for its outputs the mean and standard deviation,
-the fraction of dead ReLU units (never positive in the batch) and of saturated sigmoid/tanh units.
-Problems are warned about once per kind and layer, naming the step, with a likely cause and remedy.
+Every ``every`` steps it records for each layer with weights: the gradient norm and its RMS (norm
+/ sqrt(number of weights)), the weight norm, the update-to-weight ratio (||delta W|| / ||W||), and
+for the layer's outputs the mean and standard deviation, the fraction of dead ReLU units (never
+positive in the batch) and of saturated sigmoid/tanh outputs. On those steps the model runs its
+reference path (fusion off) and the monitor watches each layer through its public forward hook;
+the gradients are the ones the training step left in each variable's ``.grad``.
+
+Problems are warned about once per kind and layer, naming the step, with a likely cause and
+remedy. The thresholds were calibrated on the runs in ``tests/inspect/test_monitor.py``: a deep
+sigmoid network trained with SGD (vanishing), a learning rate of 10 (exploding), ReLUs killed by a
+large negative bias (dead), inputs that overflow (non-finite), and healthy MLP, CNN and LSTM runs
+(nothing flagged).
+
+Example:
+
+>>> import numpy as np
+>>> import glassnet as keras
+>>> from glassnet.inspect import GradientMonitor
+>>> model = keras.Sequential([keras.Input((2,)), keras.layers.Dense(4, activation="relu"),
+...                           keras.layers.Dense(1)])
+>>> model.compile("adam", "mse")
+>>> monitor = GradientMonitor(every=1)
+>>> _ = model.fit(np.ones((8, 2)), np.ones((8, 1)), epochs=1, verbose=0, callbacks=[monitor])
+>>> sorted(monitor.records[0])[:4]
+['act_mean', 'act_std', 'dead_fraction', 'grad_norm']
 """
 
 import math
@@ -12,8 +33,9 @@ import warnings
 
 import numpy as np
 
+from glassnet import activations
+from glassnet.backend import config
 from glassnet.callbacks.callback import Callback
-from glassnet.layers import layer as layer_module
 
 
 class GradientHealthWarning(UserWarning):
@@ -21,18 +43,21 @@ class GradientHealthWarning(UserWarning):
 
 
 ADVICE = {
-    "vanishing": "gradients are vanishing: the early layers barely learn. Likely cause: many saturating (sigmoid/tanh) "
-    "layers or a poor initialisation. Remedy: use ReLU with He initialisation, add BatchNormalization, "
-    "or use fewer layers.",
-    "exploding": "gradients are exploding: updates are as large as the weights themselves. Likely cause: a learning "
-    "rate that is too high or unnormalised inputs. Remedy: lower the learning rate, clip gradients "
-    "(clipnorm=1.0) and normalise the inputs.",
-    "nonfinite": "NaN or infinite values appeared. Likely cause: a learning rate that is too high, or log/divide of 0 "
-    "in a custom loss. Remedy: lower the learning rate, clip gradients and check the inputs for NaN.",
-    "dead": "most ReLU units are dead (never active), so they pass no gradient. Likely cause: a learning rate that is "
-    "too high or a large negative bias. Remedy: lower the learning rate, use He initialisation or LeakyReLU.",
-    "saturated": "most sigmoid/tanh units are saturated (outputs near their limits), so their gradients are tiny. "
-    "Remedy: normalise the inputs, use Glorot initialisation or switch to ReLU.",
+    "vanishing": "gradients are vanishing: the early layers barely learn. Likely cause: many "
+    "saturating (sigmoid/tanh) layers or a poor initialisation. Remedy: use ReLU with He "
+    "initialisation, add BatchNormalization, or use fewer layers.",
+    "exploding": "gradients are exploding: updates are as large as the weights themselves. "
+    "Likely cause: a learning rate that is too high or unnormalised inputs. Remedy: lower the "
+    "learning rate, clip gradients (clipnorm=1.0) and normalise the inputs.",
+    "nonfinite": "NaN or infinite values appeared. Likely cause: a learning rate that is too "
+    "high, inputs too large, or log/divide of 0 in a custom loss. Remedy: lower the learning "
+    "rate, clip gradients and normalise and check the inputs.",
+    "dead": "most ReLU units are dead (never active), so they pass no gradient. Likely cause: a "
+    "learning rate that is too high or a large negative bias. Remedy: lower the learning rate, "
+    "use He initialisation or LeakyReLU.",
+    "saturated": "most sigmoid/tanh units are saturated (outputs near their limits), so their "
+    "gradients are tiny. Remedy: normalise the inputs, use Glorot initialisation or switch to "
+    "ReLU.",
 }
 
 
@@ -41,70 +66,101 @@ def _norm(array):
 
 
 class GradientMonitor(Callback):
-    """``model.fit(..., callbacks=[GradientMonitor(every=10)])``; afterwards ``monitor.records`` (list of
-    dicts: step, layer, grad_norm, weight_norm, update_ratio, act_mean, act_std, dead_fraction,
-    saturated_fraction) feeds ``glassnet.plot.plot_gradient_flow``; ``monitor.problems`` lists warnings."""
+    """Watch gradient health during ``fit``: ``callbacks=[GradientMonitor(every=10)]``.
+
+    Args:
+        every: record every this many training steps (step 0 included).
+        vanishing_ratio: a layer whose gradient RMS is below this fraction of the largest
+            layer's gradient RMS has vanishing gradients.
+        exploding_update_ratio: an update larger than this fraction of the weights' norm is
+            exploding.
+        dead_fraction: fraction of ReLU units never active in a batch that counts as dead.
+        saturated_fraction: fraction of sigmoid/tanh outputs within 0.01 of their limits that
+            counts as saturated.
+        warn: also raise each problem as a ``GradientHealthWarning``.
+
+    After training, ``records`` holds one dict per layer and recorded step (step, layer,
+    grad_norm, grad_rms, weight_norm, update_ratio, act_mean, act_std, dead_fraction,
+    saturated_fraction) -- ``glassnet.plot.plot_gradient_flow`` draws them -- and ``problems``
+    one dict per problem found (kind, layer, step, message).
+    """
 
     def __init__(
         self,
         every=10,
-        vanishing_ratio=1e-5,
+        vanishing_ratio=1e-3,
         exploding_update_ratio=0.5,
         dead_fraction=0.9,
         saturated_fraction=0.9,
         warn=True,
     ):
         super().__init__()
+        if not isinstance(every, int) or every < 1:
+            raise ValueError(f"GradientMonitor: every must be a positive integer, got {every!r}")
         self.every, self.warn = every, warn
         self.vanishing_ratio, self.exploding_update_ratio = vanishing_ratio, exploding_update_ratio
         self.dead_threshold, self.saturated_threshold = dead_fraction, saturated_fraction
         self.records, self.problems = [], []
         self._warned = set()
         self._step = 0
+        self._active = False
+        self._handles = []
+        self._fusion_scope = None
 
-    def _layers(self):
-        return [l for l in _leaf_layers(self.model) if l.trainable_weights]
+    def watched_layers(self):
+        """The layers whose weights are monitored: those with trainable weights and no
+        ``layers`` of their own, found through ``layers`` from the model down."""
+        return [layer for layer in _leaf_layers(self.model) if layer.trainable_weights]
 
     def on_train_begin(self, logs=None):
         self._step = 0
 
     def on_train_batch_begin(self, batch, logs=None):
         self._active = self._step % self.every == 0
-        self.model._keep_gradients = self._active
-        if self._active:
-            self._before = {id(v): v.data.copy() for v in self.model.trainable_weights}
-            self._outputs = {}
-            layer_module.output_observers.append(self._observe)
+        if not self._active:
+            return
+        self._fusion_scope = config.fusion_disabled()
+        self._fusion_scope.__enter__()
+        self._before = {id(v): v.data.copy() for v in self.model.trainable_weights}
+        self._outputs = {}
+        for layer in self.watched_layers():
+            self._handles.append(layer.register_forward_hook(self._observe))
 
     def _observe(self, layer, inputs, outputs):
-        if hasattr(outputs, "data"):
-            self._outputs[id(layer)] = outputs.data
+        tensor = outputs[0] if isinstance(outputs, (list, tuple)) else outputs
+        if hasattr(tensor, "data"):
+            self._outputs[id(layer)] = tensor.data
 
     def on_train_batch_end(self, batch, logs=None):
         if self._active:
-            layer_module.output_observers.remove(self._observe)
-            self.model._keep_gradients = False
+            self._stop_watching()
             self._record(logs or {})
         self._step += 1
 
     def on_train_end(self, logs=None):
-        if self._observe in layer_module.output_observers:
-            layer_module.output_observers.remove(self._observe)
-        self.model._keep_gradients = False
+        self._stop_watching()
+
+    def _stop_watching(self):
+        for handle in self._handles:
+            handle.remove()
+        self._handles = []
+        if self._fusion_scope is not None:
+            self._fusion_scope.__exit__(None, None, None)
+            self._fusion_scope = None
 
     def _record(self, logs):
-        step, gradients = self._step, self.model.last_gradients
+        step = self._step
         loss = logs.get("loss")
         if loss is not None and not math.isfinite(loss):
             self._problem("nonfinite", "loss", step)
         rows = []
-        for layer in self._layers():
+        for layer in self.watched_layers():
             variables = layer.trainable_weights
-            grads = [gradients.get(id(v)) for v in variables]
-            grads = [g for g in grads if g is not None]
+            grads = [v.grad for v in variables if v.grad is not None]
             if not grads:
                 continue
             grad_norm = math.sqrt(sum(_norm(g) ** 2 for g in grads))
+            count = sum(g.size for g in grads)
             weight_norm = math.sqrt(sum(_norm(v.data) ** 2 for v in variables))
             delta = math.sqrt(
                 sum(
@@ -117,6 +173,7 @@ class GradientMonitor(Callback):
                 "step": step,
                 "layer": layer.name,
                 "grad_norm": grad_norm,
+                "grad_rms": grad_norm / math.sqrt(max(count, 1)),
                 "weight_norm": weight_norm,
                 "update_ratio": delta / weight_norm if weight_norm else float("inf"),
                 "act_mean": None,
@@ -124,62 +181,50 @@ class GradientMonitor(Callback):
                 "dead_fraction": None,
                 "saturated_fraction": None,
             }
-            out = self._outputs.get(id(layer))
-            if out is not None and out.size:
-                finite = np.isfinite(out).all()
-                row["act_mean"], row["act_std"] = (
-                    (float(out.mean()), float(out.std())) if finite else (float("nan"),) * 2
-                )
-                kind = _activation_kind(layer)
-                units = out.reshape(len(out), -1)
-                if kind == "relu":
-                    row["dead_fraction"] = float(np.mean(np.all(units <= 0, axis=0)))
-                elif kind == "sigmoid":
-                    row["saturated_fraction"] = float(np.mean((units < 0.01) | (units > 0.99)))
-                elif kind == "tanh":
-                    row["saturated_fraction"] = float(np.mean(np.abs(units) > 0.99))
-            if not all(np.isfinite(g).all() for g in grads) or not all(
-                np.isfinite(v.data).all() for v in variables
-            ):
+            self._activation_statistics(layer, row)
+            finite = all(np.isfinite(g).all() for g in grads)
+            if not finite or not all(np.isfinite(v.data).all() for v in variables):
                 self._problem("nonfinite", layer.name, step)
             rows.append(row)
         self.records.extend(rows)
         self._diagnose(rows, step)
 
-    def _diagnose(self, rows, step):
-        if not rows:
+    def _activation_statistics(self, layer, row):
+        out = self._outputs.get(id(layer))
+        if out is None or not out.size or out.dtype.kind != "f":
             return
-        norms = [r["grad_norm"] for r in rows if math.isfinite(r["grad_norm"])]
-        largest = max(norms) if norms else 0
+        if not np.isfinite(out).all():
+            row["act_mean"] = row["act_std"] = float("nan")
+            return
+        row["act_mean"], row["act_std"] = float(out.mean()), float(out.std())
+        kind = _activation_kind(layer)
+        units = out.reshape(len(out), -1)
+        if kind == "relu":
+            row["dead_fraction"] = float(np.mean(np.all(units <= 0, axis=0)))
+        elif kind == "sigmoid":
+            row["saturated_fraction"] = float(np.mean((units < 0.01) | (units > 0.99)))
+        elif kind == "tanh":
+            row["saturated_fraction"] = float(np.mean(np.abs(units) > 0.99))
+
+    def _diagnose(self, rows, step):
+        rms = [r["grad_rms"] for r in rows if math.isfinite(r["grad_rms"])]
+        largest = max(rms) if rms else 0.0
         for row in rows:
-            if largest > 0 and row["grad_norm"] < self.vanishing_ratio * largest:
-                self._problem(
-                    "vanishing",
-                    row["layer"],
-                    step,
-                    f"(gradient norm {row['grad_norm']:.2e}, largest layer {largest:.2e})",
+            if largest > 0 and row["grad_rms"] < self.vanishing_ratio * largest:
+                detail = (
+                    f"(gradient RMS {row['grad_rms']:.2e}, largest layer {largest:.2e}; "
+                    f"update/weight ratio {row['update_ratio']:.2e})"
                 )
-            if (
-                math.isfinite(row["update_ratio"])
-                and row["update_ratio"] > self.exploding_update_ratio
-            ):
-                self._problem(
-                    "exploding",
-                    row["layer"],
-                    step,
-                    f"(update/weight ratio {row['update_ratio']:.2f})",
-                )
-            if row["dead_fraction"] is not None and row["dead_fraction"] >= self.dead_threshold:
-                self._problem(
-                    "dead", row["layer"], step, f"({row['dead_fraction']:.0%} of units dead)"
-                )
-            if (
-                row["saturated_fraction"] is not None
-                and row["saturated_fraction"] >= self.saturated_threshold
-            ):
-                self._problem(
-                    "saturated", row["layer"], step, f"({row['saturated_fraction']:.0%} saturated)"
-                )
+                self._problem("vanishing", row["layer"], step, detail)
+            ratio = row["update_ratio"]
+            if math.isfinite(ratio) and ratio > self.exploding_update_ratio:
+                self._problem("exploding", row["layer"], step, f"(update/weight ratio {ratio:.2f})")
+            dead = row["dead_fraction"]
+            if dead is not None and dead >= self.dead_threshold:
+                self._problem("dead", row["layer"], step, f"({dead:.0%} of units dead)")
+            saturated = row["saturated_fraction"]
+            if saturated is not None and saturated >= self.saturated_threshold:
+                self._problem("saturated", row["layer"], step, f"({saturated:.0%} saturated)")
 
     def _problem(self, kind, layer, step, detail=""):
         if (kind, layer) in self._warned:
@@ -192,8 +237,6 @@ class GradientMonitor(Callback):
 
 
 def _activation_kind(layer):
-    from glassnet import activations
-
     activation = getattr(layer, "activation", None)
     if activation is None:
         return None
@@ -201,14 +244,16 @@ def _activation_kind(layer):
         name = activations.serialize(activation) if callable(activation) else activation
     except ValueError:
         return None
-    return {"relu": "relu", "sigmoid": "sigmoid", "tanh": "tanh"}.get(name)
+    return name if name in ("relu", "sigmoid", "tanh") else None
 
 
 def _leaf_layers(model):
-    """Layers that own weights directly, in order, however deeply nested."""
+    """Layers without sublayer lists of their own, in order, however deeply nested."""
     out = []
-    for layer in model._sublayers:
-        if layer._own_variables():
+    for layer in getattr(model, "layers", []):
+        nested = getattr(layer, "layers", None)
+        if nested:
+            out.extend(_leaf_layers(layer))
+        else:
             out.append(layer)
-        out.extend(_leaf_layers(layer))
     return out

@@ -1,37 +1,106 @@
-"""One training step, every number recorded: the worked example of a textbook, for any Sequential model.
+"""One training step, every number recorded: the worked example of a textbook, for any model.
 
-``trace(model, x, y)`` runs forward, loss, backward and the optimizer update on (x, y) and keeps, per
-layer, the input, the pre-activation z and activation a of Dense layers, dL/da, dL/dz, the weight
-gradients and the weights before and after the update. ``print(trace)`` shows them as equations.
+``trace(model, x, y)`` runs the forward pass, the compiled loss, ``backward()`` and the update the
+optimizer would make, and keeps per layer: its input, the pre-activation z and activation a (for
+layers with an activation), dL/da, dL/dz, each weight's gradient, and the weights before and after
+the update. It runs the reference path (fusion off, so every z exists), watches the layers
+through their public forward hooks and computes the loss with the model's own
+``compute_loss``. Looking does not change the model: weights, optimizer state, the iteration
+count, metric states and the random generator are put back afterwards (``apply=True`` keeps the
+step instead). ``print(trace(...))`` shows the numbers as equations; ``.to_dict()`` gives them
+as data.
+
+Example:
+
+>>> from glassnet.inspect import textbook_example, trace
+>>> model, x, y = textbook_example()
+>>> t = trace(model, x, y)
+>>> round(t.loss, 4)
+0.5496
+>>> t.layers[1].gradients["bias"].round(4).tolist()
+[0.277]
 """
 
 from dataclasses import dataclass, field
 
+import copy
+
 import numpy as np
 
-from glassnet import activations, ops
 from glassnet.autograd.tensor import Tensor
-from glassnet.layers import layer as layer_module
-from glassnet.layers.core import Dense
+from glassnet.backend import config
+from glassnet.backend import random as random_module
+from glassnet.layers import Dense, Input, InputLayer, training_mode
+from glassnet.models import Sequential
+from glassnet.optimizers import SGD
+
+SIGNIFICANT_DIGITS = 4
+
+
+def format_array(array, prefix="", digits=SIGNIFICANT_DIGITS):
+    """An array as text with ``digits`` significant digits (scientific notation where small or
+    large), continuation lines indented to sit under the first value after ``prefix``.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from glassnet.inspect.trace import format_array
+    >>> format_array(np.array([0.001337, 1e-6, 2.0]))
+    '[0.001337, 1e-06, 2]'
+    """
+    array = np.asarray(array)
+    if array.ndim == 0:
+        return _format_value(float(array), digits)
+    return np.array2string(
+        array,
+        separator=", ",
+        prefix=prefix,
+        max_line_width=100,
+        threshold=200,
+        formatter={"float_kind": lambda v: _format_value(v, digits)},
+    )
+
+
+def _format_value(value, digits):
+    return f"{value:.{digits}g}"
 
 
 @dataclass
 class LayerTrace:
+    """The numbers of one layer in one step (None where the layer has no such value)."""
+
     name: str
     kind: str
     activation: str
     inputs: np.ndarray
-    z: np.ndarray = None  # pre-activation (Dense layers)
-    a: np.ndarray = None  # output
+    z: np.ndarray = None
+    a: np.ndarray = None
     dL_da: np.ndarray = None
     dL_dz: np.ndarray = None
     gradients: dict = field(default_factory=dict)  # weight name -> dL/dW
     weights_before: dict = field(default_factory=dict)
     weights_after: dict = field(default_factory=dict)
 
+    @property
+    def updates(self):
+        """weight name -> the change the optimizer makes (after - before)."""
+        return {k: self.weights_after[k] - self.weights_before[k] for k in self.weights_after}
+
+    def to_dict(self):
+        """The record as plain lists and numbers (JSON-safe)."""
+        out = {"name": self.name, "kind": self.kind, "activation": self.activation}
+        for key in ("inputs", "z", "a", "dL_da", "dL_dz"):
+            value = getattr(self, key)
+            out[key] = None if value is None else np.asarray(value).tolist()
+        for key in ("gradients", "weights_before", "weights_after", "updates"):
+            out[key] = {k: np.asarray(v).tolist() for k, v in getattr(self, key).items()}
+        return out
+
 
 @dataclass
 class Trace:
+    """A whole step: the layer records in call order, the loss, and the optimizer used."""
+
     layers: list
     loss: float
     loss_name: str
@@ -39,149 +108,213 @@ class Trace:
     y_pred: np.ndarray
     optimizer: str
     learning_rate: float
-    decimals: int = 4
+    applied: bool = False
 
-    def _fmt(self, array):
-        return np.array2string(
-            np.asarray(array),
-            precision=self.decimals,
-            suppress_small=True,
-            separator=", ",
-            max_line_width=100,
-        )
+    def to_dict(self):
+        """The trace as plain data (what the printout is made from)."""
+        return {
+            "layers": [layer.to_dict() for layer in self.layers],
+            "loss": self.loss,
+            "loss_name": self.loss_name,
+            "y_true": np.asarray(self.y_true).tolist(),
+            "y_pred": np.asarray(self.y_pred).tolist(),
+            "optimizer": self.optimizer,
+            "learning_rate": self.learning_rate,
+            "applied": self.applied,
+        }
 
     def __str__(self):
-        f = self._fmt
         lines = ["Forward pass"]
         for i, t in enumerate(self.layers, start=1):
-            lines.append(
-                f"  layer {i}: {t.name} ({t.kind}{', ' + t.activation if t.activation else ''})"
-            )
+            label = f"{t.kind}, {t.activation}" if t.activation else t.kind
+            lines.append(f"  layer {i}: {t.name} ({label})")
             if t.z is not None:
-                lines.append(f"    z{i} = a{i - 1} @ W{i} + b{i} = {f(t.z)}   shape {t.z.shape}")
-                lines.append(f"    a{i} = {t.activation}(z{i}) = {f(t.a)}")
+                weighted = t.kind in ("Dense",)
+                formula = f"a{i - 1} @ W{i} + b{i}" if weighted else f"{t.name}(a{i - 1})"
+                lines.append(_equation(f"    z{i} = {formula} = ", t.z, f"   shape {t.z.shape}"))
+                lines.append(_equation(f"    a{i} = {t.activation}(z{i}) = ", t.a))
             else:
-                lines.append(f"    a{i} = {t.name}(a{i - 1}) = {f(t.a)}   shape {t.a.shape}")
+                lines.append(
+                    _equation(f"    a{i} = {t.name}(a{i - 1}) = ", t.a, f"   shape {t.a.shape}")
+                )
         lines.append(
-            f"  loss = {self.loss_name}(y = {f(self.y_true)}, y_pred = {f(self.y_pred)}) = {self.loss:.{self.decimals + 2}f}"
+            _equation(f"  loss = {self.loss_name}(y = ", self.y_true, "")
+            + ", y_pred = a"
+            + f"{len(self.layers)}) = {_format_value(self.loss, 6)}"
         )
         lines.append("Backward pass")
         for i in range(len(self.layers), 0, -1):
             t = self.layers[i - 1]
             lines.append(f"  layer {i}: {t.name}")
-            lines.append(f"    dL/da{i} = {f(t.dL_da)}")
+            if t.dL_da is not None:
+                lines.append(_equation(f"    dL/da{i} = ", t.dL_da))
             if t.dL_dz is not None:
-                lines.append(f"    dL/dz{i} = dL/da{i} * {t.activation}'(z{i}) = {f(t.dL_dz)}")
+                if t.activation == "softmax":
+                    rule = f"J_softmax(z{i})^T dL/da{i}"  # a Jacobian, not an elementwise product
+                    if self._softmax_with_cross_entropy(i):
+                        rule += f" = a{i} - y"
+                else:
+                    rule = f"dL/da{i} * {t.activation}'(z{i})"
+                lines.append(_equation(f"    dL/dz{i} = {rule} = ", t.dL_dz))
             for name, grad in t.gradients.items():
-                formula = (
-                    f"a{i - 1}^T @ dL/dz{i}"
-                    if name == "kernel" and t.dL_dz is not None
-                    else f"sum over the batch of dL/dz{i}"
-                    if name == "bias" and t.dL_dz is not None
-                    else "backward()"
-                )
-                lines.append(f"    dL/d{name} = {formula} = {f(grad)}")
-        lines.append(f"Update ({self.optimizer}, learning rate {self.learning_rate:g})")
-        for i, t in enumerate(self.layers, start=1):
+                if t.kind == "Dense" and name == "kernel" and t.dL_dz is not None:
+                    formula = f"a{i - 1}^T @ dL/dz{i}"
+                elif t.kind == "Dense" and name == "bias" and t.dL_dz is not None:
+                    formula = f"sum over the batch of dL/dz{i}"
+                else:
+                    formula = "backward()"
+                lines.append(_equation(f"    dL/d{name} = {formula} = ", grad))
+        verb = "applied" if self.applied else "not applied: the model is unchanged"
+        lines.append(f"Update ({self.optimizer}, learning rate {self.learning_rate:g}; {verb})")
+        for t in self.layers:
             for name, after in t.weights_after.items():
-                rule = (
-                    f"{name} - {self.learning_rate:g} * dL/d{name}"
-                    if self.optimizer == "SGD"
-                    else "optimizer step"
-                )
-                lines.append(f"  {t.name}/{name}: {rule} = {f(after)}")
+                step = after - t.weights_before[name]
+                if self.optimizer == "SGD":
+                    rule = f"{name} - {self.learning_rate:g} * dL/d{name}"
+                    lines.append(_equation(f"  {t.name}/{name}: new = {rule} = ", after))
+                else:
+                    lines.append(_equation(f"  {t.name}/{name}: step = ", step))
+                    lines.append(_equation(f"  {t.name}/{name}: new = old + step = ", after))
         return "\n".join(lines)
 
+    def _softmax_with_cross_entropy(self, index):
+        return index == len(self.layers) and "crossentropy" in self.loss_name.replace("_", "")
 
-def trace(model, x, y):
-    """Run one training step of a compiled Sequential model on (x, y), recording every value."""
-    from glassnet.models import Sequential
 
-    if not isinstance(model, Sequential):
-        raise TypeError(
-            f"trace: needs a Sequential model (one layer after another), got {type(model).__name__}"
-        )
-    if not model.compiled:
+def _equation(prefix, array, suffix=""):
+    return prefix + format_array(array, prefix=prefix) + suffix
+
+
+def _snapshot(model):
+    """What a training step changes besides the optimizer: weights (moving statistics too),
+    metric states and the random generator."""
+    return {
+        "weights": [(v, v.data.copy()) for v in model.weights],
+        "metrics": [(m, [np.array(a, copy=True) for a in m.state()]) for m in model.metrics],
+        "rng": random_module.get_generator().bit_generator.state,
+    }
+
+
+def _restore(model, snapshot):
+    for variable, data in snapshot["weights"]:
+        variable.data[...] = data
+        variable.grad = None
+    for metric, state in snapshot["metrics"]:
+        metric.set_state(state)
+    random_module.get_generator().bit_generator.state = snapshot["rng"]
+
+
+def trace(model, x, y, sample_weight=None, apply=False):
+    """Run one training step of a compiled model on (x, y), recording every value.
+
+    Args:
+        model: a compiled model (Sequential, functional or subclassed).
+        x, y: one batch (small: every number is kept).
+        sample_weight: optional per-sample weights.
+        apply: keep the update (as a real training step would); by default the model, its
+            optimizer and the random generator are left exactly as they were.
+
+    Returns:
+        a ``Trace``; ``print`` it for the equations, ``.to_dict()`` for the data.
+    """
+    if not getattr(model, "compiled", False):
         raise RuntimeError("trace: compile the model first (the trace uses its loss and optimizer)")
-    x = np.asarray(x, dtype=model.layers[0].dtype if model.layers else "float32")
-    a = Tensor(x)
-    records, tensors = [], []
-    layer_module._training_context.append(True)
-    try:
-        for layer in model.layers:
-            if not layer.built:
-                layer._maybe_build(a.shape)
-            record = LayerTrace(
+    x = np.asarray(x)
+    if x.dtype.kind in "biuf":
+        x = x.astype(model.dtype)
+    snapshot = _snapshot(model)
+    records, outputs, handles = [], {}, []
+
+    def watch(layer, inputs, out):
+        tensor = out[0] if isinstance(out, (list, tuple)) else out
+        if not isinstance(tensor, Tensor):
+            return
+        tensor.retain_grad()
+        z = tensor.pre_activation if tensor.activation is not None else None
+        if z is not None and getattr(layer, "activation", None) is not None:
+            z.retain_grad()
+        else:
+            z = None
+        layer_inputs = inputs[0] if isinstance(inputs, (list, tuple)) else inputs
+        records.append(
+            LayerTrace(
                 layer.name,
                 type(layer).__name__,
-                "",
-                a.data.copy(),
+                tensor.activation if z is not None else "",
+                np.asarray(getattr(layer_inputs, "data", layer_inputs)).copy(),
                 weights_before={v.name: v.data.copy() for v in layer.trainable_weights},
             )
-            z = None
-            if isinstance(layer, Dense):
-                record.activation = activations.serialize(layer.activation)
-                z = ops.matmul(a, layer.kernel)
-                if layer.bias is not None:
-                    z = ops.add(z, layer.bias)
-                z.retain_grad()
-                out = layer.activation(z)
-                if out is z:  # linear: a and z are the same tensor
-                    out = ops.multiply(z, 1.0)
-            else:
-                out = layer(a, training=True)
-            out.retain_grad()
-            records.append(record)
-            tensors.append((z, out))
-            a = out
+        )
+        outputs[layer.name] = (tensor, z, layer)
+
+    try:
+        for layer in _traced_layers(model):
+            handles.append(layer.register_forward_hook(watch))
+        with config.fusion_disabled(), training_mode(True):
+            y_pred = model(x, training=True)
+            loss = model.compute_loss(x, y, y_pred, sample_weight, training=True)
+        variables = model.trainable_weights
+        for variable in variables:
+            variable.grad = None
+        loss.backward()
+        for record in records:
+            tensor, z, layer = outputs[record.name]
+            record.a = tensor.data
+            record.dL_da = None if tensor.grad is None else tensor.grad.copy()
+            if z is not None:
+                record.z = z.data
+                record.dL_dz = None if z.grad is None else z.grad.copy()
+            record.gradients = {
+                v.name: v.grad.copy() for v in layer.trainable_weights if v.grad is not None
+            }
+        # a private copy of the optimizer makes the update unless it is to be kept: the model's
+        # own optimizer (slots, iteration count) is never touched
+        optimizer = model.optimizer if apply else copy.deepcopy(model.optimizer)
+        learning_rate = optimizer.learning_rate
+        optimizer.apply([v.grad for v in variables], variables)
+        for record in records:
+            layer = outputs[record.name][2]
+            record.weights_after = {v.name: v.data.copy() for v in layer.trainable_weights}
     finally:
-        layer_module._training_context.pop()
-    y_true = [np.asarray(y)]
-    compiled = model._resolve_compiled(y_true, [a])
-    loss, _ = compiled.compute_loss(y_true, [a], None)
-    for penalty in model.losses:
-        loss = loss + penalty
-    variables = model.trainable_weights
-    for v in variables:
-        v.grad = None
-    loss.backward()
-    for record, (z, out), layer in zip(records, tensors, model.layers):
-        record.z = None if z is None else z.data
-        record.a, record.dL_da = out.data, out.grad
-        record.dL_dz = None if z is None else z.grad
-        record.gradients = {
-            v.name: v.grad.copy() for v in layer.trainable_weights if v.grad is not None
-        }
-    model.optimizer.apply([v.grad for v in variables], variables)
-    for v in variables:
-        v.grad = None
-    for record, layer in zip(records, model.layers):
-        record.weights_after = {v.name: v.data.copy() for v in layer.trainable_weights}
+        for handle in handles:
+            handle.remove()
+        if not apply:
+            _restore(model, snapshot)
     loss_spec = model._compile_args["loss"]
+    y_first = y[0] if isinstance(y, (list, tuple)) else y
+    y_pred_first = y_pred[0] if isinstance(y_pred, (list, tuple)) else y_pred
     return Trace(
         records,
         float(loss.data),
-        loss_spec if isinstance(loss_spec, str) else compiled.losses[0].name,
-        y_true[0],
-        a.data,
+        loss_spec if isinstance(loss_spec, str) else type(loss_spec).__name__,
+        np.asarray(y_first),
+        np.asarray(getattr(y_pred_first, "data", y_pred_first)),
         type(model.optimizer).__name__,
-        model.optimizer.learning_rate,
+        float(learning_rate),
+        applied=bool(apply),
     )
 
 
-def textbook_example():
-    """The classic hand-worked network: 2 inputs, 2 sigmoid hidden units, 1 sigmoid output, fixed weights,
-    one sample (0.05, 0.10) with target 0.01, squared error, plain gradient descent with rate 0.5."""
-    import glassnet as keras
+def _traced_layers(model):
+    """The layers a trace shows, in the model's order (Input layers have nothing to show)."""
+    return [layer for layer in model.layers if not isinstance(layer, InputLayer)]
 
-    model = keras.Sequential(
+
+def textbook_example():
+    """The classic hand-worked network: 2 inputs, 2 sigmoid hidden units, 1 sigmoid output, fixed
+    weights, one sample (0.05, 0.10) with target 0.01, squared error, gradient descent at 0.5.
+
+    Returns:
+        (model, x, y).
+    """
+    model = Sequential(
         [
-            keras.Input((2,)),
-            keras.layers.Dense(2, activation="sigmoid", name="hidden"),
-            keras.layers.Dense(1, activation="sigmoid", name="output"),
+            Input((2,)),
+            Dense(2, activation="sigmoid", name="hidden"),
+            Dense(1, activation="sigmoid", name="output"),
         ]
     )
     model.layers[0].set_weights([np.array([[0.15, 0.25], [0.20, 0.30]]), np.array([0.35, 0.35])])
     model.layers[1].set_weights([np.array([[0.40], [0.45]]), np.array([0.60])])
-    model.compile(keras.optimizers.SGD(0.5), "mse")
+    model.compile(SGD(0.5), "mse")
     return model, np.array([[0.05, 0.10]], dtype=np.float32), np.array([[0.01]], dtype=np.float32)

@@ -12,7 +12,13 @@ from glassnet.layers.convolutional import (
     SeparableConv2D,
 )
 from glassnet.layers.core import Activation, Dense, Dropout, Embedding, Masking
-from glassnet.layers.layer import InputSpec, Layer
+from glassnet.layers.layer import (
+    InputSpec,
+    Layer,
+    call_arguments,
+    in_training_mode,
+    training_mode,
+)
 from glassnet.layers.merging import (
     Add,
     Average,
@@ -54,7 +60,7 @@ from glassnet.layers.reshaping import (
     ZeroPadding2D,
 )
 from glassnet.layers.serialization import deserialize_layer, serialize_layer
-from glassnet.layers.symbolic import Input, InputLayer, OpLayer
+from glassnet.layers.input_layer import Input, InputLayer
 from glassnet.layers.wrappers import Bidirectional, TimeDistributed
 
 # preprocessing and augmentation layers (issue 18)

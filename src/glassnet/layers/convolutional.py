@@ -1,10 +1,8 @@
 """Convolution layers (Keras signatures, channels_last by default; channels_first accepted)."""
 
 from glassnet import activations, constraints, initializers, ops, regularizers
-from glassnet.layers import layer as layer_module
-from glassnet.layers.core import _activation_name, weight_options_config
+from glassnet.layers.core import weight_options_config
 from glassnet.layers.layer import InputSpec, Layer
-from glassnet.layers.pooling import MaxPooling2D
 
 
 def _tuple(value, rank, name):
@@ -125,12 +123,8 @@ class _Conv(Layer):
     def convolve(self, x):
         raise NotImplementedError
 
-    fused_relu = False  # Conv2D fuses ReLU into its op
-
     def call(self, inputs):
         x = self._to_last(inputs)
-        if self.fused_relu and _activation_name(self.activation) == "relu":
-            return self._from_last(self.convolve(x, activation="relu"))
         return self._from_last(self.activation(self.convolve(x)))
 
     def get_config(self):
@@ -154,56 +148,11 @@ class Conv2D(_Conv):
     kernel (kh, kw, channels // groups, filters)."""
 
     rank = 2
-    fused_relu = True
 
-    def convolve(self, x, activation="linear"):
+    def convolve(self, x):
         return ops.conv2d(
-            x,
-            self.kernel,
-            self.bias,
-            self.strides,
-            self.padding,
-            self.dilation_rate,
-            self.groups,
-            activation,
+            x, self.kernel, self.bias, self.strides, self.padding, self.dilation_rate, self.groups
         )
-
-    # Pooling first. Max pooling commutes with adding a per-channel bias and with ReLU (any
-    # non-decreasing function): maxpool(relu(z + b)) = relu(maxpool(z) + b), value for value, and the
-    # gradients agree too (the same cell wins each window; where ReLU is flat both orders pass zero).
-    # Pooling first makes the bias, the ReLU and their gradients touch a quarter of the data: on the
-    # tutorial CNN's first layer (128 x 26 x 26 x 32 floats), forward + backward 9.9 -> 7.3 ms.
-    # Sequential uses it for a Conv2D directly followed by a MaxPooling2D (see Sequential.call).
-
-    def can_pool_first(self, pool):
-        """Whether ``call(x, pool=pool)`` may stand for ``pool(self(x))``: a plain channels_last
-        MaxPooling2D after a Conv2D whose activation is ReLU or linear, both built, and nobody (an
-        activity regularizer, an inspect monitor) asking for this layer's own output."""
-        return (
-            type(pool) is MaxPooling2D
-            and type(self).call is Conv2D.call
-            and self.built
-            and pool.built
-            and self.data_format == pool.data_format == "channels_last"
-            and pool.dtype == self.dtype
-            and self.activity_regularizer is None
-            and pool.activity_regularizer is None
-            and not layer_module.output_observers
-            and _activation_name(self.activation) in ("relu", "linear")
-        )
-
-    def call(self, inputs, pool=None):
-        """(N, H, W, C) -> (N, H', W', filters); with ``pool`` (see can_pool_first), that pool's output:
-        conv -> max pool -> bias -> activation."""
-        if pool is None:
-            return super().call(inputs)
-        z = ops.conv2d(
-            inputs, self.kernel, None, self.strides, self.padding, self.dilation_rate, self.groups
-        )
-        z = ops.max_pool2d(z, pool.pool_size, pool.strides, pool.padding)
-        if self.use_bias:
-            z = ops.add(z, self.bias)
-        return self.activation(z)
 
 
 class Conv1D(_Conv):

@@ -67,16 +67,7 @@ class Dense(Layer):
         self.input_spec = InputSpec(min_ndim=2, axes={-1: input_dim})
 
     def call(self, inputs):
-        name = _activation_name(self.activation)
-        if name in ops.linalg.FUSED_ACTIVATIONS:  # one GEMM + bias + activation, one backward
-            return ops.linalg.dense(inputs, self.kernel, self.bias, name)
-        logits = ops.linalg.dense(inputs, self.kernel, self.bias)
-        outputs = self.activation(logits)
-        if name in ("softmax", "sigmoid"):
-            outputs._keras_logits = (
-                logits  # lets cross-entropy work from the logits, as Keras's TF backend does
-            )
-        return outputs
+        return self.activation(ops.dense(inputs, self.kernel, self.bias))
 
     def get_config(self):
         return {
@@ -160,6 +151,8 @@ class Embedding(Layer):
 
     mask_zero=True: id 0 is padding; layers downstream that support masks skip it.
     """
+
+    casts_integer_inputs = False
 
     def __init__(
         self,

@@ -1,49 +1,124 @@
 """The Layer contract, as in Keras: ``__init__`` stores the configuration, ``build(input_shape)``
 creates the weights once the input shape is known, ``call(inputs, training=None)`` computes with
 ops, ``get_config()`` describes it. Layers never hold gradient code: backward comes from the ops.
+
+Two public extension points let tools watch a layer without changing it (in the spirit of
+PyTorch's module hooks and Chainer's function hooks): ``register_forward_hook`` and
+``register_backward_hook``. ``training_mode(flag)`` is the scope that tells layers called without
+an explicit ``training=`` whether they are training.
+
+Example:
+
+>>> import numpy as np
+>>> from glassnet.layers import Dense
+>>> layer = Dense(2, kernel_initializer="ones")
+>>> seen = []
+>>> handle = layer.register_forward_hook(lambda layer, inputs, outputs: seen.append(outputs.shape))
+>>> layer(np.ones((3, 4))).data.tolist()
+[[4.0, 4.0], [4.0, 4.0], [4.0, 4.0]]
+>>> seen
+[(3, 2)]
 """
 
+import contextlib
 import inspect
 
 from glassnet import constraints as constraints_module
 from glassnet import initializers as initializers_module
 from glassnet import regularizers
 from glassnet.autograd.symbolic import SymbolicTensor, contains_symbolic
-from glassnet.autograd.tensor import Tensor
+from glassnet.autograd.tensor import HookHandle, Tensor
 from glassnet.autograd.variable import Variable
-from glassnet.backend import floatx, xp
-from glassnet.utils.lookup import snake_case, unique_name
-from glassnet.utils.nest import flatten
+from glassnet.backend import floatx, nest, registry, xp
+from glassnet.backend.naming import snake_case, unique_name
+from glassnet.ops.operation import Operation, output_spec, record_node, zeros_like_symbolic
 
-_training_context = [False]  # the training flag outer calls pass down to inner ones
-output_observers = []  # callables (layer, inputs, outputs) told of every layer call; used by inspect's monitor
+_training_stack = [False]
+
+
+@contextlib.contextmanager
+def training_mode(training):
+    """Scope in which layers called without ``training=`` behave as training (True) or inference.
+
+    Models set it for the layers they call; a subclassed model's ``call`` that calls
+    ``self.dropout(x)`` without ``training=`` inherits the flag this way, as in Keras.
+
+    Args:
+        training: bool.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from glassnet.layers import Dropout, training_mode
+    >>> with training_mode(False):
+    ...     Dropout(0.5)(np.ones(4)).data.tolist()
+    [1.0, 1.0, 1.0, 1.0]
+    """
+    _training_stack.append(bool(training))
+    try:
+        yield
+    finally:
+        _training_stack.pop()
+
+
+def in_training_mode():
+    """The training flag of the innermost ``training_mode`` scope (False outside any)."""
+    return _training_stack[-1]
 
 
 class InputSpec:
-    """What a layer accepts: ndim, min_ndim and fixed sizes of some axes ({-1: 784})."""
+    """What a layer accepts: ndim, min_ndim and fixed sizes of some axes (``{-1: 784}``).
 
-    def __init__(self, ndim=None, min_ndim=None, axes=None):
-        self.ndim, self.min_ndim, self.axes = ndim, min_ndim, axes or {}
+    Args:
+        ndim: exact number of axes, batch included.
+        min_ndim: least number of axes.
+        axes: dict axis -> required size.
+        dtype: accepted for Keras compatibility.
+        shape: a full shape (None where free) instead of ndim/axes.
+    """
+
+    def __init__(self, ndim=None, min_ndim=None, axes=None, dtype=None, shape=None, **kwargs):
+        if shape is not None:
+            ndim = len(shape)
+            axes = {i: n for i, n in enumerate(shape) if n is not None and i > 0}
+        self.ndim, self.min_ndim, self.axes, self.dtype = ndim, min_ndim, axes or {}, dtype
 
 
-class Layer:
-    """Base class of all layers (and of Model)."""
+class Layer(Operation):
+    """Base class of all layers (and of Model).
 
-    # bookkeeping attributes that hold variables or layers without owning them: never tracked
-    _UNTRACKED = frozenset(
-        {
-            "_inbound_nodes",
-            "_plan",
-            "last_gradients",
-            "_compiled",
-            "_compile_args",
-            "history",
-            "_resume",
-            "_epoch_order",
-            "optimizer",
-            "last_loss",
-        }
-    )
+    Args:
+        trainable: whether the layer's weights are updated by training.
+        name: unique name (default from the class name: 'dense', 'dense_1'...).
+        dtype: the compute and weight dtype (default ``floatx()``).
+        input_shape: shape without the batch axis, for the first layer of a Sequential.
+        input_dim: the same for 1-D inputs.
+        batch_input_shape: shape with the batch axis.
+        batch_size: fixed batch size with ``input_shape``.
+        activity_regularizer: penalty on the layer's output, added to the training loss.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from glassnet import ops
+    >>> from glassnet.layers import Layer
+    >>> class Scale(Layer):
+    ...     def build(self, input_shape):
+    ...         self.w = self.add_weight(shape=(input_shape[-1],), initializer="ones")
+    ...     def call(self, inputs):
+    ...         return ops.multiply(inputs, self.w)
+    >>> Scale()(np.array([[1.0, 2.0]])).data.tolist()
+    [[1.0, 2.0]]
+    """
+
+    # attributes that hold layers or variables without owning them; subclasses extend it
+    NOT_TRACKED = frozenset({"_inbound_nodes"})
+    # False for layers whose inputs are integer ids (Embedding, lookups): others get floats
+    casts_integer_inputs = True
+
+    def __init_subclass__(cls, **kwargs):
+        super().__init_subclass__(**kwargs)
+        registry.register_builtin_subclasses("layer", cls)
 
     def __init__(
         self,
@@ -57,16 +132,17 @@ class Layer:
         activity_regularizer=None,
         **kwargs,
     ):
+        kwargs.pop("autocast", None)
         if kwargs:
             raise TypeError(
                 f"{type(self).__name__}: unexpected keyword argument(s) {sorted(kwargs)}"
             )
-        self._name = name or unique_name(snake_case(type(self).__name__))
+        super().__init__(name=name or unique_name(snake_case(type(self).__name__)))
         self._trainable = trainable
         self.built = False
         self._variables = []
         self._losses = []
-        self.dtype = str(xp.dtype(dtype)) if dtype is not None else floatx()
+        self.dtype = _dtype_name(dtype)
         if input_dim is not None and input_shape is None:
             input_shape = (input_dim,)
         if batch_input_shape is not None:
@@ -79,15 +155,26 @@ class Layer:
         self._build_shape = None
         self.output_shape_ = None  # filled when the layer is used on a known input shape
         self._inbound_nodes = []
+        self._forward_hooks = []
+        self._backward_hooks = []
 
     # -- identity ------------------------------------------------------------------------------
     @property
-    def name(self):
-        return self._name
+    def declared_batch_input_shape(self):
+        """(batch_size, *input_shape) from the constructor's ``input_shape=``, or None."""
+        if self._declared_input_shape is None:
+            return None
+        return (self._declared_batch_size,) + self._declared_input_shape
 
-    @name.setter
-    def name(self, value):
-        self._name = value
+    @property
+    def compute_dtype(self):
+        """The dtype the layer computes in (its ``dtype``)."""
+        return self.dtype
+
+    @property
+    def variable_dtype(self):
+        """The dtype of the layer's weights (its ``dtype``)."""
+        return self.dtype
 
     def __repr__(self):
         return f"<{type(self).__name__} name={self.name}, built={self.built}>"
@@ -104,8 +191,23 @@ class Layer:
         name=None,
         autocast=True,
         aggregation="none",
+        overwrite_with_gradient=False,
     ):
-        """Create a Variable owned by this layer (glorot_uniform for floats unless told otherwise)."""
+        """Create a Variable owned by this layer.
+
+        Args:
+            shape: tuple of ints (default scalar).
+            initializer: name, Initializer or callable (default glorot_uniform for floats,
+                zeros otherwise).
+            dtype: default the layer's dtype.
+            trainable: whether training updates it.
+            regularizer: penalty added to the loss.
+            constraint: projection applied after each update.
+            name: the variable's name; its ``path`` is ``layer_name/name``.
+
+        Returns:
+            the Variable.
+        """
         dtype = dtype or self.dtype
         if initializer is None:
             initializer = "glorot_uniform" if xp.dtype(dtype).kind == "f" else "zeros"
@@ -125,12 +227,28 @@ class Layer:
         self._variables.append(variable)
         return variable
 
+    def add_variable(
+        self,
+        shape,
+        initializer,
+        dtype=None,
+        trainable=True,
+        autocast=True,
+        regularizer=None,
+        constraint=None,
+        name=None,
+    ):
+        """Keras 3's other spelling of ``add_weight`` (shape and initializer first)."""
+        return self.add_weight(
+            shape, initializer, dtype, trainable, regularizer, constraint, name, autocast
+        )
+
     def _tracked(self, kind):
         """Variables or sublayers reachable from attributes, lists and dicts, in assignment order."""
-        attributes = [value for key, value in vars(self).items() if key not in self._UNTRACKED]
-        return _unique(
-            v for v in flatten(attributes, lambda v: isinstance(v, kind)) if v is not self
-        )
+        skip = type(self).NOT_TRACKED
+        attributes = [value for key, value in vars(self).items() if key not in skip]
+        found = nest.flatten(attributes, lambda v: isinstance(v, kind))
+        return _unique(v for v in found if v is not self)
 
     @property
     def _sublayers(self):
@@ -140,20 +258,22 @@ class Layer:
         return self._tracked(Variable)
 
     def _all_variables(self):
-        return _unique(
-            self._own_variables() + [v for layer in self._sublayers for v in layer._all_variables()]
-        )
+        nested = [v for layer in self._sublayers for v in layer._all_variables()]
+        return _unique(self._own_variables() + nested)
 
     @property
     def weights(self):
+        """Every variable of this layer and the layers inside it, in creation order."""
         return self._all_variables()
 
     @property
     def variables(self):
+        """The same as ``weights``."""
         return self._all_variables()
 
     @property
     def trainable_weights(self):
+        """The variables training updates (none when the layer is frozen)."""
         if not self.trainable:
             return []
         own = [v for v in self._own_variables() if v.trainable]
@@ -162,19 +282,23 @@ class Layer:
 
     @property
     def trainable_variables(self):
+        """The same as ``trainable_weights``."""
         return self.trainable_weights
 
     @property
     def non_trainable_weights(self):
+        """Variables training does not update (moving statistics, frozen weights)."""
         trainable = {id(v) for v in self.trainable_weights}
         return [v for v in self.weights if id(v) not in trainable]
 
     @property
     def non_trainable_variables(self):
+        """The same as ``non_trainable_weights``."""
         return self.non_trainable_weights
 
     @property
     def trainable(self):
+        """Whether training updates this layer's weights (setting it freezes or unfreezes)."""
         return self._trainable
 
     @trainable.setter
@@ -186,33 +310,40 @@ class Layer:
             v.requires_grad = bool(value) and v.trainable and v.data.dtype.kind == "f"
 
     def get_weights(self):
+        """Copies of the weights' values, as NumPy arrays."""
         return [v.data.copy() for v in self.weights]
 
     def set_weights(self, weights):
+        """Overwrite the weights with arrays of the same shapes, in ``weights`` order."""
         variables = self.weights
+        where = f"{type(self).__name__} '{self.name}'"
         if len(weights) != len(variables):
             raise ValueError(
-                f"{type(self).__name__} '{self.name}': set_weights expected a list of {len(variables)} arrays, got {len(weights)}"
+                f"{where}: set_weights expected a list of {len(variables)} arrays, "
+                f"got {len(weights)}"
             )
         for v, w in zip(variables, weights):
             w = xp.asarray(w)
             if w.shape != v.shape:
                 raise ValueError(
-                    f"{type(self).__name__} '{self.name}': weight '{v.path}' has shape {v.shape}, got an array of shape {w.shape}"
+                    f"{where}: weight '{v.path}' has shape {v.shape}, got an array of shape "
+                    f"{w.shape}"
                 )
             v.assign(w.astype(v.dtype))
 
     def count_params(self):
+        """Number of scalars in the weights; the layer must be built."""
         if not self.built:
             raise ValueError(
-                f"{type(self).__name__} '{self.name}' has not been built yet, so its weights do not exist; "
-                f"call it on data, give it input_shape=..., or call build(input_shape) first"
+                f"{type(self).__name__} '{self.name}' has not been built yet, so its weights do "
+                f"not exist; call it on data, give it input_shape=..., or call build(input_shape)"
             )
         return int(sum(v.size for v in self.weights))
 
     @property
     def losses(self):
-        """Activity-regularisation losses of the last call plus the weight penalties, this layer and below."""
+        """Activity-regularisation losses of the last call plus the weight penalties, this layer
+        and below."""
         out = list(self._losses)
         for v in self._own_variables():
             if v.regularizer is not None:
@@ -220,6 +351,40 @@ class Layer:
         for layer in self._sublayers:
             out.extend(layer.losses)
         return out
+
+    # -- hooks -------------------------------------------------------------------------------------
+    def register_forward_hook(self, hook):
+        """Call ``hook(layer, inputs, outputs)`` after every eager call of this layer.
+
+        Graph models run a hooked layer through its own ``call`` (fusion rules skip it), so the
+        hook sees the layer's real output.
+
+        Args:
+            hook: callable; its return value is ignored.
+
+        Returns:
+            a handle whose ``remove()`` unregisters the hook.
+        """
+        self._forward_hooks.append(hook)
+        return HookHandle(self._forward_hooks, hook)
+
+    def register_backward_hook(self, hook):
+        """Call ``hook(layer, grad_output)`` when the gradient of the loss with respect to this
+        layer's output is complete during ``backward()`` (single-output layers).
+
+        Args:
+            hook: callable; may return an array to use instead of ``grad_output``.
+
+        Returns:
+            a handle whose ``remove()`` unregisters the hook.
+        """
+        self._backward_hooks.append(hook)
+        return HookHandle(self._backward_hooks, hook)
+
+    @property
+    def has_hooks(self):
+        """True while a forward or backward hook is registered on this layer."""
+        return bool(self._forward_hooks or self._backward_hooks)
 
     # -- building and calling ----------------------------------------------------------------------
     def build(self, input_shape):
@@ -232,53 +397,112 @@ class Layer:
             self.build(input_shape)
             self.built = True
 
+    def get_build_config(self):
+        """The shape the layer was built for, as Keras saves it (``{"input_shape": ...}``)."""
+        if self._build_shape is None:
+            return None
+        return {"input_shape": self._build_shape}
+
+    def build_from_config(self, config):
+        """Build from ``get_build_config()``'s output (creates the weights)."""
+        if config and config.get("input_shape") is not None:
+            shape = config["input_shape"]
+            if isinstance(shape, (list, tuple)) and shape and isinstance(shape[0], (list, tuple)):
+                shape = [tuple(s) for s in shape]
+            else:
+                shape = tuple(shape)
+            self._maybe_build(shape)
+
     def call(self, inputs, *args, **kwargs):
+        """The layer's computation on Tensors; subclasses define it (default: identity)."""
         return inputs
 
     def compute_mask(self, inputs, mask=None):
+        """The padding mask of the output: passed through by layers that support masking."""
         return mask if self.supports_masking else None
 
     def compute_output_shape(self, input_shape):
-        from glassnet.layers.symbolic import infer_output
-
-        out = infer_output(self, (SymbolicTensor(input_shape, self.dtype),), {})
+        """Output shape for ``input_shape`` (found by running the layer on zeros)."""
+        out = self.compute_output_spec(SymbolicTensor(input_shape, self.dtype))
         return out.shape if isinstance(out, SymbolicTensor) else [o.shape for o in out]
 
-    def __call__(self, *args, **kwargs):
-        # the recursive scan only where a SymbolicTensor could hide: eager calls on tensors skip it
-        # (measured inside a training step: 4.8 us per layer call for the scan)
-        if (
-            any(isinstance(a, _MAY_HOLD_SYMBOLIC) for a in args)
-            or any(isinstance(v, _MAY_HOLD_SYMBOLIC) for v in kwargs.values())
-        ) and (contains_symbolic(args) or contains_symbolic(kwargs)):
-            from glassnet.layers.symbolic import symbolic_call
+    def compute_output_spec(self, *args, **kwargs):
+        """Symbolic outputs for symbolic inputs: the layer runs on zeros in inference mode, with
+        every unknown size 2 and then 3 (sizes that differ are unknown), hooks not called."""
+        runs = []
+        for unknown in (2, 3):
+            concrete = map_symbolic_args((args, kwargs), unknown)
+            with training_mode(False):
+                runs.append(self._eager_call(*concrete[0], **concrete[1], run_hooks=False))
+        return output_spec(runs[0], runs[1], self)
 
-            return symbolic_call(self, args, kwargs)
+    def symbolic_call(self, *args, **kwargs):
+        """Record ``self(*args, **kwargs)`` on symbolic inputs (building the layer first)."""
+        kwargs = dict(kwargs)
+        kwargs.pop("training", None)
+        if not self.built and args:
+            first = args[0]
+            shape = (
+                tuple(first.shape)
+                if isinstance(first, SymbolicTensor)
+                else nest.map_structure(
+                    lambda t: tuple(t.shape), first, lambda v: isinstance(v, SymbolicTensor)
+                )
+            )
+            self._maybe_build(shape)
+        outputs = self.compute_output_spec(*args, **kwargs)
+        record_node(self, args, kwargs, outputs)
+        self._inbound_nodes.append(outputs.node if isinstance(outputs, SymbolicTensor) else None)
+        if isinstance(outputs, SymbolicTensor):
+            self.output_shape_ = outputs.shape
+        return outputs
+
+    def __call__(self, *args, **kwargs):
+        if contains_symbolic(args, kwargs):
+            return self.symbolic_call(*args, **kwargs)
+        return self._eager_call(*args, **kwargs)
+
+    def _eager_call(self, *args, run_hooks=True, **kwargs):
         training = kwargs.pop("training", None)
         if training is None:
-            training = _training_context[-1]
-        inputs = _to_tensors(args[0], self.dtype) if args else None
+            training = _training_stack[-1]
+        inputs = _to_tensors(args[0], self.dtype, self.casts_integer_inputs) if args else None
         if not self.built:
             self._maybe_build(_shapes(inputs))
         self._check_input(inputs)
-        accepted = _call_arguments(type(self))
+        accepted = call_arguments(type(self))
         if "training" in accepted:
             kwargs["training"] = training
         if "mask" not in accepted:
             kwargs.pop("mask", None)
-        _training_context.append(bool(training))
+        _training_stack.append(bool(training))
         try:
             outputs = self.call(inputs, *args[1:], **kwargs)
         finally:
-            _training_context.pop()
+            _training_stack.pop()
         if isinstance(outputs, Tensor) and outputs.ndim:
             self.output_shape_ = (None,) + outputs.shape[1:]
-        for observe in output_observers:
-            observe(self, inputs, outputs)
         if self.activity_regularizer is not None:
             batch = outputs.shape[0] if outputs.ndim else 1
             self._losses = [self.activity_regularizer(outputs) * (1.0 / max(1, batch))]
+        if run_hooks and (self._forward_hooks or self._backward_hooks):
+            self._run_hooks(inputs, outputs)
         return outputs
+
+    def _run_hooks(self, inputs, outputs):
+        for hook in list(self._forward_hooks):
+            hook(self, inputs, outputs)
+        if self._backward_hooks and isinstance(outputs, Tensor) and outputs.requires_grad:
+            hooks = list(self._backward_hooks)
+
+            def on_gradient(grad_output):
+                for hook in hooks:
+                    replaced = hook(self, grad_output)
+                    if replaced is not None:
+                        grad_output = replaced
+                return grad_output
+
+            outputs.register_hook(on_gradient)
 
     def _check_input(self, inputs):
         spec = self.input_spec
@@ -292,7 +516,8 @@ class Layer:
             )
         if spec.min_ndim is not None and len(shape) < spec.min_ndim:
             raise ValueError(
-                f"{where} expected input with at least {spec.min_ndim} dimensions, got shape {shape}"
+                f"{where} expected input with at least {spec.min_ndim} dimensions, got shape "
+                f"{shape}"
             )
         for axis, size in spec.axes.items():
             if shape[axis] != size:
@@ -300,17 +525,15 @@ class Layer:
                     raise ValueError(
                         f"{where} expected axis {axis} of the input to be {size}, got shape {shape}"
                     )
-                hint = (
-                    "; add a Flatten() layer before it"
-                    if len(shape) > 2 and int(xp.prod(shape[1:])) == size
-                    else ""
-                )
+                flat = len(shape) > 2 and int(xp.prod(shape[1:])) == size
+                hint = "; add a Flatten() layer before it" if flat else ""
                 raise ValueError(
                     f"{where} expected input with last dimension {size}, got {shape}{hint}"
                 )
 
     # -- configuration -------------------------------------------------------------------------------
     def get_config(self):
+        """The constructor arguments as JSON-safe data (Keras's keys)."""
         config = {"name": self.name, "trainable": self.trainable, "dtype": self.dtype}
         if self._declared_input_shape is not None:
             config["input_shape"] = self._declared_input_shape
@@ -320,7 +543,16 @@ class Layer:
 
     @classmethod
     def from_config(cls, config):
+        """The layer from ``get_config()``'s output."""
         return cls(**config)
+
+
+def _dtype_name(dtype):
+    """A layer's dtype as a name: floatx() by default; "string" stays "string" (text inputs)."""
+    if dtype is None:
+        return floatx()
+    dtype = getattr(dtype, "name", dtype)
+    return "string" if dtype in ("string", "str") else str(xp.dtype(dtype))
 
 
 def _unique(items):
@@ -335,35 +567,50 @@ def _unique(items):
 _CALL_ARGUMENTS = {}
 
 
-_MAY_HOLD_SYMBOLIC = (SymbolicTensor, list, tuple, dict)
-
-
-def _call_arguments(cls):
-    if cls not in _CALL_ARGUMENTS:
+def call_arguments(cls):
+    """Names of the keyword arguments a layer class's ``call`` accepts ('training', 'mask'...)."""
+    names = _CALL_ARGUMENTS.get(cls)
+    if names is None:
         params = inspect.signature(cls.call).parameters
         names = set(params)
         if any(p.kind is p.VAR_KEYWORD for p in params.values()):
             names |= {"training", "mask"}
         _CALL_ARGUMENTS[cls] = names
-    return _CALL_ARGUMENTS[cls]
+    return names
 
 
-def _to_tensors(value, dtype):
-    """Layer inputs as Tensors: arrays and lists convert, float arrays take the layer's dtype."""
+def map_symbolic_args(structure, unknown_size):
+    """``structure`` with each SymbolicTensor replaced by zeros of its shape."""
+    return nest.map_structure(
+        lambda t: zeros_like_symbolic(t, unknown_size),
+        structure,
+        lambda v: isinstance(v, SymbolicTensor),
+    )
+
+
+def _to_tensors(value, dtype, cast_integers):
+    """Layer inputs as Tensors: floats take the layer's dtype, integers and booleans too (unless
+    the layer takes ids); strings and objects stay NumPy arrays for the text layers."""
     if isinstance(value, Tensor):
+        kind = value.data.dtype.kind
+        if cast_integers and kind in "biu":
+            return Tensor(value.data.astype(dtype))
         return value
     if isinstance(value, (list, tuple)):
-        return type(value)(_to_tensors(v, dtype) for v in value)
+        return type(value)(_to_tensors(v, dtype, cast_integers) for v in value)
     if isinstance(value, dict):
-        return {k: _to_tensors(v, dtype) for k, v in value.items()}
+        return {k: _to_tensors(v, dtype, cast_integers) for k, v in value.items()}
     array = xp.asarray(value)
-    if array.dtype.kind == "f" and array.dtype != dtype:
+    kind = array.dtype.kind
+    if kind in "OUS":
+        return array
+    if (kind == "f" or (cast_integers and kind in "biu")) and array.dtype != dtype:
         array = array.astype(dtype)
     return Tensor(array)
 
 
 def _shapes(value):
-    if isinstance(value, (Tensor, SymbolicTensor)):
+    if isinstance(value, (Tensor, SymbolicTensor, xp.ndarray)):
         return tuple(value.shape)
     if isinstance(value, (list, tuple)):
         return [_shapes(v) for v in value]

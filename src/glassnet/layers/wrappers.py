@@ -1,7 +1,7 @@
 """Layers that wrap another layer: Bidirectional and TimeDistributed."""
 
 from glassnet import ops
-from glassnet.layers.layer import Layer, _call_arguments
+from glassnet.layers.layer import Layer, call_arguments
 
 
 class Bidirectional(Layer):
@@ -92,7 +92,7 @@ class TimeDistributed(Layer):
     def call(self, inputs, training=None, mask=None):
         n, t = inputs.shape[:2]
         folded = ops.reshape(inputs, (n * t, *inputs.shape[2:]))
-        kwargs = {"training": training} if "training" in _call_arguments(type(self.layer)) else {}
+        kwargs = {"training": training} if "training" in call_arguments(type(self.layer)) else {}
         out = self.layer(folded, **kwargs)
         return ops.reshape(out, (n, t, *out.shape[1:]))
 

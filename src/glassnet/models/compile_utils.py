@@ -1,8 +1,10 @@
-"""What ``compile`` resolves once the model's outputs are known: one loss and a list of metrics per output."""
+"""What ``compile`` resolves once the model's outputs are known: one loss and a list of metrics
+per output. Cross-entropy losses pass through the fusion pass's loss rules here."""
 
 from glassnet import losses as losses_module
 from glassnet import metrics as metrics_module
 from glassnet.metrics import Mean
+from glassnet.models.fusion import Fusion, LogitsCrossEntropy, fuse_loss
 
 
 def _per_output(spec, names, what):
@@ -30,12 +32,13 @@ class CompiledLossAndMetrics:
     def __init__(self, loss, loss_weights, metrics, weighted_metrics, output_names, y_true, y_pred):
         self.output_names = output_names
         multi = len(output_names) > 1
-        self.losses = [losses_module.get(spec) for spec in _per_output(loss, output_names, "loss")]
+        self.losses = [
+            fuse_loss(losses_module.get(spec)) for spec in _per_output(loss, output_names, "loss")
+        ]
         weights = _per_output(
             loss_weights if loss_weights is not None else 1.0, output_names, "loss_weights"
         )
         self.loss_weights = [1.0 if w is None else float(w) for w in weights]
-        self.loss_tracker = Mean(name="loss")
         self.output_loss_trackers = [Mean(name=f"{n}_loss") for n in output_names] if multi else []
         self.metrics = []  # (output index, metric, weighted)
         for weighted, spec in ((False, metrics), (True, weighted_metrics)):
@@ -62,52 +65,43 @@ class CompiledLossAndMetrics:
         return metrics_module.get(spec)
 
     def compute_loss(self, y_true, y_pred, sample_weight):
-        """The weighted sum of the output losses (a scalar Tensor), and each output's value."""
-        total, parts = None, []
-        for loss, weight, truth, prediction in zip(self.losses, self.loss_weights, y_true, y_pred):
+        """The weighted sum of the output losses (a scalar Tensor); each output's own loss goes
+        to its tracker (``dense_1_loss``...) when the model has several outputs."""
+        total = None
+        batch_size = None
+        for k, (loss, weight, truth, prediction) in enumerate(
+            zip(self.losses, self.loss_weights, y_true, y_pred)
+        ):
             if loss is None:
-                parts.append(None)
                 continue
             value = loss(truth, prediction, sample_weight)
-            parts.append(value)
+            if self.output_loss_trackers:
+                batch_size = batch_size or (prediction.shape[0] if prediction.ndim else 1)
+                self.output_loss_trackers[k].add(float(value.data), batch_size)
             term = value if weight == 1.0 else value * weight
             total = term if total is None else total + term
         if total is None:
             raise ValueError(
                 "compile: no loss was given for any output; pass loss=... to compile()"
             )
-        return total, parts
+        return total
 
-    def update_metrics(self, y_true, y_pred, sample_weight, loss_value, output_values, batch_size):
-        self.loss_tracker.add(loss_value, batch_size)  # epoch loss: mean over samples
-        for tracker, value in zip(self.output_loss_trackers, output_values):
-            if value is not None:
-                tracker.add(float(value.data), batch_size)
+    def update_metrics(self, y_true, y_pred, sample_weight):
+        """Feed one batch to every compiled metric (weighted metrics get the sample weights)."""
         for i, metric, weighted in self.metrics:
             metric.update_state(y_true[i], y_pred[i], sample_weight if weighted else None)
 
-    def reset(self):
-        self.loss_tracker.reset_state()
-        for tracker in self.output_loss_trackers:
-            tracker.reset_state()
-        for _, metric, _ in self.metrics:
-            metric.reset_state()
+    def all_metrics(self):
+        """Each output's loss tracker, then the compiled metrics."""
+        return list(self.output_loss_trackers) + [metric for _, metric, _ in self.metrics]
 
-    def results(self):
-        logs = {"loss": float(self.loss_tracker.result())}
-        for tracker in self.output_loss_trackers:
-            logs[tracker.name] = float(tracker.result())
-        for _, metric, _ in self.metrics:
-            logs[metric.name] = metric.result()
-        return logs
-
-    @property
-    def metric_names(self):
-        return (
-            ["loss"]
-            + [t.name for t in self.output_loss_trackers]
-            + [m.name for _, m, _ in self.metrics]
-        )
+    def fusions(self):
+        """The loss rules applied, as ``Fusion`` records naming the output."""
+        return [
+            Fusion(loss.rule, [f"loss of {name}"])
+            for loss, name in zip(self.losses, self.output_names)
+            if isinstance(loss, LogitsCrossEntropy)
+        ]
 
 
 def _nested(spec):

@@ -2,7 +2,7 @@
 
 import numpy as np
 
-from glassnet.utils import nest
+from glassnet.backend import nest
 
 
 def to_arrays(data, where):

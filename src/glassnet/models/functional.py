@@ -1,186 +1,251 @@
-"""Functional models: ``Model(inputs, outputs)`` replays the graph of layer calls recorded on symbolic tensors."""
+"""Functional models: ``Model(inputs, outputs)`` runs the graph of calls recorded on symbolic
+tensors. Sequential builds one of these and delegates to it, so this is the one execution path
+for graph models: masks, training flags and shapes are handled here and in ``graph.py``.
 
+Example:
+
+>>> import numpy as np
+>>> import glassnet as keras
+>>> inputs = keras.Input((3,), name="x")
+>>> hidden = keras.layers.Dense(4, activation="relu")(inputs)
+>>> model = keras.Model(inputs, keras.layers.Dense(1)(hidden))
+>>> model.predict(np.ones((2, 3)), verbose=0).shape
+(2, 1)
+"""
+
+from glassnet.autograd.symbolic import SymbolicTensor, flatten_symbolic
 from glassnet.autograd.tensor import Tensor
-from glassnet.layers.layer import _call_arguments
-from glassnet.layers.symbolic import InputLayer, flatten_symbolic, map_structure
+from glassnet.backend import config, nest, xp
+from glassnet.layers import InputLayer, Layer, deserialize_layer, serialize_layer
+from glassnet.models.fusion import fuse_plan
+from glassnet.models.graph import GraphPlan, order_nodes
+from glassnet.models.graph_codec import decode, encode
 from glassnet.models.model import Model
+from glassnet.ops.operation import FunctionOperation
 
 
 class Functional(Model):
+    """A model defined by its inputs and outputs (``keras.Model(inputs, outputs)``).
+
+    Args:
+        inputs: a SymbolicTensor from ``Input``, or a list/dict of them.
+        outputs: SymbolicTensors computed from the inputs, in any nesting.
+        name: the model's name.
+        trainable: whether its weights train.
+    """
+
+    # the graph's inputs are converted to their Input's dtype here, ids included
+    casts_integer_inputs = False
+
     def __init__(self, inputs, outputs, name=None, trainable=True):
         super().__init__(name=name or "functional", trainable=trainable)
         self._inputs_struct, self._outputs_struct = inputs, outputs
         self.inputs, self.outputs = flatten_symbolic(inputs), flatten_symbolic(outputs)
         if not self.inputs or not self.outputs:
             raise ValueError(
-                "Model(inputs, outputs): both must contain symbolic tensors (made with glassnet.Input and layers)"
+                "Model(inputs, outputs): both must contain symbolic tensors (made with "
+                "glassnet.Input and layers)"
             )
         for t in self.inputs:
-            if t.node is None or not isinstance(t.node.layer, InputLayer):
+            if t.node is None or not isinstance(t.node.operation, InputLayer):
                 raise ValueError(
-                    f"Model(inputs, outputs): every input must come from glassnet.Input(...), got {t}"
+                    f"Model(inputs, outputs): every input must come from glassnet.Input(...), "
+                    f"got {t}"
                 )
-        self._nodes = self._order_nodes()
-        layers = [t.node.layer for t in self.inputs]
+        self._nodes = order_nodes(self.inputs, outputs)
+        operations = [t.node.operation for t in self.inputs]
         for node in self._nodes:
-            if node.layer not in layers:
-                layers.append(node.layer)
-        self._layers = layers
+            if node.operation not in operations:
+                operations.append(node.operation)
+        self._operations = operations
+        self._layers = [op for op in operations if isinstance(op, Layer)]
+        self._input_dtypes = [_numpy_dtype(t.dtype) for t in self.inputs]
+        self._plans = {}
         self.built = True
-
-    def _order_nodes(self):
-        """The nodes between inputs and outputs, in the order they were made (a topological order)."""
-        input_ids = {id(t) for t in self.inputs}
-        found, stack = {}, [t.node for t in self.outputs]
-        while stack:
-            node = stack.pop()
-            if id(node) in found:
-                continue
-            if isinstance(node.layer, InputLayer):
-                if id(node.outputs[0]) not in input_ids:
-                    raise ValueError(
-                        f"Graph disconnected: the outputs depend on input '{node.layer.name}', which is not among "
-                        f"the model's inputs {[t.name for t in self.inputs]}"
-                    )
-                continue
-            found[id(node)] = node
-            for tensor in node.inputs:
-                if tensor.node is None:
-                    raise ValueError(
-                        f"Model(inputs, outputs): {tensor} was not made from a glassnet.Input"
-                    )
-                stack.append(tensor.node)
-        return sorted(found.values(), key=lambda node: node.order)
 
     @property
     def layers(self):
+        """The model's layers, Input layers first, each once, in call order."""
         return list(self._layers)
 
     @property
+    def nodes(self):
+        """The recorded calls between inputs and outputs, in a topological order."""
+        return list(self._nodes)
+
+    @property
     def input_names(self):
-        return [t.node.layer.name for t in self.inputs]
+        return [t.node.operation.name for t in self.inputs]
 
     @property
     def output_names(self):
-        return [t.node.layer.name for t in self.outputs]
+        return [t.node.operation.name for t in self.outputs]
+
+    @property
+    def input(self):
+        """The input SymbolicTensor(s), in the structure the model was made with."""
+        return self._inputs_struct
+
+    @property
+    def output(self):
+        """The output SymbolicTensor(s), in the structure the model was made with."""
+        return self._outputs_struct
+
+    @property
+    def input_shape(self):
+        shapes = [t.shape for t in self.inputs]
+        return shapes[0] if len(shapes) == 1 else shapes
+
+    @property
+    def output_shape(self):
+        shapes = [t.shape for t in self.outputs]
+        return shapes[0] if len(shapes) == 1 else shapes
 
     def _expected_input_shape(self):
         return self.inputs[0].shape if len(self.inputs) == 1 else None
 
+    # -- execution --------------------------------------------------------------------------------
+    def execution_plan(self, fused=None):
+        """The steps ``call`` runs: the reference plan, or the one the fusion pass rewrote.
+
+        Args:
+            fused: True/False for that plan; None for the one the current setting selects.
+
+        Returns:
+            a ``GraphPlan`` (made once and kept).
+        """
+        fused = config.is_fusion_enabled() if fused is None else fused
+        plan = self._plans.get(fused)
+        if plan is None:
+            plan = GraphPlan(self.inputs, self._outputs_struct, self._nodes)
+            if fused:
+                fuse_plan(plan)
+            self._plans[fused] = plan
+        return plan
+
+    def graph_fusions(self):
+        """The fusion rules that fire on this model's graph, as ``Fusion`` records."""
+        return list(self.execution_plan(fused=True).fusions)
+
     def call(self, inputs, training=None, mask=None):
-        values = {}
+        return self.execution_plan().run(self._standardize_inputs(inputs))
+
+    def _standardize_inputs(self, inputs):
+        """The inputs as a flat list in ``self.inputs`` order, each a Tensor of its Input's dtype."""
         if isinstance(inputs, dict):
+            flat = []
             for t in self.inputs:
-                key = t.node.layer.name
+                key = t.node.operation.name
                 if key not in inputs:
                     raise ValueError(
                         f"Model '{self.name}': missing input '{key}'; inputs are {self.input_names}"
                     )
-                values[id(t)] = inputs[key]
+                flat.append(inputs[key])
         else:
-            given = inputs if isinstance(inputs, (list, tuple)) else [inputs]
-            if len(given) != len(self.inputs):
+            flat = list(inputs) if isinstance(inputs, (list, tuple)) else [inputs]
+            if len(flat) != len(self.inputs):
                 raise ValueError(
-                    f"Model '{self.name}' expects {len(self.inputs)} input(s) {self.input_names}, got {len(given)}"
+                    f"Model '{self.name}' expects {len(self.inputs)} input(s) "
+                    f"{self.input_names}, got {len(flat)}"
                 )
-            for t, value in zip(self.inputs, given):
-                values[id(t)] = value if isinstance(value, Tensor) else Tensor(value)
-        masks = {}  # id(symbolic tensor) -> padding mask produced for it (Embedding(mask_zero=True)...)
-        for node in self._nodes:
-            args = map_structure(lambda s: values[id(s)], node.args)
-            kwargs = map_structure(lambda s: values[id(s)], node.kwargs)
-            first = node.inputs[0] if node.inputs else None
-            in_mask = masks.get(id(first)) if first is not None else None
-            if (
-                in_mask is not None
-                and "mask" not in kwargs
-                and "mask" in _call_arguments(type(node.layer))
-            ):
-                kwargs["mask"] = in_mask
-            out = node.layer(*args, **kwargs)
-            if first is not None and len(node.outputs) == 1:
-                out_mask = node.layer.compute_mask(args[0] if args else None, in_mask)
-                if out_mask is not None:
-                    masks[id(node.outputs[0])] = out_mask
-            flat = (
-                out
-                if isinstance(out, (list, tuple))
-                else list(out.values())
-                if isinstance(out, dict)
-                else [out]
-            )
-            for symbolic, concrete in zip(node.outputs, flat):
-                values[id(symbolic)] = concrete
-        return map_structure(lambda s: values[id(s)], self._outputs_struct)
+        return [_as_input(value, dtype) for value, dtype in zip(flat, self._input_dtypes)]
 
     def _maybe_build(self, input_shape):
         self.built = True
 
+    def compute_output_spec(self, *args, **kwargs):
+        return nest.map_structure(
+            lambda t: SymbolicTensor(t.shape, t.dtype),
+            self._outputs_struct,
+            lambda v: isinstance(v, SymbolicTensor),
+        )
+
     # -- configuration: the graph as JSON-safe data ----------------------------------------------------
     def get_config(self):
-        """Layers (each once), the recorded calls in order, and where inputs and outputs sit in them."""
-        from glassnet.layers.serialization import serialize_layer
-        from glassnet.models.graph_codec import encode
-
+        """Layers (each once), the recorded calls in order, and where inputs and outputs sit."""
         refs = {id(t): ["input", i] for i, t in enumerate(self.inputs)}
         nodes = []
         for k, node in enumerate(self._nodes):
             nodes.append(
                 {
-                    "layer": node.layer.name,
+                    "layer": node.operation.name,
                     "args": encode(node.args, refs),
                     "kwargs": encode(node.kwargs, refs),
                 }
             )
             for j, t in enumerate(node.outputs):
                 refs[id(t)] = ["node", k, j]
-        unique = [l for l in self._layers if not isinstance(l, InputLayer)]
+        unique = [op for op in self._operations if not isinstance(op, InputLayer)]
         return {
             "name": self.name,
             "trainable": self.trainable,
-            "inputs": [t.node.layer.get_config() for t in self.inputs],
+            "inputs": [t.node.operation.get_config() for t in self.inputs],
             "input_structure": encode(self._inputs_struct, refs),
-            "layers": [serialize_layer(l) for l in unique],
+            "layers": [_serialize_operation(op) for op in unique],
             "nodes": nodes,
             "outputs": encode(self._outputs_struct, refs),
         }
 
     @classmethod
     def from_config(cls, config, custom_objects=None):
-        from glassnet.layers.serialization import deserialize_layer
-        from glassnet.models.graph_codec import decode
-
+        """Rebuild the model by replaying the recorded calls on fresh Inputs."""
         inputs = [
             InputLayer(**{k: (tuple(v) if k == "batch_shape" else v) for k, v in c.items()}).output
             for c in config["inputs"]
         ]
-        layers = {}
-        for layer_config in config["layers"]:
-            layer = deserialize_layer(layer_config, custom_objects)
-            layers[layer.name] = layer
+        operations = {}
+        for op_config in config["layers"]:
+            op = _deserialize_operation(op_config, custom_objects)
+            operations[op.name] = op
         produced = []
 
         def resolve(ref):
-            kind = ref[0]
-            if kind == "input":
+            if ref[0] == "input":
                 return inputs[ref[1]]
             return produced[ref[1]][ref[2]]
 
         for node in config["nodes"]:
-            if node["layer"] not in layers:
+            if node["layer"] not in operations:
                 raise ValueError(f"Functional config: node calls unknown layer '{node['layer']}'")
-            layer = layers[node["layer"]]
-            out = layer(*decode(node["args"], resolve), **decode(node["kwargs"], resolve))
-            produced.append(
-                out
-                if isinstance(out, (list, tuple))
-                else list(out.values())
-                if isinstance(out, dict)
-                else [out]
-            )
+            operation = operations[node["layer"]]
+            out = operation(*decode(node["args"], resolve), **decode(node["kwargs"], resolve))
+            produced.append(flatten_symbolic(out))
         return cls(
             decode(config["input_structure"], resolve),
             decode(config["outputs"], resolve),
             name=config.get("name"),
             trainable=config.get("trainable", True),
         )
+
+
+_FUNCTION_CLASS_NAMES = ("FunctionOperation", "OpLayer")  # OpLayer: files from before 0.2
+
+
+def _serialize_operation(operation):
+    if isinstance(operation, FunctionOperation):
+        return {"class_name": "FunctionOperation", "config": operation.get_config()}
+    return serialize_layer(operation)
+
+
+def _deserialize_operation(config, custom_objects):
+    if config.get("class_name") in _FUNCTION_CLASS_NAMES:
+        return FunctionOperation(**config.get("config", {}))
+    return deserialize_layer(config, custom_objects)
+
+
+def _as_input(value, dtype):
+    """One model input as a Tensor of its Input's dtype (Keras converts inputs the same way)."""
+    if isinstance(value, Tensor):  # as layers do: float tensors keep their precision
+        if value.data.dtype == dtype or value.data.dtype.kind in "fOUS":
+            return value
+        return Tensor(value.data.astype(dtype))
+    array = xp.asarray(value)
+    if array.dtype.kind in "OUS":
+        return array
+    if array.dtype != dtype and not (dtype.kind in "OUS"):
+        array = array.astype(dtype)
+    return Tensor(array)
+
+
+def _numpy_dtype(dtype):
+    return xp.dtype(object) if dtype in ("string", "str") else xp.dtype(dtype)

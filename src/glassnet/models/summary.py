@@ -1,5 +1,7 @@
 """``model.summary()``: Keras 3's table of layers, output shapes and parameter counts."""
 
+from glassnet.layers import InputLayer
+
 
 def readable_size(n_bytes):
     for unit in ("B", "KB", "MB", "GB", "TB"):
@@ -24,8 +26,6 @@ def _params(layer):
 
 
 def print_summary(model, print_fn=None, line_length=None):
-    from glassnet.layers.symbolic import InputLayer
-
     if not model.built:
         raise ValueError(
             f"Model '{model.name}' has not been built yet, so its layers have no weights to count. Build it "

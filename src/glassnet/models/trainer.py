@@ -1,16 +1,39 @@
-"""The training loop behind Model.fit / evaluate / predict and the *_on_batch methods.
+"""The training loop behind Model.fit / evaluate / predict, with Keras 3's public step methods.
 
-One training step: forward (training=True) -> loss (+ regularisation) -> backward() -> optimizer.
+One training step (``train_step``): forward (training=True) -> ``compute_loss`` (compiled loss +
+regularisation) -> ``backward()`` -> ``optimizer.apply`` -> ``compute_metrics``. Every piece is a
+public method a subclass may override, as in Keras 3: ``train_step(data)``, ``test_step(data)``,
+``predict_step(data)``, ``compute_loss(x, y, y_pred, sample_weight, training)``,
+``compute_metrics(x, y, y_pred, sample_weight)``, ``metrics``, ``reset_metrics()``.
+
+After a training step each trainable variable keeps its gradient in ``.grad`` until the next
+step starts (as PyTorch does), so callbacks can look at it.
+
+Example:
+
+>>> import numpy as np
+>>> import glassnet as keras
+>>> model = keras.Sequential([keras.Input((2,)), keras.layers.Dense(1)])
+>>> model.compile(optimizer="sgd", loss="mse")
+>>> logs = model.train_step((np.ones((4, 2)), np.zeros((4, 1))))
+>>> sorted(logs)
+['loss']
 """
 
 import numpy as np
 
 from glassnet import callbacks as callbacks_module
+from glassnet import losses as losses_module
+from glassnet import metrics as metrics_module
+from glassnet import optimizers as optimizers_module
 from glassnet.autograd.grad_mode import no_grad
-from glassnet.backend import get_generator
+from glassnet.autograd.tensor import Tensor
+from glassnet.backend import get_generator, memory
+from glassnet.callbacks.progbar import format_logs
 from glassnet.distribution.data_parallel import distribution
 from glassnet.models import data as data_utils
 from glassnet.models.compile_utils import CompiledLossAndMetrics
+from glassnet.ops import add
 
 
 def _as_list(structure):
@@ -21,22 +44,70 @@ def _as_list(structure):
     return [structure]
 
 
+def unpack_x_y_sample_weight(data):
+    """``(x, y, sample_weight)`` from a batch given as x, (x,), (x, y) or (x, y, sample_weight).
+
+    Example:
+
+    >>> from glassnet.models.trainer import unpack_x_y_sample_weight
+    >>> unpack_x_y_sample_weight(([1], [2]))
+    ([1], [2], None)
+    """
+    if isinstance(data, list):
+        data = tuple(data)
+    if not isinstance(data, tuple):
+        return data, None, None
+    if len(data) == 1:
+        return data[0], None, None
+    if len(data) == 2:
+        return data[0], data[1], None
+    if len(data) == 3:
+        return data
+    raise ValueError(
+        f"a batch must be x, (x,), (x, y) or (x, y, sample_weight); got a tuple of {len(data)}"
+    )
+
+
+def pack_x_y_sample_weight(x, y=None, sample_weight=None):
+    """The inverse of ``unpack_x_y_sample_weight``: x alone, (x, y) or (x, y, sample_weight)."""
+    if y is None:
+        return x if isinstance(x, tuple) is False else (x,)
+    if sample_weight is None:
+        return (x, y)
+    return (x, y, sample_weight)
+
+
 class Trainer:
-    """Mixin for Model: compile, fit, evaluate, predict."""
+    """Mixin for Model: compile, the step methods, fit, evaluate, predict."""
+
+    # attributes holding variables or layers the model does not own (see Layer.NOT_TRACKED)
+    NOT_TRACKED = frozenset(
+        {
+            "_step_cache",
+            "_compiled",
+            "_compile_args",
+            "history",
+            "_resume",
+            "_epoch_order",
+            "optimizer",
+            "_loss_tracker",
+        }
+    )
 
     def _init_trainer(self):
-        self._plan = None
+        self._step_cache = None
         self._broadcast_done = False
         self._local_count = self._global_count = 1
         self.stop_training_by_error = False
-        self._keep_gradients = False
-        self.last_gradients = {}
         self.optimizer = None
         self.compiled = False
         self._compiled = None
+        self._compile_args = None
+        self._loss_tracker = None
         self.stop_training = False
         self.history = None
 
+    # -- compile ------------------------------------------------------------------------------------
     def compile(
         self,
         optimizer="rmsprop",
@@ -49,40 +120,68 @@ class Trainer:
         jit_compile="auto",
         auto_scale_loss=True,
     ):
-        """Choose the optimizer, loss(es) and metrics, by Keras's names or as objects."""
-        from glassnet import optimizers
+        """Choose the optimizer, loss(es) and metrics, by Keras's names or as objects.
 
-        self.optimizer = optimizers.get(optimizer)
-        if loss is not None:
-            for spec in _as_list(loss):
-                if spec is not None:
-                    from glassnet import losses
-
-                    losses.get(spec)  # fail now on an unknown name, not at the first batch
+        Args:
+            optimizer: name ("adam") or Optimizer.
+            loss: name, Loss, function, or a list/dict with one per output.
+            loss_weights: scalars weighting each output's loss.
+            metrics: names or Metric objects (a list, or per output).
+            weighted_metrics: metrics that take ``sample_weight`` into account.
+            run_eagerly, steps_per_execution, jit_compile, auto_scale_loss: accepted for Keras
+                compatibility (glassnet always runs eagerly).
+        """
+        self.optimizer = optimizers_module.get(optimizer)
+        for spec in _as_list(loss) if loss is not None else []:
+            if spec is not None and not isinstance(spec, dict):
+                losses_module.get(spec)  # fail now on an unknown name, not at the first batch
         for spec in _as_list(metrics or []):
             for item in _as_list(spec):
                 if isinstance(item, str) and item.lower() not in ("accuracy", "acc"):
-                    from glassnet import metrics as metrics_module
-
                     metrics_module.get(item)
         self._compile_args = dict(
             loss=loss, loss_weights=loss_weights, metrics=metrics, weighted_metrics=weighted_metrics
         )
         self._compiled = None
+        self._loss_tracker = metrics_module.Mean(name="loss")
         self.compiled = True
 
-    # -- helpers ---------------------------------------------------------------------------------------
+    def get_compile_config(self):
+        """What ``compile`` was given, as JSON-safe data (``compile_from_config`` reads it back)."""
+        if not self.compiled:
+            return {}
+        return {
+            "optimizer": {
+                "class_name": type(self.optimizer).__name__,
+                "config": self.optimizer.get_config(),
+            },
+            **{
+                key: _serialize_spec(self._compile_args[key])
+                for key in ("loss", "loss_weights", "metrics", "weighted_metrics")
+            },
+        }
+
+    def compile_from_config(self, config, custom_objects=None):
+        """Compile with the settings ``get_compile_config()`` returned (a saved model's)."""
+        self.compile(
+            optimizer=optimizers_module.deserialize(config["optimizer"]),
+            loss=_deserialize_spec(config.get("loss"), "loss", custom_objects),
+            loss_weights=_deserialize_spec(config.get("loss_weights"), "loss", custom_objects),
+            metrics=_deserialize_spec(config.get("metrics"), "metric", custom_objects),
+            weighted_metrics=_deserialize_spec(
+                config.get("weighted_metrics"), "metric", custom_objects
+            ),
+        )
+
     def _require_compiled(self, method):
         if not self.compiled:
             raise RuntimeError(f"You must call compile() before {method}() on model '{self.name}'")
 
     def _output_names(self, n):
         names = getattr(self, "output_names", None)
-        return (
-            names
-            if names and len(names) == n
-            else (["output"] if n == 1 else [f"output_{i}" for i in range(n)])
-        )
+        if names and len(names) == n:
+            return names
+        return ["output"] if n == 1 else [f"output_{i}" for i in range(n)]
 
     def _resolve_compiled(self, y_true, y_pred):
         if self._compiled is None:
@@ -94,10 +193,160 @@ class Trainer:
 
     def _targets(self, y, n_outputs):
         if isinstance(y, dict):
-            names = self._output_names(n_outputs)
-            return [y[name] for name in names]
+            return [y[name] for name in self._output_names(n_outputs)]
         return _as_list(y) if n_outputs > 1 else [y]
 
+    def loss_fusions(self):
+        """The cross-entropy fusion rules applied to the compiled losses (after the first batch)."""
+        return [] if self._compiled is None else self._compiled.fusions()
+
+    # -- the step methods, public as in Keras 3 -------------------------------------------------------
+    def compute_loss(self, x=None, y=None, y_pred=None, sample_weight=None, training=True):
+        """The compiled loss of ``y_pred`` against ``y`` plus every regularisation loss.
+
+        Args:
+            x: the inputs (unused by the default; overrides may use them).
+            y: targets (one array, or a list/dict for several outputs).
+            y_pred: the model's outputs for x.
+            sample_weight: per-sample weights, or None.
+            training: whether this is a training step.
+
+        Returns:
+            scalar Tensor: the weighted sum of the output losses, the weight penalties and the
+            activity regularisation of the last call.
+        """
+        total = None
+        if self._compile_args is not None and self._compile_args.get("loss") is not None:
+            y_pred_list = _as_list(y_pred)
+            y_true = self._targets(y, len(y_pred_list))
+            compiled = self._resolve_compiled(y_true, y_pred_list)
+            total = compiled.compute_loss(y_true, y_pred_list, sample_weight)
+        for penalty in self._regularization_losses():
+            total = penalty if total is None else add(total, penalty)
+        if total is None:
+            raise ValueError(
+                f"Model '{self.name}': no loss to compute; pass loss=... to compile() or add "
+                f"losses in the model"
+            )
+        return total
+
+    def compute_metrics(self, x, y, y_pred, sample_weight=None):
+        """Update the compiled metrics with this batch; return ``get_metrics_result()``."""
+        if self._compiled is not None:
+            y_pred_list = _as_list(y_pred)
+            self._compiled.update_metrics(
+                self._targets(y, len(y_pred_list)), y_pred_list, sample_weight
+            )
+        return self.get_metrics_result()
+
+    def get_metrics_result(self):
+        """Every metric in ``self.metrics`` by name, as plain numbers (or arrays)."""
+        results = {}
+        for metric in self.metrics:
+            value = metric.result()
+            if isinstance(value, dict):
+                results.update({k: _number(v) for k, v in value.items()})
+            else:
+                results[metric.name] = _number(value)
+        return results
+
+    @property
+    def metrics(self):
+        """The metrics the model tracks: the loss, each output's loss, the compiled metrics, and
+        Metric objects assigned as attributes of the model."""
+        tracked = []
+        if self.compiled and self._loss_tracker is not None:
+            tracked.append(self._loss_tracker)
+        if self._compiled is not None:
+            tracked.extend(self._compiled.all_metrics())
+        for key, value in vars(self).items():
+            if isinstance(value, metrics_module.Metric) and key != "_loss_tracker":
+                tracked.append(value)
+        return tracked
+
+    @property
+    def metrics_names(self):
+        """Names of ``metrics``, in order."""
+        return [m.name for m in self.metrics]
+
+    def reset_metrics(self):
+        """Reset the state of every metric in ``metrics``."""
+        for metric in self.metrics:
+            metric.reset_state()
+
+    def zero_grad(self):
+        """Forget the gradients of the trainable variables (before a custom ``backward()``)."""
+        for variable in self.trainable_weights:
+            variable.grad = None
+
+    def train_step(self, data):
+        """One optimisation step on one batch; returns the metric values.
+
+        Args:
+            data: x, (x, y) or (x, y, sample_weight).
+
+        Returns:
+            dict of metric name -> value, passed to the callbacks and the progress bar.
+        """
+        x, y, sample_weight = unpack_x_y_sample_weight(data)
+        y_pred = self(x, training=True)
+        variables = self._step_variables()  # after the forward pass: it builds the model
+        for variable in variables:
+            variable.grad = None
+        loss = self.compute_loss(x, y, y_pred, sample_weight, training=True)
+        self._loss_tracker.add(float(loss.data), _batch_size(x))
+        if variables:
+            loss.backward()
+            grads = [v.grad for v in variables]
+            dist = distribution()
+            if dist is not None:
+                grads = dist.average_gradients(grads, self._local_count, self._global_count)
+                for variable, grad in zip(variables, grads):
+                    variable.grad = grad
+            self.optimizer.apply(grads, variables)
+        return self.compute_metrics(x, y, y_pred, sample_weight)
+
+    def test_step(self, data):
+        """Loss and metrics of one batch in inference mode; returns the metric values."""
+        x, y, sample_weight = unpack_x_y_sample_weight(data)
+        y_pred = self(x, training=False)
+        loss = self.compute_loss(x, y, y_pred, sample_weight, training=False)
+        self._loss_tracker.add(float(loss.data), _batch_size(x))
+        return self.compute_metrics(x, y, y_pred, sample_weight)
+
+    def predict_step(self, data):
+        """The model's outputs for one batch in inference mode."""
+        x, _, _ = unpack_x_y_sample_weight(data)
+        return self(x, training=False)
+
+    # -- what every step needs, gathered once per fit/evaluate ------------------------------------------
+    def _step_variables(self):
+        return self._step_state()[0]
+
+    def _regularization_losses(self):
+        _, regularized, activity_layers = self._step_state()
+        penalties = [v.regularizer(v) for v in regularized]
+        for layer in activity_layers:
+            penalties.extend(layer._losses)
+        return penalties
+
+    def _step_state(self):
+        """The trainable variables, the weights with a regularizer, the layers with an activity
+        regularizer: they do not change between steps, so they are gathered once per loop."""
+        if self._step_cache is None:
+            layers = [self, *_all_sublayers(self)]
+            self._step_cache = (
+                self.trainable_weights,
+                [v for v in self.weights if v.regularizer is not None],
+                [layer for layer in layers if layer.activity_regularizer is not None],
+            )
+            dist = distribution()
+            if dist is not None and not self._broadcast_done:
+                dist.broadcast_model(self)  # every process starts from rank 0's state
+                self._broadcast_done = True
+        return self._step_cache
+
+    # -- input checks ------------------------------------------------------------------------------------
     def _check_data(self, x, y, where):
         n = data_utils.num_samples(x, where, "x")
         if y is not None:
@@ -122,86 +371,9 @@ class Trainer:
             ):
                 hint = "; add a Flatten() layer first or reshape the data"
             raise ValueError(
-                f"{type(self).__name__} '{self.name}' expects input of shape {expected}, but {where} got data of shape {x.shape}{hint}"
+                f"{type(self).__name__} '{self.name}' expects input of shape {expected}, but "
+                f"{where} got data of shape {x.shape}{hint}"
             )
-
-    # -- one batch ----------------------------------------------------------------------------------------
-    def _step_plan(self):
-        """What every step needs and that does not change between steps: the trainable variables, the
-        weights with a regularizer, the layers with an activity regularizer. Gathered once per
-        fit/evaluate (after the first forward pass has built the model), instead of every step."""
-        if self._plan is None:
-            layers = [self, *_all_sublayers(self)]
-            self._plan = (
-                self.trainable_weights,
-                [v for v in self.weights if v.regularizer is not None],
-                [layer for layer in layers if layer.activity_regularizer is not None],
-            )
-            dist = distribution()
-            if dist is not None and not self._broadcast_done:
-                dist.broadcast_model(
-                    self
-                )  # every process starts from rank 0's weights and optimizer state
-                self._broadcast_done = True
-        return self._plan
-
-    def _regularization(self, loss):
-        _, regularized, activity = self._step_plan()
-        for v in regularized:
-            loss = loss + v.regularizer(v)
-        for layer in activity:
-            for penalty in layer._losses:
-                loss = loss + penalty
-        return loss
-
-    def _train_step(self, x, y, sample_weight):
-        outputs = self(x, training=True)
-        y_pred = _as_list(outputs)
-        y_true = self._targets(y, len(y_pred))
-        compiled = self._resolve_compiled(y_true, y_pred)
-        loss, parts = compiled.compute_loss(y_true, y_pred, sample_weight)
-        loss = self._regularization(loss)
-        variables = self._step_plan()[0]
-        for v in variables:
-            v.grad = None
-        loss.backward()
-        grads = [v.grad for v in variables]
-        dist = distribution()
-        if dist is not None:
-            grads = dist.average_gradients(grads, self._local_count, self._global_count)
-            for v, g in zip(variables, grads):
-                v.grad = g
-        if self._keep_gradients:  # a GradientMonitor asked to see this step's gradients
-            self.last_gradients = {id(v): v.grad for v in variables}
-        self.optimizer.apply(grads, variables)
-        for v in variables:
-            v.grad = None
-        self.last_loss = loss
-        compiled.update_metrics(
-            y_true,
-            [p.data for p in y_pred],
-            sample_weight,
-            float(loss.data),
-            parts,
-            len(data_utils.flatten(x)[0]),
-        )
-        return float(loss.data)
-
-    def _test_step(self, x, y, sample_weight):
-        with no_grad():
-            y_pred = _as_list(self(x, training=False))
-            y_true = self._targets(y, len(y_pred))
-            compiled = self._resolve_compiled(y_true, y_pred)
-            loss, parts = compiled.compute_loss(y_true, y_pred, sample_weight)
-            loss = self._regularization(loss)
-        compiled.update_metrics(
-            y_true,
-            [p.data for p in y_pred],
-            sample_weight,
-            float(loss.data),
-            parts,
-            len(data_utils.flatten(x)[0]),
-        )
 
     # -- public loops --------------------------------------------------------------------------------------
     def fit(
@@ -223,9 +395,29 @@ class Trainer:
         validation_batch_size=None,
         validation_freq=1,
     ):
-        """Train for ``epochs`` passes over (x, y) in mini-batches; returns a History."""
-        self._plan = None
+        """Train for ``epochs`` passes over (x, y) in mini-batches.
+
+        Args:
+            x, y: inputs and targets (arrays, lists of arrays or dicts for several inputs/outputs).
+            batch_size: samples per step (default 32).
+            epochs: passes over the data.
+            verbose: 0 silent, 1 progress bar, 2 one line per epoch, "auto" = 1.
+            callbacks: Callback objects.
+            validation_split: fraction of the data (the last samples) held out for validation.
+            validation_data: (x, y) or (x, y, sample_weight) to evaluate after each epoch.
+            shuffle: shuffle the training samples each epoch.
+            class_weight: dict class -> weight of its samples in the loss.
+            sample_weight: per-sample weights.
+            initial_epoch: epoch to start from (for resuming).
+            steps_per_epoch: steps per epoch (default: one pass over the data).
+            validation_freq: validate every this many epochs.
+
+        Returns:
+            a History whose ``history`` dict holds each logged value per epoch.
+        """
+        self._step_cache = None
         self._require_compiled("fit")
+        memory.tune_malloc()
         where = f"fit() of model '{self.name}'"
         batch_size = 32 if batch_size is None else int(batch_size)
         verbose = 1 if verbose == "auto" else int(verbose)
@@ -238,20 +430,15 @@ class Trainer:
         if sample_weight is not None:
             sample_weight = np.asarray(sample_weight, dtype=np.float32)
         if class_weight is not None:
-            weights = data_utils.class_weights_to_sample_weights(
-                y if not isinstance(y, (list, dict)) else data_utils.flatten(y)[0],
-                class_weight,
-                where,
-            )
+            labels = y if not isinstance(y, (list, dict)) else data_utils.flatten(y)[0]
+            weights = data_utils.class_weights_to_sample_weights(labels, class_weight, where)
             sample_weight = weights if sample_weight is None else sample_weight * weights
         if validation_data is None and validation_split:
             if not 0 < validation_split < 1:
                 raise ValueError(
                     f"{where}: validation_split must be in (0, 1), got {validation_split}"
                 )
-            split = int(
-                n * (1 - validation_split)
-            )  # the last fraction, taken before shuffling (as Keras)
+            split = int(n * (1 - validation_split))  # the last fraction, before shuffling
             validation_data = (
                 data_utils.take(x, slice(split, None)),
                 data_utils.take(y, slice(split, None)),
@@ -279,110 +466,75 @@ class Trainer:
         self.stop_training = False
         self.stop_training_by_error = False
         self._resume = None
+        loop = _EpochLoop(x, y, sample_weight, n, steps, batch_size, shuffle, dist)
         try:
             return self._fit_epochs(
                 hooks,
                 history,
-                x,
-                y,
-                sample_weight,
-                n,
-                steps,
+                loop,
                 epochs,
                 initial_epoch,
-                batch_size,
-                shuffle,
                 validation_data,
-                validation_batch_size,
+                validation_batch_size or batch_size,
                 validation_freq,
-                dist,
             )
         except BaseException as error:
             self.stop_training_by_error = True
             if dist is not None and dist.size > 1 and not isinstance(error, KeyboardInterrupt):
-                dist.abort(
-                    error
-                )  # another process would otherwise wait forever in the next Allreduce
+                dist.abort(error)  # another process would otherwise wait in the next Allreduce
             raise
 
     def _fit_epochs(
         self,
         hooks,
         history,
-        x,
-        y,
-        sample_weight,
-        n,
-        steps,
+        loop,
         epochs,
         initial_epoch,
-        batch_size,
-        shuffle,
         validation_data,
         validation_batch_size,
         validation_freq,
-        dist,
     ):
         hooks.on_train_begin({})
-        resume, self._resume = (
-            self._resume,
-            None,
-        )  # set by BackupAndRestore when it restored a backup
+        resume, self._resume = self._resume, None  # set by BackupAndRestore when it restored
         if resume is not None:
             initial_epoch = max(initial_epoch, resume["epoch"])
         logs = {}
         for epoch in range(initial_epoch, epochs):
-            if self._compiled is not None:
-                self._compiled.reset()
+            self.reset_metrics()
             hooks.on_epoch_begin(epoch, {})
             first_step = 0
             if resume is not None and resume["batch"] and epoch == resume["epoch"]:
-                order, first_step = (
-                    resume["order"],
-                    resume["batch"],
-                )  # the interrupted epoch, where it stopped
+                order, first_step = resume["order"], resume["batch"]  # where it stopped
             else:
-                order = get_generator().permutation(n) if shuffle else None
+                order = get_generator().permutation(loop.n) if loop.shuffle else None
             self._epoch_order = order
-            for step in range(first_step, steps):
-                start = (step * batch_size) % max(n, 1)
-                index = (
-                    order[start : start + batch_size]
-                    if order is not None
-                    else slice(start, start + batch_size)
-                )
+            for step in range(first_step, loop.steps):
                 hooks.on_train_batch_begin(step, {})
-                if dist is not None:
-                    global_index = index
-                    index = dist.shard(index)
-                    self._local_count, self._global_count = len(index), len(global_index)
-                batch_weight = None if sample_weight is None else sample_weight[index]
+                batch = loop.batch(order, step, self)
                 try:
-                    self._train_step(
-                        data_utils.take(x, index), data_utils.take(y, index), batch_weight
-                    )
+                    logs = self.train_step(batch)
                 except BaseException:
                     self.stop_training_by_error = True
                     raise
-                logs = self._compiled.results()
                 hooks.on_train_batch_end(step, logs)
                 if self.stop_training:
                     break
-            if dist is not None:
-                _reduce_metric_states(dist, self._compiled)
-            logs = dict(self._compiled.results())
+            if loop.dist is not None:
+                _reduce_metric_states(loop.dist, self.metrics)
+            logs = self.get_metrics_result()
             if validation_data is not None and (epoch + 1) % validation_freq == 0:
                 val = self.evaluate(
-                    *validation_data,
-                    batch_size=validation_batch_size or batch_size,
-                    verbose=0,
-                    return_dict=True,
+                    *validation_data, batch_size=validation_batch_size, verbose=0, return_dict=True
                 )
                 logs.update({f"val_{k}": v for k, v in val.items()})
             hooks.on_epoch_end(epoch, logs)
             if self.stop_training:
                 break
         hooks.on_train_end(logs)
+        finalize = getattr(self.optimizer, "finalize_variable_values", None)
+        if finalize is not None:
+            finalize(self.trainable_weights)
         self.history = history
         return history
 
@@ -397,41 +549,38 @@ class Trainer:
         callbacks=None,
         return_dict=False,
     ):
-        """Loss and metrics on (x, y), in inference mode: a scalar, a list [loss, *metrics] or a dict."""
-        self._plan = None
+        """Loss and metrics on (x, y) in inference mode.
+
+        Returns:
+            the loss alone, a list [loss, *metrics], or a dict with ``return_dict=True``.
+        """
+        self._step_cache = None
         self._require_compiled("evaluate")
         where = f"evaluate() of model '{self.name}'"
         batch_size = 32 if batch_size is None else int(batch_size)
         x, y = data_utils.to_arrays(x, where), data_utils.to_arrays(y, where)
         n = self._check_data(x, y, where)
         data_utils.check_finite(x, where, "x")
-        if self._compiled is not None:
-            self._compiled.reset()
+        self.reset_metrics()
         dist = distribution()
         first, last = (0, n) if dist is None else dist.share_bounds(n)
-        for start in range(first, last, batch_size):
-            index = slice(start, min(start + batch_size, last))
-            weight = (
-                None
-                if sample_weight is None
-                else np.asarray(sample_weight, dtype=np.float32)[index]
-            )
-            self._test_step(data_utils.take(x, index), data_utils.take(y, index), weight)
-        if dist is not None:
-            if (
-                self._compiled is None
-            ):  # this process had no samples: resolve on one to share the metric layout
-                self._test_step(
-                    data_utils.take(x, slice(0, 1)), data_utils.take(y, slice(0, 1)), None
-                )
-                self._compiled.reset()
-            _reduce_metric_states(dist, self._compiled)
+        weights = None if sample_weight is None else np.asarray(sample_weight, dtype=np.float32)
+        with no_grad():
+            for start in range(first, last, batch_size):
+                index = slice(start, min(start + batch_size, last))
+                batch_weight = None if weights is None else weights[index]
+                self.test_step((data_utils.take(x, index), data_utils.take(y, index), batch_weight))
+            if dist is not None:
+                if self._compiled is None:  # no samples here: resolve on one, to share the layout
+                    self.test_step(
+                        (data_utils.take(x, slice(0, 1)), data_utils.take(y, slice(0, 1)))
+                    )
+                    self.reset_metrics()
+                _reduce_metric_states(dist, self.metrics)
         if dist is not None and dist.rank != 0:
             verbose = 0
-        logs = self._compiled.results()
+        logs = self.get_metrics_result()
         if verbose == "auto" or verbose:
-            from glassnet.utils.progbar import format_logs
-
             steps_done = -(-n // batch_size)
             print(f"{steps_done}/{steps_done}{format_logs(logs)}")
         if return_dict:
@@ -440,7 +589,11 @@ class Trainer:
         return values[0] if len(values) == 1 else values
 
     def predict(self, x, batch_size=None, verbose="auto", steps=None, callbacks=None):
-        """Outputs for x in inference mode, batch by batch, as NumPy arrays (a list for several outputs)."""
+        """The model's outputs for x in inference mode, batch by batch.
+
+        Returns:
+            a NumPy array (a list of arrays for several outputs).
+        """
         where = f"predict() of model '{self.name}'"
         batch_size = 32 if batch_size is None else int(batch_size)
         x = data_utils.to_arrays(x, where)
@@ -453,32 +606,21 @@ class Trainer:
         chunks = []
         with no_grad():
             for start in range(first, last, batch_size):
-                chunks.append(
-                    [
-                        t.data
-                        for t in _as_list(
-                            self(
-                                data_utils.take(x, slice(start, min(start + batch_size, last))),
-                                training=False,
-                            )
-                        )
-                    ]
-                )
+                batch = data_utils.take(x, slice(start, min(start + batch_size, last)))
+                chunks.append([_array(t) for t in _as_list(self.predict_step((batch,)))])
             if not chunks:  # this process's share is empty: an empty output of the right shape
-                chunks.append(
-                    [
-                        t.data[:0]
-                        for t in _as_list(self(data_utils.take(x, slice(0, 1)), training=False))
-                    ]
-                )
+                batch = data_utils.take(x, slice(0, 1))
+                chunks.append([_array(t)[:0] for t in _as_list(self.predict_step((batch,)))])
         outputs = [np.concatenate(parts) for parts in zip(*chunks)]
         if dist is not None:
             outputs = [dist.gather_rows(o) for o in outputs]
         return outputs[0] if len(outputs) == 1 else outputs
 
     def train_on_batch(self, x, y=None, sample_weight=None, class_weight=None, return_dict=False):
-        self._plan = None
+        """One training step on exactly this batch; returns the loss (and metrics)."""
+        self._step_cache = None
         self._require_compiled("train_on_batch")
+        memory.tune_malloc()
         where = f"train_on_batch() of model '{self.name}'"
         x, y = data_utils.to_arrays(x, where), data_utils.to_arrays(y, where)
         self._check_data(x, y, where)
@@ -487,42 +629,85 @@ class Trainer:
             sample_weight = (
                 weights if sample_weight is None else np.asarray(sample_weight) * weights
             )
-        if self._compiled is not None:
-            self._compiled.reset()
-        self._train_step(x, y, sample_weight)
-        return self._batch_result(return_dict)
+        self.reset_metrics()
+        logs = self.train_step((x, y, sample_weight))
+        return _batch_result(logs, return_dict)
 
     def test_on_batch(self, x, y=None, sample_weight=None, return_dict=False):
-        self._plan = None
+        """Loss (and metrics) of exactly this batch, in inference mode."""
+        self._step_cache = None
         self._require_compiled("test_on_batch")
         where = f"test_on_batch() of model '{self.name}'"
         x, y = data_utils.to_arrays(x, where), data_utils.to_arrays(y, where)
         self._check_data(x, y, where)
-        if self._compiled is not None:
-            self._compiled.reset()
-        self._test_step(x, y, sample_weight)
-        return self._batch_result(return_dict)
+        self.reset_metrics()
+        with no_grad():
+            logs = self.test_step((x, y, sample_weight))
+        return _batch_result(logs, return_dict)
 
     def predict_on_batch(self, x):
+        """The model's outputs for exactly this batch, as NumPy arrays."""
         with no_grad():
-            outputs = [
-                t.data
-                for t in _as_list(
-                    self(data_utils.to_arrays(x, "predict_on_batch()"), training=False)
-                )
-            ]
+            batch = data_utils.to_arrays(x, "predict_on_batch()")
+            outputs = [_array(t) for t in _as_list(self.predict_step((batch,)))]
         return outputs[0] if len(outputs) == 1 else outputs
 
-    def _batch_result(self, return_dict):
-        logs = self._compiled.results()
-        if return_dict:
-            return logs
-        values = list(logs.values())
-        return values[0] if len(values) == 1 else values
 
-    @property
-    def metrics_names(self):
-        return self._compiled.metric_names if self._compiled is not None else ["loss"]
+class _EpochLoop:
+    """Slicing the in-memory arrays into the batches of one epoch."""
+
+    def __init__(self, x, y, sample_weight, n, steps, batch_size, shuffle, dist):
+        self.x, self.y, self.sample_weight = x, y, sample_weight
+        self.n, self.steps, self.batch_size, self.shuffle, self.dist = (
+            n,
+            steps,
+            batch_size,
+            shuffle,
+            dist,
+        )
+
+    def batch(self, order, step, model):
+        start = (step * self.batch_size) % max(self.n, 1)
+        if order is not None:
+            index = order[start : start + self.batch_size]
+        else:
+            index = slice(start, min(start + self.batch_size, self.n))
+        if self.dist is not None:
+            global_count = len(range(self.n)[index]) if isinstance(index, slice) else len(index)
+            index = self.dist.shard(index)
+            local_count = len(range(self.n)[index]) if isinstance(index, slice) else len(index)
+            model._local_count, model._global_count = local_count, global_count
+        weight = None if self.sample_weight is None else self.sample_weight[index]
+        return (data_utils.take(self.x, index), data_utils.take(self.y, index), weight)
+
+
+def _batch_size(x):
+    arrays = data_utils.flatten(x) if not isinstance(x, Tensor) else [x]
+    first = arrays[0] if arrays else None
+    if isinstance(first, Tensor):
+        return first.shape[0] if first.ndim else 1
+    return len(first) if first is not None and np.ndim(first) else 1
+
+
+def _array(value):
+    return value.data if isinstance(value, Tensor) else np.asarray(value)
+
+
+def _number(value):
+    if isinstance(value, Tensor):
+        value = value.data
+    if isinstance(value, np.ndarray) and value.ndim == 0:
+        return float(value)
+    if isinstance(value, (np.floating, np.integer)):
+        return float(value)
+    return value
+
+
+def _batch_result(logs, return_dict):
+    if return_dict:
+        return logs
+    values = list(logs.values())
+    return values[0] if len(values) == 1 else values
 
 
 def _all_sublayers(layer):
@@ -533,16 +718,42 @@ def _all_sublayers(layer):
     return out
 
 
-def _reduce_metric_states(dist, compiled):
+def _reduce_metric_states(dist, metrics):
     """Sum every metric's state over the processes, so results() gives the global values."""
-    metrics = [
-        compiled.loss_tracker,
-        *compiled.output_loss_trackers,
-        *[m for _, m, _ in compiled.metrics],
-    ]
     states = [metric.state() for metric in metrics]
     summed = dist.sum_arrays([a for state in states for a in state])
     offset = 0
     for metric, state in zip(metrics, states):
         metric.set_state(summed[offset : offset + len(state)])
         offset += len(state)
+
+
+# -- compile settings as JSON-safe data -----------------------------------------------------------------
+def _serialize_spec(spec):
+    if spec is None or isinstance(spec, (str, int, float)):
+        return spec
+    if isinstance(spec, (list, tuple)):
+        return [_serialize_spec(s) for s in spec]
+    if isinstance(spec, dict):
+        return {"__dict__": {k: _serialize_spec(v) for k, v in spec.items()}}
+    if isinstance(spec, (losses_module.Loss, metrics_module.Metric)):
+        return {"class_name": type(spec).__name__, "config": spec.get_config()}
+    if callable(spec):
+        return {"function": getattr(spec, "__name__", "function")}
+    raise ValueError(f"cannot save compile setting {spec!r}")
+
+
+def _deserialize_spec(spec, kind, custom_objects):
+    if spec is None or isinstance(spec, (str, int, float)):
+        return spec
+    if isinstance(spec, list):
+        return [_deserialize_spec(s, kind, custom_objects) for s in spec]
+    if "__dict__" in spec:
+        return {k: _deserialize_spec(v, kind, custom_objects) for k, v in spec["__dict__"].items()}
+    if "function" in spec:
+        function = (custom_objects or {}).get(spec["function"])
+        if function is None:
+            raise LookupError(f"the {kind} function '{spec['function']}' is not in custom_objects")
+        return function
+    module = losses_module if kind == "loss" else metrics_module
+    return module.deserialize(spec)

@@ -1,9 +1,24 @@
 """glassnet.ops: the differentiable functions, under Keras 3's ``keras.ops`` names.
 
-One file per family, forward and backward side by side:
-elementwise.py, linalg.py, reduction.py, manipulation.py (reshape, concatenate, index...), creation.py, activation.py, loss.py, dropout.py, encoding.py.
+One file per family, each op's backward right under its forward: elementwise.py, comparison.py,
+creation.py, reduction.py, manipulation.py (reshape, concatenate, index...), linalg.py (matmul,
+einsum, dense), activation.py (the one activation table), conv.py, pooling.py, normalization.py,
+recurrent.py, loss.py, dropout.py, encoding.py. ``operation.py`` makes each public op usable on
+symbolic tensors (the functional API) through the ``@keras_op`` decorator.
+
+Example:
+
+>>> import numpy as np
+>>> from glassnet import ops
+>>> x = ops.convert_to_tensor(np.array([1.0, 2.0]))
+>>> ops.sum(ops.square(x)).item()
+5.0
 """
 
+from types import SimpleNamespace
+
+from glassnet.autograd import symbolic as _symbolic
+from glassnet.autograd import tensor as _tensor
 from glassnet.ops.activation import (
     elu,
     gelu,
@@ -23,16 +38,10 @@ from glassnet.ops.activation import (
     tanh,
 )
 from glassnet.ops.conv import conv1d, conv2d, conv2d_transpose, depthwise_conv2d
-from glassnet.ops.creation import (
+from glassnet.ops.comparison import (
     all,
     any,
-    arange,
-    convert_to_numpy,
-    convert_to_tensor,
     equal,
-    eye,
-    floor,
-    full,
     greater,
     greater_equal,
     isfinite,
@@ -42,8 +51,16 @@ from glassnet.ops.creation import (
     logical_and,
     logical_not,
     logical_or,
-    ndim,
     not_equal,
+)
+from glassnet.ops.creation import (
+    arange,
+    convert_to_numpy,
+    convert_to_tensor,
+    eye,
+    floor,
+    full,
+    ndim,
     ones,
     ones_like,
     round,
@@ -110,6 +127,8 @@ from glassnet.ops.pooling import average_pool1d, average_pool2d, max_pool1d, max
 from glassnet.ops.recurrent import gru, lstm, simple_rnn
 from glassnet.ops.reduction import argmax, argmin, logsumexp, max, mean, min, std, sum, var
 
+from glassnet.ops.operation import FunctionOperation, Operation, keras_op
+
 # NumPy / PyTorch spellings of the same functions
 absolute = abs
 sub = subtract
@@ -126,52 +145,12 @@ depthwise_conv = depthwise_conv2d
 max_pool = max_pool2d
 average_pool = average_pool2d
 
+_OPERATOR_OPS = (add, subtract, multiply, divide, matmul, power, negative, abs, getitem)
+_METHOD_OPS = (transpose, sum, mean, max, min, reshape, exp, log, cast)
 
-def _record_on_symbolic(fn):
-    """Let ``fn`` be called on SymbolicTensors (functional API): record an OpLayer node instead."""
-    import builtins  # this module defines any/all/max/...: the builtins must be named explicitly
-    import functools
-
-    from glassnet.autograd.symbolic import SymbolicTensor, contains_symbolic
-
-    may_hold_symbolic = (SymbolicTensor, list, tuple, dict)
-
-    @functools.wraps(fn)
-    def wrapper(*args, **kwargs):
-        # fast path for eager calls on tensors and numbers (the common case): no recursive scan
-        if not kwargs and not builtins.any(isinstance(a, may_hold_symbolic) for a in args):
-            return fn(*args)
-        if contains_symbolic(args) or contains_symbolic(kwargs):
-            from glassnet.layers.symbolic import OpLayer
-
-            return OpLayer(wrapper.__name__)(*args, **kwargs)
-        return fn(*args, **kwargs)
-
-    return wrapper
-
-
-def _wrap_public():
-    import types
-
-    namespace = globals()
-    # the unwrapped functions, for Tensor's operators (the engine's hot path never pays for the check)
-    global raw
-    raw = types.SimpleNamespace(
-        **{
-            n: v
-            for n, v in namespace.items()
-            if isinstance(v, types.FunctionType) and not n.startswith("_")
-        }
-    )
-    for name, value in list(namespace.items()):
-        if (
-            isinstance(value, types.FunctionType)
-            and not name.startswith("_")
-            and value.__module__.startswith("glassnet.ops.")
-        ):
-            wrapped = _record_on_symbolic(value)
-            wrapped.__name__ = name
-            namespace[name] = wrapped
-
-
-_wrap_public()
+# Tensor's operators run the eager functions (no symbolic check on the hot path); SymbolicTensor's
+# run the public ops, which record graph nodes.
+_tensor.install_operators(
+    SimpleNamespace(**{op.op_name: op.eager for op in _OPERATOR_OPS + _METHOD_OPS})
+)
+_symbolic.install_operators(SimpleNamespace(**{op.op_name: op for op in _OPERATOR_OPS}))

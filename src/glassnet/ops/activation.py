@@ -1,186 +1,482 @@
-"""Activation functions, each with its derivative beside it. All are stable for |x| up to 1e4:
-no overflow warnings, no NaN or inf (exponentials only ever see non-positive arguments)."""
+"""Activation functions: one table, used by the activation ops and by every op that applies an
+activation inside itself (dense, conv2d, the recurrent ops).
+
+Each entry of ``ACTIVATIONS`` is an ``ActivationSpec``: the function on arrays and its derivative,
+written from the output y where the math allows (``from_output``), which lets fused ops apply the
+activation in place on their own buffer and still differentiate it. All are stable for |x| up to
+1e4: no overflow warnings, no NaN or inf.
+
+The output of every activation op remembers what it was applied to: ``a.activation`` is the name
+and ``a.pre_activation`` the input z, so the glass box can show z, and a cross-entropy can be
+computed from a softmax's logits (see ``glassnet.models.fusion``).
+
+Example:
+
+>>> import numpy as np
+>>> from glassnet import ops
+>>> a = ops.relu(np.array([-1.0, 2.0]))
+>>> a.data.tolist(), a.activation, a.pre_activation.data.tolist()
+([0.0, 2.0], 'relu', [-1.0, 2.0])
+"""
 
 import math
+from dataclasses import dataclass
+from typing import Callable
+
+from scipy import special as scipy_special
 
 from glassnet.autograd.tensor import as_tensor, from_op
 from glassnet.backend import xp
 from glassnet.ops._helpers import positive_part
+from glassnet.ops.operation import keras_op
 from glassnet.ops.special import erfc
 
 
-def stable_sigmoid(x):
-    """1 / (1 + exp(-x)) on an array, via exp(-|x|) so nothing overflows."""
-    e = xp.exp(-xp.abs(x))
-    return xp.where(x >= 0, 1 / (1 + e), e / (1 + e))
+@dataclass(frozen=True)
+class ActivationSpec:
+    """An elementwise activation y = f(z) and its derivative.
+
+    Args:
+        name: Keras's name for it.
+        forward: array -> new array, f(z).
+        derivative: (z, y) -> dy/dz elementwise; z is None when ``from_output`` (only y needed).
+        from_output: the derivative needs only y, so f may overwrite z (fused ops do).
+        forward_inplace: array -> None, writes f(z) into z; None where there is no in-place form.
+        monotone: f never decreases (it then commutes with max pooling).
+        mask_derivative: the derivative is a 0/1 mask (relu): ``chain`` multiplies by the
+            boolean mask directly instead of building a float array first.
+    """
+
+    name: str
+    forward: Callable
+    derivative: Callable
+    from_output: bool
+    forward_inplace: Callable = None
+    monotone: bool = False
+    mask_derivative: Callable = None
+
+    def chain(self, grad_output, z, y):
+        """dL/dz = dL/dy * f'(z), computed from y alone when ``from_output``."""
+        if self.mask_derivative is not None:
+            return grad_output * self.mask_derivative(y)
+        return grad_output * self.derivative(None if self.from_output else z, y)
+
+    def apply_inplace(self, z):
+        """f(z), written into z where possible; returns the array holding the result."""
+        if self.forward_inplace is not None:
+            self.forward_inplace(z)
+            return z
+        return self.forward(z)
 
 
-def sigmoid(x):
-    """1 / (1 + exp(-x))."""
-    x = as_tensor(x, where="sigmoid")
-    out = stable_sigmoid(x.data)
-
-    def backward(grad_output):  # dL/dx = g * y (1 - y)
-        return (grad_output * out * (1 - out),)
-
-    return from_op(out, (x,), backward)
+def sigmoid_array(z):
+    """1 / (1 + exp(-z)) on an array (SciPy's expit: one pass, accurate in both tails)."""
+    return scipy_special.expit(z)
 
 
-def tanh(x):
-    """Hyperbolic tangent."""
-    x = as_tensor(x, where="tanh")
-    out = xp.tanh(x.data)
-
-    def backward(grad_output):  # dL/dx = g * (1 - y^2)
-        return (grad_output * (1 - out * out),)
-
-    return from_op(out, (x,), backward)
+def _relu_inplace(z):
+    positive_part(z, out=z)
 
 
-def relu(x):
-    """max(x, 0)."""
-    x = as_tensor(x, where="relu")
-    out = positive_part(x.data)
-
-    def backward(grad_output):  # dL/dx = g where x > 0
-        return (grad_output * (x.data > 0),)
-
-    return from_op(out, (x,), backward)
+def _tanh_inplace(z):
+    xp.tanh(z, out=z)
 
 
-def relu6(x):
-    """min(max(x, 0), 6)."""
-    x = as_tensor(x, where="relu6")
-    out = xp.clip(x.data, 0, 6).astype(x.dtype, copy=False)
-
-    def backward(grad_output):  # dL/dx = g where 0 < x < 6
-        return (grad_output * ((x.data > 0) & (x.data < 6)),)
-
-    return from_op(out, (x,), backward)
+def _sigmoid_inplace(z):
+    scipy_special.expit(z, out=z)
 
 
-def leaky_relu(x, negative_slope=0.2, alpha=None):
-    """x for x >= 0, negative_slope * x below (Keras 3's ops default slope 0.2; ``alpha`` is the older name)."""
-    slope = negative_slope if alpha is None else alpha
-    x = as_tensor(x, where="leaky_relu")
-    positive = x.data > 0
-    out = xp.where(positive, x.data, slope * x.data).astype(x.dtype, copy=False)
-
-    def backward(grad_output):  # dL/dx = g where x > 0, slope * g elsewhere
-        return (xp.where(positive, grad_output, slope * grad_output),)
-
-    return from_op(out, (x,), backward)
+def _identity(z):
+    return z
 
 
-def elu(x, alpha=1.0):
-    """x for x > 0, alpha * (exp(x) - 1) below."""
-    x = as_tensor(x, where="elu")
-    positive = x.data > 0
-    negative_part = alpha * xp.expm1(xp.minimum(x.data, 0))
-    out = xp.where(positive, x.data, negative_part).astype(x.dtype, copy=False)
-
-    def backward(grad_output):  # dL/dx = g for x > 0, g * alpha * exp(x) = g * (y + alpha) below
-        return (xp.where(positive, grad_output, grad_output * (negative_part + alpha)),)
-
-    return from_op(out, (x,), backward)
+def _ones(z, y):
+    return xp.ones_like(y)
 
 
 SELU_ALPHA = 1.6732632423543772
 SELU_SCALE = 1.0507009873554805
+_HARD_SIGMOID_SLOPE = 1 / 6
 
 
+def _elu_forward(alpha):
+    return lambda z: xp.where(z > 0, z, alpha * xp.expm1(xp.minimum(z, 0))).astype(z.dtype)
+
+
+def _elu_derivative(alpha):  # y' = 1 for z > 0, alpha e^z = y + alpha below
+    return lambda z, y: xp.where(y > 0, 1, y + alpha).astype(y.dtype)
+
+
+def _leaky_forward(slope):
+    return lambda z: xp.where(z > 0, z, slope * z).astype(z.dtype)
+
+
+def _leaky_derivative(slope):
+    return lambda z, y: xp.where(y > 0, 1, slope).astype(y.dtype)
+
+
+def _gelu_tanh(z):
+    c = math.sqrt(2 / math.pi)
+    return (0.5 * z * (1 + xp.tanh(c * (z + 0.044715 * z**3)))).astype(z.dtype)
+
+
+def _gelu_tanh_derivative(z, y):  # (1 + t)/2 + z/2 (1 - t^2) c (1 + 3 * 0.044715 z^2)
+    c = math.sqrt(2 / math.pi)
+    t = xp.tanh(c * (z + 0.044715 * z**3))
+    return 0.5 * (1 + t) + 0.5 * z * (1 - t * t) * c * (1 + 3 * 0.044715 * z * z)
+
+
+def _gelu_exact(z):
+    return (z * 0.5 * erfc(-z / math.sqrt(2))).astype(z.dtype)
+
+
+def _gelu_exact_derivative(z, y):  # Phi(z) + z phi(z)
+    cdf = 0.5 * erfc(-z / math.sqrt(2))
+    return cdf + z * xp.exp(-0.5 * z * z) / math.sqrt(2 * math.pi)
+
+
+def _silu_derivative(z, y):  # s + z s (1 - s)
+    s = sigmoid_array(z)
+    return s * (1 + z * (1 - s))
+
+
+def _hard_silu_derivative(z, y):  # hard_sigmoid(z) + z / 6 on (-3, 3)
+    inside = (z > -3) & (z < 3)
+    return xp.clip(z / 6 + 0.5, 0, 1) + xp.where(inside, z / 6, 0)
+
+
+ACTIVATIONS = {
+    spec.name: spec
+    for spec in (
+        ActivationSpec("linear", _identity, _ones, True, lambda z: None, monotone=True),
+        ActivationSpec(
+            "relu",
+            positive_part,
+            lambda z, y: (y > 0).astype(y.dtype),  # dy/dz = 1 where y > 0
+            True,
+            _relu_inplace,
+            monotone=True,
+            mask_derivative=lambda y: y > 0,
+        ),
+        ActivationSpec(
+            "relu6",
+            lambda z: xp.clip(z, 0, 6).astype(z.dtype, copy=False),
+            lambda z, y: ((y > 0) & (y < 6)).astype(y.dtype),
+            True,
+            lambda z: xp.clip(z, 0, 6, out=z),
+            monotone=True,
+        ),
+        ActivationSpec(
+            "sigmoid",
+            sigmoid_array,
+            lambda z, y: y * (1 - y),
+            True,
+            _sigmoid_inplace,
+            monotone=True,
+        ),
+        ActivationSpec("tanh", xp.tanh, lambda z, y: 1 - y * y, True, _tanh_inplace, monotone=True),
+        ActivationSpec(
+            "hard_sigmoid",  # relu6(z + 3) / 6, Keras 3's and PyTorch's
+            lambda z: xp.clip(z * _HARD_SIGMOID_SLOPE + 0.5, 0, 1).astype(z.dtype, copy=False),
+            lambda z, y: (((y > 0) & (y < 1)) * _HARD_SIGMOID_SLOPE).astype(y.dtype),
+            True,
+            monotone=True,
+        ),
+        ActivationSpec("elu", _elu_forward(1.0), _elu_derivative(1.0), True, monotone=True),
+        ActivationSpec(
+            "selu",
+            lambda z: (SELU_SCALE * _elu_forward(SELU_ALPHA)(z)).astype(z.dtype),
+            lambda z, y: SELU_SCALE * _elu_derivative(SELU_ALPHA)(None, y / SELU_SCALE),
+            True,
+            monotone=True,
+        ),
+        ActivationSpec(
+            "softplus",  # log(1 + e^z) as logaddexp(0, z); y' = sigmoid(z) = 1 - e^-y
+            lambda z: xp.logaddexp(0, z).astype(z.dtype, copy=False),
+            lambda z, y: -xp.expm1(-y),
+            True,
+            monotone=True,
+        ),
+        ActivationSpec(
+            "softsign",  # z / (1 + |z|); y' = 1 / (1 + |z|)^2 = (1 - |y|)^2
+            lambda z: z / (1 + xp.abs(z)),
+            lambda z, y: (1 - xp.abs(y)) ** 2,
+            True,
+            monotone=True,
+        ),
+        ActivationSpec(
+            "leaky_relu", _leaky_forward(0.2), _leaky_derivative(0.2), True, monotone=True
+        ),
+        ActivationSpec(
+            "exponential", xp.exp, lambda z, y: y, True, lambda z: xp.exp(z, out=z), True
+        ),
+        ActivationSpec("gelu", _gelu_exact, _gelu_exact_derivative, False),
+        ActivationSpec("gelu_tanh", _gelu_tanh, _gelu_tanh_derivative, False),
+        ActivationSpec(
+            "silu", lambda z: (z * sigmoid_array(z)).astype(z.dtype), _silu_derivative, False
+        ),
+        ActivationSpec(
+            "hard_silu",
+            lambda z: (z * xp.clip(z / 6 + 0.5, 0, 1)).astype(z.dtype),
+            _hard_silu_derivative,
+            False,
+        ),
+    )
+}
+
+
+def get_spec(name, where="activation"):
+    """The table entry for ``name``, or a ValueError listing the names there are."""
+    spec = ACTIVATIONS.get(name)
+    if spec is None:
+        raise ValueError(f"{where}: unknown activation {name!r}; known: {sorted(ACTIVATIONS)}")
+    return spec
+
+
+def fusable(name):
+    """True when ``name`` can run inside dense/conv/recurrent ops (its derivative needs only y)."""
+    spec = ACTIVATIONS.get(name)
+    return spec is not None and spec.from_output
+
+
+def apply_activation(spec, x, where=None):
+    """The activation op for any spec: y = f(x), with dL/dx = dL/dy * f'(x) as its backward.
+
+    Args:
+        spec: an ActivationSpec (from ``ACTIVATIONS`` or made for a parameter value).
+        x: tensor or array.
+        where: the name used in error messages (default: the spec's).
+
+    Returns:
+        Tensor y whose ``activation`` is the spec's name and ``pre_activation`` is x.
+    """
+    x = as_tensor(x, where=where or spec.name)
+    out = spec.forward(x.data)
+
+    def backward(grad_output):  # dL/dx = dL/dy * f'(x)
+        return (spec.chain(grad_output, x.data, out),)
+
+    result = from_op(out, (x,), backward)
+    result.activation, result.pre_activation = spec.name, x
+    return result
+
+
+@keras_op
+def relu(x):
+    """max(x, 0).
+
+    Args:
+        x: tensor.
+
+    Returns:
+        tensor of x's shape and dtype.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from glassnet import ops
+    >>> ops.relu(np.array([-2.0, 3.0])).data.tolist()
+    [0.0, 3.0]
+    """
+    return apply_activation(ACTIVATIONS["relu"], x)
+
+
+@keras_op
+def relu6(x):
+    """min(max(x, 0), 6).
+
+    Example:
+
+    >>> from glassnet import ops
+    >>> ops.relu6([-1.0, 3.0, 9.0]).data.tolist()
+    [0.0, 3.0, 6.0]
+    """
+    return apply_activation(ACTIVATIONS["relu6"], x)
+
+
+@keras_op
+def sigmoid(x):
+    """1 / (1 + exp(-x)).
+
+    Example:
+
+    >>> from glassnet import ops
+    >>> float(ops.sigmoid(0.0).data)
+    0.5
+    """
+    return apply_activation(ACTIVATIONS["sigmoid"], x)
+
+
+@keras_op
+def tanh(x):
+    """Hyperbolic tangent.
+
+    Example:
+
+    >>> from glassnet import ops
+    >>> float(ops.tanh(0.0).data)
+    0.0
+    """
+    return apply_activation(ACTIVATIONS["tanh"], x)
+
+
+@keras_op
+def leaky_relu(x, negative_slope=0.2, alpha=None):
+    """x for x > 0, ``negative_slope * x`` below (Keras 3's default slope 0.2).
+
+    Args:
+        x: tensor.
+        negative_slope: slope for negative inputs.
+        alpha: the older name of ``negative_slope`` (wins when given).
+
+    Example:
+
+    >>> from glassnet import ops
+    >>> ops.leaky_relu([-10.0, 1.0]).data.tolist()
+    [-2.0, 1.0]
+    """
+    slope = float(negative_slope if alpha is None else alpha)
+    spec = ACTIVATIONS["leaky_relu"]
+    if slope != 0.2:
+        spec = ActivationSpec("leaky_relu", _leaky_forward(slope), _leaky_derivative(slope), True)
+    return apply_activation(spec, x)
+
+
+@keras_op
+def elu(x, alpha=1.0):
+    """x for x > 0, alpha * (exp(x) - 1) below.
+
+    Example:
+
+    >>> from glassnet import ops
+    >>> round(float(ops.elu(-1.0).data), 4)
+    -0.6321
+    """
+    spec = ACTIVATIONS["elu"]
+    if alpha != 1.0:
+        spec = ActivationSpec("elu", _elu_forward(alpha), _elu_derivative(alpha), True)
+    return apply_activation(spec, x)
+
+
+@keras_op
 def selu(x):
-    """scale * elu(x, alpha) with the self-normalising constants."""
-    from glassnet.ops.elementwise import multiply
+    """scale * elu(x, alpha) with the self-normalising constants (1.0507, 1.6733).
 
-    return multiply(elu(x, SELU_ALPHA), SELU_SCALE)
+    Example:
+
+    >>> from glassnet import ops
+    >>> round(float(ops.selu(1.0).data), 4)
+    1.0507
+    """
+    return apply_activation(ACTIVATIONS["selu"], x)
 
 
+@keras_op
 def gelu(x, approximate=True):
-    """Gaussian error linear unit x * Phi(x). ``approximate=True`` (keras.ops's default) uses the tanh
-    formula; False the exact one with erfc (the default of keras.activations.gelu)."""
-    x = as_tensor(x, where="gelu")
-    v = x.data
-    if approximate:
-        c = math.sqrt(2 / math.pi)
-        t = xp.tanh(c * (v + 0.044715 * v**3))
-        out = 0.5 * v * (1 + t)
+    """Gaussian error linear unit x * Phi(x).
 
-        def backward(grad_output):  # d/dx = (1 + t)/2 + x/2 (1 - t^2) c (1 + 3 * 0.044715 x^2)
-            return (
-                grad_output
-                * (0.5 * (1 + t) + 0.5 * v * (1 - t * t) * c * (1 + 3 * 0.044715 * v * v)),
-            )
+    Args:
+        x: tensor.
+        approximate: True (keras.ops's default) uses the tanh formula; False the exact one
+            with erfc (the default of keras.activations.gelu).
 
-    else:
-        cdf = 0.5 * erfc(-v / math.sqrt(2))  # Phi(x), accurate where it is tiny
-        out = v * cdf
+    Example:
 
-        def backward(grad_output):  # d/dx = Phi(x) + x * phi(x)
-            pdf = xp.exp(-0.5 * v * v) / math.sqrt(2 * math.pi)
-            return (grad_output * (cdf + v * pdf),)
-
-    return from_op(out.astype(x.dtype, copy=False), (x,), backward)
+    >>> from glassnet import ops
+    >>> round(float(ops.gelu(1.0, approximate=False).data), 4)
+    0.8413
+    """
+    return apply_activation(ACTIVATIONS["gelu_tanh" if approximate else "gelu"], x, "gelu")
 
 
+@keras_op
 def silu(x):
-    """x * sigmoid(x) (also called swish)."""
-    x = as_tensor(x, where="silu")
-    s = stable_sigmoid(x.data)
-    out = x.data * s
+    """x * sigmoid(x) (also called swish).
 
-    def backward(grad_output):  # d/dx = s + x s (1 - s)
-        return (grad_output * (s * (1 + x.data * (1 - s))),)
+    Example:
 
-    return from_op(out, (x,), backward)
+    >>> from glassnet import ops
+    >>> round(float(ops.silu(1.0).data), 4)
+    0.7311
+    """
+    return apply_activation(ACTIVATIONS["silu"], x)
 
 
 swish = silu
 
 
+@keras_op
 def softplus(x):
-    """log(1 + exp(x)), as logaddexp(0, x) so it never overflows."""
-    x = as_tensor(x, where="softplus")
-    out = xp.logaddexp(0, x.data).astype(x.dtype, copy=False)
+    """log(1 + exp(x)), computed so it never overflows.
 
-    def backward(grad_output):  # d/dx = sigmoid(x)
-        return (grad_output * stable_sigmoid(x.data),)
+    Example:
 
-    return from_op(out, (x,), backward)
+    >>> from glassnet import ops
+    >>> round(float(ops.softplus(0.0).data), 4)
+    0.6931
+    """
+    return apply_activation(ACTIVATIONS["softplus"], x)
 
 
+@keras_op
 def softsign(x):
-    """x / (1 + |x|)."""
-    x = as_tensor(x, where="softsign")
-    denominator = 1 + xp.abs(x.data)
+    """x / (1 + |x|).
 
-    def backward(grad_output):  # d/dx = 1 / (1 + |x|)^2
-        return (grad_output / (denominator * denominator),)
+    Example:
 
-    return from_op(x.data / denominator, (x,), backward)
+    >>> from glassnet import ops
+    >>> ops.softsign([1.0, -3.0]).data.tolist()
+    [0.5, -0.75]
+    """
+    return apply_activation(ACTIVATIONS["softsign"], x)
 
 
+@keras_op
 def hard_sigmoid(x):
-    """relu6(x + 3) / 6, the piecewise-linear sigmoid of Keras 3 and PyTorch."""
-    x = as_tensor(x, where="hard_sigmoid")
-    out = xp.clip(x.data / 6 + 0.5, 0, 1).astype(x.dtype, copy=False)
+    """relu6(x + 3) / 6, the piecewise-linear sigmoid of Keras 3 and PyTorch.
 
-    def backward(grad_output):  # d/dx = 1/6 where -3 < x < 3
-        return (grad_output * (((x.data > -3) & (x.data < 3)) / 6).astype(grad_output.dtype),)
+    Example:
 
-    return from_op(out, (x,), backward)
+    >>> from glassnet import ops
+    >>> ops.hard_sigmoid([-4.0, 0.0, 4.0]).data.tolist()
+    [0.0, 0.5, 1.0]
+    """
+    return apply_activation(ACTIVATIONS["hard_sigmoid"], x)
 
 
+@keras_op
 def hard_silu(x):
-    """x * hard_sigmoid(x) (hard swish)."""
-    from glassnet.ops.elementwise import multiply
+    """x * hard_sigmoid(x) (hard swish).
 
-    x = as_tensor(x, where="hard_silu")
-    return multiply(x, hard_sigmoid(x))
+    Example:
+
+    >>> from glassnet import ops
+    >>> ops.hard_silu([-4.0, 0.0, 4.0]).data.tolist()
+    [-0.0, 0.0, 4.0]
+    """
+    return apply_activation(ACTIVATIONS["hard_silu"], x)
 
 
+hard_swish = hard_silu
+
+
+@keras_op
 def softmax(x, axis=-1):
-    """exp(x) / sum(exp(x)) along ``axis``, shifted by the maximum so it never overflows."""
+    """exp(x) / sum(exp(x)) along ``axis``, shifted by the maximum so it never overflows.
+
+    Args:
+        x: tensor.
+        axis: the axis the probabilities sum to 1 along.
+
+    Returns:
+        tensor of x's shape; its ``pre_activation`` holds x (the logits).
+
+    Example:
+
+    >>> from glassnet import ops
+    >>> ops.softmax([0.0, 0.0]).data.tolist()
+    [0.5, 0.5]
+    """
     x = as_tensor(x, where="softmax")
     e = xp.exp(x.data - xp.max(x.data, axis=axis, keepdims=True))
     out = e / xp.sum(e, axis=axis, keepdims=True)
@@ -188,11 +484,22 @@ def softmax(x, axis=-1):
     def backward(grad_output):  # dL/dx = y * (g - sum(g * y))
         return (out * (grad_output - xp.sum(grad_output * out, axis=axis, keepdims=True)),)
 
-    return from_op(out, (x,), backward)
+    result = from_op(out, (x,), backward)
+    if axis == -1 or axis == x.ndim - 1:
+        result.activation, result.pre_activation = "softmax", x
+    return result
 
 
+@keras_op
 def log_softmax(x, axis=-1):
-    """x - logsumexp(x) along ``axis``."""
+    """x - logsumexp(x) along ``axis``.
+
+    Example:
+
+    >>> from glassnet import ops
+    >>> round(float(ops.log_softmax([0.0, 0.0]).data[0]), 4)
+    -0.6931
+    """
     x = as_tensor(x, where="log_softmax")
     shifted = x.data - xp.max(x.data, axis=axis, keepdims=True)
     out = shifted - xp.log(xp.sum(xp.exp(shifted), axis=axis, keepdims=True))

@@ -12,7 +12,9 @@ from numpy.lib.stride_tricks import as_strided
 
 from glassnet.autograd.tensor import as_tensor, from_op
 from glassnet.backend import xp
-from glassnet.ops._helpers import positive_part, sum_rows
+from glassnet.ops._helpers import sum_rows
+from glassnet.ops.activation import get_spec
+from glassnet.ops.operation import keras_op
 
 
 def as_pair(value, name="argument"):
@@ -107,6 +109,7 @@ def _conv_operands(inputs, kernel, bias, where):
     return x, k, b, [x, k] if b is None else [x, k, b]
 
 
+@keras_op
 def conv2d(
     inputs,
     kernel,
@@ -117,13 +120,35 @@ def conv2d(
     groups=1,
     activation="linear",
 ):
-    """2-D convolution (cross-correlation, as every framework computes it), optionally followed by a
-    fused ``activation`` ('linear' or 'relu').
+    """2-D convolution (cross-correlation, as every framework computes it), optionally with an
+    ``activation`` applied inside the op (the fusion pass asks for it; ``Conv2D`` itself applies
+    its activation as a separate op).
 
-    inputs: (N, H, W, C); kernel: (kh, kw, C // groups, F); bias: (F,) or None -> (N, out_h, out_w, F).
+    Args:
+        inputs: (N, H, W, C).
+        kernel: (kh, kw, C // groups, F).
+        bias: (F,) or None.
+        strides, dilation_rate: int or pair.
+        padding: "valid" or "same" (Keras's rules: extra padding after).
+        groups: number of channel groups.
+        activation: a name in ``ops.activation.ACTIVATIONS`` whose derivative needs only y.
+
+    Returns:
+        (N, out_h, out_w, F).
+
+    Example:
+
+    >>> import numpy as np
+    >>> from glassnet import ops
+    >>> ops.conv2d(np.ones((1, 5, 5, 2)), np.ones((3, 3, 2, 4))).shape
+    (1, 3, 3, 4)
     """
-    if activation not in ("linear", "relu"):
-        raise ValueError(f"conv2d: fused activation must be 'linear' or 'relu', got {activation!r}")
+    spec = get_spec(activation, "conv2d")
+    if not spec.from_output:
+        raise ValueError(
+            f"conv2d: activation {activation!r} cannot run inside the op (its derivative needs the "
+            f"input); apply it after conv2d(..., activation='linear')"
+        )
     x, k, b, parents = _conv_operands(inputs, kernel, bias, "conv2d")
     if x.ndim != 4 or k.ndim != 4:
         raise ValueError(
@@ -165,13 +190,11 @@ def conv2d(
         out = xp.matmul(cols, kernel_matrix).transpose(1, 0, 2).reshape(rows, filters)
     if b is not None:
         out += b.data
-    if activation == "relu":
-        positive_part(out, out=out)
-    out = out.reshape(n, out_h, out_w, filters)
+    out = spec.apply_inplace(out).reshape(n, out_h, out_w, filters)
 
     def backward(grad_output):
-        if activation == "relu":  # dL/dz = dL/dy where y > 0
-            grad_output = grad_output * (out > 0)
+        if spec.name != "linear":  # dL/dz = dL/dy * f'(z), written from y
+            grad_output = spec.chain(grad_output, None, out)
         g = grad_output.reshape(rows, filters)
         grad_x = None
         if groups == 1:
@@ -219,9 +242,13 @@ def conv2d(
             grads.append(sum_rows(g))
         return tuple(grads)
 
-    return from_op(out, tuple(parents), backward)
+    result = from_op(out, tuple(parents), backward)
+    if spec.name != "linear":
+        result.activation = spec.name
+    return result
 
 
+@keras_op
 def conv2d_transpose(inputs, kernel, bias=None, strides=1, padding="valid", dilation_rate=1):
     """Transposed convolution (the gradient of conv2d with respect to its input, run forwards).
 
@@ -270,6 +297,7 @@ def conv2d_transpose(inputs, kernel, bias=None, strides=1, padding="valid", dila
     return from_op(xp.ascontiguousarray(out), tuple(parents), backward)
 
 
+@keras_op
 def conv1d(inputs, kernel, bias=None, strides=1, padding="valid", dilation_rate=1, groups=1):
     """1-D convolution: inputs (N, L, C), kernel (k, C // groups, F) -> (N, out_L, F); padding may be 'causal'."""
     from glassnet.ops.manipulation import expand_dims, pad, squeeze
@@ -292,6 +320,7 @@ def conv1d(inputs, kernel, bias=None, strides=1, padding="valid", dilation_rate=
     return squeeze(out, 1)
 
 
+@keras_op
 def depthwise_conv2d(inputs, kernel, bias=None, strides=1, padding="valid", dilation_rate=1):
     """Each input channel convolved with its own filters: kernel (kh, kw, C, multiplier) -> C * multiplier channels."""
     from glassnet.ops.manipulation import reshape

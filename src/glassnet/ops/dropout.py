@@ -3,8 +3,10 @@
 from glassnet.autograd.tensor import as_tensor, from_op
 from glassnet.backend import get_generator, xp
 from glassnet.ops._helpers import unbroadcast
+from glassnet.ops.operation import keras_op
 
 
+@keras_op
 def dropout(x, rate, noise_shape=None, rng=None):
     """Zero each entry with probability ``rate`` and scale the rest by 1 / (1 - rate).
 

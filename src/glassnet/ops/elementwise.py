@@ -7,8 +7,10 @@ dL/d(input) for each input, reduced back to that input's shape when it was broad
 from glassnet.autograd.tensor import as_tensor, from_op
 from glassnet.backend import xp
 from glassnet.ops._helpers import broadcast_call, operands, unbroadcast
+from glassnet.ops.operation import keras_op
 
 
+@keras_op
 def add(x1, x2):
     """x1 + x2 with broadcasting."""
     a, b = operands(x1, x2, "add")
@@ -20,6 +22,7 @@ def add(x1, x2):
     return from_op(out, (a, b), backward)
 
 
+@keras_op
 def subtract(x1, x2):
     """x1 - x2 with broadcasting."""
     a, b = operands(x1, x2, "subtract")
@@ -33,6 +36,7 @@ def subtract(x1, x2):
     return from_op(out, (a, b), backward)
 
 
+@keras_op
 def multiply(x1, x2):
     """x1 * x2 with broadcasting."""
     a, b = operands(x1, x2, "multiply")
@@ -47,6 +51,7 @@ def multiply(x1, x2):
     return from_op(out, (a, b), backward)
 
 
+@keras_op
 def divide(x1, x2):
     """x1 / x2 with broadcasting (true division)."""
     a, b = operands(x1, x2, "divide")
@@ -61,6 +66,7 @@ def divide(x1, x2):
     return from_op(out, (a, b), backward)
 
 
+@keras_op
 def power(x1, x2):
     """x1 ** x2 with broadcasting."""
     a, b = operands(x1, x2, "power")
@@ -77,6 +83,7 @@ def power(x1, x2):
     return from_op(out, (a, b), backward)
 
 
+@keras_op
 def negative(x):
     """-x."""
     x = as_tensor(x, where="negative")
@@ -87,6 +94,7 @@ def negative(x):
     return from_op(xp.negative(x.data), (x,), backward)
 
 
+@keras_op
 def exp(x):
     """e ** x."""
     x = as_tensor(x, where="exp")
@@ -98,6 +106,7 @@ def exp(x):
     return from_op(out, (x,), backward)
 
 
+@keras_op
 def log(x):
     """Natural logarithm."""
     x = as_tensor(x, where="log")
@@ -108,6 +117,7 @@ def log(x):
     return from_op(xp.log(x.data), (x,), backward)
 
 
+@keras_op
 def sqrt(x):
     """Square root."""
     x = as_tensor(x, where="sqrt")
@@ -119,6 +129,7 @@ def sqrt(x):
     return from_op(out, (x,), backward)
 
 
+@keras_op
 def square(x):
     """x * x."""
     x = as_tensor(x, where="square")
@@ -129,6 +140,7 @@ def square(x):
     return from_op(xp.square(x.data), (x,), backward)
 
 
+@keras_op
 def abs(x):
     """|x| (gradient 0 at 0)."""
     x = as_tensor(x, where="abs")
@@ -146,6 +158,7 @@ def _tie_split(winner, tie, dtype):
     return weight
 
 
+@keras_op
 def maximum(x1, x2):
     """Elementwise larger value; on ties the gradient is shared half and half."""
     a, b = operands(x1, x2, "maximum")
@@ -160,6 +173,7 @@ def maximum(x1, x2):
     return from_op(out, (a, b), backward)
 
 
+@keras_op
 def minimum(x1, x2):
     """Elementwise smaller value; on ties the gradient is shared half and half."""
     a, b = operands(x1, x2, "minimum")
@@ -174,6 +188,7 @@ def minimum(x1, x2):
     return from_op(out, (a, b), backward)
 
 
+@keras_op
 def clip(x, x_min, x_max):
     """Limit values to [x_min, x_max]; the gradient passes where x lies inside (bounds included)."""
     x = as_tensor(x, where="clip")
@@ -194,6 +209,7 @@ def clip(x, x_min, x_max):
     return from_op(out, (x,), backward)
 
 
+@keras_op
 def where(condition, x1, x2):
     """Pick from x1 where ``condition`` is true, else from x2 (condition gets no gradient)."""
     condition = xp.asarray(getattr(condition, "data", condition), dtype=bool)
@@ -214,6 +230,7 @@ def where(condition, x1, x2):
     return from_op(out, (a, b), backward)
 
 
+@keras_op
 def cast(x, dtype):
     """x converted to ``dtype``; the gradient is converted back to x's dtype."""
     x = as_tensor(x, where="cast")

@@ -2,8 +2,10 @@
 
 from glassnet.autograd.tensor import Tensor
 from glassnet.backend import standardize_dtype, xp
+from glassnet.ops.operation import keras_op
 
 
+@keras_op
 def one_hot(x, num_classes, axis=-1, dtype=None):
     """Integer class ids (any shape) -> one-hot vectors along a new ``axis`` (floatx by default).
 

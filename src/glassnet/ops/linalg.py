@@ -1,10 +1,13 @@
 """Matrix products."""
 
-from glassnet.autograd.tensor import from_op
+from glassnet.autograd.tensor import as_tensor, from_op
 from glassnet.backend import xp
-from glassnet.ops._helpers import operands, positive_part, sum_rows, unbroadcast
+from glassnet.ops._helpers import operands, sum_rows, unbroadcast
+from glassnet.ops.activation import get_spec
+from glassnet.ops.operation import keras_op
 
 
+@keras_op
 def matmul(x1, x2):
     """Matrix product with NumPy's rules: (..., n, k) @ (..., k, m) -> (..., n, m); 1-D operands
     are treated as a row (left) or a column (right) vector and that axis is dropped again."""
@@ -63,10 +66,9 @@ def _parse_einsum(subscripts, n_operands):
     return inputs, output
 
 
+@keras_op
 def einsum(subscripts, *operands):
     """Einstein summation, e.g. einsum('bqd,bkd->bqk', q, k); differentiable in every operand."""
-    from glassnet.autograd.tensor import as_tensor
-
     tensors = [as_tensor(o, where="einsum") for o in operands]
     inputs, output = _parse_einsum(subscripts, len(tensors))
     for spec, t in zip(inputs, tensors):
@@ -104,54 +106,63 @@ def einsum(subscripts, *operands):
     return from_op(out, tuple(tensors), backward)
 
 
-FUSED_ACTIVATIONS = ("linear", "relu", "sigmoid", "tanh")
-
-
+@keras_op
 def dense(inputs, kernel, bias=None, activation="linear"):
-    """activation(inputs @ kernel + bias) as one op with one backward (what a Dense layer computes).
+    """activation(inputs @ kernel + bias) as one op with one backward.
 
-    inputs: (..., in); kernel: (in, units); bias: (units,) or None; activation: one of
-    FUSED_ACTIVATIONS, whose derivative is written with the output y.
+    ``Dense`` computes ``inputs @ kernel + bias`` with this op (activation "linear") and then its
+    activation op; the fusion pass (``glassnet.models.fusion``) runs the activation inside it
+    instead, on the op's own buffer, when the activation's derivative needs only the output.
+
+    Args:
+        inputs: (..., in).
+        kernel: (in, units).
+        bias: (units,) or None.
+        activation: a name in ``ops.activation.ACTIVATIONS`` whose spec has ``from_output``.
+
+    Returns:
+        (..., units).
+
+    Example:
+
+    >>> import numpy as np
+    >>> from glassnet import ops
+    >>> ops.dense(np.ones((2, 3)), np.ones((3, 4)), np.zeros(4), "relu").shape
+    (2, 4)
     """
-    from glassnet.autograd.tensor import as_tensor
-    from glassnet.ops.activation import stable_sigmoid
-
-    if activation not in FUSED_ACTIVATIONS:
+    spec = get_spec(activation, "dense")
+    if not spec.from_output:
         raise ValueError(
-            f"dense: activation must be one of {FUSED_ACTIVATIONS}, got {activation!r}"
+            f"dense: activation {activation!r} cannot run inside the op (its derivative needs the "
+            f"input); apply it after dense(..., activation='linear')"
         )
     x = as_tensor(inputs, where="dense")
     k = as_tensor(kernel, like=x, where="dense")
     parents = (x, k) if bias is None else (x, k, as_tensor(bias, like=x, where="dense"))
-    if x.shape[-1] != k.shape[0]:
+    if x.ndim == 0 or k.ndim != 2 or x.shape[-1] != k.shape[0]:
         raise ValueError(
-            f"dense: inputs with last dimension {x.shape[-1]} do not fit a kernel of shape {k.shape}"
+            f"dense: inputs of shape {x.shape} do not fit a kernel of shape {k.shape} (the last "
+            f"dimension of the inputs must equal the kernel's first)"
         )
     rows = x.data.reshape(-1, x.shape[-1])
     out = rows @ k.data
     if bias is not None:
         out += parents[2].data
-    if activation == "relu":
-        positive_part(out, out=out)
-    elif activation == "sigmoid":
-        out = stable_sigmoid(out)
-    elif activation == "tanh":
-        xp.tanh(out, out=out)
+    out = spec.apply_inplace(out)
 
     def backward(grad_output):
-        g = grad_output.reshape(out.shape)
-        if activation == "relu":  # dL/dz = dL/dy * f'(z), with f' from the output y
-            g = g * (out > 0)
-        elif activation == "sigmoid":
-            g = g * out * (1 - out)
-        elif activation == "tanh":
-            g = g * (1 - out * out)
+        grad_z = grad_output.reshape(out.shape)
+        if spec.name != "linear":
+            grad_z = spec.chain(grad_z, None, out)  # dL/dz = dL/dy * f'(z), from y
         grads = [
-            (g @ k.data.T).reshape(x.shape) if x.requires_grad else None,  # dL/dx = dL/dz W^T
-            rows.T @ g if k.requires_grad else None,
-        ]  # dL/dW = x^T dL/dz
-        if bias is not None:
-            grads.append(sum_rows(g) if parents[2].requires_grad else None)  # dL/db = sum of dL/dz
+            (grad_z @ k.data.T).reshape(x.shape) if x.requires_grad else None,  # dL/dx = g W^T
+            rows.T @ grad_z if k.requires_grad else None,  # dL/dW = x^T g
+        ]
+        if bias is not None:  # dL/db = sum over rows of dL/dz
+            grads.append(sum_rows(grad_z) if parents[2].requires_grad else None)
         return tuple(grads)
 
-    return from_op(out.reshape(*x.shape[:-1], k.shape[1]), parents, backward)
+    result = from_op(out.reshape(*x.shape[:-1], k.shape[1]), parents, backward)
+    if spec.name != "linear":
+        result.activation = spec.name
+    return result

@@ -10,8 +10,9 @@ from glassnet.backend import epsilon, xp
 from glassnet.ops import activation, reduction
 from glassnet.ops import elementwise as ew
 from glassnet.ops._helpers import broadcast_call, unbroadcast
-from glassnet.ops.activation import stable_sigmoid
+from glassnet.ops.activation import sigmoid_array
 from glassnet.ops.encoding import one_hot
+from glassnet.ops.operation import keras_op
 
 
 def _pair(y_true, y_pred, name, same_shape=True):
@@ -26,6 +27,7 @@ def _pair(y_true, y_pred, name, same_shape=True):
     return y_true, y_pred
 
 
+@keras_op
 def mean_squared_error(y_true, y_pred):
     """mean((y_pred - y_true)^2) over the last axis."""
     y_true, y_pred = _pair(y_true, y_pred, "mean_squared_error")
@@ -40,12 +42,14 @@ def mean_squared_error(y_true, y_pred):
     return from_op(out, (y_true, y_pred), backward)
 
 
+@keras_op
 def mean_absolute_error(y_true, y_pred):
     """mean(|y_pred - y_true|) over the last axis."""
     y_true, y_pred = _pair(y_true, y_pred, "mean_absolute_error")
     return reduction.mean(ew.abs(ew.subtract(y_pred, y_true)), axis=-1)
 
 
+@keras_op
 def huber(y_true, y_pred, delta=1.0):
     """Squared error for |error| <= delta, linear beyond; averaged over the last axis."""
     y_true, y_pred = _pair(y_true, y_pred, "huber")
@@ -57,6 +61,7 @@ def huber(y_true, y_pred, delta=1.0):
     )
 
 
+@keras_op
 def log_cosh(y_true, y_pred):
     """log(cosh(y_pred - y_true)) = x + softplus(-2x) - log 2, averaged over the last axis."""
     y_true, y_pred = _pair(y_true, y_pred, "log_cosh")
@@ -65,17 +70,13 @@ def log_cosh(y_true, y_pred):
     return reduction.mean(ew.subtract(value, float(xp.log(2.0))), axis=-1)
 
 
+@keras_op
 def binary_crossentropy(y_true, y_pred, from_logits=False):
     """Elementwise binary cross-entropy (keras.ops's form; keras.losses averages it over the last axis).
 
     from_logits=False: y_pred are probabilities, clipped to [eps, 1 - eps] as Keras does.
     from_logits=True: y_pred are logits; computed as max(x, 0) - x*y + log(1 + exp(-|x|)).
     """
-    logits = getattr(y_pred, "_keras_logits", None)
-    if (
-        not from_logits and logits is not None
-    ):  # y_pred = sigmoid(logits): use them (stable, exact gradient)
-        y_pred, from_logits = logits, True
     y_true, y_pred = _pair(y_true, y_pred, "binary_crossentropy", same_shape=False)
     if from_logits:
         x, y = y_pred.data, y_true.data
@@ -86,7 +87,7 @@ def binary_crossentropy(y_true, y_pred, from_logits=False):
         )
 
         def backward(grad_output):  # dL/dx = (sigmoid(x) - y) g ; dL/dy = -x g
-            grad_x = (stable_sigmoid(x) - y) * grad_output
+            grad_x = (sigmoid_array(x) - y) * grad_output
             return (
                 unbroadcast(-x * grad_output, y_true.shape) if y_true.requires_grad else None,
                 unbroadcast(grad_x, y_pred.shape),
@@ -100,21 +101,27 @@ def binary_crossentropy(y_true, y_pred, from_logits=False):
     return ew.negative(ew.add(positive, negative))
 
 
+_NORMALIZED_TOLERANCE = 1e-5  # |sum(p) - 1| below which probabilities count as normalised
+
+
+@keras_op
 def categorical_crossentropy(y_true, y_pred, from_logits=False, axis=-1):
     """-sum(y_true * log(p)) over ``axis`` for one-hot (or soft) targets.
 
     from_logits=True fuses log_softmax in: the gradient w.r.t. the logits is softmax(x) * sum(y) - y.
     from_logits=False: probabilities are rescaled to sum to 1 and clipped to [eps, 1 - eps], as Keras does.
     """
-    logits = getattr(y_pred, "_keras_logits", None)
-    if not from_logits and logits is not None:  # y_pred = softmax(logits): use them
-        y_pred, from_logits = logits, True
     y_true, y_pred = _pair(y_true, y_pred, "categorical_crossentropy")
     if y_pred.ndim == 0:
         raise ValueError("categorical_crossentropy: y_pred must have a class axis, got a scalar")
     if not from_logits:
-        total = reduction.sum(y_pred, axis=axis, keepdims=True)
-        p = ew.clip(ew.divide(y_pred, total), epsilon(), 1.0 - epsilon())
+        # Keras rescales each row of probabilities to sum to 1. Rows that already do (a softmax's
+        # output, up to rounding) are used as they are: the same value, and the gradient is the
+        # textbook -y/p rather than one carrying the rescaling's constant 1/sum(p) term.
+        totals = xp.sum(y_pred.data, axis=axis, keepdims=True)
+        if not xp.all(xp.abs(totals - 1) <= _NORMALIZED_TOLERANCE):
+            y_pred = ew.divide(y_pred, reduction.sum(y_pred, axis=axis, keepdims=True))
+        p = ew.clip(y_pred, epsilon(), 1.0 - epsilon())
         return ew.negative(reduction.sum(ew.multiply(y_true, ew.log(p)), axis=axis))
     x, y = y_pred.data, y_true.data
     shifted = x - xp.max(x, axis=axis, keepdims=True)
@@ -156,14 +163,12 @@ def _sparse_labels(y_true, y_pred, name, axis):
     return labels
 
 
+@keras_op
 def sparse_categorical_crossentropy(y_true, y_pred, from_logits=False, axis=-1):
     """Categorical cross-entropy with integer class ids as targets: shape (batch,) or (batch, 1).
 
     from_logits=True: fused with log_softmax; the gradient w.r.t. the logits is softmax(x) - one_hot(y).
     """
-    logits = getattr(y_pred, "_keras_logits", None)
-    if not from_logits and logits is not None:  # y_pred = softmax(logits): use them
-        y_pred, from_logits = logits, True
     y_pred = as_tensor(y_pred, where="sparse_categorical_crossentropy")
     labels = _sparse_labels(y_true, y_pred, "sparse_categorical_crossentropy", axis)
     if not from_logits:
@@ -209,6 +214,7 @@ def _hinge_labels(y_true):
     return y_true
 
 
+@keras_op
 def hinge(y_true, y_pred):
     """mean(max(1 - y_true * y_pred, 0)) over the last axis; 0/1 labels are mapped to -1/1."""
     y_true, y_pred = _pair(y_true, y_pred, "hinge")
@@ -216,6 +222,7 @@ def hinge(y_true, y_pred):
     return reduction.mean(activation.relu(margin), axis=-1)
 
 
+@keras_op
 def squared_hinge(y_true, y_pred):
     """mean(max(1 - y_true * y_pred, 0)^2) over the last axis; 0/1 labels are mapped to -1/1."""
     y_true, y_pred = _pair(y_true, y_pred, "squared_hinge")
@@ -223,6 +230,7 @@ def squared_hinge(y_true, y_pred):
     return reduction.mean(ew.square(activation.relu(margin)), axis=-1)
 
 
+@keras_op
 def kl_divergence(y_true, y_pred):
     """sum(y_true * log(y_true / y_pred)) over the last axis, both clipped to [eps, 1]."""
     y_true, y_pred = _pair(y_true, y_pred, "kl_divergence")
@@ -231,6 +239,7 @@ def kl_divergence(y_true, y_pred):
     return reduction.sum(ew.multiply(t, ew.log(ew.divide(t, p))), axis=-1)
 
 
+@keras_op
 def l2_normalize(x, axis=-1, epsilon=1e-12):
     """x / sqrt(max(sum(x^2), epsilon)) along ``axis``."""
     x = as_tensor(x, where="l2_normalize")
@@ -238,6 +247,7 @@ def l2_normalize(x, axis=-1, epsilon=1e-12):
     return ew.divide(x, ew.sqrt(ew.maximum(squared_norm, epsilon)))
 
 
+@keras_op
 def cosine_similarity(y_true, y_pred, axis=-1):
     """-sum(l2_normalize(y_true) * l2_normalize(y_pred)) over ``axis`` (Keras's loss: -1 is best)."""
     y_true, y_pred = _pair(y_true, y_pred, "cosine_similarity")

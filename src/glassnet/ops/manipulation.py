@@ -8,8 +8,10 @@ import math
 from glassnet.autograd.tensor import Tensor, as_tensor, from_op
 from glassnet.backend import xp
 from glassnet.ops._helpers import normalize_axes, unbroadcast
+from glassnet.ops.operation import keras_op
 
 
+@keras_op
 def reshape(x, newshape):
     """Same values, new shape (one dimension may be -1)."""
     x = as_tensor(x, where="reshape")
@@ -28,6 +30,7 @@ def reshape(x, newshape):
     return from_op(x.data.reshape(newshape), (x,), backward)
 
 
+@keras_op
 def transpose(x, axes=None):
     """Permute the axes (default: reverse them)."""
     x = as_tensor(x, where="transpose")
@@ -44,11 +47,13 @@ def transpose(x, axes=None):
     return from_op(x.data.transpose(axes), (x,), backward)
 
 
+@keras_op
 def permute_dims(x, axes):
     """Keras 3's name for transpose with explicit axes."""
     return transpose(x, axes)
 
 
+@keras_op
 def swapaxes(x, axis1, axis2):
     x = as_tensor(x, where="swapaxes")
     axes = list(range(x.ndim))
@@ -56,6 +61,7 @@ def swapaxes(x, axis1, axis2):
     return transpose(x, axes)
 
 
+@keras_op
 def broadcast_to(x, shape):
     """x repeated along new or size-1 axes to ``shape``."""
     x = as_tensor(x, where="broadcast_to")
@@ -71,6 +77,7 @@ def broadcast_to(x, shape):
     return from_op(out, (x,), backward)
 
 
+@keras_op
 def expand_dims(x, axis):
     """Insert a size-1 axis at ``axis``."""
     x = as_tensor(x, where="expand_dims")
@@ -81,6 +88,7 @@ def expand_dims(x, axis):
     return from_op(xp.expand_dims(x.data, axis), (x,), backward)
 
 
+@keras_op
 def squeeze(x, axis=None):
     """Remove size-1 axes (all of them, or those in ``axis``)."""
     x = as_tensor(x, where="squeeze")
@@ -97,6 +105,7 @@ def squeeze(x, axis=None):
     return from_op(xp.squeeze(x.data, axis=axis), (x,), backward)
 
 
+@keras_op
 def flatten(x):
     """All axes but the first folded into one: (batch, ...) -> (batch, prod(...))."""
     x = as_tensor(x, where="flatten")
@@ -109,6 +118,7 @@ def _sequence(xs, op):
     return [as_tensor(t, where=op) for t in xs]
 
 
+@keras_op
 def concatenate(xs, axis=0):
     """Join tensors along an existing axis."""
     tensors = _sequence(xs, "concatenate")
@@ -126,6 +136,7 @@ def concatenate(xs, axis=0):
     return from_op(out, tuple(tensors), backward)
 
 
+@keras_op
 def stack(xs, axis=0):
     """Join tensors of one shape along a new axis."""
     tensors = _sequence(xs, "stack")
@@ -142,6 +153,7 @@ def stack(xs, axis=0):
     return from_op(out, tuple(tensors), backward)
 
 
+@keras_op
 def getitem(x, index):
     """x[index]: basic slicing, boolean masks and integer-array gather (repeated indices add up)."""
     x = as_tensor(x, where="getitem")
@@ -180,6 +192,7 @@ def _has_integer_array(index):
     return any(isinstance(p, xp.ndarray) and p.dtype.kind in "iu" for p in parts)
 
 
+@keras_op
 def take(x, indices, axis=None):
     """Gather entries of x at integer ``indices`` along ``axis`` (None: of the flattened x)."""
     x = as_tensor(x, where="take")
@@ -197,6 +210,7 @@ def take(x, indices, axis=None):
     return getitem(x, (slice(None),) * axis + (indices,))
 
 
+@keras_op
 def split(x, indices_or_sections, axis=0):
     """Cut x into pieces along ``axis``: a number of equal sections, or at the given indices."""
     x = as_tensor(x, where="split")
@@ -216,6 +230,7 @@ def split(x, indices_or_sections, axis=0):
     ]
 
 
+@keras_op
 def pad(x, pad_width, mode="constant", constant_values=0):
     """Pad with a constant; ``pad_width`` is NumPy's ((before, after), ...) per axis."""
     x = as_tensor(x, where="pad")

@@ -4,8 +4,10 @@
 from glassnet.autograd.tensor import as_tensor, from_op
 from glassnet.backend import xp
 from glassnet.ops._helpers import normalize_axes, sum_rows, unbroadcast
+from glassnet.ops.operation import keras_op
 
 
+@keras_op
 def normalize(x, axes, scale=None, offset=None, epsilon=1e-3, cross_replica_sum=None):
     """y = (x - mean) / sqrt(var + epsilon) * scale + offset, mean and var taken over ``axes``.
 
@@ -95,6 +97,7 @@ def normalize(x, axes, scale=None, offset=None, epsilon=1e-3, cross_replica_sum=
     return from_op(out, tuple(parents), backward), mean, var
 
 
+@keras_op
 def batch_normalization(x, mean, variance, axis=-1, offset=None, scale=None, epsilon=1e-3):
     """keras.ops.batch_normalization: normalise with *given* statistics (inference form).
 

@@ -12,6 +12,7 @@ from glassnet.autograd.grad_mode import is_grad_enabled
 from glassnet.autograd.tensor import as_tensor, from_op
 from glassnet.backend import xp
 from glassnet.ops.conv import as_pair, output_size_and_padding
+from glassnet.ops.operation import keras_op
 
 
 def _setup(x, pool_size, strides, padding, where):
@@ -54,6 +55,7 @@ def _unpad(grad, x_shape, pad_h, pad_w):
     return grad[:, pad_h[0] : pad_h[0] + x_shape[1], pad_w[0] : pad_w[0] + x_shape[2]]
 
 
+@keras_op
 def max_pool2d(inputs, pool_size=2, strides=None, padding="valid"):
     """Largest value of each window."""
     x = as_tensor(inputs, where="max_pool2d")
@@ -96,6 +98,7 @@ def max_pool2d(inputs, pool_size=2, strides=None, padding="valid"):
     return from_op(result, (x,), backward)
 
 
+@keras_op
 def average_pool2d(inputs, pool_size=2, strides=None, padding="valid"):
     """Mean of each window; with 'same' padding the padded cells are not counted (as Keras)."""
     x = as_tensor(inputs, where="average_pool2d")
@@ -121,6 +124,7 @@ def average_pool2d(inputs, pool_size=2, strides=None, padding="valid"):
     return from_op(result, (x,), backward)
 
 
+@keras_op
 def max_pool1d(inputs, pool_size=2, strides=None, padding="valid"):
     """(N, L, C) -> (N, out_L, C)."""
     from glassnet.ops.manipulation import expand_dims, squeeze
@@ -130,6 +134,7 @@ def max_pool1d(inputs, pool_size=2, strides=None, padding="valid"):
     return squeeze(max_pool2d(expand_dims(inputs, 1), (1, size), (1, stride or size), padding), 1)
 
 
+@keras_op
 def average_pool1d(inputs, pool_size=2, strides=None, padding="valid"):
     from glassnet.ops.manipulation import expand_dims, squeeze
 

@@ -13,37 +13,21 @@ recurrent_mask (N, u): recurrent dropout, applied to the previous state before t
 
 from glassnet.autograd.tensor import as_tensor, from_op
 from glassnet.backend import xp
-from glassnet.ops._helpers import positive_part
-
-
-def _sigmoid(z):
-    # 1 / (1 + exp(-z)) = (tanh(z / 2) + 1) / 2: three NumPy calls instead of nine, and no overflow
-    y = xp.tanh(z * 0.5)
-    y *= 0.5
-    y += 0.5
-    return y
-
-
-# activation: (function, derivative expressed through the output y); the loops below run them once
-# per time step on small arrays, where the number of NumPy calls, not the arithmetic, is the cost
-ACTIVATIONS = {
-    "tanh": (xp.tanh, lambda y: 1 - y * y),
-    "sigmoid": (_sigmoid, lambda y: y * (1 - y)),
-    "relu": (positive_part, lambda y: (y > 0).astype(y.dtype)),
-    "linear": (lambda z: z, lambda y: xp.ones_like(y)),
-    "hard_sigmoid": (
-        lambda z: xp.clip(z / 6 + 0.5, 0, 1),
-        lambda y: (((y > 0) & (y < 1)) / 6).astype(y.dtype),
-    ),
-}
+from glassnet.ops.activation import ACTIVATIONS
+from glassnet.ops.operation import keras_op
 
 
 def activation_pair(name, where):
-    if name not in ACTIVATIONS:
+    """(f, f' written from the output) for an activation the recurrent loops can run, from the
+    activation table in ``ops/activation.py``."""
+    spec = ACTIVATIONS.get(name)
+    if spec is None or not spec.from_output:
+        usable = sorted(n for n, s in ACTIVATIONS.items() if s.from_output)
         raise ValueError(
-            f"{where}: activation {name!r} is not available in the fused recurrent op; use one of {sorted(ACTIVATIONS)}"
+            f"{where}: activation {name!r} is not available in the recurrent op; use one of "
+            f"{usable}"
         )
-    return ACTIVATIONS[name]
+    return spec.forward, lambda y: spec.derivative(None, y)
 
 
 def _prepare(where, x_proj, recurrent_kernel, states, gates):
@@ -74,6 +58,7 @@ def _split_by_mask(mask, t, grad):
     return grad * m, grad * ~m
 
 
+@keras_op
 def simple_rnn(
     x_proj, recurrent_kernel, initial_state, mask=None, recurrent_mask=None, activation="tanh"
 ):
@@ -149,6 +134,7 @@ def _lstm_gates(recurrent_activation, activation, u):
     return activate, derivative
 
 
+@keras_op
 def lstm(
     inputs,
     kernel,
@@ -307,6 +293,7 @@ def lstm(
     return from_op(out, parents, backward)
 
 
+@keras_op
 def gru(
     x_proj,
     recurrent_kernel,

@@ -5,12 +5,14 @@ import math
 from glassnet.autograd.tensor import Tensor, as_tensor, from_op
 from glassnet.backend import xp
 from glassnet.ops._helpers import normalize_axes, restore_reduced
+from glassnet.ops.operation import keras_op
 
 
 def _count(shape, axes):
     return math.prod(shape[a] for a in axes)
 
 
+@keras_op
 def sum(x, axis=None, keepdims=False):
     """Sum over ``axis`` (None: all axes)."""
     x = as_tensor(x, where="sum")
@@ -23,6 +25,7 @@ def sum(x, axis=None, keepdims=False):
     return from_op(out, (x,), backward)
 
 
+@keras_op
 def mean(x, axis=None, keepdims=False):
     """Arithmetic mean over ``axis``."""
     x = as_tensor(x, where="mean")
@@ -57,16 +60,19 @@ def _extreme(x, axis, keepdims, name, reduce):
     return from_op(out, (x,), backward)
 
 
+@keras_op
 def max(x, axis=None, keepdims=False):
     """Largest value over ``axis``."""
     return _extreme(x, axis, keepdims, "max", xp.max)
 
 
+@keras_op
 def min(x, axis=None, keepdims=False):
     """Smallest value over ``axis``."""
     return _extreme(x, axis, keepdims, "min", xp.min)
 
 
+@keras_op
 def var(x, axis=None, keepdims=False):
     """Population variance (divides by n, as Keras and NumPy do) over ``axis``."""
     x = as_tensor(x, where="var")
@@ -81,6 +87,7 @@ def var(x, axis=None, keepdims=False):
     return from_op(out, (x,), backward)
 
 
+@keras_op
 def std(x, axis=None, keepdims=False):
     """Population standard deviation over ``axis`` (sqrt of var)."""
     from glassnet.ops.elementwise import sqrt
@@ -88,6 +95,7 @@ def std(x, axis=None, keepdims=False):
     return sqrt(var(x, axis=axis, keepdims=keepdims))
 
 
+@keras_op
 def logsumexp(x, axis=None, keepdims=False):
     """log(sum(exp(x))) over ``axis``, computed without overflow by shifting by the maximum."""
     x = as_tensor(x, where="logsumexp")
@@ -103,12 +111,14 @@ def logsumexp(x, axis=None, keepdims=False):
     return from_op(out, (x,), backward)
 
 
+@keras_op
 def argmax(x, axis=None, keepdims=False):
     """Index of the largest value (an integer tensor, outside the graph)."""
     data = x.data if isinstance(x, Tensor) else xp.asarray(x)
     return Tensor(xp.argmax(data, axis=axis, keepdims=keepdims))
 
 
+@keras_op
 def argmin(x, axis=None, keepdims=False):
     """Index of the smallest value (an integer tensor, outside the graph)."""
     data = x.data if isinstance(x, Tensor) else xp.asarray(x)

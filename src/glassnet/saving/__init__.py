@@ -1,6 +1,24 @@
-"""Saving and loading models: the native .glassnet file (safe to load from strangers)."""
+"""Saving and loading models: the native .glassnet file (safe to load from strangers) and Keras 3's
+.keras and .weights.h5 files.
+
+Example:
+
+>>> import os, tempfile
+>>> import glassnet as keras
+>>> model = keras.Sequential([keras.Input((3,)), keras.layers.Dense(2)])
+>>> path = os.path.join(tempfile.mkdtemp(), "m.glassnet")
+>>> model.save(path)
+>>> keras.saving.load_model(path).count_params()
+8
+"""
 
 from glassnet.saving.errors import ModelFileError
+from glassnet.saving.keras_format import (
+    load_keras,
+    load_keras_weights,
+    save_keras,
+    save_keras_weights,
+)
 from glassnet.saving.native import (
     load_model,
     load_weights,
@@ -18,4 +36,8 @@ __all__ = [
     "load_weights",
     "model_from_json",
     "to_json",
+    "load_keras",
+    "save_keras",
+    "load_keras_weights",
+    "save_keras_weights",
 ]

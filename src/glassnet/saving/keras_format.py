@@ -15,6 +15,9 @@ import os
 
 import numpy as np
 
+from glassnet.backend import registry
+from glassnet.backend.naming import snake_case
+from glassnet.ops.operation import FunctionOperation
 from glassnet.saving.archive import MAX_MEMBER_BYTES, SafeArchive, write_atomic
 from glassnet.saving.errors import ModelFileError
 
@@ -53,8 +56,6 @@ def _h5py():
 
 
 def _snake(name):
-    from glassnet.utils.lookup import snake_case
-
     return snake_case(name)
 
 
@@ -89,14 +90,12 @@ def _accepted_arguments(cls):
 
 
 def _layer_from_keras(item, custom_objects):
-    from glassnet.layers.serialization import registry
-
     class_name = item.get("class_name")
     if class_name == "Lambda":
         raise ModelFileError(
             "the .keras file holds a Lambda layer (Python code); glassnet never loads code from files"
         )
-    classes = {**registry(), **(custom_objects or {})}
+    classes = {**registry.builtin_classes("layer"), **(custom_objects or {})}
     if class_name not in classes:
         raise ModelFileError(
             f"the .keras file uses layer class '{class_name}', which glassnet does not have; pass it in custom_objects"
@@ -137,11 +136,10 @@ def _layer_from_keras(item, custom_objects):
 
 
 def _model_from_keras(config, custom_objects):
-    import glassnet as keras
-
+    classes = registry.builtin_classes("layer")
     class_name, inner = config.get("class_name"), config.get("config", {})
     if class_name == "Sequential":
-        model = keras.Sequential(name=inner.get("name"))
+        model = classes["Sequential"](name=inner.get("name"))
         for item in inner.get("layers", []):
             layer = _layer_from_keras(item, custom_objects)
             model.add(layer)
@@ -169,11 +167,11 @@ def _model_from_keras(config, custom_objects):
                     if k in ("batch_shape", "dtype", "name")
                 }
                 tensors[(cfg["name"], 0)] = [
-                    keras.Input(
+                    classes["InputLayer"](
                         batch_shape=tuple(cfg["batch_shape"]),
                         dtype=cfg.get("dtype"),
                         name=cfg["name"],
-                    )
+                    ).output
                 ]
                 continue
             layer = _layer_from_keras(item, custom_objects)
@@ -187,7 +185,7 @@ def _model_from_keras(config, custom_objects):
             return tensors[(spec[0], spec[1])][spec[2]]
 
         inputs, outputs = pick(inner["input_layers"]), pick(inner["output_layers"])
-        return keras.Model(inputs, outputs, name=inner.get("name"))
+        return classes["Functional"](inputs, outputs, name=inner.get("name"))
     raise ModelFileError(
         f"the .keras file holds a '{class_name}' model; glassnet reads Sequential and Functional models"
     )
@@ -196,7 +194,7 @@ def _model_from_keras(config, custom_objects):
 # -- weights: the HDF5 layout ---------------------------------------------------------------------------------
 def _weight_groups(model):
     """[(h5 group of the layer's variables, layer)] in Keras's naming, for every layer that has weights."""
-    from glassnet.layers.symbolic import InputLayer
+    InputLayer = registry.builtin_classes("layer")["InputLayer"]  # noqa: N806
 
     counts, out = {}, []
     for layer in model.layers:
@@ -321,8 +319,8 @@ def _keras_layer(layer):
 
 def save_keras(model, filepath):
     """Write ``model`` as a Keras 3 .keras file (Sequential and functional models of supported layers)."""
-    from glassnet.layers.symbolic import OpLayer
-    from glassnet.models import Functional, Sequential
+    classes = registry.builtin_classes("layer")
+    Sequential, Functional = classes["Sequential"], classes["Functional"]  # noqa: N806
 
     h5py = _h5py()
     if isinstance(model, Sequential):
@@ -377,7 +375,7 @@ def save_keras(model, filepath):
             return value
 
         for node in model._nodes:
-            if isinstance(node.layer, OpLayer):
+            if isinstance(node.layer, FunctionOperation):
                 raise ValueError(
                     f"save as .keras: '{node.layer.name}' is a raw ops call, which Keras files cannot hold; use layers"
                 )

@@ -12,8 +12,11 @@ import os
 
 import numpy as np
 
-from glassnet.saving.archive import SafeArchive, array_bytes, write_atomic
+from glassnet.backend import registry
+from glassnet.saving.archive import SafeArchive, array_bytes, check_depth, write_atomic
 from glassnet.saving.errors import ModelFileError
+from glassnet.saving.keras_format import load_keras
+from glassnet.version import __version__
 
 FORMAT = "glassnet"
 FORMAT_VERSION = 1
@@ -21,16 +24,22 @@ _MODEL_MEMBERS = r"config\.json|weights/\d{4,6}\.npy|optimizer/\d{4,6}-[a-z_]{1,
 
 
 # -- architecture --------------------------------------------------------------------------------------
-def serialize_model(model):
-    config = {"class_name": type(model).__name__, "config": model.get_config()}
-    from glassnet.models import Functional, Sequential
+def _graph_model_classes():
+    classes = registry.builtin_classes("layer")
+    return classes["Sequential"], classes["Functional"]
 
-    if not isinstance(model, (Sequential, Functional)):
-        if model._build_shape is None:
+
+def serialize_model(model):
+    """``{"class_name", "config"}`` of a model, plus the build shape of a subclassed one."""
+    config = {"class_name": type(model).__name__, "config": model.get_config()}
+    if not isinstance(model, _graph_model_classes()):
+        build = model.get_build_config()
+        if build is None:
             raise ValueError(
-                f"Model '{model.name}' has not been called on data yet, so its weights do not exist; call or fit it before saving"
+                f"Model '{model.name}' has not been called on data yet, so its weights do not "
+                f"exist; call or fit it before saving"
             )
-        config["build_input_shape"] = _jsonable_shape(model._build_shape)
+        config["build_input_shape"] = _jsonable_shape(build["input_shape"])
     return config
 
 
@@ -41,8 +50,7 @@ def _jsonable_shape(shape):
 
 
 def deserialize_model(config, custom_objects=None):
-    from glassnet.models import Functional, Sequential
-
+    """The model a ``serialize_model`` dict describes (classes from glassnet or custom_objects)."""
     if (
         not isinstance(config, dict)
         or not isinstance(config.get("class_name"), str)
@@ -50,14 +58,16 @@ def deserialize_model(config, custom_objects=None):
     ):
         raise ModelFileError("model config must be {'class_name': ..., 'config': {...}}")
     class_name, inner = config["class_name"], config["config"]
+    sequential, functional = _graph_model_classes()
     if class_name == "Sequential":
-        return Sequential.from_config(inner, custom_objects)
+        return sequential.from_config(inner, custom_objects)
     if class_name == "Functional":
-        return Functional.from_config(inner, custom_objects)
+        return functional.from_config(inner, custom_objects)
     custom = (custom_objects or {}).get(class_name)
     if custom is None:
         raise ModelFileError(
-            f"model class '{class_name}' is not a glassnet model; pass it in custom_objects={{'{class_name}': {class_name}}}"
+            f"model class '{class_name}' is not a glassnet model; pass it in "
+            f"custom_objects={{'{class_name}': {class_name}}}"
         )
     model = custom.from_config(inner)
     if config.get("build_input_shape") is not None:
@@ -66,14 +76,12 @@ def deserialize_model(config, custom_objects=None):
 
 
 def to_json(model, **kwargs):
-    from glassnet import __version__
-
+    """The architecture as JSON text."""
     return json.dumps({**serialize_model(model), "glassnet_version": __version__}, **kwargs)
 
 
 def model_from_json(json_string, custom_objects=None):
-    from glassnet.saving.archive import check_depth
-
+    """A new model from ``to_json``'s text (no weights)."""
     try:
         config = json.loads(json_string)
     except (json.JSONDecodeError, RecursionError) as error:
@@ -84,81 +92,14 @@ def model_from_json(json_string, custom_objects=None):
     return _guarded(lambda: deserialize_model(config, custom_objects), "model_from_json")
 
 
-# -- compile settings ------------------------------------------------------------------------------------
-def _serialize_spec(spec):
-    from glassnet.losses import Loss
-    from glassnet.metrics import Metric
-
-    if spec is None or isinstance(spec, (str, int, float)):
-        return spec
-    if isinstance(spec, (list, tuple)):
-        return [_serialize_spec(s) for s in spec]
-    if isinstance(spec, dict):
-        return {"__dict__": {k: _serialize_spec(v) for k, v in spec.items()}}
-    if isinstance(spec, (Loss, Metric)):
-        return {"class_name": type(spec).__name__, "config": spec.get_config()}
-    if callable(spec):
-        return {"function": getattr(spec, "__name__", "function")}
-    raise ValueError(f"cannot save compile setting {spec!r}")
-
-
-def _deserialize_spec(spec, kind, custom_objects):
-    from glassnet import losses, metrics
-
-    if spec is None or isinstance(spec, (str, int, float)):
-        return spec
-    if isinstance(spec, list):
-        return [_deserialize_spec(s, kind, custom_objects) for s in spec]
-    if "__dict__" in spec:
-        return {k: _deserialize_spec(v, kind, custom_objects) for k, v in spec["__dict__"].items()}
-    if "function" in spec:
-        function = (custom_objects or {}).get(spec["function"])
-        if function is None:
-            raise LookupError(f"the {kind} function '{spec['function']}' is not in custom_objects")
-        return function
-    module = losses if kind == "loss" else metrics
-    return module.deserialize(spec)
-
-
-def serialize_compile(model):
-    if not model.compiled:
-        return None
-    args = model._compile_args
-    return {
-        "optimizer": {
-            "class_name": type(model.optimizer).__name__,
-            "config": model.optimizer.get_config(),
-        },
-        **{
-            key: _serialize_spec(args[key])
-            for key in ("loss", "loss_weights", "metrics", "weighted_metrics")
-        },
-    }
-
-
-def compile_from_config(model, config, custom_objects=None):
-    from glassnet import optimizers
-
-    optimizer = optimizers.deserialize(config["optimizer"])
-    model.compile(
-        optimizer=optimizer,
-        loss=_deserialize_spec(config.get("loss"), "loss", custom_objects),
-        loss_weights=_deserialize_spec(config.get("loss_weights"), "loss", custom_objects),
-        metrics=_deserialize_spec(config.get("metrics"), "metric", custom_objects),
-        weighted_metrics=_deserialize_spec(
-            config.get("weighted_metrics"), "metric", custom_objects
-        ),
-    )
-
-
 # -- files -------------------------------------------------------------------------------------------------
 def _manifest(variables):
     return [{"path": v.path, "shape": list(v.shape), "dtype": str(v.dtype)} for v in variables]
 
 
 def save_model(model, filepath, include_optimizer=True):
-    """Write ``model`` (architecture, weights, compile settings, optimizer state) to ``filepath``, atomically."""
-    from glassnet import __version__
+    """Write ``model`` (architecture, weights, compile settings, optimizer state) to
+    ``filepath``, atomically."""
 
     variables = model.weights
     members = {f"weights/{i:04d}.npy": array_bytes(v.data) for i, v in enumerate(variables)}
@@ -175,7 +116,7 @@ def save_model(model, filepath, include_optimizer=True):
         "format_version": FORMAT_VERSION,
         "glassnet_version": __version__,
         "model": serialize_model(model),
-        "compile": serialize_compile(model),
+        "compile": model.get_compile_config() if model.compiled else None,
         "weights": _manifest(variables),
         "optimizer_state": optimizer_state,
     }
@@ -267,8 +208,6 @@ def load_model(filepath, custom_objects=None, compile=True, safe_mode=True, allo
     training with the same optimizer state."""
     where = os.fspath(filepath)
     if where.endswith(".keras"):  # a Keras 3 file
-        from glassnet.saving.keras_format import load_keras
-
         return load_keras(filepath, custom_objects=custom_objects, compile=compile)
     archive = SafeArchive(filepath, _MODEL_MEMBERS)
     try:
@@ -285,7 +224,7 @@ def load_model(filepath, custom_objects=None, compile=True, safe_mode=True, allo
         model = _guarded(lambda: deserialize_model(config.get("model"), custom_objects), where)
         _restore_weights(archive, config.get("weights"), model.weights, where, allow_nonfinite)
         if compile and config.get("compile"):
-            _guarded(lambda: compile_from_config(model, config["compile"], custom_objects), where)
+            _guarded(lambda: model.compile_from_config(config["compile"], custom_objects), where)
             if config.get("optimizer_state"):
                 _guarded(
                     lambda: _restore_optimizer(archive, config["optimizer_state"], model, where),
@@ -305,8 +244,7 @@ _WEIGHT_MEMBERS = r"config\.json|weights/\d{4,6}\.npy"
 
 
 def save_weights(model, filepath):
-    from glassnet import __version__
-
+    """Write only the weights of ``model`` (a .glassnet container of .npy arrays)."""
     variables = model.weights
     members = {f"weights/{i:04d}.npy": array_bytes(v.data) for i, v in enumerate(variables)}
     members["config.json"] = json.dumps(
@@ -321,8 +259,9 @@ def save_weights(model, filepath):
 
 
 def load_weights(model, filepath, allow_nonfinite=False):
+    """Read weights from a weights file or a whole-model file (its optimizer state is ignored)."""
     where = os.fspath(filepath)
-    archive = SafeArchive(filepath, _WEIGHT_MEMBERS)
+    archive = SafeArchive(filepath, _MODEL_MEMBERS)
     try:
         config = archive.read_json("config.json")
         if not isinstance(config, dict) or config.get("format") not in (

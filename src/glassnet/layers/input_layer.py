@@ -1,0 +1,96 @@
+"""The entry point of a functional model: ``Input(shape)`` makes a symbolic tensor to build on.
+
+Example:
+
+>>> from glassnet import layers
+>>> x = layers.Input((784,))
+>>> x.shape
+(None, 784)
+"""
+
+from glassnet.autograd.symbolic import Node, SymbolicTensor
+from glassnet.layers.layer import Layer
+
+
+class InputLayer(Layer):
+    """The layer behind ``Input``: it produces the model's input tensor and computes nothing.
+
+    Args:
+        shape: shape without the batch axis.
+        batch_size: fixed batch size, or None.
+        dtype: dtype of the input (default floatx; "int32" for ids, "string" for text).
+        name: name of the input (keys of dict inputs refer to it).
+        batch_shape: full shape, batch axis included, instead of shape + batch_size.
+        input_shape: the older name of ``shape``.
+    """
+
+    def __init__(
+        self,
+        shape=None,
+        batch_size=None,
+        dtype=None,
+        name=None,
+        batch_shape=None,
+        input_shape=None,
+        sparse=None,
+        ragged=None,
+        input_tensor=None,
+        optional=False,
+        **kwargs,
+    ):
+        super().__init__(name=name, dtype=dtype, **kwargs)
+        shape = shape if shape is not None else input_shape
+        if batch_shape is None:
+            if shape is None:
+                raise ValueError(
+                    "InputLayer: give shape=(...) (without the batch axis) or batch_shape=(...)"
+                )
+            batch_shape = (batch_size,) + tuple(shape)
+        self.batch_shape = tuple(batch_shape)
+        self.built = True
+        self.output = SymbolicTensor(self.batch_shape, self.dtype, name=self.name)
+        self.output.node = Node(self, (), {}, [self.output])
+        self._inbound_nodes.append(self.output.node)
+        self.output_shape_ = self.batch_shape
+
+    def call(self, inputs):
+        return inputs
+
+    def get_config(self):
+        return {"name": self.name, "batch_shape": self.batch_shape, "dtype": self.dtype}
+
+
+def Input(
+    shape=None,
+    batch_size=None,
+    dtype=None,
+    name=None,
+    batch_shape=None,
+    tensor=None,
+    sparse=None,
+    ragged=None,
+    optional=False,
+):
+    """A symbolic input of the given shape (without the batch axis), as ``keras.Input``.
+
+    Args:
+        shape: shape without the batch axis, e.g. ``(28, 28, 1)``.
+        batch_size: fixed batch size, or None.
+        dtype: input dtype (default floatx).
+        name: the input's name.
+        batch_shape: full shape with the batch axis, instead of shape + batch_size.
+
+    Returns:
+        a SymbolicTensor to call layers on.
+
+    Example:
+
+    >>> import glassnet as keras
+    >>> inputs = keras.Input((4,))
+    >>> outputs = keras.layers.Dense(2)(inputs)
+    >>> keras.Model(inputs, outputs).output_shape
+    (None, 2)
+    """
+    return InputLayer(
+        shape=shape, batch_size=batch_size, dtype=dtype, name=name, batch_shape=batch_shape
+    ).output

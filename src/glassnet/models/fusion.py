@@ -1,0 +1,345 @@
+"""The fusion pass: every fast path of glassnet's models, as named rules in one place.
+
+A model's graph runs through ``GraphPlan`` (graph.py): one step per recorded layer call, each layer
+computing with its own ``call`` -- the reference path. This pass rewrites that plan, replacing
+some steps with fused siblings that compute the same values with fewer passes over memory:
+
+========================  ===================================================================
+rule                      what it does
+========================  ===================================================================
+dense_activation          Dense with an activation whose derivative needs only the output
+                          (relu, sigmoid, tanh, elu...): the activation runs inside ``ops.dense``
+                          on the product's own buffer, one op and one backward.
+dense_activation_layer    Dense (linear) followed by an Activation/ReLU layer that is its only
+                          user: the same single op.
+conv2d_activation         The same for Conv2D (channels_last) and ``ops.conv2d``.
+conv2d_maxpool            Conv2D (relu or any non-decreasing activation) followed by the
+                          MaxPooling2D that is its only user: convolve, pool, then add the bias
+                          and apply the activation on the pooled quarter of the data. Max pooling
+                          commutes with a per-channel bias and a non-decreasing function, so the
+                          values are equal and every gradient too (same winner per window).
+softmax_crossentropy      Cross-entropy on probabilities that a softmax made: computed from the
+                          softmax's logits (``y_pred.pre_activation``), stable and with the
+                          gradient p - y.
+sigmoid_crossentropy      The same for binary cross-entropy after a sigmoid.
+========================  ===================================================================
+
+Rules apply when a model's plan is made (at its first call, after it is built) and to the losses
+when ``compile`` resolves them. A rule never fires on a layer with forward or backward hooks or
+an activity regularizer, and a fused step checks at every call that its layers still look as
+they did (activation unchanged, no hooks since) and otherwise runs the reference steps.
+
+``glassnet.config.disable_fusion()``, the ``glassnet.config.fusion_disabled()`` context manager,
+or ``set_fusion_enabled(False)`` turn every rule off; ``model.fusion_report()`` and
+``model.summary(show_fusion=True)`` list which rules fired on which layers.
+
+Example:
+
+>>> import glassnet as keras
+>>> model = keras.Sequential([keras.Input((4,)), keras.layers.Dense(3, activation="relu")])
+>>> [(f.rule, f.layers) for f in model.fusion_report()]
+[('dense_activation', ['dense'])]
+"""
+
+from dataclasses import dataclass
+
+from glassnet import activations, losses
+from glassnet.autograd.tensor import Tensor
+from glassnet.backend import config, xp
+from glassnet.layers import Activation, Conv2D, Dense, MaxPooling2D, ReLU
+from glassnet.ops.activation import ACTIVATIONS, apply_activation, get_spec
+from glassnet.ops.conv import conv2d
+from glassnet.ops.elementwise import add
+from glassnet.ops.linalg import dense
+from glassnet.ops.pooling import max_pool2d
+
+
+@dataclass(frozen=True)
+class Rule:
+    """A fusion rule: its name and what it does (the table in this module's docstring)."""
+
+    name: str
+    description: str
+
+
+RULES = (
+    Rule("dense_activation", "Dense + its activation as one op (ops.dense)"),
+    Rule("dense_activation_layer", "Dense + the Activation/ReLU layer after it as one op"),
+    Rule("conv2d_activation", "Conv2D + its activation as one op (ops.conv2d)"),
+    Rule("conv2d_maxpool", "Conv2D + MaxPooling2D: pool before the bias and activation"),
+    Rule("softmax_crossentropy", "softmax + cross-entropy computed from the logits"),
+    Rule("sigmoid_crossentropy", "sigmoid + binary cross-entropy computed from the logits"),
+)
+
+
+@dataclass
+class Fusion:
+    """One application of a rule: which rule, on which layers (or which output's loss)."""
+
+    rule: str
+    layers: list
+
+
+def activation_name(layer):
+    """Keras's name of a layer's activation, or None for a custom callable."""
+    try:
+        return activations.serialize(layer.activation)
+    except (ValueError, AttributeError):
+        return None
+
+
+def _plain(layer, cls):
+    """``layer`` is exactly what the rule knows: ``cls`` or a subclass with ``cls``'s call, built,
+    without hooks or activity regularizer (those need the layer's own output)."""
+    return (
+        isinstance(layer, cls)
+        and type(layer).call is cls.call
+        and layer.built
+        and not layer.has_hooks
+        and layer.activity_regularizer is None
+    )
+
+
+def _fusable_activation(layer):
+    """The layer's activation, when one of the fused ops can apply it (not linear: nothing to do)."""
+    spec = ACTIVATIONS.get(activation_name(layer))
+    return spec.name if spec is not None and spec.name != "linear" and spec.from_output else None
+
+
+# -- fused steps --------------------------------------------------------------------------------------
+class FusedStep:
+    """A step standing for ``reference`` steps; runs them instead when ``still_valid`` fails.
+
+    Args:
+        rule: the rule's name.
+        reference: the NodeSteps it replaces, in order.
+        in_slot, out_slot: where its input is read and its output written.
+    """
+
+    def __init__(self, rule, reference, in_slot, out_slot):
+        self.rule, self.reference = rule, reference
+        self.in_slot, self.out_slot = in_slot, out_slot
+        self.layers = [layer for step in reference for layer in step.layers]
+        self.activations = [getattr(layer, "activation", None) for layer in self.layers]
+        self.dtypes = [xp.dtype(layer.dtype) for layer in self.layers]
+
+    def still_valid(self, x, mask):
+        for layer, activation in zip(self.layers, self.activations):
+            if layer.has_hooks or getattr(layer, "activation", None) is not activation:
+                return False
+        return mask is None and type(x) is Tensor and x.data.dtype == self.dtypes[0]
+
+    def run(self, values, masks):
+        x = values[self.in_slot]
+        if not self.still_valid(x, masks[self.in_slot]):
+            for step in self.reference:
+                step.run(values, masks)
+            return
+        values[self.out_slot] = self.compute(x)
+
+    def compute(self, x):
+        raise NotImplementedError
+
+
+class DenseActivationStep(FusedStep):
+    def __init__(self, rule, reference, in_slot, out_slot, activation):
+        super().__init__(rule, reference, in_slot, out_slot)
+        self.activation_name = activation
+
+    def compute(self, x):
+        layer = self.layers[0]
+        return dense(x, layer.kernel, layer.bias, self.activation_name)
+
+
+class Conv2DActivationStep(FusedStep):
+    def __init__(self, rule, reference, in_slot, out_slot, activation):
+        super().__init__(rule, reference, in_slot, out_slot)
+        self.activation_name = activation
+
+    def compute(self, x):
+        layer = self.layers[0]
+        return conv2d(
+            x,
+            layer.kernel,
+            layer.bias,
+            layer.strides,
+            layer.padding,
+            layer.dilation_rate,
+            layer.groups,
+            self.activation_name,
+        )
+
+
+class Conv2DMaxPoolStep(FusedStep):
+    def __init__(self, rule, reference, in_slot, out_slot, activation):
+        super().__init__(rule, reference, in_slot, out_slot)
+        self.spec = get_spec(activation)
+
+    def compute(self, x):
+        conv, pool = self.layers
+        z = conv2d(
+            x, conv.kernel, None, conv.strides, conv.padding, conv.dilation_rate, conv.groups
+        )
+        z = max_pool2d(z, pool.pool_size, pool.strides, pool.padding)
+        if conv.bias is not None:
+            z = add(z, conv.bias)
+        return z if self.spec.name == "linear" else apply_activation(self.spec, z)
+
+
+# -- the graph rules ---------------------------------------------------------------------------------
+def _single_in_out(step):
+    return step.single_input and step.single_output and not step.static_kwargs
+
+
+def fuse_plan(plan):
+    """Apply the graph rules to ``plan`` in place; record what fired in ``plan.fusions``."""
+    readers = plan.consumers()
+    outputs = plan.output_slot_set()
+    steps, replaced = [], set()
+
+    def only_reader(step):
+        """The single step that reads ``step``'s output, when the model does not return it."""
+        users = readers.get(step.out_slots[0], [])
+        if len(users) == 1 and step.out_slots[0] not in outputs and _single_in_out(users[0]):
+            return users[0]
+        return None
+
+    fused_at = {}  # id(later step) -> the fused step that stands for it and an earlier one
+    for step in plan.steps:
+        if id(step) in replaced or not _single_in_out(step):
+            continue
+        layer = step.operation
+        nxt = only_reader(step)
+        if _plain(layer, Conv2D) and layer.data_format == "channels_last":
+            name = activation_name(layer)
+            pool = nxt.operation if nxt is not None else None
+            if (
+                name in ACTIVATIONS
+                and ACTIVATIONS[name].monotone
+                and _plain(pool, MaxPooling2D)
+                and pool.data_format == "channels_last"
+                and pool.dtype == layer.dtype
+            ):
+                fused = Conv2DMaxPoolStep(
+                    "conv2d_maxpool", [step, nxt], step.in_slot, nxt.out_slots[0], name
+                )
+                replaced.update((id(step), id(nxt)))
+                fused_at[id(nxt)] = fused
+                continue
+            name = _fusable_activation(layer)
+            if name is not None:
+                fused_at[id(step)] = Conv2DActivationStep(
+                    "conv2d_activation", [step], step.in_slot, step.out_slots[0], name
+                )
+                replaced.add(id(step))
+        elif _plain(layer, Dense):
+            name = _fusable_activation(layer)
+            if name is not None:
+                fused_at[id(step)] = DenseActivationStep(
+                    "dense_activation", [step], step.in_slot, step.out_slots[0], name
+                )
+                replaced.add(id(step))
+            elif activation_name(layer) == "linear" and nxt is not None:
+                name = _activation_layer_name(nxt.operation)
+                if name is not None:
+                    fused = DenseActivationStep(
+                        "dense_activation_layer", [step, nxt], step.in_slot, nxt.out_slots[0], name
+                    )
+                    replaced.update((id(step), id(nxt)))
+                    fused_at[id(nxt)] = fused
+    for step in plan.steps:
+        if id(step) in fused_at:
+            fused = fused_at[id(step)]
+            steps.append(fused)
+            plan.fusions.append(Fusion(fused.rule, [layer.name for layer in fused.layers]))
+        elif id(step) not in replaced:
+            steps.append(step)
+    plan.steps = steps
+    return plan
+
+
+def _activation_layer_name(layer):
+    """The fusable activation an Activation or plain ReLU layer applies, else None."""
+    if _plain(layer, Activation):
+        return _fusable_activation(layer)
+    if (
+        _plain(layer, ReLU)
+        and layer.max_value is None
+        and layer.negative_slope == 0
+        and layer.threshold == 0
+    ):
+        return "relu"
+    return None
+
+
+# -- the loss rules -------------------------------------------------------------------------------------
+_SOFTMAX_LOSSES = (losses.CategoricalCrossentropy, losses.SparseCategoricalCrossentropy)
+_SOFTMAX_FUNCTIONS = (losses.categorical_crossentropy, losses.sparse_categorical_crossentropy)
+
+
+def _from_logits_twin(loss):
+    """The same loss configured with from_logits=True, or None if it is not a cross-entropy on
+    probabilities; and the activation whose logits it can take."""
+    if isinstance(loss, losses.LossFunctionWrapper):
+        if loss.fn_kwargs.get("from_logits"):
+            return None, None
+        if loss.fn in _SOFTMAX_FUNCTIONS:
+            kind = "softmax"
+        elif loss.fn is losses.binary_crossentropy:
+            kind = "sigmoid"
+        else:
+            return None, None
+        kwargs = {**loss.fn_kwargs, "from_logits": True}
+        twin = losses.LossFunctionWrapper(
+            loss.fn, name=loss.name, reduction=loss.reduction, **kwargs
+        )
+        return twin, kind
+    if type(loss) in _SOFTMAX_LOSSES:
+        kind = "softmax"
+    elif type(loss) is losses.BinaryCrossentropy:
+        kind = "sigmoid"
+    else:
+        return None, None
+    config = loss.get_config()
+    if config.get("from_logits"):
+        return None, None
+    return type(loss).from_config({**config, "from_logits": True}), kind
+
+
+class LogitsCrossEntropy:
+    """A compiled cross-entropy that, when ``y_pred`` came straight from a softmax (or sigmoid)
+    and fusion is on, computes the loss from that activation's input instead.
+
+    Args:
+        loss: the loss as compiled (from probabilities).
+        twin: the same loss with from_logits=True.
+        activation: "softmax" or "sigmoid".
+    """
+
+    def __init__(self, loss, twin, activation):
+        self.loss, self.twin, self.activation = loss, twin, activation
+        self.name = loss.name
+        self.rule = f"{activation}_crossentropy"
+
+    def __call__(self, y_true, y_pred, sample_weight=None):
+        if (
+            config.is_fusion_enabled()
+            and isinstance(y_pred, Tensor)
+            and y_pred.activation == self.activation
+            and y_pred.pre_activation is not None
+        ):
+            return self.twin(y_true, y_pred.pre_activation, sample_weight)
+        return self.loss(y_true, y_pred, sample_weight)
+
+
+def fuse_loss(loss):
+    """``loss`` wrapped by the cross-entropy rule when it applies, else ``loss`` itself."""
+    if loss is None:
+        return None
+    twin, kind = _from_logits_twin(loss)
+    return loss if twin is None else LogitsCrossEntropy(loss, twin, kind)
+
+
+def rules():
+    """Every rule, in the order the pass tries them."""
+    return list(RULES)

@@ -1,0 +1,163 @@
+"""Running a recorded graph: the one execution path of Sequential and functional models.
+
+``GraphPlan`` turns the nodes between a model's inputs and outputs into a list of steps over
+numbered value slots. The reference plan has one ``NodeStep`` per node: it calls the node's layer
+(or op) on the values its inputs hold, and carries padding masks from the layers that make them
+(``Embedding(mask_zero=True)``, ``Masking``) to the layers that take them. The fusion pass
+(``fusion.py``) may replace some steps with fused siblings that compute the same values.
+
+Example:
+
+>>> import numpy as np
+>>> import glassnet as keras
+>>> inputs = keras.Input((3,))
+>>> model = keras.Model(inputs, keras.layers.Dense(2)(inputs))
+>>> [type(step).__name__ for step in model.execution_plan(fused=False).steps]
+['NodeStep']
+"""
+
+from glassnet.autograd.symbolic import SymbolicTensor, flatten_symbolic
+from glassnet.backend import nest
+from glassnet.layers import InputLayer, Layer, call_arguments
+
+
+def _is_symbolic(value):
+    return isinstance(value, SymbolicTensor)
+
+
+class NodeStep:
+    """One node run as recorded: ``outputs = node.operation(*args, **kwargs)``.
+
+    Args:
+        node: the recorded Node.
+        slots: dict id(SymbolicTensor) -> slot number.
+    """
+
+    def __init__(self, node, slots):
+        self.node = node
+        self.operation = node.operation
+        self.layers = [node.operation] if isinstance(node.operation, Layer) else []
+        self.out_slots = [slots[id(t)] for t in node.outputs]
+        args, kwargs = node.args, node.kwargs
+        # the common case, one tensor in and no keyword arguments, skips the structure walk
+        self.single_input = (
+            len(args) == 1 and _is_symbolic(args[0]) and not flatten_symbolic(kwargs)
+        )
+        self.in_slot = slots[id(args[0])] if args and _is_symbolic(args[0]) else None
+        self.args = nest.map_structure(lambda t: _Slot(slots[id(t)]), args, _is_symbolic)
+        self.kwargs = nest.map_structure(lambda t: _Slot(slots[id(t)]), kwargs, _is_symbolic)
+        self.static_kwargs = dict(kwargs) if self.single_input else None
+        is_layer = isinstance(node.operation, Layer)
+        self.takes_mask = is_layer and "mask" in call_arguments(type(node.operation))
+        self.makes_mask = is_layer and type(node.operation).compute_mask is not Layer.compute_mask
+        self.single_output = len(self.out_slots) == 1
+
+    def run(self, values, masks):
+        """Compute the node's outputs into ``values`` (and its output mask into ``masks``)."""
+        mask = masks[self.in_slot] if self.in_slot is not None else None
+        if self.single_input:
+            x = values[self.in_slot]
+            if mask is not None and self.takes_mask:
+                out = self.operation(x, mask=mask, **self.static_kwargs)
+            else:
+                out = self.operation(x, **self.static_kwargs)
+        else:
+            args = nest.map_structure(lambda s: values[s.index], self.args, _is_slot)
+            kwargs = nest.map_structure(lambda s: values[s.index], self.kwargs, _is_slot)
+            if mask is not None and self.takes_mask and "mask" not in kwargs:
+                kwargs["mask"] = mask
+            out = self.operation(*args, **kwargs)
+            x = args[0] if args else None
+        if self.single_output:
+            values[self.out_slots[0]] = out
+            if mask is not None or self.makes_mask:
+                masks[self.out_slots[0]] = self.operation.compute_mask(x, mask)
+        else:
+            flat = out if isinstance(out, (list, tuple)) else list(out.values())
+            for slot, value in zip(self.out_slots, flat):
+                values[slot] = value
+
+
+class _Slot:
+    __slots__ = ("index",)
+
+    def __init__(self, index):
+        self.index = index
+
+
+def _is_slot(value):
+    return isinstance(value, _Slot)
+
+
+class GraphPlan:
+    """The steps that compute a model's outputs from its inputs, over numbered value slots.
+
+    Args:
+        inputs: the model's input SymbolicTensors (flat list).
+        outputs: the model's output structure of SymbolicTensors.
+        nodes: the nodes between them, in a topological order.
+    """
+
+    def __init__(self, inputs, outputs, nodes):
+        self.slots = {}
+        for tensor in inputs:
+            self.slots[id(tensor)] = len(self.slots)
+        for node in nodes:
+            for tensor in node.outputs:
+                self.slots[id(tensor)] = len(self.slots)
+        self.inputs, self.outputs, self.nodes = inputs, outputs, nodes
+        self.input_slots = [self.slots[id(t)] for t in inputs]
+        self.output_slots = nest.map_structure(
+            lambda t: _Slot(self.slots[id(t)]), outputs, _is_symbolic
+        )
+        self.steps = [NodeStep(node, self.slots) for node in nodes]
+        self.fusions = []  # (rule name, layer names) for every rule the fusion pass applied
+
+    def consumers(self):
+        """dict slot -> the steps that read it (for rules that must know who uses a value)."""
+        readers = {}
+        for step in self.steps:
+            for tensor in step.node.inputs:
+                readers.setdefault(self.slots[id(tensor)], []).append(step)
+        return readers
+
+    def output_slot_set(self):
+        """The slots whose values the model returns."""
+        return {s.index for s in nest.flatten(self.output_slots, _is_slot)}
+
+    def run(self, input_values):
+        """Run every step; ``input_values`` are the model's inputs in ``inputs`` order."""
+        values = [None] * len(self.slots)
+        masks = [None] * len(self.slots)
+        for slot, value in zip(self.input_slots, input_values):
+            values[slot] = value
+        for step in self.steps:
+            step.run(values, masks)
+        return nest.map_structure(lambda s: values[s.index], self.output_slots, _is_slot)
+
+
+def order_nodes(inputs, outputs):
+    """The nodes between ``inputs`` and ``outputs`` in the order they were made (topological).
+
+    Raises:
+        ValueError: when an output depends on an Input that is not among ``inputs``.
+    """
+    input_ids = {id(t) for t in inputs}
+    found, stack = {}, [t.node for t in flatten_symbolic(outputs)]
+    while stack:
+        node = stack.pop()
+        if node is None or id(node) in found:
+            continue
+        if isinstance(node.operation, InputLayer):
+            if id(node.outputs[0]) not in input_ids:
+                raise ValueError(
+                    f"Graph disconnected: the outputs depend on input '{node.operation.name}', "
+                    f"which is not among the model's inputs {[t.name for t in inputs]}"
+                )
+            continue
+        found[id(node)] = node
+        for tensor in node.inputs:
+            if tensor.node is None:
+                raise ValueError(f"Model(inputs, outputs): {tensor} was not made from an Input")
+            stack.append(tensor.node)
+    return sorted(found.values(), key=lambda node: node.order)

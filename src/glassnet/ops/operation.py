@@ -1,0 +1,188 @@
+"""Operation: anything that maps tensors to tensors and can be recorded in a graph.
+
+Called on Tensors, an operation computes. Called on SymbolicTensors (the functional API), it
+records a ``Node`` and returns SymbolicTensors whose shapes it finds by running itself on small
+zero batches. ``Layer`` is an Operation; so is every public ``glassnet.ops`` function, through the
+``@keras_op`` decorator, which records a ``FunctionOperation`` naming the function.
+
+Example:
+
+>>> from glassnet import ops
+>>> from glassnet.autograd.symbolic import SymbolicTensor
+>>> x = SymbolicTensor((None, 3), "float32")
+>>> y = ops.add(x, 1.0)
+>>> y.shape, y.node.operation.function
+((None, 3), 'add')
+"""
+
+import functools
+
+from glassnet.autograd.grad_mode import no_grad
+from glassnet.autograd.symbolic import Node, SymbolicTensor, contains_symbolic, flatten_symbolic
+from glassnet.autograd.tensor import Tensor
+from glassnet.backend import nest, xp
+from glassnet.backend.naming import snake_case, unique_name
+
+_FUNCTIONS = {}  # public op name -> the eager function (what a recorded FunctionOperation runs)
+
+
+class Operation:
+    """Base of layers and recorded op calls: ``__call__`` computes or records.
+
+    Args:
+        name: a name (unique within the session by default, from the class name).
+    """
+
+    def __init__(self, name=None):
+        self.name = name or unique_name(snake_case(type(self).__name__))
+
+    def __call__(self, *args, **kwargs):
+        if contains_symbolic(args, kwargs):
+            return self.symbolic_call(*args, **kwargs)
+        return self.call(*args, **kwargs)
+
+    def call(self, *args, **kwargs):
+        """The computation on Tensors; subclasses define it."""
+        raise NotImplementedError(f"{type(self).__name__} defines no call()")
+
+    def run_on_zeros(self, args, kwargs, unknown_size):
+        """``call`` on zero tensors shaped like the symbolic ones (None -> ``unknown_size``)."""
+        concrete_args = map_symbolic(lambda t: zeros_like_symbolic(t, unknown_size), args)
+        concrete_kwargs = map_symbolic(lambda t: zeros_like_symbolic(t, unknown_size), kwargs)
+        with no_grad():
+            return self.call(*concrete_args, **concrete_kwargs)
+
+    def compute_output_spec(self, *args, **kwargs):
+        """The SymbolicTensors ``self(*args, **kwargs)`` would return, found by running it twice
+        on zeros, once with every unknown size 2 and once 3: sizes that differ are unknown."""
+        first = self.run_on_zeros(args, kwargs, 2)
+        second = self.run_on_zeros(args, kwargs, 3)
+        return output_spec(first, second, self)
+
+    def symbolic_call(self, *args, **kwargs):
+        """Record ``self(*args, **kwargs)`` on symbolic inputs; return symbolic outputs."""
+        outputs = self.compute_output_spec(*args, **kwargs)
+        record_node(self, args, kwargs, outputs)
+        return outputs
+
+    def get_config(self):
+        """The constructor arguments, as JSON-safe data."""
+        return {"name": self.name}
+
+    @classmethod
+    def from_config(cls, config):
+        """The operation from ``get_config()``'s output."""
+        return cls(**config)
+
+    def __repr__(self):
+        return f"<{type(self).__name__} name={self.name}>"
+
+
+class FunctionOperation(Operation):
+    """A public ``glassnet.ops`` function applied to symbolic tensors (``x + y``,
+    ``ops.concatenate(...)`` in a functional model).
+
+    It stores the function's *name*, never the function: configs hold no code, and a name that
+    is not a public op is refused.
+
+    Args:
+        function: the op's name, e.g. "add".
+        name: the node's name.
+    """
+
+    def __init__(self, function, name=None):
+        if not isinstance(function, str) or function not in _FUNCTIONS:
+            raise ValueError(f"FunctionOperation: glassnet.ops has no function {function!r}")
+        super().__init__(name=name)
+        self.function = function
+
+    def call(self, *args, **kwargs):
+        kwargs.pop("training", None)
+        return _FUNCTIONS[self.function](*args, **kwargs)
+
+    def get_config(self):
+        return {"name": self.name, "function": self.function}
+
+
+def keras_op(fn=None, *, name=None):
+    """Decorator for a public op: on symbolic inputs it records a node, otherwise it runs ``fn``.
+
+    The undecorated function stays reachable as ``op.eager`` (Tensor's operators call that).
+
+    Args:
+        fn: the op function.
+        name: the name recorded in graphs (default ``fn.__name__``); unique among ops.
+
+    Returns:
+        the public op.
+
+    Example:
+
+    >>> from glassnet.ops.operation import keras_op
+    >>> @keras_op
+    ... def double(x):
+    ...     return x * 2.0
+    >>> double(3.0)
+    6.0
+    """
+    if fn is None:
+        return functools.partial(keras_op, name=name)
+    op_name = name or fn.__name__
+    _FUNCTIONS[op_name] = fn
+
+    @functools.wraps(fn)
+    def op(*args, **kwargs):
+        if contains_symbolic(args, kwargs):
+            return FunctionOperation(op_name)(*args, **kwargs)
+        return fn(*args, **kwargs)
+
+    op.eager = fn
+    op.op_name = op_name
+    return op
+
+
+def public_op_names():
+    """Names of every function decorated with ``keras_op``, sorted."""
+    return sorted(_FUNCTIONS)
+
+
+def map_symbolic(fn, structure):
+    """``structure`` with ``fn(t)`` in place of every SymbolicTensor."""
+    return nest.map_structure(fn, structure, lambda v: isinstance(v, SymbolicTensor))
+
+
+def zeros_like_symbolic(tensor, unknown_size):
+    """A zero Tensor of ``tensor``'s shape, ``unknown_size`` where the size is None."""
+    shape = tuple(unknown_size if n is None else n for n in tensor.shape)
+    if xp.dtype(tensor.dtype).kind in "OUS":
+        return xp.full(shape, "", dtype=object)
+    return Tensor(xp.zeros(shape, dtype=tensor.dtype))
+
+
+def output_spec(first, second, operation):
+    """SymbolicTensors from two runs on differently sized zeros (None where sizes differ)."""
+
+    def spec(a, b):
+        shape = tuple(n if n == m else None for n, m in zip(a.shape, b.shape))
+        return SymbolicTensor(shape, str(a.dtype))
+
+    if isinstance(first, (Tensor, xp.ndarray)):
+        return spec(first, second)
+    if isinstance(first, (list, tuple)):
+        return type(first)(output_spec(a, b, operation) for a, b in zip(first, second))
+    if isinstance(first, dict):
+        return {k: output_spec(first[k], second[k], operation) for k in first}
+    raise TypeError(
+        f"{type(operation).__name__} '{operation.name}': call() must return a tensor, a "
+        f"list/tuple or a dict of tensors, got {type(first).__name__}"
+    )
+
+
+def record_node(operation, args, kwargs, outputs):
+    """Make the Node for ``outputs = operation(*args, **kwargs)`` and point outputs at it."""
+    flat = flatten_symbolic(outputs)
+    node = Node(operation, args, kwargs, flat)
+    for i, tensor in enumerate(flat):
+        tensor.node, tensor.index = node, i
+        tensor.name = operation.name if len(flat) == 1 else f"{operation.name}_{i}"
+    return node

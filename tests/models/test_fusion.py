@@ -1,0 +1,309 @@
+"""The fusion pass (glassnet/models/fusion.py): every rule computes what the unfused graph computes,
+values and every gradient (float64, 1e-10); graphs a rule does not cover are left alone; the switch
+turns everything off; hooks and later changes to a layer make a fused step fall back."""
+
+import numpy as np
+import pytest
+
+import glassnet as keras
+from glassnet import layers
+from glassnet.backend import config
+from glassnet.models import fusion
+
+BIAS = keras.initializers.RandomNormal(0.0, 0.5)
+
+
+def loss_and_gradients(model, x, fused):
+    """(outputs, [dL/dx, dL/dw for every weight]) for L = sum(w * model(x)), fused or not."""
+    inputs = keras.Tensor(x, requires_grad=True)
+    config.set_fusion_enabled(fused)
+    try:
+        out = model(inputs)
+    finally:
+        config.set_fusion_enabled(True)
+    weights = np.random.default_rng(1).standard_normal(out.shape)
+    keras.ops.sum(out * weights).backward()
+    grads = [inputs.grad] + [v.grad for v in model.trainable_weights]
+    for v in model.trainable_weights:
+        v.grad = None
+    return out.data, grads
+
+
+def assert_same_as_unfused(model, x):
+    fused_out, fused_grads = loss_and_gradients(model, x, fused=True)
+    plain_out, plain_grads = loss_and_gradients(model, x, fused=False)
+    np.testing.assert_allclose(fused_out, plain_out, rtol=1e-10, atol=1e-12)
+    assert len(fused_grads) == len(plain_grads)
+    for fused, plain in zip(fused_grads, plain_grads):
+        np.testing.assert_allclose(fused, plain, rtol=1e-10, atol=1e-12)
+    assert np.count_nonzero(fused_grads[0]) > 0
+
+
+def fired(model):
+    return [(f.rule, f.layers) for f in model.graph_fusions()]
+
+
+def integers(shape, seed=0):
+    # small whole numbers make ties inside pooling windows common: the tie rule is exercised too
+    return np.random.default_rng(seed).integers(-2, 3, size=shape).astype(np.float64)
+
+
+@pytest.mark.parametrize("activation", ["relu", "sigmoid", "tanh", "elu", "softplus", "relu6"])
+def test_dense_activation_equals_the_unfused_graph(float64, activation):
+    model = keras.Sequential(
+        [
+            keras.Input((5,)),
+            layers.Dense(7, activation=activation, bias_initializer=BIAS, name="hidden"),
+            layers.Dense(3, name="out"),
+        ]
+    )
+    assert fired(model) == [("dense_activation", ["hidden"])]
+    assert_same_as_unfused(model, np.random.default_rng(0).standard_normal((4, 5)))
+
+
+def test_dense_then_activation_layer_is_one_op(float64):
+    model = keras.Sequential(
+        [
+            keras.Input((5,)),
+            layers.Dense(6, name="affine", bias_initializer=BIAS),
+            layers.Activation("tanh", name="act"),
+            layers.Dense(4, name="d2"),
+            layers.ReLU(name="relu"),
+        ]
+    )
+    assert fired(model) == [
+        ("dense_activation_layer", ["affine", "act"]),
+        ("dense_activation_layer", ["d2", "relu"]),
+    ]
+    assert_same_as_unfused(model, np.random.default_rng(0).standard_normal((3, 5)))
+
+
+@pytest.mark.parametrize("activation", ["relu", "tanh", "sigmoid"])
+def test_conv2d_activation_equals_the_unfused_graph(float64, activation):
+    model = keras.Sequential(
+        [
+            keras.Input((6, 6, 2)),
+            layers.Conv2D(3, 3, activation=activation, bias_initializer=BIAS, name="conv"),
+            layers.Flatten(),
+        ]
+    )
+    assert fired(model) == [("conv2d_activation", ["conv"])]
+    assert_same_as_unfused(model, np.random.default_rng(0).standard_normal((2, 6, 6, 2)))
+
+
+@pytest.mark.parametrize("activation", ["relu", "linear", "tanh", "sigmoid", "elu"])
+def test_conv2d_maxpool_pools_first_with_the_same_values_and_gradients(float64, activation):
+    model = keras.Sequential(
+        [
+            keras.Input((9, 9, 2)),
+            layers.Conv2D(3, 3, activation=activation, bias_initializer=BIAS, name="c1"),
+            layers.MaxPooling2D(name="p1"),
+            layers.Conv2D(4, 2, padding="same", bias_initializer=BIAS, name="c2"),
+            layers.MaxPooling2D(3, strides=1, name="p2"),
+            layers.Flatten(),
+            layers.Dense(2),
+        ]
+    )
+    assert fired(model) == [("conv2d_maxpool", ["c1", "p1"]), ("conv2d_maxpool", ["c2", "p2"])]
+    assert_same_as_unfused(model, integers((3, 9, 9, 2)))
+    assert [layer.output_shape_ for layer in model.layers[:4]] == [
+        (None, 7, 7, 3),
+        (None, 3, 3, 3),
+        (None, 3, 3, 4),
+        (None, 1, 1, 4),
+    ]
+
+
+def test_conv2d_maxpool_in_a_functional_graph(float64):
+    inputs = keras.Input((8, 8, 1))
+    pooled = layers.MaxPooling2D(name="pool")(layers.Conv2D(2, 3, activation="relu", name="c")(inputs))
+    model = keras.Model(inputs, layers.Flatten()(pooled))
+    assert fired(model) == [("conv2d_maxpool", ["c", "pool"])]
+    assert_same_as_unfused(model, integers((2, 8, 8, 1)))
+
+
+class _ConvWithOwnCall(layers.Conv2D):
+    def call(self, inputs):
+        return super().call(inputs) * 1.0
+
+
+@pytest.mark.parametrize(
+    "case",
+    [
+        "average_pool",
+        "channels_first_pool",
+        "activity_regularizer",
+        "subclass",
+        "conv_output_used_twice",
+        "gelu",
+    ],
+)
+def test_conv_then_pool_the_rule_does_not_cover_is_left_alone(float64, case):
+    conv_kwargs, pool, conv = {"activation": "relu", "bias_initializer": BIAS}, None, layers.Conv2D
+    if case == "average_pool":
+        pool = layers.AveragePooling2D()  # averaging does not commute with ReLU
+    elif case == "channels_first_pool":
+        pool = layers.MaxPooling2D(padding="same", data_format="channels_first")
+    elif case == "activity_regularizer":
+        conv_kwargs["activity_regularizer"] = "l2"  # needs the conv's own output
+    elif case == "subclass":
+        conv = _ConvWithOwnCall
+    elif case == "gelu":
+        conv_kwargs["activation"] = "gelu"  # not monotone
+    inputs = keras.Input((9, 9, 2))
+    convolved = conv(3, 3, name="c", **conv_kwargs)(inputs)
+    pooled = (pool or layers.MaxPooling2D())(convolved)
+    outputs = layers.Flatten()(pooled)
+    if case == "conv_output_used_twice":
+        outputs = [outputs, layers.Flatten()(convolved)]
+    model = keras.Model(inputs, outputs)
+    assert "conv2d_maxpool" not in [rule for rule, _ in fired(model)]
+    if case != "conv_output_used_twice":
+        assert_same_as_unfused(model, np.random.default_rng(0).standard_normal((2, 9, 9, 2)))
+
+
+@pytest.mark.parametrize(
+    "layer",
+    [
+        layers.Dense(4, activation="gelu"),  # its derivative needs the input
+        layers.Dense(4, activation="softmax"),  # not elementwise
+        layers.Dense(4),  # linear: nothing to fuse
+        layers.Dense(4, activation="relu", activity_regularizer="l1"),
+    ],
+    ids=["gelu", "softmax", "linear", "activity_regularizer"],
+)
+def test_dense_the_rule_does_not_cover_is_left_alone(float64, layer):
+    model = keras.Sequential([keras.Input((3,)), layer])
+    assert fired(model) == []
+    assert_same_as_unfused(model, np.random.default_rng(0).standard_normal((2, 3)))
+
+
+def test_dense_followed_by_activation_used_elsewhere_is_not_merged():
+    inputs = keras.Input((3,))
+    affine = layers.Dense(4, name="affine")(inputs)
+    model = keras.Model(inputs, [layers.Activation("relu")(affine), affine])
+    assert fired(model) == []
+
+
+def test_the_switch_turns_every_rule_off():
+    model = keras.Sequential([keras.Input((3,)), layers.Dense(4, activation="relu")])
+    with keras.config.fusion_disabled():
+        assert model.execution_plan().fusions == []
+        assert [type(step).__name__ for step in model.execution_plan().steps] == ["NodeStep"]
+    assert [type(step).__name__ for step in model.execution_plan().steps] == [
+        "DenseActivationStep"
+    ]
+    assert [rule.name for rule in fusion.rules()] == [
+        "dense_activation",
+        "dense_activation_layer",
+        "conv2d_activation",
+        "conv2d_maxpool",
+        "softmax_crossentropy",
+        "sigmoid_crossentropy",
+    ]
+
+
+def test_summary_lists_the_rules_that_fired():
+    model = keras.Sequential(
+        [keras.Input((3,)), layers.Dense(4, activation="relu", name="h"), layers.Dense(2)]
+    )
+    lines = []
+    model.summary(print_fn=lines.append, show_fusion=True)
+    assert "   dense_activation: h" in lines
+
+
+def test_a_hooked_layer_runs_its_own_call_and_the_hook_sees_its_real_output():
+    model = keras.Sequential(
+        [keras.Input((3,)), layers.Dense(4, activation="relu", name="h"), layers.Dense(2)]
+    )
+    seen = []
+    handle = model.layers[0].register_forward_hook(
+        lambda layer, inputs, outputs: seen.append(outputs)
+    )
+    x = np.random.default_rng(0).standard_normal((2, 3)).astype(np.float32)
+    model(x)
+    assert len(seen) == 1
+    assert seen[0].activation == "relu" and seen[0].pre_activation is not None  # the unfused call
+    handle.remove()
+    model(x)
+    assert len(seen) == 1
+
+
+def test_changing_an_activation_after_the_plan_was_made_is_honoured():
+    model = keras.Sequential([keras.Input((3,)), layers.Dense(4, activation="relu")])
+    x = np.random.default_rng(0).standard_normal((5, 3)).astype(np.float32)
+    assert (model(x).data >= 0).all()
+    model.layers[0].activation = keras.activations.linear  # as Grad-CAM recipes do
+    out = model(x).data
+    expected = x @ model.layers[0].kernel.data + model.layers[0].bias.data
+    np.testing.assert_allclose(out, expected, rtol=1e-6)
+    assert (out < 0).any()
+
+
+# -- the loss rules -----------------------------------------------------------------------------------
+def _classifier(spelling, seed=0):
+    keras.utils.set_random_seed(seed)
+    if spelling == "activation_argument":
+        head = [layers.Dense(4, activation="softmax")]
+    elif spelling == "activation_layer":
+        head = [layers.Dense(4), layers.Activation("softmax")]
+    else:
+        head = [layers.Dense(4), layers.Softmax()]
+    return keras.Sequential([keras.Input((6,)), layers.Dense(8, activation="tanh"), *head])
+
+
+@pytest.mark.parametrize("loss", ["sparse_categorical_crossentropy", "categorical_crossentropy"])
+def test_both_spellings_of_a_softmax_output_train_identically(loss):
+    rng = np.random.default_rng(0)
+    x = rng.standard_normal((64, 6)).astype(np.float32)
+    labels = rng.integers(0, 4, 64)
+    y = labels if loss.startswith("sparse") else np.eye(4, dtype=np.float32)[labels]
+    weights = []
+    for spelling in ("activation_argument", "activation_layer", "softmax_layer"):
+        model = _classifier(spelling)
+        model.compile(keras.optimizers.SGD(0.5), loss)
+        model.fit(x, y, batch_size=16, epochs=3, shuffle=False, verbose=0)
+        assert [f.rule for f in model.loss_fusions()] == ["softmax_crossentropy"]
+        weights.append([w for w in model.get_weights()])
+    for other in weights[1:]:
+        for a, b in zip(weights[0], other):
+            np.testing.assert_allclose(a, b, rtol=1e-6, atol=1e-7)
+
+
+def test_cross_entropy_from_logits_equals_the_unfused_loss_and_gradients(float64):
+    rng = np.random.default_rng(0)
+    x = rng.standard_normal((8, 6))
+    labels = rng.integers(0, 4, 8)
+    model = _classifier("activation_layer")
+    model.compile("sgd", "sparse_categorical_crossentropy")
+    results = []
+    for fused in (True, False):
+        config.set_fusion_enabled(fused)
+        try:
+            loss = model.compute_loss(y=labels, y_pred=model(x))
+            loss.backward()
+        finally:
+            config.set_fusion_enabled(True)
+        results.append((float(loss.data), [v.grad.copy() for v in model.trainable_weights]))
+        model.zero_grad()
+    assert results[0][0] == pytest.approx(results[1][0], rel=1e-10)
+    for fused, plain in zip(results[0][1], results[1][1]):
+        np.testing.assert_allclose(fused, plain, rtol=1e-8, atol=1e-12)
+
+
+def test_sigmoid_binary_cross_entropy_rule_and_what_it_leaves_alone():
+    model = keras.Sequential([keras.Input((3,)), layers.Dense(1, activation="sigmoid")])
+    model.compile("sgd", "binary_crossentropy")
+    model.train_on_batch(np.ones((2, 3)), np.ones((2, 1)))
+    assert [f.rule for f in model.loss_fusions()] == ["sigmoid_crossentropy"]
+    for loss in ("mse", keras.losses.BinaryCrossentropy(from_logits=True)):
+        model.compile("sgd", loss)
+        model.train_on_batch(np.ones((2, 3)), np.ones((2, 1)))
+        assert model.loss_fusions() == []
+
+
+def test_loss_rule_falls_back_when_the_output_is_not_a_softmax():
+    loss = fusion.fuse_loss(keras.losses.SparseCategoricalCrossentropy())
+    probabilities = keras.Tensor(np.array([[0.25, 0.75]]))
+    expected = -np.log(0.75)
+    assert float(loss(np.array([1]), probabilities).data) == pytest.approx(expected, rel=1e-6)
