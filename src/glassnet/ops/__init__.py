@@ -126,8 +126,13 @@ from glassnet.ops.normalization import batch_normalization, normalize
 from glassnet.ops.pooling import average_pool1d, average_pool2d, max_pool1d, max_pool2d
 from glassnet.ops.recurrent import gru, lstm, simple_rnn
 from glassnet.ops.reduction import argmax, argmin, logsumexp, max, mean, min, std, sum, var
-
 from glassnet.ops.operation import FunctionOperation, Operation, keras_op
+
+# -- block A: more ops.numpy / ops.linalg / fft functions (issue 17) ---------------------------------
+
+# -- block B: more ops.nn functions, core ops (control flow, scatter, segment...), ctc (issue 17) ----
+
+# -- block C: ops.image is a namespace of its own: glassnet.ops.image (issue 18) ---------------------
 
 # NumPy / PyTorch spellings of the same functions
 absolute = abs
