@@ -32,6 +32,11 @@ from glassnet.inspect import gradcheck
 from glassnet.layers import Input, InputSpec, Layer
 from glassnet.models import Model, Sequential
 from glassnet.ops import Operation
+from glassnet.initializers import Initializer
+from glassnet.losses import Loss
+from glassnet.metrics import Metric
+from glassnet.optimizers import Optimizer
+from glassnet.regularizers import Regularizer
 from glassnet.version import __version__, version
 
 KerasTensor = SymbolicTensor
@@ -51,6 +56,11 @@ __all__ = [
     "KerasTensor",
     "SymbolicTensor",
     "version",
+    "Initializer",
+    "Loss",
+    "Metric",
+    "Optimizer",
+    "Regularizer",
     "activations",
     "backend",
     "callbacks",

@@ -164,7 +164,7 @@ class Trainer:
     def compile_from_config(self, config, custom_objects=None):
         """Compile with the settings ``get_compile_config()`` returned (a saved model's)."""
         self.compile(
-            optimizer=optimizers_module.deserialize(config["optimizer"]),
+            optimizer=optimizers_module.deserialize(config["optimizer"], custom_objects),
             loss=_deserialize_spec(config.get("loss"), "loss", custom_objects),
             loss_weights=_deserialize_spec(config.get("loss_weights"), "loss", custom_objects),
             metrics=_deserialize_spec(config.get("metrics"), "metric", custom_objects),
@@ -296,7 +296,7 @@ class Trainer:
         loss = self.compute_loss(x, y, y_pred, sample_weight, training=True)
         self._loss_tracker.add(float(loss.data), _batch_size(x))
         if variables:
-            loss.backward()
+            self.optimizer.scale_loss(loss).backward()  # the optimizer divides the scale out
             grads = [v.grad for v in variables]
             dist = distribution()
             if dist is not None:
