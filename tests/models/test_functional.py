@@ -115,3 +115,25 @@ def test_subclassed_model_inside_sequential_and_functional():
     np.testing.assert_allclose(
         model.predict(np.ones((2, 3)), verbose=0), net.predict(np.ones((2, 3)), verbose=0)
     )
+
+
+def test_sequence_to_sequence_lstm_with_initial_state_saves_and_loads(tmp_path):
+    # keras.io's character-level seq2seq: an encoder LSTM's states start the decoder LSTM
+    encoder_inputs = keras.Input((None, 5))
+    _, state_h, state_c = layers.LSTM(4, return_state=True)(encoder_inputs)
+    decoder_inputs = keras.Input((None, 6))
+    decoder_outputs, _, _ = layers.LSTM(4, return_sequences=True, return_state=True)(
+        decoder_inputs, initial_state=[state_h, state_c]
+    )
+    outputs = layers.Dense(6, activation="softmax")(decoder_outputs)
+    model = keras.Model([encoder_inputs, decoder_inputs], outputs)
+    model.compile("rmsprop", "categorical_crossentropy")
+    rng = np.random.default_rng(0)
+    x = [rng.random((3, 7, 5)).astype("float32"), rng.random((3, 4, 6)).astype("float32")]
+    y = np.eye(6, dtype="float32")[rng.integers(0, 6, (3, 4))]
+    model.fit(x, y, epochs=1, verbose=0)
+    expected = model.predict(x, verbose=0)
+    for name in ("seq2seq.glassnet", "seq2seq.keras"):
+        model.save(tmp_path / name)
+        loaded = keras.models.load_model(tmp_path / name)
+        np.testing.assert_allclose(loaded.predict(x, verbose=0), expected, rtol=1e-6, atol=1e-7)

@@ -9,9 +9,34 @@ class Variable(Tensor):
 
     trainable variables require grad; optimizers update ``data`` in place, so references held
     elsewhere (optimizer state, a checkpoint callback) keep pointing at the live values.
+
+    Args:
+        initializer: an array/number, or a callable ``(shape, dtype) -> array``.
+        shape: the shape to initialise.
+        dtype: the dtype (default: the value's, floats as floatx).
+        trainable: whether training updates it.
+        name: its name; ``path`` is "layer/name" once a layer owns it.
+        regularizer, constraint: penalty and projection used during training.
+        aggregation, synchronization: how distributed replicas combine it (recorded, as Keras).
+        overwrite_with_gradient: the optimizer writes the gradient into it instead of a step.
+
+    Example:
+
+    >>> from glassnet import Variable
+    >>> v = Variable([1.0, 2.0], name="w")
+    >>> v.assign_add([1.0, 1.0]).numpy().tolist(), v.value is v
+    ([2.0, 3.0], True)
     """
 
-    __slots__ = ("trainable", "regularizer", "constraint", "path")
+    __slots__ = (
+        "trainable",
+        "regularizer",
+        "constraint",
+        "path",
+        "aggregation",
+        "synchronization",
+        "overwrite_with_gradient",
+    )
 
     def __init__(
         self,
@@ -22,6 +47,9 @@ class Variable(Tensor):
         name=None,
         regularizer=None,
         constraint=None,
+        aggregation="none",
+        synchronization="auto",
+        overwrite_with_gradient=False,
     ):
         value = initializer(shape, dtype=dtype) if callable(initializer) else initializer
         data = to_array(value, dtype=dtype)
@@ -34,9 +62,18 @@ class Variable(Tensor):
         self.regularizer = regularizer
         self.constraint = constraint
         self.path = name
+        self.aggregation, self.synchronization = aggregation, synchronization
+        self.overwrite_with_gradient = overwrite_with_gradient
 
     @property
     def value(self):
+        """The variable as a tensor (itself: ``v.value.grad`` is its gradient, as with Keras's
+        PyTorch backend); ``v.numpy()`` is the array."""
+        return self
+
+    @property
+    def handle(self):
+        """The backend object holding the value: the NumPy array."""
         return self.data
 
     def assign(self, value):

@@ -3,7 +3,29 @@
 
 class Callback:
     """Override any of the ``on_*`` hooks. ``self.model`` is the model being trained and
-    ``self.params`` holds {'epochs', 'steps', 'verbose'}."""
+    ``self.params`` holds {'epochs', 'steps', 'verbose'}.
+
+    ``on_batch_begin``/``on_batch_end`` are the older names of the training-batch hooks: by
+    default ``on_train_batch_*`` call them, as in Keras.
+
+    Example:
+
+    >>> import numpy as np
+    >>> import glassnet as keras
+    >>> class CountBatches(keras.callbacks.Callback):
+    ...     def __init__(self):
+    ...         super().__init__()
+    ...         self.batches = 0
+    ...     def on_batch_end(self, batch, logs=None):
+    ...         self.batches += 1
+    >>> model = keras.Sequential([keras.Input((1,)), keras.layers.Dense(1)])
+    >>> model.compile("sgd", "mse")
+    >>> counter = CountBatches()
+    >>> _ = model.fit(np.ones((10, 1)), np.ones((10, 1)), batch_size=4, verbose=0,
+    ...               callbacks=[counter])
+    >>> counter.batches
+    3
+    """
 
     def __init__(self):
         self.model = None
@@ -19,8 +41,15 @@ class Callback:
     def on_train_end(self, logs=None): ...
     def on_epoch_begin(self, epoch, logs=None): ...
     def on_epoch_end(self, epoch, logs=None): ...
-    def on_train_batch_begin(self, batch, logs=None): ...
-    def on_train_batch_end(self, batch, logs=None): ...
+    def on_batch_begin(self, batch, logs=None): ...
+    def on_batch_end(self, batch, logs=None): ...
+
+    def on_train_batch_begin(self, batch, logs=None):
+        self.on_batch_begin(batch, logs=logs)
+
+    def on_train_batch_end(self, batch, logs=None):
+        self.on_batch_end(batch, logs=logs)
+
     def on_test_begin(self, logs=None): ...
     def on_test_end(self, logs=None): ...
     def on_test_batch_begin(self, batch, logs=None): ...

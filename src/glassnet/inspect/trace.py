@@ -17,7 +17,7 @@ Example:
 >>> t = trace(model, x, y)
 >>> round(t.loss, 4)
 0.5496
->>> t.layers[1].gradients["bias"].round(4).tolist()
+>>> [round(float(g), 4) for g in t.layers[1].gradients["bias"]]
 [0.277]
 """
 

@@ -48,10 +48,15 @@ class InputLayer(Layer):
             batch_shape = (batch_size,) + tuple(shape)
         self.batch_shape = tuple(batch_shape)
         self.built = True
-        self.output = SymbolicTensor(self.batch_shape, self.dtype, name=self.name)
-        self.output.node = Node(self, (), {}, [self.output])
-        self._inbound_nodes.append(self.output.node)
+        self._output = SymbolicTensor(self.batch_shape, self.dtype, name=self.name)
+        self._output.node = Node(self, (), {}, [self._output])
+        self._inbound_nodes.append(self._output.node)
         self.output_shape_ = self.batch_shape
+
+    @property
+    def output(self):
+        """The symbolic tensor this input layer produces (what ``Input`` returns)."""
+        return self._output
 
     def call(self, inputs):
         return inputs

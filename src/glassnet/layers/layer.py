@@ -34,6 +34,7 @@ from glassnet.backend.naming import snake_case, unique_name
 from glassnet.ops.operation import Operation, output_spec, record_node, zeros_like_symbolic
 
 _training_stack = [False]
+_calls = {"depth": 0, "generation": 0}  # nesting of layer calls; each outermost call is new
 
 
 @contextlib.contextmanager
@@ -141,7 +142,8 @@ class Layer(Operation):
         self._trainable = trainable
         self.built = False
         self._variables = []
-        self._losses = []
+        self._losses = []  # losses added during the call of generation _losses_generation
+        self._losses_generation = -1
         self.dtype = _dtype_name(dtype)
         if input_dim is not None and input_shape is None:
             input_shape = (input_dim,)
@@ -340,17 +342,124 @@ class Layer(Operation):
             )
         return int(sum(v.size for v in self.weights))
 
+    def add_loss(self, loss):
+        """Add a loss term (a scalar tensor) computed during ``call``: it joins ``losses`` and
+        the training loss of the model that runs this layer, for this call only.
+
+        Args:
+            loss: scalar tensor (or number).
+
+        Example:
+
+        >>> import numpy as np
+        >>> from glassnet import ops
+        >>> from glassnet.layers import Layer
+        >>> class Penalised(Layer):
+        ...     def call(self, inputs):
+        ...         self.add_loss(0.5 * ops.mean(ops.square(inputs)))
+        ...         return inputs
+        >>> layer = Penalised()
+        >>> _ = layer(np.array([[2.0]]))
+        >>> [float(loss.data) for loss in layer.losses]
+        [2.0]
+        """
+        generation = _calls["generation"]
+        if self._losses_generation != generation:
+            self._losses, self._losses_generation = [], generation
+        self._losses.append(loss)
+
+    def added_losses(self):
+        """The losses ``add_loss`` (and the activity regularizer) added during the latest call."""
+        return self._losses if self._losses_generation == _calls["generation"] else []
+
+    def add_metric(self, *args, **kwargs):
+        """Not available, as in Keras 3: create Metric objects in ``__init__`` and update them in
+        ``call`` or ``train_step``, or pass metrics to ``compile``."""
+        raise NotImplementedError(
+            f"{type(self).__name__}.add_metric() does not exist in Keras 3: pass metrics to "
+            f"compile(metrics=[...]), or create metric objects in __init__ and call their "
+            f"update_state()"
+        )
+
     @property
     def losses(self):
-        """Activity-regularisation losses of the last call plus the weight penalties, this layer
-        and below."""
-        out = list(self._losses)
+        """The latest call's added losses (add_loss, activity regularizers) and the weight
+        penalties, of this layer and every layer inside it."""
+        out = list(self.added_losses())
         for v in self._own_variables():
             if v.regularizer is not None:
                 out.append(v.regularizer(v))
         for layer in self._sublayers:
             out.extend(layer.losses)
         return out
+
+    @property
+    def metrics(self):
+        """Metric objects held as attributes of this layer and the layers inside it."""
+        found = [value for value in vars(self).values() if _is_metric(value)]
+        for layer in self._sublayers:
+            found.extend(layer.metrics)
+        return _unique(found)
+
+    @property
+    def metrics_variables(self):
+        """The state variables of ``metrics``."""
+        return [v for metric in self.metrics for v in getattr(metric, "variables", [])]
+
+    # -- identity in graphs ---------------------------------------------------------------------------
+    @property
+    def path(self):
+        """The layer's path, as weights are named under it (``dense``)."""
+        return self.name
+
+    @property
+    def input(self):
+        """The symbolic input of the layer's first call in a functional graph."""
+        node = self._first_node("input")
+        return node.inputs[0] if len(node.inputs) == 1 else list(node.inputs)
+
+    @property
+    def output(self):
+        """The symbolic output of the layer's first call in a functional graph."""
+        node = self._first_node("output")
+        return node.outputs[0] if len(node.outputs) == 1 else list(node.outputs)
+
+    def _first_node(self, what):
+        nodes = [node for node in self._inbound_nodes if node is not None]
+        if not nodes:
+            raise AttributeError(
+                f"{type(self).__name__} '{self.name}' has no {what}: it has not been called on a "
+                f"symbolic tensor (glassnet.Input) yet"
+            )
+        return nodes[0]
+
+    @property
+    def input_dtype(self):
+        """The dtype inputs are converted to (floats and, unless the layer takes ids, integers)."""
+        return self.dtype
+
+    # -- state for saving -------------------------------------------------------------------------------
+    def save_own_variables(self, store):
+        """Put this layer's own variables into ``store`` under "0", "1"... (Keras's layout)."""
+        for i, variable in enumerate(self._own_variables()):
+            store[str(i)] = variable.data
+
+    def load_own_variables(self, store):
+        """Assign this layer's own variables from ``store`` (as ``save_own_variables`` wrote it)."""
+        variables = self._own_variables()
+        if len(store) != len(variables):
+            raise ValueError(
+                f"{type(self).__name__} '{self.name}' has {len(variables)} variables, the store "
+                f"holds {len(store)}"
+            )
+        for i, variable in enumerate(variables):
+            value = xp.asarray(store[str(i)])
+            if value.shape != variable.shape:
+                raise ValueError(
+                    f"{type(self).__name__} '{self.name}': variable '{variable.path}' has shape "
+                    f"{variable.shape}, the store holds {value.shape}"
+                )
+            variable.assign(value)
 
     # -- hooks -------------------------------------------------------------------------------------
     def register_forward_hook(self, hook):
@@ -463,6 +572,15 @@ class Layer(Operation):
         return self._eager_call(*args, **kwargs)
 
     def _eager_call(self, *args, run_hooks=True, **kwargs):
+        if _calls["depth"] == 0:  # an outermost call: losses added before it are stale
+            _calls["generation"] += 1
+        _calls["depth"] += 1
+        try:
+            return self._eager_call_body(args, kwargs, run_hooks)
+        finally:
+            _calls["depth"] -= 1
+
+    def _eager_call_body(self, args, kwargs, run_hooks):
         training = kwargs.pop("training", None)
         if training is None:
             training = _training_stack[-1]
@@ -484,7 +602,7 @@ class Layer(Operation):
             self.output_shape_ = (None,) + outputs.shape[1:]
         if self.activity_regularizer is not None:
             batch = outputs.shape[0] if outputs.ndim else 1
-            self._losses = [self.activity_regularizer(outputs) * (1.0 / max(1, batch))]
+            self.add_loss(self.activity_regularizer(outputs) * (1.0 / max(1, batch)))
         if run_hooks and (self._forward_hooks or self._backward_hooks):
             self._run_hooks(inputs, outputs)
         return outputs
@@ -545,6 +663,10 @@ class Layer(Operation):
     def from_config(cls, config):
         """The layer from ``get_config()``'s output."""
         return cls(**config)
+
+
+def _is_metric(value):
+    return hasattr(value, "update_state") and hasattr(value, "result") and hasattr(value, "reset_state")
 
 
 def _dtype_name(dtype):

@@ -69,9 +69,9 @@ def unpack_x_y_sample_weight(data):
 
 
 def pack_x_y_sample_weight(x, y=None, sample_weight=None):
-    """The inverse of ``unpack_x_y_sample_weight``: x alone, (x, y) or (x, y, sample_weight)."""
-    if y is None:
-        return x if isinstance(x, tuple) is False else (x,)
+    """A batch as Keras hands it to ``train_step``: (x,), (x, y) or (x, y, sample_weight)."""
+    if y is None and sample_weight is None:
+        return (x,)
     if sample_weight is None:
         return (x, y)
     return (x, y, sample_weight)
@@ -79,6 +79,9 @@ def pack_x_y_sample_weight(x, y=None, sample_weight=None):
 
 class Trainer:
     """Mixin for Model: compile, the step methods, fit, evaluate, predict."""
+
+    run_eagerly = True  # glassnet always runs eagerly; accepted for Keras compatibility
+    jit_compile = False
 
     # attributes holding variables or layers the model does not own (see Layer.NOT_TRACKED)
     NOT_TRACKED = frozenset(
@@ -144,7 +147,41 @@ class Trainer:
         )
         self._compiled = None
         self._loss_tracker = metrics_module.Mean(name="loss")
+        self.run_eagerly, self.jit_compile = True, False  # glassnet always runs eagerly
         self.compiled = True
+
+    @property
+    def loss(self):
+        """The loss given to ``compile`` (None before)."""
+        return None if self._compile_args is None else self._compile_args["loss"]
+
+    @property
+    def compiled_loss(self):
+        """Keras 2's spelling, kept by Keras 3: ``compiled_loss(y, y_pred, sample_weight=None,
+        regularization_losses=None)`` is the compiled loss (plus the given penalties)."""
+        return _CompiledLoss(self)
+
+    @property
+    def compiled_metrics(self):
+        """Keras 2's spelling: an object whose ``update_state(y, y_pred, sample_weight)`` feeds
+        the compiled metrics and whose ``result()`` returns their values."""
+        return _CompiledMetrics(self)
+
+    @property
+    def distribute_strategy(self):
+        """TensorFlow's distribution strategy: None (glassnet distributes with MPI, see
+        ``glassnet.distribution``)."""
+        return None
+
+    @property
+    def distribute_reduction_method(self):
+        """How per-replica results combine: "auto" (sum over processes, as the MPI trainer
+        does for metric states)."""
+        return "auto"
+
+    def get_quantization_layer_structure(self, mode=None):
+        """Keras's hook for quantization passes; glassnet does not quantize models: None."""
+        return None
 
     def get_compile_config(self):
         """What ``compile`` was given, as JSON-safe data (``compile_from_config`` reads it back)."""
@@ -274,6 +311,73 @@ class Trainer:
         for metric in self.metrics:
             metric.reset_state()
 
+    def get_state_tree(self, value_format="numpy_array"):
+        """Every variable's value by kind and path: trainable, non-trainable, optimizer and metric
+        variables (``set_state_tree`` takes the same structure back).
+
+        Returns:
+            dict of dicts path -> NumPy array.
+        """
+        tree = {
+            "trainable_variables": {v.path: v.data.copy() for v in self.trainable_weights},
+            "non_trainable_variables": {v.path: v.data.copy() for v in self.non_trainable_weights},
+            "metrics_variables": {},
+        }
+        for metric in self.metrics:
+            for i, array in enumerate(metric.state()):
+                tree["metrics_variables"][f"{metric.name}/{i}"] = np.array(array, copy=True)
+        optimizer_variables = getattr(self.optimizer, "variables", None)
+        if optimizer_variables:
+            tree["optimizer_variables"] = {
+                getattr(v, "path", None) or f"optimizer/{i}": np.array(getattr(v, "data", v))
+                for i, v in enumerate(optimizer_variables)
+            }
+        return tree
+
+    def set_state_tree(self, state_tree):
+        """Assign variables from a ``get_state_tree`` structure (paths must match)."""
+        by_path = {v.path: v for v in self.weights}
+        for kind in ("trainable_variables", "non_trainable_variables"):
+            for path, value in state_tree.get(kind, {}).items():
+                if path not in by_path:
+                    raise ValueError(f"set_state_tree: model '{self.name}' has no variable {path}")
+                by_path[path].assign(value)
+        states = state_tree.get("metrics_variables", {})
+        for metric in self.metrics:
+            keys = sorted(k for k in states if k.rsplit("/", 1)[0] == metric.name)
+            if keys:
+                metric.set_state([states[k] for k in keys])
+
+    def stateless_compute_loss(
+        self,
+        trainable_variables,
+        non_trainable_variables,
+        metrics_variables,
+        x=None,
+        y=None,
+        y_pred=None,
+        sample_weight=None,
+        training=True,
+    ):
+        """``compute_loss`` with the given variable values in place of the model's own, which
+        are restored afterwards (Keras's functional form, for JAX-style code).
+
+        Returns:
+            (loss, (trainable_variables, non_trainable_variables, metrics_variables)).
+        """
+        variables = list(self.trainable_weights) + list(self.non_trainable_weights)
+        values = list(trainable_variables) + list(non_trainable_variables)
+        saved = [v.data.copy() for v in variables]
+        try:
+            for variable, value in zip(variables, values):
+                variable.assign(value)
+            loss = self.compute_loss(x, y, y_pred, sample_weight, training=training)
+            non_trainable = [v.data.copy() for v in self.non_trainable_weights]
+        finally:
+            for variable, data in zip(variables, saved):
+                variable.assign(data)
+        return loss, (list(trainable_variables), non_trainable, list(metrics_variables))
+
     def zero_grad(self):
         """Forget the gradients of the trainable variables (before a custom ``backward()``)."""
         for variable in self.trainable_weights:
@@ -324,21 +428,22 @@ class Trainer:
         return self._step_state()[0]
 
     def _regularization_losses(self):
-        _, regularized, activity_layers = self._step_state()
+        """Weight penalties and the losses layers added during the latest call (``add_loss``,
+        activity regularizers): ``self.losses``, from the lists gathered once per loop."""
+        _, regularized, layers = self._step_state()
         penalties = [v.regularizer(v) for v in regularized]
-        for layer in activity_layers:
-            penalties.extend(layer._losses)
+        for layer in layers:
+            penalties.extend(layer.added_losses())
         return penalties
 
     def _step_state(self):
-        """The trainable variables, the weights with a regularizer, the layers with an activity
-        regularizer: they do not change between steps, so they are gathered once per loop."""
+        """The trainable variables, the weights with a regularizer and every layer (which may add
+        losses): they do not change between steps, so they are gathered once per loop."""
         if self._step_cache is None:
-            layers = [self, *_all_sublayers(self)]
             self._step_cache = (
                 self.trainable_weights,
                 [v for v in self.weights if v.regularizer is not None],
-                [layer for layer in layers if layer.activity_regularizer is not None],
+                [self, *_all_sublayers(self)],
             )
             dist = distribution()
             if dist is not None and not self._broadcast_done:
@@ -422,9 +527,7 @@ class Trainer:
         batch_size = 32 if batch_size is None else int(batch_size)
         verbose = 1 if verbose == "auto" else int(verbose)
         x, y = data_utils.to_arrays(x, where), data_utils.to_arrays(y, where)
-        if y is None:
-            raise ValueError(f"{where}: y (the targets) is required")
-        n = self._check_data(x, y, where)
+        n = self._check_data(x, y, where)  # y may be None: a custom train_step needs no targets
         data_utils.check_finite(x, where, "x")
         data_utils.check_finite(y, where, "y")
         if sample_weight is not None:
@@ -653,6 +756,31 @@ class Trainer:
         return outputs[0] if len(outputs) == 1 else outputs
 
 
+class _CompiledLoss:
+    def __init__(self, model):
+        self.model = model
+
+    def __call__(self, y_true, y_pred, sample_weight=None, regularization_losses=None):
+        total = self.model.compute_loss(None, y_true, y_pred, sample_weight)
+        for penalty in regularization_losses or []:
+            total = add(total, penalty)
+        return total
+
+
+class _CompiledMetrics:
+    def __init__(self, model):
+        self.model = model
+
+    def update_state(self, y_true, y_pred, sample_weight=None):
+        self.model.compute_metrics(None, y_true, y_pred, sample_weight)
+
+    def result(self):
+        return self.model.get_metrics_result()
+
+    def reset_state(self):
+        self.model.reset_metrics()
+
+
 class _EpochLoop:
     """Slicing the in-memory arrays into the batches of one epoch."""
 
@@ -678,7 +806,9 @@ class _EpochLoop:
             local_count = len(range(self.n)[index]) if isinstance(index, slice) else len(index)
             model._local_count, model._global_count = local_count, global_count
         weight = None if self.sample_weight is None else self.sample_weight[index]
-        return (data_utils.take(self.x, index), data_utils.take(self.y, index), weight)
+        return pack_x_y_sample_weight(
+            data_utils.take(self.x, index), data_utils.take(self.y, index), weight
+        )
 
 
 def _batch_size(x):

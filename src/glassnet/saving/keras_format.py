@@ -372,6 +372,8 @@ def save_keras(model, filepath):
                 }
             if isinstance(value, (list, tuple)):
                 return [encode(v) for v in value]
+            if isinstance(value, dict):  # keyword arguments such as initial_state=[h, c]
+                return {k: encode(v) for k, v in value.items()}
             return value
 
         for node in model._nodes:
