@@ -44,6 +44,7 @@ from glassnet.ops.manipulation import (
     take,
     transpose,
 )
+from glassnet.ops.operation import keras_op
 from glassnet.ops.reduction import mean
 from glassnet.ops.reduction import sum as reduce_sum
 
@@ -238,6 +239,7 @@ def _check_choice(value, choices, name, where):
 
 
 # -- colour ----------------------------------------------------------------------------------------
+@keras_op
 def rgb_to_grayscale(images, data_format=None):
     """Luma of RGB images (0.2989 R + 0.5870 G + 0.1140 B), keeping a channel axis of size 1.
 
@@ -291,6 +293,7 @@ def _split_channels(images, data_format):
     return parts, axis
 
 
+@keras_op
 def rgb_to_hsv(images, data_format=None):
     """RGB in [0, 1] -> HSV, each in [0, 1] (hue as a fraction of a turn), as tf.image does.
 
@@ -334,6 +337,7 @@ def rgb_to_hsv(images, data_format=None):
     return stack([hue, saturation, value], axis=axis)
 
 
+@keras_op
 def hsv_to_rgb(images, data_format=None):
     """HSV (each in [0, 1]) -> RGB, the inverse of ``rgb_to_hsv``, as tf.image does.
 
@@ -492,6 +496,7 @@ def _crop_or_pad_to_aspect(images, size, crop, pad_, fill_value):
     return pad(images, ((0, 0), (top, top), (left, left), (0, 0)), constant_values=fill_value)
 
 
+@keras_op
 def resize(
     images,
     size,
@@ -562,6 +567,7 @@ def resize(
     return restore(_saturate_cast(resized, original_dtype))
 
 
+@keras_op
 def scale_and_translate(
     images, output_shape, scale, translation, spatial_dims, method, antialias=True
 ):
@@ -615,6 +621,7 @@ def scale_and_translate(
 
 
 # -- warps -----------------------------------------------------------------------------------------
+@keras_op
 def affine_transform(
     images,
     transform,
@@ -688,6 +695,7 @@ def compute_homography_matrix(start_points, end_points):
     return xp.linalg.solve(coefficients, targets)[..., 0].astype(xp.float32)
 
 
+@keras_op
 def perspective_transform(
     images, start_points, end_points, interpolation="bilinear", fill_value=0, data_format=None
 ):
@@ -754,6 +762,7 @@ def _map_index(index, size, fill_mode):
     return xp.where(folded < size, folded, period - folded)
 
 
+@keras_op
 def map_coordinates(inputs, coordinates, order, fill_mode="constant", fill_value=0):
     """Sample ``inputs`` at fractional ``coordinates`` (one row of coordinates per input axis).
 
@@ -829,6 +838,7 @@ def _gaussian_kernel_1d(size, sigma, dtype):
     return kernel / kernel.sum()
 
 
+@keras_op
 def gaussian_blur(images, kernel_size=(3, 3), sigma=(1.0, 1.0), data_format=None):
     """Blur each channel with a Gaussian kernel ("same" size, zero padding).
 
@@ -866,6 +876,7 @@ def gaussian_blur(images, kernel_size=(3, 3), sigma=(1.0, 1.0), data_format=None
     return restore(blurred)
 
 
+@keras_op
 def elastic_transform(
     images,
     alpha=20.0,
@@ -952,6 +963,7 @@ def random_generator(seed):
     return xp.random.default_rng(int(seed))
 
 
+@keras_op
 def sobel_edges(images, data_format=None):
     """Sobel gradients of each channel: (..., C, 2) with [..., 0] vertical, [..., 1] horizontal.
 
@@ -992,6 +1004,7 @@ def sobel_edges(images, data_format=None):
     return edges
 
 
+@keras_op
 def ssim(
     image1,
     image2,
@@ -1073,6 +1086,7 @@ def _resolve_sides(before, after, target, size, kind, where):
     return before, after, target
 
 
+@keras_op
 def pad_images(
     images,
     top_padding=None,
@@ -1121,6 +1135,7 @@ def pad_images(
     return pad(images, widths)
 
 
+@keras_op
 def crop_images(
     images,
     top_cropping=None,
@@ -1235,6 +1250,7 @@ def _patches(images, size, strides, dilation_rate, padding, data_format, where):
     return squeeze(patches, 0) if unbatched else patches
 
 
+@keras_op
 def extract_patches(images, size, strides=None, dilation_rate=1, padding="valid", data_format=None):
     """Patches of images laid out along the channel axis, in (patch row, patch column, channel)
     order; a size of length 3 extracts 3-D patches from volumes.
@@ -1266,6 +1282,7 @@ def extract_patches(images, size, strides=None, dilation_rate=1, padding="valid"
     return _patches(images, size, strides, dilation_rate, padding, data_format, where_)
 
 
+@keras_op
 def extract_patches_3d(
     volumes, size, strides=None, dilation_rate=1, padding="valid", data_format=None
 ):

@@ -73,6 +73,14 @@ def _factor_pair(factor, name, where, low, high, low_open=False):
     raise ValueError(message)
 
 
+def _shear_pair(factor, name):
+    """A number f in [0, 1] means (-f, f); a pair is taken as the (low, high) range itself, so
+    the pair get_config() returns (e.g. (-0.3, 0.3)) is accepted back."""
+    if isinstance(factor, (tuple, list)):
+        return _factor_pair(factor, name, "RandomShear", -1.0, 1.0)
+    return _factor_pair(factor, name, "RandomShear", 0.0, 1.0)
+
+
 class RandomRotation(_AffineLayer):
     """Rotate each image by a random angle about its centre during training.
 
@@ -389,8 +397,8 @@ class RandomShear(_AffineLayer):
         **kwargs,
     ):
         super().__init__(data_format=data_format, **kwargs)
-        self.x_factor = _factor_pair(x_factor, "x_factor", "RandomShear", 0.0, 1.0)
-        self.y_factor = _factor_pair(y_factor, "y_factor", "RandomShear", 0.0, 1.0)
+        self.x_factor = _shear_pair(x_factor, "x_factor")
+        self.y_factor = _shear_pair(y_factor, "y_factor")
         self._check_modes(fill_mode, interpolation)
         self.fill_mode = fill_mode
         self.fill_value = fill_value

@@ -136,24 +136,23 @@ class BaseImagePreprocessingLayer(Layer):
         return images.ndim == 4
 
     def call(self, data, training=True):
+        training = bool(training)
         if isinstance(data, dict):
-            return self._call_on_dict(dict(data), bool(training))
+            return self._call_on_dict(dict(data), training)
         images = data if isinstance(data, Tensor) else Tensor(xp.asarray(data))
-        transformation = self.get_random_transformation(images, training=bool(training))
-        if self._batched(images):
-            return self.transform_images(images, transformation, training=bool(training))
-        out = self.transform_images(
-            ops.expand_dims(images, 0), transformation, training=bool(training)
-        )
-        return ops.squeeze(out, 0)
+        batched = self._batched(images)
+        if not batched:  # one image is drawn for and transformed as a batch of one
+            images = ops.expand_dims(images, 0)
+        transformation = self.get_random_transformation(images, training=training)
+        out = self.transform_images(images, transformation, training=training)
+        return out if batched else ops.squeeze(out, 0)
 
     def _call_on_dict(self, data, training):
-        images = data["images"]
-        images = images if isinstance(images, Tensor) else Tensor(xp.asarray(images))
+        def as_tensor(value):
+            return value if isinstance(value, Tensor) else Tensor(xp.asarray(value))
+
+        images = as_tensor(data["images"])
         batched = self._batched(images)
-        transformation = self.get_random_transformation(
-            {**data, "images": images}, training=training
-        )
 
         def batch(value):
             return value if batched else ops.expand_dims(value, 0)
@@ -161,9 +160,12 @@ class BaseImagePreprocessingLayer(Layer):
         def unbatch(value):
             return value if batched else ops.squeeze(value, 0)
 
-        data["images"] = unbatch(
-            self.transform_images(batch(images), transformation, training=training)
-        )
+        images = batch(images)
+        drawn_from = {**data, "images": images}
+        if "labels" in data:
+            drawn_from["labels"] = batch(as_tensor(data["labels"]))
+        transformation = self.get_random_transformation(drawn_from, training=training)
+        data["images"] = unbatch(self.transform_images(images, transformation, training=training))
         if "bounding_boxes" in data:
             if not self.bounding_box_format:
                 raise ValueError(
@@ -174,17 +176,12 @@ class BaseImagePreprocessingLayer(Layer):
             out = self.transform_bounding_boxes(boxes, transformation, training=training)
             data["bounding_boxes"] = out if batched else boxes_module.unbatch(out)
         if "labels" in data:
-            labels = data["labels"]
-            labels = labels if isinstance(labels, Tensor) else Tensor(xp.asarray(labels))
-            data["labels"] = unbatch(
-                self.transform_labels(batch(labels), transformation, training=training)
-            )
+            labels = self.transform_labels(drawn_from["labels"], transformation, training=training)
+            data["labels"] = unbatch(labels)
         if "segmentation_masks" in data:
-            masks = data["segmentation_masks"]
-            masks = masks if isinstance(masks, Tensor) else Tensor(xp.asarray(masks))
-            data["segmentation_masks"] = unbatch(
-                self.transform_segmentation_masks(batch(masks), transformation, training=training)
-            )
+            masks = batch(as_tensor(data["segmentation_masks"]))
+            masks = self.transform_segmentation_masks(masks, transformation, training=training)
+            data["segmentation_masks"] = unbatch(masks)
         return data
 
     def compute_output_shape(self, input_shape):

@@ -124,7 +124,7 @@ class CutMix(BaseImagePreprocessingLayer):
         x0, x1 = self._bounds(rng, batch, width, ratio)
         y0, y1 = self._bounds(rng, batch, height, ratio)
         masks = _box_masks(tuple(images.shape), self.data_format, x0, x1, y0, y1)
-        weights = 1.0 - (x1 - x0) * (y1 - y0) / (width * height)
+        weights = (1.0 - (x1 - x0) * (y1 - y0) / (width * height)).reshape(-1, 1, 1, 1)
         permutation = rng.permutation(batch).astype(xp.int32)
         return {
             "permutation_order": permutation,
