@@ -1,5 +1,5 @@
 """Layers that accept strings: NumPy arrays of ``str``/``bytes``/``object`` reach ``call`` as
-NumPy arrays (numbers still arrive as Tensors, as for every layer)."""
+NumPy arrays (``Layer.__call__`` passes them through; numbers still arrive as Tensors)."""
 
 from glassnet.autograd.tensor import Tensor
 from glassnet.backend import xp
@@ -35,11 +35,8 @@ def as_text(array, encoding="utf-8"):
 
 class TextInputLayer(Layer):
     """Base of the layers that take strings (Hashing, HashedCrossing, the lookups,
-    TextVectorization).
-
-    ``Layer.__call__`` turns its inputs into numeric Tensors and refuses strings; calls whose
-    input holds text are made here instead: the layer is built from the input's shape and
-    ``call`` receives the NumPy array. Numeric inputs take the ordinary path.
+    TextVectorization): string arrays reach ``call`` as NumPy arrays, and integer inputs are
+    tokens or ids, never cast to floats.
 
     Example:
 
@@ -49,24 +46,4 @@ class TextInputLayer(Layer):
     [2, 0]
     """
 
-    casts_integer_inputs = False  # integer inputs are ids or tokens, never cast to floats
-
-    def __call__(self, *args, **kwargs):
-        if args and holds_text(args[0]):
-            return self._call_on_text(*args, **kwargs)
-        return super().__call__(*args, **kwargs)
-
-    def _call_on_text(self, inputs, *args, **kwargs):
-        kwargs.pop("training", None)
-        kwargs.pop("mask", None)
-        if isinstance(inputs, (list, tuple)) and any(
-            isinstance(v, (xp.ndarray, Tensor, list, tuple)) for v in inputs
-        ):
-            inputs = [as_array(v) for v in inputs]  # several inputs (HashedCrossing)
-            shape = [tuple(v.shape) for v in inputs]
-        else:
-            inputs = as_array(inputs)
-            shape = tuple(inputs.shape)
-        if not self.built:
-            self._maybe_build(shape)
-        return self.call(inputs, *args, **kwargs)
+    casts_integer_inputs = False
