@@ -1,0 +1,161 @@
+"""Keras 3's dtype promotion, for ops whose result dtype Keras defines differently from NumPy.
+
+NumPy promotes int64 + float32 to float64; Keras (following JAX) promotes any integer with a float
+to that float, so int64 + float32 is float32. Keras orders dtypes in a lattice (bool below the
+integers, the integers below the floats, the floats below the complex types) and takes the least
+upper bound. Python ``int`` and ``float`` scalars are "weak": they adopt the dtype of the tensor
+beside them (int8 + 3 stays int8, int32 + 2.5 becomes floatx) instead of forcing their own.
+
+Example:
+
+>>> import numpy as np
+>>> from glassnet.ops._promotion import result_type
+>>> result_type(np.dtype("int64"), np.dtype("float32"))
+dtype('float32')
+>>> result_type(np.dtype("int8"), int)
+dtype('int8')
+"""
+
+import functools
+
+from glassnet.autograd.tensor import Tensor, as_tensor, from_op
+from glassnet.backend import floatx, xp
+from glassnet.ops._helpers import operands
+
+# each dtype -> the dtypes directly above it; "int"/"float" are the weak Python scalar types
+_ABOVE = {
+    "bool": ("int",),
+    "int": ("uint8", "int8", "complex64"),
+    "uint8": ("int16", "uint16"),
+    "uint16": ("int32", "uint32"),
+    "uint32": ("int64", "uint64"),
+    "uint64": ("float",),
+    "int8": ("int16",),
+    "int16": ("int32",),
+    "int32": ("int64",),
+    "int64": ("float",),
+    "float": ("float16",),
+    "float16": ("float32",),
+    "float32": ("float64", "complex64"),
+    "float64": ("complex128",),
+    "complex64": ("complex128",),
+    "complex128": (),
+}
+
+
+def _upper_bounds(node):
+    bounds, frontier = {node}, [node]
+    while frontier:
+        for above in _ABOVE[frontier.pop()]:
+            if above not in bounds:
+                bounds.add(above)
+                frontier.append(above)
+    return frozenset(bounds)
+
+
+_UPPER = {node: _upper_bounds(node) for node in _ABOVE}
+
+
+@functools.lru_cache(maxsize=512)
+def _least_upper_bound(nodes):
+    common = frozenset.intersection(*(_UPPER[n] for n in nodes))
+    return next(c for c in common if common <= _UPPER[c])
+
+
+def _node(value):
+    """Lattice node of one argument: 'int'/'float' for weak Python scalars, else the dtype name."""
+    if value is int or value is float:
+        return value.__name__
+    return str(xp.dtype(value))
+
+
+@functools.lru_cache(maxsize=512)
+def _result_type_cached(nodes):
+    if len(set(nodes)) == 1 and nodes[0] not in ("int", "float"):
+        return xp.dtype(nodes[0])
+    out = _least_upper_bound(frozenset(nodes))
+    if out == "int":
+        return xp.dtype("int" + floatx()[-2:])
+    if out == "float":
+        return xp.dtype(floatx())
+    return xp.dtype(out)
+
+
+def result_type(*dtypes):
+    """The dtype Keras gives the result of combining ``dtypes``.
+
+    Args:
+        *dtypes: NumPy dtypes or dtype names (strong), or the Python types ``int``/``float``
+            (weak: they take the dtype of the strong arguments beside them).
+
+    Returns:
+        a NumPy dtype; weak-only results resolve to floatx's precision (``int32``/``float32``).
+
+    Example:
+
+    >>> import numpy as np
+    >>> from glassnet.ops._promotion import result_type
+    >>> result_type("int32", float)
+    dtype('float32')
+    """
+    if not dtypes:
+        return xp.dtype(floatx())
+    return _result_type_cached(tuple(_node(d) for d in dtypes))
+
+
+def dtype_of(value):
+    """``value``'s dtype for promotion: ``int``/``float`` for Python scalars (weak), else its
+    dtype."""
+    if isinstance(value, bool):
+        return "bool"
+    if isinstance(value, int):
+        return int
+    if isinstance(value, float):
+        return float
+    dtype = getattr(value, "dtype", None)
+    if dtype is not None and not isinstance(value, type):
+        return dtype
+    return as_tensor(value).dtype
+
+
+def float_type(dtype):
+    """The float dtype a float-valued function of ``dtype`` gives: integers and bool -> floatx."""
+    dtype = xp.dtype(dtype)
+    return dtype if dtype.kind in "fc" else xp.dtype(floatx())
+
+
+def to_dtype(tensor, dtype):
+    """``tensor`` with data of ``dtype``; differentiable when it must be (a float that requires
+    grad), otherwise a plain constant Tensor."""
+    if tensor.dtype == dtype:
+        return tensor
+
+    def backward(grad_output):  # the gradient goes back in the input's dtype
+        return (grad_output.astype(tensor.dtype),)
+
+    return from_op(tensor.data.astype(dtype), (tensor,), backward)
+
+
+def float_operand(x, op):
+    """``x`` as a Tensor of a float dtype (integers and bool become floatx), for float functions."""
+    x = as_tensor(x, where=op)
+    if x.dtype.kind in "fc":
+        return x
+    return Tensor(x.data.astype(floatx()))
+
+
+def promoted(x1, x2, op, floating=False):
+    """Both operands as Tensors of Keras's common dtype (``floating``: at least floatx).
+
+    Only operands whose dtype must change are converted; the common cases (same dtype, float
+    tensor and Python scalar) return at once.
+    """
+    a, b = operands(x1, x2, op)
+    if a.dtype == b.dtype and (not floating or a.dtype.kind in "fc"):
+        return a, b
+    dtypes = [dtype_of(x1) if not isinstance(x1, Tensor) else a.dtype]
+    dtypes.append(dtype_of(x2) if not isinstance(x2, Tensor) else b.dtype)
+    if floating:
+        dtypes.append(float)
+    dtype = result_type(*dtypes)
+    return to_dtype(a, dtype), to_dtype(b, dtype)
