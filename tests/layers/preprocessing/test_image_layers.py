@@ -170,3 +170,37 @@ def test_dict_inputs_without_a_box_format_are_refused():
     }
     with pytest.raises(ValueError, match="RandomFlip 'flip': the input has 'bounding_boxes'"):
         layer(data, training=True)
+
+
+def test_bounding_boxes_follow_rotation_shear_and_perspective():
+    images = np.zeros((1, 11, 11, 1), "float32")
+    box = {"boxes": np.array([[[6.0, 4.0, 9.0, 6.0]]], "float32"), "labels": np.array([[2]])}
+    quarter = layers.RandomRotation((0.25, 0.25), bounding_box_format="xyxy")
+    rotated = quarter({"images": images, "bounding_boxes": dict(box)}, training=True)
+    # a quarter turn about the centre (5, 5) maps (x, y) to (y, 10 - x)
+    np.testing.assert_allclose(
+        rotated["bounding_boxes"]["boxes"], [[[4.0, 1.0, 6.0, 4.0]]], atol=1e-4
+    )
+    shear = layers.RandomShear(bounding_box_format="xyxy")
+    sheared = shear.transform_bounding_boxes(
+        {"boxes": box["boxes"], "labels": box["labels"]},
+        {"shear_factor": np.array([[0.5, 0.0]]), "input_shape": images.shape},
+    )
+    # output x reads input x + 0.5 y: corners move left by half their y
+    np.testing.assert_allclose(sheared["boxes"], [[[3.0, 4.0, 7.0, 6.0]]], atol=1e-5)
+    perspective = layers.RandomPerspective(bounding_box_format="xyxy")
+    corners = np.array([[[0.0, 0.0], [10.0, 0.0], [0.0, 10.0], [10.0, 10.0]]], "float32")
+    moved = perspective.transform_bounding_boxes(
+        {"boxes": box["boxes"], "labels": box["labels"]},
+        {
+            "apply_perspective": np.array([True]),
+            "start_points": corners,
+            "end_points": corners * 0.5,
+            "input_shape": images.shape,
+        },
+    )
+    np.testing.assert_allclose(moved["boxes"], box["boxes"] * 0.5, atol=1e-4)
+    with pytest.raises(NotImplementedError, match="does not transform bounding boxes"):
+        layers.RandomElasticTransform(bounding_box_format="xyxy")(
+            {"images": images, "bounding_boxes": dict(box)}, training=True
+        )

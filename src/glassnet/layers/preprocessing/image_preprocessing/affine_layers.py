@@ -143,6 +143,18 @@ class RandomRotation(_AffineLayer):
             return images
         return self._warp(images, transformation["rotation_matrix"], interpolation)
 
+    def transform_bounding_boxes(self, bounding_boxes, transformation, training=True):
+        if not training or transformation is None:
+            return bounding_boxes
+        height, width = transformation["image_height"], transformation["image_width"]
+        return bb.warp_boxes(
+            bounding_boxes,
+            transformation["rotation_matrix"],
+            height,
+            width,
+            self.bounding_box_format,
+        )
+
     def get_config(self):
         return {
             **super().get_config(),
@@ -430,6 +442,13 @@ class RandomShear(_AffineLayer):
             return images
         matrix = self._shear_matrix(transformation["shear_factor"])
         return self._warp(images, matrix, interpolation)
+
+    def transform_bounding_boxes(self, bounding_boxes, transformation, training=True):
+        if not training or transformation is None:
+            return bounding_boxes
+        height, width = self._input_size(transformation)
+        matrix = self._shear_matrix(transformation["shear_factor"])
+        return bb.warp_boxes(bounding_boxes, matrix, height, width, self.bounding_box_format)
 
     def get_config(self):
         return {

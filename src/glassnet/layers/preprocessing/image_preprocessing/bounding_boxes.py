@@ -143,3 +143,33 @@ def unbatch(bounding_boxes):
         "boxes": bounding_boxes["boxes"][0],
         "labels": bounding_boxes["labels"][0],
     }
+
+
+def warp_boxes(bounding_boxes, transforms, height, width, box_format, apply=None):
+    """Boxes moved with an image warped by ``ops.image.affine_transform``'s (batch, 8)
+    ``transforms``: the warp reads output point p at input point T p, so box corners move by
+    T's inverse; each new box is the bounding box of its moved corners, clipped to the image.
+    ``apply`` (batch,) booleans keep the boxes of images that were not warped.
+
+    Example:
+
+    >>> boxes = {"boxes": [[[1.0, 1.0, 3.0, 2.0]]], "labels": [[0]]}
+    >>> shift_right = [[1, 0, -2, 0, 1, 0, 0, 0]]
+    >>> warp_boxes(boxes, shift_right, 10, 10, "xyxy")["boxes"].tolist()
+    [[[3.0, 1.0, 5.0, 2.0]]]
+    """
+    boxes = convert_format(bounding_boxes, box_format, "xyxy", height, width)
+    xyxy = boxes["boxes"].astype(xp.float64)
+    t = xp.asarray(transforms, dtype=xp.float64).reshape(-1, 8)
+    inverse = xp.linalg.inv(xp.concatenate([t, xp.ones((len(t), 1))], axis=1).reshape(-1, 3, 3))
+    x1, y1, x2, y2 = (xyxy[..., i] for i in range(4))
+    ones = xp.ones_like(x1)
+    corners = [(x1, y1, ones), (x2, y1, ones), (x1, y2, ones), (x2, y2, ones)]
+    corners = xp.stack([xp.stack(c, axis=-1) for c in corners], axis=-2)  # (b, n, 4, 3)
+    moved = xp.einsum("bij,bnkj->bnki", inverse, corners)
+    moved = moved[..., :2] / moved[..., 2:]
+    warped = xp.concatenate([moved.min(axis=-2), moved.max(axis=-2)], axis=-1)
+    if apply is not None:
+        warped = xp.where(xp.asarray(apply).reshape(-1, 1, 1), warped, xyxy)
+    boxes = clip_to_image_size({**boxes, "boxes": warped.astype("float32")}, height, width)
+    return convert_format(boxes, "xyxy", box_format, height, width)

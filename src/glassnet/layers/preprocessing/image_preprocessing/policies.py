@@ -289,6 +289,18 @@ class RandAugment(BaseImagePreprocessingLayer):
     def transform_labels(self, labels, transformation, training=True):
         return labels
 
+    def transform_bounding_boxes(self, bounding_boxes, transformation, training=True):
+        if not training:
+            return bounding_boxes
+        for index in transformation["layer_idxes"]:
+            name = self._AUGMENT_LAYERS[int(index)]
+            layer = getattr(self, name)
+            layer.bounding_box_format = self.bounding_box_format
+            bounding_boxes = layer.transform_bounding_boxes(
+                bounding_boxes, transformation["transforms"][name]
+            )
+        return bounding_boxes
+
     def transform_segmentation_masks(self, segmentation_masks, transformation, training=True):
         if not training:
             return segmentation_masks

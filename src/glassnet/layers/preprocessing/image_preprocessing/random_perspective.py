@@ -2,6 +2,7 @@
 
 from glassnet import ops
 from glassnet.backend import xp
+from glassnet.layers.preprocessing.image_preprocessing import bounding_boxes as bb
 from glassnet.layers.preprocessing.image_preprocessing.base import (
     BaseImagePreprocessingLayer,
     batch_size_of,
@@ -92,6 +93,21 @@ class RandomPerspective(BaseImagePreprocessingLayer):
         )
         apply = xp.asarray(transformation["apply_perspective"]).reshape(-1, 1, 1, 1)
         return ops.where(apply, warped, images)
+
+    def transform_bounding_boxes(self, bounding_boxes, transformation, training=True):
+        if not training or transformation is None:
+            return bounding_boxes
+        shape = transformation["input_shape"]
+        height, width = shape[-3], shape[-2]
+        if self.data_format == "channels_first":
+            height, width = shape[-2], shape[-1]
+        transforms = image_ops.compute_homography_matrix(
+            transformation["start_points"], transformation["end_points"]
+        )
+        apply = transformation["apply_perspective"]
+        return bb.warp_boxes(
+            bounding_boxes, transforms, height, width, self.bounding_box_format, apply
+        )
 
     def get_config(self):
         return {
