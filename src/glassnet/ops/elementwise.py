@@ -4,16 +4,18 @@ Each backward receives ``grad_output`` (dL/d(out), the shape of the output) and 
 dL/d(input) for each input, reduced back to that input's shape when it was broadcast.
 """
 
-from glassnet.autograd.tensor import as_tensor, from_op
+from glassnet.autograd.tensor import Tensor, as_tensor, from_op
 from glassnet.backend import xp
-from glassnet.ops._helpers import broadcast_call, operands, unbroadcast
+from glassnet.ops._helpers import broadcast_call, unbroadcast
+from glassnet.ops._promotion import float_operand, promoted
+from glassnet.ops.manipulation import nonzero
 from glassnet.ops.operation import keras_op
 
 
 @keras_op
 def add(x1, x2):
     """x1 + x2 with broadcasting."""
-    a, b = operands(x1, x2, "add")
+    a, b = promoted(x1, x2, "add")
     out = broadcast_call("add", xp.add, a.data, b.data)
 
     def backward(grad_output):  # dL/da = dL/dout, dL/db = dL/dout
@@ -25,7 +27,7 @@ def add(x1, x2):
 @keras_op
 def subtract(x1, x2):
     """x1 - x2 with broadcasting."""
-    a, b = operands(x1, x2, "subtract")
+    a, b = promoted(x1, x2, "subtract")
     out = broadcast_call("subtract", xp.subtract, a.data, b.data)
 
     def backward(grad_output):  # dL/da = g, dL/db = -g
@@ -39,7 +41,7 @@ def subtract(x1, x2):
 @keras_op
 def multiply(x1, x2):
     """x1 * x2 with broadcasting."""
-    a, b = operands(x1, x2, "multiply")
+    a, b = promoted(x1, x2, "multiply")
     out = broadcast_call("multiply", xp.multiply, a.data, b.data)
 
     def backward(grad_output):  # dL/da = g * b, dL/db = g * a
@@ -54,7 +56,7 @@ def multiply(x1, x2):
 @keras_op
 def divide(x1, x2):
     """x1 / x2 with broadcasting (true division)."""
-    a, b = operands(x1, x2, "divide")
+    a, b = promoted(x1, x2, "divide", floating=True)
     out = broadcast_call("divide", xp.true_divide, a.data, b.data)
 
     def backward(grad_output):  # dL/da = g / b, dL/db = -g * a / b^2 = -g * out / b
@@ -69,7 +71,7 @@ def divide(x1, x2):
 @keras_op
 def power(x1, x2):
     """x1 ** x2 with broadcasting."""
-    a, b = operands(x1, x2, "power")
+    a, b = promoted(x1, x2, "power")
     out = broadcast_call("power", xp.power, a.data, b.data)
 
     def backward(grad_output):  # dL/da = g * b * a^(b-1), dL/db = g * out * log(a)
@@ -97,7 +99,7 @@ def negative(x):
 @keras_op
 def exp(x):
     """e ** x."""
-    x = as_tensor(x, where="exp")
+    x = float_operand(x, "exp")
     out = xp.exp(x.data)
 
     def backward(grad_output):  # dL/dx = g * exp(x)
@@ -109,7 +111,7 @@ def exp(x):
 @keras_op
 def log(x):
     """Natural logarithm."""
-    x = as_tensor(x, where="log")
+    x = float_operand(x, "log")
 
     def backward(grad_output):  # dL/dx = g / x
         return (grad_output / x.data,)
@@ -120,7 +122,7 @@ def log(x):
 @keras_op
 def sqrt(x):
     """Square root."""
-    x = as_tensor(x, where="sqrt")
+    x = float_operand(x, "sqrt")
     out = xp.sqrt(x.data)
 
     def backward(grad_output):  # dL/dx = g / (2 sqrt(x))
@@ -131,8 +133,10 @@ def sqrt(x):
 
 @keras_op
 def square(x):
-    """x * x."""
+    """x * x (bool becomes int32, as in Keras)."""
     x = as_tensor(x, where="square")
+    if x.dtype == bool:
+        x = Tensor(x.data.astype("int32"))
 
     def backward(grad_output):  # dL/dx = 2 x g
         return (2 * x.data * grad_output,)
@@ -161,7 +165,7 @@ def _tie_split(winner, tie, dtype):
 @keras_op
 def maximum(x1, x2):
     """Elementwise larger value; on ties the gradient is shared half and half."""
-    a, b = operands(x1, x2, "maximum")
+    a, b = promoted(x1, x2, "maximum")
     out = broadcast_call("maximum", xp.maximum, a.data, b.data)
 
     def backward(grad_output):
@@ -176,7 +180,7 @@ def maximum(x1, x2):
 @keras_op
 def minimum(x1, x2):
     """Elementwise smaller value; on ties the gradient is shared half and half."""
-    a, b = operands(x1, x2, "minimum")
+    a, b = promoted(x1, x2, "minimum")
     out = broadcast_call("minimum", xp.minimum, a.data, b.data)
 
     def backward(grad_output):
@@ -192,6 +196,8 @@ def minimum(x1, x2):
 def clip(x, x_min, x_max):
     """Limit values to [x_min, x_max]; the gradient passes where x lies inside (bounds included)."""
     x = as_tensor(x, where="clip")
+    if x.dtype == bool:
+        x = Tensor(x.data.astype("int32"))
     if x_min is not None and x_max is not None and x_min > x_max:
         raise ValueError(f"clip: x_min ({x_min}) must not exceed x_max ({x_max})")
     out = xp.clip(x.data, x_min, x_max)
@@ -210,10 +216,29 @@ def clip(x, x_min, x_max):
 
 
 @keras_op
-def where(condition, x1, x2):
-    """Pick from x1 where ``condition`` is true, else from x2 (condition gets no gradient)."""
+def where(condition, x1=None, x2=None):
+    """Pick from x1 where ``condition`` is true, else from x2 (condition gets no gradient).
+
+    Args:
+        condition: bool tensor (other dtypes are read as truth values).
+        x1, x2: tensors broadcastable against ``condition``; both None returns
+            ``nonzero(condition)``, the indices where it holds.
+
+    Returns:
+        tensor of Keras's common dtype of x1 and x2.
+
+    Example:
+
+    >>> from glassnet import ops
+    >>> ops.where([True, False], [1.0, 2.0], 0.0).data.tolist()
+    [1.0, 0.0]
+    """
+    if x1 is None and x2 is None:
+        return nonzero.eager(condition)
+    if x1 is None or x2 is None:
+        raise ValueError("where: pass both x1 and x2, or neither (to get nonzero(condition))")
     condition = xp.asarray(getattr(condition, "data", condition), dtype=bool)
-    a, b = operands(x1, x2, "where")
+    a, b = promoted(x1, x2, "where")
     out = broadcast_call("where", lambda p, q: xp.where(condition, p, q), a.data, b.data)
 
     def backward(grad_output):  # dL/da = g where condition, dL/db = g elsewhere
@@ -240,3 +265,267 @@ def cast(x, dtype):
         return (grad_output.astype(x.dtype),)
 
     return from_op(x.data.astype(dtype, copy=False), (x,), backward)
+
+
+@keras_op
+def reciprocal(x):
+    """1 / x, elementwise (integers and bool become floatx).
+
+    Args:
+        x: tensor.
+
+    Returns:
+        float tensor of x's shape.
+
+    Example:
+
+    >>> from glassnet import ops
+    >>> ops.reciprocal([4.0]).data.tolist()
+    [0.25]
+    """
+    x = float_operand(x, "reciprocal")
+    out = xp.reciprocal(x.data)
+
+    def backward(grad_output):  # dL/dx = -g / x^2 = -g y^2
+        return (-grad_output * out * out,)
+
+    return from_op(out, (x,), backward)
+
+
+@keras_op
+def divide_no_nan(x1, x2):
+    """x1 / x2, and 0 wherever x2 is 0 (instead of inf or NaN).
+
+    Args:
+        x1, x2: tensors, broadcastable.
+
+    Returns:
+        float tensor (integer inputs give floatx).
+
+    Example:
+
+    >>> from glassnet import ops
+    >>> ops.divide_no_nan([1.0, 1.0], [2.0, 0.0]).data.tolist()
+    [0.5, 0.0]
+    """
+    a, b = promoted(x1, x2, "divide_no_nan", floating=True)
+    zero = b.data == 0
+    safe = xp.where(zero, xp.ones((), b.dtype), b.data)
+    out = xp.where(
+        zero, xp.zeros((), b.dtype), broadcast_call("divide_no_nan", xp.divide, a.data, safe)
+    )
+
+    def backward(grad_output):  # dL/da = g / b, dL/db = -g a / b^2; both 0 where b == 0
+        kept = xp.where(zero, 0, grad_output)
+        return (
+            unbroadcast(kept / safe, a.shape) if a.requires_grad else None,
+            unbroadcast(-kept * out / safe, b.shape) if b.requires_grad else None,
+        )
+
+    return from_op(out, (a, b), backward)
+
+
+@keras_op
+def floor_divide(x1, x2):
+    """x1 // x2: the floor of the quotient, elementwise (no gradient).
+
+    Args:
+        x1, x2: tensors, broadcastable; integers stay integers.
+
+    Returns:
+        tensor of Keras's common dtype of x1 and x2.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from glassnet import ops
+    >>> ops.floor_divide(np.array([7, -7]), 2).data.tolist()
+    [3, -4]
+    """
+    a, b = promoted(x1, x2, "floor_divide")
+    return Tensor(broadcast_call("floor_divide", xp.floor_divide, a.data, b.data))
+
+
+@keras_op
+def mod(x1, x2):
+    """Remainder of x1 / x2 with the sign of x2 (Python's %), elementwise.
+
+    Args:
+        x1, x2: tensors, broadcastable; bool becomes int32.
+
+    Returns:
+        tensor of Keras's common dtype of x1 and x2.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from glassnet import ops
+    >>> ops.mod(np.array([7, -7]), 3).data.tolist()
+    [1, 2]
+    """
+    return _remainder(x1, x2, "mod", xp.mod, xp.floor)
+
+
+@keras_op
+def fmod(x1, x2):
+    """Remainder of x1 / x2 with the sign of x1 (C's fmod), elementwise.
+
+    Args:
+        x1, x2: tensors, broadcastable; bool becomes int32.
+
+    Returns:
+        tensor of Keras's common dtype of x1 and x2.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from glassnet import ops
+    >>> ops.fmod(np.array([7, -7]), 3).data.tolist()
+    [1, -1]
+    """
+    return _remainder(x1, x2, "fmod", xp.fmod, xp.trunc)
+
+
+def _remainder(x1, x2, name, remainder, rounding):
+    a, b = promoted(x1, x2, name)
+    if a.dtype == bool:
+        a, b = Tensor(a.data.astype("int32")), Tensor(b.data.astype("int32"))
+    out = broadcast_call(name, remainder, a.data, b.data)
+
+    def backward(grad_output):  # r = a - q b, q = rounding(a / b): dL/da = g, dL/db = -g q
+        grad_b = None
+        if b.requires_grad:
+            grad_b = unbroadcast(-grad_output * rounding(a.data / b.data), b.shape)
+        return unbroadcast(grad_output, a.shape), grad_b
+
+    return from_op(out, (a, b), backward)
+
+
+def _pick(x1, x2, name, pick, first_wins):
+    a, b = promoted(x1, x2, name)
+    out = broadcast_call(name, pick, a.data, b.data)
+
+    def backward(grad_output):  # g goes to the operand that was picked
+        chosen = first_wins(a.data, b.data)
+        return (
+            unbroadcast(xp.where(chosen, grad_output, 0), a.shape) if a.requires_grad else None,
+            unbroadcast(xp.where(chosen, 0, grad_output), b.shape) if b.requires_grad else None,
+        )
+
+    return from_op(out, (a, b), backward)
+
+
+@keras_op
+def fmax(x1, x2):
+    """Elementwise maximum that ignores NaN (NaN only where both are NaN).
+
+    On ties the gradient goes to x1, as in PyTorch's ``fmax``.
+
+    Args:
+        x1, x2: tensors, broadcastable.
+
+    Returns:
+        tensor of Keras's common dtype.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from glassnet import ops
+    >>> ops.fmax([1.0, np.nan], [np.nan, 2.0]).data.tolist()
+    [1.0, 2.0]
+    """
+    return _pick(x1, x2, "fmax", xp.fmax, lambda a, b: (a >= b) | xp.isnan(b))
+
+
+@keras_op
+def fmin(x1, x2):
+    """Elementwise minimum that ignores NaN (NaN only where both are NaN).
+
+    On ties the gradient goes to x1, as in PyTorch's ``fmin``.
+
+    Args:
+        x1, x2: tensors, broadcastable.
+
+    Returns:
+        tensor of Keras's common dtype.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from glassnet import ops
+    >>> ops.fmin([1.0, np.nan], [np.nan, 2.0]).data.tolist()
+    [1.0, 2.0]
+    """
+    return _pick(x1, x2, "fmin", xp.fmin, lambda a, b: (a <= b) | xp.isnan(b))
+
+
+@keras_op
+def heaviside(x1, x2):
+    """Step function: 0 where x1 < 0, 1 where x1 > 0, and x2 where x1 == 0 (no gradient).
+
+    Args:
+        x1: tensor.
+        x2: the value at 0, broadcastable against x1.
+
+    Returns:
+        float tensor (integer inputs give floatx).
+
+    Example:
+
+    >>> from glassnet import ops
+    >>> ops.heaviside([-1.0, 0.0, 2.0], 0.5).data.tolist()
+    [0.0, 0.5, 1.0]
+    """
+    a, b = promoted(x1, x2, "heaviside", floating=True)
+    return Tensor(broadcast_call("heaviside", xp.heaviside, a.data, b.data))
+
+
+@keras_op
+def nextafter(x1, x2):
+    """The next representable float after x1 in the direction of x2 (no gradient).
+
+    Args:
+        x1, x2: tensors, broadcastable.
+
+    Returns:
+        float tensor (integer inputs give floatx).
+
+    Example:
+
+    >>> import numpy as np
+    >>> from glassnet import ops
+    >>> bool(ops.nextafter(np.float32(1.0), np.float32(2.0)).data > 1.0)
+    True
+    """
+    a, b = promoted(x1, x2, "nextafter", floating=True)
+    return Tensor(broadcast_call("nextafter", xp.nextafter, a.data, b.data))
+
+
+@keras_op
+def select(condlist, choicelist, default=0):
+    """Elementwise: the value of the first choice whose condition holds, else ``default``.
+
+    Args:
+        condlist: list of bool tensors.
+        choicelist: list of tensors, one per condition (broadcastable).
+        default: value where no condition holds.
+
+    Returns:
+        tensor; differentiable in the choices.
+
+    Example:
+
+    >>> from glassnet import ops
+    >>> x = ops.convert_to_tensor([-1.0, 0.0, 2.0])
+    >>> ops.select([x < 0, x > 0], [-x, x * 10], default=5.0).data.tolist()
+    [1.0, 5.0, 20.0]
+    """
+    if len(condlist) != len(choicelist) or not condlist:
+        raise ValueError(
+            f"select: expected as many conditions as choices (at least one), got "
+            f"{len(condlist)} and {len(choicelist)}"
+        )
+    out = default
+    for condition, choice in reversed(list(zip(condlist, choicelist))):
+        out = where.eager(condition, choice, out)
+    return out

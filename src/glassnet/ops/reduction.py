@@ -1,10 +1,18 @@
-"""Reductions over axes: sum, mean, max, min, var, logsumexp (and argmax/argmin, which have no gradient)."""
+"""Reductions over axes: sum, mean, max, min, var, std, prod, logsumexp, average, ptp (and argmax,
+argmin, count_nonzero, which have no gradient).
+
+Bool and small integer inputs follow Keras's dtypes: sums and products accumulate in int32, means
+and variances are float32.
+"""
 
 import math
 
 from glassnet.autograd.tensor import Tensor, as_tensor, from_op
 from glassnet.backend import xp
 from glassnet.ops._helpers import normalize_axes, restore_reduced
+from glassnet.ops._promotion import float_operand, promoted, result_type
+from glassnet.ops.elementwise import divide, multiply, sqrt, subtract
+from glassnet.ops.manipulation import reshape
 from glassnet.ops.operation import keras_op
 
 
@@ -12,12 +20,29 @@ def _count(shape, axes):
     return math.prod(shape[a] for a in axes)
 
 
+def _accumulator_dtype(dtype):
+    """Keras's (JAX's) dtype for sums and products: small integers and bool widen to 32 bits."""
+    if dtype.kind == "b" or dtype in (xp.int8, xp.int16):
+        return xp.dtype("int32")
+    if dtype in (xp.uint8, xp.uint16):
+        return xp.dtype("uint32")
+    return dtype
+
+
+def _mean_dtype(dtype):
+    """Keras's dtype for means and variances: integers and bool give float32 (floatx's 32 bits)."""
+    return dtype if dtype.kind in "fc" else result_type(dtype, "float32")
+
+
 @keras_op
 def sum(x, axis=None, keepdims=False):
-    """Sum over ``axis`` (None: all axes)."""
+    """Sum over ``axis`` (None: all axes); bool and small integers sum in int32, as in Keras."""
     x = as_tensor(x, where="sum")
     axes = normalize_axes(axis, x.ndim, "sum")
-    out = xp.sum(x.data, axis=axes, keepdims=keepdims)
+    if x.dtype.kind in "fc":
+        out = xp.sum(x.data, axis=axes, keepdims=keepdims)
+    else:
+        out = xp.sum(x.data, axis=axes, keepdims=keepdims, dtype=_accumulator_dtype(x.dtype))
 
     def backward(grad_output):  # every summed element receives g
         return (xp.broadcast_to(restore_reduced(grad_output, axes, keepdims), x.shape),)
@@ -27,8 +52,10 @@ def sum(x, axis=None, keepdims=False):
 
 @keras_op
 def mean(x, axis=None, keepdims=False):
-    """Arithmetic mean over ``axis``."""
+    """Arithmetic mean over ``axis``; integers and bool give float32, as in Keras."""
     x = as_tensor(x, where="mean")
+    if x.dtype.kind not in "fc":
+        x = Tensor(x.data.astype(_mean_dtype(x.dtype)))
     axes = normalize_axes(axis, x.ndim, "mean")
     count = _count(x.shape, axes)
     if (
@@ -44,38 +71,44 @@ def mean(x, axis=None, keepdims=False):
     return from_op(out, (x,), backward)
 
 
-def _extreme(x, axis, keepdims, name, reduce):
+def _extreme(x, axis, keepdims, name, reduce, initial=None):
     x = as_tensor(x, where=name)
     axes = normalize_axes(axis, x.ndim, name)
-    if x.size == 0:
+    if x.size == 0 and initial is None:
         raise ValueError(f"{name}: cannot reduce an empty array of shape {x.shape}")
-    kept = reduce(x.data, axis=axes, keepdims=True)
+    if initial is None:
+        kept = reduce(x.data, axis=axes, keepdims=True)
+    else:
+        kept = reduce(x.data, axis=axes, keepdims=True, initial=initial).astype(x.dtype)
     out = kept if keepdims else xp.squeeze(kept, axis=axes)
 
     def backward(grad_output):  # g goes to the extreme element(s), shared equally among ties
         hit = x.data == kept
-        share = hit / hit.sum(axis=axes, keepdims=True)
+        share = hit / xp.maximum(hit.sum(axis=axes, keepdims=True), 1)  # none: initial won
         return (share.astype(grad_output.dtype) * restore_reduced(grad_output, axes, keepdims),)
 
     return from_op(out, (x,), backward)
 
 
 @keras_op
-def max(x, axis=None, keepdims=False):
-    """Largest value over ``axis``."""
-    return _extreme(x, axis, keepdims, "max", xp.max)
+def max(x, axis=None, keepdims=False, initial=None):
+    """Largest value over ``axis``; with ``initial``, the largest of that and the values (where
+    ``initial`` wins, no gradient reaches x)."""
+    return _extreme(x, axis, keepdims, "max", xp.max, initial)
 
 
 @keras_op
-def min(x, axis=None, keepdims=False):
-    """Smallest value over ``axis``."""
-    return _extreme(x, axis, keepdims, "min", xp.min)
+def min(x, axis=None, keepdims=False, initial=None):
+    """Smallest value over ``axis``; with ``initial``, the smallest of that and the values."""
+    return _extreme(x, axis, keepdims, "min", xp.min, initial)
 
 
 @keras_op
 def var(x, axis=None, keepdims=False):
     """Population variance (divides by n, as Keras and NumPy do) over ``axis``."""
     x = as_tensor(x, where="var")
+    if x.dtype.kind not in "fc":
+        x = Tensor(x.data.astype(_mean_dtype(x.dtype)))
     axes = normalize_axes(axis, x.ndim, "var")
     count = _count(x.shape, axes)
     centered = x.data - xp.mean(x.data, axis=axes, keepdims=True)
@@ -90,8 +123,6 @@ def var(x, axis=None, keepdims=False):
 @keras_op
 def std(x, axis=None, keepdims=False):
     """Population standard deviation over ``axis`` (sqrt of var)."""
-    from glassnet.ops.elementwise import sqrt
-
     return sqrt(var(x, axis=axis, keepdims=keepdims))
 
 
@@ -111,15 +142,159 @@ def logsumexp(x, axis=None, keepdims=False):
     return from_op(out, (x,), backward)
 
 
+def _arg_extreme(x, axis, keepdims, name, pick):
+    data = xp.asarray(getattr(x, "data", x))
+    if data.dtype.kind == "f" and data.ndim:
+        # Keras counts -0.0 as smaller than 0.0
+        data = xp.where((data == 0) & xp.signbit(data), -xp.finfo(data.dtype).tiny, data)
+    return Tensor(pick(data, axis=axis, keepdims=keepdims).astype("int32"))
+
+
 @keras_op
 def argmax(x, axis=None, keepdims=False):
-    """Index of the largest value (an integer tensor, outside the graph)."""
-    data = x.data if isinstance(x, Tensor) else xp.asarray(x)
-    return Tensor(xp.argmax(data, axis=axis, keepdims=keepdims))
+    """Index of the largest value (int32, as in Keras; outside the graph).
+
+    Example:
+
+    >>> from glassnet import ops
+    >>> ops.argmax([[1, 5, 2]], axis=-1)
+    Tensor([1], dtype=int32)
+    """
+    return _arg_extreme(x, axis, keepdims, "argmax", xp.argmax)
 
 
 @keras_op
 def argmin(x, axis=None, keepdims=False):
-    """Index of the smallest value (an integer tensor, outside the graph)."""
-    data = x.data if isinstance(x, Tensor) else xp.asarray(x)
-    return Tensor(xp.argmin(data, axis=axis, keepdims=keepdims))
+    """Index of the smallest value (int32, as in Keras; outside the graph).
+
+    Example:
+
+    >>> from glassnet import ops
+    >>> ops.argmin([[1, 5, 2]], axis=-1)
+    Tensor([0], dtype=int32)
+    """
+    return _arg_extreme(x, axis, keepdims, "argmin", xp.argmin)
+
+
+def _exclusive_products(data, axes):
+    """For each element, the product of the other elements of its reduction group (no division,
+    so zeros are handled): prefix product times suffix product along the flattened group."""
+    kept = [a for a in range(data.ndim) if a not in axes]
+    moved = xp.transpose(data, kept + list(axes))
+    grouped = moved.reshape(moved.shape[: len(kept)] + (-1,))
+    ones = xp.ones(grouped.shape[:-1] + (1,), dtype=data.dtype)
+    before = xp.cumprod(xp.concatenate([ones, grouped[..., :-1]], axis=-1), axis=-1)
+    after = xp.cumprod(xp.concatenate([ones, grouped[..., :0:-1]], axis=-1), axis=-1)[..., ::-1]
+    others = (before * after).reshape(moved.shape)
+    return xp.transpose(others, xp.argsort(kept + list(axes)))
+
+
+@keras_op
+def prod(x, axis=None, keepdims=False, dtype=None):
+    """Product over ``axis``; bool and small integers multiply in int32 (uint32), as in Keras.
+
+    Args:
+        x: tensor.
+        axis: int, sequence of ints or None (all axes).
+        keepdims: keep the reduced axes with size 1.
+        dtype: dtype to multiply in.
+
+    Returns:
+        tensor; the gradient of each element is the product of the others (zeros included).
+
+    Example:
+
+    >>> from glassnet import ops
+    >>> ops.prod([[1.0, 2.0], [3.0, 4.0]], axis=1).data.tolist()
+    [2.0, 12.0]
+    """
+    x = as_tensor(x, where="prod")
+    axes = normalize_axes(axis, x.ndim, "prod")
+    dtype = _accumulator_dtype(x.dtype) if dtype is None else xp.dtype(dtype)
+    out = xp.prod(x.data, axis=axes, keepdims=keepdims, dtype=dtype)
+
+    def backward(grad_output):  # dL/dx_i = g * prod_{j != i} x_j
+        others = _exclusive_products(x.data, axes)
+        return (restore_reduced(grad_output, axes, keepdims) * others,)
+
+    return from_op(out, (x,), backward)
+
+
+@keras_op
+def count_nonzero(x, axis=None):
+    """Number of non-zero (true) elements over ``axis`` (int32, no gradient).
+
+    Args:
+        x: tensor.
+        axis: int, sequence of ints or None (all).
+
+    Returns:
+        int32 tensor.
+
+    Example:
+
+    >>> from glassnet import ops
+    >>> ops.count_nonzero([[0, 1], [2, 3]], axis=1).data.tolist()
+    [1, 2]
+    """
+    data = xp.asarray(getattr(x, "data", x))
+    axes = normalize_axes(axis, data.ndim, "count_nonzero")
+    return Tensor(xp.asarray(xp.count_nonzero(data, axis=axes), dtype="int32"))
+
+
+@keras_op
+def ptp(x, axis=None, keepdims=False):
+    """Range ("peak to peak"): max - min over ``axis``.
+
+    Args:
+        x: tensor.
+        axis: int, sequence of ints or None.
+        keepdims: keep the reduced axes with size 1.
+
+    Returns:
+        tensor of x's dtype.
+
+    Example:
+
+    >>> from glassnet import ops
+    >>> ops.ptp([[1, 5], [2, 2]], axis=1).data.tolist()
+    [4, 0]
+    """
+    return subtract(max(x, axis=axis, keepdims=keepdims), min(x, axis=axis, keepdims=keepdims))
+
+
+@keras_op
+def average(x, axis=None, weights=None):
+    """Weighted mean over ``axis``: sum(x * w) / sum(w) (the plain mean without weights).
+
+    Args:
+        x: tensor.
+        axis: int, sequence of ints or None.
+        weights: tensor of x's shape, or 1-D of the length of ``axis`` (a single int axis).
+
+    Returns:
+        float tensor; differentiable in x and in the weights.
+
+    Example:
+
+    >>> from glassnet import ops
+    >>> ops.average([1.0, 2.0, 4.0], weights=[1.0, 1.0, 2.0]).data.tolist()
+    2.75
+    """
+    x = float_operand(x, "average")
+    if weights is None:
+        return mean(x, axis=axis)
+    x, w = promoted(x, float_operand(weights, "average"), "average", floating=True)
+    if w.shape != x.shape:
+        if w.ndim != 1 or not isinstance(axis, int):
+            raise ValueError(
+                f"average: weights of shape {w.shape} must match x {x.shape}, or be 1-D along "
+                f"a single int axis, got axis={axis!r}"
+            )
+        if w.shape[0] != x.shape[axis]:
+            raise ValueError(
+                f"average: 1-D weights of length {w.shape[0]} do not fit axis {axis} of x {x.shape}"
+            )
+        w = reshape(w, [-1 if a == axis % x.ndim else 1 for a in range(x.ndim)])
+        return divide(sum(multiply(x, w), axis=axis), sum(w))
+    return divide(sum(multiply(x, w), axis=axis), sum(w, axis=axis))
