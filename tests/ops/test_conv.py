@@ -5,6 +5,12 @@ import numpy as np
 import pytest
 
 from glassnet import ops
+from glassnet.ops.conv import (
+    conv1d_transpose,
+    conv3d,
+    conv3d_transpose,
+    depthwise_conv1d,
+)
 from tests.ops.harness import (
     OpCase,
     check_against_torch,
@@ -373,7 +379,8 @@ def test_max_pool_ties_in_later_cells_and_overlapping_windows():
         requires_grad=True,
     )
     ops.max_pool2d(x, 2, 1).sum().backward()  # four overlapping 2x2 windows, each with maximum 5
-    # windows at (0,0) and (0,1) pick the 5 at (0,1) (first in row-major order), (1,0) and (1,1) the 5 at (1,1)
+    # windows at (0,0) and (0,1) pick the 5 at (0,1) (first in row-major order), (1,0) and (1,1)
+    # the 5 at (1,1)
     np.testing.assert_array_equal(x.grad[0, :, :, 0], [[0, 2, 0], [0, 2, 0], [0, 0, 0]])
 
 
@@ -385,3 +392,156 @@ def test_max_pool_with_more_than_256_cells_per_window():
     x = Tensor(data, requires_grad=True)
     ops.max_pool2d(x, 17).sum().backward()
     assert x.grad[0, 16, 15, 0] == 1 and x.grad.sum() == 1
+
+
+# -- conv3d, the transposed convolutions with output_padding, depthwise_conv1d ---------------------
+def torch_conv3d(stride=1, padding="valid", dilation=1, groups=1):
+    def ref(x, k, b=None):
+        x = x.permute(0, 4, 1, 2, 3)
+        if padding == "same":
+            pads = []
+            for axis in (2, 1, 0):  # F.pad lists the last axis first
+                pads += same_pads(x.shape[2 + axis], k.shape[axis], stride, dilation)
+            x = F.pad(x, pads)
+        out = F.conv3d(
+            x, k.permute(4, 3, 0, 1, 2), b, stride=stride, dilation=dilation, groups=groups
+        )
+        return out.permute(0, 2, 3, 4, 1)
+
+    return ref
+
+
+def torch_transpose_nd(rank, stride, padding, dilation=1, output_padding=None):
+    """F.conv_transpose{1,3}d, then Keras's crop (or zero-extension) from ops.conv."""
+    from glassnet.ops.conv import transpose_padding
+
+    function = {1: F.conv_transpose1d, 2: F.conv_transpose2d, 3: F.conv_transpose3d}[rank]
+
+    def ref(x, k, b=None):
+        order = (0, rank + 1, *range(1, rank + 1))
+        full = function(
+            x.permute(*order),
+            k.permute(rank + 1, rank, *range(rank)),
+            b,
+            stride=stride,
+            dilation=dilation,
+        )
+        index = [slice(None), slice(None)]
+        for axis in range(rank):
+            extra = None if output_padding is None else output_padding
+            crop, size = transpose_padding(
+                x.shape[1 + axis], k.shape[axis], stride, dilation, padding, extra, "test"
+            )
+            missing = crop + size - full.shape[2 + axis]
+            if missing > 0:  # zeros past the scatter, plus the bias
+                pad = [0, 0] * (rank - 1 - axis) + [0, missing]
+                bias = 0 if b is None else b.reshape(1, -1, *([1] * rank))
+                full = F.pad(full - bias, pad) + bias
+            index.append(slice(crop, crop + size))
+        return full[tuple(index)].permute(0, *range(2, rank + 2), 1)
+
+    return ref
+
+
+NEW_CONV_CASES = [
+    OpCase(
+        "conv3d_valid",
+        lambda x, k, b: conv3d(x, k, b),
+        [normal(2, 4, 5, 4, 3), normal(2, 3, 2, 3, 2), normal(2)],
+        None,
+        torch_conv3d(),
+    ),
+    OpCase(
+        "conv3d_same_stride2",
+        lambda x, k: conv3d(x, k, None, 2, "same"),
+        [normal(1, 5, 4, 5, 2), normal(3, 2, 3, 2, 3)],
+        None,
+        torch_conv3d(2, "same"),
+    ),
+    OpCase(
+        "conv3d_groups_dilated",
+        lambda x, k: conv3d(x, k, None, 1, "valid", 2, groups=2),
+        [normal(1, 5, 5, 5, 4), normal(2, 2, 2, 2, 4)],
+        None,
+        torch_conv3d(dilation=2, groups=2),
+    ),
+    OpCase(
+        "conv1d_transpose_valid_s3",
+        lambda x, k, b: conv1d_transpose(x, k, b, 3, "valid"),
+        [normal(2, 4, 3), normal(2, 4, 3), normal(4)],
+        None,
+        torch_transpose_nd(1, 3, "valid"),
+    ),
+    OpCase(
+        "conv1d_transpose_same_output_padding",
+        lambda x, k: conv1d_transpose(x, k, None, 2, "same", output_padding=1),
+        [normal(2, 4, 2), normal(3, 3, 2)],
+        None,
+        torch_transpose_nd(1, 2, "same", output_padding=1),
+    ),
+    OpCase(
+        "conv2d_transpose_valid_output_padding",
+        lambda x, k, b: ops.conv2d_transpose(x, k, b, 3, "valid", output_padding=2),
+        [normal(1, 3, 2, 2), normal(2, 2, 3, 2), normal(3)],
+        None,
+        torch_transpose_nd(2, 3, "valid", output_padding=2),
+    ),
+    OpCase(
+        "conv3d_transpose_same_s2",
+        lambda x, k, b: conv3d_transpose(x, k, b, 2, "same"),
+        [normal(1, 2, 3, 2, 2), normal(3, 2, 3, 3, 2), normal(3)],
+        None,
+        torch_transpose_nd(3, 2, "same"),
+    ),
+    OpCase(
+        "conv3d_transpose_dilated",
+        lambda x, k: conv3d_transpose(x, k, None, 1, "valid", 2),
+        [normal(1, 2, 3, 2, 2), normal(2, 2, 2, 2, 2)],
+        None,
+        torch_transpose_nd(3, 1, "valid", dilation=2),
+    ),
+    OpCase(
+        "depthwise_conv1d_same",
+        lambda x, k, b: depthwise_conv1d(x, k, b, 1, "same"),
+        [normal(2, 7, 3), normal(3, 3, 2), normal(6)],
+        None,
+        lambda x, k, b: F.conv1d(
+            F.pad(x.permute(0, 2, 1), same_pads(x.shape[1], k.shape[0], 1, 1)),
+            k.reshape(k.shape[0], 1, -1).permute(2, 1, 0),
+            b,
+            groups=x.shape[2],
+        ).permute(0, 2, 1),
+    ),
+]
+
+
+@parametrize(NEW_CONV_CASES)
+def test_new_conv_gradcheck(case):
+    check_gradients(case)
+
+
+@parametrize(NEW_CONV_CASES)
+def test_new_conv_float32(case):
+    check_float32_stays_float32(case)
+
+
+@parametrize(NEW_CONV_CASES)
+def test_new_conv_torch(case):
+    check_against_torch(case)
+
+
+def test_transposed_output_sizes_follow_keras():
+    """Keras's sizes: 'valid' (L - 1) s + max(k, s), 'same' L s, and with output_padding p
+    (L - 1) s + k - 2 * pad + p (pad = k // 2 for 'same')."""
+    x = np.zeros((1, 5, 1))
+    sizes = {
+        (3, 2, "valid", None): 11,
+        (1, 3, "valid", None): 15,
+        (3, 2, "same", None): 10,
+        (3, 2, "same", 1): 10,
+        (3, 2, "same", 0): 9,
+        (4, 3, "valid", 2): 18,
+    }
+    for (k, s, padding, extra), expected in sizes.items():
+        out = conv1d_transpose(x, np.zeros((k, 1, 1)), None, s, padding, output_padding=extra)
+        assert out.shape == (1, expected, 1), (k, s, padding, extra)

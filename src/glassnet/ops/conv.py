@@ -1,11 +1,15 @@
-"""Convolution as one matrix product: im2col (a strided window view, copied once into rows) times the
-kernel reshaped to a matrix. The backward pushes the gradient through the same product and scatters
-the window gradients back (col2im), looping only over the kh x kw kernel offsets.
+"""Convolution as one matrix product: im2col (a strided window view, copied once into rows) times
+the kernel reshaped to a matrix. The backward pushes the gradient through the same product and
+scatters the window gradients back (col2im), looping only over the kernel offsets.
 
-Layout is channels_last, as in Keras: inputs (batch, height, width, channels), kernels
-(kernel_h, kernel_w, in_channels // groups, filters).
+Layout is channels_last, as in Keras: inputs (batch, *spatial, channels), kernels
+(*kernel_size, in_channels // groups, filters); transposed convolutions take Keras's
+(*kernel_size, filters, in_channels). conv2d is the tuned 2-D path (the models' fusion rules call
+it); ``conv_nd`` and ``conv_transpose_nd`` are the same method for any number of spatial axes
+(conv3d, conv1d_transpose, conv2d_transpose, conv3d_transpose).
 """
 
+import itertools
 import math
 
 from numpy.lib.stride_tricks import as_strided
@@ -36,7 +40,8 @@ def output_size_and_padding(size, kernel, stride, dilation, padding, where):
         out = (size - effective) // stride + 1
         if out <= 0:
             raise ValueError(
-                f"{where}: input size {size} is smaller than the (dilated) kernel size {effective} with padding='valid'"
+                f"{where}: input size {size} is smaller than the (dilated) kernel size "
+                f"{effective} with padding='valid'"
             )
         return out, (0, 0)
     if padding == "same":
@@ -62,9 +67,9 @@ def windows(x, kernel, strides, dilation, out_shape):
 def im2col(x, kernel, strides, dilation, out_shape):
     """Every kernel window as a row: (N, H, W, C) -> (N * out_h * out_w, kh * kw * C), one copy.
 
-    With one input channel (grayscale images in the first layer) copying the 6-D window view moves one
-    float at a time; copying the kh * kw shifted images into place instead is 3x faster (28x28 MNIST
-    batch of 128: 1.0 -> 0.33 ms). Both give the same matrix.
+    With one input channel (grayscale images in the first layer) copying the 6-D window view moves
+    one float at a time; copying the kh * kw shifted images into place instead is faster. Both give
+    the same matrix.
     """
     n, c = x.shape[0], x.shape[3]
     (kh, kw), (st_h, st_w), (dh, dw) = kernel, strides, dilation
@@ -152,14 +157,16 @@ def conv2d(
     x, k, b, parents = _conv_operands(inputs, kernel, bias, "conv2d")
     if x.ndim != 4 or k.ndim != 4:
         raise ValueError(
-            f"conv2d: expected inputs (batch, height, width, channels) and a 4-D kernel, got shapes {x.shape} and {k.shape}"
+            f"conv2d: expected inputs (batch, height, width, channels) and a 4-D kernel, got "
+            f"shapes {x.shape} and {k.shape}"
         )
     n, h, w, c = x.shape
     kh, kw, c_group, filters = k.shape
     if c % groups or filters % groups or c_group != c // groups:
         raise ValueError(
-            f"conv2d: inputs have {c} channels and groups={groups}, so the kernel needs {c // groups if not c % groups else '?'} "
-            f"input channels and filters divisible by groups; got kernel shape {k.shape}"
+            f"conv2d: inputs have {c} channels and groups={groups}, so the kernel needs "
+            f"{c // groups if not c % groups else '?'} input channels and filters divisible by "
+            f"groups; got kernel shape {k.shape}"
         )
     st, dl = as_pair(strides, "conv2d strides"), as_pair(dilation_rate, "conv2d dilation_rate")
     out_h, (top, bottom) = output_size_and_padding(h, kh, st[0], dl[0], padding, "conv2d")
@@ -202,9 +209,9 @@ def conv2d(
                 (cols.T @ g).reshape(k.shape) if k.requires_grad else None
             )  # dL/dK = cols^T g
             if x.requires_grad:
-                # dL/dx: for each kernel offset (i, j), g K[i, j]^T lands on the input cells that offset read.
-                # One small GEMM per offset, added in place, instead of materialising g K^T for all offsets
-                # at once and scattering it back (measured 7.1 -> 4.0 ms on the tutorial CNN's second layer).
+                # dL/dx: for each kernel offset (i, j), g K[i, j]^T lands on the input cells that
+                # offset read. One small GEMM per offset, added in place, instead of materialising
+                # g K^T for all offsets at once and scattering it back (less memory traffic).
                 image = xp.zeros(padded.shape, dtype=g.dtype)
                 for i in range(kh):
                     for j in range(kw):
@@ -249,57 +256,39 @@ def conv2d(
 
 
 @keras_op
-def conv2d_transpose(inputs, kernel, bias=None, strides=1, padding="valid", dilation_rate=1):
-    """Transposed convolution (the gradient of conv2d with respect to its input, run forwards).
+def conv2d_transpose(
+    inputs, kernel, bias=None, strides=1, padding="valid", dilation_rate=1, output_padding=None
+):
+    """Transposed 2-D convolution (the gradient of conv2d with respect to its input, run forwards).
 
-    inputs: (N, H, W, C); kernel: (kh, kw, F, C) (Keras's Conv2DTranspose layout) -> (N, out_h, out_w, F)
-    with out = H * stride for 'same' and (H - 1) * stride + effective kernel for 'valid'.
+    Args:
+        inputs: (N, H, W, C).
+        kernel: (kh, kw, F, C), Keras's Conv2DTranspose layout.
+        bias: (F,) or None.
+        strides, dilation_rate: int or pair.
+        padding: "valid" or "same".
+        output_padding: None, int or pair: extra rows/columns at the bottom/right (Keras's rule).
+
+    Returns:
+        (N, out_h, out_w, F): out = H * stride for 'same', (H - 1) * stride + max(effective
+        kernel, stride) for 'valid', when output_padding is None.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from glassnet import ops
+    >>> ops.conv2d_transpose(np.ones((1, 3, 3, 2)), np.ones((3, 3, 4, 2)), strides=2).shape
+    (1, 7, 7, 4)
     """
-    x, k, b, parents = _conv_operands(inputs, kernel, bias, "conv2d_transpose")
-    n, h, w, c = x.shape
-    kh, kw, filters, c_in = k.shape
-    if c_in != c:
-        raise ValueError(
-            f"conv2d_transpose: kernel {k.shape} expects {c_in} input channels, inputs have {c}"
-        )
-    st, dl = (
-        as_pair(strides, "conv2d_transpose strides"),
-        as_pair(dilation_rate, "conv2d_transpose dilation_rate"),
+    return conv_transpose_nd(
+        inputs, kernel, bias, strides, padding, output_padding, dilation_rate, 2, "conv2d_transpose"
     )
-    full_h, full_w = (h - 1) * st[0] + (kh - 1) * dl[0] + 1, (w - 1) * st[1] + (kw - 1) * dl[1] + 1
-    if padding == "valid":
-        out_h, out_w = max(full_h, h * st[0]), max(full_w, w * st[1])
-    elif padding == "same":
-        out_h, out_w = h * st[0], w * st[1]
-    else:
-        raise ValueError(f"conv2d_transpose: padding must be 'valid' or 'same', got {padding!r}")
-    crop_h, crop_w = max(full_h - out_h, 0), max(full_w - out_w, 0)
-    top, left = crop_h // 2, crop_w // 2
-    kernel_matrix = k.data.reshape(kh * kw * filters, c)
-    x_rows = x.data.reshape(n * h * w, c)
-    cols = (x_rows @ kernel_matrix.T).reshape(n, h, w, kh, kw, filters)
-    full = col2im(cols, (n, max(full_h, out_h), max(full_w, out_w), filters), st, dl)
-    out = full[:, top : top + out_h, left : left + out_w, :]
-    if b is not None:
-        out = out + b.data
-
-    def backward(grad_output):
-        g_full = xp.zeros(full.shape, dtype=grad_output.dtype)
-        g_full[:, top : top + out_h, left : left + out_w, :] = grad_output
-        g_cols = windows(g_full, (kh, kw), st, dl, (h, w)).reshape(n * h * w, kh * kw * filters)
-        grad_x = (g_cols @ kernel_matrix).reshape(x.shape) if x.requires_grad else None
-        grad_kernel = (g_cols.T @ x_rows).reshape(k.shape) if k.requires_grad else None
-        grads = [grad_x, grad_kernel]
-        if b is not None:
-            grads.append(sum_rows(grad_output.reshape(-1, filters)))
-        return tuple(grads)
-
-    return from_op(xp.ascontiguousarray(out), tuple(parents), backward)
 
 
 @keras_op
 def conv1d(inputs, kernel, bias=None, strides=1, padding="valid", dilation_rate=1, groups=1):
-    """1-D convolution: inputs (N, L, C), kernel (k, C // groups, F) -> (N, out_L, F); padding may be 'causal'."""
+    """1-D convolution: inputs (N, L, C), kernel (k, C // groups, F) -> (N, out_L, F); padding may
+    be 'causal'."""
     from glassnet.ops.manipulation import expand_dims, pad, squeeze
 
     x = as_tensor(inputs, where="conv1d")
@@ -322,7 +311,8 @@ def conv1d(inputs, kernel, bias=None, strides=1, padding="valid", dilation_rate=
 
 @keras_op
 def depthwise_conv2d(inputs, kernel, bias=None, strides=1, padding="valid", dilation_rate=1):
-    """Each input channel convolved with its own filters: kernel (kh, kw, C, multiplier) -> C * multiplier channels."""
+    """Each input channel convolved with its own filters: kernel (kh, kw, C, multiplier) ->
+    C * multiplier channels."""
     from glassnet.ops.manipulation import reshape
 
     k = as_tensor(kernel, where="depthwise_conv2d")
@@ -336,6 +326,292 @@ def depthwise_conv2d(inputs, kernel, bias=None, strides=1, padding="valid", dila
         dilation_rate,
         groups=c,
     )
+
+
+# -- any number of spatial axes: conv3d, the transposed convolutions, depthwise_conv1d -------------
+def as_tuple(value, rank, name, allow_zero=False):
+    """``value`` (an int or a sequence of ``rank`` ints) as a tuple of ``rank`` ints."""
+    values = (value,) * rank if isinstance(value, int) else tuple(value)
+    low = 0 if allow_zero else 1
+    if len(values) != rank or any(not isinstance(v, int) or v < low for v in values):
+        kind = "non-negative" if allow_zero else "positive"
+        raise ValueError(f"{name} must be a {kind} int or a tuple of {rank} of them, got {value!r}")
+    return values
+
+
+def windows_nd(x, kernel, strides, dilation, out_shape):
+    """View of every kernel window of a channels_last array: (N, *spatial, C) ->
+    (N, *out_shape, *kernel, C); no copy."""
+    sn, *spatial_strides, sc = x.strides
+    shape = (x.shape[0], *out_shape, *kernel, x.shape[-1])
+    steps = (
+        sn,
+        *(s * st for s, st in zip(spatial_strides, strides)),
+        *(s * d for s, d in zip(spatial_strides, dilation)),
+        sc,
+    )
+    return as_strided(x, shape, steps, writeable=False)
+
+
+def col2im_nd(cols, padded_shape, strides, dilation):
+    """Sum window values (N, *out, *kernel, C) back into an array of ``padded_shape``: one strided
+    addition per kernel offset."""
+    rank = len(padded_shape) - 2
+    out_shape, kernel = cols.shape[1 : 1 + rank], cols.shape[1 + rank : 1 + 2 * rank]
+    image = xp.zeros(padded_shape, dtype=cols.dtype)
+    for offset in itertools.product(*(range(k) for k in kernel)):
+        target = tuple(
+            slice(o * d, o * d + st * (n - 1) + 1, st)
+            for o, d, st, n in zip(offset, dilation, strides, out_shape)
+        )
+        image[(slice(None), *target)] += cols[(slice(None),) * (1 + rank) + offset]
+    return image
+
+
+def conv_nd(inputs, kernel, bias, strides, padding, dilation_rate, groups, rank, where):
+    """Convolution over ``rank`` spatial axes, channels_last: im2col by a strided view (one
+    copy), one matrix product (one per group), col2im for the input gradient."""
+    x, k, b, parents = _conv_operands(inputs, kernel, bias, where)
+    if x.ndim != rank + 2 or k.ndim != rank + 2:
+        raise ValueError(
+            f"{where}: expected inputs (batch, {rank} spatial axes, channels) and a "
+            f"{rank + 2}-D kernel, got shapes {x.shape} and {k.shape}"
+        )
+    n, spatial, c = x.shape[0], x.shape[1:-1], x.shape[-1]
+    kernel_size, (c_group, filters) = k.shape[:rank], k.shape[rank:]
+    if c % groups or filters % groups or c_group != c // groups:
+        raise ValueError(
+            f"{where}: inputs have {c} channels and groups={groups}, so the kernel needs "
+            f"channels // groups input channels and filters divisible by groups; got kernel "
+            f"shape {k.shape}"
+        )
+    st = as_tuple(strides, rank, f"{where} strides")
+    dl = as_tuple(dilation_rate, rank, f"{where} dilation_rate")
+    sizes = [
+        output_size_and_padding(s, ks, stride, d, padding, where)
+        for s, ks, stride, d in zip(spatial, kernel_size, st, dl)
+    ]
+    out_shape, pads = tuple(s for s, _ in sizes), [p for _, p in sizes]
+    padded = x.data
+    if any(p != (0, 0) for p in pads):
+        padded = xp.pad(padded, ((0, 0), *pads, (0, 0)))
+    rows, volume = math.prod((n, *out_shape)), math.prod(kernel_size)
+    view = windows_nd(padded, kernel_size, st, dl, out_shape)
+    f_group = filters // groups
+    # cols (groups, rows, volume * c_group) and kernel_matrix (groups, volume * c_group, f_group)
+    cols = (
+        view.reshape(rows, volume, groups, c_group)
+        .transpose(2, 0, 1, 3)
+        .reshape(groups, rows, volume * c_group)
+    )
+    kernel_matrix = (
+        k.data.reshape(volume, c_group, groups, f_group)
+        .transpose(2, 0, 1, 3)
+        .reshape(groups, volume * c_group, f_group)
+    )
+    out = xp.matmul(cols, kernel_matrix).transpose(1, 0, 2).reshape(rows, filters)
+    if b is not None:
+        out += b.data
+    out = out.reshape(n, *out_shape, filters)
+
+    def backward(grad_output):
+        g = grad_output.reshape(rows, groups, f_group).transpose(1, 0, 2)
+        grad_x = grad_kernel = None
+        if k.requires_grad:  # dL/dK = cols^T g, per group
+            grad_kernel = (
+                xp.matmul(cols.transpose(0, 2, 1), g)
+                .reshape(groups, volume, c_group, f_group)
+                .transpose(1, 2, 0, 3)
+                .reshape(k.shape)
+            )
+        if x.requires_grad:  # dL/dcols = g K^T, scattered back onto the padded input
+            grad_cols = (
+                xp.matmul(g, kernel_matrix.transpose(0, 2, 1))
+                .reshape(groups, rows, volume, c_group)
+                .transpose(1, 2, 0, 3)
+                .reshape(n, *out_shape, *kernel_size, c)
+            )
+            image = col2im_nd(grad_cols, padded.shape, st, dl)
+            grad_x = image[(slice(None), *(slice(p[0], p[0] + s) for p, s in zip(pads, spatial)))]
+        grads = [grad_x, grad_kernel]
+        if b is not None:
+            grads.append(sum_rows(grad_output.reshape(rows, filters)))
+        return tuple(grads)
+
+    return from_op(out, tuple(parents), backward)
+
+
+def transpose_padding(size, kernel, stride, dilation, padding, output_padding, where):
+    """(crop before, output size) of a transposed convolution along one axis, by Keras's rule.
+
+    Keras (as JAX) pads the stride-dilated input by (before, after) and convolves with the flipped
+    kernel; in terms of the full scatter of every input cell ((size - 1) * stride + effective
+    kernel long) that is: skip ``effective - 1 - before`` cells, keep ``output size`` cells
+    (zeros past the end of the scatter when output_padding asks for more).
+    """
+    effective = (kernel - 1) * dilation + 1
+    if padding == "valid":
+        extra = max(effective, stride) - effective if output_padding is None else output_padding
+        before, after = effective - 1, effective - 1 + extra
+    elif padding == "same":
+        if output_padding is None:
+            total = stride + effective - 2
+        else:
+            total = effective + effective % 2 - 2 + output_padding
+        before = min(total // 2 + total % 2, effective - 1)
+        after = total - before
+    else:
+        raise ValueError(f"{where}: padding must be 'valid' or 'same', got {padding!r}")
+    out = (size - 1) * stride + before + after - effective + 2
+    if out <= 0:
+        raise ValueError(f"{where}: an input of size {size} gives an empty output")
+    return effective - 1 - before, out
+
+
+def conv_transpose_nd(
+    inputs, kernel, bias, strides, padding, output_padding, dilation_rate, rank, where
+):
+    """Transposed convolution over ``rank`` spatial axes, channels_last, kernel
+    (*kernel_size, filters, in_channels): every input cell scatters ``x @ K^T`` over its window
+    (col2im); the backward gathers the output gradient through the same windows."""
+    x, k, b, parents = _conv_operands(inputs, kernel, bias, where)
+    if x.ndim != rank + 2 or k.ndim != rank + 2:
+        raise ValueError(
+            f"{where}: expected inputs (batch, {rank} spatial axes, channels) and a "
+            f"{rank + 2}-D kernel, got shapes {x.shape} and {k.shape}"
+        )
+    n, spatial, c = x.shape[0], x.shape[1:-1], x.shape[-1]
+    kernel_size, (filters, c_in) = k.shape[:rank], k.shape[rank:]
+    if c_in != c:
+        raise ValueError(
+            f"{where}: kernel {k.shape} expects {c_in} input channels, inputs have {c}"
+        )
+    st = as_tuple(strides, rank, f"{where} strides")
+    dl = as_tuple(dilation_rate, rank, f"{where} dilation_rate")
+    extra = (
+        (None,) * rank
+        if output_padding is None
+        else as_tuple(output_padding, rank, f"{where} output_padding", allow_zero=True)
+    )
+    crops, out_shape, extents = [], [], []
+    for size, ks, stride, d, op in zip(spatial, kernel_size, st, dl, extra):
+        crop, out = transpose_padding(size, ks, stride, d, padding, op, where)
+        crops.append(crop)
+        out_shape.append(out)
+        extents.append(max((size - 1) * stride + (ks - 1) * d + 1, crop + out))
+    window = (slice(None), *(slice(cr, cr + o) for cr, o in zip(crops, out_shape)))
+    volume = math.prod(kernel_size)
+    kernel_matrix = k.data.reshape(volume * filters, c)
+    x_rows = x.data.reshape(-1, c)
+    cols = (x_rows @ kernel_matrix.T).reshape(n, *spatial, *kernel_size, filters)
+    full = col2im_nd(cols, (n, *extents, filters), st, dl)
+    out = xp.ascontiguousarray(full[window])
+    if b is not None:
+        out += b.data
+
+    def backward(grad_output):
+        grad_full = xp.zeros(full.shape, dtype=grad_output.dtype)
+        grad_full[window] = grad_output
+        grad_cols = windows_nd(grad_full, kernel_size, st, dl, spatial).reshape(
+            x_rows.shape[0], volume * filters
+        )
+        grad_x = (grad_cols @ kernel_matrix).reshape(x.shape) if x.requires_grad else None
+        grad_kernel = (grad_cols.T @ x_rows).reshape(k.shape) if k.requires_grad else None
+        grads = [grad_x, grad_kernel]
+        if b is not None:
+            grads.append(sum_rows(grad_output.reshape(-1, filters)))
+        return tuple(grads)
+
+    return from_op(out, tuple(parents), backward)
+
+
+@keras_op
+def conv3d(inputs, kernel, bias=None, strides=1, padding="valid", dilation_rate=1, groups=1):
+    """3-D convolution (cross-correlation) over depth, height and width.
+
+    Args:
+        inputs: (N, D, H, W, C).
+        kernel: (kd, kh, kw, C // groups, F).
+        bias: (F,) or None.
+        strides, dilation_rate: int or triple.
+        padding: "valid" or "same" (extra padding after, as Keras).
+        groups: number of channel groups.
+
+    Returns:
+        (N, out_d, out_h, out_w, F).
+
+    Example:
+
+    >>> import numpy as np
+    >>> from glassnet import ops
+    >>> from glassnet.ops.conv import conv3d
+    >>> conv3d(np.ones((1, 4, 4, 4, 1)), np.ones((3, 3, 3, 1, 2))).data[0, 0, 0, 0].tolist()
+    [27.0, 27.0]
+    """
+    return conv_nd(inputs, kernel, bias, strides, padding, dilation_rate, groups, 3, "conv3d")
+
+
+@keras_op
+def conv1d_transpose(
+    inputs, kernel, bias=None, strides=1, padding="valid", dilation_rate=1, output_padding=None
+):
+    """Transposed 1-D convolution: inputs (N, L, C), kernel (k, F, C) -> (N, out_L, F).
+
+    Example:
+
+    >>> import numpy as np
+    >>> from glassnet.ops.conv import conv1d_transpose
+    >>> conv1d_transpose(np.ones((1, 2, 1)), np.ones((2, 1, 1)), strides=2).data[0, :, 0].tolist()
+    [1.0, 1.0, 1.0, 1.0]
+    """
+    return conv_transpose_nd(
+        inputs, kernel, bias, strides, padding, output_padding, dilation_rate, 1, "conv1d_transpose"
+    )
+
+
+@keras_op
+def conv3d_transpose(
+    inputs, kernel, bias=None, strides=1, padding="valid", dilation_rate=1, output_padding=None
+):
+    """Transposed 3-D convolution: inputs (N, D, H, W, C), kernel (kd, kh, kw, F, C).
+
+    Example:
+
+    >>> import numpy as np
+    >>> from glassnet.ops.conv import conv3d_transpose
+    >>> conv3d_transpose(np.ones((1, 2, 2, 2, 3)), np.ones((2, 2, 2, 4, 3)), strides=2).shape
+    (1, 4, 4, 4, 4)
+    """
+    return conv_transpose_nd(
+        inputs, kernel, bias, strides, padding, output_padding, dilation_rate, 3, "conv3d_transpose"
+    )
+
+
+@keras_op
+def depthwise_conv1d(inputs, kernel, bias=None, strides=1, padding="valid", dilation_rate=1):
+    """Each channel of (N, L, C) convolved with its own filters: kernel (k, C, multiplier) ->
+    (N, out_L, C * multiplier); padding may be 'causal'.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from glassnet.ops.conv import depthwise_conv1d
+    >>> depthwise_conv1d(np.ones((1, 4, 2)), np.ones((3, 2, 2))).shape
+    (1, 2, 4)
+    """
+    from glassnet.ops.manipulation import expand_dims, pad, squeeze
+
+    x = as_tensor(inputs, where="depthwise_conv1d")
+    k = as_tensor(kernel, like=x, where="depthwise_conv1d")
+    stride = as_tuple(strides, 1, "depthwise_conv1d strides")[0]
+    dilation = as_tuple(dilation_rate, 1, "depthwise_conv1d dilation_rate")[0]
+    if padding == "causal":  # pad on the left only, so output t sees inputs <= t
+        x = pad(x, ((0, 0), ((k.shape[0] - 1) * dilation, 0), (0, 0)))
+        padding = "valid"
+    out = depthwise_conv2d(
+        expand_dims(x, 1), expand_dims(k, 0), bias, (1, stride), padding, (1, dilation)
+    )
+    return squeeze(out, 1)
 
 
 def flops(batch, out_h, out_w, kh, kw, c, filters):

@@ -1,4 +1,5 @@
-"""Max and average pooling over 2-D windows, channels_last: (N, H, W, C) -> (N, out_h, out_w, C).
+"""Max and average pooling over windows, channels_last: (N, H, W, C) -> (N, out_h, out_w, C) (and
+the same over 1 or 3 spatial axes), and adaptive pooling to a fixed output size.
 
 Both run over the pool offsets rather than over windows: for each offset (i, j) inside the window,
 ``x[:, i::stride, j::stride]`` is a strided view holding that cell of every window, so a pool is a
@@ -8,10 +9,14 @@ forward records which offset won each window (one uint8 per output), so the back
 comparison and one write per offset.
 """
 
+import itertools
+import math
+
 from glassnet.autograd.grad_mode import is_grad_enabled
 from glassnet.autograd.tensor import as_tensor, from_op
 from glassnet.backend import xp
-from glassnet.ops.conv import as_pair, output_size_and_padding
+from glassnet.ops.conv import as_pair, as_tuple, output_size_and_padding
+from glassnet.ops.image import standardize_data_format
 from glassnet.ops.operation import keras_op
 
 
@@ -28,7 +33,8 @@ def _setup(x, pool_size, strides, padding, where):
 
 
 def _offset_views(array, pool, stride, out):
-    """(offset, view) for every cell position of the window: view[n, a, b, c] = array[n, a*sh + i, b*sw + j, c]."""
+    """(offset, view) for every cell position of the window:
+    view[n, a, b, c] = array[n, a*sh + i, b*sw + j, c]."""
     for i in range(pool[0]):
         for j in range(pool[1]):
             yield (
@@ -143,3 +149,214 @@ def average_pool1d(inputs, pool_size=2, strides=None, padding="valid"):
     return squeeze(
         average_pool2d(expand_dims(inputs, 1), (1, size), (1, stride or size), padding), 1
     )
+
+
+# -- any number of spatial axes: the 3-D pools -----------------------------------------------------
+def _setup_nd(x, pool_size, strides, padding, rank, where):
+    if x.ndim != rank + 2:
+        raise ValueError(
+            f"{where}: expected inputs (batch, {rank} spatial axes, channels), got shape {x.shape}"
+        )
+    pool = as_tuple(pool_size, rank, f"{where} pool_size")
+    stride = as_tuple(strides if strides is not None else pool, rank, f"{where} strides")
+    sizes = [
+        output_size_and_padding(size, p, s, 1, padding, where)
+        for size, p, s in zip(x.shape[1:-1], pool, stride)
+    ]
+    return pool, stride, tuple(n for n, _ in sizes), [p for _, p in sizes]
+
+
+def _offset_views_nd(array, pool, stride, out):
+    """(index, view) for every cell offset of the window, over any number of spatial axes."""
+    for offset in itertools.product(*(range(p) for p in pool)):
+        index = (slice(None),) + tuple(
+            slice(o, o + s * (n - 1) + 1, s) for o, s, n in zip(offset, stride, out)
+        )
+        yield index, array[index]
+
+
+def _pad_nd(data, pads, fill):
+    if all(p == (0, 0) for p in pads):
+        return data
+    return xp.pad(data, ((0, 0), *pads, (0, 0)), constant_values=fill)
+
+
+def _unpad_nd(grad, shape, pads):
+    return grad[(slice(None), *(slice(p[0], p[0] + n) for p, n in zip(pads, shape[1:-1])))]
+
+
+def max_pool_nd(inputs, pool_size, strides, padding, rank, where):
+    """Largest value of each window over ``rank`` spatial axes (channels_last); the gradient goes
+    to the first maximum of each window in row-major order, as in ``max_pool2d``."""
+    x = as_tensor(inputs, where=where)
+    pool, stride, out, pads = _setup_nd(x, pool_size, strides, padding, rank, where)
+    padded = _pad_nd(x.data, pads, -xp.inf)
+    result = winner = None
+    for k, (_, view) in enumerate(_offset_views_nd(padded, pool, stride, out)):
+        if result is None:
+            result, winner = view.copy(), xp.zeros(view.shape, dtype=xp.int32)
+            continue
+        better = view > result  # strictly: on ties the earlier offset keeps the window
+        winner[better] = k
+        xp.maximum(result, view, out=result)
+
+    def backward(grad_output):  # g goes to the cell that won its window
+        grad = xp.zeros(padded.shape, dtype=grad_output.dtype)
+        for k, (index, _) in enumerate(_offset_views_nd(padded, pool, stride, out)):
+            grad[index] += (winner == k) * grad_output
+        return (_unpad_nd(grad, x.shape, pads),)
+
+    return from_op(result, (x,), backward)
+
+
+def average_pool_nd(inputs, pool_size, strides, padding, rank, where):
+    """Mean of each window over ``rank`` spatial axes; 'same' padding cells are not counted."""
+    x = as_tensor(inputs, where=where)
+    pool, stride, out, pads = _setup_nd(x, pool_size, strides, padding, rank, where)
+    padded = _pad_nd(x.data, pads, 0)
+    total = None
+    for _, view in _offset_views_nd(padded, pool, stride, out):
+        total = view.copy() if total is None else xp.add(total, view, out=total)
+    if all(p == (0, 0) for p in pads):
+        counts = math.prod(pool)
+    else:  # real cells per window: the same pooling over a padded array of ones
+        ones = _pad_nd(xp.ones((1, *x.shape[1:-1], 1), dtype=x.dtype), pads, 0)
+        counts = sum(view for _, view in _offset_views_nd(ones, pool, stride, out))
+    result = total / counts
+
+    def backward(grad_output):  # every cell of a window gets g / (cells counted)
+        share = grad_output / counts
+        grad = xp.zeros(padded.shape, dtype=grad_output.dtype)
+        for index, _ in _offset_views_nd(padded, pool, stride, out):
+            grad[index] += share
+        return (_unpad_nd(grad, x.shape, pads),)
+
+    return from_op(result, (x,), backward)
+
+
+@keras_op
+def max_pool3d(inputs, pool_size=2, strides=None, padding="valid"):
+    """Largest value of each 3-D window: (N, D, H, W, C) -> (N, out_d, out_h, out_w, C).
+
+    Example:
+
+    >>> import numpy as np
+    >>> from glassnet.ops.pooling import max_pool3d
+    >>> max_pool3d(np.arange(8.0).reshape(1, 2, 2, 2, 1)).data.ravel().tolist()
+    [7.0]
+    """
+    return max_pool_nd(inputs, pool_size, strides, padding, 3, "max_pool3d")
+
+
+@keras_op
+def average_pool3d(inputs, pool_size=2, strides=None, padding="valid"):
+    """Mean of each 3-D window: (N, D, H, W, C) -> (N, out_d, out_h, out_w, C).
+
+    Example:
+
+    >>> import numpy as np
+    >>> from glassnet.ops.pooling import average_pool3d
+    >>> average_pool3d(np.arange(8.0).reshape(1, 2, 2, 2, 1)).data.ravel().tolist()
+    [3.5]
+    """
+    return average_pool_nd(inputs, pool_size, strides, padding, 3, "average_pool3d")
+
+
+# -- adaptive pooling: a fixed output size, windows [floor(i L / n), ceil((i + 1) L / n)) ----------
+def adaptive_windows(length, size):
+    """(starts, ends) of the ``size`` windows that cover ``length`` cells, as Keras and PyTorch
+    place them: window i spans [floor(i * length / size), ceil((i + 1) * length / size))."""
+    index = xp.arange(size)
+    return (index * length) // size, -((-(index + 1) * length) // size)
+
+
+def _adaptive_average_axis(x, size, axis):
+    """Average over adaptive windows along one axis: a (size, length) averaging matrix applied to
+    that axis."""
+    length = x.shape[axis]
+    starts, ends = adaptive_windows(length, size)
+    cells = xp.arange(length)
+    inside = (cells >= starts[:, None]) & (cells < ends[:, None])
+    weights = (inside / (ends - starts)[:, None]).astype(x.dtype)  # (size, length)
+    out = xp.moveaxis(xp.tensordot(weights, x.data, axes=([1], [axis])), 0, axis)
+
+    def backward(grad_output):  # dL/dx = W^T g along the axis
+        return (xp.moveaxis(xp.tensordot(weights.T, grad_output, axes=([1], [axis])), 0, axis),)
+
+    return from_op(out, (x,), backward)
+
+
+def _adaptive_max_axis(x, size, axis):
+    """Maximum over adaptive windows along one axis; the gradient goes to each window's first
+    maximum."""
+    length = x.shape[axis]
+    starts, ends = adaptive_windows(length, size)
+    widest = int((ends - starts).max())
+    # cell indices of each window, the last cell repeated to fill the shorter windows
+    cells = xp.minimum(starts[:, None] + xp.arange(widest), ends[:, None] - 1)  # (size, widest)
+    moved = xp.moveaxis(x.data, axis, -1)  # (..., length)
+    choice = moved[..., cells].argmax(axis=-1)  # (..., size): which cell of each window
+    winners = cells[xp.arange(size), choice]  # (..., size): its index along the axis
+    out = xp.moveaxis(xp.take_along_axis(moved, winners, axis=-1), -1, axis)
+
+    def backward(grad_output):  # each window's gradient lands on its winner (windows may overlap)
+        g = xp.moveaxis(grad_output, axis, -1)
+        rows = g.size // size
+        flat = (xp.arange(rows)[:, None] * length + winners.reshape(rows, size)).ravel()
+        grad = xp.bincount(flat, weights=g.reshape(-1), minlength=rows * length)
+        grad = grad.astype(grad_output.dtype).reshape(*g.shape[:-1], length)
+        return (xp.moveaxis(grad, -1, axis),)
+
+    return from_op(out, (x,), backward)
+
+
+def _adaptive_pool(inputs, output_size, data_format, per_axis, where):
+    x = as_tensor(inputs, where=where)
+    rank = x.ndim - 2
+    if rank not in (1, 2, 3):
+        raise ValueError(
+            f"{where}: expected inputs with 1, 2 or 3 spatial axes (3-D to 5-D), got shape "
+            f"{x.shape}"
+        )
+    sizes = as_tuple(output_size, rank, f"{where} output_size")
+    first = 2 if standardize_data_format(data_format, where) == "channels_first" else 1
+    # a window is a product of one interval per axis, so pooling one axis at a time is exact
+    for i, size in enumerate(sizes):
+        x = per_axis(x, size, first + i)
+    return x
+
+
+@keras_op
+def adaptive_average_pool(inputs, output_size, data_format=None):
+    """Average pooling to a fixed ``output_size`` (int or one per spatial axis), whatever the
+    input size: window i of an axis of length L spans [floor(i L / n), ceil((i + 1) L / n)).
+
+    Args:
+        inputs: (N, *spatial, C) (channels_first: (N, C, *spatial)), 1 to 3 spatial axes.
+        output_size: int or tuple, the spatial size of the result.
+        data_format: "channels_last" or "channels_first"; None: the configured default.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from glassnet.ops.pooling import adaptive_average_pool
+    >>> adaptive_average_pool(np.arange(5.0).reshape(1, 5, 1), 2).data.ravel().tolist()
+    [1.0, 3.0]
+    """
+    return _adaptive_pool(
+        inputs, output_size, data_format, _adaptive_average_axis, "adaptive_average_pool"
+    )
+
+
+@keras_op
+def adaptive_max_pool(inputs, output_size, data_format=None):
+    """Max pooling to a fixed ``output_size``, with ``adaptive_average_pool``'s windows.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from glassnet.ops.pooling import adaptive_max_pool
+    >>> adaptive_max_pool(np.arange(5.0).reshape(1, 5, 1), 2).data.ravel().tolist()
+    [2.0, 4.0]
+    """
+    return _adaptive_pool(inputs, output_size, data_format, _adaptive_max_axis, "adaptive_max_pool")
