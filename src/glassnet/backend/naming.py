@@ -3,6 +3,8 @@
 import difflib
 import re
 
+from glassnet.backend import registry
+
 
 def lookup(kind, identifier, table):
     """``table[identifier]`` (exact, then lower-case), or a ValueError naming the valid choices and the closest one."""
@@ -11,6 +13,9 @@ def lookup(kind, identifier, table):
     key = identifier.lower() if isinstance(identifier, str) else identifier
     if key in table:
         return table[key]
+    custom = registry.find(identifier)  # registered by the user, or in a custom-object scope
+    if custom is not None:
+        return custom
     names = sorted(n for n in table if n == n.lower()) or sorted(table)
     close = difflib.get_close_matches(str(key), names, n=1, cutoff=0.5)
     hint = f" Did you mean '{close[0]}'?" if close else ""

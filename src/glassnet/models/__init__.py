@@ -3,6 +3,13 @@
 from glassnet.models.functional import Functional
 from glassnet.models.model import Model
 from glassnet.models.sequential import Sequential
-from glassnet.saving import load_model, model_from_json
+from glassnet.saving import load_model, model_from_json, save_model
 
-__all__ = ["Model", "Sequential", "Functional", "load_model", "model_from_json"]
+__all__ = [
+    "Model",
+    "Sequential",
+    "Functional",
+    "load_model",
+    "model_from_json",
+    "save_model",
+]

@@ -1,5 +1,5 @@
 """Saving and loading models: the native .glassnet file (safe to load from strangers) and Keras 3's
-.keras and .weights.h5 files.
+.keras and .weights.h5 files; the registry of custom objects those files may name.
 
 Example:
 
@@ -23,9 +23,21 @@ from glassnet.saving.native import (
     load_model,
     load_weights,
     model_from_json,
-    save_model,
     save_weights,
     to_json,
+)
+from glassnet.saving.object_registration import (
+    CustomObjectScope,
+    custom_object_scope,
+    get_custom_objects,
+    get_registered_name,
+    get_registered_object,
+    register_keras_serializable,
+)
+from glassnet.saving.saving_api import save_model
+from glassnet.saving.serialization_lib import (
+    deserialize_keras_object,
+    serialize_keras_object,
 )
 
 __all__ = [
@@ -40,4 +52,12 @@ __all__ = [
     "save_keras",
     "load_keras_weights",
     "save_keras_weights",
+    "CustomObjectScope",
+    "custom_object_scope",
+    "get_custom_objects",
+    "get_registered_name",
+    "get_registered_object",
+    "register_keras_serializable",
+    "serialize_keras_object",
+    "deserialize_keras_object",
 ]

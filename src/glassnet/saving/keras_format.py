@@ -12,6 +12,7 @@ import inspect
 import io
 import json
 import os
+import warnings
 
 import numpy as np
 
@@ -19,7 +20,9 @@ from glassnet.backend import registry
 from glassnet.backend.naming import snake_case
 from glassnet.ops.operation import FunctionOperation
 from glassnet.saving.archive import MAX_MEMBER_BYTES, SafeArchive, write_atomic
+from glassnet.saving.compile_config import compile_from_keras_config, keras_compile_config
 from glassnet.saving.errors import ModelFileError
+from glassnet.saving.object_registration import CustomObjectScope
 
 _MEMBERS = r"config\.json|metadata\.json|model\.weights\.h5"
 _RECURRENT = ("LSTM", "GRU", "SimpleRNN")
@@ -95,12 +98,21 @@ def _layer_from_keras(item, custom_objects):
         raise ModelFileError(
             "the .keras file holds a Lambda layer (Python code); glassnet never loads code from files"
         )
-    classes = {**registry.builtin_classes("layer"), **(custom_objects or {})}
-    if class_name not in classes:
-        raise ModelFileError(
-            f"the .keras file uses layer class '{class_name}', which glassnet does not have; pass it in custom_objects"
+    registered_name = item.get("registered_name")
+    cls = registry.find(registered_name, custom_objects) if registered_name else None
+    if cls is None:
+        cls = (custom_objects or {}).get(class_name) or registry.builtin_classes("layer").get(
+            class_name
         )
-    cls = classes[class_name]
+    if cls is None:
+        name = registered_name or class_name
+        package = name.split(">", 1)[0] if ">" in name else "..."
+        raise ModelFileError(
+            f"the .keras file uses layer class '{name}', which glassnet does not have and this "
+            f"program has not registered; define it with "
+            f"@keras.saving.register_keras_serializable(package={package!r}) before loading, "
+            f"or pass it in custom_objects={{'{class_name}': {class_name}}}"
+        )
     config = {k: _plain(v) for k, v in item.get("config", {}).items()}
     accepted = _accepted_arguments(cls)
     for key in list(config):
@@ -250,40 +262,73 @@ def load_keras(filepath, custom_objects=None, compile=True):
     archive = SafeArchive(filepath, _MEMBERS, MAX_MEMBER_BYTES)
     try:
         config = archive.read_json("config.json")
-        try:
-            model = _model_from_keras(config, custom_objects)
-        except ModelFileError:
-            raise
-        except Exception as error:
-            raise ModelFileError(
-                f"{where}: cannot rebuild the Keras model ({type(error).__name__}: {error})"
-            ) from None
-        try:
-            _read_weights(model, archive.read("model.weights.h5"), where)
-        except ModelFileError:
-            raise
-        except Exception as error:  # h5py's own errors for a truncated or corrupt HDF5 file
-            raise ModelFileError(
-                f"{where}: model.weights.h5 is not a readable HDF5 file ({type(error).__name__}: {error})"
-            ) from None
-        compile_config = config.get("compile_config")
-        if compile and compile_config:
-            try:
-                model.compile(
-                    optimizer=_plain(compile_config.get("optimizer"))
-                    if isinstance(compile_config.get("optimizer"), dict)
-                    else compile_config.get("optimizer", "rmsprop"),
-                    loss=compile_config.get("loss")
-                    if isinstance(compile_config.get("loss"), (str, type(None)))
-                    else None,
-                    metrics=[m for m in (compile_config.get("metrics") or []) if isinstance(m, str)]
-                    or None,
-                )
-            except Exception:
-                pass  # architecture and weights are what the file is for; an exotic compile setting is left out
-        return model
+        custom_objects = registry.all_custom_objects(custom_objects)
+        with CustomObjectScope(custom_objects):
+            return _load_keras(archive, config, custom_objects, compile, where)
     finally:
         archive.close()
+
+
+def _load_keras(archive, config, custom_objects, compile, where):
+    """The model of a .keras file's config.json and weights, compiled when asked."""
+    try:
+        model = _model_from_keras(config, custom_objects)
+    except ModelFileError:
+        raise
+    except Exception as error:
+        raise ModelFileError(
+            f"{where}: cannot rebuild the Keras model ({type(error).__name__}: {error})"
+        ) from None
+    try:
+        _read_weights(model, archive.read("model.weights.h5"), where)
+    except ModelFileError:
+        raise
+    except Exception as error:  # h5py's own errors for a truncated or corrupt HDF5 file
+        raise ModelFileError(
+            f"{where}: model.weights.h5 is not a readable HDF5 file ({type(error).__name__}: {error})"
+        ) from None
+    compile_config = config.get("compile_config")
+    if compile and compile_config:
+        try:
+            compile_from_keras_config(model, compile_config, custom_objects)
+        except Exception as error:  # as Keras: the model loads, uncompiled, with a warning
+            warnings.warn(
+                f"{where}: the compile settings could not be restored ({type(error).__name__}: "
+                f"{error}); the model is loaded uncompiled, call compile() before fit/evaluate",
+                stacklevel=3,
+            )
+            return model
+        _read_optimizer_state(model, archive.read("model.weights.h5"), where)
+    return model
+
+
+def _read_optimizer_state(model, data, where):
+    """Keras keeps the optimizer's variables under optimizer/vars/0, 1... (iteration, learning
+    rate, then each trainable variable's slots); read them when the file has them."""
+    h5py = _h5py()
+    with h5py.File(io.BytesIO(data), "r") as h5:
+        if "optimizer/vars" not in h5 or not len(h5["optimizer/vars"]):
+            return
+        stored = h5["optimizer/vars"]
+        store = {key: np.asarray(stored[key]) for key in stored}
+    optimizer = model.optimizer
+    if not optimizer.built:
+        optimizer.build(model.trainable_weights)
+    variables = optimizer.variables
+    if len(store) != len(variables):
+        warnings.warn(
+            f"{where}: the file holds {len(store)} optimizer variables, the model's "
+            f"{type(optimizer).__name__} has {len(variables)}; the optimizer starts afresh",
+            stacklevel=4,
+        )
+        return
+    for i, variable in enumerate(variables):
+        if store[str(i)].shape != tuple(variable.shape):
+            raise ModelFileError(
+                f"{where}: optimizer variable {i} has shape {store[str(i)].shape} in the file, "
+                f"'{variable.path}' needs {tuple(variable.shape)}"
+            )
+    optimizer.load_own_variables(store)
 
 
 # -- writing --------------------------------------------------------------------------------------------------
@@ -311,14 +356,19 @@ def _keras_layer(layer):
         k: _keras_value(k, v) for k, v in layer.get_config().items() if k not in ("input_shape",)
     }
     config["dtype"] = _keras_object("keras", "DTypePolicy", {"name": layer.dtype})
-    item = _keras_object("keras.layers", type(layer).__name__, config)
+    cls = type(layer)
+    item = _keras_object("keras.layers", cls.__name__, config)
+    if registry.builtin_classes("layer").get(cls.__name__) is not cls:  # a user's layer
+        item["module"] = cls.__module__
+        item["registered_name"] = registry.registered_name(cls) or cls.__name__
     if layer._build_shape is not None:
         item["build_config"] = {"input_shape": list(layer._build_shape)}
     return item
 
 
-def save_keras(model, filepath):
-    """Write ``model`` as a Keras 3 .keras file (Sequential and functional models of supported layers)."""
+def save_keras(model, filepath, include_optimizer=True):
+    """Write ``model`` as a Keras 3 .keras file (Sequential and functional models of supported
+    layers), with its compile settings and optimizer state when it is compiled."""
     classes = registry.builtin_classes("layer")
     Sequential, Functional = classes["Sequential"], classes["Functional"]  # noqa: N806
 
@@ -411,12 +461,22 @@ def save_keras(model, filepath):
         config["build_config"] = {"input_shape": None}
     else:
         raise ValueError("save as .keras: Sequential and functional models only")
+    compile_config = keras_compile_config(model)
+    if compile_config is not None:
+        config["compile_config"] = compile_config
     buffer = io.BytesIO()
     with h5py.File(buffer, "w") as h5:
         for group, layer in _weight_groups(model):
             g = h5.require_group(group)
             for i, variable in enumerate(layer._own_variables()):
                 g.create_dataset(str(i), data=variable.data)
+        optimizer = getattr(model, "optimizer", None)
+        if include_optimizer and compile_config is not None and optimizer.built:
+            store = {}
+            optimizer.save_own_variables(store)
+            group = h5.require_group("optimizer/vars")
+            for key, array in store.items():
+                group.create_dataset(key, data=array)
     metadata = {
         "keras_version": "3.15.1",
         "date_saved": datetime.datetime.now().strftime("%Y-%m-%d@%H:%M:%S"),

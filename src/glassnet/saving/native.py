@@ -16,6 +16,7 @@ from glassnet.backend import registry
 from glassnet.saving.archive import SafeArchive, array_bytes, check_depth, write_atomic
 from glassnet.saving.errors import ModelFileError
 from glassnet.saving.keras_format import load_keras
+from glassnet.saving.object_registration import CustomObjectScope
 from glassnet.version import __version__
 
 FORMAT = "glassnet"
@@ -111,17 +112,84 @@ def save_model(model, filepath, include_optimizer=True):
                 slots.append([i, slot, list(np.shape(array))])
                 members[f"optimizer/{i:04d}-{slot}.npy"] = array_bytes(array)
         optimizer_state = {"iterations": int(model.optimizer.iterations), "slots": slots}
+    model_config = serialize_model(model)
+    compile_config = model.get_compile_config() if model.compiled else None
     config = {
         "format": FORMAT,
         "format_version": FORMAT_VERSION,
         "glassnet_version": __version__,
-        "model": serialize_model(model),
-        "compile": model.get_compile_config() if model.compiled else None,
+        "model": model_config,
+        "compile": compile_config,
         "weights": _manifest(variables),
         "optimizer_state": optimizer_state,
     }
+    registered = registered_names_in(model, model_config, compile_config)
+    if registered:
+        config["registered_objects"] = registered
     members["config.json"] = json.dumps(config, indent=1).encode("utf-8")
     write_atomic(filepath, members)
+
+
+def registered_names_in(model, *configs):
+    """{plain name: "package>Name"} for every registered class or function that ``model`` and
+    the ``configs`` (nested dicts of "class_name" / "function" entries) name, so that a
+    program lacking a registration is told which one when it loads the file."""
+    found = {}
+
+    def note(obj):
+        name = registry.registered_name(obj)
+        if name is not None:
+            found[getattr(obj, "__name__", name.split(">", 1)[1])] = name
+
+    note(type(model))
+    for layer in _all_layers(model):
+        note(type(layer))
+    if getattr(model, "optimizer", None) is not None:
+        note(type(model.optimizer))
+    stack = list(configs)
+    while stack:
+        item = stack.pop()
+        if isinstance(item, dict):
+            for key in ("class_name", "function", "registered_name"):
+                value = item.get(key)
+                if isinstance(value, str):
+                    custom = registry.find(value)
+                    if custom is not None:
+                        note(custom)
+            stack.extend(item.values())
+        elif isinstance(item, list):
+            stack.extend(item)
+    return dict(sorted(found.items()))
+
+
+def _all_layers(layer):
+    out, stack = [], list(layer._sublayers)
+    while stack:
+        sub = stack.pop()
+        out.append(sub)
+        stack.extend(sub._sublayers)
+    return out
+
+
+def check_registrations(registered, custom_objects, where):
+    """Raise a ModelFileError naming each registration the file needs and this program lacks."""
+    if not isinstance(registered, dict):
+        return
+    missing = [
+        full
+        for plain, full in sorted(registered.items())
+        if registry.find(full, custom_objects) is None
+        and (custom_objects or {}).get(plain) is None
+        and registry.scope_objects().get(plain) is None
+    ]
+    if missing:
+        packages = sorted({name.split(">", 1)[0] for name in missing})
+        raise ModelFileError(
+            f"{where}: the file uses the custom object(s) {', '.join(map(repr, missing))}, which "
+            f"this program has not registered. Import or define them with "
+            f"@keras.saving.register_keras_serializable(package={packages[0]!r}) before loading, "
+            f"or pass custom_objects={{...}} (glassnet never imports a module named in a file)."
+        )
 
 
 def _check_weight(array, spec, variable, where, allow_nonfinite):
@@ -212,31 +280,40 @@ def load_model(filepath, custom_objects=None, compile=True, safe_mode=True, allo
     archive = SafeArchive(filepath, _MODEL_MEMBERS)
     try:
         config = archive.read_json("config.json")
-        if not isinstance(config, dict) or config.get("format") != FORMAT:
-            raise ModelFileError(f"{where}: config.json is not a glassnet model description")
-        if (
-            not isinstance(config.get("format_version"), int)
-            or config["format_version"] > FORMAT_VERSION
-        ):
-            raise ModelFileError(
-                f"{where}: format version {config.get('format_version')!r} is newer than this glassnet understands ({FORMAT_VERSION})"
-            )
-        model = _guarded(lambda: deserialize_model(config.get("model"), custom_objects), where)
-        _restore_weights(archive, config.get("weights"), model.weights, where, allow_nonfinite)
-        if compile and config.get("compile"):
-            _guarded(lambda: model.compile_from_config(config["compile"], custom_objects), where)
-            if config.get("optimizer_state"):
-                _guarded(
-                    lambda: _restore_optimizer(archive, config["optimizer_state"], model, where),
-                    where,
-                )
-        elif {n for n in archive.members if n.startswith("optimizer/")} and not config.get(
-            "optimizer_state"
-        ):
-            raise ModelFileError(f"{where}: optimizer arrays without an optimizer manifest")
-        return model
+        if isinstance(config, dict):
+            check_registrations(config.get("registered_objects"), custom_objects, where)
+        custom_objects = registry.all_custom_objects(custom_objects)
+        with CustomObjectScope(custom_objects):
+            return _load_native(archive, config, custom_objects, compile, allow_nonfinite, where)
     finally:
         archive.close()
+
+
+def _load_native(archive, config, custom_objects, compile, allow_nonfinite, where):
+    """Rebuild the model described by ``config`` and the arrays of ``archive``."""
+    if not isinstance(config, dict) or config.get("format") != FORMAT:
+        raise ModelFileError(f"{where}: config.json is not a glassnet model description")
+    if (
+        not isinstance(config.get("format_version"), int)
+        or config["format_version"] > FORMAT_VERSION
+    ):
+        raise ModelFileError(
+            f"{where}: format version {config.get('format_version')!r} is newer than this glassnet understands ({FORMAT_VERSION})"
+        )
+    model = _guarded(lambda: deserialize_model(config.get("model"), custom_objects), where)
+    _restore_weights(archive, config.get("weights"), model.weights, where, allow_nonfinite)
+    if compile and config.get("compile"):
+        _guarded(lambda: model.compile_from_config(config["compile"], custom_objects), where)
+        if config.get("optimizer_state"):
+            _guarded(
+                lambda: _restore_optimizer(archive, config["optimizer_state"], model, where),
+                where,
+            )
+    elif {n for n in archive.members if n.startswith("optimizer/")} and not config.get(
+        "optimizer_state"
+    ):
+        raise ModelFileError(f"{where}: optimizer arrays without an optimizer manifest")
+    return model
 
 
 # -- weights only ------------------------------------------------------------------------------------------
