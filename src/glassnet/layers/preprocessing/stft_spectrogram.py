@@ -1,10 +1,10 @@
 """STFTSpectrogram: short-time Fourier transforms of signals as a convolution whose kernels are
-the windowed Fourier basis (non-trainable by default, trainable if the layer is)."""
+the windowed Fourier basis (``initializers.STFT``)."""
 
 import math
 import warnings
 
-from glassnet import ops
+from glassnet import initializers, ops
 from glassnet.autograd.tensor import Tensor
 from glassnet.backend import epsilon, xp
 from glassnet.layers.layer import InputSpec, Layer
@@ -25,47 +25,6 @@ def window_values(window, length, periodic=False):
     if values.shape != (length,):
         raise ValueError(f"STFT: the window must have shape ({length},), got {values.shape}")
     return values
-
-
-class STFTKernel:
-    """Initializer of STFTSpectrogram's kernels, (frame_length, 1, fft_length // 2 + 1):
-    cos (side="real") or sin (side="imag") of -2 pi t f / fft_length, times the window
-    normalised by its L2 norm (scaling="density") or its sum ("spectrum")."""
-
-    def __init__(self, side="real", window="hann", scaling="density", periodic=False):
-        if side not in ("real", "imag"):
-            raise ValueError(f"STFTKernel: side must be 'real' or 'imag', got {side!r}")
-        if scaling is not None and scaling not in ("density", "spectrum"):
-            raise ValueError(
-                f"STFTKernel: scaling must be None, 'density' or 'spectrum', got {scaling!r}"
-            )
-        self.side, self.window, self.scaling, self.periodic = side, window, scaling, periodic
-
-    def __call__(self, shape, dtype=None):
-        frame_length, _, bins = shape
-        fft_length = (bins - 1) * 2
-        time = xp.arange(frame_length, dtype=float)[:, None, None]
-        frequency = xp.arange(bins, dtype=float)[None, None, :] / fft_length
-        angle = -2.0 * time * frequency * math.pi
-        kernel = xp.cos(angle) if self.side == "real" else xp.sin(angle)
-        window = window_values(self.window, frame_length, self.periodic)
-        if window is not None:
-            window = window.reshape(frame_length, 1, 1)
-            scale = 1.0
-            if self.scaling == "density":
-                scale = math.sqrt(float((window**2).sum()))
-            elif self.scaling == "spectrum":
-                scale = float(xp.abs(window).sum())
-            kernel = kernel * window / scale
-        return kernel.astype(dtype or "float32")
-
-    def get_config(self):
-        return {
-            "side": self.side,
-            "window": self.window,
-            "scaling": self.scaling,
-            "periodic": self.periodic,
-        }
 
 
 class STFTSpectrogram(Layer):
@@ -154,13 +113,13 @@ class STFTSpectrogram(Layer):
         if self.mode != "imag":
             self.real_kernel = self.add_weight(
                 shape,
-                STFTKernel("real", self.window, self.scaling, self.periodic),
+                initializers.STFT("real", self.window, self.scaling, self.periodic),
                 name="real_kernel",
             )
         if self.mode != "real":
             self.imag_kernel = self.add_weight(
                 shape,
-                STFTKernel("imag", self.window, self.scaling, self.periodic),
+                initializers.STFT("imag", self.window, self.scaling, self.periodic),
                 name="imag_kernel",
             )
 
