@@ -10,7 +10,8 @@ _current = None
 
 
 def set_distribution(value):
-    """Make ``value`` (a DataParallel, or None for single-process) the distribution fit/evaluate/predict use."""
+    """Make ``value`` (a DataParallel, or None for one process) the distribution that fit,
+    evaluate and predict use."""
     global _current
     _current = value
 
@@ -38,7 +39,8 @@ def _mpi():
     except ImportError:
         raise ImportError(
             'glassnet.distribution.DataParallel needs MPI for Python: pip install "glassnet[mpi]" '
-            "(mpi4py with an MPI library from pip), then start the script with mpiexec -n 4 python train.py"
+            "(mpi4py with an MPI library from pip), then start the script with "
+            "mpiexec -n 4 python train.py"
         ) from None
     return MPI
 
@@ -47,7 +49,8 @@ class DataParallel:
     """Data parallelism over all processes of ``MPI.COMM_WORLD`` (or the given communicator).
 
     BatchNormalization statistics stay per process by default (each normalises its own share of the
-    batch, as in Keras); synchronized_batchnorm=True, or BatchNormalization(synchronized=True), makes
+    batch, as in Keras); synchronized_batchnorm=True, or BatchNormalization(synchronized=True),
+    makes
     them the statistics of the global batch (two small Allreduces per layer and step).
     """
 
@@ -63,13 +66,15 @@ class DataParallel:
             self._abort_on_uncaught_errors()
 
     def _abort_on_uncaught_errors(self):
-        """An exception that ends one process must end the job: the others would wait in a collective forever."""
+        """An exception that ends one process must end the job: the others would wait in a
+        collective forever."""
         previous = sys.excepthook
 
         def hook(kind, value, traceback):
             previous(kind, value, traceback)
             sys.stderr.write(
-                f"glassnet: process {self.rank} of {self.size} stopped by the error above; stopping all processes\n"
+                f"glassnet: process {self.rank} of {self.size} stopped by the error above; "
+                "stopping all processes\n"
             )
             sys.stderr.flush()
             self.comm.Abort(1)
@@ -79,19 +84,49 @@ class DataParallel:
     def __repr__(self):
         return f"<DataParallel rank {self.rank} of {self.size}>"
 
-    # -- sharding ---------------------------------------------------------------------------------------
+    # -- sharding ---------------------------------------------------------------------------
     def shard(self, index):
-        """This process's contiguous share of a global batch (an index array or slice)."""
+        """This process's contiguous share of a global batch's rows (an index array or a slice).
+
+        A slice gives a slice, so a memory-mapped array is read as one contiguous range; the
+        shares have the sizes ``np.array_split`` gives (the first ones one row larger), and a
+        batch smaller than the number of processes leaves the last processes none.
+        """
         if isinstance(index, slice):
-            index = np.arange(index.start, index.stop)
-        return np.array_split(index, self.size)[self.rank]
+            start, stop = index.start or 0, index.stop
+            bounds = self._split_bounds(stop - start)
+            return slice(start + bounds[0], start + bounds[1])
+        first, last = self._split_bounds(len(index))
+        return index[first:last]
+
+    def _split_bounds(self, n):
+        base, extra = divmod(int(n), self.size)
+        first = self.rank * base + min(self.rank, extra)
+        return first, first + base + (1 if self.rank < extra else 0)
+
+    def sum_count(self, count):
+        """The sum over processes of an integer (the rows of one global batch)."""
+        buffer = np.array([count], dtype=np.int64)
+        self.comm.Allreduce(self.MPI.IN_PLACE, buffer, op=self.MPI.SUM)
+        return int(buffer[0])
+
+    def broadcast_array(self, array):
+        """Rank 0's integer array on every process (an epoch's shuffling order; every process
+        holds one of the same length)."""
+        buffer = np.ascontiguousarray(array, dtype=np.int64)
+        self.comm.Bcast(buffer, root=0)
+        return buffer
+
+    def gather_objects(self, value):
+        """Every process's ``value``, in rank order, on every process."""
+        return self.comm.allgather(value)
 
     def share_bounds(self, n):
         parts = np.array_split(np.arange(n), self.size)
         part = parts[self.rank]
         return (int(part[0]), int(part[-1]) + 1) if len(part) else (0, 0)
 
-    # -- collective operations ---------------------------------------------------------------------------
+    # -- collective operations ------------------------------------------------------------
     def broadcast_model(self, model):
         """Rank 0's weights and optimizer state to every process."""
         for variable in model.weights:
@@ -104,7 +139,8 @@ class DataParallel:
                     self.comm.Bcast(array, root=0)
 
     def average_gradients(self, grads, local_count, global_count):
-        """Sum over processes of grad * (local_count / global_count): the gradient of the global batch's
+        """Sum over processes of grad * (local_count / global_count): the gradient of the global
+        batch's
         mean loss. One Allreduce on one contiguous float32 buffer."""
         present = [g for g in grads if g is not None]
         if not present:
@@ -150,7 +186,8 @@ class DataParallel:
     def abort(self, error):
         """Print the error and stop every process (the others would otherwise wait forever)."""
         sys.stderr.write(
-            f"glassnet: process {self.rank} of {self.size} failed: {type(error).__name__}: {error}\n"
+            f"glassnet: process {self.rank} of {self.size} failed: "
+            f"{type(error).__name__}: {error}\n"
         )
         sys.stderr.flush()
         self.comm.Abort(1)

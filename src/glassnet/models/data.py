@@ -1,36 +1,124 @@
-"""Turning what users pass to fit/evaluate/predict into arrays, checking them, and slicing batches."""
+"""What fit/evaluate/predict accept as in-memory data: conversion to NumPy, the checks, slicing.
+
+The data adapters (``glassnet.models.data_adapters``) call these once per input; the training
+loops never see raw inputs.
+
+Example:
+
+>>> import numpy as np
+>>> from glassnet.models import data
+>>> data.to_arrays([[0, 1], [1, 0]], "fit()", "x").shape
+(2, 2)
+>>> data.num_samples({"a": np.zeros((3, 2)), "b": np.ones(3)}, "fit()", "x")
+3
+"""
+
+import numbers
 
 import numpy as np
 
 from glassnet.backend import nest
 
-
-def to_arrays(data, where):
-    """NumPy arrays from arrays, nested lists, pandas objects; lists/tuples of arrays and dicts stay
-    structures (several model inputs or outputs)."""
-    if data is None:
-        return None
-    if isinstance(data, dict):
-        return {k: to_arrays(v, where) for k, v in data.items()}
-    if isinstance(data, (list, tuple)) and data and all(_is_array_like(d) for d in data):
-        return [to_arrays(d, where) for d in data]
-    if hasattr(data, "to_numpy"):  # pandas DataFrame / Series
-        data = data.to_numpy()
-    data = getattr(data, "data", data)  # a glassnet Tensor
-    array = np.asarray(data)
-    if array.dtype.kind not in "biuf":
-        raise TypeError(
-            f"{where}: expected numeric data, got an array of dtype {array.dtype}; convert it to numbers first"
-        )
-    return array
+STRING_KINDS = "USO"
 
 
-def _is_array_like(value):
+def is_array(value):
+    """True for a NumPy array, a glassnet Tensor, a pandas object or anything with ``__array__``
+    (one array, as opposed to a structure of several)."""
     return (
         isinstance(value, np.ndarray)
         or hasattr(value, "to_numpy")
-        or (hasattr(value, "shape") and hasattr(value, "dtype"))
+        or (hasattr(value, "shape") and hasattr(value, "dtype") and np.ndim(value) > 0)
+        or hasattr(value, "__array__")
     )
+
+
+def is_structure_of_arrays(value):
+    """True when ``value`` is several arrays (a list/tuple/dict whose members are arrays or such
+    structures), as opposed to one array written as nested Python lists.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from glassnet.models.data import is_structure_of_arrays
+    >>> is_structure_of_arrays([np.zeros((2, 3)), np.ones((2, 1))]), is_structure_of_arrays([0, 1])
+    (True, False)
+    """
+    if isinstance(value, dict):
+        return True
+    if isinstance(value, (list, tuple)) and value:
+        return all(
+            (is_array(member) and np.ndim(member) > 0)
+            or isinstance(member, dict)
+            or (isinstance(member, (list, tuple)) and is_structure_of_arrays(member))
+            for member in value
+        )
+    return False
+
+
+def is_array_data(value):
+    """True when ``value`` is data :func:`to_arrays` can convert: an array, nested lists of
+    numbers or strings, or a list/tuple/dict of those."""
+    if value is None:
+        return True
+    if isinstance(value, dict):
+        return all(is_array_data(v) for v in value.values())
+    if is_array(value):
+        return True
+    if isinstance(value, (list, tuple)):
+        return all(
+            is_array_data(member) or isinstance(member, (numbers.Number, str, bytes))
+            for member in value
+        )
+    return False
+
+
+def to_arrays(data, where, name="x"):
+    """NumPy arrays from arrays, nested lists, pandas objects and Tensors; lists/tuples of arrays
+    and dicts stay structures (several model inputs or outputs).
+
+    Memory-mapped arrays stay memory-mapped (nothing is read). String and object arrays of
+    strings are kept for models that start with a text layer.
+
+    Args:
+        data: what the user passed.
+        where: the calling method, for error messages ("fit() of model 'm'").
+        name: the argument's name ("x", "y", "sample_weight").
+
+    Returns:
+        an array, a list of arrays or a dict of arrays (None stays None).
+    """
+    if data is None:
+        return None
+    if isinstance(data, dict):
+        return {k: to_arrays(v, where, f"{name}['{k}']") for k, v in data.items()}
+    if is_structure_of_arrays(data):
+        return [to_arrays(d, where, f"{name}[{i}]") for i, d in enumerate(data)]
+    if isinstance(data, np.ndarray):
+        array = data
+    else:
+        if hasattr(data, "to_numpy"):  # pandas DataFrame / Series
+            data = data.to_numpy()
+        data = getattr(data, "data", data) if hasattr(data, "grad") else data  # a Tensor
+        try:
+            array = np.asarray(data)
+        except ValueError as error:
+            raise ValueError(
+                f"{where}: {name} could not be made into one array ({error}); pass rows of "
+                f"equal length (pad_sequences pads lists of different lengths)"
+            ) from None
+    if array.dtype.kind == "O":
+        if not all(isinstance(item, (str, bytes)) for item in array.ravel()):
+            raise TypeError(
+                f"{where}: {name} is an object array that holds other things than strings; "
+                f"convert it to numbers (or strings for a text model) first"
+            )
+    elif array.dtype.kind not in "biuf" + STRING_KINDS:
+        raise TypeError(
+            f"{where}: expected numeric (or string) data for {name}, got an array of dtype "
+            f"{array.dtype}; convert it to numbers first"
+        )
+    return array
 
 
 def flatten(data):
@@ -39,11 +127,13 @@ def flatten(data):
 
 
 def num_samples(data, where, name):
+    """The number of rows every array of ``data`` has (a ValueError if they differ)."""
     arrays = flatten(data)
     sizes = {len(a) if a.ndim else 1 for a in arrays}
     if len(sizes) > 1:
         raise ValueError(
-            f"{where}: all arrays in {name} must have the same number of samples, got sizes {sorted(sizes)}"
+            f"{where}: all arrays in {name} must have the same number of samples, got sizes "
+            f"{sorted(sizes)}"
         )
     return sizes.pop() if sizes else 0
 
@@ -56,20 +146,21 @@ def take(data, index):
         return {k: take(v, index) for k, v in data.items()}
     if isinstance(data, list):
         return [take(v, index) for v in data]
+    if isinstance(data, tuple):
+        return tuple(take(v, index) for v in data)
     return data[index]
 
 
 def check_finite(data, where, name):
+    """Refuse NaN or infinite values in the float arrays of ``data`` (a ValueError naming them)."""
     for array in flatten(data):
         if array.dtype.kind != "f":
             continue
-        # screen: a sum carries any NaN or inf through, in one pass and without a data-sized temporary;
-        # only if it is not finite (NaN/inf, or an overflow of huge finite values) look element by element.
-        # Row sums as one BLAS matrix-vector product read the data 3x faster than np.sum (10,000 x 784
-        # float32: 1.6 -> 0.5 ms), which matters for predict on large batches.
-        with np.errstate(
-            over="ignore", invalid="ignore"
-        ):  # an overflowing screen is handled just below
+        # screen: a sum carries any NaN or inf through, in one pass and without a data-sized
+        # temporary; only if it is not finite (NaN/inf, or an overflow of huge finite values)
+        # look element by element. Row sums as one matrix-vector product read the data faster
+        # than np.sum, which matters for predict on large batches.
+        with np.errstate(over="ignore", invalid="ignore"):
             if (
                 array.size
                 and array.dtype in (np.float32, np.float64)
@@ -84,19 +175,81 @@ def check_finite(data, where, name):
         bad = int(np.size(array) - np.count_nonzero(np.isfinite(array)))
         if bad:
             raise ValueError(
-                f"{where}: {name} contains {bad} NaN or infinite value(s); clean or impute them before training"
+                f"{where}: {name} contains {bad} NaN or infinite value(s); clean or impute them "
+                f"before training"
             )
 
 
-def class_weights_to_sample_weights(y, class_weight, where):
+def class_labels(y):
+    """The integer class of each row of ``y`` (sparse labels, or the argmax of one-hot rows)."""
     labels = np.asarray(y)
     if labels.ndim > 1 and labels.shape[-1] > 1:
         labels = labels.argmax(axis=-1)
-    labels = labels.reshape(len(labels), -1)[:, 0].astype(np.int64)
-    missing = set(np.unique(labels).tolist()) - set(class_weight)
-    if missing:
-        raise ValueError(f"{where}: class_weight has no entry for class(es) {sorted(missing)}")
-    table = np.zeros(max(max(class_weight), labels.max()) + 1, dtype=np.float32)
+    return labels.reshape(len(labels), -1)[:, 0].astype(np.int64)
+
+
+def class_weight_table(class_weight, where):
+    """``{class: weight}`` -> an array indexed by class (checked once per fit)."""
+    if not isinstance(class_weight, dict) or not class_weight:
+        raise TypeError(
+            f"{where}: class_weight must be a non-empty dict {{class index: weight}}, got "
+            f"{class_weight!r}"
+        )
+    for key, weight in class_weight.items():
+        if not isinstance(key, numbers.Integral) or key < 0:
+            raise ValueError(
+                f"{where}: class_weight keys must be class indices (integers >= 0), got {key!r}"
+            )
+        if not isinstance(weight, numbers.Real) or not np.isfinite(weight):
+            raise ValueError(
+                f"{where}: class_weight[{key}] must be a finite number, got {weight!r}"
+            )
+    table = np.full(max(class_weight) + 1, np.nan, dtype=np.float32)
     for key, weight in class_weight.items():
         table[key] = weight
-    return table[labels]
+    return table
+
+
+def class_weights_to_sample_weights(y, class_weight, where):
+    """Each row's weight from its class: ``class_weight`` is a dict or a table from
+    :func:`class_weight_table`."""
+    table = (
+        class_weight
+        if isinstance(class_weight, np.ndarray)
+        else class_weight_table(class_weight, where)
+    )
+    labels = class_labels(y)
+    if labels.size and (labels.min() < 0 or labels.max() >= len(table)):
+        missing = sorted({int(v) for v in labels if v < 0 or v >= len(table)})
+        raise ValueError(f"{where}: class_weight has no entry for class(es) {missing}")
+    weights = table[labels]
+    if np.isnan(weights).any():
+        missing = sorted({int(v) for v in labels[np.isnan(weights)]})
+        raise ValueError(f"{where}: class_weight has no entry for class(es) {missing}")
+    return weights
+
+
+def positive_int(value, name, where, minimum=1, allow_none=True):
+    """``value`` as an int >= ``minimum`` (None passes when ``allow_none``); a TypeError for
+    something that is not a whole number, a ValueError naming ``name`` for one out of range.
+
+    Example:
+
+    >>> from glassnet.models.data import positive_int
+    >>> positive_int(32, "batch_size", "fit()")
+    32
+    >>> positive_int(0, "batch_size", "fit()")
+    Traceback (most recent call last):
+    ...
+    ValueError: fit(): batch_size must be an integer >= 1, got 0
+    """
+    if value is None and allow_none:
+        return None
+    if isinstance(value, bool) or not isinstance(value, numbers.Integral):
+        if isinstance(value, numbers.Real) and float(value).is_integer():
+            value = int(value)
+        else:
+            raise TypeError(f"{where}: {name} must be an integer >= {minimum}, got {value!r}")
+    if value < minimum:
+        raise ValueError(f"{where}: {name} must be an integer >= {minimum}, got {value}")
+    return int(value)

@@ -20,6 +20,9 @@ Example:
 ['loss']
 """
 
+import numbers
+import warnings
+
 import numpy as np
 
 from glassnet import callbacks as callbacks_module
@@ -28,10 +31,11 @@ from glassnet import metrics as metrics_module
 from glassnet import optimizers as optimizers_module
 from glassnet.autograd.grad_mode import no_grad
 from glassnet.autograd.tensor import Tensor
-from glassnet.backend import get_generator, memory
+from glassnet.backend import memory
 from glassnet.callbacks.progbar import format_logs
 from glassnet.distribution.data_parallel import distribution
 from glassnet.models import data as data_utils
+from glassnet.models import data_adapters
 from glassnet.models.compile_utils import CompiledLossAndMetrics
 from glassnet.ops import add
 
@@ -451,7 +455,7 @@ class Trainer:
                 self._broadcast_done = True
         return self._step_cache
 
-    # -- input checks ------------------------------------------------------------------------------------
+    # -- input checks -------------------------------------------------------------------------
     def _check_data(self, x, y, where):
         n = data_utils.num_samples(x, where, "x")
         if y is not None:
@@ -480,7 +484,22 @@ class Trainer:
                 f"{where} got data of shape {x.shape}{hint}"
             )
 
-    # -- public loops --------------------------------------------------------------------------------------
+    def _adapter(self, x, y, sample_weight, batch_size, steps, shuffle, class_weight, where):
+        """The data adapter for one loop, with the model's input shape checked up front where
+        the data's shape is known without reading it."""
+        adapter = data_adapters.get_data_adapter(
+            x, y, sample_weight, batch_size, steps, shuffle, class_weight, where
+        )
+        if isinstance(adapter, data_adapters.ArrayDataAdapter):
+            self._check_input_shape(adapter.x, where)
+            if adapter.num_samples == 0:
+                raise ValueError(
+                    f"{where}: x has no samples (shape {getattr(adapter.x, 'shape', '?')}); "
+                    f"give at least one"
+                )
+        return adapter
+
+    # -- public loops -------------------------------------------------------------------------
     def fit(
         self,
         x=None,
@@ -500,21 +519,31 @@ class Trainer:
         validation_batch_size=None,
         validation_freq=1,
     ):
-        """Train for ``epochs`` passes over (x, y) in mini-batches.
+        """Train for ``epochs`` passes over the data in mini-batches.
 
         Args:
-            x, y: inputs and targets (arrays, lists of arrays or dicts for several inputs/outputs).
-            batch_size: samples per step (default 32).
-            epochs: passes over the data.
+            x: the inputs: arrays (a list or dict of arrays for several inputs; memory-mapped
+                arrays are read batch by batch), a ``keras.utils.PyDataset``, a generator or
+                iterable of batches ``(x, y)``/``(x, y, sample_weight)``, or a grain dataset.
+            y: the targets, when x is arrays.
+            batch_size: samples per step for arrays (default 32; the global batch under
+                DataParallel).
+            epochs: the epoch to stop at.
             verbose: 0 silent, 1 progress bar, 2 one line per epoch, "auto" = 1.
             callbacks: Callback objects.
-            validation_split: fraction of the data (the last samples) held out for validation.
-            validation_data: (x, y) or (x, y, sample_weight) to evaluate after each epoch.
-            shuffle: shuffle the training samples each epoch.
+            validation_split: fraction of the array data (the last samples) held out for
+                validation.
+            validation_data: (x, y), (x, y, sample_weight), or a dataset of batches, evaluated
+                after each epoch.
+            shuffle: True (a new order each epoch), False, or "batch" (blocks of batch_size);
+                for generators and grain's iterables the source decides.
             class_weight: dict class -> weight of its samples in the loss.
-            sample_weight: per-sample weights.
+            sample_weight: per-sample weights (arrays).
             initial_epoch: epoch to start from (for resuming).
-            steps_per_epoch: steps per epoch (default: one pass over the data).
+            steps_per_epoch: steps per epoch (default: one pass over the data); the data then
+                continues across epochs.
+            validation_steps: steps of each validation.
+            validation_batch_size: batch size of the validation (default: batch_size).
             validation_freq: validate every this many epochs.
 
         Returns:
@@ -524,112 +553,133 @@ class Trainer:
         self._require_compiled("fit")
         memory.tune_malloc()
         where = f"fit() of model '{self.name}'"
-        batch_size = 32 if batch_size is None else int(batch_size)
-        verbose = 1 if verbose == "auto" else int(verbose)
-        x, y = data_utils.to_arrays(x, where), data_utils.to_arrays(y, where)
-        n = self._check_data(x, y, where)  # y may be None: a custom train_step needs no targets
-        data_utils.check_finite(x, where, "x")
-        data_utils.check_finite(y, where, "y")
-        if sample_weight is not None:
-            sample_weight = np.asarray(sample_weight, dtype=np.float32)
-        if class_weight is not None:
-            labels = y if not isinstance(y, (list, dict)) else data_utils.flatten(y)[0]
-            weights = data_utils.class_weights_to_sample_weights(labels, class_weight, where)
-            sample_weight = weights if sample_weight is None else sample_weight * weights
+        batch_size = data_utils.positive_int(batch_size, "batch_size", where)
+        epochs = data_utils.positive_int(epochs, "epochs", where, minimum=0, allow_none=False)
+        initial_epoch = data_utils.positive_int(
+            initial_epoch, "initial_epoch", where, minimum=0, allow_none=False
+        )
+        steps_per_epoch = data_utils.positive_int(steps_per_epoch, "steps_per_epoch", where)
+        validation_steps = data_utils.positive_int(validation_steps, "validation_steps", where)
+        validation_batch_size = data_utils.positive_int(
+            validation_batch_size, "validation_batch_size", where
+        )
+        validation_freq = data_utils.positive_int(
+            validation_freq, "validation_freq", where, allow_none=False
+        )
+        verbose = _verbosity(verbose, where)
+        if not (isinstance(shuffle, bool) or shuffle == "batch"):
+            raise ValueError(f"{where}: shuffle must be True, False or 'batch', got {shuffle!r}")
         if validation_data is None and validation_split:
-            if not 0 < validation_split < 1:
-                raise ValueError(
-                    f"{where}: validation_split must be in (0, 1), got {validation_split}"
-                )
-            split = int(n * (1 - validation_split))  # the last fraction, before shuffling
-            validation_data = (
-                data_utils.take(x, slice(split, None)),
-                data_utils.take(y, slice(split, None)),
+            x, y, sample_weight, validation_data = _split_off_validation(
+                x, y, sample_weight, validation_split, where
             )
-            if sample_weight is not None:
-                validation_data += (sample_weight[split:],)
-                sample_weight = sample_weight[:split]
-            x, y, n = (
-                data_utils.take(x, slice(0, split)),
-                data_utils.take(y, slice(0, split)),
-                split,
-            )
-        steps = steps_per_epoch or -(-n // batch_size)
-        history = callbacks_module.History()
+        elif validation_split:
+            _check_fraction(validation_split, where)
         dist = distribution()
+        adapter = self._adapter(
+            x, y, sample_weight, batch_size, steps_per_epoch, shuffle, class_weight, where
+        )
+        iterator = data_adapters.EpochIterator(adapter, steps_per_epoch, dist, where)
+        validation = None
+        if validation_data is not None:
+            validation = self._validation_iterator(
+                validation_data,
+                validation_batch_size or batch_size or getattr(adapter, "batch_size", None),
+                validation_steps,
+                dist,
+                where,
+            )
+        history = callbacks_module.History()
         callback_list = list(callbacks or [])
         if dist is not None and dist.rank != 0:
             verbose = 0  # only the chief process prints
+        if verbose == 1 and iterator.num_batches is None:
+            verbose = 2  # a bar needs the number of steps; one line per epoch needs none
         if verbose:
             callback_list.append(callbacks_module.ProgbarLogger())
         callback_list.append(history)
-        hooks = callbacks_module.CallbackList(
-            callback_list, self, {"epochs": epochs, "steps": steps, "verbose": verbose}
-        )
+        params = {"epochs": epochs, "steps": iterator.num_batches, "verbose": verbose}
+        hooks = callbacks_module.CallbackList(callback_list, self, params)
         self.stop_training = False
         self.stop_training_by_error = False
         self._resume = None
-        loop = _EpochLoop(x, y, sample_weight, n, steps, batch_size, shuffle, dist)
         try:
             return self._fit_epochs(
-                hooks,
-                history,
-                loop,
-                epochs,
-                initial_epoch,
-                validation_data,
-                validation_batch_size or batch_size,
-                validation_freq,
+                hooks, params, history, iterator, epochs, initial_epoch, validation, validation_freq
             )
         except BaseException as error:
             self.stop_training_by_error = True
             if dist is not None and dist.size > 1 and not isinstance(error, KeyboardInterrupt):
                 dist.abort(error)  # another process would otherwise wait in the next Allreduce
             raise
+        finally:
+            iterator.close()
+            if validation is not None:
+                validation.close()
+            adapter.close()
+
+    def _validation_iterator(self, validation_data, batch_size, steps, dist, where):
+        if isinstance(validation_data, list):
+            validation_data = tuple(validation_data)
+        if isinstance(validation_data, tuple):
+            if len(validation_data) not in (1, 2, 3):
+                raise ValueError(
+                    f"{where}: validation_data must be (x, y) or (x, y, sample_weight), got a "
+                    f"tuple of {len(validation_data)}"
+                )
+            x, y, weight = (tuple(validation_data) + (None, None))[:3]
+        else:
+            x, y, weight = validation_data, None, None
+        adapter = self._adapter(
+            x, y, weight, batch_size, steps, False, None, f"{where}, in validation_data,"
+        )
+        return data_adapters.EpochIterator(adapter, steps, dist, where)
 
     def _fit_epochs(
-        self,
-        hooks,
-        history,
-        loop,
-        epochs,
-        initial_epoch,
-        validation_data,
-        validation_batch_size,
-        validation_freq,
+        self, hooks, params, history, iterator, epochs, initial_epoch, validation, validation_freq
     ):
         hooks.on_train_begin({})
         resume, self._resume = self._resume, None  # set by BackupAndRestore when it restored
         if resume is not None:
             initial_epoch = max(initial_epoch, resume["epoch"])
         logs = {}
+        where = iterator.where
         for epoch in range(initial_epoch, epochs):
             self.reset_metrics()
             hooks.on_epoch_begin(epoch, {})
             first_step = 0
             if resume is not None and resume["batch"] and epoch == resume["epoch"]:
-                order, first_step = resume["order"], resume["batch"]  # where it stopped
+                first_step = resume["batch"]  # where it stopped, in the order it had
+                batches = iterator.epoch(resume["order"], first_step)
             else:
-                order = get_generator().permutation(loop.n) if loop.shuffle else None
-            self._epoch_order = order
-            for step in range(first_step, loop.steps):
+                batches = iterator.epoch()
+            steps_done = 0
+            for step, batch in batches:
+                if steps_done == 0:
+                    self._epoch_order = iterator.order
+                    self._check_input_shape(batch.data[0], where)
                 hooks.on_train_batch_begin(step, {})
-                batch = loop.batch(order, step, self)
-                try:
-                    logs = self.train_step(batch)
-                except BaseException:
-                    self.stop_training_by_error = True
-                    raise
+                logs = self._train_on(batch)
+                steps_done += 1
                 hooks.on_train_batch_end(step, logs)
                 if self.stop_training:
                     break
-            if loop.dist is not None:
-                _reduce_metric_states(loop.dist, self.metrics)
-            logs = self.get_metrics_result()
-            if validation_data is not None and (epoch + 1) % validation_freq == 0:
-                val = self.evaluate(
-                    *validation_data, batch_size=validation_batch_size, verbose=0, return_dict=True
+            batches.close()
+            if steps_done == 0 and not first_step:
+                if epoch == initial_epoch:
+                    raise ValueError(f"{where}: x gave no batches to train on")
+                warnings.warn(
+                    f"{where}: the data ran out before epoch {epoch + 1}; training stops. A "
+                    f"generator is read once: pass steps_per_epoch, or a PyDataset or dataset",
+                    stacklevel=3,
                 )
+                break
+            params["steps"] = params["steps"] or iterator.num_batches  # known after one pass
+            if iterator.dist is not None:
+                _reduce_metric_states(iterator.dist, self.metrics)
+            logs = self.get_metrics_result()
+            if validation is not None and (epoch + 1) % validation_freq == 0:
+                val = self._evaluate_batches(validation)
                 logs.update({f"val_{k}": v for k, v in val.items()})
             hooks.on_epoch_end(epoch, logs)
             if self.stop_training:
@@ -640,6 +690,39 @@ class Trainer:
             finalize(self.trainable_weights)
         self.history = history
         return history
+
+    def _train_on(self, batch):
+        """``train_step`` on one Batch. A process without rows in this step (a global batch
+        smaller than the number of processes) steps on a stand-in row weighted zero, so that it
+        joins the gradient Allreduce, and its metrics forget that row."""
+        self._local_count, self._global_count = batch.local_count, batch.global_count
+        data = _step_data(batch.data)
+        if batch.local_count:
+            return self.train_step(data)
+        with _metrics_kept(self):
+            self.train_step(data)
+        return self.get_metrics_result()
+
+    def _evaluate_batches(self, iterator):
+        """Loss and metrics over one pass of an EpochIterator, in inference mode."""
+        self.reset_metrics()
+        steps = 0
+        with no_grad():
+            for _, batch in iterator.epoch():
+                if steps == 0:
+                    self._check_input_shape(batch.data[0], iterator.where)
+                steps += 1
+                if batch.local_count:
+                    self.test_step(_step_data(batch.data))
+                else:
+                    with _metrics_kept(self):
+                        self.test_step(_step_data(batch.data))
+            if steps == 0:
+                raise ValueError(f"{iterator.where}: the data gave no batches to evaluate")
+            if iterator.dist is not None:
+                _reduce_metric_states(iterator.dist, self.metrics)
+        self._evaluated_steps = steps
+        return self.get_metrics_result()
 
     def evaluate(
         self,
@@ -652,7 +735,15 @@ class Trainer:
         callbacks=None,
         return_dict=False,
     ):
-        """Loss and metrics on (x, y) in inference mode.
+        """Loss and metrics on the data in inference mode.
+
+        Args:
+            x, y, sample_weight: as for ``fit`` (arrays, a PyDataset, a generator...).
+            batch_size: samples per step for arrays (default 32).
+            verbose: 0 silent, otherwise one summary line.
+            steps: evaluate only this many batches.
+            callbacks: accepted for Keras compatibility.
+            return_dict: return {name: value} instead of a list.
 
         Returns:
             the loss alone, a list [loss, *metrics], or a dict with ``return_dict=True``.
@@ -660,31 +751,21 @@ class Trainer:
         self._step_cache = None
         self._require_compiled("evaluate")
         where = f"evaluate() of model '{self.name}'"
-        batch_size = 32 if batch_size is None else int(batch_size)
-        x, y = data_utils.to_arrays(x, where), data_utils.to_arrays(y, where)
-        n = self._check_data(x, y, where)
-        data_utils.check_finite(x, where, "x")
-        self.reset_metrics()
+        batch_size = data_utils.positive_int(batch_size, "batch_size", where)
+        steps = data_utils.positive_int(steps, "steps", where)
+        verbose = _verbosity(verbose, where)
         dist = distribution()
-        first, last = (0, n) if dist is None else dist.share_bounds(n)
-        weights = None if sample_weight is None else np.asarray(sample_weight, dtype=np.float32)
-        with no_grad():
-            for start in range(first, last, batch_size):
-                index = slice(start, min(start + batch_size, last))
-                batch_weight = None if weights is None else weights[index]
-                self.test_step((data_utils.take(x, index), data_utils.take(y, index), batch_weight))
-            if dist is not None:
-                if self._compiled is None:  # no samples here: resolve on one, to share the layout
-                    self.test_step(
-                        (data_utils.take(x, slice(0, 1)), data_utils.take(y, slice(0, 1)))
-                    )
-                    self.reset_metrics()
-                _reduce_metric_states(dist, self.metrics)
+        adapter = self._adapter(x, y, sample_weight, batch_size, steps, False, None, where)
+        iterator = data_adapters.EpochIterator(adapter, steps, dist, where)
+        try:
+            logs = self._evaluate_batches(iterator)
+        finally:
+            iterator.close()
+            adapter.close()
         if dist is not None and dist.rank != 0:
             verbose = 0
-        logs = self.get_metrics_result()
-        if verbose == "auto" or verbose:
-            steps_done = -(-n // batch_size)
+        if verbose:
+            steps_done = self._evaluated_steps
             print(f"{steps_done}/{steps_done}{format_logs(logs)}")
         if return_dict:
             return logs
@@ -694,30 +775,60 @@ class Trainer:
     def predict(self, x, batch_size=None, verbose="auto", steps=None, callbacks=None):
         """The model's outputs for x in inference mode, batch by batch.
 
+        Args:
+            x: arrays, a PyDataset, a generator or iterable of batches (only x is used), or a
+                grain dataset.
+            batch_size: samples per step for arrays (default 32).
+            verbose: accepted for Keras compatibility.
+            steps: predict only this many batches.
+            callbacks: accepted for Keras compatibility.
+
         Returns:
             a NumPy array (a list of arrays for several outputs).
         """
         where = f"predict() of model '{self.name}'"
-        batch_size = 32 if batch_size is None else int(batch_size)
-        x = data_utils.to_arrays(x, where)
-        n = self._check_data(x, None, where)
-        data_utils.check_finite(x, where, "x")
+        batch_size = data_utils.positive_int(batch_size, "batch_size", where)
+        steps = data_utils.positive_int(steps, "steps", where)
+        _verbosity(verbose, where)
         dist = distribution()
-        first, last = (0, n) if dist is None else dist.share_bounds(n)
-        if n == 0:
-            raise ValueError(f"{where}: got no samples to predict")
+        adapter = self._adapter(x, None, None, batch_size, steps, False, None, where)
+        iterator = data_adapters.EpochIterator(adapter, steps, dist, where)
         chunks = []
-        with no_grad():
-            for start in range(first, last, batch_size):
-                batch = data_utils.take(x, slice(start, min(start + batch_size, last)))
-                chunks.append([_array(t) for t in _as_list(self.predict_step((batch,)))])
-            if not chunks:  # this process's share is empty: an empty output of the right shape
-                batch = data_utils.take(x, slice(0, 1))
-                chunks.append([_array(t)[:0] for t in _as_list(self.predict_step((batch,)))])
+        try:
+            with no_grad():
+                for _, batch in iterator.epoch():
+                    if not chunks:
+                        self._check_input_shape(batch.data[0], where)
+                    outputs = _as_list(self.predict_step((batch.data[0],)))
+                    outputs = [_array(t) for t in outputs]
+                    if not batch.local_count:  # a stand-in row: no output of its own
+                        outputs = [o[:0] for o in outputs]
+                    chunks.append(outputs)
+        finally:
+            iterator.close()
+            adapter.close()
+        if iterator.dist is not None:
+            per_process = iterator.dist.gather_objects(chunks)
+            chunks = [
+                part[step]
+                for step in range(max(len(part) for part in per_process))
+                for part in per_process
+                if step < len(part)
+            ]
+        if not chunks:
+            raise ValueError(f"{where}: x gave no batches to predict")
         outputs = [np.concatenate(parts) for parts in zip(*chunks)]
-        if dist is not None:
-            outputs = [dist.gather_rows(o) for o in outputs]
         return outputs[0] if len(outputs) == 1 else outputs
+
+    def _batch_arrays(self, x, y, sample_weight, where):
+        x = data_utils.to_arrays(x, where, "x")
+        y = data_utils.to_arrays(y, where, "y")
+        if x is None:
+            raise ValueError(f"{where}: x (the inputs) is required, got None")
+        n = self._check_data(x, y, where)
+        if sample_weight is not None:
+            sample_weight = data_adapters.sample_weight_array(sample_weight, n, where)
+        return x, y, sample_weight
 
     def train_on_batch(self, x, y=None, sample_weight=None, class_weight=None, return_dict=False):
         """One training step on exactly this batch; returns the loss (and metrics)."""
@@ -725,15 +836,14 @@ class Trainer:
         self._require_compiled("train_on_batch")
         memory.tune_malloc()
         where = f"train_on_batch() of model '{self.name}'"
-        x, y = data_utils.to_arrays(x, where), data_utils.to_arrays(y, where)
-        self._check_data(x, y, where)
+        x, y, sample_weight = self._batch_arrays(x, y, sample_weight, where)
         if class_weight is not None:
             weights = data_utils.class_weights_to_sample_weights(y, class_weight, where)
-            sample_weight = (
-                weights if sample_weight is None else np.asarray(sample_weight) * weights
-            )
+            sample_weight = weights if sample_weight is None else sample_weight * weights
         self.reset_metrics()
-        logs = self.train_step((x, y, sample_weight))
+        n = data_utils.num_samples(x, where, "x")
+        self._local_count = self._global_count = n
+        logs = self.train_step(_step_data((x, y, sample_weight)))
         return _batch_result(logs, return_dict)
 
     def test_on_batch(self, x, y=None, sample_weight=None, return_dict=False):
@@ -741,17 +851,17 @@ class Trainer:
         self._step_cache = None
         self._require_compiled("test_on_batch")
         where = f"test_on_batch() of model '{self.name}'"
-        x, y = data_utils.to_arrays(x, where), data_utils.to_arrays(y, where)
-        self._check_data(x, y, where)
+        x, y, sample_weight = self._batch_arrays(x, y, sample_weight, where)
         self.reset_metrics()
         with no_grad():
-            logs = self.test_step((x, y, sample_weight))
+            logs = self.test_step(_step_data((x, y, sample_weight)))
         return _batch_result(logs, return_dict)
 
     def predict_on_batch(self, x):
         """The model's outputs for exactly this batch, as NumPy arrays."""
+        where = f"predict_on_batch() of model '{self.name}'"
+        batch, _, _ = self._batch_arrays(x, None, None, where)
         with no_grad():
-            batch = data_utils.to_arrays(x, "predict_on_batch()")
             outputs = [_array(t) for t in _as_list(self.predict_step((batch,)))]
         return outputs[0] if len(outputs) == 1 else outputs
 
@@ -781,34 +891,82 @@ class _CompiledMetrics:
         self.model.reset_metrics()
 
 
-class _EpochLoop:
-    """Slicing the in-memory arrays into the batches of one epoch."""
+def _step_data(data):
+    """(x, y, sample_weight) as the step methods take it: (x,) when there is only x, so that a
+    list of several inputs is never read as (x, y)."""
+    x, y, weight = data
+    if y is None and weight is None:
+        return (x,)
+    if weight is None:
+        return (x, y)
+    return (x, y, weight)
 
-    def __init__(self, x, y, sample_weight, n, steps, batch_size, shuffle, dist):
-        self.x, self.y, self.sample_weight = x, y, sample_weight
-        self.n, self.steps, self.batch_size, self.shuffle, self.dist = (
-            n,
-            steps,
-            batch_size,
-            shuffle,
-            dist,
+
+class _metrics_kept:
+    """Within the block, metric updates are undone afterwards (a stand-in step)."""
+
+    def __init__(self, model):
+        self.model = model
+
+    def __enter__(self):
+        self.saved = {id(m): m.state() for m in self.model.metrics}
+
+    def __exit__(self, *exc_info):
+        for metric in self.model.metrics:
+            if id(metric) in self.saved:
+                metric.set_state(self.saved[id(metric)])
+            else:
+                metric.reset_state()
+
+
+def _verbosity(verbose, where):
+    if verbose == "auto":
+        return 1
+    if isinstance(verbose, bool) or verbose in (0, 1, 2):
+        return int(verbose)
+    raise ValueError(f"{where}: verbose must be 'auto', 0, 1 or 2, got {verbose!r}")
+
+
+def _check_fraction(validation_split, where):
+    if (
+        isinstance(validation_split, bool)
+        or not isinstance(validation_split, numbers.Real)
+        or not 0 <= validation_split < 1
+    ):
+        raise ValueError(
+            f"{where}: validation_split must be a number in [0, 1), got {validation_split!r}"
         )
 
-    def batch(self, order, step, model):
-        start = (step * self.batch_size) % max(self.n, 1)
-        if order is not None:
-            index = order[start : start + self.batch_size]
-        else:
-            index = slice(start, min(start + self.batch_size, self.n))
-        if self.dist is not None:
-            global_count = len(range(self.n)[index]) if isinstance(index, slice) else len(index)
-            index = self.dist.shard(index)
-            local_count = len(range(self.n)[index]) if isinstance(index, slice) else len(index)
-            model._local_count, model._global_count = local_count, global_count
-        weight = None if self.sample_weight is None else self.sample_weight[index]
-        return pack_x_y_sample_weight(
-            data_utils.take(self.x, index), data_utils.take(self.y, index), weight
+
+def _split_off_validation(x, y, sample_weight, validation_split, where):
+    """The last ``validation_split`` of the arrays as validation data (before any shuffling)."""
+    _check_fraction(validation_split, where)
+    if not data_adapters.is_array_input(x) or x is None:
+        raise ValueError(
+            f"{where}: validation_split works only when x is arrays, got "
+            f"{type(x).__name__}; pass validation_data instead"
         )
+    x, y = data_utils.to_arrays(x, where, "x"), data_utils.to_arrays(y, where, "y")
+    n = data_utils.num_samples(x, where, "x")
+    if y is not None and data_utils.num_samples(y, where, "y") != n:
+        raise ValueError(
+            f"{where}: x has {n} samples but y has {data_utils.num_samples(y, where, 'y')}; "
+            f"they must have the same length"
+        )
+    if sample_weight is not None:
+        sample_weight = data_adapters.sample_weight_array(sample_weight, n, where)
+    split = int(n * (1 - validation_split))
+    if split == 0 or split == n:
+        raise ValueError(
+            f"{where}: validation_split={validation_split} of {n} samples leaves "
+            f"{split} for training and {n - split} for validation; both need at least one"
+        )
+    train, held_out = slice(0, split), slice(split, None)
+    validation = (data_utils.take(x, held_out), data_utils.take(y, held_out))
+    if sample_weight is not None:
+        validation += (sample_weight[held_out],)
+        sample_weight = sample_weight[train]
+    return data_utils.take(x, train), data_utils.take(y, train), sample_weight, validation
 
 
 def _batch_size(x):
