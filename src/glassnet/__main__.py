@@ -1,5 +1,8 @@
+"""``python -m glassnet``: the command line (see ``glassnet.cli``)."""
+
 import sys
 
 from glassnet.cli import main
 
-sys.exit(main())
+if __name__ == "__main__":
+    sys.exit(main())

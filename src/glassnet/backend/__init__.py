@@ -18,7 +18,7 @@ from glassnet.backend.config import (
     set_fusion_enabled,
     standardize_dtype,
 )
-from glassnet.backend.random import get_generator, set_seed
+from glassnet.backend.random import get_generator, set_random_seed, set_seed
 
 __all__ = [
     "xp",
@@ -32,4 +32,5 @@ __all__ = [
     "fusion_disabled",
     "get_generator",
     "set_seed",
+    "set_random_seed",
 ]

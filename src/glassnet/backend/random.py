@@ -5,6 +5,8 @@ draw goes through ``get_generator()`` (or a generator the caller passes in), so
 ``glassnet.utils.set_random_seed(n)`` makes a run bit-for-bit repeatable.
 """
 
+import random
+
 import numpy as np
 
 _generator = np.random.default_rng()
@@ -21,3 +23,22 @@ def set_seed(seed):
     if not isinstance(seed, (int, np.integer)) or isinstance(seed, bool) or seed < 0:
         raise ValueError(f"set_seed: expected a non-negative integer seed, got {seed!r}")
     _generator = np.random.default_rng(int(seed))
+
+
+def set_random_seed(seed):
+    """Seed glassnet's generator (initializers, dropout, shuffling draw from it), and, as Keras
+    does for the user's own code, Python's ``random`` and NumPy's legacy global state.
+
+    Args:
+        seed: a non-negative integer.
+
+    Example:
+
+    >>> from glassnet.backend.random import get_generator, set_random_seed
+    >>> set_random_seed(3); a = get_generator().random()
+    >>> set_random_seed(3); a == get_generator().random()
+    True
+    """
+    set_seed(seed)
+    random.seed(seed)
+    np.random.seed(seed)

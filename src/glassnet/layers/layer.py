@@ -33,7 +33,7 @@ from glassnet.backend import floatx, nest, registry, xp
 from glassnet.backend.naming import snake_case, unique_name
 from glassnet.ops.operation import Operation, output_spec, record_node, zeros_like_symbolic
 
-_training_stack = [False]
+_training_stack = [None]  # None: no enclosing call or scope has said
 _calls = {"depth": 0, "generation": 0}  # nesting of layer calls; each outermost call is new
 
 
@@ -63,8 +63,9 @@ def training_mode(training):
 
 
 def in_training_mode():
-    """The training flag of the innermost ``training_mode`` scope (False outside any)."""
-    return _training_stack[-1]
+    """The training flag of the innermost ``training_mode`` scope or layer call (False outside
+    any)."""
+    return bool(_training_stack[-1])
 
 
 class InputSpec:
@@ -582,8 +583,10 @@ class Layer(Operation):
 
     def _eager_call_body(self, args, kwargs, run_hooks):
         training = kwargs.pop("training", None)
-        if training is None:
+        if training is None:  # Keras's order: the caller's flag, then the call's own default
             training = _training_stack[-1]
+            if training is None:
+                training = call_default_training(type(self))
         inputs = _to_tensors(args[0], self.dtype, self.casts_integer_inputs) if args else None
         if not self.built:
             self._maybe_build(_shapes(inputs))
@@ -699,6 +702,21 @@ def call_arguments(cls):
             names |= {"training", "mask"}
         _CALL_ARGUMENTS[cls] = names
     return names
+
+
+_DEFAULT_TRAINING = {}
+
+
+def call_default_training(cls):
+    """The default of ``training`` in a layer class's ``call`` signature (False when it has none):
+    what a layer called on its own, outside any model or scope, uses -- augmentation layers
+    declare ``training=True``, as in Keras."""
+    default = _DEFAULT_TRAINING.get(cls)
+    if default is None:
+        parameter = inspect.signature(cls.call).parameters.get("training")
+        value = None if parameter is None else parameter.default
+        default = _DEFAULT_TRAINING[cls] = bool(value) if value is not inspect.Parameter.empty else False
+    return default
 
 
 def map_symbolic_args(structure, unknown_size):

@@ -154,7 +154,7 @@ def map_symbolic(fn, structure):
 def zeros_like_symbolic(tensor, unknown_size):
     """A zero Tensor of ``tensor``'s shape, ``unknown_size`` where the size is None."""
     shape = tuple(unknown_size if n is None else n for n in tensor.shape)
-    if xp.dtype(tensor.dtype).kind in "OUS":
+    if tensor.dtype in ("string", "str") or xp.dtype(tensor.dtype).kind in "OUS":
         return xp.full(shape, "", dtype=object)
     return Tensor(xp.zeros(shape, dtype=tensor.dtype))
 
