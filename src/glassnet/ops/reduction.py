@@ -1,5 +1,8 @@
-"""Reductions over axes: sum, mean, max, min, var, std, prod, logsumexp, average, ptp (and argmax,
-argmin, count_nonzero, which have no gradient).
+"""Reductions over axes: sum, mean, max, min, var, std, prod, logsumexp, average, ptp, their
+NaN-skipping forms (nansum, nanmean...), and counts (argmax, argmin, count_nonzero, histogram,
+bincount, which have no gradient).
+
+The nan* reductions compose the plain ones with ``where``, so NaN entries get zero gradient.
 
 Bool and small integer inputs follow Keras's dtypes: sums and products accumulate in int32, means
 and variances are float32.
@@ -11,7 +14,7 @@ from glassnet.autograd.tensor import Tensor, as_tensor, from_op
 from glassnet.backend import xp
 from glassnet.ops._helpers import normalize_axes, restore_reduced
 from glassnet.ops._promotion import float_operand, promoted, result_type
-from glassnet.ops.elementwise import divide, multiply, sqrt, subtract
+from glassnet.ops.elementwise import divide, multiply, sqrt, square, subtract, where
 from glassnet.ops.manipulation import reshape
 from glassnet.ops.operation import keras_op
 
@@ -298,3 +301,248 @@ def average(x, axis=None, weights=None):
         w = reshape(w, [-1 if a == axis % x.ndim else 1 for a in range(x.ndim)])
         return divide(sum(multiply(x, w), axis=axis), sum(w))
     return divide(sum(multiply(x, w), axis=axis), sum(w, axis=axis))
+
+
+# -- NaN-skipping reductions ----------------------------------------------------------------------
+def _nan_mask(x):
+    return xp.isnan(x.data) if x.dtype.kind in "fc" else xp.zeros(x.shape, dtype=bool)
+
+
+def _without_nan(x, fill):
+    """x with NaN replaced by ``fill`` (no gradient reaches those entries)."""
+    mask = _nan_mask(x)
+    return where(mask, xp.asarray(fill, dtype=x.dtype), x) if mask.any() else x
+
+
+@keras_op
+def nansum(x, axis=None, keepdims=False):
+    """Sum over ``axis`` counting NaN as 0.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from glassnet import ops
+    >>> ops.nansum([1.0, np.nan, 2.0]).data.tolist()
+    3.0
+    """
+    x = as_tensor(x, where="nansum")
+    return sum(_without_nan(x, 0), axis=axis, keepdims=keepdims)
+
+
+@keras_op
+def nanprod(x, axis=None, keepdims=False):
+    """Product over ``axis`` counting NaN as 1.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from glassnet import ops
+    >>> ops.nanprod([2.0, np.nan, 3.0]).data.tolist()
+    6.0
+    """
+    x = as_tensor(x, where="nanprod")
+    return prod(_without_nan(x, 1), axis=axis, keepdims=keepdims)
+
+
+def _nan_count(x, axis, keepdims, dtype):
+    axes = normalize_axes(axis, x.ndim, "nanmean")
+    return (~_nan_mask(x)).sum(axis=axes, keepdims=keepdims).astype(dtype)
+
+
+@keras_op
+def nanmean(x, axis=None, keepdims=False):
+    """Mean over ``axis`` of the non-NaN values (NaN where there are none).
+
+    Example:
+
+    >>> import numpy as np
+    >>> from glassnet import ops
+    >>> ops.nanmean([1.0, np.nan, 2.0]).data.tolist()
+    1.5
+    """
+    x = float_operand(x, "nanmean")
+    count = _nan_count(x, axis, keepdims, x.dtype)
+    total = sum(_without_nan(x, 0), axis=axis, keepdims=keepdims)
+    with xp.errstate(invalid="ignore", divide="ignore"):
+        return divide(total, count)
+
+
+@keras_op
+def nanvar(x, axis=None, keepdims=False):
+    """Population variance over ``axis`` of the non-NaN values.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from glassnet import ops
+    >>> ops.nanvar([1.0, np.nan, 3.0]).data.tolist()
+    1.0
+    """
+    x = float_operand(x, "nanvar")
+    centered = subtract(x, nanmean(x, axis=axis, keepdims=True))
+    count = _nan_count(x, axis, keepdims, x.dtype)
+    total = sum(_without_nan(square(centered), 0), axis=axis, keepdims=keepdims)
+    with xp.errstate(invalid="ignore", divide="ignore"):
+        return divide(total, count)
+
+
+@keras_op
+def nanstd(x, axis=None, keepdims=False):
+    """Population standard deviation over ``axis`` of the non-NaN values.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from glassnet import ops
+    >>> ops.nanstd([1.0, np.nan, 3.0]).data.tolist()
+    1.0
+    """
+    return sqrt(nanvar(x, axis=axis, keepdims=keepdims))
+
+
+def _nan_extreme(x, axis, keepdims, name, reduce, fill):
+    x = as_tensor(x, where=name)
+    mask = _nan_mask(x)
+    if not mask.any():
+        return _extreme(x, axis, keepdims, name, reduce)
+    axes = normalize_axes(axis, x.ndim, name)
+    out = _extreme(_without_nan(x, fill), axis, keepdims, name, reduce)
+    empty = mask.all(axis=axes, keepdims=keepdims)
+    return where(empty, xp.asarray(xp.nan, x.dtype), out) if empty.any() else out
+
+
+@keras_op
+def nanmax(x, axis=None, keepdims=False):
+    """Largest non-NaN value over ``axis`` (NaN where all are NaN).
+
+    Example:
+
+    >>> import numpy as np
+    >>> from glassnet import ops
+    >>> ops.nanmax([1.0, np.nan, 2.0]).data.tolist()
+    2.0
+    """
+    return _nan_extreme(x, axis, keepdims, "nanmax", xp.max, -xp.inf)
+
+
+@keras_op
+def nanmin(x, axis=None, keepdims=False):
+    """Smallest non-NaN value over ``axis`` (NaN where all are NaN).
+
+    Example:
+
+    >>> import numpy as np
+    >>> from glassnet import ops
+    >>> ops.nanmin([1.0, np.nan, 2.0]).data.tolist()
+    1.0
+    """
+    return _nan_extreme(x, axis, keepdims, "nanmin", xp.min, xp.inf)
+
+
+def _nan_arg(x, axis, keepdims, pick, fill):
+    data = xp.asarray(getattr(x, "data", x))
+    if data.dtype.kind not in "fc":
+        return pick(data, axis=axis, keepdims=keepdims)
+    mask = xp.isnan(data)
+    found = pick(xp.where(mask, fill, data), axis=axis, keepdims=keepdims).data
+    empty = mask.all(axis=axis, keepdims=keepdims)
+    return Tensor(xp.where(empty, -1, found).astype("int32"))
+
+
+@keras_op
+def nanargmax(x, axis=None, keepdims=False):
+    """Index of the largest non-NaN value (int32; -1 where all are NaN).
+
+    Example:
+
+    >>> import numpy as np
+    >>> from glassnet import ops
+    >>> ops.nanargmax([1.0, np.nan, 2.0]).data.tolist()
+    2
+    """
+    return _nan_arg(x, axis, keepdims, argmax, -xp.inf)
+
+
+@keras_op
+def nanargmin(x, axis=None, keepdims=False):
+    """Index of the smallest non-NaN value (int32; -1 where all are NaN).
+
+    Example:
+
+    >>> import numpy as np
+    >>> from glassnet import ops
+    >>> ops.nanargmin([np.nan, 1.0, 2.0]).data.tolist()
+    1
+    """
+    return _nan_arg(x, axis, keepdims, argmin, xp.inf)
+
+
+# -- counting -------------------------------------------------------------------------------------
+@keras_op
+def histogram(x, bins=10, range=None):
+    """Counts of the values of x in ``bins`` equal-width bins over ``range`` (default: from the
+    smallest to the largest value; the last bin includes its right edge).
+
+    Args:
+        x: 1-D tensor.
+        bins: number of bins.
+        range: (low, high), or None.
+
+    Returns:
+        (counts, bin_edges): counts (bins,) and edges (bins + 1,), both of x's dtype as in Keras.
+
+    Example:
+
+    >>> from glassnet import ops
+    >>> counts, edges = ops.histogram([1.0, 2.0, 2.0, 4.0], bins=3)
+    >>> counts.data.tolist()
+    [1.0, 2.0, 1.0]
+    """
+    data = xp.asarray(getattr(x, "data", x))
+    if data.ndim != 1:
+        raise ValueError(f"histogram: expected a 1-D input, got shape {data.shape}")
+    counts, edges = xp.histogram(data, bins=bins, range=range)
+    return Tensor(counts.astype(data.dtype)), Tensor(edges.astype(data.dtype))
+
+
+@keras_op
+def bincount(x, weights=None, minlength=0, sparse=False):
+    """How often each non-negative integer occurs in x (or the sum of its weights); for 2-D x,
+    one count per row.
+
+    Args:
+        x: 1-D or 2-D non-negative integer tensor.
+        weights: tensor of x's shape, or None.
+        minlength: the least length of the result.
+        sparse: not supported (glassnet has no sparse tensors).
+
+    Returns:
+        int32 counts, or the weights' dtype (Keras's common dtype with x) when weighted.
+
+    Example:
+
+    >>> from glassnet import ops
+    >>> ops.bincount([0, 1, 1, 3]).data.tolist()
+    [1, 2, 0, 1]
+    """
+    if sparse:
+        raise ValueError("bincount: sparse=True is not supported; glassnet has no sparse tensors")
+    data = xp.asarray(getattr(x, "data", x))
+    if data.dtype.kind not in "biu":
+        raise TypeError(f"bincount: expected integer values, got dtype {data.dtype}")
+    if data.size and data.min() < 0:
+        raise ValueError("bincount: values must be non-negative")
+    if data.ndim not in (1, 2):
+        raise ValueError(f"bincount: expected a 1-D or 2-D input, got shape {data.shape}")
+    length = max(int(minlength), int(data.max()) + 1 if data.size else 0)
+    if weights is None:
+        dtype, w = xp.dtype("int32"), xp.ones(data.shape)
+    else:
+        w = xp.asarray(getattr(weights, "data", weights))
+        dtype = result_type(data.dtype, w.dtype)
+    rows = data.reshape(-1, data.shape[-1]) if data.ndim else data.reshape(1, -1)
+    w = xp.broadcast_to(w, data.shape).reshape(rows.shape)
+    out = xp.zeros((rows.shape[0], length), dtype=xp.float64 if dtype.kind == "f" else xp.int64)
+    xp.add.at(out, (xp.arange(rows.shape[0])[:, None], rows.astype(xp.int64)), w)
+    out = out.astype(dtype)
+    return Tensor(out[0] if data.ndim == 1 else out)
