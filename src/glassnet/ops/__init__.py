@@ -131,6 +131,62 @@ from glassnet.ops.operation import FunctionOperation, Operation, keras_op
 # -- block A: more ops.numpy / ops.linalg / fft functions (issue 17) ---------------------------------
 
 # -- block B: more ops.nn functions, core ops (control flow, scatter, segment...), ctc (issue 17) ----
+from glassnet.ops import nn
+from glassnet.ops.activation import (
+    celu,
+    glu,
+    hard_shrink,
+    hard_swish,
+    hard_tanh,
+    log_sigmoid,
+    soft_shrink,
+    sparse_plus,
+    sparse_sigmoid,
+    sparsemax,
+    squareplus,
+    tanh_shrink,
+    threshold,
+)
+from glassnet.ops.attention import dot_product_attention
+from glassnet.ops.categorical import multi_hot
+from glassnet.ops.complex_numbers import polar
+from glassnet.ops.control_flow import (
+    associative_scan,
+    cond,
+    custom_gradient,
+    fori_loop,
+    map,
+    scan,
+    stop_gradient,
+    switch,
+    vectorized_map,
+    while_loop,
+)
+from glassnet.ops.core import (
+    dtype,
+    is_tensor,
+    saturate_cast,
+    scatter,
+    scatter_update,
+    segment_max,
+    segment_min,
+    segment_prod,
+    segment_sum,
+    slice,
+    slice_update,
+    unstack,
+)
+from glassnet.ops.einops import rearrange
+from glassnet.ops.nn import ctc_decode, ctc_loss
+from glassnet.ops.pooling import adaptive_average_pool, adaptive_max_pool
+from glassnet.ops.spatial import (
+    depth_to_space,
+    fold,
+    separable_conv,
+    space_to_depth,
+    unfold,
+)
+from glassnet.ops.moments import layer_normalization, moments, psnr, rms_normalization
 
 # -- block C: ops.image is a namespace of its own: glassnet.ops.image (issue 18) ---------------------
 

@@ -145,6 +145,70 @@ def _hard_silu_derivative(z, y):  # hard_sigmoid(z) + z / 6 on (-3, 3)
     return xp.clip(z / 6 + 0.5, 0, 1) + xp.where(inside, z / 6, 0)
 
 
+def _celu_forward(alpha):  # max(z, 0) + alpha * expm1(min(z, 0) / alpha)
+    return lambda z: (xp.maximum(z, 0) + alpha * xp.expm1(xp.minimum(z, 0) / alpha)).astype(
+        z.dtype, copy=False
+    )
+
+
+def _celu_derivative(alpha):  # y' = 1 for z > 0, e^(z / alpha) = y / alpha + 1 below
+    return lambda z, y: xp.where(y > 0, 1, y / alpha + 1).astype(y.dtype)
+
+
+def _shrink_derivative(z, y):  # hard and soft shrink pass the gradient wherever y != 0
+    return (y != 0).astype(y.dtype)
+
+
+def _hard_shrink_forward(threshold):
+    return lambda z: xp.where(xp.abs(z) > threshold, z, 0).astype(z.dtype, copy=False)
+
+
+def _soft_shrink_forward(threshold):
+    def forward(z):
+        shrunk = xp.where(z > threshold, z - threshold, xp.where(z < -threshold, z + threshold, 0))
+        return shrunk.astype(z.dtype, copy=False)
+
+    return forward
+
+
+def _squareplus_forward(b):
+    return lambda z: ((z + xp.sqrt(z * z + b)) / 2).astype(z.dtype, copy=False)
+
+
+def _squareplus_derivative(b):  # y' = (1 + z / sqrt(z^2 + b)) / 2
+    return lambda z, y: 0.5 * (1 + z / xp.sqrt(z * z + b))
+
+
+def _threshold_forward(threshold, default_value):
+    return lambda z: xp.where(z > threshold, z, default_value).astype(z.dtype, copy=False)
+
+
+def _threshold_derivative(threshold):
+    return lambda z, y: (z > threshold).astype(y.dtype)
+
+
+def _log_sigmoid(z):  # -softplus(-z) = min(z, 0) - log(1 + e^-|z|)
+    return (xp.minimum(z, 0) - xp.log1p(xp.exp(-xp.abs(z)))).astype(z.dtype, copy=False)
+
+
+def _sparse_plus(z):  # 0 below -1, (z + 1)^2 / 4 on (-1, 1), z above 1
+    inside = 0.25 * (z + 1) ** 2
+    return xp.where(z <= -1, 0, xp.where(z < 1, inside, z)).astype(z.dtype, copy=False)
+
+
+def _mish(z):  # z tanh(softplus(z))
+    return (z * xp.tanh(xp.logaddexp(0, z))).astype(z.dtype, copy=False)
+
+
+def _mish_derivative(z, y):  # tanh(sp) + z (1 - tanh(sp)^2) sigmoid(z)
+    t = xp.tanh(xp.logaddexp(0, z))
+    return t + z * (1 - t * t) * sigmoid_array(z)
+
+
+def _tanh_shrink_derivative(z, y):  # d(z - tanh z)/dz = tanh(z)^2
+    return xp.tanh(z) ** 2
+
+
 ACTIVATIONS = {
     spec.name: spec
     for spec in (
@@ -221,6 +285,57 @@ ACTIVATIONS = {
             _hard_silu_derivative,
             False,
         ),
+        ActivationSpec("celu", _celu_forward(1.0), _celu_derivative(1.0), True, monotone=True),
+        ActivationSpec(
+            "hard_tanh",  # clip(z, -1, 1); y' = 1 inside
+            lambda z: xp.clip(z, -1, 1).astype(z.dtype, copy=False),
+            lambda z, y: (xp.abs(y) < 1).astype(y.dtype),
+            True,
+            lambda z: xp.clip(z, -1, 1, out=z),
+            monotone=True,
+        ),
+        ActivationSpec(
+            "hard_shrink", _hard_shrink_forward(0.5), _shrink_derivative, True, monotone=True
+        ),
+        ActivationSpec(
+            "soft_shrink", _soft_shrink_forward(0.5), _shrink_derivative, True, monotone=True
+        ),
+        ActivationSpec(
+            "log_sigmoid",  # y' = sigmoid(-z) = 1 - e^y
+            _log_sigmoid,
+            lambda z, y: -xp.expm1(y),
+            True,
+            monotone=True,
+        ),
+        ActivationSpec(
+            "sparse_plus",  # y' = (z + 1) / 2 = sqrt(y) on (-1, 1), 0 below, 1 above
+            _sparse_plus,
+            lambda z, y: xp.minimum(xp.sqrt(y), 1),
+            True,
+            monotone=True,
+        ),
+        ActivationSpec(
+            "sparse_sigmoid",  # clip((z + 1) / 2, 0, 1); y' = 1/2 where 0 < y < 1
+            lambda z: xp.clip(0.5 * (z + 1), 0, 1).astype(z.dtype, copy=False),
+            lambda z, y: (((y > 0) & (y < 1)) * 0.5).astype(y.dtype),
+            True,
+            monotone=True,
+        ),
+        ActivationSpec(
+            "squareplus",
+            _squareplus_forward(4.0),
+            _squareplus_derivative(4.0),
+            False,
+            monotone=True,
+        ),
+        ActivationSpec(
+            "tanh_shrink",
+            lambda z: (z - xp.tanh(z)).astype(z.dtype, copy=False),
+            _tanh_shrink_derivative,
+            False,
+            monotone=True,
+        ),
+        ActivationSpec("mish", _mish, _mish_derivative, False),
     )
 }
 
@@ -506,5 +621,271 @@ def log_softmax(x, axis=-1):
 
     def backward(grad_output):  # dL/dx = g - softmax(x) * sum(g)
         return (grad_output - xp.exp(out) * xp.sum(grad_output, axis=axis, keepdims=True),)
+
+    return from_op(out, (x,), backward)
+
+
+def _spec_for(name, default, make, *values):
+    """The table's spec when ``values`` are the defaults, else one made for these values."""
+    return ACTIVATIONS[name] if values == default else make(*values)
+
+
+@keras_op
+def celu(x, alpha=1.0):
+    """Continuously differentiable ELU: max(x, 0) + alpha * (exp(min(x, 0) / alpha) - 1).
+
+    Args:
+        x: tensor.
+        alpha: the value the negative side tends to is -alpha; must not be 0.
+
+    Example:
+
+    >>> from glassnet import ops
+    >>> round(float(ops.celu(-1.0, alpha=2.0).data), 4)
+    -0.7869
+    """
+    alpha = float(alpha)
+    if alpha == 0:
+        raise ValueError("celu: alpha must not be 0 (the function divides by it)")
+    spec = _spec_for(
+        "celu",
+        (1.0,),
+        lambda a: ActivationSpec("celu", _celu_forward(a), _celu_derivative(a), True),
+        alpha,
+    )
+    return apply_activation(spec, x)
+
+
+@keras_op
+def hard_tanh(x):
+    """clip(x, -1, 1).
+
+    Example:
+
+    >>> from glassnet import ops
+    >>> ops.hard_tanh([-3.0, 0.5, 2.0]).data.tolist()
+    [-1.0, 0.5, 1.0]
+    """
+    return apply_activation(ACTIVATIONS["hard_tanh"], x)
+
+
+@keras_op
+def hard_shrink(x, threshold=0.5):
+    """x where |x| > threshold, else 0.
+
+    Example:
+
+    >>> from glassnet import ops
+    >>> ops.hard_shrink([-1.0, 0.25, 0.75]).data.tolist()
+    [-1.0, 0.0, 0.75]
+    """
+    spec = _spec_for(
+        "hard_shrink",
+        (0.5,),
+        lambda t: ActivationSpec("hard_shrink", _hard_shrink_forward(t), _shrink_derivative, True),
+        float(threshold),
+    )
+    return apply_activation(spec, x)
+
+
+@keras_op
+def soft_shrink(x, threshold=0.5):
+    """x - threshold above threshold, x + threshold below -threshold, 0 between.
+
+    Example:
+
+    >>> from glassnet import ops
+    >>> ops.soft_shrink([-1.0, 0.2, 1.5]).data.tolist()
+    [-0.5, 0.0, 1.0]
+    """
+    spec = _spec_for(
+        "soft_shrink",
+        (0.5,),
+        lambda t: ActivationSpec("soft_shrink", _soft_shrink_forward(t), _shrink_derivative, True),
+        float(threshold),
+    )
+    return apply_activation(spec, x)
+
+
+@keras_op
+def threshold(x, threshold, default_value):
+    """x where x > threshold, else ``default_value``.
+
+    Args:
+        x: tensor.
+        threshold: the value x must exceed to pass.
+        default_value: what replaces the others.
+
+    Example:
+
+    >>> from glassnet import ops
+    >>> ops.threshold([0.5, 2.0], 1.0, -1.0).data.tolist()
+    [-1.0, 2.0]
+    """
+    threshold, default_value = float(threshold), float(default_value)
+    spec = ActivationSpec(
+        "threshold",
+        _threshold_forward(threshold, default_value),
+        _threshold_derivative(threshold),
+        False,
+    )
+    return apply_activation(spec, x)
+
+
+@keras_op
+def log_sigmoid(x):
+    """log(sigmoid(x)) = -softplus(-x), computed without overflow.
+
+    Example:
+
+    >>> from glassnet import ops
+    >>> round(float(ops.log_sigmoid(0.0).data), 4)
+    -0.6931
+    """
+    return apply_activation(ACTIVATIONS["log_sigmoid"], x)
+
+
+@keras_op
+def sparse_plus(x):
+    """0 for x <= -1, (x + 1)^2 / 4 for -1 < x < 1, x for x >= 1 (a smooth-ish ReLU).
+
+    Example:
+
+    >>> from glassnet import ops
+    >>> ops.sparse_plus([-2.0, 0.0, 3.0]).data.tolist()
+    [0.0, 0.25, 3.0]
+    """
+    return apply_activation(ACTIVATIONS["sparse_plus"], x)
+
+
+@keras_op
+def sparse_sigmoid(x):
+    """0 for x <= -1, (x + 1) / 2 between, 1 for x >= 1.
+
+    Example:
+
+    >>> from glassnet import ops
+    >>> ops.sparse_sigmoid([-2.0, 0.0, 3.0]).data.tolist()
+    [0.0, 0.5, 1.0]
+    """
+    return apply_activation(ACTIVATIONS["sparse_sigmoid"], x)
+
+
+@keras_op
+def squareplus(x, b=4):
+    """(x + sqrt(x^2 + b)) / 2, a smooth ReLU.
+
+    Args:
+        x: tensor.
+        b: the smoothness; 0 gives ReLU.
+
+    Example:
+
+    >>> from glassnet import ops
+    >>> float(ops.squareplus(0.0).data)
+    1.0
+    """
+    spec = _spec_for(
+        "squareplus",
+        (4.0,),
+        lambda b_: ActivationSpec(
+            "squareplus", _squareplus_forward(b_), _squareplus_derivative(b_), False
+        ),
+        float(b),
+    )
+    return apply_activation(spec, x)
+
+
+@keras_op
+def tanh_shrink(x):
+    """x - tanh(x).
+
+    Example:
+
+    >>> from glassnet import ops
+    >>> float(ops.tanh_shrink(0.0).data)
+    0.0
+    """
+    return apply_activation(ACTIVATIONS["tanh_shrink"], x)
+
+
+@keras_op
+def mish(x):
+    """x * tanh(softplus(x)) (Misra, 2019); ``keras.activations.mish``.
+
+    Example:
+
+    >>> from glassnet import ops
+    >>> round(float(ops.activation.mish(1.0).data), 4)
+    0.8651
+    """
+    return apply_activation(ACTIVATIONS["mish"], x)
+
+
+@keras_op
+def glu(x, axis=-1):
+    """Gated linear unit: split x in two halves a, b along ``axis``; a * sigmoid(b).
+
+    Args:
+        x: tensor whose size along ``axis`` is even.
+        axis: the axis to split.
+
+    Returns:
+        tensor with half of x's size along ``axis``.
+
+    Example:
+
+    >>> from glassnet import ops
+    >>> ops.glu([2.0, 0.0]).data.tolist()
+    [1.0]
+    """
+    x = as_tensor(x, where="glu")
+    if x.ndim == 0 or x.shape[axis] % 2:
+        raise ValueError(f"glu: the size of x along axis {axis} must be even, got shape {x.shape}")
+    a, b = xp.split(x.data, 2, axis=axis)
+    gate = sigmoid_array(b)
+    out = (a * gate).astype(x.dtype, copy=False)
+
+    def backward(grad_output):  # dL/da = g s, dL/db = g a s (1 - s)
+        grad_a = grad_output * gate
+        grad_b = grad_output * a * gate * (1 - gate)
+        return (xp.concatenate([grad_a, grad_b], axis=axis),)
+
+    return from_op(out, (x,), backward)
+
+
+@keras_op
+def sparsemax(x, axis=-1):
+    """The Euclidean projection of x onto the probability simplex (Martins & Astudillo, 2016):
+    like softmax, but exact zeros for the low entries.
+
+    Args:
+        x: tensor of scores.
+        axis: the axis the outputs sum to 1 along.
+
+    Returns:
+        tensor of x's shape, non-negative, summing to 1 along ``axis``.
+
+    Example:
+
+    >>> from glassnet import ops
+    >>> ops.sparsemax([1.0, 0.0, -1.0]).data.tolist()
+    [1.0, 0.0, 0.0]
+    """
+    x = as_tensor(x, where="sparsemax")
+    z = xp.moveaxis(x.data, axis, -1)
+    ranked = -xp.sort(-z, axis=-1)  # descending
+    k = xp.arange(1, z.shape[-1] + 1, dtype=z.dtype)
+    cumulative = xp.cumsum(ranked, axis=-1)
+    in_support = 1 + k * ranked > cumulative
+    support_size = xp.sum(in_support, axis=-1, keepdims=True)
+    tau = (xp.take_along_axis(cumulative, support_size - 1, axis=-1) - 1) / support_size
+    out = xp.moveaxis(xp.maximum(z - tau, 0), -1, axis).astype(x.dtype, copy=False)
+
+    def backward(grad_output):  # dL/dx = s * (g - sum(g s) / |s|), s the support (y > 0)
+        support = (out > 0).astype(out.dtype)
+        count = xp.sum(support, axis=axis, keepdims=True)
+        mean_on_support = xp.sum(grad_output * support, axis=axis, keepdims=True) / count
+        return (support * (grad_output - mean_on_support),)
 
     return from_op(out, (x,), backward)
