@@ -1,7 +1,29 @@
-"""A Keras-style progress bar: ``469/469 ━━━━━━━━━━━━━━━━━━━━ 3s 6ms/step - loss: 0.4321 - accuracy: 0.8765``."""
+"""A Keras-style progress bar: ``469/469 ━━━━━━━━━━━━━━━━━━━━ 3s 6ms/step - loss: 0.4321``.
 
+With interactive logging off (``glassnet.config.disable_interactive_logging()``) nothing is drawn
+on the stream: only finished lines go to the ``"glassnet"`` logger, as Keras sends them to its log.
+
+Example:
+
+>>> import io
+>>> from glassnet.utils import Progbar
+>>> stream = io.StringIO()
+>>> bar = Progbar(4, verbose=2, stream=stream)
+>>> for step in range(1, 5):
+...     bar.update(step, [("loss", float(step))])
+>>> bar.update(4, [("loss", 4.0)], finalize=True)
+>>> stream.getvalue().split(" - ")[-1].strip()  # the average of 1, 2, 3, 4 (and 4 again)
+'loss: 2.8000'
+"""
+
+import logging
 import sys
 import time
+
+from glassnet.backend.config import is_interactive_logging_enabled
+
+_logger = logging.getLogger("glassnet")
+_DONE, _TODO = "\u2501", "\u2500"
 
 
 def format_value(value):
@@ -22,24 +44,97 @@ def format_duration(seconds):
     return f"{seconds:.0f}s"
 
 
-def format_per_step(seconds):
+def format_per_step(seconds, unit_name="step"):
     if seconds >= 1:
-        return f"{seconds:.0f}s/step"
+        return f"{seconds:.0f}s/{unit_name}"
     if seconds >= 1e-3:
-        return f"{seconds * 1e3:.0f}ms/step"
-    return f"{seconds * 1e6:.0f}us/step"
+        return f"{seconds * 1e3:.0f}ms/{unit_name}"
+    return f"{seconds * 1e6:.0f}us/{unit_name}"
+
+
+def emit(text, stream=None):
+    """Write one finished line: to ``stream`` (stdout by default), or to the "glassnet" logger
+    when interactive logging is off."""
+    if is_interactive_logging_enabled():
+        stream = stream or sys.stdout
+        stream.write(text + "\n")
+        stream.flush()
+    else:
+        _logger.info(text)
 
 
 class Progbar:
-    """Redraws one line as steps complete (verbose=1) or prints a summary line at the end (verbose=2)."""
+    """A progress bar redrawn on one line as steps complete (verbose=1), or one summary line at
+    the end (verbose=2); Keras's ``keras.utils.Progbar``.
 
-    def __init__(self, target, verbose=1, width=20, interval=0.05, stream=None):
-        self.target, self.verbose, self.width, self.interval = target, verbose, width, interval
-        self.stream = stream or sys.stdout
+    Args:
+        target: the number of steps expected (None when unknown).
+        width: characters of the bar.
+        verbose: 0 silent, 1 the live bar, 2 one line when finished.
+        interval: least seconds between redraws.
+        stateful_metrics: names whose values are shown as given; the others are averaged over
+            the steps so far.
+        unit_name: what a step is called in "ms/step".
+        stream: where to draw (default: stdout).
+    """
+
+    def __init__(
+        self,
+        target,
+        width=20,
+        verbose=1,
+        interval=0.05,
+        stateful_metrics=None,
+        unit_name="step",
+        stream=None,
+    ):
+        self.target, self.width, self.verbose, self.interval = target, width, verbose, interval
+        self.stateful_metrics = set(stateful_metrics or ())
+        self.unit_name = unit_name
+        self.stream = stream
         self.start = time.perf_counter()
         self._last_draw = 0.0
+        self._seen_so_far = 0
+        self._values = {}  # name -> [weighted sum, weight] or the stateful value
 
-    def update(self, step, logs=None, finalize=False):
+    def _shown_logs(self, values):
+        if isinstance(values, dict):  # logs from fit are running values already: shown as given
+            return dict(values)
+        return {
+            name: entry[0] / max(entry[1], 1) if isinstance(entry, list) else entry
+            for name, entry in self._values.items()
+        }
+
+    def _accumulate(self, current, values):
+        if values is None or isinstance(values, dict):
+            return
+        steps = max(current - self._seen_so_far, 1)
+        for name, value in values:
+            if name in self.stateful_metrics:
+                self._values[name] = value
+            else:
+                entry = self._values.setdefault(name, [0.0, 0])
+                entry[0] += float(value) * steps
+                entry[1] += steps
+
+    def update(self, current, values=None, finalize=None):
+        """Show progress at step ``current``.
+
+        Args:
+            current: steps done so far.
+            values: a list of (name, value) pairs (averaged unless stateful) or a dict of
+                values shown as given.
+            finalize: whether this is the last update; by default, when ``current`` reaches
+                ``target``.
+        """
+        if finalize is None:
+            finalize = self.target is not None and current >= self.target
+        self._accumulate(current, values)
+        self._seen_so_far = current
+        logs = self._shown_logs(values)
+        if self.verbose == 2 and finalize:
+            self.summary_line(current, logs)
+            return
         if self.verbose != 1:
             return
         now = time.perf_counter()
@@ -47,25 +142,36 @@ class Progbar:
             return
         self._last_draw = now
         elapsed = now - self.start
-        done = int(self.width * step / self.target) if self.target else self.width
-        bar = (
-            "\u2501" * done + " " * (self.width - done)
-            if finalize
-            else "\u2501" * done + "\u2500" * (self.width - done)
-        )
-        per_step = elapsed / max(step, 1)
-        timing = (
-            format_duration(elapsed)
-            if finalize
-            else f"{format_duration(per_step * (self.target - step))} left"
-        )
-        line = f"\r{step}/{self.target} {bar} {timing} {format_per_step(per_step)}{format_logs(logs or {})}"
-        self.stream.write(line + ("\n" if finalize else ""))
-        self.stream.flush()
+        per_step = elapsed / max(current, 1)
+        if self.target is None:
+            head, timing = f"{current}/Unknown", format_duration(elapsed)
+        else:
+            done = int(self.width * current / self.target) if self.target else self.width
+            rest = (" " if finalize else _TODO) * (self.width - done)
+            timing = (
+                format_duration(elapsed)
+                if finalize
+                else f"{format_duration(per_step * (self.target - current))} left"
+            )
+            head = f"{current}/{self.target} {_DONE * done}{rest}"
+        line = f"{head} {timing} {format_per_step(per_step, self.unit_name)}{format_logs(logs)}"
+        if not is_interactive_logging_enabled():
+            if finalize:
+                _logger.info(line)
+            return
+        stream = self.stream or sys.stdout
+        stream.write("\r" + line + ("\n" if finalize else ""))
+        stream.flush()
+
+    def add(self, n, values=None):
+        """Advance by ``n`` steps (``update(seen + n, values)``)."""
+        self.update(self._seen_so_far + n, values)
 
     def summary_line(self, steps, logs):
+        """Write the one-line summary that verbose=2 shows at the end."""
         elapsed = time.perf_counter() - self.start
-        self.stream.write(
-            f"{steps}/{self.target} - {format_duration(elapsed)} - {format_per_step(elapsed / max(steps, 1))}{format_logs(logs)}\n"
+        per_step = format_per_step(elapsed / max(steps, 1), self.unit_name)
+        emit(
+            f"{steps}/{self.target} - {format_duration(elapsed)} - {per_step}{format_logs(logs)}",
+            self.stream,
         )
-        self.stream.flush()

@@ -1,5 +1,5 @@
 from glassnet.callbacks.callback import Callback
-from glassnet.callbacks.progbar import Progbar
+from glassnet.callbacks.progbar import Progbar, emit
 
 
 class ProgbarLogger(Callback):
@@ -12,13 +12,13 @@ class ProgbarLogger(Callback):
             self.params.get("steps"),
         )
         if self.verbose:
-            print(f"Epoch {epoch + 1}/{epochs}")
+            emit(f"Epoch {epoch + 1}/{epochs}")
         self._bar = Progbar(steps, verbose=self.verbose)
         self._seen = 0
 
     def on_train_batch_end(self, batch, logs=None):
         self._seen = batch + 1
-        self._bar.update(self._seen, logs)
+        self._bar.update(self._seen, logs, finalize=False)
 
     def on_epoch_end(self, epoch, logs=None):
         if self.verbose == 1:
