@@ -147,6 +147,145 @@ CASES = [
 ]
 
 
+def np_softplus(x):
+    return np.logaddexp(0, x)
+
+
+def np_sparsemax(z):
+    """Sparsemax along the last axis from its definition: the threshold tau with
+    sum(max(z - tau, 0)) = 1, found from the sorted values (Martins & Astudillo, 2016, eq. 2)."""
+    ranked = -np.sort(-z, axis=-1)
+    k = np.arange(1, z.shape[-1] + 1)
+    cumulative = np.cumsum(ranked, axis=-1)
+    support = (1 + k * ranked > cumulative).sum(axis=-1, keepdims=True)
+    tau = (np.take_along_axis(cumulative, support - 1, axis=-1) - 1) / support
+    return np.maximum(z - tau, 0)
+
+
+def np_glu(x, axis=-1):
+    a, b = np.split(x, 2, axis=axis)
+    return a / (1 + np.exp(-b))
+
+
+CASES += [
+    OpCase(
+        "celu",
+        ops.celu,
+        [away_from(0, 3, 4)],
+        lambda x: np.maximum(x, 0) + np.minimum(0, np.expm1(x)),
+        F.celu if torch else None,
+    ),
+    OpCase(
+        "celu_alpha",
+        lambda x: ops.celu(x, alpha=0.5),
+        [away_from(0, 3, 4)],
+        lambda x: np.maximum(x, 0) + 0.5 * np.minimum(0, np.expm1(x / 0.5)),
+        lambda x: F.celu(x, 0.5),
+    ),
+    OpCase(
+        "hard_tanh",
+        ops.hard_tanh,
+        [away_from([-1, 1], 4, 5)],
+        lambda x: np.clip(x, -1, 1),
+        F.hardtanh if torch else None,
+    ),
+    OpCase(
+        "hard_shrink",
+        ops.hard_shrink,
+        [away_from([-0.5, 0.5], 4, 5)],
+        lambda x: np.where(np.abs(x) > 0.5, x, 0),
+        F.hardshrink if torch else None,
+    ),
+    OpCase(
+        "hard_shrink_threshold",
+        lambda x: ops.hard_shrink(x, threshold=1.0),
+        [away_from([-1, 1], 4, 5)],
+        lambda x: np.where(np.abs(x) > 1.0, x, 0),
+        lambda x: F.hardshrink(x, 1.0),
+    ),
+    OpCase(
+        "soft_shrink",
+        ops.soft_shrink,
+        [away_from([-0.5, 0.5], 4, 5)],
+        lambda x: np.sign(x) * np.maximum(np.abs(x) - 0.5, 0),
+        F.softshrink if torch else None,
+    ),
+    OpCase(
+        "soft_shrink_threshold",
+        lambda x: ops.soft_shrink(x, threshold=1.5),
+        [away_from([-1.5, 1.5], 4, 5)],
+        lambda x: np.sign(x) * np.maximum(np.abs(x) - 1.5, 0),
+        lambda x: F.softshrink(x, 1.5),
+    ),
+    OpCase(
+        "log_sigmoid",
+        ops.log_sigmoid,
+        [normal(3, 4, scale=4)],
+        lambda x: -np_softplus(-x),
+        F.logsigmoid if torch else None,
+    ),
+    OpCase(
+        "tanh_shrink",
+        ops.tanh_shrink,
+        [normal(3, 4, scale=2)],
+        lambda x: x - np.tanh(x),
+        F.tanhshrink if torch else None,
+    ),
+    OpCase(
+        "threshold",
+        lambda x: ops.threshold(x, 0.3, -2.0),
+        [away_from(0.3, 4, 5)],
+        lambda x: np.where(x > 0.3, x, -2.0),
+        lambda x: F.threshold(x, 0.3, -2.0),
+    ),
+    OpCase(
+        "mish",
+        ops.activation.mish,
+        [normal(3, 4, scale=3)],
+        lambda x: x * np.tanh(np_softplus(x)),
+        F.mish if torch else None,
+    ),
+    OpCase(
+        "sparse_plus",
+        ops.sparse_plus,
+        [away_from([-1, 1], 4, 5)],
+        lambda x: np.where(x <= -1, 0, np.where(x < 1, (x + 1) ** 2 / 4, x)),
+    ),
+    OpCase(
+        "sparse_sigmoid",
+        ops.sparse_sigmoid,
+        [away_from([-1, 1], 4, 5)],
+        lambda x: np.clip((x + 1) / 2, 0, 1),
+    ),
+    OpCase(
+        "squareplus",
+        ops.squareplus,
+        [normal(3, 4, scale=3)],
+        lambda x: (x + np.sqrt(x * x + 4)) / 2,
+    ),
+    OpCase(
+        "squareplus_b",
+        lambda x: ops.squareplus(x, b=0.5),
+        [normal(3, 4, scale=3)],
+        lambda x: (x + np.sqrt(x * x + 0.5)) / 2,
+    ),
+    OpCase("glu", ops.glu, [normal(3, 6)], np_glu, lambda x: F.glu(x, -1)),
+    OpCase(
+        "glu_axis0",
+        lambda x: ops.glu(x, axis=0),
+        [normal(4, 3)],
+        lambda x: np_glu(x, 0),
+        lambda x: F.glu(x, 0),
+    ),
+    OpCase("sparsemax", ops.sparsemax, [normal(4, 6, scale=2)], np_sparsemax),
+    OpCase(
+        "sparsemax_axis0",
+        lambda x: ops.sparsemax(x, axis=0),
+        [normal(5, 3, scale=2)],
+        lambda x: np_sparsemax(x.T).T,
+    ),
+]
+
 test_forward, test_float32, test_gradcheck, test_torch = standard_tests(CASES)
 
 
@@ -166,6 +305,18 @@ ALL = [
     ops.hard_sigmoid,
     ops.softmax,
     ops.log_softmax,
+    ops.celu,
+    ops.hard_tanh,
+    ops.hard_shrink,
+    ops.soft_shrink,
+    ops.log_sigmoid,
+    ops.tanh_shrink,
+    lambda x: ops.threshold(x, 0.0, 1.0),
+    ops.activation.mish,
+    ops.sparse_plus,
+    ops.sparse_sigmoid,
+    ops.squareplus,
+    ops.sparsemax,
 ]
 
 
@@ -188,3 +339,30 @@ def test_saturated_values_are_exact_limits():
     np.testing.assert_array_equal(ops.sigmoid(x).data, [0.0, 1.0])
     np.testing.assert_array_equal(ops.softplus(x).data, [0.0, 1e4])
     np.testing.assert_allclose(ops.log_softmax(np.array([0.0, 1e4])).data, [-1e4, 0.0])
+
+
+def test_new_activations_are_table_entries_usable_inside_dense():
+    from glassnet.ops.activation import ACTIVATIONS, fusable
+
+    for name in (
+        "celu", "hard_tanh", "hard_shrink", "soft_shrink", "log_sigmoid", "sparse_plus",
+        "sparse_sigmoid", "squareplus", "tanh_shrink", "mish",
+    ):  # fmt: skip
+        assert name in ACTIVATIONS
+    assert fusable("celu") and fusable("log_sigmoid") and not fusable("mish")
+
+
+def test_sparsemax_has_exact_zeros_and_sums_to_one():
+    out = ops.sparsemax(np.array([[3.0, 1.0, -2.0], [0.1, 0.2, 0.3]])).data
+    np.testing.assert_allclose(out.sum(-1), 1.0)
+    assert out[0].tolist() == [1.0, 0.0, 0.0]
+
+
+def test_glu_refuses_an_odd_axis():
+    with pytest.raises(ValueError, match="glu: the size of x along axis -1 must be even"):
+        ops.glu(np.ones((2, 3)))
+
+
+def test_celu_refuses_alpha_zero():
+    with pytest.raises(ValueError, match="celu: alpha"):
+        ops.celu(np.ones(2), alpha=0)
