@@ -73,6 +73,10 @@ def build_parser():
         "--dataset", choices=DATASETS, help="where the sample comes from when MODEL is given"
     )
     explain.add_argument("--sample", type=int, default=0)
+
+    from glassnet.playground.cli import add_command as add_playground_command
+
+    add_playground_command(commands)
     return parser
 
 
@@ -88,6 +92,7 @@ def main(argv=None):
         "predict": commands.predict,
         "summary": commands.summary,
         "explain": commands.explain,
+        "playground": _run_playground,
     }
     try:
         handlers[args.command](args)
@@ -104,3 +109,9 @@ def main(argv=None):
         )
         return 1
     return 0
+
+
+def _run_playground(args):
+    from glassnet.playground.cli import run
+
+    run(args)
