@@ -1,6 +1,7 @@
 """glassnet vs PyTorch (and Keras when installed) on the models tutorials use: one table.
 
-    GLASSNET_DATA=../shared/datasets python benchmarks/run.py [--quick] [--reps 5] [--keras-python PYTHON]
+    env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE GLASSNET_DATA=../shared/datasets \
+        python benchmarks/run.py [--quick] [--reps 5] [--keras-python PYTHON] [--baseline-src DIR]
 
 Each timed sample runs in a fresh worker process, the libraries alternating, with the same
 data (Fashion-MNIST), batch size, optimizer (Adam 1e-3) and threads (OMP_NUM_THREADS, default all
@@ -32,7 +33,8 @@ def rss_mb():
 
 
 class PeakRss:
-    """Highest RSS seen while the block runs (sampled every 2 ms); ru_maxrss cannot be reset, and would
+    """Highest RSS seen while the block runs (sampled every 2 ms); ru_maxrss cannot be reset, and
+    would
     include the peak of loading the data before training."""
 
     def __enter__(self):
@@ -76,7 +78,7 @@ def mlp_flops(batch):
 
 
 def gemm_ceiling(batch, reps=20):
-    """Seconds per MLP step spent in the same GEMMs done by plain numpy.matmul (no framework at all)."""
+    """Seconds per MLP step spent in the same GEMMs done by plain numpy.matmul (no framework)."""
     shapes = []
     for a, b in zip(MLP[:-1], MLP[1:]):
         shapes.append(((batch, a), (a, b)))  # forward
@@ -96,14 +98,15 @@ def gemm_ceiling(batch, reps=20):
     return (time.perf_counter() - start) / reps
 
 
-# -- one measurement, in a worker process -------------------------------------------------------------
+# -- one measurement, in a worker process -------------------------------------------------------
 def keras_api_case(keras, case, quick):
     """One case written in Keras's API; ``keras`` is glassnet or Keras 3 itself."""
     layers = keras.layers
     keras.utils.set_random_seed(0)
 
     def train(model, x, y, batch, loss, warmup=20, shuffle=True):
-        """Compile with Adam 1e-3, fit ``warmup`` batches, then time one epoch: (seconds, steps, RSS growth MB)."""
+        """Compile with Adam 1e-3, fit ``warmup`` batches, then time one epoch:
+        (seconds, steps, RSS growth MB)."""
         model.compile(keras.optimizers.Adam(1e-3), loss)
         model.fit(x[: batch * warmup], y[: batch * warmup], batch_size=batch, verbose=0)
         with PeakRss() as memory:
@@ -161,6 +164,59 @@ def keras_api_case(keras, case, quick):
         model = keras.Sequential([keras.Input((50, 8)), layers.LSTM(64), layers.Dense(1)])
         seconds, steps, rss = train(model, x, y, 64, "mse", shuffle=False)
         return {"seconds": seconds / steps, "unit": "step", "rss": rss}
+    if case == "tiny_fit_8":
+        rng = np.random.default_rng(0)
+        x = rng.standard_normal((80, 2)).astype(np.float32)
+        y = (x[:, :1] * x[:, 1:] > 0).astype(np.float32)
+        model = keras.Sequential(
+            [
+                keras.Input((2,)),
+                layers.Dense(16, activation="relu"),
+                layers.Dense(1, activation="sigmoid"),
+            ]
+        )
+        model.compile(keras.optimizers.Adam(1e-2), "binary_crossentropy")
+        model.fit(x, y, batch_size=8, epochs=2, verbose=0)
+        epochs = 20 if quick else 100
+        start = time.perf_counter()
+        model.fit(x, y, batch_size=8, epochs=epochs, verbose=0)
+        return {
+            "seconds": (time.perf_counter() - start) * 100 / epochs,
+            "unit": "100 epochs",
+            "rss": 0.0,
+        }
+    if case == "transformer_train_32":
+        steps = 20 if quick else 60
+        rng = np.random.default_rng(0)
+        x = rng.standard_normal((32 * steps, 64, 64)).astype(np.float32)
+        y = rng.standard_normal((32 * steps, 64, 64)).astype(np.float32)
+        inputs = keras.Input((64, 64))
+        attended = layers.MultiHeadAttention(num_heads=4, key_dim=16)(inputs, inputs)
+        hidden = layers.LayerNormalization(epsilon=1e-5)(layers.Add()([inputs, attended]))
+        feed = layers.Dense(64)(layers.Dense(256, activation="relu")(hidden))
+        outputs = layers.LayerNormalization(epsilon=1e-5)(layers.Add()([hidden, feed]))
+        model = keras.Model(inputs, outputs)
+        seconds, steps, rss = train(model, x, y, 32, "mse", warmup=5, shuffle=False)
+        return {"seconds": seconds / steps, "unit": "step", "rss": rss}
+    if case == "mlp_call_1":
+        x, _ = fashion(n=1000)
+        model = keras.Sequential(
+            [
+                keras.Input((784,)),
+                layers.Dense(256, activation="relu"),
+                layers.Dense(128, activation="relu"),
+                layers.Dense(10, activation="softmax"),
+            ]
+        )
+        batch = x[:1]
+        for _ in range(100):
+            model(batch)
+        samples = []
+        for _ in range(1000):
+            start = time.perf_counter()
+            model(batch)
+            samples.append(time.perf_counter() - start)
+        return {"seconds": statistics.median(samples), "unit": "call", "rss": 0.0}
     if case.startswith("mlp_predict"):
         n = int(case.rsplit("_", 1)[1])
         x, _ = fashion(n=max(n, 1000))
@@ -262,6 +318,54 @@ def torch_case(case, quick, threads):
 
         seconds, n, rss = train(Net(), x, y, 64, nn.MSELoss())
         return {"seconds": seconds / n, "unit": "step", "rss": rss}
+    if case == "tiny_fit_8":
+        rng = np.random.default_rng(0)
+        x = torch.from_numpy(rng.standard_normal((80, 2)).astype(np.float32))
+        y = (x[:, :1] * x[:, 1:] > 0).float()
+        model = nn.Sequential(nn.Linear(2, 16), nn.ReLU(), nn.Linear(16, 1))
+        optimizer = torch.optim.Adam(model.parameters(), lr=1e-2)
+        loss_fn = nn.BCEWithLogitsLoss()
+
+        def epochs(n):  # the hand-written loop a tutorial shows
+            for _ in range(n):
+                order = torch.randperm(80)
+                for i in range(0, 80, 8):
+                    index = order[i : i + 8]
+                    optimizer.zero_grad()
+                    loss_fn(model(x[index]), y[index]).backward()
+                    optimizer.step()
+
+        epochs(2)
+        n = 20 if quick else 100
+        start = time.perf_counter()
+        epochs(n)
+        return {
+            "seconds": (time.perf_counter() - start) * 100 / n,
+            "unit": "100 epochs",
+            "rss": 0.0,
+        }
+    if case == "transformer_train_32":
+        steps = 20 if quick else 60
+        rng = np.random.default_rng(0)
+        x = rng.standard_normal((32 * steps, 64, 64)).astype(np.float32)
+        y = rng.standard_normal((32 * steps, 64, 64)).astype(np.float32)
+        model = nn.TransformerEncoderLayer(
+            64, 4, dim_feedforward=256, dropout=0.0, batch_first=True
+        )
+        seconds, n, rss = train(model, x, y, 32, nn.MSELoss(), warmup=5)
+        return {"seconds": seconds / n, "unit": "step", "rss": rss}
+    if case == "mlp_call_1":
+        x, _ = fashion(n=1000)
+        model = nn.Sequential(mlp(), nn.Softmax(dim=1))
+        batch = torch.from_numpy(x[:1])
+        for _ in range(100):
+            model(batch)
+        samples = []
+        for _ in range(1000):
+            start = time.perf_counter()
+            model(batch)
+            samples.append(time.perf_counter() - start)
+        return {"seconds": statistics.median(samples), "unit": "call", "rss": 0.0}
     if case.startswith("mlp_predict"):
         n = int(case.rsplit("_", 1)[1])
         x, _ = fashion(n=max(n, 1000))
@@ -298,19 +402,24 @@ def worker(library, case, quick, threads):
     print(json.dumps(result))
 
 
-# -- the table ------------------------------------------------------------------------------------------------
+# -- the table -----------------------------------------------------------------------------------
 CASES = [
     ("mlp_train_128", "MLP 784-256-128-10, Adam", 128),
     ("mlp_train_32", "MLP 784-256-128-10, Adam", 32),
     ("cnn_train_128", "tutorial CNN, Adam", 128),
     ("lstm_train_64", "LSTM(64), T=50, 8 features", 64),
     ("mlp_predict_1", "MLP predict, 1 sample", 1),
+    ("mlp_call_1", "MLP model(x), 1 sample, eager", 1),
     ("mlp_predict_10000", "MLP predict, 10,000 samples", 10000),
+    ("tiny_fit_8", "tiny 2-16-1, 80 samples, fit 100 epochs", 8),
+    ("transformer_train_32", "Transformer encoder block, d=64, 4 heads, T=64", 32),
 ]
 
 
-def run_worker(library, case, quick, threads, python=sys.executable):
+def run_worker(library, case, quick, threads, python=sys.executable, source=None):
     env = {**os.environ, "OMP_NUM_THREADS": str(threads), "TF_CPP_MIN_LOG_LEVEL": "2"}
+    if source:  # another glassnet tree (its src/ folder) in place of the installed one
+        env["PYTHONPATH"] = source
     out = subprocess.run(
         [
             python,
@@ -333,7 +442,8 @@ def run_worker(library, case, quick, threads, python=sys.executable):
 
 
 def blas_description():
-    """', OpenBLAS 0.3.31 (Haswell kernels)': which BLAS NumPy's matmuls run on, and which kernels it chose
+    """', OpenBLAS 0.3.31 (Haswell kernels)': which BLAS NumPy's matmuls run on, and which kernels
+    it chose
     (OPENBLAS_CORETYPE overrides OpenBLAS's own choice); empty when threadpoolctl cannot tell."""
     try:
         from threadpoolctl import threadpool_info
@@ -376,6 +486,11 @@ def main():
     )
     parser.add_argument("--worker", nargs=2, metavar=("LIBRARY", "CASE"))
     parser.add_argument(
+        "--baseline-src",
+        help="src/ folder of another glassnet checkout: adds a 'before' column run from it "
+        "(alternating with the current glassnet), for before/after comparisons",
+    )
+    parser.add_argument(
         "--keras-python",
         default=sys.executable,
         help="interpreter with tensorflow and keras (and glassnet) installed",
@@ -402,29 +517,46 @@ def main():
         print(
             f"(tensorflow/keras not importable by {args.keras_python}: the Keras column is skipped)"
         )
+    if args.baseline_src:
+        pythons["before"] = sys.executable
     libraries = list(pythons)
     print(
-        f"{reps} alternating repetitions per cell, {args.threads} threads, NumPy {np.__version__}{blas_description()}"
-        + (", quick run" if args.quick else "")
+        f"{reps} alternating repetitions per cell, {args.threads} threads, "
+        f"NumPy {np.__version__}{blas_description()}" + (", quick run" if args.quick else "")
     )
     names = " / ".join(libraries)
+    before = "before" in libraries
     print(
-        f"| model | batch | glassnet | torch | keras | glassnet / torch | keras / torch | RSS growth {names} (MB) | GFLOP/s {names} / numpy ceiling |"
+        "| model | batch | glassnet | "
+        + ("before | glassnet / before | " if before else "")
+        + f"torch | keras | glassnet / torch | keras / torch | RSS growth {names} (MB) | "
+        f"GFLOP/s {names} / numpy ceiling |"
     )
-    print("|" + "---|" * 9)
+    print("|" + "---|" * (11 if before else 9))
     for case, title, batch in CASES:
         if case not in args.cases:
             continue
         samples = {lib: [] for lib in libraries}
         for _ in range(reps):
             for lib in libraries:
-                samples[lib].append(run_worker(lib, case, args.quick, args.threads, pythons[lib]))
+                samples[lib].append(
+                    run_worker(
+                        "glassnet" if lib == "before" else lib,
+                        case,
+                        args.quick,
+                        args.threads,
+                        pythons[lib],
+                        args.baseline_src if lib == "before" else None,
+                    )
+                )
         med = {lib: statistics.median(s["seconds"] for s in samples[lib]) for lib in libraries}
         unit = samples["glassnet"][0]["unit"]
-        times = [
-            fmt_time(med[lib], unit) if lib in med else "-"
-            for lib in ("glassnet", "torch", "keras")
-        ]
+        columns = (
+            ("glassnet", "before", "torch", "keras") if before else ("glassnet", "torch", "keras")
+        )
+        times = [fmt_time(med[lib], unit) if lib in med else "-" for lib in columns]
+        if before:
+            times.insert(2, f"{med['glassnet'] / med['before']:.2f}")
         ratios = [
             f"{med[lib] / med['torch']:.2f}" if lib in med and "torch" in med else "-"
             for lib in ("glassnet", "keras")
