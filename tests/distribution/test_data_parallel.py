@@ -121,7 +121,7 @@ def test_mpiexec_glassnet_train_works_as_the_single_process_command(tmp_path):
 
 
 def test_synchronized_batchnorm_equals_one_process_and_local_batchnorm_does_not(tmp_path):
-    # with synchronised statistics, two processes normalise over the global batch, as one process does
+    # with synchronised statistics, two processes normalise over the global batch, as one does
     single = run(tmp_path / "single", "train", "--batchnorm", "synchronized", "--dtype", "float64")
     synced = run(
         tmp_path / "synced",

@@ -140,13 +140,14 @@ class DataParallel:
 
     def average_gradients(self, grads, local_count, global_count):
         """Sum over processes of grad * (local_count / global_count): the gradient of the global
-        batch's
-        mean loss. One Allreduce on one contiguous float32 buffer."""
+        batch's mean loss. One Allreduce on one contiguous buffer (float32, or float64 for a
+        float64 model)."""
         present = [g for g in grads if g is not None]
         if not present:
             return grads
         weight = local_count / global_count
-        buffer = np.concatenate([np.ravel(g) for g in present]).astype(np.float32, copy=False)
+        dtype = np.result_type(np.float32, *present)  # float64 models keep float64 gradients
+        buffer = np.concatenate([np.ravel(g) for g in present]).astype(dtype, copy=False)
         buffer *= weight
         start = time.perf_counter()
         self.comm.Allreduce(self.MPI.IN_PLACE, buffer, op=self.MPI.SUM)
