@@ -1,6 +1,7 @@
 """Shared by the applications tests: where the Keras fixtures are, and the layers to compare."""
 
 import json
+import lzma
 import os
 import pathlib
 
@@ -9,7 +10,7 @@ SLOW = os.environ.get("GLASSNET_SLOW_TESTS") == "1"
 
 
 def architectures():
-    with open(FIXTURES / "architectures.json") as handle:
+    with lzma.open(FIXTURES / "architectures.json.xz", "rt") as handle:
         return json.load(handle)["architectures"]
 
 
