@@ -370,19 +370,19 @@ def saturate_cast(x, dtype):
     in_low, in_high = _limits(x.dtype)
     out_low, out_high = _limits(target)
     # the target's limits may not be representable in x's dtype (float32 cannot hold
-    # 2**31 - 1): step them inwards until they are
+    # 2**31 - 1): step them inwards until they are (compared as Python numbers, which is exact)
     low = xp.asarray(builtins.max(in_low, out_low)).astype(x.dtype)
-    if low < out_low:
+    if low.item() < out_low:
         low = xp.nextafter(low, 0, dtype=x.dtype)
     high = xp.asarray(builtins.min(in_high, out_high)).astype(x.dtype)
-    if high > out_high:
+    if high.item() > out_high:
         high = xp.nextafter(high, 0, dtype=x.dtype)
     return cast(clip(x, low, high), target)
 
 
-@keras_op
 def is_tensor(x):
-    """True for a glassnet Tensor (a Variable too) or a symbolic KerasTensor.
+    """True for a glassnet Tensor (a Variable too) or a symbolic KerasTensor (a question about
+    its argument, so not recorded in graphs).
 
     Example:
 
@@ -394,7 +394,6 @@ def is_tensor(x):
     return isinstance(x, (Tensor, SymbolicTensor))
 
 
-@keras_op
 def dtype(x):
     """The dtype of x as Keras's standard string ('float32', 'int64', 'bool'...).
 
