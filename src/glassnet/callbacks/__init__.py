@@ -10,6 +10,9 @@ from glassnet.callbacks.learning_rate_scheduler import LearningRateScheduler
 from glassnet.callbacks.model_checkpoint import ModelCheckpoint
 from glassnet.callbacks.progbar_logger import ProgbarLogger
 from glassnet.callbacks.reduce_lr_on_plateau import ReduceLROnPlateau
+from glassnet.callbacks.remote_monitor import RemoteMonitor
+from glassnet.callbacks.swap_ema_weights import SwapEMAWeights
+from glassnet.callbacks.tensorboard import TensorBoard
 from glassnet.callbacks.terminate_on_nan import TerminateOnNaN
 
 __all__ = [
@@ -24,5 +27,8 @@ __all__ = [
     "ModelCheckpoint",
     "ProgbarLogger",
     "ReduceLROnPlateau",
+    "RemoteMonitor",
+    "SwapEMAWeights",
+    "TensorBoard",
     "TerminateOnNaN",
 ]
