@@ -529,3 +529,33 @@ def select(condlist, choicelist, default=0):
     for condition, choice in reversed(list(zip(condlist, choicelist))):
         out = where.eager(condition, choice, out)
     return out
+
+
+@keras_op
+def nan_to_num(x, nan=0.0, posinf=None, neginf=None):
+    """x with NaN, +inf and -inf replaced by finite values (by default 0 and the largest and
+    smallest finite numbers of x's dtype).
+
+    Args:
+        x: tensor.
+        nan: value for NaN.
+        posinf: value for +inf (None: the dtype's largest).
+        neginf: value for -inf (None: the dtype's smallest).
+
+    Returns:
+        tensor of x's dtype; the gradient passes where x was finite.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from glassnet import ops
+    >>> ops.nan_to_num([np.nan, 1.0, np.inf], posinf=9.0).data.tolist()
+    [0.0, 1.0, 9.0]
+    """
+    x = as_tensor(x, where="nan_to_num")
+    out = xp.nan_to_num(x.data, nan=nan, posinf=posinf, neginf=neginf)
+
+    def backward(grad_output):  # dL/dx = g where x is finite, else 0
+        return (xp.where(xp.isfinite(x.data), grad_output, 0),)
+
+    return from_op(out, (x,), backward)

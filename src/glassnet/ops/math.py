@@ -741,3 +741,175 @@ def trunc(x):
     """
     x = as_tensor(x, where="trunc")
     return Tensor(xp.trunc(x.data) if x.dtype.kind in "fc" else x.data.copy())
+
+
+# -- complex numbers ------------------------------------------------------------------------------
+# A complex tensor's gradient is dL/d(re) + i dL/d(im), as PyTorch stores it.
+@keras_op
+def real(x):
+    """The real part, elementwise (x itself for real tensors).
+
+    Args:
+        x: tensor.
+
+    Returns:
+        real tensor; differentiable.
+
+    Example:
+
+    >>> from glassnet import ops
+    >>> ops.real([1 + 2j]).data.tolist()
+    [1.0]
+    """
+    x = as_tensor(x, where="real")
+
+    def backward(grad_output):  # dL/dz = g
+        return (grad_output.astype(x.dtype),)
+
+    return from_op(xp.real(x.data).copy(), (x,), backward)
+
+
+@keras_op
+def imag(x):
+    """The imaginary part, elementwise (zeros for real tensors).
+
+    Args:
+        x: tensor.
+
+    Returns:
+        real tensor; differentiable for complex x.
+
+    Example:
+
+    >>> from glassnet import ops
+    >>> ops.imag([1 + 2j]).data.tolist()
+    [2.0]
+    """
+    x = as_tensor(x, where="imag")
+    if x.dtype.kind != "c":
+        return Tensor(xp.zeros_like(x.data))
+
+    def backward(grad_output):  # dL/dz = i g
+        return (1j * grad_output,)
+
+    return from_op(xp.imag(x.data).copy(), (x,), backward)
+
+
+@keras_op
+def conjugate(x):
+    """Complex conjugate, elementwise (x itself for real tensors).
+
+    Args:
+        x: tensor.
+
+    Returns:
+        tensor of x's dtype; differentiable.
+
+    Example:
+
+    >>> from glassnet import ops
+    >>> ops.conjugate([1 + 2j]).data.tolist()
+    [(1-2j)]
+    """
+    x = as_tensor(x, where="conjugate")
+
+    def backward(grad_output):  # dL/dz = conj(g)
+        return (xp.conj(grad_output),)
+
+    return from_op(xp.conjugate(x.data), (x,), backward)
+
+
+@keras_op
+def conj(x):
+    """Complex conjugate; the same as ``conjugate``.
+
+    Example:
+
+    >>> from glassnet import ops
+    >>> ops.conj([2j]).data.tolist()
+    [-2j]
+    """
+    return conjugate(x)
+
+
+@keras_op
+def angle(x):
+    """The argument (phase) of complex values, in (-pi, pi]; 0 or pi for real ones.
+
+    Args:
+        x: tensor; integers and bool become floatx.
+
+    Returns:
+        real float tensor; differentiable for complex x (real x: gradient 0).
+
+    Example:
+
+    >>> from glassnet import ops
+    >>> round(ops.angle([1j]).data[0], 4)
+    1.5708
+    """
+    x = float_operand(x, "angle")
+
+    def backward(grad_output):  # angle = atan2(b, a): dL/dz = g i z / |z|^2 (0 for real z)
+        if x.dtype.kind != "c":
+            return (xp.zeros_like(x.data),)
+        squared = xp.abs(x.data) ** 2
+        return (grad_output * 1j * x.data / xp.where(squared == 0, 1, squared),)
+
+    return from_op(xp.angle(x.data).astype(x.data.real.dtype), (x,), backward)
+
+
+@keras_op
+def view_as_complex(x):
+    """A complex tensor from real pairs: (..., 2) -> (...), x[..., 0] + i x[..., 1].
+
+    Args:
+        x: float32 or float64 tensor whose last axis has size 2.
+
+    Returns:
+        complex64 or complex128 tensor; differentiable.
+
+    Example:
+
+    >>> from glassnet import ops
+    >>> ops.view_as_complex([[1.0, 2.0]]).data.tolist()
+    [(1+2j)]
+    """
+    x = as_tensor(x, where="view_as_complex")
+    if x.ndim == 0 or x.shape[-1] != 2 or x.dtype not in (xp.float32, xp.float64):
+        raise ValueError(
+            f"view_as_complex: expected a float32/float64 tensor (..., 2), got {x.shape} {x.dtype}"
+        )
+    complex_dtype = xp.complex64 if x.dtype == xp.float32 else xp.complex128
+
+    def backward(grad_output):  # (dL/da, dL/db) from dL/dz = dL/da + i dL/db
+        return (xp.stack([grad_output.real, grad_output.imag], axis=-1).astype(x.dtype),)
+
+    return from_op((x.data[..., 0] + 1j * x.data[..., 1]).astype(complex_dtype), (x,), backward)
+
+
+@keras_op
+def view_as_real(x):
+    """Real pairs from a complex tensor: (...) -> (..., 2) holding the real and imaginary parts.
+
+    Args:
+        x: complex tensor.
+
+    Returns:
+        float tensor (..., 2); differentiable.
+
+    Example:
+
+    >>> from glassnet import ops
+    >>> ops.view_as_real([1 + 2j]).data.tolist()
+    [[1.0, 2.0]]
+    """
+    x = as_tensor(x, where="view_as_real")
+    if x.dtype.kind != "c":
+        raise ValueError(f"view_as_real: expected a complex tensor, got dtype {x.dtype}")
+    out = xp.stack([x.data.real, x.data.imag], axis=-1)
+
+    def backward(grad_output):  # dL/dz = dL/da + i dL/db
+        return (grad_output[..., 0] + 1j * grad_output[..., 1],)
+
+    return from_op(out, (x,), backward)
