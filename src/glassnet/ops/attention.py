@@ -43,7 +43,8 @@ def dot_product_attention(
 
     Args:
         query: (batch, target_length, num_heads, head_dim).
-        key, value: (batch, source_length, num_kv_heads, head_dim); num_kv_heads divides
+        key, value: (batch, source_length, num_kv_heads, head_dim) (value's head_dim may
+            differ from the query's and key's: the output has value's); num_kv_heads divides
             num_heads (grouped-query attention: query head n uses key/value head
             n // (num_heads / num_kv_heads)).
         bias: None or added to the logits, broadcastable to (batch, num_heads, target, source).
@@ -55,7 +56,7 @@ def dot_product_attention(
         attn_logits_soft_cap: None, or c > 0 to squash the logits to c * tanh(logits / c).
 
     Returns:
-        (batch, target_length, num_heads, head_dim).
+        (batch, target_length, num_heads, value's head_dim).
 
     Example:
 
@@ -104,4 +105,4 @@ def dot_product_attention(
         logits = where(keep, logits, _masked_logit(logits.dtype))
     probabilities = reshape(softmax(logits, axis=-1), (batch, kv_heads, group, target, source))
     out = einsum("bkgts,bskh->btkgh", probabilities, v)
-    return reshape(out, (batch, target, heads, depth))
+    return reshape(out, (batch, target, heads, v.shape[3]))
