@@ -63,6 +63,26 @@ def emit(text, stream=None):
         _logger.info(text)
 
 
+def is_terminal(stream=None):
+    """Whether ``stream`` (stdout by default) redraws a line on a carriage return: a terminal
+    or a Jupyter kernel, not a pipe or a file.
+
+    Example:
+
+    >>> import io
+    >>> is_terminal(io.StringIO())
+    False
+    """
+    stream = stream or sys.stdout
+    if "ipykernel" in sys.modules:
+        return True
+    isatty = getattr(stream, "isatty", None)
+    try:
+        return bool(isatty and isatty())
+    except ValueError:  # a closed stream
+        return False
+
+
 class Progbar:
     """A progress bar redrawn on one line as steps complete (verbose=1), or one summary line at
     the end (verbose=2); Keras's ``keras.utils.Progbar``.
@@ -160,7 +180,9 @@ class Progbar:
                 _logger.info(line)
             return
         stream = self.stream or sys.stdout
-        stream.write("\r" + line + ("\n" if finalize else ""))
+        # a finished line in a pipe or file starts a line of its own: no carriage return there
+        start = "\r" if not finalize or is_terminal(stream) else ""
+        stream.write(start + line + ("\n" if finalize else ""))
         stream.flush()
 
     def add(self, n, values=None):
