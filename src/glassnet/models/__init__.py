@@ -1,5 +1,6 @@
 """Models: Sequential, functional ``Model(inputs, outputs)`` and subclassed ``Model``."""
 
+from glassnet.models.cloning import clone_model
 from glassnet.models.functional import Functional
 from glassnet.models.model import Model
 from glassnet.models.sequential import Sequential
@@ -12,4 +13,5 @@ __all__ = [
     "load_model",
     "model_from_json",
     "save_model",
+    "clone_model",
 ]
