@@ -62,7 +62,7 @@ def make_spirals(n_samples, noise, rng):
         step = np.arange(count) / count
         radius, angle = step * 5, 1.25 * step * 2 * np.pi + phase
         arm = np.stack([radius * np.sin(angle), radius * np.cos(angle)], axis=1)
-        arms.append(arm + rng.uniform(-1, 1, arm.shape) * noise / 10)
+        arms.append(arm + rng.uniform(-1, 1, arm.shape) * noise / 100)
         labels.append(np.full(count, label))
     return np.concatenate(arms), np.concatenate(labels).astype(np.int64)
 

@@ -192,9 +192,7 @@ class PlaygroundHandler(BaseHTTPRequestHandler):
         origin = self.headers.get("Origin")
         if origin is not None and origin not in self.server.allowed_origins:
             self.close_connection = True
-            raise RequestError(
-                403, f"refused: requests from {origin!r} may not use the playground"
-            )
+            raise RequestError(403, f"refused: requests from {origin!r} may not use the playground")
         site = self.headers.get("Sec-Fetch-Site")
         if site in ("cross-site", "same-site") and self.path.startswith(("/api/", "/download/")):
             self.close_connection = True
@@ -211,7 +209,12 @@ class PlaygroundHandler(BaseHTTPRequestHandler):
         session = self.server.session
         if path in STATIC_FILES:
             name, content_type = STATIC_FILES[path]
-            body = resources.files("glassnet.playground").joinpath("static").joinpath(name).read_bytes()
+            body = (
+                resources.files("glassnet.playground")
+                .joinpath("static")
+                .joinpath(name)
+                .read_bytes()
+            )
             self._send(body, content_type)
         elif path == "/api/state":
             self._send_json(session.state())

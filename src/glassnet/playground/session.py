@@ -113,6 +113,8 @@ class Session:
         self._frame_bytes = None
         self._settled = True  # the newest frame shows the model at rest (not training)
         self._config_version = 0
+        self._in_epoch = False  # the training thread is inside fit
+        self._fitting = None  # the model that fit is training
         self._watcher = _Watcher(self)
         self.table = None
         self.config = merge_config(DEFAULT_CONFIG, config or {})
@@ -353,30 +355,35 @@ class Session:
 
     def _train_epoch(self):
         """One epoch with ``fit``; the watcher callback publishes frames during it."""
-        model = self.model
-        with np.errstate(all="ignore"):
-            model.fit(
-                self.data.x_train,
-                self.data.y_train,
-                batch_size=self.config["batch_size"],
-                epochs=1,
-                verbose=0,
-                callbacks=[self._monitor, self._watcher],
-            )
+        model = self._fitting = self.model
+        self._in_epoch = True
+        try:
+            with np.errstate(all="ignore"):
+                model.fit(
+                    self.data.x_train,
+                    self.data.y_train,
+                    batch_size=self.config["batch_size"],
+                    epochs=1,
+                    verbose=0,
+                    callbacks=[self._monitor, self._watcher],
+                )
+        finally:
+            self._in_epoch = False
         if model is self.model and self.step == self._steps_per_epoch():
             self.epoch, self.step = self.epoch + 1, 0
 
     def _after_batch(self, batch, logs):
         """Called by the watcher after each training batch, with the model lock held."""
+        model = self._fitting
+        if model is not self.model or self._interrupt or self._closing:
+            model.stop_training = True  # a reset is waiting, or already replaced the model
+            return
         self.step = batch + 1
         loss = logs.get("loss")
         if loss is not None and not math.isfinite(loss):
             self._set_target(None)
             self.message = "training stopped: the loss is no longer a finite number; reset"
-            self.model.stop_training = True
-        if self._interrupt or self._closing:
-            self.model.stop_training = True
-            return
+            model.stop_training = True
         if time.perf_counter() - self._last_frame_time >= FRAME_INTERVAL:
             self._publish()
         if self._readers:
@@ -386,6 +393,8 @@ class Session:
                     self._control.wait_for(lambda: not self._readers or self._closing, timeout=5)
             finally:
                 self._model_lock.acquire()
+            if model is not self.model:
+                model.stop_training = True
 
     # -- building and frames ----------------------------------------------------------------------
     def _rebuild(self):
@@ -437,7 +446,7 @@ class Session:
             "step": self.step,
             "steps_per_epoch": steps_per_epoch,
             "playing": self._target == math.inf,
-            "busy": self._target is not None,
+            "busy": self._target is not None or self._in_epoch,
             "train": {"loss": train_loss, "accuracy": train_accuracy},
             "test": {"loss": test_loss, "accuracy": test_accuracy},
             "losses": self.losses.to_dict(),
@@ -454,7 +463,7 @@ class Session:
             self._frame_id += 1
             frame["frame"] = self._frame_id
             self._frame_bytes = json_bytes(frame)
-            self._settled = self._target is None
+            self._settled = not frame["busy"]
             self._frames.notify_all()
         self._last_frame_time = time.perf_counter()
 
