@@ -6,6 +6,7 @@ model = keras.Sequential([keras.layers.Dense(10, activation="softmax", input_sha
 
 from glassnet import (
     activations,
+    applications,
     backend,
     callbacks,
     config,
@@ -62,6 +63,7 @@ __all__ = [
     "Optimizer",
     "Regularizer",
     "activations",
+    "applications",
     "backend",
     "callbacks",
     "config",

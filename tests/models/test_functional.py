@@ -137,3 +137,33 @@ def test_sequence_to_sequence_lstm_with_initial_state_saves_and_loads(tmp_path):
         model.save(tmp_path / name)
         loaded = keras.models.load_model(tmp_path / name)
         np.testing.assert_allclose(loaded.predict(x, verbose=0), expected, rtol=1e-6, atol=1e-7)
+
+
+def test_a_training_flag_given_when_the_graph_was_built_wins_over_fit():
+    # the transfer-learning recipe: base(inputs, training=False) keeps the base in inference mode
+    base = keras.Sequential([keras.Input((4,)), layers.Dropout(0.9, seed=1)])
+    inputs = keras.Input((4,))
+    model = keras.Model(inputs, base(inputs, training=False))
+    x = np.ones((3, 4), dtype="float32")
+    np.testing.assert_array_equal(model(x, training=True).data, x)  # dropout stayed off
+    free = keras.Model(inputs, base(inputs))
+    assert (free(x, training=True).data != x).any()
+
+
+def test_unknown_image_sizes_are_inferred_through_convolutions_and_pooling():
+    inputs = keras.Input((None, None, 3))
+    x = layers.Conv2D(4, 3)(inputs)
+    x = layers.MaxPooling2D()(x)
+    outputs = layers.Conv2D(5, 3, padding="same")(x)
+    assert outputs.shape == (None, None, None, 5)
+    model = keras.Model(inputs, layers.GlobalAveragePooling2D()(outputs))
+    assert model.predict(np.ones((2, 40, 24, 3)), verbose=0).shape == (2, 5)
+
+
+def test_functional_layers_are_listed_in_keras_order():
+    # Keras lists layers deepest first, ties by the walk from the outputs (weight files rely on it)
+    inputs = keras.Input((3,), name="x")
+    left = layers.Dense(2, name="left")(inputs)
+    right = layers.Dense(2, name="right")(layers.Dense(2, name="pre")(inputs))
+    model = keras.Model(inputs, layers.Add(name="add")([left, right]))
+    assert [layer.name for layer in model.layers] == ["x", "pre", "left", "right", "add"]

@@ -31,7 +31,7 @@ from glassnet.autograd.tensor import HookHandle, Tensor
 from glassnet.autograd.variable import Variable
 from glassnet.backend import floatx, nest, registry, xp
 from glassnet.backend.naming import snake_case, unique_name
-from glassnet.ops.operation import Operation, output_spec, record_node, zeros_like_symbolic
+from glassnet.ops.operation import Operation, infer_by_running, record_node, zeros_like_symbolic
 
 _training_stack = [None]  # None: no enclosing call or scope has said
 _calls = {"depth": 0, "generation": 0}  # nesting of layer calls; each outermost call is new
@@ -537,19 +537,22 @@ class Layer(Operation):
         return out.shape if isinstance(out, SymbolicTensor) else [o.shape for o in out]
 
     def compute_output_spec(self, *args, **kwargs):
-        """Symbolic outputs for symbolic inputs: the layer runs on zeros in inference mode, with
-        every unknown size 2 and then 3 (sizes that differ are unknown), hooks not called."""
-        runs = []
-        for unknown in (2, 3):
-            concrete = map_symbolic_args((args, kwargs), unknown)
+        """Symbolic outputs for symbolic inputs: the layer runs on zeros in inference mode, twice,
+        with different sizes where sizes are unknown (sizes that differ are unknown), hooks not
+        called."""
+
+        def run(size):
+            concrete = map_symbolic_args((args, kwargs), size)
             with training_mode(False):
-                runs.append(self._eager_call(*concrete[0], **concrete[1], run_hooks=False))
-        return output_spec(runs[0], runs[1], self)
+                return self._eager_call(*concrete[0], **concrete[1], run_hooks=False)
+
+        return infer_by_running(run, self)
 
     def symbolic_call(self, *args, **kwargs):
         """Record ``self(*args, **kwargs)`` on symbolic inputs (building the layer first)."""
         kwargs = dict(kwargs)
-        kwargs.pop("training", None)
+        if kwargs.get("training", 0) is None:
+            del kwargs["training"]  # an explicit training=True/False is recorded and wins later
         if not self.built and args:
             first = args[0]
             shape = (
@@ -560,7 +563,8 @@ class Layer(Operation):
                 )
             )
             self._maybe_build(shape)
-        outputs = self.compute_output_spec(*args, **kwargs)
+        spec_kwargs = {k: v for k, v in kwargs.items() if k != "training"}
+        outputs = self.compute_output_spec(*args, **spec_kwargs)
         record_node(self, args, kwargs, outputs)
         self._inbound_nodes.append(outputs.node if isinstance(outputs, SymbolicTensor) else None)
         if isinstance(outputs, SymbolicTensor):

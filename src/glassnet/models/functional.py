@@ -18,7 +18,7 @@ from glassnet.autograd.tensor import Tensor
 from glassnet.backend import config, nest, xp
 from glassnet.layers import InputLayer, Layer, deserialize_layer, serialize_layer
 from glassnet.models.fusion import fuse_plan
-from glassnet.models.graph import GraphPlan, order_nodes
+from glassnet.models.graph import GraphPlan, keras_layer_order, order_nodes
 from glassnet.models.graph_codec import decode, encode
 from glassnet.models.model import Model
 from glassnet.ops.operation import FunctionOperation
@@ -58,14 +58,18 @@ class Functional(Model):
             if node.operation not in operations:
                 operations.append(node.operation)
         self._operations = operations
-        self._layers = [op for op in operations if isinstance(op, Layer)]
+        # in Keras's order (deepest first), which weight files written by Keras rely on
+        ordered = [op for op in keras_layer_order(outputs) if isinstance(op, Layer)]
+        missing = [t.node.operation for t in self.inputs if t.node.operation not in ordered]
+        self._layers = missing + ordered
         self._input_dtypes = [_numpy_dtype(t.dtype) for t in self.inputs]
         self._plans = {}
         self.built = True
 
     @property
     def layers(self):
-        """The model's layers, Input layers first, each once, in call order."""
+        """The model's layers, each once, in Keras's order: deepest first (the Inputs), then
+        as a walk from the outputs reaches them."""
         return list(self._layers)
 
     @property

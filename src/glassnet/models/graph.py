@@ -161,3 +161,33 @@ def order_nodes(inputs, outputs):
                 raise ValueError(f"Model(inputs, outputs): {tensor} was not made from an Input")
             stack.append(tensor.node)
     return sorted(found.values(), key=lambda node: node.order)
+
+
+def keras_layer_order(outputs):
+    """The operations that compute ``outputs`` in Keras's order for a functional model's
+    ``layers``: deepest first (the inputs), ties broken by the order a walk from the outputs first
+    reaches them. Weight files written by Keras rely on it (Keras 2 files match layers by
+    position, ``.weights.h5`` names groups by rank among layers of a class)."""
+    first_seen, post_order, finished = {}, [], set()
+    stack = [(tensor.node, False) for tensor in reversed(flatten_symbolic(outputs))]
+    while stack:
+        node, done = stack.pop()
+        if done:
+            finished.add(id(node))
+            post_order.append(node)
+            continue
+        if node is None or id(node) in finished:
+            continue
+        first_seen.setdefault(node.operation, len(first_seen))
+        stack.append((node, True))
+        if not isinstance(node.operation, InputLayer):
+            stack.extend((tensor.node, False) for tensor in reversed(node.inputs))
+    in_graph = {id(node) for node in post_order}
+    node_depth, layer_depth = {}, {}
+    for node in reversed(post_order):
+        depth = max(node_depth.setdefault(id(node), 0), layer_depth.get(node.operation, 0))
+        node_depth[id(node)] = layer_depth[node.operation] = depth
+        for parent in node.parent_nodes:
+            if id(parent) in in_graph:
+                node_depth[id(parent)] = max(depth + 1, node_depth.get(id(parent), 0))
+    return sorted(layer_depth, key=lambda op: (-layer_depth[op], first_seen[op]))

@@ -54,10 +54,8 @@ class Operation:
 
     def compute_output_spec(self, *args, **kwargs):
         """The SymbolicTensors ``self(*args, **kwargs)`` would return, found by running it twice
-        on zeros, once with every unknown size 2 and once 3: sizes that differ are unknown."""
-        first = self.run_on_zeros(args, kwargs, 2)
-        second = self.run_on_zeros(args, kwargs, 3)
-        return output_spec(first, second, self)
+        on zeros with different sizes where sizes are unknown: sizes that differ are unknown."""
+        return infer_by_running(lambda size: self.run_on_zeros(args, kwargs, size), self)
 
     def symbolic_call(self, *args, **kwargs):
         """Record ``self(*args, **kwargs)`` on symbolic inputs; return symbolic outputs."""
@@ -151,9 +149,32 @@ def map_symbolic(fn, structure):
     return nest.map_structure(fn, structure, lambda v: isinstance(v, SymbolicTensor))
 
 
+# (batch size, other sizes) of the two runs that find unknown sizes. Small first; larger ones
+# when the small ones fail (a 3x3 'valid' convolution needs at least 3 pixels, a network that
+# halves an image five times at least 32).
+UNKNOWN_SIZE_TRIALS = (((2, 2), (3, 3)), ((2, 32), (3, 48)), ((2, 224), (3, 256)))
+
+
+def infer_by_running(run, operation):
+    """Output spec from ``run(size)`` -- the computation on zeros with unknown sizes ``size``
+    (a (batch, other) pair) -- done twice per trial of UNKNOWN_SIZE_TRIALS until one works."""
+    first_error = None
+    for small, large in UNKNOWN_SIZE_TRIALS:
+        try:
+            return output_spec(run(small), run(large), operation)
+        except Exception as error:  # too small for this computation: try larger sizes
+            if first_error is None:
+                first_error = error
+    raise first_error
+
+
 def zeros_like_symbolic(tensor, unknown_size):
-    """A zero Tensor of ``tensor``'s shape, ``unknown_size`` where the size is None."""
-    shape = tuple(unknown_size if n is None else n for n in tensor.shape)
+    """A zero Tensor of ``tensor``'s shape where the size is known, ``unknown_size`` (an int, or a
+    (batch axis, other axes) pair) where it is None."""
+    batch, other = (unknown_size, unknown_size) if isinstance(unknown_size, int) else unknown_size
+    shape = tuple(
+        (batch if axis == 0 else other) if n is None else n for axis, n in enumerate(tensor.shape)
+    )
     if tensor.dtype in ("string", "str") or xp.dtype(tensor.dtype).kind in "OUS":
         return xp.full(shape, "", dtype=object)
     return Tensor(xp.zeros(shape, dtype=tensor.dtype))
