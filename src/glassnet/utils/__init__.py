@@ -8,9 +8,39 @@ __all__ = ["set_random_seed", "to_categorical", "normalize", "pad_sequences", "c
 
 # -- data utilities (issue 19: datasets, loaders, image helpers) ----------------------------
 from glassnet.models.data_adapters import PyDataset, Sequence  # noqa: E402
-from glassnet.models.trainer import pack_x_y_sample_weight, unpack_x_y_sample_weight  # noqa: E402
+from glassnet.utils.audio_dataset_utils import audio_dataset_from_directory  # noqa: E402
+from glassnet.utils.dataset import Dataset  # noqa: E402
+from glassnet.utils.dataset_utils import split_dataset  # noqa: E402
+from glassnet.utils.file_utils import get_file  # noqa: E402
+from glassnet.utils.image_dataset_utils import image_dataset_from_directory  # noqa: E402
+from glassnet.utils.image_utils import (  # noqa: E402
+    array_to_img,
+    img_to_array,
+    load_img,
+    save_img,
+    smart_resize,
+)
+from glassnet.utils.text_dataset_utils import text_dataset_from_directory  # noqa: E402
+from glassnet.utils.timeseries_dataset_utils import timeseries_dataset_from_array  # noqa: E402
 
-__all__ += ["PyDataset", "Sequence", "pack_x_y_sample_weight", "unpack_x_y_sample_weight"]
+__all__ += [
+    "PyDataset",
+    "Sequence",
+    "pack_x_y_sample_weight",  # imported in the block below
+    "unpack_x_y_sample_weight",
+    "Dataset",
+    "audio_dataset_from_directory",
+    "image_dataset_from_directory",
+    "text_dataset_from_directory",
+    "timeseries_dataset_from_array",
+    "split_dataset",
+    "get_file",
+    "load_img",
+    "img_to_array",
+    "array_to_img",
+    "save_img",
+    "smart_resize",
+]
 # -- end of data utilities -----------------------------------------------------------------
 
 # -- model and serialization utilities (issue 20: registry, Progbar, plot_model...) ---------

@@ -33,10 +33,12 @@ def normalize(x, axis=-1, order=2):
 def pad_sequences(
     sequences, maxlen=None, dtype="int32", padding="pre", truncating="pre", value=0.0
 ):
-    """Lists of varying length -> a (n, maxlen) array, padded/truncated at the start ('pre') or end ('post')."""
+    """Lists of varying length -> a (n, maxlen) array, padded/truncated at the start ('pre') or
+    end ('post')."""
     if padding not in ("pre", "post") or truncating not in ("pre", "post"):
         raise ValueError(
-            f"pad_sequences: padding and truncating must be 'pre' or 'post', got {padding!r}, {truncating!r}"
+            f"pad_sequences: padding and truncating must be 'pre' or 'post', got {padding!r}, "
+            f"{truncating!r}"
         )
     lengths = [len(s) for s in sequences]
     maxlen = max(lengths, default=0) if maxlen is None else maxlen
