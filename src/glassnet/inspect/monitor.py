@@ -9,10 +9,11 @@ reference path (fusion off) and the monitor watches each layer through its publi
 the gradients are the ones the training step left in each variable's ``.grad``.
 
 Problems are warned about once per kind and layer, naming the step, with a likely cause and
-remedy. The thresholds were calibrated on the runs in ``tests/inspect/test_monitor.py``: a deep
-sigmoid network trained with SGD (vanishing), a learning rate of 10 (exploding), ReLUs killed by a
-large negative bias (dead), inputs that overflow (non-finite), and healthy MLP, CNN and LSTM runs
-(nothing flagged).
+remedy. The thresholds were calibrated on the runs in ``tests/inspect/test_monitor.py`` (which
+lists what each measured): 8 sigmoid layers trained with SGD and a softmax saturated by huge
+inputs (vanishing), a learning rate of 10 (exploding), ReLUs killed by a large negative bias
+(dead), sigmoid units fed raw pixel values (saturated), inputs that overflow (non-finite), and
+healthy MLP, deep tanh, CNN and LSTM runs (nothing flagged).
 
 Example:
 
@@ -71,7 +72,8 @@ class GradientMonitor(Callback):
     Args:
         every: record every this many training steps (step 0 included).
         vanishing_ratio: a layer whose gradient RMS is below this fraction of the largest
-            layer's gradient RMS has vanishing gradients.
+            layer's gradient RMS (at the same step) has vanishing gradients; so has every
+            layer when none gets any gradient while the loss is above zero.
         exploding_update_ratio: an update larger than this fraction of the weights' norm is
             exploding.
         dead_fraction: fraction of ReLU units never active in a batch that counts as dead.
@@ -105,7 +107,6 @@ class GradientMonitor(Callback):
         self._step = 0
         self._active = False
         self._handles = []
-        self._fusion_scope = None
 
     def watched_layers(self):
         """The layers whose weights are monitored: those with trainable weights and no
@@ -119,8 +120,7 @@ class GradientMonitor(Callback):
         self._active = self._step % self.every == 0
         if not self._active:
             return
-        self._fusion_scope = config.fusion_disabled()
-        self._fusion_scope.__enter__()
+        _hold_reference_path(self)
         self._before = {id(v): v.data.copy() for v in self.model.trainable_weights}
         self._outputs = {}
         for layer in self.watched_layers():
@@ -144,9 +144,7 @@ class GradientMonitor(Callback):
         for handle in self._handles:
             handle.remove()
         self._handles = []
-        if self._fusion_scope is not None:
-            self._fusion_scope.__exit__(None, None, None)
-            self._fusion_scope = None
+        _release_reference_path(self)
 
     def _record(self, logs):
         step = self._step
@@ -187,7 +185,7 @@ class GradientMonitor(Callback):
                 self._problem("nonfinite", layer.name, step)
             rows.append(row)
         self.records.extend(rows)
-        self._diagnose(rows, step)
+        self._diagnose(rows, step, loss)
 
     def _activation_statistics(self, layer, row):
         out = self._outputs.get(id(layer))
@@ -195,8 +193,13 @@ class GradientMonitor(Callback):
             return
         if not np.isfinite(out).all():
             row["act_mean"] = row["act_std"] = float("nan")
+            self._problem("nonfinite", layer.name, row["step"], "(in the layer's outputs)")
             return
-        row["act_mean"], row["act_std"] = float(out.mean()), float(out.std())
+        # float64: the statistics of large but finite outputs must not overflow themselves
+        row["act_mean"], row["act_std"] = (
+            float(out.mean(dtype=np.float64)),
+            float(out.std(dtype=np.float64)),
+        )
         kind = _activation_kind(layer)
         units = out.reshape(len(out), -1)
         if kind == "relu":
@@ -206,9 +209,15 @@ class GradientMonitor(Callback):
         elif kind == "tanh":
             row["saturated_fraction"] = float(np.mean(np.abs(units) > 0.99))
 
-    def _diagnose(self, rows, step):
+    def _diagnose(self, rows, step, loss=None):
         rms = [r["grad_rms"] for r in rows if math.isfinite(r["grad_rms"])]
         largest = max(rms) if rms else 0.0
+        if rms and largest == 0 and loss is not None and math.isfinite(loss) and loss > 0:
+            # no layer gets any gradient although the loss is not zero: a saturated output or
+            # dead units everywhere; nothing can learn, and no ratio can show it
+            for row in rows:
+                detail = f"(no layer receives any gradient although the loss is {loss:.3g})"
+                self._problem("vanishing", row["layer"], step, detail)
         for row in rows:
             if largest > 0 and row["grad_rms"] < self.vanishing_ratio * largest:
                 detail = (
@@ -234,6 +243,28 @@ class GradientMonitor(Callback):
         self.problems.append({"kind": kind, "layer": layer, "step": step, "message": message})
         if self.warn:
             warnings.warn(message, GradientHealthWarning, stacklevel=2)
+
+
+# Monitors that need the reference (unfused) path now, and the fusion setting from before the
+# first of them: several monitors in one fit begin and end their steps in the same order, so
+# each restoring "its" previous setting would leave fusion switched off.
+_reference_path_holders = set()
+_fusion_before = [True]
+
+
+def _hold_reference_path(monitor):
+    if not _reference_path_holders:
+        _fusion_before[0] = config.is_fusion_enabled()
+        config.set_fusion_enabled(False)
+    _reference_path_holders.add(id(monitor))
+
+
+def _release_reference_path(monitor):
+    if id(monitor) not in _reference_path_holders:
+        return
+    _reference_path_holders.discard(id(monitor))
+    if not _reference_path_holders:
+        config.set_fusion_enabled(_fusion_before[0])
 
 
 def _activation_kind(layer):
