@@ -103,6 +103,12 @@ def result_type(*dtypes):
     return _result_type_cached(tuple(_node(d) for d in dtypes))
 
 
+def array_of(value):
+    """The array behind a Tensor, or ``value`` itself (a NumPy array's own ``.data`` is its raw
+    buffer, so ``getattr(value, "data", value)`` would be wrong for arrays)."""
+    return value.data if isinstance(value, Tensor) else value
+
+
 def dtype_of(value):
     """``value``'s dtype for promotion: ``int``/``float`` for Python scalars (weak), else its
     dtype."""
@@ -136,25 +142,48 @@ def to_dtype(tensor, dtype):
     return from_op(tensor.data.astype(dtype), (tensor,), backward)
 
 
-def float_operand(x, op):
-    """``x`` as a Tensor of a float dtype (integers and bool become floatx), for float functions."""
+def float_operand(x, op, wide_int64=False):
+    """``x`` as a Tensor of a float dtype (integers and bool become floatx), for float functions.
+
+    ``wide_int64``: int64 becomes float64, as Keras does for a few functions (cbrt, i0, deg2rad...).
+    """
     x = as_tensor(x, where=op)
     if x.dtype.kind in "fc":
         return x
-    return Tensor(x.data.astype(floatx()))
+    return Tensor(x.data.astype(wide_float(x.dtype) if wide_int64 else floatx()))
 
 
-def promoted(x1, x2, op, floating=False):
+def wide_float(dtype):
+    """float64 for int64 and float64, the dtype itself for other floats, floatx otherwise."""
+    dtype = xp.dtype(dtype)
+    if dtype in (xp.int64, xp.float64):
+        return xp.dtype("float64")
+    return dtype if dtype.kind == "f" else xp.dtype(floatx())
+
+
+_STRONG_SCALARS = {int: "int32", float: "float32"}
+
+
+def promoted(x1, x2, op, floating=False, weak_scalars=True):
     """Both operands as Tensors of Keras's common dtype (``floating``: at least floatx).
 
     Only operands whose dtype must change are converted; the common cases (same dtype, float
-    tensor and Python scalar) return at once.
+    tensor and Python scalar) return at once. ``weak_scalars=False`` is for the Keras functions
+    that convert Python numbers to tensors first (int32, float32) instead of letting them adopt
+    the other operand's dtype (mod, hypot, bitwise_and, ...).
     """
     a, b = operands(x1, x2, op)
-    if a.dtype == b.dtype and (not floating or a.dtype.kind in "fc"):
+    scalars = isinstance(x1, (int, float)) or isinstance(x2, (int, float))
+    if (
+        a.dtype == b.dtype
+        and (not floating or a.dtype.kind in "fc")
+        and (weak_scalars or not scalars)
+    ):
         return a, b
     dtypes = [dtype_of(x1) if not isinstance(x1, Tensor) else a.dtype]
     dtypes.append(dtype_of(x2) if not isinstance(x2, Tensor) else b.dtype)
+    if not weak_scalars:
+        dtypes = [_STRONG_SCALARS.get(d, d) if isinstance(d, type) else d for d in dtypes]
     if floating:
         dtypes.append(float)
     dtype = result_type(*dtypes)

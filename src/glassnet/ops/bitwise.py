@@ -19,8 +19,8 @@ from glassnet.ops._promotion import promoted
 from glassnet.ops.operation import keras_op
 
 
-def _integer_pair(x, y, op, function):
-    a, b = promoted(x, y, op)
+def _integer_pair(x, y, op, function, weak_scalars=False):
+    a, b = promoted(x, y, op, weak_scalars=weak_scalars)
     for t in (a, b):
         if t.dtype.kind not in "biu":
             raise TypeError(f"{op}: expected integer or bool tensors, got dtype {t.dtype}")
@@ -105,7 +105,7 @@ def bitwise_left_shift(x, y):
     >>> ops.bitwise_left_shift([1, 3], 2).data.tolist()
     [4, 12]
     """
-    return _integer_pair(x, y, "bitwise_left_shift", xp.left_shift)
+    return _integer_pair(x, y, "bitwise_left_shift", xp.left_shift, weak_scalars=True)
 
 
 @keras_op
@@ -131,7 +131,7 @@ def bitwise_right_shift(x, y):
     >>> ops.bitwise_right_shift([16, -16], 2).data.tolist()
     [4, -4]
     """
-    return _integer_pair(x, y, "bitwise_right_shift", xp.right_shift)
+    return _integer_pair(x, y, "bitwise_right_shift", xp.right_shift, weak_scalars=True)
 
 
 @keras_op

@@ -9,11 +9,12 @@ Example:
 
 from glassnet.autograd.tensor import Tensor
 from glassnet.backend import xp
+from glassnet.ops._promotion import array_of
 from glassnet.ops.operation import keras_op
 
 
 def _values(x):
-    return getattr(x, "data", x)
+    return array_of(x)
 
 
 @keras_op

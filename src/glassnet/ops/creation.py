@@ -6,7 +6,7 @@ This module defines all, any and round (keras.ops names), so the builtins are re
 
 from glassnet.autograd.tensor import Tensor, as_tensor, from_op, to_array
 from glassnet.backend import floatx, standardize_dtype, xp
-from glassnet.ops._promotion import dtype_of, float_operand, result_type
+from glassnet.ops._promotion import array_of, dtype_of, float_operand, result_type
 from glassnet.ops.manipulation import broadcast_to, reshape
 from glassnet.ops.operation import keras_op
 
@@ -16,12 +16,12 @@ def convert_to_tensor(x, dtype=None):
     """x as a Tensor (a Tensor passes through unless a different dtype is asked for)."""
     if isinstance(x, Tensor) and (dtype is None or x.dtype == xp.dtype(dtype)):
         return x
-    return Tensor(to_array(getattr(x, "data", x), dtype=dtype))
+    return Tensor(to_array(array_of(x), dtype=dtype))
 
 
 @keras_op
 def convert_to_numpy(x):
-    return xp.asarray(getattr(x, "data", x))
+    return xp.asarray(array_of(x))
 
 
 @keras_op
@@ -56,11 +56,11 @@ def arange(start, stop=None, step=None, dtype=None):
     """
     if dtype is None:
         values = [v for v in (start, stop, step) if v is not None]
-        dtype = result_type(*[dtype_of(getattr(v, "data", v)) for v in values])
+        dtype = result_type(*[dtype_of(array_of(v)) for v in values])
     if stop is None:
         start, stop = 0, start
     step = 1 if step is None else step
-    values = [getattr(v, "data", v) for v in (start, stop, step)]
+    values = [array_of(v) for v in (start, stop, step)]
     return Tensor(xp.arange(*values, dtype=standardize_dtype(dtype)))
 
 
@@ -123,7 +123,7 @@ def triu(x, k=0):
 
 @keras_op
 def sign(x):
-    return Tensor(xp.sign(getattr(x, "data", x)))
+    return Tensor(xp.sign(array_of(x)))
 
 
 @keras_op
@@ -141,7 +141,7 @@ def floor(x):
 
 @keras_op
 def round(x, decimals=0):
-    return Tensor(xp.round(getattr(x, "data", x), decimals))
+    return Tensor(xp.round(array_of(x), decimals))
 
 
 @keras_op
@@ -232,9 +232,7 @@ def full_like(x, fill_value, dtype=None):
     >>> ops.full_like([1, 2], 7).data.tolist()
     [7, 7]
     """
-    return Tensor(
-        xp.full(shape(x), getattr(fill_value, "data", fill_value), dtype=dtype or _dtype(x))
-    )
+    return Tensor(xp.full(shape(x), array_of(fill_value), dtype=dtype or _dtype(x)))
 
 
 def _dtype(x):
@@ -286,9 +284,7 @@ def tri(N, M=None, k=0, dtype=None):
 def _spacing_dtype(start, stop, dtype):
     if dtype is not None:
         return standardize_dtype(dtype)
-    return result_type(
-        dtype_of(getattr(start, "data", start)), dtype_of(getattr(stop, "data", stop)), float
-    )
+    return result_type(dtype_of(array_of(start)), dtype_of(array_of(stop)), float)
 
 
 @keras_op
@@ -314,8 +310,8 @@ def linspace(start, stop, num=50, endpoint=True, retstep=False, dtype=None, axis
     """
     dtype = _spacing_dtype(start, stop, dtype)
     out = xp.linspace(
-        getattr(start, "data", start),
-        getattr(stop, "data", stop),
+        array_of(start),
+        array_of(stop),
         num=num,
         endpoint=endpoint,
         retstep=retstep,
@@ -349,8 +345,8 @@ def logspace(start, stop, num=50, endpoint=True, base=10, dtype=None, axis=0):
     """
     dtype = _spacing_dtype(start, stop, dtype)
     out = xp.logspace(
-        getattr(start, "data", start),
-        getattr(stop, "data", stop),
+        array_of(start),
+        array_of(stop),
         num=num,
         endpoint=endpoint,
         base=base,
@@ -380,8 +376,8 @@ def geomspace(start, stop, num=50, endpoint=True, dtype=None, axis=0):
     [1.0, 10.0, 100.0]
     """
     out = xp.geomspace(
-        getattr(start, "data", start),
-        getattr(stop, "data", stop),
+        array_of(start),
+        array_of(stop),
         num=num,
         endpoint=endpoint,
         axis=axis,
@@ -406,7 +402,7 @@ def size(x):
     >>> int(ops.size(np.zeros((2, 3))))
     6
     """
-    return Tensor(xp.asarray(xp.size(getattr(x, "data", x)), dtype="int32"))
+    return Tensor(xp.asarray(xp.size(array_of(x)), dtype="int32"))
 
 
 @keras_op

@@ -9,7 +9,7 @@ Example:
 Tensor([1, 3, 6], dtype=int64)
 """
 
-from glassnet.autograd.tensor import as_tensor, from_op
+from glassnet.autograd.tensor import Tensor, as_tensor, from_op
 from glassnet.backend import xp
 from glassnet.ops._promotion import float_operand, promoted, result_type
 from glassnet.ops.elementwise import add, divide, multiply, subtract, where
@@ -184,7 +184,11 @@ def diff(a, n=1, axis=-1):
         raise ValueError(f"diff: the order n must be non-negative, got {n}")
     axis %= out.ndim
     for _ in range(n):
-        out = subtract(_slice_along(out, axis, 1, None), _slice_along(out, axis, None, -1))
+        later, earlier = _slice_along(out, axis, 1, None), _slice_along(out, axis, None, -1)
+        if out.dtype == bool:  # a change of a truth value (NumPy's and Keras's rule)
+            out = Tensor(later.data != earlier.data)
+        else:
+            out = subtract(later, earlier)
     return out
 
 

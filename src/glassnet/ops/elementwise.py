@@ -7,7 +7,7 @@ dL/d(input) for each input, reduced back to that input's shape when it was broad
 from glassnet.autograd.tensor import Tensor, as_tensor, from_op
 from glassnet.backend import xp
 from glassnet.ops._helpers import broadcast_call, unbroadcast
-from glassnet.ops._promotion import float_operand, promoted
+from glassnet.ops._promotion import array_of, float_operand, promoted, result_type, wide_float
 from glassnet.ops.manipulation import nonzero
 from glassnet.ops.operation import keras_op
 
@@ -57,7 +57,8 @@ def multiply(x1, x2):
 def divide(x1, x2):
     """x1 / x2 with broadcasting (true division)."""
     a, b = promoted(x1, x2, "divide", floating=True)
-    out = broadcast_call("divide", xp.true_divide, a.data, b.data)
+    with xp.errstate(divide="ignore", invalid="ignore"):  # x / 0 is inf or NaN, as in Keras
+        out = broadcast_call("divide", xp.true_divide, a.data, b.data)
 
     def backward(grad_output):  # dL/da = g / b, dL/db = -g * a / b^2 = -g * out / b
         grad_b = None
@@ -116,7 +117,8 @@ def log(x):
     def backward(grad_output):  # dL/dx = g / x
         return (grad_output / x.data,)
 
-    return from_op(xp.log(x.data), (x,), backward)
+    with xp.errstate(divide="ignore", invalid="ignore"):  # log(0) = -inf, log(-1) = NaN
+        return from_op(xp.log(x.data), (x,), backward)
 
 
 @keras_op
@@ -237,7 +239,7 @@ def where(condition, x1=None, x2=None):
         return nonzero.eager(condition)
     if x1 is None or x2 is None:
         raise ValueError("where: pass both x1 and x2, or neither (to get nonzero(condition))")
-    condition = xp.asarray(getattr(condition, "data", condition), dtype=bool)
+    condition = xp.asarray(array_of(condition), dtype=bool)
     a, b = promoted(x1, x2, "where")
     out = broadcast_call("where", lambda p, q: xp.where(condition, p, q), a.data, b.data)
 
@@ -387,7 +389,7 @@ def fmod(x1, x2):
 
 
 def _remainder(x1, x2, name, remainder, rounding):
-    a, b = promoted(x1, x2, name)
+    a, b = promoted(x1, x2, name, weak_scalars=False)
     if a.dtype == bool:
         a, b = Tensor(a.data.astype("int32")), Tensor(b.data.astype("int32"))
     out = broadcast_call(name, remainder, a.data, b.data)
@@ -476,8 +478,9 @@ def heaviside(x1, x2):
     >>> ops.heaviside([-1.0, 0.0, 2.0], 0.5).data.tolist()
     [0.0, 0.5, 1.0]
     """
-    a, b = promoted(x1, x2, "heaviside", floating=True)
-    return Tensor(broadcast_call("heaviside", xp.heaviside, a.data, b.data))
+    a, b = promoted(x1, x2, "heaviside", weak_scalars=False)
+    dtype = wide_float(result_type(a.dtype, b.dtype))  # Keras: int64 gives float64
+    return Tensor(broadcast_call("heaviside", xp.heaviside, a.data, b.data).astype(dtype))
 
 
 @keras_op
@@ -497,7 +500,7 @@ def nextafter(x1, x2):
     >>> bool(ops.nextafter(np.float32(1.0), np.float32(2.0)).data > 1.0)
     True
     """
-    a, b = promoted(x1, x2, "nextafter", floating=True)
+    a, b = promoted(x1, x2, "nextafter", floating=True, weak_scalars=False)
     return Tensor(broadcast_call("nextafter", xp.nextafter, a.data, b.data))
 
 

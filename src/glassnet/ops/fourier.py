@@ -18,7 +18,7 @@ import math
 
 from glassnet.autograd.tensor import Tensor, as_tensor, from_op
 from glassnet.backend import floatx, xp
-from glassnet.ops._promotion import float_operand, promoted
+from glassnet.ops._promotion import array_of, float_operand, promoted
 from glassnet.ops.elementwise import multiply
 from glassnet.ops.linalg import matmul
 from glassnet.ops.manipulation import getitem, pad
@@ -261,7 +261,7 @@ def _stft_window(window, sequence_length, fft_length, dtype, op):
             raise ValueError(f"{op}: a window name must be 'hann' or 'hamming', got {window!r}")
         values = _periodic_window(window, sequence_length, dtype)
     else:
-        values = xp.asarray(getattr(window, "data", window), dtype=dtype)
+        values = xp.asarray(array_of(window), dtype=dtype)
     if values.shape != (sequence_length,):
         raise ValueError(
             f"{op}: the window must have shape ({sequence_length},) (sequence_length), got "
@@ -351,7 +351,8 @@ def istft(x, sequence_length, sequence_stride, fft_length, length=None, window="
         squares = xp.pad(win * win, (0, overlaps * sequence_stride - fft_length))
         denominator = squares.reshape(overlaps, sequence_stride).sum(axis=0)
         denominator = xp.tile(denominator, overlaps)[:fft_length]
-        frames = multiply(frames, win / denominator)
+        safe = xp.where(denominator == 0, 1, denominator)
+        frames = multiply(frames, xp.where(denominator == 0, 0, win / safe))  # 0 where 0 / 0
     signal = _overlap_add(frames, sequence_stride)
     start = fft_length // 2 if center else 0
     if length is not None:
@@ -380,7 +381,7 @@ def correlate(x1, x2, mode="valid"):
     >>> ops.correlate([1.0, 2.0, 3.0], [0.0, 1.0, 0.5], mode="full").data.tolist()
     [0.5, 2.0, 3.5, 3.0, 0.0]
     """
-    a, v = promoted(x1, x2, "correlate")
+    a, v = promoted(x1, x2, "correlate", weak_scalars=False)
     if a.ndim != 1 or v.ndim != 1:
         raise ValueError(f"correlate: expected 1-D inputs, got {a.shape} and {v.shape}")
     if mode not in ("valid", "same", "full"):
@@ -400,7 +401,7 @@ def correlate(x1, x2, mode="valid"):
 
 # -- windows (no gradient) -----------------------------------------------------------------------
 def _window(x, op, make, *args):
-    size = int(getattr(x, "data", x))
+    size = int(array_of(x))
     return Tensor(make(size, *args).astype(floatx()))
 
 
@@ -466,4 +467,4 @@ def kaiser(x, beta):
     >>> ops.kaiser(3, 0.0).data.tolist()
     [1.0, 1.0, 1.0]
     """
-    return _window(x, "kaiser", xp.kaiser, float(getattr(beta, "data", beta)))
+    return _window(x, "kaiser", xp.kaiser, float(array_of(beta)))

@@ -20,7 +20,7 @@ from scipy import linalg as scipy_linalg
 from glassnet.autograd.tensor import Tensor, as_tensor, from_op
 from glassnet.backend import floatx, xp
 from glassnet.ops._helpers import normalize_axes, restore_reduced, sum_rows, unbroadcast
-from glassnet.ops._promotion import float_operand, promoted
+from glassnet.ops._promotion import float_operand, promoted, result_type, to_dtype
 from glassnet.ops.activation import get_spec
 from glassnet.ops.elementwise import abs as absolute
 from glassnet.ops.elementwise import divide, multiply, sqrt, square, subtract
@@ -107,6 +107,12 @@ def _parse_einsum(subscripts, n_operands):
 def einsum(subscripts, *operands):
     """Einstein summation, e.g. einsum('bqd,bkd->bqk', q, k); differentiable in every operand."""
     tensors = [as_tensor(o, where="einsum") for o in operands]
+    dtypes = {t.dtype for t in tensors}
+    if dtypes == {xp.dtype("int8")}:  # Keras multiplies int8 in int32
+        tensors = [Tensor(t.data.astype("int32")) for t in tensors]
+    elif len(dtypes) > 1:
+        dtype = result_type(*dtypes)
+        tensors = [to_dtype(t, dtype) for t in tensors]
     inputs, output = _parse_einsum(subscripts, len(tensors))
     for spec, t in zip(inputs, tensors):
         if len(spec) != t.ndim:
@@ -225,7 +231,7 @@ def tensordot(x1, x2, axes=2):
     >>> ops.tensordot(np.ones((2, 3)), np.ones((3, 4)), axes=1).shape
     (2, 4)
     """
-    a, b = promoted(x1, x2, "tensordot")
+    a, b = promoted(x1, x2, "tensordot", weak_scalars=False)
     if isinstance(axes, int):
         axes_a, axes_b = list(range(a.ndim - axes, a.ndim)), list(range(axes))
     else:
@@ -264,7 +270,7 @@ def dot(x1, x2):
     >>> ops.dot([1.0, 2.0], [3.0, 4.0]).data.tolist()
     11.0
     """
-    a, b = promoted(x1, x2, "dot")
+    a, b = promoted(x1, x2, "dot", weak_scalars=False)
     if a.ndim == 0 or b.ndim == 0:
         return multiply(a, b)
     if b.ndim == 1 or (a.ndim <= 2 and b.ndim == 2):
@@ -289,7 +295,7 @@ def inner(x1, x2):
     >>> ops.inner([[1.0, 2.0]], [[3.0, 4.0], [1.0, 0.0]]).data.tolist()
     [[11.0, 1.0]]
     """
-    a, b = promoted(x1, x2, "inner")
+    a, b = promoted(x1, x2, "inner", weak_scalars=False)
     if a.ndim == 0 or b.ndim == 0:
         return multiply(a, b)
     return tensordot(a, b, axes=([-1], [-1]))
@@ -311,7 +317,7 @@ def outer(x1, x2):
     >>> ops.outer([1, 2], [3, 4]).data.tolist()
     [[3, 4], [6, 8]]
     """
-    a, b = promoted(x1, x2, "outer")
+    a, b = promoted(x1, x2, "outer", weak_scalars=False)
     return multiply(reshape(a, (-1, 1)), reshape(b, (1, -1)))
 
 
@@ -331,12 +337,15 @@ def vdot(x1, x2):
     >>> ops.vdot([[1.0, 2.0]], [3.0, 4.0]).data.tolist()
     11.0
     """
-    a, b = promoted(x1, x2, "vdot")
+    a, b = promoted(x1, x2, "vdot", weak_scalars=False)
     if a.size != b.size:
         raise ValueError(f"vdot: inputs must have the same size, got {a.size} and {b.size}")
-    if a.dtype.kind == "c":
-        a = Tensor(xp.conj(a.data))
-    return reduce_sum(multiply(reshape(a, (-1,)), reshape(b, (-1,))))
+    out = xp.asarray(xp.vdot(a.data, b.data), dtype=a.dtype)
+
+    def backward(grad_output):  # dL/da = g conj(b), dL/db = g a (flattened back to the shapes)
+        return grad_output * xp.conj(b.data).reshape(a.shape), grad_output * a.data.reshape(b.shape)
+
+    return from_op(out, (a, b), backward)
 
 
 @keras_op
@@ -355,7 +364,7 @@ def kron(x1, x2):
     >>> ops.kron([[1, 2]], [[1], [10]]).data.tolist()
     [[1, 2], [10, 20]]
     """
-    a, b = promoted(x1, x2, "kron")
+    a, b = promoted(x1, x2, "kron", weak_scalars=False)
     ndim = max(a.ndim, b.ndim)
     shape_a = (1,) * (ndim - a.ndim) + a.shape
     shape_b = (1,) * (ndim - b.ndim) + b.shape
@@ -386,7 +395,7 @@ def cross(x1, x2, axisa=-1, axisb=-1, axisc=-1, axis=None):
     """
     if axis is not None:
         axisa = axisb = axisc = axis
-    a, b = promoted(x1, x2, "cross")
+    a, b = promoted(x1, x2, "cross", weak_scalars=False)
     a, b = moveaxis(a, axisa, -1), moveaxis(b, axisb, -1)
     for t in (a, b):
         if t.shape[-1] not in (2, 3):

@@ -9,7 +9,7 @@ import math
 from glassnet.autograd.tensor import Tensor, as_tensor, from_op
 from glassnet.backend import xp
 from glassnet.ops._helpers import normalize_axes, unbroadcast
-from glassnet.ops._promotion import dtype_of, result_type, to_dtype
+from glassnet.ops._promotion import array_of, dtype_of, result_type, to_dtype
 from glassnet.ops.operation import keras_op
 
 
@@ -203,7 +203,7 @@ def _has_integer_array(index):
 def take(x, indices, axis=None):
     """Gather entries of x at integer ``indices`` along ``axis`` (None: of the flattened x)."""
     x = as_tensor(x, where="take")
-    indices = xp.asarray(getattr(indices, "data", indices))
+    indices = xp.asarray(array_of(indices))
     if indices.dtype.kind not in "iu":
         raise TypeError(f"take: indices must be integers, got dtype {indices.dtype}")
     if axis is None:
@@ -331,7 +331,7 @@ def nonzero(x):
     >>> [t.data.tolist() for t in ops.nonzero([[0, 1], [2, 0]])]
     [[0, 1], [1, 0]]
     """
-    data = xp.asarray(getattr(x, "data", x))
+    data = xp.asarray(array_of(x))
     return tuple(Tensor(index.astype("int32")) for index in xp.nonzero(data))
 
 
@@ -480,7 +480,7 @@ def roll(x, shift, axis=None):
     [4, 1, 2, 3]
     """
     x = as_tensor(x, where="roll")
-    shift = getattr(shift, "data", shift)
+    shift = array_of(shift)
 
     def backward(grad_output):  # shift the gradient back the other way
         return (xp.roll(grad_output, xp.negative(shift), axis=axis),)
@@ -541,7 +541,7 @@ def repeat(x, repeats, axis=None):
     x = as_tensor(x, where="repeat")
     if axis is None:
         x, axis = reshape(x, (-1,)), 0
-    repeats = xp.asarray(getattr(repeats, "data", repeats))
+    repeats = xp.asarray(array_of(repeats))
     sources = xp.repeat(xp.arange(x.shape[axis]), repeats)
     return getitem(x, (slice(None),) * (axis % x.ndim) + (sources,))
 
@@ -797,7 +797,7 @@ def take_along_axis(x, indices, axis=None):
     [[30, 20]]
     """
     x = as_tensor(x, where="take_along_axis")
-    indices = xp.asarray(getattr(indices, "data", indices))
+    indices = xp.asarray(array_of(indices))
     if indices.dtype.kind not in "iu":
         raise TypeError(f"take_along_axis: indices must be integers, got dtype {indices.dtype}")
     if axis is None:
@@ -921,7 +921,7 @@ def unravel_index(indices, shape):
     >>> [t.data.tolist() for t in ops.unravel_index([5], (2, 3))]
     [[1], [2]]
     """
-    indices = xp.asarray(getattr(indices, "data", indices))
+    indices = xp.asarray(array_of(indices))
     return tuple(Tensor(i.astype(indices.dtype)) for i in xp.unravel_index(indices, shape))
 
 

@@ -21,17 +21,20 @@ from glassnet.autograd.tensor import Tensor, as_tensor, from_op
 from glassnet.backend import xp
 from glassnet.ops import special
 from glassnet.ops._helpers import broadcast_call, unbroadcast
-from glassnet.ops._promotion import float_operand, promoted
+from glassnet.ops._promotion import float_operand, promoted, to_dtype, wide_float
 from glassnet.ops.operation import keras_op
 
 
-def _unary(x, op, forward, derivative):
-    """forward(x) with backward g * derivative(x, y); x is first made a float tensor."""
-    x = float_operand(x, op)
-    out = forward(x.data)
+def _unary(x, op, forward, derivative, wide_int64=False):
+    """forward(x) with backward g * derivative(x, y); x is first made a float tensor (int64 a
+    float64 one with ``wide_int64``, as Keras does for cbrt, i0, deg2rad, rad2deg)."""
+    x = float_operand(x, op, wide_int64)
+    with xp.errstate(invalid="ignore", divide="ignore"):  # NaN / inf outside the domain, silently
+        out = forward(x.data)
 
     def backward(grad_output):
-        return (grad_output * derivative(x.data, out),)
+        with xp.errstate(invalid="ignore", divide="ignore"):
+            return (grad_output * derivative(x.data, out),)
 
     return from_op(out, (x,), backward)
 
@@ -170,7 +173,7 @@ def arctan2(x1, x2):
     >>> round(ops.arctan2([1.0], [-1.0]).data[0], 4)
     2.3562
     """
-    a, b = promoted(x1, x2, "arctan2", floating=True)
+    a, b = promoted(x1, x2, "arctan2", floating=True, weak_scalars=False)
     out = broadcast_call("arctan2", xp.arctan2, a.data, b.data)
 
     def backward(grad_output):  # dL/dx1 = g x2 / r^2, dL/dx2 = -g x1 / r^2
@@ -196,7 +199,8 @@ def hypot(x1, x2):
     >>> ops.hypot([3.0], [4.0]).data.tolist()
     [5.0]
     """
-    a, b = promoted(x1, x2, "hypot", floating=True)
+    a, b = promoted(x1, x2, "hypot", weak_scalars=False)
+    a, b = to_dtype(a, wide_float(a.dtype)), to_dtype(b, wide_float(b.dtype))  # int64: float64
     out = broadcast_call("hypot", xp.hypot, a.data, b.data)
 
     def backward(grad_output):  # dL/dx1 = g x1 / h, dL/dx2 = g x2 / h
@@ -223,7 +227,9 @@ def deg2rad(x):
     3.1416
     """
     factor = math.pi / 180  # dL/dx = g pi / 180
-    return _unary(x, "deg2rad", xp.deg2rad, lambda x, y: xp.asarray(factor, dtype=x.dtype))
+    return _unary(
+        x, "deg2rad", xp.deg2rad, lambda x, y: xp.asarray(factor, dtype=x.dtype), wide_int64=True
+    )
 
 
 @keras_op
@@ -244,7 +250,9 @@ def rad2deg(x):
     [180.0]
     """
     factor = 180 / math.pi  # dL/dx = g 180 / pi
-    return _unary(x, "rad2deg", xp.rad2deg, lambda x, y: xp.asarray(factor, dtype=x.dtype))
+    return _unary(
+        x, "rad2deg", xp.rad2deg, lambda x, y: xp.asarray(factor, dtype=x.dtype), wide_int64=True
+    )
 
 
 # -- hyperbolic -----------------------------------------------------------------------------------
@@ -459,7 +467,7 @@ def logaddexp(x1, x2):
     >>> round(ops.logaddexp([0.0], [0.0]).data[0], 4)
     0.6931
     """
-    a, b = promoted(x1, x2, "logaddexp", floating=True)
+    a, b = promoted(x1, x2, "logaddexp", floating=True, weak_scalars=False)
     out = broadcast_call("logaddexp", xp.logaddexp, a.data, b.data)
 
     def backward(grad_output):  # dL/dx1 = g exp(x1 - y), dL/dx2 = g exp(x2 - y)
@@ -487,7 +495,7 @@ def logaddexp2(x1, x2):
     >>> ops.logaddexp2([1.0], [1.0]).data.tolist()
     [2.0]
     """
-    a, b = promoted(x1, x2, "logaddexp2", floating=True)
+    a, b = promoted(x1, x2, "logaddexp2", floating=True, weak_scalars=False)
     out = broadcast_call("logaddexp2", xp.logaddexp2, a.data, b.data)
 
     def backward(grad_output):  # dL/dx1 = g 2^(x1 - y), dL/dx2 = g 2^(x2 - y)
@@ -564,7 +572,8 @@ def cbrt(x):
     >>> ops.cbrt([-8.0]).data.tolist()
     [-2.0]
     """
-    return _unary(x, "cbrt", xp.cbrt, lambda x, y: 1 / (3 * y * y))  # dL/dx = g / (3 y^2)
+    # dL/dx = g / (3 y^2)
+    return _unary(x, "cbrt", xp.cbrt, lambda x, y: 1 / (3 * y * y), wide_int64=True)
 
 
 @keras_op
@@ -700,6 +709,7 @@ def i0(x):
         "i0",
         lambda x: xp.i0(x).astype(x.dtype),
         lambda x, y: scipy_special.i1(x).astype(x.dtype),
+        wide_int64=True,
     )
 
 

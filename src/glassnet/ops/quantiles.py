@@ -16,7 +16,7 @@ import math
 from glassnet.autograd.tensor import Tensor, as_tensor
 from glassnet.backend import xp
 from glassnet.ops._helpers import normalize_axes
-from glassnet.ops._promotion import result_type
+from glassnet.ops._promotion import array_of, result_type
 from glassnet.ops.elementwise import add, multiply, where
 from glassnet.ops.manipulation import reshape, take_along_axis, transpose
 from glassnet.ops.operation import keras_op
@@ -51,7 +51,7 @@ def _q_axes_last(array, q_ndim):
 def _quantile(x, q, axis, method, keepdims, op, skip_nan):
     if method not in _METHODS:
         raise ValueError(f"{op}: method must be one of {_METHODS}, got {method!r}")
-    q = xp.asarray(getattr(q, "data", q), dtype=xp.float64)
+    q = xp.asarray(array_of(q), dtype=xp.float64)
     if q.ndim > 1:
         raise ValueError(f"{op}: q must be a scalar or 1-D, got shape {q.shape}")
     if ((q < 0) | (q > 1)).any():
@@ -139,7 +139,7 @@ def percentile(x, q, axis=None, method="linear", keepdims=False):
     >>> ops.percentile([1.0, 2.0, 3.0, 4.0], 50).data.tolist()
     2.5
     """
-    q = xp.asarray(getattr(q, "data", q), dtype=xp.float64) / 100
+    q = xp.asarray(array_of(q), dtype=xp.float64) / 100
     return _quantile(x, q, axis, method, keepdims, "percentile", skip_nan=False)
 
 
@@ -189,7 +189,7 @@ def nanpercentile(x, q, axis=None, method="linear", keepdims=False):
     >>> ops.nanpercentile([1.0, np.nan, 3.0], 100).data.tolist()
     3.0
     """
-    q = xp.asarray(getattr(q, "data", q), dtype=xp.float64) / 100
+    q = xp.asarray(array_of(q), dtype=xp.float64) / 100
     return _quantile(x, q, axis, method, keepdims, "nanpercentile", skip_nan=True)
 
 

@@ -8,12 +8,13 @@ Bool and small integer inputs follow Keras's dtypes: sums and products accumulat
 and variances are float32.
 """
 
+import builtins
 import math
 
 from glassnet.autograd.tensor import Tensor, as_tensor, from_op
 from glassnet.backend import xp
 from glassnet.ops._helpers import normalize_axes, restore_reduced
-from glassnet.ops._promotion import float_operand, promoted, result_type
+from glassnet.ops._promotion import array_of, float_operand, promoted, result_type
 from glassnet.ops.elementwise import divide, multiply, sqrt, square, subtract, where
 from glassnet.ops.manipulation import reshape
 from glassnet.ops.operation import keras_op
@@ -146,7 +147,7 @@ def logsumexp(x, axis=None, keepdims=False):
 
 
 def _arg_extreme(x, axis, keepdims, name, pick):
-    data = xp.asarray(getattr(x, "data", x))
+    data = xp.asarray(array_of(x))
     if data.dtype.kind == "f" and data.ndim:
         # Keras counts -0.0 as smaller than 0.0
         data = xp.where((data == 0) & xp.signbit(data), -xp.finfo(data.dtype).tiny, data)
@@ -240,7 +241,7 @@ def count_nonzero(x, axis=None):
     >>> ops.count_nonzero([[0, 1], [2, 3]], axis=1).data.tolist()
     [1, 2]
     """
-    data = xp.asarray(getattr(x, "data", x))
+    data = xp.asarray(array_of(x))
     axes = normalize_axes(axis, data.ndim, "count_nonzero")
     return Tensor(xp.asarray(xp.count_nonzero(data, axis=axes), dtype="int32"))
 
@@ -440,7 +441,7 @@ def nanmin(x, axis=None, keepdims=False):
 
 
 def _nan_arg(x, axis, keepdims, pick, fill):
-    data = xp.asarray(getattr(x, "data", x))
+    data = xp.asarray(array_of(x))
     if data.dtype.kind not in "fc":
         return pick(data, axis=axis, keepdims=keepdims)
     mask = xp.isnan(data)
@@ -498,7 +499,7 @@ def histogram(x, bins=10, range=None):
     >>> counts.data.tolist()
     [1.0, 2.0, 1.0]
     """
-    data = xp.asarray(getattr(x, "data", x))
+    data = xp.asarray(array_of(x))
     if data.ndim != 1:
         raise ValueError(f"histogram: expected a 1-D input, got shape {data.shape}")
     counts, edges = xp.histogram(data, bins=bins, range=range)
@@ -527,18 +528,18 @@ def bincount(x, weights=None, minlength=0, sparse=False):
     """
     if sparse:
         raise ValueError("bincount: sparse=True is not supported; glassnet has no sparse tensors")
-    data = xp.asarray(getattr(x, "data", x))
+    data = xp.asarray(array_of(x))
     if data.dtype.kind not in "biu":
         raise TypeError(f"bincount: expected integer values, got dtype {data.dtype}")
     if data.size and data.min() < 0:
         raise ValueError("bincount: values must be non-negative")
     if data.ndim not in (1, 2):
         raise ValueError(f"bincount: expected a 1-D or 2-D input, got shape {data.shape}")
-    length = max(int(minlength), int(data.max()) + 1 if data.size else 0)
+    length = builtins.max(int(minlength), int(data.max()) + 1 if data.size else 0)
     if weights is None:
         dtype, w = xp.dtype("int32"), xp.ones(data.shape)
     else:
-        w = xp.asarray(getattr(weights, "data", weights))
+        w = xp.asarray(array_of(weights))
         dtype = result_type(data.dtype, w.dtype)
     rows = data.reshape(-1, data.shape[-1]) if data.ndim else data.reshape(1, -1)
     w = xp.broadcast_to(w, data.shape).reshape(rows.shape)

@@ -15,12 +15,13 @@ Example:
 
 from glassnet.autograd.tensor import Tensor, as_tensor
 from glassnet.backend import xp
+from glassnet.ops._promotion import array_of
 from glassnet.ops.manipulation import reshape, take_along_axis
 from glassnet.ops.operation import keras_op
 
 
 def _raw(x):
-    return xp.asarray(getattr(x, "data", x))
+    return xp.asarray(array_of(x))
 
 
 def _stable_argsort(data, axis, descending=False):
