@@ -1,17 +1,45 @@
 """Keras layers, built from ops (no gradient code of their own)."""
 
 from glassnet.layers.activation_layers import ELU, LeakyReLU, PReLU, ReLU, Softmax
-from glassnet.layers.attention import AdditiveAttention, Attention, EinsumDense, MultiHeadAttention
+from glassnet.layers.attention import (
+    AdditiveAttention,
+    Attention,
+    EinsumDense,
+    GroupedQueryAttention,
+    GroupQueryAttention,
+    MultiHeadAttention,
+)
+from glassnet.layers.conv_lstm import ConvLSTM1D, ConvLSTM2D, ConvLSTM3D
 from glassnet.layers.convolutional import (
     Conv1D,
+    Conv1DTranspose,
     Conv2D,
     Conv2DTranspose,
+    Conv3D,
+    Conv3DTranspose,
     Convolution1D,
+    Convolution1DTranspose,
     Convolution2D,
+    Convolution2DTranspose,
+    Convolution3D,
+    Convolution3DTranspose,
+    DepthwiseConv1D,
     DepthwiseConv2D,
+    SeparableConv1D,
     SeparableConv2D,
+    SeparableConvolution1D,
+    SeparableConvolution2D,
 )
-from glassnet.layers.core import Activation, Dense, Dropout, Embedding, Masking
+from glassnet.layers.core import (
+    Activation,
+    Dense,
+    Dropout,
+    Embedding,
+    Identity,
+    Lambda,
+    Masking,
+    ReversibleEmbedding,
+)
 from glassnet.layers.layer import (
     InputSpec,
     Layer,
@@ -23,45 +51,94 @@ from glassnet.layers.merging import (
     Add,
     Average,
     Concatenate,
+    Dot,
     Maximum,
     Minimum,
     Multiply,
     Subtract,
     add,
+    average,
     concatenate,
+    dot,
+    maximum,
+    minimum,
+    multiply,
+    subtract,
 )
-from glassnet.layers.normalization import BatchNormalization, LayerNormalization
+from glassnet.layers.normalization import (
+    BatchNormalization,
+    GroupNormalization,
+    LayerNormalization,
+    RMSNormalization,
+    SpectralNormalization,
+    UnitNormalization,
+)
 from glassnet.layers.pooling import (
+    AdaptiveAveragePooling1D,
+    AdaptiveAveragePooling2D,
+    AdaptiveAveragePooling3D,
+    AdaptiveMaxPooling1D,
+    AdaptiveMaxPooling2D,
+    AdaptiveMaxPooling3D,
     AveragePooling1D,
     AveragePooling2D,
+    AveragePooling3D,
     AvgPool1D,
     AvgPool2D,
+    AvgPool3D,
     GlobalAveragePooling1D,
     GlobalAveragePooling2D,
+    GlobalAveragePooling3D,
     GlobalAvgPool1D,
     GlobalAvgPool2D,
+    GlobalAvgPool3D,
     GlobalMaxPool1D,
     GlobalMaxPool2D,
+    GlobalMaxPool3D,
     GlobalMaxPooling1D,
     GlobalMaxPooling2D,
+    GlobalMaxPooling3D,
     MaxPool1D,
     MaxPool2D,
+    MaxPool3D,
     MaxPooling1D,
     MaxPooling2D,
+    MaxPooling3D,
 )
-from glassnet.layers.recurrent import GRU, LSTM, SimpleRNN
+from glassnet.layers.recurrent import GRU, LSTM, RNN, SimpleRNN
+from glassnet.layers.recurrent_cells import GRUCell, LSTMCell, SimpleRNNCell, StackedRNNCells
+from glassnet.layers.regularization import (
+    ActivityRegularization,
+    AlphaDropout,
+    GaussianDropout,
+    GaussianNoise,
+    SpatialDropout1D,
+    SpatialDropout2D,
+    SpatialDropout3D,
+)
 from glassnet.layers.reshaping import (
+    Cropping1D,
     Cropping2D,
+    Cropping3D,
     Flatten,
     Permute,
     RepeatVector,
     Reshape,
+    UpSampling1D,
     UpSampling2D,
+    UpSampling3D,
+    ZeroPadding1D,
     ZeroPadding2D,
+    ZeroPadding3D,
 )
-from glassnet.layers.serialization import deserialize_layer, serialize_layer
+from glassnet.layers.serialization import (
+    deserialize,
+    deserialize_layer,
+    serialize,
+    serialize_layer,
+)
 from glassnet.layers.input_layer import Input, InputLayer
-from glassnet.layers.wrappers import Bidirectional, TimeDistributed
+from glassnet.layers.wrappers import Bidirectional, TimeDistributed, Wrapper
 
 # preprocessing and augmentation layers (issue 18)
 from glassnet.layers.preprocessing import (  # noqa: E402

@@ -1,10 +1,10 @@
-"""Attention layers: EinsumDense (MultiHeadAttention's projections, as in Keras), MultiHeadAttention,
-Attention (dot-product, Luong) and AdditiveAttention (Bahdanau). All computed with ops."""
+"""Attention layers: EinsumDense (MultiHeadAttention's projections, as in Keras),
+MultiHeadAttention,Attention (dot-product, Luong) and AdditiveAttention (Bahdanau). All computed with ops."""
 
 import math
 import re
 
-from glassnet import activations, initializers, ops, regularizers
+from glassnet import activations, constraints, initializers, ops, regularizers
 from glassnet.backend import xp
 from glassnet.layers.core import Dropout, weight_options_config
 from glassnet.layers.layer import Layer
@@ -13,7 +13,8 @@ _LARGE_NEGATIVE = -1e9  # added to masked scores before the softmax
 
 
 class EinsumDense(Layer):
-    """A dense layer written as an einsum: ``EinsumDense('abc,cde->abde', output_shape=(None, 4, 8), bias_axes='de')``.
+    """A dense layer written as an einsum:
+    ``EinsumDense('abc,cde->abde', output_shape=(None, 4, 8), bias_axes='de')``.
 
     The kernel has the shape named by the second operand (input sizes from the input, the rest from
     output_shape, whose first entry is the batch-free output after the batch axis).
@@ -29,9 +30,13 @@ class EinsumDense(Layer):
         bias_initializer="zeros",
         kernel_regularizer=None,
         bias_regularizer=None,
+        kernel_constraint=None,
+        bias_constraint=None,
         **kwargs,
     ):
         super().__init__(**kwargs)
+        self.kernel_constraint = constraints.get(kernel_constraint)
+        self.bias_constraint = constraints.get(bias_constraint)
         match = re.fullmatch(r"([a-zA-Z]+),([a-zA-Z]+)->([a-zA-Z]+)", equation.replace(" ", ""))
         if not match:
             raise ValueError(
@@ -67,6 +72,7 @@ class EinsumDense(Layer):
             self.kernel_initializer,
             name="kernel",
             regularizer=self.kernel_regularizer,
+            constraint=self.kernel_constraint,
         )
         self.bias = None
         if self.bias_axes:
@@ -75,7 +81,11 @@ class EinsumDense(Layer):
                 sizes[c] if c in self.bias_axes else 1 for c in self.output_letters[first:]
             )
             self.bias = self.add_weight(
-                bias_shape, self.bias_initializer, name="bias", regularizer=self.bias_regularizer
+                bias_shape,
+                self.bias_initializer,
+                name="bias",
+                regularizer=self.bias_regularizer,
+                constraint=self.bias_constraint,
             )
 
     def call(self, inputs):
@@ -100,7 +110,8 @@ class EinsumDense(Layer):
 
 
 def _apply_mask(scores, mask):
-    """scores (..., T, S) where mask is False get a large negative value, so softmax gives them ~0."""
+    """scores (..., T, S) where mask is False get a large negative value, so softmax gives them
+    ~0."""
     if mask is None:
         return scores
     return ops.where(mask, scores, _LARGE_NEGATIVE)
@@ -110,8 +121,9 @@ class MultiHeadAttention(Layer):
     """Keras's MultiHeadAttention: query (B, T, dim), value (B, S, dim), key defaults to value.
 
     query/key/value projections (dim, num_heads, key_dim | value_dim), output projection
-    (num_heads, value_dim, dim): the same weights and parameter count as Keras. Masks: attention_mask
-    (B, T, S) bool, use_causal_mask for decoder-style attention, and padding masks from Embedding(mask_zero=True).
+    (num_heads, value_dim, dim): the same weights and parameter count as Keras. Masks:
+    attention_mask (B, T, S) bool, use_causal_mask for decoder-style attention, and padding masks
+    from Embedding(mask_zero=True).
     """
 
     def __init__(
@@ -254,7 +266,8 @@ class _BaseAttention(Layer):
     ):
         if not isinstance(inputs, (list, tuple)) or len(inputs) not in (2, 3):
             raise ValueError(
-                f"{type(self).__name__} '{self.name}': expected inputs [query, value] or [query, value, key]"
+                f"{type(self).__name__} '{self.name}': expected inputs [query, value] or "
+                f"[query, value, key]"
             )
         query, value = inputs[0], inputs[1]
         key = inputs[2] if len(inputs) == 3 else value
@@ -317,7 +330,8 @@ class Attention(_BaseAttention):
 
 
 class AdditiveAttention(_BaseAttention):
-    """Bahdanau attention: scores = sum(scale * tanh(query + key)) over features (scale learned if use_scale)."""
+    """Bahdanau attention: scores = sum(scale * tanh(query + key)) over features (scale learned
+    if use_scale)."""
 
     def __init__(self, use_scale=True, dropout=0.0, seed=None, **kwargs):
         super().__init__(use_scale, dropout, seed, **kwargs)
@@ -339,3 +353,209 @@ class AdditiveAttention(_BaseAttention):
         if self.scale is not None:
             summed = ops.multiply(summed, self.scale)
         return ops.sum(summed, axis=-1)
+
+
+class GroupedQueryAttention(Layer):
+    """Grouped-query attention (Ainslie et al., 2023): ``num_query_heads`` query heads share
+    ``num_key_value_heads`` key/value heads (each key/value head serves num_query_heads //
+    num_key_value_heads query heads). Weights as in Keras: query (dim, query_heads, head_dim),
+    key and value (dim, kv_heads, head_dim), attention_output (query_heads, head_dim, dim), each
+    with a bias when use_bias; with use_gate, a sigmoid gate (dim, query_heads, head_dim) multiplies
+    the attended values before the output projection.
+
+    Args:
+        head_dim: size of each head.
+        num_query_heads, num_key_value_heads: head counts (the second divides the first).
+        dropout: dropout on the attention weights while training.
+        use_bias: biases in the projections.
+        sliding_window: if set, a query attends only to keys less than this many positions away.
+        use_gate: the gated form.
+        flash_attention: accepted for Keras compatibility (the plain computation is used).
+        kernel_*, bias_*: initializers, regularizers and constraints of the projections.
+        seed: seed of the dropout.
+
+    Call arguments: query (B, T, dim), value (B, S, dim), key (default value), query_mask,
+    value_mask, key_mask, attention_mask (B, T, S) bool, return_attention_scores,
+    use_causal_mask, training.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from glassnet import layers
+    >>> gqa = layers.GroupQueryAttention(head_dim=4, num_query_heads=4, num_key_value_heads=2)
+    >>> x = np.ones((2, 3, 8), "float32")
+    >>> out, scores = gqa(x, x, return_attention_scores=True)
+    >>> out.shape, scores.shape
+    ((2, 3, 8), (2, 4, 3, 3))
+    """
+
+    def __init__(
+        self,
+        head_dim,
+        num_query_heads,
+        num_key_value_heads,
+        dropout=0.0,
+        use_bias=True,
+        sliding_window=None,
+        flash_attention=None,
+        kernel_initializer="glorot_uniform",
+        bias_initializer="zeros",
+        kernel_regularizer=None,
+        bias_regularizer=None,
+        activity_regularizer=None,
+        kernel_constraint=None,
+        bias_constraint=None,
+        use_gate=False,
+        seed=None,
+        **kwargs,
+    ):
+        super().__init__(activity_regularizer=activity_regularizer, **kwargs)
+        if num_query_heads % num_key_value_heads:
+            raise ValueError(
+                f"GroupedQueryAttention: num_query_heads ({num_query_heads}) must be divisible "
+                f"by num_key_value_heads ({num_key_value_heads})"
+            )
+        if sliding_window is not None and (
+            not isinstance(sliding_window, int) or sliding_window <= 0
+        ):
+            raise ValueError(
+                f"GroupedQueryAttention: sliding_window must be None or a positive integer, got "
+                f"{sliding_window!r}"
+            )
+        self.head_dim, self.num_query_heads = head_dim, num_query_heads
+        self.num_key_value_heads = num_key_value_heads
+        self.num_repeats = num_query_heads // num_key_value_heads
+        self.dropout, self.use_bias, self.use_gate = dropout, use_bias, use_gate
+        self.sliding_window, self.seed = sliding_window, seed
+        self.kernel_initializer = initializers.get(kernel_initializer)
+        self.bias_initializer = initializers.get(bias_initializer)
+        self.kernel_regularizer = regularizers.get(kernel_regularizer)
+        self.bias_regularizer = regularizers.get(bias_regularizer)
+        self.kernel_constraint = constraints.get(kernel_constraint)
+        self.bias_constraint = constraints.get(bias_constraint)
+        self.dropout_layer = Dropout(dropout, seed=seed)
+        self.supports_masking = True
+
+    def _dense(self, equation, shape, bias_axes, name, activation=None):
+        return EinsumDense(
+            equation,
+            shape,
+            activation=activation,
+            bias_axes=bias_axes if self.use_bias else None,
+            name=name,
+            kernel_initializer=initializers.get(initializers.serialize(self.kernel_initializer)),
+            bias_initializer=initializers.get(initializers.serialize(self.bias_initializer)),
+            kernel_regularizer=self.kernel_regularizer,
+            bias_regularizer=self.bias_regularizer,
+            kernel_constraint=self.kernel_constraint,
+            bias_constraint=self.bias_constraint,
+            dtype=self.dtype,
+        )
+
+    def build(self, query_shape, value_shape=None, key_shape=None):
+        if isinstance(query_shape, list) and value_shape is None:
+            query_shape, value_shape = query_shape[0], query_shape[1]
+        value_shape = query_shape if value_shape is None else value_shape
+        key_shape = value_shape if key_shape is None else key_shape
+        self.feature_dim = query_shape[-1]
+        heads, kv_heads, size = self.num_query_heads, self.num_key_value_heads, self.head_dim
+        self.query_dense = self._dense("bqm,muh->bquh", (None, heads, size), "uh", "query")
+        self.query_dense._maybe_build(tuple(query_shape))
+        self.key_dense = self._dense("bkm,mvh->bkvh", (None, kv_heads, size), "vh", "key")
+        self.key_dense._maybe_build(tuple(key_shape))
+        if self.use_gate:
+            self.gate_dense = self._dense(
+                "bqm,muh->bquh", (None, heads, size), "uh", "gate", activation="sigmoid"
+            )
+            self.gate_dense._maybe_build(tuple(query_shape))
+        self.value_dense = self._dense("bkm,mvh->bkvh", (None, kv_heads, size), "vh", "value")
+        self.value_dense._maybe_build(tuple(value_shape))
+        self.output_dense = self._dense(
+            "bquh,uhm->bqm", (None, self.feature_dim), "m", "attention_output"
+        )
+        self.output_dense._maybe_build((None, None, heads, size))
+
+    def _mask(self, t, s, query_mask, value_mask, key_mask, attention_mask, use_causal_mask):
+        """(B or 1, T, S) bool or None: True where a query may attend to a key."""
+
+        def raw(m):
+            return xp.asarray(getattr(m, "data", m), dtype=bool)
+
+        mask = None
+
+        def both(a, b):
+            return b if a is None else a & b
+
+        if query_mask is not None:
+            mask = both(mask, raw(query_mask)[:, :, None])
+        for side in (value_mask, key_mask):
+            if side is not None:
+                mask = both(mask, raw(side)[:, None, :])
+        if use_causal_mask:
+            mask = both(mask, xp.tril(xp.ones((t, s), dtype=bool))[None])
+        if self.sliding_window is not None:
+            distance = xp.abs(xp.arange(t)[:, None] - xp.arange(s)[None, :])
+            mask = both(mask, (distance < self.sliding_window)[None])
+        if attention_mask is not None:
+            mask = both(mask, raw(attention_mask))
+        return mask
+
+    def call(
+        self,
+        query,
+        value=None,
+        key=None,
+        query_mask=None,
+        value_mask=None,
+        key_mask=None,
+        attention_mask=None,
+        return_attention_scores=False,
+        training=None,
+        use_causal_mask=False,
+    ):
+        value = query if value is None else value
+        key = value if key is None else key
+        gate = self.gate_dense(query) if self.use_gate else None
+        q = ops.multiply(self.query_dense(query), 1.0 / math.sqrt(self.head_dim))  # (B, T, H, D)
+        k = self.key_dense(key)  # (B, S, KV, D)
+        v = self.value_dense(value)
+        if self.num_repeats > 1:  # each key/value head serves num_repeats query heads
+            k = ops.take(k, xp.repeat(xp.arange(self.num_key_value_heads), self.num_repeats), 2)
+            v = ops.take(v, xp.repeat(xp.arange(self.num_key_value_heads), self.num_repeats), 2)
+        scores = ops.einsum("bquh,bkuh->buqk", q, k)  # (B, H, T, S)
+        mask = self._mask(
+            query.shape[1],
+            key.shape[1],
+            query_mask,
+            value_mask,
+            key_mask,
+            attention_mask,
+            use_causal_mask,
+        )
+        weights = ops.softmax(_apply_mask(scores, None if mask is None else mask[:, None]), axis=-1)
+        dropped = self.dropout_layer(weights, training=training)
+        attended = ops.einsum("buqk,bkuh->bquh", dropped, v)
+        if gate is not None:
+            attended = ops.multiply(attended, gate)
+        output = self.output_dense(attended)
+        return (output, weights) if return_attention_scores else output
+
+    def compute_output_shape(self, query_shape, value_shape=None, key_shape=None):
+        return query_shape
+
+    def get_config(self):
+        return {
+            **super().get_config(),
+            "head_dim": self.head_dim,
+            "num_query_heads": self.num_query_heads,
+            "num_key_value_heads": self.num_key_value_heads,
+            "use_bias": self.use_bias,
+            "use_gate": self.use_gate,
+            "sliding_window": self.sliding_window,
+            "dropout": self.dropout,
+            **weight_options_config(self, "kernel", "bias"),
+            "seed": self.seed,
+        }
+
+
+GroupQueryAttention = GroupedQueryAttention

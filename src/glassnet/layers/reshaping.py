@@ -1,9 +1,29 @@
-"""Layers that change the shape, not the values: Flatten, Reshape, Permute, RepeatVector."""
+"""Layers that change the shape, not the values: Flatten, Reshape, Permute, RepeatVector, and the
+spatial ones: ZeroPadding1D/2D/3D, Cropping1D/2D/3D, UpSampling1D/2D/3D (UpSampling2D also
+bilinear and the other ``ops.image.resize`` interpolations).
+
+Example:
+
+>>> import numpy as np
+>>> from glassnet import layers
+>>> layers.ZeroPadding3D(1)(np.ones((1, 2, 2, 2, 1), dtype="float32")).shape
+(1, 4, 4, 4, 1)
+>>> layers.UpSampling1D(3)(np.array([[[1.0], [2.0]]])).data.ravel().tolist()
+[1.0, 1.0, 1.0, 2.0, 2.0, 2.0]
+"""
 
 import math
 
 from glassnet import ops
-from glassnet.layers.layer import Layer
+from glassnet.layers.arguments import (
+    ShapeFromArithmetic,
+    as_tuple,
+    replace_spatial,
+    spatial_axes,
+    standard_data_format,
+)
+from glassnet.layers.layer import InputSpec, Layer
+from glassnet.ops.image import resize
 
 
 class Flatten(Layer):
@@ -11,7 +31,7 @@ class Flatten(Layer):
 
     def __init__(self, data_format=None, **kwargs):
         super().__init__(**kwargs)
-        self.data_format = data_format
+        self.data_format = standard_data_format(data_format, "Flatten")
 
     def call(self, inputs):
         if self.data_format == "channels_first" and inputs.ndim > 2:
@@ -36,7 +56,8 @@ class Reshape(Layer):
             -1 in self.target_shape and per_sample % known
         ):
             raise ValueError(
-                f"Reshape '{self.name}': cannot reshape inputs of shape {inputs.shape} ({per_sample} values per sample) to {self.target_shape}"
+                f"Reshape '{self.name}': cannot reshape inputs of shape {inputs.shape} "
+                f"({per_sample} values per sample) to {self.target_shape}"
             )
         return ops.reshape(inputs, (inputs.shape[0], *self.target_shape))
 
@@ -72,7 +93,8 @@ class RepeatVector(Layer):
     def call(self, inputs):
         if inputs.ndim != 2:
             raise ValueError(
-                f"RepeatVector '{self.name}': expected 2-D input (batch, features), got shape {inputs.shape}"
+                f"RepeatVector '{self.name}': expected 2-D input (batch, features), got shape "
+                f"{inputs.shape}"
             )
         return ops.broadcast_to(
             ops.expand_dims(inputs, 1), (inputs.shape[0], self.n, inputs.shape[1])
@@ -82,93 +104,303 @@ class RepeatVector(Layer):
         return {**super().get_config(), "n": self.n}
 
 
-def _pairs(value, name):
-    if isinstance(value, int):
-        return ((value, value), (value, value))
-    value = tuple(value)
-    if all(isinstance(v, int) for v in value):
-        return ((value[0], value[0]), (value[1], value[1]))
-    return tuple(tuple(v) for v in value)
-
-
-class ZeroPadding2D(Layer):
-    """Pad height and width with zeros: padding=1, (1, 2) or ((top, bottom), (left, right))."""
-
-    def __init__(self, padding=(1, 1), data_format=None, **kwargs):
-        super().__init__(**kwargs)
-        self.padding, self.data_format = (
-            _pairs(padding, "ZeroPadding2D padding"),
-            data_format or "channels_last",
+def _side_pairs(value, rank, name):
+    """Keras's padding/cropping argument as ``rank`` (before, after) pairs: an int (the same on
+    every side), ``rank`` ints (symmetric per axis) or ``rank`` pairs."""
+    if isinstance(value, int) and not isinstance(value, bool):
+        pairs = ((value, value),) * rank
+    else:
+        value = tuple(value)
+        if rank == 1 and len(value) == 2 and all(isinstance(v, int) for v in value):
+            pairs = (value,)
+        elif len(value) == rank and all(isinstance(v, int) for v in value):
+            pairs = tuple((v, v) for v in value)
+        else:
+            pairs = tuple(tuple(v) for v in value)
+    if len(pairs) != rank or any(
+        len(p) != 2 or any(not isinstance(n, int) or n < 0 for n in p) for p in pairs
+    ):
+        raise ValueError(
+            f"{name} must be a non-negative int, {rank} of them, or {rank} (before, after) pairs; "
+            f"got {value!r}"
         )
+    return pairs
+
+
+class _ZeroPadding(ShapeFromArithmetic, Layer):
+    rank = 2
+
+    def __init__(self, padding=1, data_format=None, **kwargs):
+        super().__init__(**kwargs)
+        where = type(self).__name__
+        self.padding = _side_pairs(padding, self.rank, f"{where} padding")
+        self.data_format = standard_data_format(data_format, where)
+        self.input_spec = InputSpec(ndim=self.rank + 2)
 
     def call(self, inputs):
-        spatial = (
-            [(0, 0), *self.padding, (0, 0)]
-            if self.data_format == "channels_last"
-            else [(0, 0), (0, 0), *self.padding]
-        )
-        return ops.pad(inputs, spatial)
+        widths = [(0, 0)] * inputs.ndim
+        for axis, pair in zip(spatial_axes(self.rank, self.data_format), self.padding):
+            widths[axis] = pair
+        return ops.pad(inputs, widths)
+
+    def compute_output_shape(self, input_shape):
+        sizes = [
+            None if input_shape[axis] is None else input_shape[axis] + sum(pair)
+            for axis, pair in zip(spatial_axes(self.rank, self.data_format), self.padding)
+        ]
+        return replace_spatial(input_shape, self.rank, self.data_format, sizes)
 
     def get_config(self):
-        return {**super().get_config(), "padding": self.padding, "data_format": self.data_format}
+        padding = self.padding[0] if self.rank == 1 else self.padding
+        return {**super().get_config(), "padding": padding, "data_format": self.data_format}
 
 
-class Cropping2D(Layer):
-    """Remove rows and columns at the borders: cropping=((top, bottom), (left, right))."""
+class ZeroPadding1D(_ZeroPadding):
+    """Pad the steps axis with zeros: padding=1 or (before, after).
 
-    def __init__(self, cropping=((0, 0), (0, 0)), data_format=None, **kwargs):
+    Example:
+
+    >>> import numpy as np
+    >>> from glassnet import layers
+    >>> layers.ZeroPadding1D((1, 2))(np.ones((1, 2, 1))).data.ravel().tolist()
+    [0.0, 1.0, 1.0, 0.0, 0.0]
+    """
+
+    rank = 1
+
+
+class ZeroPadding2D(_ZeroPadding):
+    """Pad height and width with zeros: padding=1, (1, 2) or ((top, bottom), (left, right)).
+
+    Example:
+
+    >>> import numpy as np
+    >>> from glassnet import layers
+    >>> layers.ZeroPadding2D(((1, 0), (0, 2)))(np.ones((1, 2, 2, 1))).shape
+    (1, 3, 4, 1)
+    """
+
+    rank = 2
+
+
+class ZeroPadding3D(_ZeroPadding):
+    """Pad depth, height and width with zeros: padding=1, (1, 2, 3) or three (before, after)
+    pairs.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from glassnet import layers
+    >>> layers.ZeroPadding3D((1, 0, 2))(np.ones((1, 2, 2, 2, 1))).shape
+    (1, 4, 2, 6, 1)
+    """
+
+    rank = 3
+
+
+class _Cropping(ShapeFromArithmetic, Layer):
+    rank = 2
+    has_data_format = True
+
+    def __init__(self, cropping=1, data_format=None, **kwargs):
         super().__init__(**kwargs)
-        self.cropping, self.data_format = (
-            _pairs(cropping, "Cropping2D cropping"),
-            data_format or "channels_last",
-        )
+        where = type(self).__name__
+        self.cropping = _side_pairs(cropping, self.rank, f"{where} cropping")
+        self.data_format = standard_data_format(data_format, where)
+        self.input_spec = InputSpec(ndim=self.rank + 2)
+
+    def _check(self, shape):
+        for axis, (before, after) in zip(spatial_axes(self.rank, self.data_format), self.cropping):
+            if shape[axis] is not None and before + after >= shape[axis]:
+                raise ValueError(
+                    f"{type(self).__name__} '{self.name}': cropping {self.cropping} removes every "
+                    f"cell of axis {axis} of an input of shape {tuple(shape)}"
+                )
 
     def call(self, inputs):
-        (top, bottom), (left, right) = self.cropping
-        h, w = (
-            (inputs.shape[1], inputs.shape[2])
-            if self.data_format == "channels_last"
-            else (inputs.shape[2], inputs.shape[3])
-        )
-        if top + bottom >= h or left + right >= w:
-            raise ValueError(
-                f"Cropping2D '{self.name}': cropping {self.cropping} removes everything from a {h}x{w} input"
-            )
-        rows, cols = slice(top, h - bottom), slice(left, w - right)
-        return (
-            inputs[:, rows, cols, :]
-            if self.data_format == "channels_last"
-            else inputs[:, :, rows, cols]
-        )
+        self._check(inputs.shape)
+        index = [slice(None)] * inputs.ndim
+        for axis, (before, after) in zip(spatial_axes(self.rank, self.data_format), self.cropping):
+            index[axis] = slice(before, inputs.shape[axis] - after)
+        return inputs[tuple(index)]
+
+    def compute_output_shape(self, input_shape):
+        self._check(input_shape)
+        sizes = [
+            None if input_shape[axis] is None else input_shape[axis] - sum(pair)
+            for axis, pair in zip(spatial_axes(self.rank, self.data_format), self.cropping)
+        ]
+        return replace_spatial(input_shape, self.rank, self.data_format, sizes)
 
     def get_config(self):
+        if self.rank == 1:
+            return {**super().get_config(), "cropping": self.cropping[0]}
         return {**super().get_config(), "cropping": self.cropping, "data_format": self.data_format}
 
 
-class UpSampling2D(Layer):
-    """Repeat rows and columns: size=(2, 2) doubles height and width (nearest neighbour)."""
+class Cropping1D(_Cropping):
+    """Remove steps at both ends: cropping=1 or (start, end).
 
-    def __init__(self, size=(2, 2), data_format=None, interpolation="nearest", **kwargs):
+    Example:
+
+    >>> import numpy as np
+    >>> from glassnet import layers
+    >>> layers.Cropping1D((1, 2))(np.arange(5.0).reshape(1, 5, 1)).data.ravel().tolist()
+    [1.0, 2.0]
+    """
+
+    rank = 1
+
+    def __init__(self, cropping=(1, 1), **kwargs):
+        super().__init__(cropping, "channels_last", **kwargs)
+
+
+class Cropping2D(_Cropping):
+    """Remove rows and columns at the borders: cropping=((top, bottom), (left, right)).
+
+    Example:
+
+    >>> import numpy as np
+    >>> from glassnet import layers
+    >>> layers.Cropping2D(((1, 0), (0, 1)))(np.ones((1, 4, 4, 1))).shape
+    (1, 3, 3, 1)
+    """
+
+    rank = 2
+
+    def __init__(self, cropping=((0, 0), (0, 0)), data_format=None, **kwargs):
+        super().__init__(cropping, data_format, **kwargs)
+
+
+class Cropping3D(_Cropping):
+    """Remove cells at the borders of depth, height and width: three (before, after) pairs.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from glassnet import layers
+    >>> layers.Cropping3D()(np.ones((1, 4, 4, 4, 1))).shape
+    (1, 2, 2, 2, 1)
+    """
+
+    rank = 3
+
+    def __init__(self, cropping=((1, 1), (1, 1), (1, 1)), data_format=None, **kwargs):
+        super().__init__(cropping, data_format, **kwargs)
+
+
+def _repeat(x, repeats, axis):
+    """Each entry along ``axis`` repeated ``repeats`` times in place (nearest-neighbour
+    upsampling), by a broadcast and a reshape."""
+    shape = x.shape
+    expanded = ops.expand_dims(x, axis + 1)
+    target = (*shape[: axis + 1], repeats, *shape[axis + 1 :])
+    return ops.reshape(
+        ops.broadcast_to(expanded, target),
+        (*shape[:axis], shape[axis] * repeats, *shape[axis + 1 :]),
+    )
+
+
+class _UpSampling(ShapeFromArithmetic, Layer):
+    rank = 2
+
+    def __init__(self, size=2, data_format=None, **kwargs):
         super().__init__(**kwargs)
-        if interpolation != "nearest":
-            raise ValueError(
-                f"UpSampling2D: only interpolation='nearest' is available, got {interpolation!r}"
-            )
-        self.size = (size, size) if isinstance(size, int) else tuple(size)
-        self.data_format, self.interpolation = data_format or "channels_last", interpolation
+        where = type(self).__name__
+        self.size = as_tuple(size, self.rank, f"{where} size")
+        self.data_format = standard_data_format(data_format, where)
+        self.input_spec = InputSpec(ndim=self.rank + 2)
 
     def call(self, inputs):
-        x = inputs if self.data_format == "channels_last" else ops.transpose(inputs, (0, 2, 3, 1))
-        n, h, w, c = x.shape
-        sh, sw = self.size
-        x = ops.broadcast_to(ops.reshape(x, (n, h, 1, w, 1, c)), (n, h, sh, w, sw, c))
-        x = ops.reshape(x, (n, h * sh, w * sw, c))
-        return x if self.data_format == "channels_last" else ops.transpose(x, (0, 3, 1, 2))
+        x = inputs
+        for axis, repeats in zip(spatial_axes(self.rank, self.data_format), self.size):
+            if repeats != 1:
+                x = _repeat(x, repeats, axis)
+        return x
+
+    def compute_output_shape(self, input_shape):
+        sizes = [
+            None if input_shape[axis] is None else input_shape[axis] * repeats
+            for axis, repeats in zip(spatial_axes(self.rank, self.data_format), self.size)
+        ]
+        return replace_spatial(input_shape, self.rank, self.data_format, sizes)
 
     def get_config(self):
-        return {
-            **super().get_config(),
-            "size": self.size,
-            "data_format": self.data_format,
-            "interpolation": self.interpolation,
-        }
+        return {**super().get_config(), "size": self.size, "data_format": self.data_format}
+
+
+class UpSampling1D(_UpSampling):
+    """Repeat each step ``size`` times: (batch, steps, features) -> (batch, steps * size,
+    features).
+
+    Example:
+
+    >>> import numpy as np
+    >>> from glassnet import layers
+    >>> layers.UpSampling1D(2)(np.array([[[1.0], [2.0]]])).data.ravel().tolist()
+    [1.0, 1.0, 2.0, 2.0]
+    """
+
+    rank = 1
+
+    def __init__(self, size=2, **kwargs):
+        if isinstance(size, bool) or not isinstance(size, int) or size <= 0:
+            raise ValueError(f"UpSampling1D: size must be a positive integer, got {size!r}")
+        super().__init__(size, "channels_last", **kwargs)
+
+    def get_config(self):
+        config = super().get_config()
+        del config["data_format"]
+        return {**config, "size": self.size[0]}
+
+
+class UpSampling2D(_UpSampling):
+    """Upsample height and width by ``size``: interpolation 'nearest' repeats rows and columns;
+    'bilinear', 'bicubic', 'lanczos3', 'lanczos5' and 'area' resize with ``ops.image.resize``.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from glassnet import layers
+    >>> x = np.array([0.0, 1.0]).reshape(1, 1, 2, 1)
+    >>> layers.UpSampling2D((1, 2), interpolation="bilinear")(x).data.ravel().tolist()
+    [0.0, 0.25, 0.75, 1.0]
+    """
+
+    rank = 2
+
+    def __init__(self, size=(2, 2), data_format=None, interpolation="nearest", **kwargs):
+        super().__init__(size, data_format, **kwargs)
+        self.interpolation = str(interpolation).lower()
+        allowed = ("nearest", "bilinear", "bicubic", "lanczos3", "lanczos5", "area")
+        if self.interpolation not in allowed:
+            raise ValueError(
+                f"UpSampling2D: interpolation must be one of {allowed}, got {interpolation!r}"
+            )
+
+    def call(self, inputs):
+        if self.interpolation == "nearest":
+            return super().call(inputs)
+        height, width = (inputs.shape[axis] for axis in spatial_axes(2, self.data_format))
+        target = (height * self.size[0], width * self.size[1])
+        return resize(inputs, target, self.interpolation, data_format=self.data_format)
+
+    def get_config(self):
+        return {**super().get_config(), "interpolation": self.interpolation}
+
+
+class UpSampling3D(_UpSampling):
+    """Repeat each cell ``size`` times along depth, height and width.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from glassnet import layers
+    >>> layers.UpSampling3D((1, 2, 3))(np.ones((1, 2, 2, 2, 1))).shape
+    (1, 2, 4, 6, 1)
+    """
+
+    rank = 3
+
+    def __init__(self, size=(2, 2, 2), data_format=None, **kwargs):
+        super().__init__(size, data_format, **kwargs)

@@ -1,7 +1,56 @@
-"""Layers that wrap another layer: Bidirectional and TimeDistributed."""
+"""Layers that wrap another layer: the Wrapper base, Bidirectional and TimeDistributed.
+
+Example:
+
+>>> import numpy as np
+>>> from glassnet import layers
+>>> layers.TimeDistributed(layers.Dense(2))(np.ones((3, 4, 5), "float32")).shape
+(3, 4, 2)
+"""
 
 from glassnet import ops
 from glassnet.layers.layer import Layer, call_arguments
+from glassnet.layers.serialization import deserialize_layer, serialize_layer
+
+
+class Wrapper(Layer):
+    """Base of layers that wrap one other layer (``self.layer``): builds it with the wrapper's
+    input shape and serialises it inside the wrapper's config.
+
+    Args:
+        layer: the wrapped Layer.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from glassnet import layers
+    >>> class Twice(layers.Wrapper):
+    ...     def call(self, inputs):
+    ...         return self.layer(self.layer(inputs))
+    >>> Twice(layers.Dense(3))(np.ones((2, 3), "float32")).shape
+    (2, 3)
+    """
+
+    def __init__(self, layer, **kwargs):
+        if not isinstance(layer, Layer):
+            raise ValueError(
+                f"{type(self).__name__}: expected a Layer to wrap, got {type(layer).__name__}"
+            )
+        super().__init__(**kwargs)
+        self.layer = layer
+
+    def build(self, input_shape=None):
+        if not self.layer.built:
+            self.layer._maybe_build(input_shape)
+
+    def get_config(self):
+        return {**super().get_config(), "layer": serialize_layer(self.layer)}
+
+    @classmethod
+    def from_config(cls, config, custom_objects=None):
+        config = dict(config)
+        layer = deserialize_layer(config.pop("layer"), custom_objects)
+        return cls(layer, **config)
 
 
 class Bidirectional(Layer):
@@ -15,7 +64,8 @@ class Bidirectional(Layer):
         super().__init__(**kwargs)
         if merge_mode not in ("concat", "sum", "mul", "ave", None):
             raise ValueError(
-                f"Bidirectional: merge_mode must be 'concat', 'sum', 'mul', 'ave' or None, got {merge_mode!r}"
+                f"Bidirectional: merge_mode must be 'concat', 'sum', 'mul', 'ave' or None, got "
+                f"{merge_mode!r}"
             )
         self.forward_layer = layer
         if backward_layer is None:
@@ -23,7 +73,9 @@ class Bidirectional(Layer):
             config.update(name=f"backward_{layer.name}", go_backwards=not layer.go_backwards)
             backward_layer = type(layer).from_config(config)
         self.backward_layer = backward_layer
-        self.forward_layer.zero_output_for_mask = self.backward_layer.zero_output_for_mask = True
+        # masked steps output zeros in returned sequences, as Keras forces for both directions
+        for direction in (self.forward_layer, self.backward_layer):
+            direction.zero_output_for_mask = direction.return_sequences
         self.merge_mode = merge_mode
         self.return_sequences, self.return_state = layer.return_sequences, layer.return_state
         self.supports_masking = True
@@ -64,8 +116,6 @@ class Bidirectional(Layer):
         return mask if self.return_sequences else None
 
     def get_config(self):
-        from glassnet.layers.serialization import serialize_layer
-
         return {
             **super().get_config(),
             "layer": serialize_layer(self.forward_layer),
@@ -74,20 +124,21 @@ class Bidirectional(Layer):
 
     @classmethod
     def from_config(cls, config, custom_objects=None):
-        from glassnet.layers.serialization import deserialize_layer
-
         config = dict(config)
         config["layer"] = deserialize_layer(config["layer"], custom_objects)
         return cls(**config)
 
 
-class TimeDistributed(Layer):
+class TimeDistributed(Wrapper):
     """Apply ``layer`` to every timestep: (batch, timesteps, ...) -> (batch, timesteps, ...)."""
 
     def __init__(self, layer, **kwargs):
-        super().__init__(**kwargs)
-        self.layer = layer
+        super().__init__(layer, **kwargs)
         self.supports_masking = True
+
+    def build(self, input_shape):
+        if not self.layer.built:
+            self.layer._maybe_build((None, *input_shape[2:]))
 
     def call(self, inputs, training=None, mask=None):
         n, t = inputs.shape[:2]
@@ -95,16 +146,3 @@ class TimeDistributed(Layer):
         kwargs = {"training": training} if "training" in call_arguments(type(self.layer)) else {}
         out = self.layer(folded, **kwargs)
         return ops.reshape(out, (n, t, *out.shape[1:]))
-
-    def get_config(self):
-        from glassnet.layers.serialization import serialize_layer
-
-        return {**super().get_config(), "layer": serialize_layer(self.layer)}
-
-    @classmethod
-    def from_config(cls, config, custom_objects=None):
-        from glassnet.layers.serialization import deserialize_layer
-
-        config = dict(config)
-        config["layer"] = deserialize_layer(config["layer"], custom_objects)
-        return cls(**config)
