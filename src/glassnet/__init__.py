@@ -22,17 +22,21 @@ from glassnet import (
     models,
     ops,
     optimizers,
+    random,
     regularizers,
     saving,
     scratch,
+    tree,
     utils,
 )
 from glassnet.autograd import Tensor, Variable, enable_grad, no_grad
 from glassnet.autograd.symbolic import SymbolicTensor
+from glassnet.backend.session import SymbolicScope, device, name_scope
 from glassnet.inspect import gradcheck
 from glassnet.layers import Input, InputSpec, Layer
 from glassnet.models import Model, Sequential
 from glassnet.ops import Operation
+from glassnet.ops.function import Function
 from glassnet.initializers import Initializer
 from glassnet.losses import Loss
 from glassnet.metrics import Metric
@@ -62,6 +66,10 @@ __all__ = [
     "Metric",
     "Optimizer",
     "Regularizer",
+    "Function",
+    "SymbolicScope",
+    "device",
+    "name_scope",
     "activations",
     "applications",
     "backend",
@@ -75,7 +83,9 @@ __all__ = [
     "models",
     "ops",
     "optimizers",
+    "random",
     "regularizers",
+    "tree",
     "saving",
     "utils",
     "__version__",

@@ -9,16 +9,21 @@ applied when training starts (see ``tune_malloc``).
 import numpy as xp
 
 from glassnet.backend.config import (
+    backend,
     epsilon,
     floatx,
     fusion_disabled,
+    image_data_format,
     is_fusion_enabled,
     set_epsilon,
     set_floatx,
     set_fusion_enabled,
+    set_image_data_format,
     standardize_dtype,
 )
+from glassnet.backend.dtypes import is_float_dtype, is_int_dtype, result_type
 from glassnet.backend.random import get_generator, set_random_seed, set_seed
+from glassnet.backend.session import clear_session, get_uid, is_keras_tensor
 
 __all__ = [
     "xp",
@@ -33,4 +38,13 @@ __all__ = [
     "get_generator",
     "set_seed",
     "set_random_seed",
+    "backend",
+    "clear_session",
+    "get_uid",
+    "image_data_format",
+    "set_image_data_format",
+    "is_float_dtype",
+    "is_int_dtype",
+    "is_keras_tensor",
+    "result_type",
 ]
