@@ -43,11 +43,29 @@ def multiply(x1, x2):
     """x1 * x2 with broadcasting."""
     a, b = promoted(x1, x2, "multiply")
     out = broadcast_call("multiply", xp.multiply, a.data, b.data)
+    if out.dtype.kind == "c":
+        return _complex_multiply(a, b, out)
 
     def backward(grad_output):  # dL/da = g * b, dL/db = g * a
         return (
             unbroadcast(grad_output * b.data, a.shape) if a.requires_grad else None,
             unbroadcast(grad_output * a.data, b.shape) if b.requires_grad else None,
+        )
+
+    return from_op(out, (a, b), backward)
+
+
+def _for_parent(grad, parent):
+    """A real parent takes the real part of a complex gradient (dL/d(re))."""
+    return grad.real if grad.dtype.kind == "c" and parent.dtype.kind != "c" else grad
+
+
+def _complex_multiply(a, b, out):
+    # a complex gradient is dL/d(re) + i dL/d(im) (PyTorch's convention): dL/da = g * conj(b)
+    def backward(grad_output):
+        return (
+            _for_parent(unbroadcast(grad_output * xp.conj(b.data), a.shape), a),
+            _for_parent(unbroadcast(grad_output * xp.conj(a.data), b.shape), b),
         )
 
     return from_op(out, (a, b), backward)
@@ -61,6 +79,10 @@ def divide(x1, x2):
         out = broadcast_call("divide", xp.true_divide, a.data, b.data)
 
     def backward(grad_output):  # dL/da = g / b, dL/db = -g * a / b^2 = -g * out / b
+        if out.dtype.kind == "c":  # conjugates, as for multiply
+            grad_a = unbroadcast(grad_output / xp.conj(b.data), a.shape)
+            grad_b = unbroadcast(-grad_output * xp.conj(out / b.data), b.shape)
+            return _for_parent(grad_a, a), _for_parent(grad_b, b)
         grad_b = None
         if b.requires_grad:
             grad_b = unbroadcast(-grad_output * out / b.data, b.shape)
