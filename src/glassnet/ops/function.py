@@ -70,7 +70,9 @@ class Function:
             tensor = stack.pop()
             if id(tensor) in known:
                 continue
-            if tensor.node is None:
+            # a tensor made by no node, or by one with no inputs (keras.Input's placeholder),
+            # can only come from outside: it must be one of the inputs
+            if tensor.node is None or not tensor.node.inputs:
                 raise ValueError(
                     f"Function '{self.name}': an output depends on {tensor!r}, which is not one "
                     "of the inputs; add it to inputs"
