@@ -1,7 +1,17 @@
-"""Datasets with Keras's signatures: ``mnist.load_data()``, ``fashion_mnist.load_data()``; small
+"""Datasets with Keras's signatures: ``mnist``, ``fashion_mnist``, ``cifar10``, ``cifar100``,
+``imdb``, ``reuters``, ``boston_housing``, ``california_housing`` (``load_data()``); small
 embedded ones need no network: ``load_digits()``, ``load_breast_cancer()``, ``load_2d('moons')``."""
 
-from glassnet.datasets import fashion_mnist, mnist
+from glassnet.datasets import (
+    boston_housing,
+    california_housing,
+    cifar10,
+    cifar100,
+    fashion_mnist,
+    imdb,
+    mnist,
+    reuters,
+)
 from glassnet.datasets.idx import DatasetError
 from glassnet.datasets.toy import (
     TWO_D,
@@ -16,6 +26,12 @@ from glassnet.datasets.toy import (
 __all__ = [
     "mnist",
     "fashion_mnist",
+    "cifar10",
+    "cifar100",
+    "imdb",
+    "reuters",
+    "boston_housing",
+    "california_housing",
     "DatasetError",
     "load_digits",
     "load_breast_cancer",

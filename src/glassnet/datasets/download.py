@@ -31,9 +31,19 @@ def _progress(name, done, total, stream):
 
 
 def fetch(
-    filename, sha256, mirrors, destination_dir, retries=3, timeout=30, verbose=True, stream=None
+    filename,
+    sha256,
+    mirrors,
+    destination_dir,
+    retries=3,
+    timeout=30,
+    verbose=True,
+    stream=None,
+    algorithm="sha256",
 ):
-    """Download ``filename`` from the first mirror that serves it with the right checksum; returns its path."""
+    """Download ``filename`` from the first mirror that serves it with the right checksum
+    (SHA-256, or MD5 with ``algorithm="md5"`` where a publisher gives only that); returns its
+    path."""
     stream = stream or sys.stderr
     destination_dir = pathlib.Path(destination_dir)
     destination_dir.mkdir(parents=True, exist_ok=True)
@@ -43,7 +53,7 @@ def fetch(
         for attempt in range(retries):
             handle, temporary = tempfile.mkstemp(prefix=f".{filename}.", dir=destination_dir)
             try:
-                digest = hashlib.sha256()
+                digest = hashlib.new(algorithm)
                 with (
                     urllib.request.urlopen(url, timeout=timeout) as response,
                     os.fdopen(handle, "wb") as out,
@@ -64,7 +74,9 @@ def fetch(
                 if verbose:
                     stream.write("\n")
                 if digest.hexdigest() != sha256:
-                    failures.append(f"{url}: SHA-256 {digest.hexdigest()} does not match {sha256}")
+                    failures.append(
+                        f"{url}: {algorithm} {digest.hexdigest()} does not match {sha256}"
+                    )
                     break  # a wrong file will not become right by asking again
                 target = destination_dir / filename
                 os.replace(temporary, target)

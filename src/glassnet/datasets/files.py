@@ -21,8 +21,9 @@ def candidate_dirs(name, path=None):
     return dirs
 
 
-def sha256(path):
-    digest = hashlib.sha256()
+def sha256(path, algorithm="sha256"):
+    """The hex digest of a file (SHA-256, or ``algorithm``)."""
+    digest = hashlib.new(algorithm)
     with open(path, "rb") as handle:
         for block in iter(lambda: handle.read(1 << 20), b""):
             digest.update(block)
@@ -62,4 +63,57 @@ def load_idx_files(name, files, path=None, mirrors=(), download=True):
         f"{name}: could not find {wanted}. Looked in: {'; '.join(looked)}. Put the files in one of these "
         f"folders (for example set GLASSNET_DATA to a folder holding '{name}/'), pass path=..., or on "
         f"Debian/Ubuntu run 'apt-get install dataset-{name}'.{download_error}"
+    )
+
+
+def dataset_file(name, filename, digest, mirrors, path=None, download=True, algorithm="sha256"):
+    """The path of one verified file of dataset ``name``.
+
+    Looked up in order: ``path`` itself when it is an existing file, then
+    ``$GLASSNET_DATA/<name>/<filename>``, the cache and ``/usr/share/datasets/<name>``; failing
+    that, downloaded from ``mirrors`` into the cache. The file's hash must be ``digest``: a
+    file that does not match is refused (a download that does not match never reaches the
+    cache).
+
+    Args:
+        name: the dataset's folder name ("imdb").
+        filename: the file's name ("imdb.npz"); a path to an existing file is used as it is.
+        digest: the expected hex digest.
+        mirrors: base URLs to download from.
+        path: a folder (or file) to look in first.
+        download: whether to download when no copy is found.
+        algorithm: "sha256" (or "md5" where the publisher gives only that).
+
+    Returns:
+        a pathlib.Path.
+    """
+    candidates = []
+    if os.path.isfile(os.path.expanduser(str(filename))) and os.sep in str(filename):
+        candidates.append(pathlib.Path(filename).expanduser())
+    base = os.path.basename(str(filename))
+    candidates += [directory / base for directory in candidate_dirs(name, path)]
+    if path is not None and os.path.isfile(os.path.expanduser(str(path))):
+        candidates.insert(0, pathlib.Path(path).expanduser())
+    for candidate in candidates:
+        if candidate.is_file():
+            actual = sha256(candidate, algorithm)
+            if actual != digest:
+                raise DatasetError(
+                    f"{name}: {candidate} has {algorithm} {actual}, expected {digest}; the file "
+                    f"is corrupt or not the official one, delete it and fetch it again"
+                )
+            return candidate
+    looked = "; ".join(str(c) for c in candidates)
+    if download and mirrors:
+        from glassnet.datasets.download import CACHE, fetch
+
+        try:
+            return fetch(base, digest, mirrors, CACHE / name, algorithm=algorithm)
+        except DatasetError as error:
+            raise DatasetError(
+                f"{name}: {base} is in none of {looked}, and downloading failed: {error}"
+            ) from None
+    raise DatasetError(
+        f"{name}: could not find {base}. Looked in: {looked}. Put it in one of these folders "
+        f"(for example set GLASSNET_DATA to a folder holding '{name}/') or pass path=..."
     )
