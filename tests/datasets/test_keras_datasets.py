@@ -151,7 +151,7 @@ def test_an_npz_whose_object_array_calls_os_system_is_refused(tmp_path, monkeypa
         load_npz(io.BytesIO(raw.getvalue()))
 
 
-# -- CIFAR from the binary release, downloaded from a local server ------------------------------------------------------
+# -- CIFAR from the binary release, downloaded from a local server ---------------------------
 def cifar_archive(folder, top, members, label_bytes, count, seed):
     rng = np.random.default_rng(seed)
     contents = {}
