@@ -98,3 +98,17 @@ def test_activations_record_on_symbolic_inputs():
     x = np.linspace(-2, 2, 10).reshape(2, 5).astype("float32")
     expected = activations.mish(activations.relu(x, max_value=1.0)).data
     np.testing.assert_allclose(model(x).data, expected, rtol=1e-6)
+
+
+def test_new_activations_survive_saving(tmp_path):
+    names = ["mish", "celu", "log_sigmoid", "squareplus", "tanh_shrink", "sparse_sigmoid"]
+    model = keras.Sequential(
+        [keras.Input((4,))] + [keras.layers.Dense(4, activation=n) for n in names]
+    )
+    x = np.random.default_rng(1).standard_normal((3, 4)).astype("float32")
+    for suffix in ("glassnet", "keras"):
+        path = str(tmp_path / f"model.{suffix}")
+        model.save(path)
+        loaded = keras.models.load_model(path)
+        np.testing.assert_array_equal(loaded(x).data, model(x).data)
+        assert [layer.get_config()["activation"] for layer in loaded.layers] == names
