@@ -151,3 +151,138 @@ def test_maximum_splits_gradient_on_ties():
 def test_clip_rejects_inverted_bounds():
     with pytest.raises(ValueError, match="clip: x_min"):
         ops.clip(np.zeros(3), 1.0, 0.0)
+
+
+# -- Keras's dtype promotion ---------------------------------------------------------------------
+@pytest.mark.parametrize(
+    "x1, x2, expected",
+    [
+        (np.array([1, 2], dtype="int64"), np.array([1.0, 2.0], dtype="float32"), "float32"),
+        (np.array([1, 2], dtype="int32"), 2.5, "float32"),
+        (np.array([1, 2], dtype="int8"), 3, "int8"),
+        (np.array([1, 2], dtype="uint8"), np.array([1, 2], dtype="int8"), "int16"),
+        (np.array([True, False]), np.array([1, 2], dtype="int32"), "int32"),
+        (np.array([1.0], dtype="float16"), 2.0, "float16"),
+        (np.array([1.0], dtype="float16"), np.array([1, 2], dtype="int64"), "float16"),
+    ],
+)
+def test_binary_ops_follow_keras_promotion(x1, x2, expected):
+    for op in (ops.add, ops.subtract, ops.multiply, ops.maximum):
+        assert op(x1, x2).dtype == np.dtype(expected), (op.__name__, x1.dtype, x2)
+
+
+def test_integer_division_and_means_give_float32():
+    ints = np.array([1, 2, 3])
+    assert ops.divide(ints, ints).dtype == np.float32
+    assert ops.sqrt(ints).dtype == np.float32 and ops.exp(ints).dtype == np.float32
+    assert ops.square(np.array([True])).dtype == np.int32
+
+
+def test_float32_gradient_goes_back_through_promotion():
+    x = Tensor(np.ones(3, dtype="float32"), requires_grad=True)
+    out = ops.multiply(x, np.array([1.0, 2.0, 3.0]))  # float64 array: the product is float64
+    assert out.dtype == np.float64
+    out.sum().backward()
+    assert x.grad.dtype == np.float32
+    np.testing.assert_array_equal(x.grad, [1.0, 2.0, 3.0])
+
+
+# -- more elementwise functions ------------------------------------------------------------------
+CHOICE = np.random.default_rng(5).random((3, 4)) > 0.5
+
+MORE_CASES = [
+    OpCase(
+        "reciprocal",
+        ops.reciprocal,
+        [away_from(0, 3, 4, gap=0.3)],
+        np.reciprocal,
+        lambda x: torch.reciprocal(x),
+    ),
+    OpCase(
+        "divide_no_nan",
+        ops.divide_no_nan,
+        [normal(3, 4), uniform(0.5, 2.0, 4)],
+        np.divide,
+        lambda a, b: a / b,
+    ),
+    OpCase(
+        "mod",
+        ops.mod,
+        [normal(3, 4, scale=3), uniform(0.5, 2.0, 3, 4)],
+        np.mod,
+        lambda a, b: torch.remainder(a, b),
+    ),
+    OpCase(
+        "fmod",
+        ops.fmod,
+        [normal(3, 4, scale=3), uniform(0.5, 2.0, 4)],
+        np.fmod,
+        lambda a, b: torch.fmod(a, b),
+    ),
+    OpCase("fmax", ops.fmax, [normal(3, 4), normal(3, 4)], np.fmax, lambda a, b: torch.fmax(a, b)),
+    OpCase("fmin", ops.fmin, [normal(3, 4), normal(4)], np.fmin, lambda a, b: torch.fmin(a, b)),
+    OpCase(
+        "nan_to_num_finite",
+        ops.nan_to_num,
+        [normal(3, 4)],
+        np.nan_to_num,
+        lambda x: torch.nan_to_num(x),
+    ),
+    OpCase(
+        "select",
+        lambda a, b: ops.select([CHOICE, ~CHOICE & (np.arange(4) > 1)], [a, b], 0.5),
+        [normal(3, 4), normal(4)],
+        lambda a, b: np.select([CHOICE, ~CHOICE & (np.arange(4) > 1)], [a, b], 0.5),
+        lambda a, b: torch.where(
+            torch.tensor(CHOICE),
+            a,
+            torch.where(torch.tensor(~CHOICE & (np.arange(4) > 1)), b, torch.tensor(0.5)),
+        ),
+    ),
+]
+
+(
+    test_more_forward,
+    test_more_float32,
+    test_more_gradcheck,
+    test_more_torch,
+) = standard_tests(MORE_CASES)
+
+
+def test_divide_no_nan_gives_zero_and_zero_gradient_where_the_divisor_is_zero():
+    a = Tensor(np.array([1.0, 2.0, 3.0]), requires_grad=True)
+    b = Tensor(np.array([2.0, 0.0, 0.0]), requires_grad=True)
+    out = ops.divide_no_nan(a, b)
+    np.testing.assert_array_equal(out.data, [0.5, 0.0, 0.0])
+    out.sum().backward()
+    np.testing.assert_array_equal(a.grad, [0.5, 0.0, 0.0])
+    np.testing.assert_array_equal(b.grad, [-0.25, 0.0, 0.0])
+
+
+def test_nan_to_num_replaces_and_blocks_gradient_at_non_finite_values():
+    x = Tensor(np.array([np.nan, np.inf, -np.inf, 2.0]), requires_grad=True)
+    out = ops.nan_to_num(x, nan=-1.0, posinf=9.0)
+    np.testing.assert_array_equal(out.data[:2], [-1.0, 9.0])
+    assert out.data[2] == np.finfo(np.float64).min
+    out.sum().backward()
+    np.testing.assert_array_equal(x.grad, [0.0, 0.0, 0.0, 1.0])
+
+
+def test_integer_remainders_floor_division_heaviside_and_nextafter():
+    a, b = np.array([7, -7, 5]), np.array([3, 3, -2])
+    np.testing.assert_array_equal(ops.mod(a, b).data, np.mod(a, b))
+    np.testing.assert_array_equal(ops.fmod(a, b).data, np.fmod(a, b))
+    np.testing.assert_array_equal(ops.floor_divide(a, b).data, np.floor_divide(a, b))
+    assert ops.mod(np.array([7], dtype="int8"), 3).dtype == np.int32  # Keras converts the 3
+    assert ops.floor_divide(np.array([7], dtype="int8"), 3).dtype == np.int8
+    np.testing.assert_array_equal(ops.heaviside(np.array([-1.0, 0.0, 3.0]), 0.5).data, [0, 0.5, 1])
+    x = np.array([1.0, 2.0], dtype="float32")
+    np.testing.assert_array_equal(ops.nextafter(x, 3.0).data, np.nextafter(x, np.float32(3.0)))
+
+
+def test_fmax_ignores_nan_and_where_without_branches_gives_indices():
+    np.testing.assert_array_equal(ops.fmax([np.nan, 1.0], [2.0, np.nan]).data, [2.0, 1.0])
+    rows, cols = ops.where(np.array([[True, False], [False, True]]))
+    assert rows.dtype == np.int32 and rows.data.tolist() == [0, 1] and cols.data.tolist() == [0, 1]
+    with pytest.raises(ValueError, match="where: pass both x1 and x2"):
+        ops.where([True], [1.0])
