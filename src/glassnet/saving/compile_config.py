@@ -96,18 +96,28 @@ def keras_compile_config(model):
     }
 
 
-def _glassnet_spec(spec, custom_objects):
-    """Keras's compile-spec entry -> an argument ``compile`` takes."""
-    from glassnet.saving.serialization_lib import deserialize_keras_object
-
+def _glassnet_spec(spec, kind, custom_objects):
+    """Keras's compile-spec entry -> an argument ``compile`` takes (loss or metric ``kind``)."""
     if spec is None or isinstance(spec, (str, int, float, bool)):
         return spec
     if isinstance(spec, list):
-        return [_glassnet_spec(item, custom_objects) for item in spec]
+        return [_glassnet_spec(item, kind, custom_objects) for item in spec]
     if isinstance(spec, dict) and "class_name" in spec and "config" in spec:
-        return deserialize_keras_object(spec, custom_objects)
+        registered = spec.get("registered_name")
+        custom = None
+        if registered not in (None, "function"):
+            custom = registry.find(registered, custom_objects)
+        if custom is not None:
+            return (
+                custom
+                if spec["class_name"] == "function"
+                else custom.from_config(dict(spec["config"]))
+            )
+        module = losses if kind == "loss" else metrics
+        plain = {"class_name": spec["class_name"], "config": spec["config"]}
+        return module.deserialize(plain, registry.all_custom_objects(custom_objects))
     if isinstance(spec, dict):
-        return {key: _glassnet_spec(value, custom_objects) for key, value in spec.items()}
+        return {key: _glassnet_spec(value, kind, custom_objects) for key, value in spec.items()}
     raise ValueError(f"compile_config: cannot read the entry {spec!r}")
 
 
@@ -128,8 +138,8 @@ def compile_from_keras_config(model, config, custom_objects=None):
         optimizer = optimizers.deserialize(optimizer, registry.all_custom_objects(custom_objects))
     model.compile(
         optimizer=optimizer,
-        loss=_glassnet_spec(config.get("loss"), custom_objects),
-        loss_weights=_glassnet_spec(config.get("loss_weights"), custom_objects),
-        metrics=_glassnet_spec(config.get("metrics"), custom_objects),
-        weighted_metrics=_glassnet_spec(config.get("weighted_metrics"), custom_objects),
+        loss=_glassnet_spec(config.get("loss"), "loss", custom_objects),
+        loss_weights=_glassnet_spec(config.get("loss_weights"), "loss", custom_objects),
+        metrics=_glassnet_spec(config.get("metrics"), "metric", custom_objects),
+        weighted_metrics=_glassnet_spec(config.get("weighted_metrics"), "metric", custom_objects),
     )

@@ -37,6 +37,7 @@ from glassnet.autograd.tensor import Tensor, as_tensor
 from glassnet.backend import registry
 from glassnet.losses import losses
 from glassnet.optimizers import schedules
+from glassnet.saving.compile_config import compile_from_keras_config, keras_compile_config
 from glassnet.saving.object_registration import CustomObjectScope
 
 _PLAIN = (str, int, float, bool)
@@ -201,8 +202,6 @@ def _serialize_instance(obj):
         if build_config is not None:
             config["build_config"] = serialize_keras_object(build_config)
     if getattr(obj, "compiled", False) and hasattr(obj, "get_compile_config"):
-        from glassnet.saving.compile_config import keras_compile_config
-
         config["compile_config"] = keras_compile_config(obj)
     return config
 
@@ -289,8 +288,6 @@ def _deserialize_class(config, custom_objects):
     if build_config and not getattr(instance, "built", True):
         instance.build_from_config(build_config)
     if config.get("compile_config"):
-        from glassnet.saving.compile_config import compile_from_keras_config
-
         compile_from_keras_config(instance, config["compile_config"], custom_objects)
     return instance
 
