@@ -366,3 +366,30 @@ def test_glu_refuses_an_odd_axis():
 def test_celu_refuses_alpha_zero():
     with pytest.raises(ValueError, match="celu: alpha"):
         ops.celu(np.ones(2), alpha=0)
+
+
+NEW_FUSABLE = [
+    "celu", "hard_tanh", "hard_shrink", "soft_shrink", "log_sigmoid", "sparse_plus",
+    "sparse_sigmoid",
+]  # fmt: skip
+
+
+@pytest.mark.parametrize("name", NEW_FUSABLE)
+def test_fused_inside_dense_equals_the_separate_op(name):
+    from glassnet.ops.activation import ACTIVATIONS, apply_activation
+
+    rng = np.random.default_rng(4)
+    x, w, b = rng.uniform(-2, 2, (6, 3)), rng.standard_normal((3, 5)), rng.standard_normal(5)
+    weights = rng.standard_normal((6, 5))
+
+    def run(fused):
+        tensors = [Tensor(a, requires_grad=True) for a in (x, w, b)]
+        if fused:
+            out = ops.dense(*tensors, activation=name)
+        else:
+            out = apply_activation(ACTIVATIONS[name], ops.dense(*tensors))
+        (out * Tensor(weights)).sum().backward()
+        return [out.data] + [t.grad for t in tensors]
+
+    for got, expected in zip(run(True), run(False)):
+        np.testing.assert_allclose(got, expected, rtol=1e-12, atol=1e-15)
