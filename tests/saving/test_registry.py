@@ -424,3 +424,27 @@ def test_registry_find_resolves_plain_names_only_when_unambiguous(clean_registry
     assert registry.find("Thing") is None
     assert registry.find("two>Thing") is float
     assert registry.all_custom_objects({"Thing": str})["Thing"] is str
+
+
+def test_the_time_series_tutorial_flow_checkpoint_then_load_and_evaluate(tmp_path):
+    # keras.io "Timeseries forecasting for weather prediction": ModelCheckpoint writes the best
+    # model as .keras, and load_model(...).evaluate(...) needs its compile settings back
+    rng = np.random.default_rng(2)
+    x = rng.normal(size=(32, 6, 2)).astype("float32")
+    y = x[:, -1, :1] * 2.0
+    inputs = keras.Input((6, 2))
+    outputs = keras.layers.Dense(1)(keras.layers.LSTM(4)(inputs))
+    model = keras.Model(inputs, outputs)
+    model.compile(optimizer=keras.optimizers.Adam(learning_rate=0.01), loss="mse")
+    path = str(tmp_path / "best_model.keras")
+    checkpoint = keras.callbacks.ModelCheckpoint(
+        monitor="val_loss", filepath=path, save_best_only=True
+    )
+    history = model.fit(
+        x, y, epochs=3, validation_data=(x[:8], y[:8]), callbacks=[checkpoint], verbose=0
+    )
+    best = saving.load_model(path)
+    best_epoch = int(np.argmin(history.history["val_loss"]))
+    assert best.evaluate(x[:8], y[:8], verbose=0) == pytest.approx(
+        history.history["val_loss"][best_epoch], rel=1e-5
+    )
