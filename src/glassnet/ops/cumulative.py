@@ -11,7 +11,7 @@ Tensor([1, 3, 6], dtype=int64)
 
 from glassnet.autograd.tensor import Tensor, as_tensor, from_op
 from glassnet.backend import xp
-from glassnet.ops._promotion import float_operand, promoted, result_type
+from glassnet.ops._promotion import float_operand, promoted, result_type, to_dtype
 from glassnet.ops.elementwise import add, divide, multiply, subtract, where
 from glassnet.ops.manipulation import getitem, reshape
 from glassnet.ops.operation import keras_op
@@ -217,7 +217,7 @@ def trapezoid(y, x=None, dx=1.0, axis=-1):
     if x is None:
         widths = dx
     else:
-        positions = float_operand(x, "trapezoid")
+        positions = to_dtype(float_operand(x, "trapezoid"), y.dtype)  # the result follows y
         if positions.ndim == 1 and y.ndim > 1:
             positions = reshape(positions, [-1 if a == axis else 1 for a in range(y.ndim)])
         widths = diff(positions, axis=axis if positions.ndim > 1 else -1)
