@@ -1,12 +1,23 @@
 """Attention layers: EinsumDense (MultiHeadAttention's projections, as in Keras),
-MultiHeadAttention,Attention (dot-product, Luong) and AdditiveAttention (Bahdanau). All computed with ops."""
+MultiHeadAttention, GroupedQueryAttention, Attention (dot-product, Luong) and AdditiveAttention
+(Bahdanau). All computed with ops.
+
+Example:
+
+>>> import numpy as np
+>>> from glassnet import layers
+>>> mha = layers.MultiHeadAttention(num_heads=2, key_dim=4)
+>>> x = np.ones((1, 3, 8), "float32")
+>>> mha(x, x).shape
+(1, 3, 8)
+"""
 
 import math
 import re
 
 from glassnet import activations, constraints, initializers, ops, regularizers
 from glassnet.backend import xp
-from glassnet.layers.core import Dropout, weight_options_config
+from glassnet.layers.core import Dropout, activity_config, weight_options_config
 from glassnet.layers.layer import Layer
 
 _LARGE_NEGATIVE = -1e9  # added to masked scores before the softmax
@@ -106,6 +117,7 @@ class EinsumDense(Layer):
             "activation": activations.serialize(self.activation),
             "bias_axes": self.bias_axes,
             **weight_options_config(self, "kernel", "bias"),
+            **activity_config(self),
         }
 
 
@@ -248,6 +260,7 @@ class MultiHeadAttention(Layer):
             "use_bias": self.use_bias,
             "output_shape": self.output_shape,
             **weight_options_config(self, "kernel", "bias"),
+            **activity_config(self),
         }
 
 
@@ -554,6 +567,7 @@ class GroupedQueryAttention(Layer):
             "sliding_window": self.sliding_window,
             "dropout": self.dropout,
             **weight_options_config(self, "kernel", "bias"),
+            **activity_config(self),
             "seed": self.seed,
         }
 

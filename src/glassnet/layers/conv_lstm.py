@@ -27,7 +27,7 @@ from glassnet.layers.arguments import (
     padding_mode,
     standard_data_format,
 )
-from glassnet.layers.core import weight_options_config
+from glassnet.layers.core import activity_config, weight_options_config
 from glassnet.layers.layer import InputSpec, Layer
 from glassnet.layers.recurrent import RNN
 from glassnet.layers.recurrent_cells import DropoutRNNCell
@@ -379,7 +379,7 @@ class _ConvLSTM(RNN):
         cell_config = self.cell.get_config()
         for key in ("name", "trainable", "dtype", "rank"):
             cell_config.pop(key, None)
-        return {**config, **cell_config}
+        return {**config, **cell_config, **activity_config(self)}
 
     @classmethod
     def from_config(cls, config, custom_objects=None):

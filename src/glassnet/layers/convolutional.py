@@ -27,7 +27,7 @@ from glassnet.layers.arguments import (
     standard_data_format,
     transpose_output_shape,
 )
-from glassnet.layers.core import weight_options_config
+from glassnet.layers.core import activity_config, weight_options_config
 from glassnet.layers.layer import InputSpec, Layer
 from glassnet.ops.conv import (
     conv1d_transpose,
@@ -180,6 +180,7 @@ class _Conv(_SpatialLayer):
             "activation": activations.serialize(self.activation),
             "use_bias": self.use_bias,
             **weight_options_config(self, "kernel", "bias"),
+            **activity_config(self),
         }
 
 
@@ -326,6 +327,7 @@ class _ConvTranspose(_SpatialLayer):
             "activation": activations.serialize(self.activation),
             "use_bias": self.use_bias,
             **weight_options_config(self, "kernel", "bias"),
+            **activity_config(self),
         }
         return config
 
@@ -453,6 +455,7 @@ class _DepthwiseConv(_SpatialLayer):
             "activation": activations.serialize(self.activation),
             "use_bias": self.use_bias,
             **weight_options_config(self, "depthwise", "bias"),
+            **activity_config(self),
         }
 
 
@@ -576,6 +579,7 @@ class _SeparableConv(_SpatialLayer):
             "activation": activations.serialize(self.activation),
             "use_bias": self.use_bias,
             **weight_options_config(self, "depthwise", "pointwise", "bias"),
+            **activity_config(self),
         }
 
 

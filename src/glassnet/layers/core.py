@@ -36,9 +36,12 @@ class Dense(Layer):
         activity_regularizer=None,
         kernel_constraint=None,
         bias_constraint=None,
+        quantization_config=None,
         **kwargs,
     ):
         super().__init__(activity_regularizer=activity_regularizer, **kwargs)
+        if quantization_config is not None:
+            raise ValueError("Dense: quantization (quantization_config) is not supported")
         if not isinstance(units, int) or units <= 0:
             raise ValueError(f"Dense: units must be a positive integer, got {units!r}")
         self.units = units
@@ -90,6 +93,7 @@ class Dense(Layer):
             "activation": activations.serialize(self.activation),
             "use_bias": self.use_bias,
             **weight_options_config(self, "kernel", "bias"),
+            "quantization_config": None,
         }
 
 
@@ -105,6 +109,14 @@ _WEIGHT_OPTIONS = (
     ("regularizer", regularizers),
     ("constraint", constraints),
 )
+
+
+def activity_config(layer):
+    """``{"activity_regularizer": ...}`` as Keras writes it (None when unset), for get_config."""
+    regularizer = layer.activity_regularizer
+    return {
+        "activity_regularizer": None if regularizer is None else regularizers.serialize(regularizer)
+    }
 
 
 def weight_options_config(layer, *weights):
@@ -179,9 +191,12 @@ class Embedding(Layer):
         embeddings_regularizer=None,
         embeddings_constraint=None,
         mask_zero=False,
+        quantization_config=None,
         **kwargs,
     ):
         super().__init__(**kwargs)
+        if quantization_config is not None:
+            raise ValueError("Embedding: quantization (quantization_config) is not supported")
         self.input_dim, self.output_dim, self.mask_zero = int(input_dim), int(output_dim), mask_zero
         name = "random_uniform" if embeddings_initializer == "uniform" else embeddings_initializer
         self.embeddings_initializer = initializers.get(name)
@@ -221,6 +236,8 @@ class Embedding(Layer):
             "output_dim": self.output_dim,
             "mask_zero": self.mask_zero,
             **weight_options_config(self, "embeddings"),
+            **activity_config(self),
+            "quantization_config": None,
         }
 
 

@@ -200,6 +200,9 @@ class BatchNormalization(Layer):
             "moving_mean_initializer": initializers.serialize(self.moving_mean_initializer),
             "moving_variance_initializer": initializers.serialize(self.moving_variance_initializer),
             "synchronized": self.synchronized,
+            "renorm": False,
+            "renorm_clipping": None,
+            "renorm_momentum": self.renorm_momentum,
         }
 
 
@@ -263,6 +266,8 @@ class LayerNormalization(Layer):
 
     def build(self, input_shape):
         shape = tuple(input_shape[a] for a in self._axes(len(input_shape)))
+        if isinstance(self.axis, int):  # Keras keeps the axes as a list once built
+            self.axis = [self.axis]
         self.gamma = (
             self.add_weight(
                 shape,

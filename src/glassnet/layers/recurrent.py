@@ -33,6 +33,7 @@ from glassnet.autograd.symbolic import SymbolicTensor
 from glassnet.autograd.tensor import Tensor
 from glassnet.autograd.variable import Variable
 from glassnet.backend import xp
+from glassnet.layers.core import activity_config
 from glassnet.layers.layer import InputSpec, Layer
 from glassnet.layers.recurrent_cells import (
     GRUCell,
@@ -454,7 +455,7 @@ class _BuiltinRNN(RNN):
         cell_config = self.cell.get_config()
         for key in ("name", "trainable", "dtype"):
             cell_config.pop(key, None)
-        return {**config, **cell_config}
+        return {**config, **cell_config, **activity_config(self)}
 
     @classmethod
     def from_config(cls, config, custom_objects=None):

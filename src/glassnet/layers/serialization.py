@@ -70,7 +70,11 @@ def deserialize_layer(config, custom_objects=None):
             f"deserialize: expected {{'class_name': ..., 'config': ...}}, got {config!r}"
         )
     cls = _layer_class(config["class_name"], config.get("registered_name"), custom_objects)
-    layer = _from_config(cls, dict(config.get("config") or {}), custom_objects)
+    inner = dict(config.get("config") or {})
+    dtype = inner.get("dtype")
+    if isinstance(dtype, dict):  # Keras's DTypePolicy: {"class_name": ..., "config": {"name"}}
+        inner["dtype"] = (dtype.get("config") or {}).get("name")
+    layer = _from_config(cls, inner, custom_objects)
     build = config.get("build_config")
     if build and not getattr(layer, "built", True) and hasattr(layer, "build_from_config"):
         layer.build_from_config(build)

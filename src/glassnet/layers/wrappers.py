@@ -80,6 +80,11 @@ class Bidirectional(Layer):
         self.return_sequences, self.return_state = layer.return_sequences, layer.return_state
         self.supports_masking = True
 
+    def build(self, input_shape):
+        for direction in (self.forward_layer, self.backward_layer):
+            if not direction.built:
+                direction._maybe_build(tuple(input_shape))
+
     def call(self, inputs, mask=None, training=None, initial_state=None):
         forward_state = backward_state = None
         if initial_state is not None:
@@ -120,12 +125,15 @@ class Bidirectional(Layer):
             **super().get_config(),
             "layer": serialize_layer(self.forward_layer),
             "merge_mode": self.merge_mode,
+            "backward_layer": serialize_layer(self.backward_layer),
         }
 
     @classmethod
     def from_config(cls, config, custom_objects=None):
         config = dict(config)
         config["layer"] = deserialize_layer(config["layer"], custom_objects)
+        if config.get("backward_layer") is not None:
+            config["backward_layer"] = deserialize_layer(config["backward_layer"], custom_objects)
         return cls(**config)
 
 
