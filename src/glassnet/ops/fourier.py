@@ -395,7 +395,11 @@ def correlate(x1, x2, mode="valid"):
     if mode == "full":
         return full
     size = max(n, m) if mode == "same" else abs(n - m) + 1
-    start = (n + m - 1 - size) // 2 if mode == "same" else min(n, m) - 1
+    if mode == "valid":
+        start = min(n, m) - 1
+    else:  # centred; NumPy rounds the other way when the filter is the longer one
+        extra = n + m - 1 - size
+        start = extra // 2 if n >= m else extra - extra // 2
     return getitem(full, slice(start, start + size))
 
 
