@@ -116,7 +116,9 @@ class PlaygroundServer(ThreadingHTTPServer):
 
     def start(self):
         """Serve in a background thread (``close()`` stops it); for tests and notebooks."""
-        self._thread = threading.Thread(target=self.serve_forever, name="playground-http")
+        self._thread = threading.Thread(
+            target=self.serve_forever, kwargs={"poll_interval": 0.05}, name="playground-http"
+        )
         self._thread.daemon = True
         self._thread.start()
 

@@ -52,14 +52,17 @@ function showMessage(text, isError) {
 }
 
 async function changeConfig(changes) {
+  let state;
   try {
-    showMessage("");
-    closeTrace();
-    applyState(await post("/api/config", changes));
+    state = await post("/api/config", changes);
   } catch (error) {
     showMessage(error.message, true);
     renderSettings();
+    return;
   }
+  showMessage("");
+  closeTrace();
+  applyState(state);
 }
 
 async function control(action) {
@@ -199,14 +202,14 @@ function columnsOf(state) {
 function buildNetwork() {
   const state = app.state;
   const columns = columnsOf(state);
-  const key = JSON.stringify([state.config.hidden, state.config.features, state.layers]);
+  const width = Math.max($("network").clientWidth, 420);
+  const key = JSON.stringify([state.config.hidden, state.config.features, state.layers, width]);
   if (key === app.structureKey) return;
   app.structureKey = key;
   const network = $("network");
   const svg = $("links");
   for (const element of [...network.querySelectorAll(".column, .neuron")]) element.remove();
   svg.replaceChildren();
-  const width = Math.max(network.clientWidth, 420);
   const spacing = (width - NEURON - 60) / Math.max(columns.length - 1, 1);
   let tallest = 0;
   app.positions = columns.map((column, c) => {
@@ -232,6 +235,10 @@ function buildNetwork() {
       const units = column.units;
       const more = button("+", () => setUnits(column.layer, units + 1), units >= state.options.max_neurons);
       const fewer = button("\u2212", () => setUnits(column.layer, units - 1), units <= 1);
+      more.dataset.action = "add-neuron";
+      fewer.dataset.action = "remove-neuron";
+      more.dataset.layer = fewer.dataset.layer = label.dataset.layer = column.layer;
+      label.dataset.units = units;
       label.append(more, " ", fewer, document.createElement("br"), `${units} neuron${units === 1 ? "" : "s"}`);
       const warning = document.createElement("span");
       warning.className = "warning";
@@ -301,6 +308,7 @@ function buildNetwork() {
       });
     });
   }
+  if (app.trace) labelTrace();
 }
 
 function button(text, onClick, disabled) {
@@ -326,6 +334,9 @@ function toggleFeature(name) {
 // -- a frame: progress, pictures, weights, curves -------------------------------------------------
 function renderFrame(frame) {
   app.frame = frame;
+  // a frame of other settings than the page shows waits for the new state (pollFrames loads it)
+  if (frame.config_version !== app.state.config_version) return;
+  document.body.dataset.frame = frame.frame;
   const now = performance.now();
   if (frame.playing) {
     app.frameTimes.push(now);
@@ -640,10 +651,14 @@ function showTrace() {
   });
   $("trace-text").textContent = app.trace.text;
   $("trace-panel").hidden = false;
+  labelTrace();
+}
 
+function labelTrace() {
   // on the drawing: each neuron's output a and dL/dz, each input's value
   for (const column of app.neurons) for (const n of column) n.values.textContent = "";
-  const dense = shown.layers.filter((layer) => layer.kind === "Dense");
+  if (!app.trace) return;
+  const dense = app.trace.shown.layers.filter((layer) => layer.kind === "Dense");
   const used = app.state.config.features;
   app.state.options.features.forEach((name, i) => {
     const index = used.indexOf(name);
@@ -729,8 +744,7 @@ function wire() {
     $("csv").value = "";
   });
   window.addEventListener("resize", () => {
-    app.structureKey = "";
-    buildNetwork();
+    buildNetwork(); // rebuilt only when the network's width changed
     if (app.frame) renderFrame(app.frame);
   });
 }
