@@ -9,6 +9,8 @@ Example:
 (3, [4, 4, 2])
 """
 
+import mmap
+
 import numpy as np
 
 from glassnet.backend import get_generator
@@ -103,6 +105,9 @@ class MemmapDataAdapter(ArrayDataAdapter):
         x, y, weight = super().load(key)
         x = _in_memory(x)
         y = _in_memory(y)
+        if isinstance(key, slice):
+            for array in data_utils.flatten(self.x) + data_utils.flatten(self.y):
+                release_rows(array, key)
         data_utils.check_finite(x, self.where, "x")
         data_utils.check_finite(y, self.where, "y")
         return x, y, weight
@@ -117,6 +122,31 @@ def _in_memory(data):
     if isinstance(data, list):
         return [_in_memory(v) for v in data]
     return np.array(data, copy=True) if isinstance(data, np.memmap) else data
+
+
+def release_rows(array, rows):
+    """Tell the kernel this process is done with the pages holding ``array[rows]`` of a memory
+    map (``madvise(MADV_DONTNEED)``): they stay in the page cache but stop counting in the
+    process's resident memory, so one epoch over a file larger than RAM does not look like it
+    loaded the file. Best effort: nothing happens where the platform lacks madvise."""
+    mapping = getattr(array, "_mmap", None)
+    if mapping is None or not hasattr(mapping, "madvise") or not array.flags.c_contiguous:
+        return
+    start, stop, _ = rows.indices(len(array))
+    if stop <= start:
+        return
+    row_bytes = array.strides[0]
+    base = np.frombuffer(mapping, dtype=np.uint8).ctypes.data
+    first = array.ctypes.data - base + start * row_bytes
+    last = first + (stop - start) * row_bytes
+    page = mmap.PAGESIZE
+    first = -(-first // page) * page  # whole pages inside the range only
+    last = last // page * page
+    if last > first:
+        try:
+            mapping.madvise(mmap.MADV_DONTNEED, first, last - first)
+        except (OSError, ValueError):
+            pass
 
 
 def has_memmap(data):
