@@ -1044,4 +1044,4 @@ def _deserialize_spec(spec, kind, custom_objects):
             raise LookupError(f"the {kind} function '{spec['function']}' is not in custom_objects")
         return function
     module = losses_module if kind == "loss" else metrics_module
-    return module.deserialize(spec)
+    return module.deserialize(spec, custom_objects)
