@@ -1,7 +1,8 @@
 import numpy as np
 import pytest
+import scipy.linalg
 
-from glassnet import ops
+from glassnet import Tensor, ops
 from tests.ops.harness import OpCase, normal, standard_tests
 
 try:
@@ -84,3 +85,289 @@ def test_einsum_refuses_ellipsis_and_diagonals():
         ops.einsum("...ij->...ji", np.zeros((2, 2)))
     with pytest.raises(ValueError, match="repeated index"):
         ops.einsum("ii->i", np.zeros((2, 2)))
+
+
+# -- ops.linalg and the matrix functions of ops.numpy ---------------------------------------------
+def well_conditioned(*shape):
+    n = shape[-1]
+    return lambda rng: rng.standard_normal(shape) + 3 * np.eye(n)
+
+
+def lower_triangular(*shape):
+    n = shape[-1]
+    return lambda rng: np.tril(rng.standard_normal(shape)) + 3 * np.eye(n)
+
+
+def symmetric(m):
+    """A symmetric positive-definite matrix from any square m (what cholesky and eigh read)."""
+    return ops.matmul(m, ops.swapaxes(m, -1, -2)) + 3.0 * np.eye(m.shape[-1], dtype=m.dtype)
+
+
+def torch_symmetric(m):
+    return m @ m.transpose(-1, -2) + 3.0 * torch.eye(m.shape[-1], dtype=m.dtype)
+
+
+def numpy_symmetric(m):
+    return m @ np.swapaxes(m, -1, -2) + 3.0 * np.eye(m.shape[-1])
+
+
+LINALG_CASES = [
+    OpCase("inv", ops.inv, [well_conditioned(2, 3, 3)], np.linalg.inv, lambda a: torch.inverse(a)),
+    OpCase("det", ops.det, [normal(2, 3, 3)], np.linalg.det, lambda a: torch.det(a)),
+    OpCase(
+        "slogdet",
+        lambda a: ops.slogdet(a)[1],
+        [normal(2, 3, 3)],
+        lambda a: np.linalg.slogdet(a)[1],
+        lambda a: torch.linalg.slogdet(a)[1],
+    ),
+    OpCase(
+        "logdet",
+        lambda m: ops.logdet(symmetric(m)),
+        [normal(3, 3)],
+        lambda m: np.linalg.slogdet(numpy_symmetric(m))[1],
+        lambda m: torch.logdet(torch_symmetric(m)),
+    ),
+    OpCase(
+        "solve_matrix",
+        ops.solve,
+        [well_conditioned(3, 3), normal(3, 2)],
+        np.linalg.solve,
+        lambda a, b: torch.linalg.solve(a, b),
+    ),
+    OpCase(
+        "solve_vectors",
+        ops.solve,
+        [well_conditioned(2, 3, 3), normal(2, 3)],
+        lambda a, b: np.linalg.solve(a, b[..., None])[..., 0],
+        lambda a, b: torch.linalg.solve(a, b),
+    ),
+    OpCase(
+        "solve_triangular_lower",
+        lambda a, b: ops.solve_triangular(a, b, lower=True),
+        [lower_triangular(3, 3), normal(3, 2)],
+        lambda a, b: np.linalg.solve(np.tril(a), b),
+        lambda a, b: torch.linalg.solve_triangular(a, b, upper=False),
+    ),
+    OpCase(
+        "solve_triangular_upper_vector",
+        ops.solve_triangular,
+        [well_conditioned(3, 3), normal(3)],
+        lambda a, b: np.linalg.solve(np.triu(a), b),
+        lambda a, b: torch.linalg.solve_triangular(a, b[:, None], upper=True)[:, 0],
+    ),
+    OpCase(
+        "cholesky",
+        lambda m: ops.cholesky(symmetric(m)),
+        [normal(2, 3, 3)],
+        lambda m: np.linalg.cholesky(numpy_symmetric(m)),
+        lambda m: torch.linalg.cholesky(torch_symmetric(m)),
+    ),
+    OpCase(
+        "cholesky_upper",
+        lambda m: ops.cholesky(symmetric(m), upper=True),
+        [normal(3, 3)],
+        lambda m: np.linalg.cholesky(numpy_symmetric(m)).T,
+        lambda m: torch.linalg.cholesky(torch_symmetric(m), upper=True),
+    ),
+    OpCase(
+        "cholesky_inverse",
+        ops.cholesky_inverse,
+        [lower_triangular(3, 3)],
+        lambda f: np.linalg.inv(f @ f.T),
+        lambda f: torch.cholesky_inverse(torch.tril(f)),  # only the factor's triangle is read
+    ),
+    OpCase(
+        "eigh_values",
+        lambda m: ops.eigh(symmetric(m))[0],
+        [normal(4, 4)],
+        lambda m: np.linalg.eigh(numpy_symmetric(m))[0],
+        lambda m: torch.linalg.eigh(torch_symmetric(m))[0],
+    ),
+    OpCase(  # eigenvectors are defined up to sign: compare their squares
+        "eigh_vectors",
+        lambda m: ops.square(ops.eigh(symmetric(m))[1]),
+        [normal(4, 4)],
+        lambda m: np.linalg.eigh(numpy_symmetric(m))[1] ** 2,
+        lambda m: torch.linalg.eigh(torch_symmetric(m))[1] ** 2,
+    ),
+    OpCase(
+        "svd_values",
+        lambda a: ops.svd(a, compute_uv=False),
+        [normal(2, 4, 3)],
+        lambda a: np.linalg.svd(a, compute_uv=False),
+        lambda a: torch.linalg.svdvals(a),
+    ),
+    OpCase(
+        "svd_u",
+        lambda a: ops.square(ops.svd(a, full_matrices=False)[0]),
+        [normal(4, 3)],
+        lambda a: np.linalg.svd(a, full_matrices=False)[0] ** 2,
+        lambda a: torch.linalg.svd(a, full_matrices=False)[0] ** 2,
+    ),
+    OpCase(
+        "svd_vh_wide",
+        lambda a: ops.square(ops.svd(a, full_matrices=False)[2]),
+        [normal(3, 5)],
+        lambda a: np.linalg.svd(a, full_matrices=False)[2] ** 2,
+        lambda a: torch.linalg.svd(a, full_matrices=False)[2] ** 2,
+    ),
+    OpCase(
+        "qr_q",
+        lambda a: ops.qr(a)[0],
+        [normal(2, 4, 3)],
+        lambda a: np.linalg.qr(a)[0],
+        lambda a: torch.linalg.qr(a)[0],
+    ),
+    OpCase(
+        "qr_r",
+        lambda a: ops.qr(a)[1],
+        [normal(4, 3)],
+        lambda a: np.linalg.qr(a)[1],
+        lambda a: torch.linalg.qr(a)[1],
+    ),
+    OpCase("pinv", ops.pinv, [normal(3, 5)], np.linalg.pinv, lambda a: torch.linalg.pinv(a)),
+    OpCase(
+        "lstsq",
+        ops.lstsq,
+        [normal(5, 3), normal(5, 2)],
+        lambda a, b: np.linalg.lstsq(a, b, rcond=None)[0],
+        lambda a, b: torch.linalg.pinv(a) @ b,
+    ),
+    OpCase(
+        "lstsq_vector",
+        ops.lstsq,
+        [normal(5, 3), normal(5)],
+        lambda a, b: np.linalg.lstsq(a, b, rcond=None)[0],
+        lambda a, b: torch.linalg.pinv(a) @ b,
+    ),
+    OpCase(
+        "tensordot",
+        lambda a, b: ops.tensordot(a, b, axes=([1, 2], [0, 1])),
+        [normal(2, 3, 4), normal(3, 4, 5)],
+        lambda a, b: np.tensordot(a, b, axes=([1, 2], [0, 1])),
+        lambda a, b: torch.tensordot(a, b, dims=([1, 2], [0, 1])),
+    ),
+    OpCase(
+        "dot_nd",
+        ops.dot,
+        [normal(2, 3), normal(4, 3, 2)],
+        np.dot,
+        lambda a, b: torch.tensordot(a, b, dims=([1], [1])),
+    ),
+    OpCase("dot_vectors", ops.dot, [normal(4), normal(4)], np.dot, lambda a, b: torch.dot(a, b)),
+    OpCase(
+        "inner", ops.inner, [normal(2, 3), normal(4, 3)], np.inner, lambda a, b: torch.inner(a, b)
+    ),
+    OpCase(
+        "outer",
+        ops.outer,
+        [normal(3), normal(2, 2)],
+        np.outer,
+        lambda a, b: torch.outer(a, b.reshape(-1)),
+    ),
+    OpCase(
+        "vdot",
+        ops.vdot,
+        [normal(2, 3), normal(6)],
+        np.vdot,
+        lambda a, b: torch.vdot(a.reshape(-1), b),
+    ),
+    OpCase("kron", ops.kron, [normal(2, 3), normal(3, 2)], np.kron, lambda a, b: torch.kron(a, b)),
+    OpCase(
+        "cross",
+        ops.cross,
+        [normal(4, 3), normal(4, 3)],
+        np.cross,
+        lambda a, b: torch.linalg.cross(a, b),
+    ),
+    OpCase(
+        "cross_axis0_with_2_vectors",
+        lambda a, b: ops.cross(a, b, axisa=0, axisb=0),
+        [normal(3, 4), normal(2, 4)],
+        # a 2-vector has a zero third component
+        lambda a, b: np.cross(a, np.concatenate([b, np.zeros((1, 4))]), axisa=0, axisb=0),
+    ),
+    OpCase(
+        "trace_offset",
+        lambda a: ops.trace(a, offset=1),
+        [normal(3, 4)],
+        lambda a: np.trace(a, offset=1),
+        lambda a: torch.diagonal(a, 1).sum(),
+    ),
+    OpCase(
+        "cdist", ops.cdist, [normal(2, 4, 3), normal(2, 5, 3)], None, lambda a, b: torch.cdist(a, b)
+    ),
+    OpCase("corrcoef", ops.corrcoef, [normal(3, 6)], np.corrcoef, lambda a: torch.corrcoef(a)),
+]
+
+
+def norm_case(ord, axis, shape, keepdims=False):
+    return OpCase(
+        f"norm_{ord}_{axis}",
+        lambda x: ops.norm(x, ord=ord, axis=axis, keepdims=keepdims),
+        [normal(*shape)],
+        lambda x: np.linalg.norm(x, ord=ord, axis=axis, keepdims=keepdims),
+        lambda x: torch.linalg.norm(x, ord=ord, dim=axis, keepdim=keepdims),
+    )
+
+
+NORM_CASES = [
+    OpCase(
+        "norm_all",
+        ops.norm,
+        [normal(2, 3, 4)],
+        np.linalg.norm,
+        lambda x: torch.linalg.vector_norm(x),
+    ),
+    norm_case(None, -1, (3, 4), keepdims=True),
+    norm_case(1, 0, (3, 4)),
+    norm_case(3.0, 1, (3, 4)),
+    norm_case(np.inf, 1, (3, 4)),
+    norm_case(-np.inf, 0, (3, 4)),
+    norm_case("fro", (1, 2), (2, 3, 4)),
+    norm_case("nuc", (1, 2), (2, 3, 4)),
+    norm_case(2, (1, 2), (2, 3, 4), keepdims=True),
+    norm_case(-2, (2, 1), (2, 3, 4)),
+    norm_case(1, (1, 2), (2, 3, 4)),
+    norm_case(-1, (0, 1), (3, 4)),
+    norm_case(np.inf, (1, 2), (2, 3, 4), keepdims=True),
+    norm_case(-np.inf, (1, 2), (2, 3, 4)),
+]
+
+test_linalg_forward, test_linalg_float32, test_linalg_gradcheck, test_linalg_torch = standard_tests(
+    LINALG_CASES + NORM_CASES
+)
+
+
+def test_non_differentiable_results():
+    rank = ops.matrix_rank(np.array([[1.0, 2.0], [2.0, 4.0], [0.0, 1.0]]))
+    assert rank.dtype == np.int32 and rank.item() == 2
+    a = np.random.default_rng(0).standard_normal((2, 4, 4))
+    lu, pivots = ops.lu_factor(a)
+    for i in range(2):
+        expected = scipy.linalg.lu_factor(a[i])
+        np.testing.assert_allclose(lu.data[i], expected[0])
+        np.testing.assert_array_equal(pivots.data[i], expected[1])
+    values, vectors = ops.eig(np.array([[2.0, 1.0], [0.0, 3.0]]))
+    np.testing.assert_allclose(np.sort(values.data), [2.0, 3.0])
+    assert ops.norm(np.array([0.0, 3.0, 0.0]), ord=0).item() == 1.0
+
+
+def test_zero_vector_norm_has_zero_gradient():
+    x = Tensor(np.zeros(3), requires_grad=True)
+    ops.norm(x).backward()
+    np.testing.assert_array_equal(x.grad, [0.0, 0.0, 0.0])
+
+
+def test_keras_dtypes_and_errors():
+    ints = np.array([[1, 2], [3, 4]], dtype="int32")
+    assert ops.norm(ints).dtype == np.float32 and ops.inv(ints).dtype == np.float32
+    assert ops.matmul(ints.astype("int8"), ints.astype("int8")).dtype == np.int32
+    assert ops.trace(np.ones((2, 2), dtype="int8")).dtype == np.int32
+    with pytest.raises(ValueError, match="inv: expected square matrices"):
+        ops.inv(np.zeros((2, 3)))
+    with pytest.raises(ValueError, match="cholesky: the matrix is not positive definite"):
+        ops.cholesky(-np.eye(2))
+    with pytest.raises(ValueError, match="qr: mode must be"):
+        ops.qr(np.eye(2), mode="r")
