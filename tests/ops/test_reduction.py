@@ -5,7 +5,7 @@ from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 
 from glassnet import Tensor, ops
-from tests.ops.harness import OpCase, normal, standard_tests
+from tests.ops.harness import OpCase, normal, standard_tests, uniform
 
 try:
     import torch
@@ -161,3 +161,152 @@ def test_broadcast_gradients_reduce_to_each_input_shape(data):
     ).reshape(shape_a)
     np.testing.assert_allclose(a.grad, expected_a, rtol=1e-10)
     assert b.grad.shape == tuple(shape_b)
+
+
+# -- products, NaN-skipping reductions, counts ---------------------------------------------------
+def with_nans(*shape):
+    def make(rng):
+        x = rng.standard_normal(shape)
+        x.flat[[1, 6, 7]] = np.nan
+        return x
+
+    return make
+
+
+def with_zero(*shape):
+    def make(rng):
+        x = rng.uniform(0.5, 1.5, shape)
+        x.flat[2] = 0.0
+        return x
+
+    return make
+
+
+MORE_CASES = [
+    OpCase(
+        "prod_axis",
+        lambda x: ops.prod(x, axis=1),
+        [normal(3, 4)],
+        lambda x: np.prod(x, 1),
+        lambda x: torch.prod(x, 1),
+    ),
+    OpCase(
+        "prod_with_a_zero",
+        lambda x: ops.prod(x, axis=(0, 1), keepdims=True),
+        [with_zero(2, 3)],
+        lambda x: np.prod(x, axis=(0, 1), keepdims=True),
+        lambda x: torch.prod(x.reshape(-1)).reshape(1, 1),
+    ),
+    OpCase(
+        "max_initial",
+        lambda x: ops.max(x, axis=1, initial=0.3),
+        [normal(3, 4)],
+        lambda x: np.max(x, axis=1, initial=0.3),
+    ),
+    OpCase(
+        "average_weights_1d",
+        lambda x, w: ops.average(x, axis=1, weights=w),
+        [normal(3, 4), uniform(0.5, 2.0, 4)],
+        lambda x, w: np.average(x, axis=1, weights=w),
+        lambda x, w: (x * w).sum(1) / w.sum(),
+    ),
+    OpCase(
+        "average_weights_full",
+        lambda x, w: ops.average(x, axis=0, weights=w),
+        [normal(3, 4), uniform(0.5, 2.0, 3, 4)],
+        lambda x, w: np.average(x, axis=0, weights=w),
+        lambda x, w: (x * w).sum(0) / w.sum(0),
+    ),
+    OpCase(
+        "ptp",
+        lambda x: ops.ptp(x, axis=0),
+        [normal(3, 4)],
+        lambda x: np.ptp(x, axis=0),
+        lambda x: torch.amax(x, 0) - torch.amin(x, 0),
+    ),
+    OpCase(
+        "nansum",
+        lambda x: ops.nansum(x, axis=1),
+        [with_nans(3, 4)],
+        lambda x: np.nansum(x, 1),
+        lambda x: torch.nansum(x, 1),
+    ),
+    OpCase(
+        "nanmean",
+        lambda x: ops.nanmean(x, axis=1),
+        [with_nans(3, 4)],
+        lambda x: np.nanmean(x, 1),
+        lambda x: torch.nanmean(x, 1),
+    ),
+    OpCase(
+        "nanvar",
+        lambda x: ops.nanvar(x, axis=1, keepdims=True),
+        [with_nans(3, 4)],
+        lambda x: np.nanvar(x, 1, keepdims=True),
+    ),
+    OpCase("nanstd", ops.nanstd, [with_nans(3, 4)], np.nanstd),
+    OpCase(
+        "nanmax",
+        lambda x: ops.nanmax(x, axis=0),
+        [with_nans(3, 4)],
+        lambda x: np.nanmax(x, 0),
+        lambda x: torch.amax(torch.nan_to_num(x, nan=-torch.inf), 0),
+    ),
+    OpCase(
+        "nanmin",
+        lambda x: ops.nanmin(x, axis=1),
+        [with_nans(3, 4)],
+        lambda x: np.nanmin(x, 1),
+        lambda x: torch.amin(torch.nan_to_num(x, nan=torch.inf), 1),
+    ),
+    OpCase(
+        "nanprod",
+        lambda x: ops.nanprod(x, axis=1),
+        [with_nans(3, 4)],
+        lambda x: np.nanprod(x, 1),
+        lambda x: torch.prod(torch.nan_to_num(x, nan=1.0), 1),
+    ),
+]
+
+test_more_forward, test_more_float32, test_more_gradcheck, test_more_torch = standard_tests(
+    MORE_CASES
+)
+
+
+def test_keras_reduction_dtypes():
+    assert ops.sum(np.ones(3, dtype=bool)).dtype == np.int32
+    assert ops.sum(np.ones(3, dtype="int8")).dtype == np.int32
+    assert ops.sum(np.ones(3, dtype="uint8")).dtype == np.uint32
+    assert ops.prod(np.ones(3, dtype="int16")).dtype == np.int32
+    assert ops.mean(np.arange(4)).dtype == np.float32 and ops.var(np.arange(4)).dtype == np.float32
+    assert ops.argmax(np.arange(4)).dtype == np.int32
+    assert ops.count_nonzero(np.array([[0, 1], [2, 3]]), axis=1).data.tolist() == [1, 2]
+
+
+def test_argmax_counts_negative_zero_as_smaller():
+    assert ops.argmax(np.array([-0.0, 0.0])).item() == 1
+    assert ops.argmin(np.array([0.0, -0.0])).item() == 1
+
+
+def test_nan_arg_reductions_give_minus_one_for_all_nan_rows():
+    x = np.array([[np.nan, 2.0, 1.0], [np.nan, np.nan, np.nan]])
+    assert ops.nanargmax(x, axis=1).data.tolist() == [1, -1]
+    assert ops.nanargmin(x, axis=1).data.tolist() == [2, -1]
+    assert np.isnan(ops.nanmax(x, axis=1).data[1])
+
+
+def test_histogram_and_bincount():
+    values = np.array([0.1, 0.2, 0.35, 0.9, 0.5, 0.5])
+    counts, edges = ops.histogram(values, bins=4)
+    expected_counts, expected_edges = np.histogram(values, bins=4)
+    np.testing.assert_array_equal(counts.data, expected_counts)
+    np.testing.assert_allclose(edges.data, expected_edges)
+    assert counts.dtype == values.dtype
+    ids = np.array([0, 1, 1, 3])
+    np.testing.assert_array_equal(ops.bincount(ids, minlength=6).data, [1, 2, 0, 1, 0, 0])
+    weighted = ops.bincount(ids, weights=np.array([0.5, 1.0, 2.0, 1.5], dtype="float32"))
+    assert weighted.dtype == np.float32 and weighted.data.tolist() == [0.5, 3.0, 0.0, 1.5]
+    rows = ops.bincount(np.array([[0, 1, 1], [2, 2, 0]]))
+    np.testing.assert_array_equal(rows.data, [[1, 2, 0], [1, 0, 2]])
+    with pytest.raises(ValueError, match="bincount: values must be non-negative"):
+        ops.bincount(np.array([-1, 2]))

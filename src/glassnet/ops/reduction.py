@@ -380,9 +380,10 @@ def nanvar(x, axis=None, keepdims=False):
     1.0
     """
     x = float_operand(x, "nanvar")
-    centered = subtract(x, nanmean(x, axis=axis, keepdims=True))
     count = _nan_count(x, axis, keepdims, x.dtype)
-    total = sum(_without_nan(square(centered), 0), axis=axis, keepdims=keepdims)
+    # NaN replaced before the arithmetic, so no NaN reaches a gradient (0 * NaN would be NaN)
+    centered = subtract(_without_nan(x, 0), nanmean(x, axis=axis, keepdims=True))
+    total = sum(where(_nan_mask(x), 0.0, square(centered)), axis=axis, keepdims=keepdims)
     with xp.errstate(invalid="ignore", divide="ignore"):
         return divide(total, count)
 
