@@ -2,6 +2,12 @@ import numpy as np
 
 import glassnet as keras
 from glassnet import ops
+from tests.ops.harness import OpCase, normal, standard_tests
+
+try:
+    import torch
+except ImportError:
+    torch = None
 
 
 def test_keras_ops_names_are_functions_not_modules():
@@ -38,3 +44,65 @@ def test_ops_record_nodes_on_symbolic_inputs():
     x = np.random.default_rng(0).standard_normal((2, 4)).astype(np.float32)
     e = np.exp(2 * x - (2 * x).max(1, keepdims=True))
     np.testing.assert_allclose(model.predict(x, verbose=0), e / e.sum(1, keepdims=True), rtol=1e-6)
+
+
+def test_keras_creation_dtypes():
+    assert ops.arange(5).dtype == np.int32 and ops.arange(1.0, 2.0, 0.25).dtype == np.float32
+    assert ops.arange(2, 11, 3).data.tolist() == [2, 5, 8]
+    assert ops.linspace(0, 1, 5).dtype == np.float32
+    assert ops.linspace(np.array([0.0]), np.array([1.0]), 3).dtype == np.float64
+    assert ops.eye(3, 4, k=1).data.tolist() == np.eye(3, 4, 1).tolist()
+    assert ops.identity(2, dtype="int32").dtype == np.int32
+    assert ops.full_like(np.zeros(2, dtype="int8"), 7).dtype == np.int8
+    assert ops.empty((2, 3)).shape == (2, 3) and ops.empty_like(np.zeros((2, 1))).shape == (2, 1)
+    assert ops.size(np.zeros((3, 4))).dtype == np.int32 and int(ops.size(np.zeros((3, 4)))) == 12
+    assert ops.array([1.0, 2.0]).dtype == np.float32
+    assert ops.floor(np.array([1, 2])).dtype == np.float32
+
+
+def test_spaced_values_match_numpy():
+    np.testing.assert_allclose(ops.linspace(0.0, 2.0, 4, endpoint=False).data, [0, 0.5, 1, 1.5])
+    samples, step = ops.linspace(0.0, 1.0, 5, retstep=True)
+    assert step.item() == 0.25 and samples.shape == (5,)
+    np.testing.assert_allclose(
+        ops.linspace(np.array([0.0, 1.0]), np.array([1.0, 3.0]), 3, axis=1).data,
+        np.linspace([0.0, 1.0], [1.0, 3.0], 3, axis=1),
+    )
+    np.testing.assert_allclose(ops.logspace(0, 3, 4, base=2).data, [1, 2, 4, 8])
+    np.testing.assert_allclose(ops.geomspace(1, 1000, 4).data, [1, 10, 100, 1000], rtol=1e-6)
+    np.testing.assert_array_equal(ops.tri(3, 4, -1).data, np.tri(3, 4, -1))
+
+
+CREATION_CASES = [
+    OpCase("copy", ops.copy, [normal(2, 3)], np.copy, lambda x: x.clone()),
+    OpCase(
+        "vander",
+        lambda x: ops.vander(x, 4),
+        [normal(3)],
+        lambda x: np.vander(x, 4),
+        lambda x: torch.linalg.vander(x, N=4).flip(-1),
+    ),
+    OpCase(
+        "vander_increasing",
+        lambda x: ops.vander(x, increasing=True),
+        [normal(3)],
+        lambda x: np.vander(x, increasing=True),
+        lambda x: torch.linalg.vander(x),
+    ),
+    OpCase(
+        "meshgrid_xy",
+        lambda a, b: ops.stack(ops.meshgrid(a, b * 2.0)),
+        [normal(3), normal(2)],
+        lambda a, b: np.stack(np.meshgrid(a, b * 2.0)),
+        lambda a, b: torch.stack(torch.meshgrid(a, b * 2.0, indexing="xy")),
+    ),
+    OpCase(
+        "meshgrid_ij_three",
+        lambda a, b, c: ops.stack(ops.meshgrid(a, b, c * 3.0, indexing="ij")),
+        [normal(2), normal(3), normal(4)],
+        lambda a, b, c: np.stack(np.meshgrid(a, b, c * 3.0, indexing="ij")),
+        lambda a, b, c: torch.stack(torch.meshgrid(a, b, c * 3.0, indexing="ij")),
+    ),
+]
+
+test_forward, test_float32, test_gradcheck, test_torch = standard_tests(CREATION_CASES)

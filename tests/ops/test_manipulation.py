@@ -173,3 +173,215 @@ def test_errors_name_the_op_and_shapes():
         ops.split(np.zeros(5), 2)
     with pytest.raises(IndexError, match="take: indices must lie in"):
         ops.take(np.zeros((2, 3)), [3], axis=1)
+
+
+# -- more NumPy-style manipulation ---------------------------------------------------------------
+ALONG = np.array([[0, 3], [1, 1], [2, 0]])
+
+
+def pad_case(mode, widths):
+    return OpCase(
+        f"pad_{mode}",
+        lambda x: ops.pad(x, widths, mode=mode),
+        [normal(3, 4)],
+        lambda x: np.pad(x, widths, mode=mode),
+    )
+
+
+MORE_CASES = [
+    OpCase(
+        "flip",
+        lambda x: ops.flip(x, axis=(0, 2)),
+        [normal(2, 3, 4)],
+        lambda x: np.flip(x, (0, 2)),
+        lambda x: torch.flip(x, (0, 2)),
+    ),
+    OpCase("fliplr", ops.fliplr, [normal(3, 4)], np.fliplr, lambda x: torch.fliplr(x)),
+    OpCase("flipud", ops.flipud, [normal(3, 4)], np.flipud, lambda x: torch.flipud(x)),
+    OpCase(
+        "roll_axis",
+        lambda x: ops.roll(x, 2, axis=1),
+        [normal(3, 4)],
+        lambda x: np.roll(x, 2, axis=1),
+        lambda x: torch.roll(x, 2, 1),
+    ),
+    OpCase(
+        "roll_flat",
+        lambda x: ops.roll(x, -5),
+        [normal(3, 4)],
+        lambda x: np.roll(x, -5),
+        lambda x: torch.roll(x, -5),
+    ),
+    OpCase(
+        "rot90",
+        lambda x: ops.rot90(x, k=3, axes=(1, 2)),
+        [normal(2, 3, 4)],
+        lambda x: np.rot90(x, 3, (1, 2)),
+        lambda x: torch.rot90(x, 3, (1, 2)),
+    ),
+    OpCase(
+        "repeat_counts",
+        lambda x: ops.repeat(x, [1, 0, 2], axis=0),
+        [normal(3, 2)],
+        lambda x: np.repeat(x, [1, 0, 2], axis=0),
+        lambda x: torch.repeat_interleave(x, torch.tensor([1, 0, 2]), dim=0),
+    ),
+    OpCase(
+        "repeat_flat",
+        lambda x: ops.repeat(x, 2),
+        [normal(2, 3)],
+        lambda x: np.repeat(x, 2),
+        lambda x: torch.repeat_interleave(x.reshape(-1), 2),
+    ),
+    OpCase(
+        "tile",
+        lambda x: ops.tile(x, (2, 1, 3)),
+        [normal(3, 2)],
+        lambda x: np.tile(x, (2, 1, 3)),
+        lambda x: torch.tile(x, (2, 1, 3)),
+    ),
+    OpCase(
+        "append",
+        lambda a, b: ops.append(a, b, axis=1),
+        [normal(2, 3), normal(2, 1)],
+        lambda a, b: np.append(a, b, axis=1),
+        lambda a, b: torch.cat([a, b], 1),
+    ),
+    OpCase(
+        "array_split",
+        lambda x: ops.concatenate(weighted_pieces(ops.array_split(x, 3, axis=1)), axis=1),
+        [normal(2, 7)],
+        lambda x: np.concatenate(weighted_pieces(np.array_split(x, 3, axis=1)), axis=1),
+    ),
+    OpCase(
+        "hstack",
+        lambda a, b: ops.hstack([a, b]),
+        [normal(2, 3), normal(2, 2)],
+        lambda a, b: np.hstack([a, b]),
+        lambda a, b: torch.hstack([a, b]),
+    ),
+    OpCase(
+        "vstack_vectors",
+        lambda a, b: ops.vstack([a, b]),
+        [normal(3), normal(3)],
+        lambda a, b: np.vstack([a, b]),
+        lambda a, b: torch.vstack([a, b]),
+    ),
+    OpCase(
+        "dstack",
+        lambda a, b: ops.dstack([a, b]),
+        [normal(2, 3), normal(2, 3)],
+        lambda a, b: np.dstack([a, b]),
+        lambda a, b: torch.dstack([a, b]),
+    ),
+    OpCase(
+        "take_along_axis",
+        lambda x: ops.take_along_axis(x, ALONG, axis=1),
+        [normal(3, 4)],
+        lambda x: np.take_along_axis(x, ALONG, axis=1),
+        lambda x: torch.take_along_dim(x, torch.tensor(ALONG), dim=1),
+    ),
+    OpCase(
+        "take_along_axis_broadcast",
+        lambda x: ops.take_along_axis(x, ALONG[:1], axis=0),
+        [normal(4, 2)],
+        lambda x: np.take_along_axis(x, ALONG[:1], axis=0),
+        lambda x: torch.take_along_dim(x, torch.tensor(ALONG[:1]), dim=0),
+    ),
+    OpCase(
+        "diag_vector",
+        lambda x: ops.diag(x, k=-1),
+        [normal(3)],
+        lambda x: np.diag(x, -1),
+        lambda x: torch.diag(x, -1),
+    ),
+    OpCase(
+        "diag_matrix",
+        lambda x: ops.diag(x, k=1),
+        [normal(3, 4)],
+        lambda x: np.diag(x, 1),
+        lambda x: torch.diag(x, 1),
+    ),
+    OpCase(
+        "diagflat",
+        ops.diagflat,
+        [normal(2, 2)],
+        np.diagflat,
+        lambda x: torch.diagflat(x),
+    ),
+    OpCase(
+        "diagonal",
+        lambda x: ops.diagonal(x, offset=-1, axis1=2, axis2=0),
+        [normal(3, 2, 4)],
+        lambda x: np.diagonal(x, -1, 2, 0),
+        lambda x: torch.diagonal(x, -1, 2, 0),
+    ),
+    OpCase(
+        "moveaxis",
+        lambda x: ops.moveaxis(x, [0, 1], [-1, 0]),
+        [normal(2, 3, 4)],
+        lambda x: np.moveaxis(x, [0, 1], [-1, 0]),
+        lambda x: torch.movedim(x, (0, 1), (-1, 0)),
+    ),
+    OpCase("ravel", ops.ravel, [normal(2, 3)], np.ravel, lambda x: torch.ravel(x)),
+    pad_case("reflect", ((1, 2), (2, 1))),
+    pad_case("symmetric", ((2, 0), (1, 3))),
+    pad_case("edge", ((1, 1), (0, 2))),
+    pad_case("wrap", ((3, 1), (1, 5))),
+]
+
+(
+    test_more_forward,
+    test_more_float32,
+    test_more_gradcheck,
+    test_more_torch,
+) = standard_tests(MORE_CASES)
+
+
+def test_splits_indices_and_views():
+    x = np.arange(24.0).reshape(2, 3, 4)
+    for ours, theirs in (
+        (ops.hsplit(x, 3), np.hsplit(x, 3)),
+        (ops.vsplit(x, [1]), np.vsplit(x, [1])),
+        (ops.dsplit(x, 2), np.dsplit(x, 2)),
+        (ops.array_split(x, 2, axis=2), np.array_split(x, 2, axis=2)),
+    ):
+        assert [p.shape for p in ours] == [p.shape for p in theirs]
+        for p, q in zip(ours, theirs):
+            np.testing.assert_array_equal(p.data, q)
+    rows, cols = ops.nonzero(np.array([[0, 1, 0], [2, 0, 3]]))
+    assert (
+        rows.dtype == np.int32
+        and rows.data.tolist() == [0, 1, 1]
+        and cols.data.tolist() == [1, 0, 2]
+    )
+    unravelled = ops.unravel_index(np.array([1, 5, 7], dtype="int32"), (2, 4))
+    assert [t.data.tolist() for t in unravelled] == [[0, 1, 1], [1, 1, 3]]
+    assert unravelled[0].dtype == np.int32
+    np.testing.assert_array_equal(
+        ops.view(np.array([1.0, -2.0], dtype="float32"), "int32").data,
+        np.array([1.0, -2.0], dtype="float32").view("int32"),
+    )
+    assert ops.get_item(x, (1, 2)).data.tolist() == x[1, 2].tolist()
+
+
+def test_value_pad_modes_and_errors():
+    x = np.arange(6.0).reshape(2, 3)
+    for mode in ("maximum", "mean", "median", "minimum", "linear_ramp"):
+        np.testing.assert_array_equal(ops.pad(x, 1, mode=mode).data, np.pad(x, 1, mode=mode))
+    np.testing.assert_array_equal(
+        ops.pad(x, 1, constant_values=7.0).data, np.pad(x, 1, constant_values=7.0)
+    )
+    with pytest.raises(ValueError, match="pad: constant_values can only be given"):
+        ops.pad(x, 1, mode="edge", constant_values=1.0)
+    with pytest.raises(ValueError, match="pad: unknown mode 'bogus'"):
+        ops.pad(x, 1, mode="bogus")
+    with pytest.raises(ValueError, match="rot90: expected an input with at least 2 dimensions"):
+        ops.rot90(np.zeros(3))
+
+
+def test_joining_mixed_dtypes_follows_keras_promotion():
+    ints, floats = np.array([1, 2], dtype="int32"), np.array([0.5], dtype="float32")
+    assert ops.concatenate([ints, floats]).dtype == np.float32
+    assert ops.hstack([ints, np.array([3], dtype="int8")]).dtype == np.int32
+    assert ops.stack([np.ones(2, dtype="uint8"), np.ones(2, dtype="int8")]).dtype == np.int16
