@@ -259,5 +259,12 @@ def make_dataset(spec, features, table=None):
 
 
 def held_out_count(n_samples, test_percent):
-    """How many of n_samples points are held out for testing (at least one in each part)."""
+    """How many of n_samples points are held out for testing (at least one in each part).
+
+    Example:
+
+    >>> from glassnet.playground.data import held_out_count
+    >>> held_out_count(500, 50), held_out_count(10, 99)
+    (250, 9)
+    """
     return int(min(max(round(n_samples * test_percent / 100), 1), n_samples - 1))

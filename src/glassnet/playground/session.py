@@ -37,7 +37,6 @@ import traceback
 
 import numpy as np
 
-from glassnet import layers as layers_module
 from glassnet import metrics
 from glassnet.autograd.grad_mode import no_grad
 from glassnet.callbacks import Callback
@@ -55,7 +54,14 @@ MONITOR_EVERY = 5  # GradientMonitor records every this many steps
 
 
 def json_bytes(value):
-    """``value`` as UTF-8 JSON, with NaN and infinities written as null (JSON has neither)."""
+    """``value`` as UTF-8 JSON, with NaN and infinities written as null (JSON has neither).
+
+    Example:
+
+    >>> from glassnet.playground.session import json_bytes
+    >>> json_bytes({"loss": float("nan"), "epoch": [1, 2.5]})
+    b'{"loss":null,"epoch":[1,2.5]}'
+    """
     try:
         return json.dumps(value, allow_nan=False, separators=(",", ":")).encode("utf-8")
     except ValueError:
@@ -74,7 +80,21 @@ def _finite(value):
 
 class Curve:
     """Points (x, values...) that stay at most ``MAX_CURVE_POINTS`` long by dropping every second
-    point when full (the curve keeps its shape, with coarser steps in the past)."""
+    point when full (the curve keeps its shape, with coarser steps in the past).
+
+    Args:
+        names: the names of the values each point has besides x.
+
+    Example:
+
+    >>> from glassnet.playground.session import MAX_CURVE_POINTS, Curve
+    >>> curve = Curve(["loss"])
+    >>> for step in range(MAX_CURVE_POINTS + 1):
+    ...     curve.append(step, [1 / (step + 1)])
+    >>> columns = curve.to_dict()
+    >>> len(columns["x"]), columns["x"][:3], columns["x"][-1]
+    (301, [0, 2, 4], 600)
+    """
 
     def __init__(self, names):
         self.names = list(names)
@@ -417,7 +437,8 @@ class Session:
         return -(-len(self.data.x_train) // self.config["batch_size"])
 
     def _dense_layers(self):
-        return [layer for layer in self.model.layers if isinstance(layer, layers_module.Dense)]
+        """The layers with weights: the hidden layers and the output (Dropout has none)."""
+        return [layer for layer in self.model.layers if layer.trainable_weights]
 
     def _loss_and_accuracy(self, x, y):
         """The compiled loss (with the weight penalties, as ``evaluate`` reports it) and the
@@ -488,7 +509,7 @@ class Session:
         with no_grad(), np.errstate(all="ignore"):
             for layer in self.model.layers:
                 values = layer(values, training=False).data
-                if isinstance(layer, layers_module.Dense) and layer.name != "output":
+                if layer.trainable_weights and layer.name != "output":
                     thumbnails.append(_encode_columns(values))
         probability = np.nan_to_num(values[:, 0], nan=0.5)
         boundary = np.round(np.clip(probability, 0, 1) * 255).astype(np.uint8)

@@ -82,7 +82,15 @@ CHOICES = {
 
 def options(grid, thumbnail):
     """What the page may choose from, and the caps (sent to the page with the state); grid and
-    thumbnail are the sides, in cells, of the boundary and of the neuron pictures."""
+    thumbnail are the sides, in cells, of the boundary and of the neuron pictures.
+
+    Example:
+
+    >>> from glassnet.playground.settings import options
+    >>> limits = options(64, 32)
+    >>> limits["max_hidden_layers"], limits["max_neurons"], limits["datasets"][-1]
+    (6, 16, 'csv')
+    """
     return {
         "datasets": list(data_module.DATASETS),
         "features": list(data_module.FEATURES),
