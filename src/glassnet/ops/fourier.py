@@ -339,7 +339,7 @@ def istft(x, sequence_length, sequence_stride, fft_length, length=None, window="
     >>> from glassnet import ops
     >>> signal = np.sin(np.arange(32) / 3.0)
     >>> back = ops.istft(ops.stft(signal, 8, 2, 8), 8, 2, 8)
-    >>> bool(np.allclose(back.data, signal[: back.shape[-1]]))
+    >>> bool(np.allclose(back.data[8:-8], signal[8 : back.shape[-1] - 8]))  # where frames overlap
     True
     """
     real, _ = _complex_pair(x, "istft")
@@ -442,7 +442,7 @@ def hamming(x):
     Example:
 
     >>> from glassnet import ops
-    >>> ops.hamming(3).data.round(4).tolist()
+    >>> [round(float(v), 4) for v in ops.hamming(3).data]
     [0.08, 1.0, 0.08]
     """
     return _window(x, "hamming", xp.hamming)

@@ -23,7 +23,7 @@ from glassnet.ops._helpers import normalize_axes, restore_reduced, sum_rows, unb
 from glassnet.ops._promotion import float_operand, promoted, result_type, to_dtype
 from glassnet.ops.activation import get_spec
 from glassnet.ops.elementwise import abs as absolute
-from glassnet.ops.elementwise import divide, multiply, sqrt, square, subtract
+from glassnet.ops.elementwise import clip, divide, multiply, sqrt, square, subtract
 from glassnet.ops.manipulation import (
     diagonal,
     expand_dims,
@@ -880,7 +880,7 @@ def qr(x, mode="reduced"):
 
     >>> from glassnet import ops
     >>> q, r = ops.qr([[3.0, 0.0], [4.0, 5.0]])
-    >>> [round(v, 4) for v in r.data[0]]
+    >>> r.data[0].round(4).tolist()
     [-5.0, -4.0]
     """
     if mode not in ("reduced", "complete"):
@@ -968,7 +968,7 @@ def lstsq(a, b, rcond=None):
     Example:
 
     >>> from glassnet import ops
-    >>> [round(v, 4) for v in ops.lstsq([[1.0, 0.0], [1.0, 0.0], [0.0, 1.0]], [1.0, 3.0, 2.0]).data]
+    >>> ops.lstsq([[1.0, 0.0], [1.0, 0.0], [0.0, 1.0]], [1.0, 3.0, 2.0]).data.round(4).tolist()
     [2.0, 2.0]
     """
     a, b = promoted(a, b, "lstsq", floating=True)
@@ -1053,7 +1053,7 @@ def corrcoef(x):
     Example:
 
     >>> from glassnet import ops
-    >>> ops.corrcoef([[1.0, 2.0, 3.0], [3.0, 2.0, 1.0]]).data.tolist()
+    >>> ops.corrcoef([[1.0, 2.0, 3.0], [3.0, 2.0, 1.0]]).data.round(4).tolist()
     [[1.0, -1.0], [-1.0, 1.0]]
     """
     x = as_tensor(x, where="corrcoef")
@@ -1064,7 +1064,7 @@ def corrcoef(x):
     covariance = matmul(centered, transpose(centered))
     scale = sqrt(reduce_sum(square(centered), axis=-1))  # the square roots of the diagonal
     outer = multiply(reshape(scale, (-1, 1)), reshape(scale, (1, -1)))
-    correlation = divide(covariance, outer)
+    correlation = clip(divide(covariance, outer), -1.0, 1.0)  # rounding can pass 1, as NumPy clips
     return reshape(correlation, ()) if x.ndim == 1 else correlation
 
 
