@@ -18,6 +18,7 @@ True
 """
 
 import json
+import re
 from inspect import getsource
 
 from glassnet.playground import data as data_module
@@ -66,9 +67,10 @@ def program(config, epochs, table=None):
 
 def _describe_data(spec, table):
     if spec["name"] == "csv":
+        first, second = (_plain(name) for name in table.classes)
         return (
-            f"an uploaded CSV, {len(table.labels)} points, classes {table.classes[0]!r} = 0 "
-            f"and {table.classes[1]!r} = 1, {spec['test_percent']:g}% held out for testing"
+            f"an uploaded CSV, {len(table.labels)} points, classes '{first}' = 0 "
+            f"and '{second}' = 1, {spec['test_percent']:g}% held out for testing"
         )
     return (
         f"{spec['name']}, {spec['samples']} points, noise {spec['noise']:g}%, "
@@ -79,12 +81,12 @@ def _describe_data(spec, table):
 def _data_lines(spec, features, table):
     lines = []
     if spec["name"] == "csv":
-        raw = ",\n".join(f"        [{a!r}, {b!r}]" for a, b in table.raw.tolist())
-        labels = _wrapped("labels = np.array([", [str(v) for v in table.labels.tolist()], "])")
+        rows = [f"[{a!r}, {b!r}]" for a, b in table.raw.tolist()]
+        labels = [str(v) for v in table.labels.tolist()]
         lines += [
             "# the uploaded CSV's two feature columns, and its labels as 0 and 1",
-            f"raw = np.array(\n    [\n{raw},\n    ]\n)",
-            *labels,
+            *_wrapped("raw = np.array([", rows, "])"),
+            *_wrapped("labels = np.array([", labels, "])"),
             "# each column scaled into the page's plane [-5, 5]",
             f"center = np.array({table.center.tolist()!r})",
             f"half_range = np.array({table.half_range.tolist()!r})",
@@ -167,6 +169,12 @@ def _training_lines(config, epochs):
         "test_loss, test_accuracy = model.evaluate(x_test, y_test, verbose=0)",
         'print(f"test loss {test_loss:.4f}, test accuracy {test_accuracy:.4f}")',
     ]
+
+
+def _plain(text):
+    """A class name from a CSV, safe inside the program's docstring (no quotes, backslashes or
+    line breaks)."""
+    return re.sub(r"[^\w .,:;()+-]", "?", text)[:40]
 
 
 def _string(text):

@@ -167,6 +167,9 @@ function renderSettings() {
     $(key).value = config.data[key];
     $(`${key}-value`).textContent = key === "samples" ? config.data[key] : `${config.data[key]}%`;
   }
+  if (config.data.name === "csv") {
+    $("samples-value").textContent = app.state.points.train.length + app.state.points.test.length;
+  }
   $("samples").disabled = $("noise").disabled = config.data.name === "csv";
   const buttons = $("datasets");
   if (!buttons.children.length) {
