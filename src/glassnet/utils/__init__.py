@@ -11,6 +11,7 @@ from glassnet.models.data_adapters import PyDataset, Sequence  # noqa: E402
 from glassnet.utils.audio_dataset_utils import audio_dataset_from_directory  # noqa: E402
 from glassnet.utils.dataset import Dataset  # noqa: E402
 from glassnet.utils.dataset_utils import split_dataset  # noqa: E402
+from glassnet.utils.feature_space import FeatureSpace  # noqa: E402
 from glassnet.utils.file_utils import get_file  # noqa: E402
 from glassnet.utils.image_dataset_utils import image_dataset_from_directory  # noqa: E402
 from glassnet.utils.image_utils import (  # noqa: E402
@@ -29,6 +30,7 @@ __all__ += [
     "pack_x_y_sample_weight",  # imported in the block below
     "unpack_x_y_sample_weight",
     "Dataset",
+    "FeatureSpace",
     "audio_dataset_from_directory",
     "image_dataset_from_directory",
     "text_dataset_from_directory",

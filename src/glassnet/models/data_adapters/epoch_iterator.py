@@ -25,6 +25,7 @@ from glassnet.models.data_adapters.distributed import batches_for_this_process, 
 from glassnet.models.data_adapters.prefetch import Prefetcher
 
 PREFETCH_DEPTH = 2
+READ_AHEAD = True  # False reads every batch in the training thread (for measurements)
 
 
 class EpochIterator:
@@ -63,7 +64,8 @@ class EpochIterator:
                 order = self.dist.broadcast_array(order)
         self.order = order
         batches = batches_for_this_process(self.adapter, order, self.dist, first_step)
-        self._iterator = Prefetcher(batches, PREFETCH_DEPTH) if self.adapter.read_ahead else batches
+        read_ahead = self.adapter.read_ahead and READ_AHEAD
+        self._iterator = Prefetcher(batches, PREFETCH_DEPTH) if read_ahead else batches
         self._steps_in_pass = first_step
 
     def _next(self):
