@@ -7,7 +7,8 @@ from glassnet.scratch import NeuralNetwork, Perceptron
 
 
 def autograd_gradients(net, X, y, float64):
-    """The same network in glassnet (logits + cross-entropy from logits), with the scratch weights copied in."""
+    """The same network in glassnet (logits + cross-entropy from logits), with the scratch
+    weights copied in."""
     hidden = [layers.Dense(n, activation=net.activation) for n in net.sizes[1:-1]]
     model = keras.Sequential([keras.Input((net.sizes[0],)), *hidden, layers.Dense(net.sizes[-1])])
     for layer, W, b in zip(model.layers, net.W, net.b):
@@ -27,8 +28,8 @@ def autograd_gradients(net, X, y, float64):
     value = model.compute_loss(y=target, y_pred=model(X))
     value.backward()
     return (
-        [l.kernel.grad for l in model.layers],
-        [l.bias.grad for l in model.layers],
+        [layer.kernel.grad for layer in model.layers],
+        [layer.bias.grad for layer in model.layers],
         float(value.data),
     )
 
@@ -88,3 +89,52 @@ def test_perceptron_learns_a_linearly_separable_problem():
     p = Perceptron(learning_rate=0.1, epochs=50).fit(x, y)
     assert (p.predict(xt) == yt).mean() > 0.9
     assert p.errors[-1] <= p.errors[0]
+
+
+def test_one_output_unit_refuses_three_classes():
+    (x, y), _ = datasets.load_2d("blobs", n_samples=60)  # labels 0, 1, 2
+    net = NeuralNetwork([2, 4, 1], seed=0)
+    before = [w.copy() for w in net.W]
+    with pytest.raises(ValueError, match=r"labels 0, 1, 2, but one output unit holds two classes"):
+        net.train(x, y, epochs=1)
+    assert all(np.array_equal(a, b) for a, b in zip(before, net.W))  # nothing trained
+    with pytest.raises(ValueError, match="give the last layer 3 units"):
+        net.gradients(x, y)
+
+
+@pytest.mark.parametrize(
+    "sizes,X,y,message",
+    [
+        ([2, 3], np.zeros((4, 2)), [0, 1, 2, 3], r"labels must be 0 to 2"),
+        ([2, 3], np.zeros((2, 2)), [-1, 0], r"labels -1, 0"),
+        ([2, 1], np.zeros((2, 2)), [0.5, 1], "whole-number class ids"),
+        ([2, 1], np.zeros((2, 3)), [0, 1], r"X must have shape \(samples, 2\), got \(2, 3\)"),
+        ([2, 1], np.zeros((3, 2)), [0, 1], r"one label per sample \(3\)"),
+    ],
+)
+def test_data_that_does_not_fit_the_network_is_refused(sizes, X, y, message):
+    with pytest.raises(ValueError, match=message):
+        NeuralNetwork(sizes).train(X, y, epochs=1)
+
+
+@pytest.mark.parametrize(
+    "arguments,message",
+    [
+        (dict(layer_sizes=[2]), "at least two whole numbers"),
+        (dict(layer_sizes=[2, 0, 1]), "at least two whole numbers"),
+        (dict(layer_sizes=[2, 1], learning_rate=float("nan")), "finite number > 0"),
+        (dict(layer_sizes=[2, 1], learning_rate=-0.1), "finite number > 0"),
+        (dict(layer_sizes=[2, 1], activation="gelu"), "activation must be one of"),
+    ],
+)
+def test_bad_settings_are_refused(arguments, message):
+    with pytest.raises(ValueError, match=message):
+        NeuralNetwork(**arguments)
+    with pytest.raises(ValueError, match="whole numbers >= 1"):
+        NeuralNetwork([2, 1]).train(np.zeros((2, 2)), [0, 1], epochs=0)
+
+
+def test_perceptron_refuses_more_than_two_classes():
+    (x, y), _ = datasets.load_2d("blobs", n_samples=60)
+    with pytest.raises(ValueError, match=r"labels 0 and 1 .* got \[0, 1, 2\]"):
+        Perceptron().fit(x, y)
