@@ -10,13 +10,13 @@ def _owner(layer, name):
     *path, attribute = name.split(".")
     owner = layer
     for part in path:
-        owner = getattr(owner, part)
+        owner = owner[int(part)] if part.isdigit() else getattr(owner, part)
     return owner, attribute
 
 
 def layer_gradcheck(layer, x, names, training=False, tolerance=1e-6):
     """gradcheck of ``layer(x)`` with respect to x and the weights called ``names`` (attributes,
-    dotted for a sublayer's: "cell.kernel")."""
+    dotted for a sublayer's: "cell.kernel", "cell.cells.0.kernel")."""
     places = [_owner(layer, n) for n in names]
     originals = [getattr(owner, attribute) for owner, attribute in places]
 

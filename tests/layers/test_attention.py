@@ -101,7 +101,8 @@ class TokenAndPositionEmbedding(layers.Layer):
 
 
 def transformer_encoder(x, embed_dim, num_heads, ff_dim):
-    """The worked example's block: attention + residual + LayerNorm, feed-forward + residual + LayerNorm."""
+    """The worked example's block: attention + residual + LayerNorm, feed-forward + residual +
+    LayerNorm."""
     attention = layers.MultiHeadAttention(num_heads=num_heads, key_dim=embed_dim // num_heads)(x, x)
     x = layers.LayerNormalization(epsilon=1e-6)(layers.Add()([x, attention]))
     feed_forward = layers.Dense(embed_dim)(layers.Dense(ff_dim, activation="relu")(x))
@@ -125,3 +126,44 @@ def test_transformer_learns_whether_token_a_comes_before_token_b():
     )
     model.fit(tokens[:1600], labels[:1600], epochs=15, batch_size=64, verbose=0)
     assert model.evaluate(tokens[1600:], labels[1600:], verbose=0)[1] >= 0.95
+
+
+# -- GroupedQueryAttention -------------------------------------------------------------------------
+def test_grouped_query_attention_with_one_group_per_head_is_multi_head_attention(float64):
+    gqa = layers.GroupQueryAttention(head_dim=3, num_query_heads=2, num_key_value_heads=2)
+    mha = layers.MultiHeadAttention(num_heads=2, key_dim=3)
+    query, value = rng.standard_normal((2, 4, 6)), rng.standard_normal((2, 5, 6))
+    gqa(query, value)
+    mha(query, value)
+    mha.set_weights(gqa.get_weights())
+    ours, scores = gqa(query, value, return_attention_scores=True)
+    theirs, expected_scores = mha(query, value, return_attention_scores=True)
+    np.testing.assert_allclose(ours.data, theirs.data, rtol=1e-10)
+    np.testing.assert_allclose(scores.data, expected_scores.data, rtol=1e-10)
+
+
+def test_grouped_query_heads_share_their_key_value_head(float64):
+    gqa = layers.GroupQueryAttention(head_dim=2, num_query_heads=4, num_key_value_heads=2)
+    x = rng.standard_normal((1, 3, 4))
+    gqa(x, x)
+    # identical query kernels for heads 0 and 1 (sharing key/value head 0) give identical scores
+    kernel = gqa.query_dense.kernel.data.copy()
+    kernel[:, 1] = kernel[:, 0]
+    gqa.query_dense.kernel.assign(kernel)
+    gqa.query_dense.bias.assign(np.zeros_like(gqa.query_dense.bias.data))
+    _, scores = gqa(x, x, return_attention_scores=True)
+    np.testing.assert_allclose(scores.data[:, 0], scores.data[:, 1], rtol=1e-12)
+    assert not np.allclose(scores.data[:, 0], scores.data[:, 2])
+    assert [w.shape for w in gqa.weights][:4] == [(4, 4, 2), (4, 2), (4, 2, 2), (2, 2)]
+
+
+def test_grouped_query_attention_masks_and_gradients(float64):
+    gqa = layers.GroupQueryAttention(2, 2, 1, use_gate=True, sliding_window=2)
+    x = rng.standard_normal((2, 5, 4))
+    _, scores = gqa(x, x, use_causal_mask=True, return_attention_scores=True)
+    allowed = np.tril(np.ones((5, 5), bool)) & (np.abs(np.subtract.outer(range(5), range(5))) < 2)
+    assert scores.data[:, :, ~allowed].max() < 1e-6
+    names = [f"{d}.kernel" for d in ("query_dense", "key_dense", "value_dense", "gate_dense")]
+    assert layer_gradcheck(gqa, x, names + ["output_dense.bias"])
+    symbolic = keras.Input((None, 4))
+    assert gqa(symbolic, symbolic).shape == (None, None, 4)

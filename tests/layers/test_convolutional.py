@@ -7,6 +7,11 @@ import glassnet as keras
 from glassnet import layers
 from tests.layers.helpers import layer_gradcheck
 
+try:
+    import torch
+except ImportError:
+    torch = None
+
 rng = np.random.default_rng(0)
 SHARED = pathlib.Path(__file__).resolve().parents[3] / "shared" / "datasets"
 
@@ -31,7 +36,7 @@ def test_tutorial_cnn_has_kerass_parameter_count_and_shapes():
     lines = []
     model.summary(print_fn=lines.append)
     assert " Total params: 121,930 (476.29 KB)" in lines
-    assert [l.output_shape_ for l in model.layers] == [
+    assert [layer.output_shape_ for layer in model.layers] == [
         (None, 26, 26, 32),
         (None, 13, 13, 32),
         (None, 11, 11, 64),
@@ -40,7 +45,7 @@ def test_tutorial_cnn_has_kerass_parameter_count_and_shapes():
         (None, 64),
         (None, 10),
     ]
-    assert [l.name for l in model.layers[:2]] == ["conv2d", "max_pooling2d"]
+    assert [layer.name for layer in model.layers[:2]] == ["conv2d", "max_pooling2d"]
 
 
 @pytest.mark.skipif(
@@ -141,3 +146,86 @@ def test_wrong_channels_are_named():
         conv(np.zeros((1, 5, 5, 1), dtype=np.float32))
     with pytest.raises(ValueError, match="Conv2D 'conv2d' expected input with 4 dimensions"):
         conv(np.zeros((5, 5, 3), dtype=np.float32))
+
+
+# -- 3-D, transposed, depthwise and separable layers -----------------------------------------------
+@pytest.mark.parametrize(
+    "make,shape,names",
+    [
+        (lambda: layers.Conv3D(2, 2, padding="same"), (2, 3, 3, 3, 2), ["kernel", "bias"]),
+        (lambda: layers.Conv3D(2, 2, data_format="channels_first"), (1, 2, 3, 3, 3), ["kernel"]),
+        (lambda: layers.Conv1DTranspose(2, 3, strides=2), (2, 3, 2), ["kernel", "bias"]),
+        (
+            lambda: layers.Conv2DTranspose(2, 3, strides=2, padding="same", output_padding=1),
+            (1, 2, 3, 2),
+            ["kernel", "bias"],
+        ),
+        (lambda: layers.Conv3DTranspose(2, 2, strides=2), (1, 2, 2, 2, 1), ["kernel", "bias"]),
+        (lambda: layers.DepthwiseConv1D(2, depth_multiplier=2), (2, 4, 2), ["kernel", "bias"]),
+        (
+            lambda: layers.SeparableConv1D(3, 2, depth_multiplier=2),
+            (2, 4, 2),
+            ["depthwise_kernel", "pointwise_kernel", "bias"],
+        ),
+    ],
+    ids=[
+        "Conv3D",
+        "Conv3D-channels_first",
+        "Conv1DTranspose",
+        "Conv2DTranspose-output_padding",
+        "Conv3DTranspose",
+        "DepthwiseConv1D",
+        "SeparableConv1D",
+    ],
+)
+def test_new_convolution_layers_gradients(float64, make, shape, names):
+    layer = make()
+    x = rng.standard_normal(shape)
+    layer(x)
+    assert layer_gradcheck(layer, x, names)
+
+
+def test_symbolic_shapes_follow_kerass_arithmetic_even_for_unknown_lengths():
+    """Output shapes come from the size formulas, so a kernel longer than a placeholder size
+    does not matter (Conv1D(kernel_size=5) on sequences of unknown length)."""
+    x = keras.Input((None, 8))
+    assert layers.Conv1D(4, 5)(x).shape == (None, None, 4)
+    assert layers.Conv1DTranspose(4, 5, strides=3)(x).shape == (None, None, 4)
+    assert layers.SeparableConv1D(4, 5)(x).shape == (None, None, 4)
+    volumes = keras.Input((9, 8, 7, 2))
+    assert layers.Conv3D(3, 3, strides=2)(volumes).shape == (None, 4, 3, 3, 3)
+    assert layers.Conv3DTranspose(3, 3, strides=2, padding="same")(volumes).shape == (
+        None,
+        18,
+        16,
+        14,
+        3,
+    )
+    assert layers.Conv2DTranspose(1, 3, strides=2, output_padding=1)(
+        keras.Input((5, 5, 1))
+    ).shape == (None, 12, 12, 1)
+
+
+def test_convolution_arguments_are_checked_as_keras_does():
+    with pytest.raises(ValueError, match="strides > 1 together with dilation_rate > 1"):
+        layers.Conv3D(2, 3, strides=2, dilation_rate=2)
+    with pytest.raises(ValueError, match="output_padding must be less than its stride"):
+        layers.Conv2DTranspose(2, 3, strides=2, output_padding=2)
+    with pytest.raises(ValueError, match="padding must be one of"):
+        layers.Conv3D(2, 3, padding="causal")
+    with pytest.raises(ValueError, match="Conv3D 'conv3d': input shape .* is too small"):
+        layers.Conv3D(2, 3, name="conv3d")(keras.Input((2, 5, 5, 1)))
+
+
+@pytest.mark.skipif(torch is None, reason="PyTorch is not installed")
+def test_conv3d_transpose_layer_equals_pytorch(float64):
+    layer = layers.Conv3DTranspose(3, (2, 3, 2), strides=(2, 1, 2))
+    x = rng.standard_normal((2, 3, 2, 3, 4))
+    out = layer(x).data
+    expected = torch.nn.functional.conv_transpose3d(
+        torch.tensor(x).permute(0, 4, 1, 2, 3),
+        torch.tensor(layer.kernel.data).permute(4, 3, 0, 1, 2),
+        torch.tensor(layer.bias.data),
+        stride=(2, 1, 2),
+    ).permute(0, 2, 3, 4, 1)
+    np.testing.assert_allclose(out, expected.numpy(), rtol=1e-10, atol=1e-12)
