@@ -80,11 +80,36 @@ test_einsum_forward, test_einsum_float32, test_einsum_gradcheck, test_einsum_tor
 )
 
 
-def test_einsum_refuses_ellipsis_and_diagonals():
-    with pytest.raises(ValueError, match="ellipsis"):
-        ops.einsum("...ij->...ji", np.zeros((2, 2)))
-    with pytest.raises(ValueError, match="repeated index"):
-        ops.einsum("ii->i", np.zeros((2, 2)))
+ELLIPSIS_CASES = [
+    OpCase(
+        f"einsum_{name}",
+        lambda *xs, spec=spec: ops.einsum(spec, *xs),
+        makers,
+        lambda *xs, spec=spec: np.einsum(spec, *xs),
+        lambda *xs, spec=spec: torch.einsum(spec, *xs),
+    )
+    for name, spec, makers in [
+        ("batched_matmul", "...ij,...jk->...ik", [normal(2, 3, 4), normal(4, 5)]),
+        ("broadcast_batch", "...ij,...jk", [normal(2, 1, 3, 4), normal(3, 4, 2)]),
+        ("trace", "ii", [normal(3, 3)]),
+        ("diagonal", "bii->bi", [normal(2, 3, 3)]),
+        ("repeated_in_two", "iji,jk->k", [normal(3, 2, 3), normal(2, 4)]),
+    ]
+]
+
+(
+    test_einsum_ellipsis_forward,
+    test_einsum_ellipsis_float32,
+    test_einsum_ellipsis_gradcheck,
+    test_einsum_ellipsis_torch,
+) = standard_tests(ELLIPSIS_CASES)
+
+
+def test_einsum_errors_name_the_operands():
+    with pytest.raises(ValueError, match="einsum: operand 'ij' has 2 indices but shape"):
+        ops.einsum("ij->i", np.zeros(3))
+    with pytest.raises(ValueError, match="names 2 operands, got 1"):
+        ops.einsum("ij,jk->ik", np.zeros((2, 2)))
 
 
 # -- ops.linalg and the matrix functions of ops.numpy ---------------------------------------------

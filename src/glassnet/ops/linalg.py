@@ -25,6 +25,7 @@ from glassnet.ops.activation import get_spec
 from glassnet.ops.elementwise import abs as absolute
 from glassnet.ops.elementwise import clip, divide, multiply, sqrt, square, subtract
 from glassnet.ops.manipulation import (
+    broadcast_to,
     diagonal,
     expand_dims,
     getitem,
@@ -80,32 +81,79 @@ def matmul(x1, x2):
     return from_op(out, (a, b), backward)
 
 
-def _parse_einsum(subscripts, n_operands):
+def _prepare_einsum(subscripts, tensors):
+    """Subscripts with every operand's axes named by one letter each: "..." becomes letters of
+    its own (operands broadcast against each other there) and a repeated letter within one
+    operand (a diagonal, "ii") becomes that diagonal, taken by the differentiable ``diagonal``.
+
+    Returns:
+        (input subscripts, output subscript, tensors).
+    """
     subscripts = subscripts.replace(" ", "")
-    if "." in subscripts:
-        raise ValueError(
-            f"einsum: ellipsis ('...') is not supported in '{subscripts}'; write the axes out"
-        )
-    if "->" in subscripts:
-        inputs, output = subscripts.split("->")
-    else:  # implicit form: the output holds the indices that appear once, in alphabetical order
-        inputs = subscripts
-        letters = inputs.replace(",", "")
-        output = "".join(sorted(c for c in set(letters) if letters.count(c) == 1))
+    explicit = "->" in subscripts
+    inputs, output = subscripts.split("->") if explicit else (subscripts, None)
     inputs = inputs.split(",")
-    if len(inputs) != n_operands:
-        raise ValueError(f"einsum: '{subscripts}' names {len(inputs)} operands, got {n_operands}")
-    for spec in inputs:
-        if len(set(spec)) != len(spec):
+    if len(inputs) != len(tensors):
+        raise ValueError(f"einsum: '{subscripts}' names {len(inputs)} operands, got {len(tensors)}")
+    # "..." -> letters not used elsewhere, aligned to the right across operands
+    spare = [
+        c for c in "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz" if c not in subscripts
+    ]
+    counts = [t.ndim - (len(spec) - 3) if "..." in spec else 0 for spec, t in zip(inputs, tensors)]
+    ellipsis = "".join(spare[: max(counts, default=0)])
+    inputs = [spec.replace("...", ellipsis[len(ellipsis) - k :]) for spec, k in zip(inputs, counts)]
+    for spec, t in zip(inputs, tensors):
+        if len(spec) != t.ndim:
             raise ValueError(
-                f"einsum: repeated index within one operand ('{spec}', a diagonal) is not supported"
+                f"einsum: operand '{spec}' has {len(spec)} indices but shape {t.shape}"
             )
-    return inputs, output
+    if explicit:
+        output = output.replace("...", ellipsis)
+    else:  # implicit: the broadcast axes, then the indices seen once, in alphabetical order
+        letters = "".join(inputs)
+        once = sorted(c for c in set(letters) if letters.count(c) == 1 and c not in ellipsis)
+        output = ellipsis + "".join(once)
+    sizes = {}
+    for spec, t in zip(inputs, tensors):
+        for c, n in zip(spec, t.shape):
+            if c in ellipsis and n != 1:
+                sizes[c] = n
+    prepared = []
+    for spec, t in zip(inputs, tensors):
+        target = tuple(sizes.get(c, n) if c in ellipsis else n for c, n in zip(spec, t.shape))
+        if target != t.shape:
+            t = broadcast_to(t, target)
+        while len(set(spec)) != len(spec):  # a repeated letter: keep only its diagonal
+            c = next(c for c in spec if spec.count(c) > 1)
+            first, second = spec.index(c), spec.index(c, spec.index(c) + 1)
+            t = diagonal(t, 0, first, second)
+            spec = "".join(d for k, d in enumerate(spec) if k not in (first, second)) + c
+        prepared.append((spec, t))
+    return [s for s, _ in prepared], output, [t for _, t in prepared]
 
 
 @keras_op
-def einsum(subscripts, *operands):
-    """Einstein summation, e.g. einsum('bqd,bkd->bqk', q, k); differentiable in every operand."""
+def einsum(subscripts, *operands, **kwargs):
+    """Einstein summation, e.g. einsum('bqd,bkd->bqk', q, k); differentiable in every operand.
+
+    Supports NumPy's full notation: implicit outputs, "..." for broadcast axes, and repeated
+    indices within one operand (diagonals, traces).
+
+    Args:
+        subscripts: the summation, e.g. "...ij,...jk->...ik".
+        *operands: tensors.
+        **kwargs: accepted for NumPy's options (optimize...); the contraction order is chosen here.
+
+    Returns:
+        tensor of Keras's common dtype (int8 operands multiply in int32).
+
+    Example:
+
+    >>> import numpy as np
+    >>> from glassnet import ops
+    >>> ops.einsum("ii", np.eye(3)).item()
+    3.0
+    """
     tensors = [as_tensor(o, where="einsum") for o in operands]
     dtypes = {t.dtype for t in tensors}
     if dtypes == {xp.dtype("int8")}:  # Keras multiplies int8 in int32
@@ -113,12 +161,7 @@ def einsum(subscripts, *operands):
     elif len(dtypes) > 1:
         dtype = result_type(*dtypes)
         tensors = [to_dtype(t, dtype) for t in tensors]
-    inputs, output = _parse_einsum(subscripts, len(tensors))
-    for spec, t in zip(inputs, tensors):
-        if len(spec) != t.ndim:
-            raise ValueError(
-                f"einsum: operand '{spec}' has {len(spec)} indices but shape {t.shape}"
-            )
+    inputs, output, tensors = _prepare_einsum(subscripts, tensors)
     out = xp.einsum(f"{','.join(inputs)}->{output}", *[t.data for t in tensors], optimize=True)
 
     def backward(grad_output):
