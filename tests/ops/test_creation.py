@@ -106,3 +106,28 @@ CREATION_CASES = [
 ]
 
 test_forward, test_float32, test_gradcheck, test_torch = standard_tests(CREATION_CASES)
+
+
+TRIANGLE_CASES = [
+    OpCase(
+        "tril",
+        lambda x: ops.tril(x, k=-1),
+        [normal(2, 3, 4)],
+        lambda x: np.tril(x, -1),
+        lambda x: torch.tril(x, -1),
+    ),
+    OpCase(
+        "triu",
+        lambda x: ops.triu(x, k=1),
+        [normal(3, 4)],
+        lambda x: np.triu(x, 1),
+        lambda x: torch.triu(x, 1),
+    ),
+]
+
+(
+    test_triangle_forward,
+    test_triangle_float32,
+    test_triangle_gradcheck,
+    test_triangle_torch,
+) = standard_tests(TRIANGLE_CASES)

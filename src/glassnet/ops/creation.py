@@ -111,14 +111,55 @@ def eye(N, M=None, k=0, dtype=None):
     return Tensor(xp.eye(N, M, k=k, dtype=standardize_dtype(dtype)))
 
 
+def _triangle(x, k, keep, op):
+    x = as_tensor(x, where=op)
+    if x.ndim < 2:
+        raise ValueError(f"{op}: expected an input with at least 2 dimensions, got {x.shape}")
+
+    def backward(grad_output):  # the kept triangle passes its gradient, the zeroed part none
+        return (keep(grad_output, k),)
+
+    return from_op(keep(x.data, k), (x,), backward)
+
+
 @keras_op
 def tril(x, k=0):
-    return Tensor(xp.tril(as_tensor(x).data, k))
+    """x with the entries above the ``k``-th diagonal set to 0 (of the last two axes).
+
+    Args:
+        x: tensor with at least 2 dimensions.
+        k: the diagonal (0 main, > 0 above, < 0 below).
+
+    Returns:
+        tensor of x's shape; differentiable.
+
+    Example:
+
+    >>> from glassnet import ops
+    >>> ops.tril([[1, 2], [3, 4]]).data.tolist()
+    [[1, 0], [3, 4]]
+    """
+    return _triangle(x, k, xp.tril, "tril")
 
 
 @keras_op
 def triu(x, k=0):
-    return Tensor(xp.triu(as_tensor(x).data, k))
+    """x with the entries below the ``k``-th diagonal set to 0 (of the last two axes).
+
+    Args:
+        x: tensor with at least 2 dimensions.
+        k: the diagonal (0 main, > 0 above, < 0 below).
+
+    Returns:
+        tensor of x's shape; differentiable.
+
+    Example:
+
+    >>> from glassnet import ops
+    >>> ops.triu([[1, 2], [3, 4]]).data.tolist()
+    [[1, 2], [0, 4]]
+    """
+    return _triangle(x, k, xp.triu, "triu")
 
 
 @keras_op
