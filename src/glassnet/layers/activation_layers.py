@@ -1,11 +1,33 @@
-"""Activation functions as layers: ReLU, LeakyReLU, PReLU, ELU, Softmax."""
+"""Activation functions as layers: ReLU, LeakyReLU, PReLU, ELU, Softmax.
+
+Example:
+
+>>> import numpy as np
+>>> from glassnet import layers
+>>> layers.ReLU()(np.array([-1.0, 2.0])).data.tolist()
+[0.0, 2.0]
+"""
 
 from glassnet import constraints, initializers, ops, regularizers
 from glassnet.layers.layer import Layer
 
 
 class ReLU(Layer):
-    """min(max_value, x) for x >= threshold, negative_slope * (x - threshold) below."""
+    """Rectified linear unit with Keras's options: min(max_value, x) for x >= threshold,
+    negative_slope * (x - threshold) below.
+
+    Args:
+        max_value: upper bound of the output (None: unbounded).
+        negative_slope: slope below the threshold.
+        threshold: where the slope changes.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from glassnet import layers
+    >>> layers.ReLU(max_value=2.0)(np.array([-1.0, 1.0, 3.0])).data.tolist()
+    [0.0, 1.0, 2.0]
+    """
 
     def __init__(self, max_value=None, negative_slope=0.0, threshold=0.0, **kwargs):
         super().__init__(**kwargs)
@@ -36,7 +58,18 @@ class ReLU(Layer):
 
 
 class LeakyReLU(Layer):
-    """x for x >= 0, negative_slope * x below (Keras's layer default slope: 0.3)."""
+    """x for x >= 0, negative_slope * x below (Keras's layer default slope: 0.3).
+
+    Args:
+        negative_slope: the slope below zero (``alpha`` is Keras 2's name for it).
+
+    Example:
+
+    >>> import numpy as np
+    >>> from glassnet import layers
+    >>> [round(float(v), 2) for v in layers.LeakyReLU()(np.array([-1.0, 2.0])).data]
+    [-0.3, 2.0]
+    """
 
     def __init__(self, negative_slope=0.3, alpha=None, **kwargs):
         super().__init__(**kwargs)
@@ -51,7 +84,20 @@ class LeakyReLU(Layer):
 
 
 class PReLU(Layer):
-    """Leaky ReLU whose slope ``alpha`` is learned (one per feature unless shared_axes)."""
+    """Leaky ReLU whose slope ``alpha`` is learned: relu(x) - alpha * relu(-x), one alpha per input
+    entry (batch excluded) unless ``shared_axes`` shares it along some axes.
+
+    Args:
+        alpha_initializer, alpha_regularizer, alpha_constraint: for the slopes.
+        shared_axes: axes (counting the batch as 0) along which one slope is shared.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from glassnet import layers
+    >>> layers.PReLU(alpha_initializer="ones")(np.array([[-2.0, 3.0]])).data.tolist()
+    [[-2.0, 3.0]]
+    """
 
     def __init__(
         self,
@@ -89,8 +135,34 @@ class PReLU(Layer):
             ops.relu(inputs), ops.multiply(self.alpha, ops.relu(ops.negative(inputs)))
         )
 
+    def get_config(self):
+        return {
+            **super().get_config(),
+            "alpha_initializer": initializers.serialize(self.alpha_initializer),
+            "alpha_regularizer": None
+            if self.alpha_regularizer is None
+            else regularizers.serialize(self.alpha_regularizer),
+            "alpha_constraint": None
+            if self.alpha_constraint is None
+            else constraints.serialize(self.alpha_constraint),
+            "shared_axes": None if self.shared_axes is None else list(self.shared_axes),
+        }
+
 
 class ELU(Layer):
+    """Exponential linear unit: x for x > 0, alpha * (exp(x) - 1) below.
+
+    Args:
+        alpha: the scale of the negative part.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from glassnet import layers
+    >>> [round(float(v), 4) for v in layers.ELU()(np.array([-1.0, 2.0])).data]
+    [-0.6321, 2.0]
+    """
+
     def __init__(self, alpha=1.0, **kwargs):
         super().__init__(**kwargs)
         self.alpha = float(alpha)
@@ -104,6 +176,19 @@ class ELU(Layer):
 
 
 class Softmax(Layer):
+    """Softmax along ``axis``; masked positions (a boolean ``mask``) get no probability.
+
+    Args:
+        axis: the axis (or axes) the probabilities sum to one over.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from glassnet import layers
+    >>> layers.Softmax()(np.array([[1.0, 1.0]])).data.tolist()
+    [[0.5, 0.5]]
+    """
+
     def __init__(self, axis=-1, **kwargs):
         super().__init__(**kwargs)
         self.axis = axis

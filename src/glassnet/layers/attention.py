@@ -27,8 +27,23 @@ class EinsumDense(Layer):
     """A dense layer written as an einsum:
     ``EinsumDense('abc,cde->abde', output_shape=(None, 4, 8), bias_axes='de')``.
 
-    The kernel has the shape named by the second operand (input sizes from the input, the rest from
-    output_shape, whose first entry is the batch-free output after the batch axis).
+    The kernel has the shape named by the second operand (input sizes from the input, the rest
+    from output_shape, whose entries are the output's after the batch axis).
+
+    Args:
+        equation: "input,kernel->output" subscripts.
+        output_shape: the output shape without the batch axis (None where it follows the input).
+        activation: applied to the result.
+        bias_axes: letters of the output that get a bias.
+        kernel_*, bias_*: initializers, regularizers and constraints.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from glassnet import layers
+    >>> layer = layers.EinsumDense("ab,bc->ac", output_shape=4, bias_axes="c")
+    >>> layer(np.ones((2, 3), "float32")).shape, layer.kernel.shape, layer.bias.shape
+    ((2, 4), (3, 4), (4,))
     """
 
     def __init__(
@@ -136,6 +151,26 @@ class MultiHeadAttention(Layer):
     (num_heads, value_dim, dim): the same weights and parameter count as Keras. Masks:
     attention_mask (B, T, S) bool, use_causal_mask for decoder-style attention, and padding masks
     from Embedding(mask_zero=True).
+
+    Args:
+        num_heads: number of heads.
+        key_dim: size of each query/key head.
+        value_dim: size of each value head (default key_dim).
+        dropout: dropout on the attention weights while training.
+        use_bias: biases in the projections.
+        output_shape: size of the output's last axis (default the query's).
+        kernel_*, bias_*: initializers and regularizers of the projections.
+        seed: seed of the dropout.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from glassnet import layers
+    >>> mha = layers.MultiHeadAttention(num_heads=2, key_dim=4)
+    >>> query, value = np.ones((1, 3, 8), "float32"), np.ones((1, 5, 8), "float32")
+    >>> output, scores = mha(query, value, return_attention_scores=True)
+    >>> output.shape, scores.shape
+    ((1, 3, 8), (1, 2, 3, 5))
     """
 
     def __init__(
@@ -313,7 +348,23 @@ class _BaseAttention(Layer):
 
 
 class Attention(_BaseAttention):
-    """Dot-product attention: scores = query @ key^T (times a learned scalar if use_scale)."""
+    """Dot-product attention (Luong): scores = query @ key^T (times a learned scalar if use_scale),
+    softmax over the keys, weighted sum of the values. Called on [query, value] or
+    [query, value, key].
+
+    Args:
+        use_scale: learn a scalar that multiplies the scores.
+        score_mode: "dot" or "concat" (tanh of query + key, summed).
+        dropout: dropout on the attention weights while training.
+        seed: seed of the dropout.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from glassnet import layers
+    >>> layers.Attention()([np.ones((2, 3, 4)), np.ones((2, 5, 4))]).shape
+    (2, 3, 4)
+    """
 
     def __init__(self, use_scale=False, score_mode="dot", dropout=0.0, seed=None, **kwargs):
         super().__init__(use_scale, dropout, seed, **kwargs)
@@ -343,8 +394,21 @@ class Attention(_BaseAttention):
 
 
 class AdditiveAttention(_BaseAttention):
-    """Bahdanau attention: scores = sum(scale * tanh(query + key)) over features (scale learned
-    if use_scale)."""
+    """Additive attention (Bahdanau): scores = sum(scale * tanh(query + key)) over the features
+    (scale learned, one per feature, if use_scale).
+
+    Args:
+        use_scale: learn the per-feature scale.
+        dropout: dropout on the attention weights while training.
+        seed: seed of the dropout.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from glassnet import layers
+    >>> layers.AdditiveAttention()([np.ones((2, 3, 4)), np.ones((2, 5, 4))]).shape
+    (2, 3, 4)
+    """
 
     def __init__(self, use_scale=True, dropout=0.0, seed=None, **kwargs):
         super().__init__(use_scale, dropout, seed, **kwargs)

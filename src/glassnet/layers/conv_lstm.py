@@ -53,6 +53,16 @@ class ConvLSTMCell(DropoutRNNCell, Layer):
         kernel_size, strides, padding, data_format, dilation_rate: of the input convolution.
         activation, recurrent_activation, use_bias, unit_forget_bias, *_initializer,
             *_regularizer, *_constraint, dropout, recurrent_dropout, seed: as LSTMCell.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from glassnet.layers.conv_lstm import ConvLSTMCell
+    >>> cell = ConvLSTMCell(2, filters=3, kernel_size=3, padding="same")
+    >>> cell.build((1, 5, 5, 2))
+    >>> h, (_, c) = cell(np.ones((1, 5, 5, 2), "float32"), cell.get_initial_state(1))
+    >>> h.shape, c.shape
+    ((1, 5, 5, 3), (1, 5, 5, 3))
     """
 
     def __init__(

@@ -18,10 +18,24 @@ from glassnet.layers.layer import InputSpec, Layer
 
 
 class Dense(Layer):
-    """output = activation(inputs @ kernel + bias).
+    """Densely connected layer: output = activation(inputs @ kernel + bias).
 
-    inputs: (batch, ..., input_dim); kernel: (input_dim, units); bias: (units,); output:
+    inputs (batch, ..., input_dim); kernel (input_dim, units); bias (units,); output
     (batch, ..., units).
+
+    Args:
+        units: size of the output.
+        activation: name or callable (None: linear).
+        use_bias: whether to add a bias.
+        kernel_*, bias_*: initializers, regularizers and constraints of the weights.
+        quantization_config: Keras's quantization option; only None is supported.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from glassnet import layers
+    >>> layers.Dense(2, kernel_initializer="ones")(np.array([[1.0, 2.0]])).data.tolist()
+    [[3.0, 3.0]]
     """
 
     def __init__(
@@ -134,7 +148,18 @@ def weight_options_config(layer, *weights):
 
 
 class Activation(Layer):
-    """Applies an activation function by name ('relu') or callable."""
+    """Applies an activation function by name ('relu') or callable.
+
+    Args:
+        activation: the function.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from glassnet import layers
+    >>> layers.Activation("relu")(np.array([-1.0, 2.0])).data.tolist()
+    [0.0, 2.0]
+    """
 
     def __init__(self, activation, **kwargs):
         super().__init__(**kwargs)
@@ -150,7 +175,20 @@ class Activation(Layer):
 
 class Dropout(Layer):
     """Zeroes a fraction ``rate`` of the inputs while training (scaling the rest by 1/(1-rate));
-    identity in inference."""
+    identity in inference.
+
+    Args:
+        rate: fraction dropped, in [0, 1).
+        noise_shape: shape of the keep mask (None entries take the input's size).
+        seed: int for a generator of its own.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from glassnet import layers
+    >>> layers.Dropout(0.5)(np.ones(3)).data.tolist()
+    [1.0, 1.0, 1.0]
+    """
 
     def __init__(self, rate, noise_shape=None, seed=None, **kwargs):
         super().__init__(**kwargs)
@@ -178,7 +216,20 @@ class Embedding(Layer):
     """Integer ids (batch, ...) -> vectors (batch, ..., output_dim), a lookup in ``embeddings``
     (input_dim, output_dim).
 
-    mask_zero=True: id 0 is padding; layers downstream that support masks skip it.
+    Args:
+        input_dim: vocabulary size (ids lie in [0, input_dim)).
+        output_dim: size of each vector.
+        embeddings_initializer, embeddings_regularizer, embeddings_constraint: of the table.
+        mask_zero: id 0 is padding; layers downstream that support masks skip it.
+        quantization_config: Keras's quantization option; only None is supported.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from glassnet import layers
+    >>> embed = layers.Embedding(10, 3, mask_zero=True)
+    >>> embed(np.array([[4, 0]])).shape, embed.compute_mask(np.array([[4, 0]])).tolist()
+    ((1, 2, 3), [[True, False]])
     """
 
     casts_integer_inputs = False
@@ -242,8 +293,20 @@ class Embedding(Layer):
 
 
 class Masking(Layer):
-    """Mark timesteps whose features all equal ``mask_value`` as padding, for the layers after
-    it."""
+    """Marks timesteps whose features all equal ``mask_value`` as padding, for the layers after it
+    (and zeroes them).
+
+    Args:
+        mask_value: the value of padded steps.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from glassnet import layers
+    >>> x = np.array([[[1.0], [0.0]]])
+    >>> layers.Masking()(x).shape, layers.Masking().compute_mask(x).tolist()
+    ((1, 2, 1), [[True, False]])
+    """
 
     def __init__(self, mask_value=0.0, **kwargs):
         super().__init__(**kwargs)

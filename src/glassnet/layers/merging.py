@@ -274,40 +274,104 @@ class Dot(_Merge):
 
 
 def add(inputs, **kwargs):
-    """Functional form of ``Add``: ``add([a, b])``."""
+    """Functional form of ``Add``: ``add([a, b])``.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from glassnet import layers
+    >>> layers.add([np.ones(2), np.ones(2)]).data.tolist()
+    [2.0, 2.0]
+    """
     return Add(**kwargs)(inputs)
 
 
 def subtract(inputs, **kwargs):
-    """Functional form of ``Subtract``: ``subtract([a, b])`` = a - b."""
+    """Functional form of ``Subtract``: ``subtract([a, b])`` = a - b.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from glassnet import layers
+    >>> layers.subtract([np.array([3.0]), np.array([1.0])]).data.tolist()
+    [2.0]
+    """
     return Subtract(**kwargs)(inputs)
 
 
 def multiply(inputs, **kwargs):
-    """Functional form of ``Multiply``."""
+    """Functional form of ``Multiply``.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from glassnet import layers
+    >>> layers.multiply([np.array([3.0]), np.array([2.0])]).data.tolist()
+    [6.0]
+    """
     return Multiply(**kwargs)(inputs)
 
 
 def average(inputs, **kwargs):
-    """Functional form of ``Average``."""
+    """Functional form of ``Average``.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from glassnet import layers
+    >>> layers.average([np.array([3.0]), np.array([1.0])]).data.tolist()
+    [2.0]
+    """
     return Average(**kwargs)(inputs)
 
 
 def maximum(inputs, **kwargs):
-    """Functional form of ``Maximum``."""
+    """Functional form of ``Maximum``.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from glassnet import layers
+    >>> layers.maximum([np.array([3.0]), np.array([1.0])]).data.tolist()
+    [3.0]
+    """
     return Maximum(**kwargs)(inputs)
 
 
 def minimum(inputs, **kwargs):
-    """Functional form of ``Minimum``."""
+    """Functional form of ``Minimum``.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from glassnet import layers
+    >>> layers.minimum([np.array([3.0]), np.array([1.0])]).data.tolist()
+    [1.0]
+    """
     return Minimum(**kwargs)(inputs)
 
 
 def concatenate(inputs, axis=-1, **kwargs):
-    """Functional form of ``Concatenate``."""
+    """Functional form of ``Concatenate``.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from glassnet import layers
+    >>> layers.concatenate([np.ones((1, 2)), np.ones((1, 3))]).shape
+    (1, 5)
+    """
     return Concatenate(axis=axis, **kwargs)(inputs)
 
 
 def dot(inputs, axes=-1, **kwargs):
-    """Functional form of ``Dot``: ``dot([a, b], axes=1)``."""
+    """Functional form of ``Dot``: ``dot([a, b], axes=1)``.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from glassnet import layers
+    >>> layers.dot([np.array([[1.0, 2.0]]), np.array([[3.0, 4.0]])], axes=1).data.tolist()
+    [[11.0]]
+    """
     return Dot(axes=axes, **kwargs)(inputs)

@@ -21,13 +21,32 @@ from glassnet.layers.wrappers import Wrapper
 
 
 class BatchNormalization(Layer):
-    """Normalise each feature over the batch (and spatial axes) while training, with the moving
-    averages in inference; then scale by gamma and shift by beta.
+    """Normalises each feature over the batch (and spatial axes) while training, with the moving
+    averages in inference; then scales by gamma and shifts by beta.
 
     Four weights per feature, as Keras counts them: gamma and beta (trainable), moving_mean and
-    moving_variance (not trainable; moving = moving * momentum + batch * (1 - momentum)).
+    moving_variance (not trainable; moving = moving * momentum + batch * (1 - momentum)). A frozen
+    layer (trainable=False) normalises with its moving statistics even while training, as in
+    Keras 3. With a padding mask, the batch statistics count only the unmasked positions.
     synchronized=True (or DataParallel(synchronized_batchnorm=True)): under data parallelism the
     statistics are those of the global batch, not of each process's share.
+
+    Args:
+        axis: the feature axis.
+        momentum: of the moving averages.
+        epsilon: added to the variance.
+        center, scale: whether beta / gamma exist.
+        beta_*, gamma_*, moving_*_initializer: initializers, regularizers and constraints.
+        renorm: only False (batch renormalization is not supported).
+        synchronized: global statistics under data parallelism.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from glassnet import layers
+    >>> bn = layers.BatchNormalization(epsilon=0.0)
+    >>> bn(np.array([[1.0], [3.0]]), training=True).data.ravel().tolist()
+    [-1.0, 1.0]
     """
 
     def __init__(

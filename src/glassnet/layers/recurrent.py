@@ -86,6 +86,15 @@ class RNN(Layer):
 
     Call arguments: ``sequences``, ``initial_state`` (a list of tensors, one per state),
     ``mask`` (batch, timesteps) bool, ``training``.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from glassnet import layers
+    >>> rnn = layers.RNN(layers.GRUCell(4), return_state=True)
+    >>> output, state = rnn(np.ones((2, 5, 3), "float32"))
+    >>> output.shape, bool((output.data == state.data).all())
+    ((2, 4), True)
     """
 
     NOT_TRACKED = Layer.NOT_TRACKED | {"states"}

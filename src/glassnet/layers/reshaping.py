@@ -27,7 +27,19 @@ from glassnet.ops.image import resize
 
 
 class Flatten(Layer):
-    """(batch, d1, d2, ...) -> (batch, d1 * d2 * ...)."""
+    """(batch, d1, d2, ...) -> (batch, d1 * d2 * ...); channels_first data is moved to channels_last
+    first, as Keras does.
+
+    Args:
+        data_format: "channels_last" or "channels_first".
+
+    Example:
+
+    >>> import numpy as np
+    >>> from glassnet import layers
+    >>> layers.Flatten()(np.ones((2, 3, 4))).shape
+    (2, 12)
+    """
 
     def __init__(self, data_format=None, **kwargs):
         super().__init__(**kwargs)
@@ -43,7 +55,18 @@ class Flatten(Layer):
 
 
 class Reshape(Layer):
-    """(batch, ...) -> (batch, *target_shape); one entry may be -1."""
+    """(batch, ...) -> (batch, *target_shape); one entry may be -1.
+
+    Args:
+        target_shape: the new shape without the batch axis.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from glassnet import layers
+    >>> layers.Reshape((3, -1))(np.ones((2, 12))).shape
+    (2, 3, 4)
+    """
 
     def __init__(self, target_shape, **kwargs):
         super().__init__(**kwargs)
@@ -66,7 +89,18 @@ class Reshape(Layer):
 
 
 class Permute(Layer):
-    """Reorder the non-batch axes; ``dims`` counts from 1, as in Keras: Permute((2, 1))."""
+    """Reorders the non-batch axes; ``dims`` counts from 1, as in Keras: Permute((2, 1)).
+
+    Args:
+        dims: a permutation of 1..rank.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from glassnet import layers
+    >>> layers.Permute((2, 1))(np.ones((2, 3, 4))).shape
+    (2, 4, 3)
+    """
 
     def __init__(self, dims, **kwargs):
         super().__init__(**kwargs)
@@ -84,7 +118,18 @@ class Permute(Layer):
 
 
 class RepeatVector(Layer):
-    """(batch, features) -> (batch, n, features)."""
+    """(batch, features) -> (batch, n, features).
+
+    Args:
+        n: how many times to repeat.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from glassnet import layers
+    >>> layers.RepeatVector(3)(np.ones((2, 4))).shape
+    (2, 3, 4)
+    """
 
     def __init__(self, n, **kwargs):
         super().__init__(**kwargs)

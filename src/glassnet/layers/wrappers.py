@@ -54,10 +54,23 @@ class Wrapper(Layer):
 
 
 class Bidirectional(Layer):
-    """Run a recurrent layer forwards and a copy of it backwards, and merge the two outputs.
+    """Runs a recurrent layer forwards and a copy of it backwards, and merges the two outputs.
 
-    merge_mode: 'concat' (default), 'sum', 'mul', 'ave', or None (a list of both outputs).
-    With return_sequences the backward outputs are put back in time order before merging.
+    With return_sequences the backward outputs are put back in time order before merging, and
+    masked steps output zeros in both directions (as Keras forces).
+
+    Args:
+        layer: the recurrent layer (its copy with go_backwards flipped runs backwards).
+        merge_mode: 'concat' (default), 'sum', 'mul', 'ave', or None (a list of both outputs).
+        backward_layer: a layer to use as the backward one instead of the copy.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from glassnet import layers
+    >>> bi = layers.Bidirectional(layers.LSTM(3, return_sequences=True))
+    >>> bi(np.ones((2, 5, 4), "float32")).shape, len(bi.weights)
+    ((2, 5, 6), 6)
     """
 
     def __init__(self, layer, merge_mode="concat", weights=None, backward_layer=None, **kwargs):
@@ -138,7 +151,18 @@ class Bidirectional(Layer):
 
 
 class TimeDistributed(Wrapper):
-    """Apply ``layer`` to every timestep: (batch, timesteps, ...) -> (batch, timesteps, ...)."""
+    """Applies ``layer`` to every timestep: (batch, timesteps, ...) -> (batch, timesteps, ...).
+
+    Args:
+        layer: the layer, called on (batch * timesteps, ...).
+
+    Example:
+
+    >>> import numpy as np
+    >>> from glassnet import layers
+    >>> layers.TimeDistributed(layers.Conv2D(4, 3))(np.ones((2, 3, 8, 8, 1), "float32")).shape
+    (2, 3, 6, 6, 4)
+    """
 
     def __init__(self, layer, **kwargs):
         super().__init__(layer, **kwargs)

@@ -287,8 +287,24 @@ def conv2d_transpose(
 
 @keras_op
 def conv1d(inputs, kernel, bias=None, strides=1, padding="valid", dilation_rate=1, groups=1):
-    """1-D convolution: inputs (N, L, C), kernel (k, C // groups, F) -> (N, out_L, F); padding may
-    be 'causal'."""
+    """1-D convolution: inputs (N, L, C), kernel (k, C // groups, F) -> (N, out_L, F); padding
+    'valid', 'same' or 'causal' (left padding only, so output t sees inputs up to t).
+
+    Args:
+        inputs: (N, L, C).
+        kernel: (k, C // groups, F).
+        bias: (F,) or None.
+        strides, dilation_rate: int.
+        padding: "valid", "same" or "causal".
+        groups: number of channel groups.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from glassnet import ops
+    >>> ops.conv1d(np.arange(4.0).reshape(1, 4, 1), np.ones((2, 1, 1))).data.ravel().tolist()
+    [1.0, 3.0, 5.0]
+    """
     from glassnet.ops.manipulation import expand_dims, pad, squeeze
 
     x = as_tensor(inputs, where="conv1d")
@@ -312,7 +328,21 @@ def conv1d(inputs, kernel, bias=None, strides=1, padding="valid", dilation_rate=
 @keras_op
 def depthwise_conv2d(inputs, kernel, bias=None, strides=1, padding="valid", dilation_rate=1):
     """Each input channel convolved with its own filters: kernel (kh, kw, C, multiplier) ->
-    C * multiplier channels."""
+    C * multiplier channels (channel c's filters side by side).
+
+    Args:
+        inputs: (N, H, W, C).
+        kernel: (kh, kw, C, multiplier).
+        bias: (C * multiplier,) or None.
+        strides, padding, dilation_rate: as conv2d.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from glassnet import ops
+    >>> ops.depthwise_conv2d(np.ones((1, 4, 4, 3)), np.ones((3, 3, 3, 2))).shape
+    (1, 2, 2, 6)
+    """
     from glassnet.ops.manipulation import reshape
 
     k = as_tensor(kernel, where="depthwise_conv2d")

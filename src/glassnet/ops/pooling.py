@@ -63,7 +63,21 @@ def _unpad(grad, x_shape, pad_h, pad_w):
 
 @keras_op
 def max_pool2d(inputs, pool_size=2, strides=None, padding="valid"):
-    """Largest value of each window."""
+    """Largest value of each window: (N, H, W, C) -> (N, out_h, out_w, C).
+
+    Args:
+        inputs: (N, H, W, C).
+        pool_size: int or pair.
+        strides: int, pair or None (= pool_size).
+        padding: "valid" or "same".
+
+    Example:
+
+    >>> import numpy as np
+    >>> from glassnet import ops
+    >>> ops.max_pool2d(np.arange(16.0).reshape(1, 4, 4, 1)).data.ravel().tolist()
+    [5.0, 7.0, 13.0, 15.0]
+    """
     x = as_tensor(inputs, where="max_pool2d")
     pool, stride, out, pad_h, pad_w = _setup(x, pool_size, strides, padding, "max_pool2d")
     padded = _pad(x.data, pad_h, pad_w, -xp.inf)
@@ -106,7 +120,22 @@ def max_pool2d(inputs, pool_size=2, strides=None, padding="valid"):
 
 @keras_op
 def average_pool2d(inputs, pool_size=2, strides=None, padding="valid"):
-    """Mean of each window; with 'same' padding the padded cells are not counted (as Keras)."""
+    """Mean of each window: (N, H, W, C) -> (N, out_h, out_w, C); with 'same' padding the padded
+    cells are not counted (as Keras).
+
+    Args:
+        inputs: (N, H, W, C).
+        pool_size: int or pair.
+        strides: int, pair or None (= pool_size).
+        padding: "valid" or "same".
+
+    Example:
+
+    >>> import numpy as np
+    >>> from glassnet import ops
+    >>> ops.average_pool2d(np.arange(16.0).reshape(1, 4, 4, 1)).data.ravel().tolist()
+    [2.5, 4.5, 10.5, 12.5]
+    """
     x = as_tensor(inputs, where="average_pool2d")
     pool, stride, out, pad_h, pad_w = _setup(x, pool_size, strides, padding, "average_pool2d")
     padded = _pad(x.data, pad_h, pad_w, 0)
@@ -132,7 +161,15 @@ def average_pool2d(inputs, pool_size=2, strides=None, padding="valid"):
 
 @keras_op
 def max_pool1d(inputs, pool_size=2, strides=None, padding="valid"):
-    """(N, L, C) -> (N, out_L, C)."""
+    """Largest value of each window of steps: (N, L, C) -> (N, out_L, C).
+
+    Example:
+
+    >>> import numpy as np
+    >>> from glassnet import ops
+    >>> ops.max_pool1d(np.arange(4.0).reshape(1, 4, 1)).data.ravel().tolist()
+    [1.0, 3.0]
+    """
     from glassnet.ops.manipulation import expand_dims, squeeze
 
     stride = strides if strides is None or isinstance(strides, int) else strides[0]
@@ -142,6 +179,15 @@ def max_pool1d(inputs, pool_size=2, strides=None, padding="valid"):
 
 @keras_op
 def average_pool1d(inputs, pool_size=2, strides=None, padding="valid"):
+    """Mean of each window of steps: (N, L, C) -> (N, out_L, C).
+
+    Example:
+
+    >>> import numpy as np
+    >>> from glassnet import ops
+    >>> ops.average_pool1d(np.arange(4.0).reshape(1, 4, 1)).data.ravel().tolist()
+    [0.5, 2.5]
+    """
     from glassnet.ops.manipulation import expand_dims, squeeze
 
     stride = strides if strides is None or isinstance(strides, int) else strides[0]

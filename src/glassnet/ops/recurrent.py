@@ -3,9 +3,11 @@
 Each op runs a whole sequence. simple_rnn and gru take the input projection of every step
 (inputs @ kernel + bias), computed before in one GEMM, as ``x_proj``, and their loop adds the
 recurrent product and applies the gate math of one step at a time; lstm takes the inputs and all
-its weights and does one stacked GEMM per step (see its docstring). Shapes: x_proj (N, T, gates * u),
-recurrent_kernel (u, gates * u), states (N, u). Weight layouts and gate orders are Keras's
-(LSTM: i, f, c, o; GRU with reset_after=True: z, r, h), so weights move between libraries unchanged.
+its weights and does one stacked GEMM per step (see its docstring). Shapes: x_proj
+(N, T, gates * u), recurrent_kernel (u, gates * u), states (N, u). Weight layouts and gate orders
+are Keras's (LSTM: i, f, c, o; GRU with reset_after=True: z, r, h), so weights move between
+libraries unchanged. The recurrent layers (layers/recurrent.py) run these when they compute what
+their cell would; the cells' step-by-step loop is the reference they are tested against.
 
 mask (N, T) bool: at masked steps the state is carried over unchanged.
 recurrent_mask (N, u): recurrent dropout, applied to the previous state before the recurrent GEMM.
@@ -19,7 +21,15 @@ from glassnet.ops.operation import keras_op
 
 def activation_pair(name, where):
     """(f, f' written from the output) for an activation the recurrent loops can run, from the
-    activation table in ``ops/activation.py``."""
+    activation table in ``ops/activation.py``; ValueError for the others (gelu, silu...).
+
+    Example:
+
+    >>> from glassnet.ops.recurrent import activation_pair
+    >>> forward, derivative = activation_pair("tanh", "example")
+    >>> float(derivative(forward(0.0)))
+    1.0
+    """
     spec = ACTIVATIONS.get(name)
     if spec is None or not spec.from_output:
         usable = sorted(n for n, s in ACTIVATIONS.items() if s.from_output)
@@ -38,7 +48,8 @@ def _prepare(where, x_proj, recurrent_kernel, states, gates):
     units = rk.shape[0]
     if width != gates * units or rk.shape != (units, gates * units):
         raise ValueError(
-            f"{where}: x_proj (N, T, {gates}*units) and recurrent_kernel (units, {gates}*units) do not fit: shapes {xz.shape} and {rk.shape}"
+            f"{where}: x_proj (N, T, {gates}*units) and recurrent_kernel (units, {gates}*units) "
+            f"do not fit: shapes {xz.shape} and {rk.shape}"
         )
     for s in states:
         if s.shape != (n, units):
@@ -62,7 +73,26 @@ def _split_by_mask(mask, t, grad):
 def simple_rnn(
     x_proj, recurrent_kernel, initial_state, mask=None, recurrent_mask=None, activation="tanh"
 ):
-    """h_t = act(x_proj_t + h_{t-1} @ U) -> all states (N, T, u)."""
+    """Simple recurrence over a sequence: h_t = act(x_proj_t + h_{t-1} @ U) -> all states
+    (N, T, u).
+
+    Args:
+        x_proj: (N, T, u), inputs @ kernel + bias for every step.
+        recurrent_kernel: (u, u).
+        initial_state: (N, u).
+        mask: (N, T) bool or None: masked steps carry the state over.
+        recurrent_mask: (N, u) or None: recurrent dropout on h_{t-1}.
+        activation: a name from the activation table whose derivative needs only the output.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from glassnet import ops
+    >>> ops.simple_rnn(np.ones((1, 3, 1)), np.zeros((1, 1)), np.zeros((1, 1)), activation="relu")
+    Tensor([[[1.],
+             [1.],
+             [1.]]], dtype=float64)
+    """
     xz, rk, (h0,), n, steps, u = _prepare(
         "simple_rnn", x_proj, recurrent_kernel, [initial_state], 1
     )
@@ -97,10 +127,12 @@ def simple_rnn(
 
 
 def _lstm_gates(recurrent_activation, activation, u):
-    """-> (activate(z) in place, derivative(gates) = d gates / d z) on stacked gate rows [i | f | o | g].
+    """-> (activate(z) in place, derivative(gates) = d gates / d z) on stacked gate rows
+    [i | f | o | g].
 
-    The three sigmoid gates are one contiguous block of rows, so each NumPy call runs over contiguous
-    memory. With the default pair, sigma(z) = tanh(z / 2) / 2 + 1/2 lets one tanh call cover all four.
+    The three sigmoid gates are one contiguous block of rows, so each NumPy call runs over
+    contiguous memory. With the default pair, sigma(z) = tanh(z / 2) / 2 + 1/2 lets one tanh call
+    cover all four.
     """
     act, d_act = activation_pair(activation, "lstm")
     gate, d_gate = activation_pair(recurrent_activation, "lstm")
@@ -149,16 +181,27 @@ def lstm(
 ):
     """Long short-term memory over a sequence -> (N, T, 2u): h_t in [..., :u], c_t in [..., u:].
 
-    inputs (N, T, F); kernel (F, 4u), recurrent_kernel (u, 4u), bias (4u,) or None, in Keras's layout
-    and gate order i, f, c, o; initial states (N, u).
+    inputs (N, T, F); kernel (F, 4u), recurrent_kernel (u, 4u), bias (4u,) or None, in Keras's
+    layout and gate order i, f, c, o; initial states (N, u).
 
-        z = x_t @ kernel + h_{t-1} @ recurrent_kernel + bias;  i, f, o = sigma(z_i, z_f, z_o); g = act(z_c)
+        z = x_t @ kernel + h_{t-1} @ recurrent_kernel + bias
+        i, f, o = sigma(z_i, z_f, z_o); g = act(z_c)
         c_t = f * c_{t-1} + i * g;  h_t = o * act(c_t)
 
     Computed as one GEMM per step on stacked operands, as in textbook NumPy LSTMs: W = [U; K; b]^T
-    (4u, u + F + 1) times s_t = [h_{t-1}; x_t; 1] (u + F + 1, N). The states are kept transposed, (u, N),
-    so every gate is a contiguous block of rows; at N = 64, u = 64 NumPy's elementwise calls are 2-3x
-    faster on contiguous blocks than on column slices of an (N, 4u) array.
+    (4u, u + F + 1) times s_t = [h_{t-1}; x_t; 1] (u + F + 1, N). The states are kept transposed,
+    (u, N), so every gate is a contiguous block of rows: NumPy's elementwise calls run faster on
+    contiguous blocks than on column slices of an (N, 4u) array.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from glassnet import ops
+    >>> u, f = 2, 3
+    >>> out = ops.lstm(np.ones((1, 4, f)), np.zeros((f, 4 * u)), np.zeros((u, 4 * u)), None,
+    ...                np.zeros((1, u)), np.zeros((1, u)))
+    >>> out.shape  # h in [..., :u], c in [..., u:]
+    (1, 4, 4)
     """
     x = as_tensor(inputs, where="lstm")
     k, rk = (
@@ -177,7 +220,8 @@ def lstm(
         or (b is not None and b.shape != (4 * u,))
     ):
         raise ValueError(
-            f"lstm: inputs with {features} features need kernel ({features}, 4*units), recurrent_kernel (units, 4*units) "
+            f"lstm: inputs with {features} features need kernel ({features}, 4*units), "
+            f"recurrent_kernel (units, 4*units) "
             f"and bias (4*units,); got {k.shape}, {rk.shape} and {None if b is None else b.shape}"
         )
     for s in (h0, c0):
@@ -204,7 +248,7 @@ def lstm(
     gates = xp.empty((steps, 4 * u, n), dtype=x.dtype)
     cell_act = xp.empty((steps, u, n), dtype=x.dtype)  # act(c_t) before masking
     # states[t] = [h_t; c_t], written in place by each step; the output is a transposed view of it,
-    # (N, T, 2u), so no copy into another layout is made (that copy took 0.33 ms of a 1.7 ms forward)
+    # (N, T, 2u), so no copy into another layout is made
     states = xp.empty((steps, 2 * u, n), dtype=x.dtype)
     carry = (
         None if keep is None else ~keep
@@ -236,13 +280,14 @@ def lstm(
     out = states.transpose(2, 0, 1)
 
     def backward(grad_output):
-        # Often only h_T receives a gradient (return_sequences=False), so the steps whose output gradient
+        # Often only h_T receives a gradient (return_sequences=False), so the steps whose output
+        # gradient
         # is all zero skip the addition; the others read it as a (u, N) view of grad_output
         receives = (grad_output != 0).any(axis=0)  # (T, 2u)
         h_receives, c_receives = receives[:, :u].any(axis=1), receives[:, u:].any(axis=1)
         grad_w = xp.zeros_like(w)
-        # dL/dh_{t-1} = U^T dz per step; dL/dx_t = K^T dz for all steps after the loop, and only when asked
-        # (the h rows alone: 14 instead of 19 us per step's GEMM here)
+        # dL/dh_{t-1} = U^T dz per step; dL/dx_t = K^T dz for all steps after the loop, and only
+        # when asked (the h rows alone make the per-step GEMM smaller)
         recurrent_t = w[:, :u].T
         grad_h_prev = xp.empty((steps, u, n), dtype=x.dtype)
         dz_all = xp.empty((steps, 4 * u, n), dtype=x.dtype) if x.requires_grad else None
@@ -308,6 +353,19 @@ def gru(
 
     r_all = h_{t-1} @ U + b_rec (one GEMM); z = sigma(x_z + r_z); r = sigma(x_r + r_r)
     hh = act(x_h + r * r_h);  h_t = z * h_{t-1} + (1 - z) * hh
+
+    Args:
+        x_proj: (N, T, 3u), inputs @ kernel + input bias for every step (gates z, r, h).
+        recurrent_kernel: (u, 3u); recurrent_bias: (3u,).
+        initial_state: (N, u).
+        mask, recurrent_mask, activation, recurrent_activation: as ``simple_rnn``.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from glassnet import ops
+    >>> ops.gru(np.zeros((2, 4, 6)), np.zeros((2, 6)), np.zeros(6), np.ones((2, 2))).shape
+    (2, 4, 2)
     """
     xz, rk, (h0,), n, steps, u = _prepare("gru", x_proj, recurrent_kernel, [initial_state], 3)
     rb = as_tensor(recurrent_bias, like=xz, where="gru")
