@@ -122,3 +122,49 @@ def test_ops_work_in_a_functional_model():
     spectrum = np.abs(np.fft.rfft(joined))
     expected = np.linalg.norm(spectrum, axis=-1, keepdims=True) + np.median(data, -1)[:, None]
     np.testing.assert_allclose(model.predict(data, verbose=0), expected, rtol=1e-5)
+
+
+SYMBOLIC_CALLS = {
+    "sin": lambda x: ops.sin(x),
+    "arctan2": lambda x: ops.arctan2(x, 2.0),
+    "cumsum": lambda x: ops.cumsum(x, axis=1),
+    "cumprod": lambda x: ops.cumprod(x, axis=-1),
+    "diff": lambda x: ops.diff(x),
+    "sort": lambda x: ops.sort(x),
+    "top_k": lambda x: ops.top_k(x, 2),
+    "argsort": lambda x: ops.argsort(x),
+    "quantile": lambda x: ops.quantile(x, [0.25, 0.75], axis=1),
+    "nanmean": lambda x: ops.nanmean(x, axis=1),
+    "prod": lambda x: ops.prod(x, axis=1),
+    "flip": lambda x: ops.flip(x, axis=1),
+    "roll": lambda x: ops.roll(x, 1, axis=1),
+    "tile": lambda x: ops.tile(x, (1, 2)),
+    "repeat": lambda x: ops.repeat(x, 2, axis=1),
+    "pad": lambda x: ops.pad(x, ((0, 0), (2, 2)), mode="reflect"),
+    "take_along_axis": lambda x: ops.take_along_axis(x, ops.argsort(x), axis=1),
+    "outer_rows": lambda x: ops.einsum("bi,bj->bij", x, x),
+    "norm": lambda x: ops.norm(x, axis=-1),
+    "tensordot": lambda x: ops.tensordot(x, np.ones((8, 3), dtype="float32"), 1),
+    "rfft": lambda x: ops.rfft(x),
+    "stft": lambda x: ops.stft(x, 4, 2, 4),
+    "extract_sequences": lambda x: ops.extract_sequences(x, 4, 2),
+    "svd": lambda x: ops.svd(ops.reshape(x, (-1, 2, 4)), compute_uv=False),
+    "inv": lambda x: ops.inv(ops.reshape(x, (-1, 2, 4))[:, :, :2] + 3 * np.eye(2, dtype="float32")),
+    "bitwise_and": lambda x: ops.bitwise_and(ops.cast(x, "int32"), 3),
+    "isclose": lambda x: ops.isclose(x, 0.0),
+    "where_indices": lambda x: ops.count_nonzero(x, axis=1),
+    "vectorize": lambda x: ops.vectorize(lambda v: ops.max(v), signature="(n)->()")(x),
+}
+
+
+@pytest.mark.parametrize("name", list(SYMBOLIC_CALLS))
+def test_ops_record_symbolic_nodes_with_the_eager_shapes(name):
+    call = SYMBOLIC_CALLS[name]
+    symbolic = call(keras.Input((8,)))
+    eager = call(np.random.default_rng(0).standard_normal((5, 8)).astype("float32"))
+    flat_symbolic = symbolic if isinstance(symbolic, (list, tuple)) else [symbolic]
+    flat_eager = eager if isinstance(eager, (list, tuple)) else [eager]
+    for s, e in zip(flat_symbolic, flat_eager):
+        assert len(s.shape) == e.ndim, (name, s, e.shape)
+        assert all(n in (None, m) for n, m in zip(s.shape, e.shape)), (name, s, e.shape)
+        assert np.dtype(s.dtype) == e.dtype, (name, s.dtype, e.dtype)

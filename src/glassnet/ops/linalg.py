@@ -14,6 +14,7 @@ Example:
 """
 
 import math
+import warnings
 
 from scipy import linalg as scipy_linalg
 
@@ -508,6 +509,29 @@ def cdist(x, y):
 
 
 # -- matrix functions with their own backward ----------------------------------------------------
+def _or_nan(factorise, *arrays):
+    """``factorise(*arrays)``, with NaN for the matrices where it fails (singular, or not positive
+    definite) instead of an exception, as JAX does: a batch keeps its good results, and shape
+    inference on zero matrices (the functional API) works."""
+    try:
+        return factorise(*arrays)
+    except xp.linalg.LinAlgError:
+        pass
+    batch = xp.broadcast_shapes(*[a.shape[:-2] for a in arrays])
+    arrays = [xp.broadcast_to(a, batch + a.shape[-2:]) for a in arrays]
+    results = []
+    for index in xp.ndindex(*batch):  # only on failure: one matrix at a time, to find the bad ones
+        try:
+            results.append(factorise(*[a[index] for a in arrays]))
+        except xp.linalg.LinAlgError:
+            results.append(None)
+    shape = next((r.shape for r in results if r is not None), None)
+    if shape is None:
+        shape = factorise(*[xp.eye(a.shape[-2], a.shape[-1], dtype=a.dtype) for a in arrays]).shape
+    filled = [xp.full(shape, xp.nan, dtype=arrays[0].dtype) if r is None else r for r in results]
+    return xp.stack(filled).reshape(batch + shape) if batch else filled[0]
+
+
 def _square_matrices(a, op):
     if a.ndim < 2 or a.shape[-1] != a.shape[-2]:
         raise ValueError(f"{op}: expected square matrices (..., n, n), got shape {a.shape}")
@@ -535,7 +559,7 @@ def inv(x):
         x: (..., n, n) tensor.
 
     Returns:
-        (..., n, n) tensor; differentiable.
+        (..., n, n) tensor, NaN for singular matrices (as in JAX); differentiable.
 
     Example:
 
@@ -544,7 +568,7 @@ def inv(x):
     [[0.5, 0.0], [0.0, 0.25]]
     """
     a = _linalg_input(x, "inv")
-    out = xp.linalg.inv(a.data)
+    out = _or_nan(xp.linalg.inv, a.data)
 
     def backward(grad_output):  # dL/dA = -Y^T G Y^T with Y = A^-1
         return (-_t(out) @ grad_output @ _t(out),)
@@ -636,7 +660,7 @@ def solve(a, b):
         b: (..., n, k), or (..., n) for vectors.
 
     Returns:
-        X of b's shape; differentiable in a and b.
+        X of b's shape (NaN where A is singular); differentiable in a and b.
 
     Example:
 
@@ -648,7 +672,7 @@ def solve(a, b):
     _linalg_input(a, "solve")
     vector = _vector_rhs(a, b)
     rhs = b.data[..., None] if vector else b.data
-    out = xp.linalg.solve(a.data, rhs)
+    out = _or_nan(xp.linalg.solve, a.data, rhs)
 
     def backward(grad_output):  # dL/dB = A^-T G, dL/dA = -dL/dB X^T
         g = grad_output[..., None] if vector else grad_output
@@ -685,7 +709,7 @@ def solve_triangular(a, b, lower=False):
     matrix = triangle(a.data)
     vector = _vector_rhs(a, b)
     rhs = b.data[..., None] if vector else b.data
-    out = xp.linalg.solve(matrix, rhs)
+    out = _or_nan(xp.linalg.solve, matrix, rhs)
 
     def backward(grad_output):  # as solve, with dL/dA kept to the triangle
         g = grad_output[..., None] if vector else grad_output
@@ -714,7 +738,8 @@ def cholesky(x, upper=False):
         upper: return the upper factor U = L^T.
 
     Returns:
-        (..., n, n) triangular tensor; differentiable (the gradient is symmetric).
+        (..., n, n) triangular tensor, NaN for a matrix that is not positive definite (as in
+        JAX); differentiable (the gradient is symmetric).
 
     Example:
 
@@ -723,10 +748,7 @@ def cholesky(x, upper=False):
     [[2.0, 0.0], [1.0, 1.0]]
     """
     a = _linalg_input(x, "cholesky")
-    try:
-        factor = xp.linalg.cholesky(a.data)
-    except xp.linalg.LinAlgError:
-        raise ValueError("cholesky: the matrix is not positive definite") from None
+    factor = _or_nan(xp.linalg.cholesky, a.data)
 
     def backward(grad_output):
         # S = L^-T phi(L^T G) L^-1, dL/dA = (S + S^T) / 2 (Murray, 2016)
@@ -1077,7 +1099,9 @@ def lu_factor(x):
     a = _linalg_input(x, "lu_factor", square=False)
     batch = a.shape[:-2]
     matrices = a.data.reshape((-1,) + a.shape[-2:])
-    factors = [scipy_linalg.lu_factor(matrix) for matrix in matrices]  # LAPACK takes one at a time
+    with warnings.catch_warnings():  # a singular matrix still has its factors (U with a 0)
+        warnings.simplefilter("ignore", scipy_linalg.LinAlgWarning)
+        factors = [scipy_linalg.lu_factor(matrix) for matrix in matrices]  # one at a time
     lu = xp.stack([f[0] for f in factors]).reshape(a.shape)
     pivots = xp.stack([f[1] for f in factors]).astype("int32")
     return Tensor(lu), Tensor(pivots.reshape(batch + pivots.shape[-1:]))
