@@ -1,7 +1,8 @@
-"""Making tensors and asking about them (keras.ops names); none of these have a gradient.
+"""Making tensors and asking about them (keras.ops names): arange, zeros, eye, linspace, tri...
+These have no gradient, except the ones built from a tensor: copy, tril, triu, meshgrid, vander.
 Comparisons and logical functions are in ``comparison.py``.
 
-This module defines all, any and round (keras.ops names), so the builtins are reached as builtins.*.
+This module defines round (a keras.ops name), so the builtin would be reached as builtins.round.
 """
 
 from glassnet.autograd.tensor import Tensor, as_tensor, from_op, to_array
