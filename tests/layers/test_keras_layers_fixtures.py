@@ -47,6 +47,9 @@ def build(layer, spec, inputs):
     shapes = [tuple(x.shape) for x in inputs]
     if spec.get("style") == "list":
         layer.build_from_config({"input_shape": [list(s) for s in shapes]})
+    elif spec.get("style") == "args":  # attention: query, value (and key) shapes
+        layer.build(*shapes)
+        layer.built = True
     else:
         layer.build_from_config({"input_shape": list(shapes[0])})
 

@@ -182,46 +182,92 @@ class MultiHeadAttention(Layer):
         use_bias=True,
         output_shape=None,
         attention_axes=None,
+        sliding_window=None,
+        flash_attention=None,
         kernel_initializer="glorot_uniform",
         bias_initializer="zeros",
         kernel_regularizer=None,
         bias_regularizer=None,
+        activity_regularizer=None,
+        kernel_constraint=None,
+        bias_constraint=None,
+        use_gate=False,
         seed=None,
         **kwargs,
     ):
-        super().__init__(**kwargs)
-        if attention_axes is not None:
+        super().__init__(activity_regularizer=activity_regularizer, **kwargs)
+        if attention_axes is not None and tuple(
+            [attention_axes] if isinstance(attention_axes, int) else attention_axes
+        ) not in ((1,), (-2,)):
             raise ValueError(
                 "MultiHeadAttention: attention_axes other than the sequence axis are not supported"
             )
+        if sliding_window is not None and (
+            not isinstance(sliding_window, int) or sliding_window <= 0
+        ):
+            raise ValueError(
+                f"MultiHeadAttention: sliding_window must be None or a positive integer, got "
+                f"{sliding_window!r}"
+            )
         self.num_heads, self.key_dim = num_heads, key_dim
         self.value_dim = value_dim or key_dim
-        self.dropout, self.use_bias, self.output_shape = dropout, use_bias, output_shape
+        if isinstance(output_shape, int):  # Keras keeps it as a tuple
+            output_shape = (output_shape,)
+        if output_shape is not None and len(tuple(output_shape)) != 1:
+            raise ValueError(
+                f"MultiHeadAttention: output_shape must be one size (the output's last axis), "
+                f"got {output_shape!r}"
+            )
+        self.dropout, self.use_bias = dropout, use_bias
+        self.output_shape = None if output_shape is None else tuple(output_shape)
+        self.attention_axes, self.sliding_window = attention_axes, sliding_window
+        self.use_gate, self.seed = use_gate, seed
         self.kernel_initializer, self.bias_initializer = kernel_initializer, bias_initializer
         self.kernel_regularizer, self.bias_regularizer = kernel_regularizer, bias_regularizer
+        self.kernel_constraint = constraints.get(kernel_constraint)
+        self.bias_constraint = constraints.get(bias_constraint)
         self.dropout_layer = Dropout(dropout, seed=seed)
         self.supports_masking = True
         self._built_from = None
 
-    def _dense(self, equation, shape, bias_axes, name):
+    def _dense(self, equation, shape, bias_axes, name, activation=None):
         return EinsumDense(
             equation,
             shape,
+            activation=activation,
             bias_axes=bias_axes if self.use_bias else None,
             name=name,
             kernel_initializer=self.kernel_initializer,
             bias_initializer=self.bias_initializer,
             kernel_regularizer=self.kernel_regularizer,
             bias_regularizer=self.bias_regularizer,
+            kernel_constraint=self.kernel_constraint,
+            bias_constraint=self.bias_constraint,
         )
 
     def build(self, query_shape, value_shape=None, key_shape=None):
         h = self.num_heads
         self.query_dense = self._dense("abc,cde->abde", (None, h, self.key_dim), "de", "query")
         self.key_dense = self._dense("abc,cde->abde", (None, h, self.key_dim), "de", "key")
+        if self.use_gate:  # a sigmoid gate on the attended values, from the query (Keras's order)
+            self.gate_dense = self._dense(
+                "abc,cde->abde", (None, h, self.value_dim), "de", "gate", activation="sigmoid"
+            )
         self.value_dense = self._dense("abc,cde->abde", (None, h, self.value_dim), "de", "value")
-        out_dim = self.output_shape if self.output_shape is not None else query_shape[-1]
+        out_dim = self.output_shape[0] if self.output_shape is not None else query_shape[-1]
         self.output_dense = self._dense("abcd,cde->abe", (None, out_dim), "e", "attention_output")
+        if self.attention_axes is None:  # Keras records the axis it attends over once built
+            self.attention_axes = (1,)
+        # the projections' weights exist from here on, as in Keras; key and value wait for their
+        # own shapes when only the query's is known (a first call builds them)
+        self.query_dense._maybe_build(tuple(query_shape))
+        if self.use_gate:
+            self.gate_dense._maybe_build(tuple(query_shape))
+        if value_shape is not None:
+            key_shape = value_shape if key_shape is None else key_shape
+            self.key_dense._maybe_build(tuple(key_shape))
+            self.value_dense._maybe_build(tuple(value_shape))
+        self.output_dense._maybe_build((None, None, h, self.value_dim))
 
     def call(
         self,
@@ -240,6 +286,7 @@ class MultiHeadAttention(Layer):
         value = query if value is None else value
         key = value if key is None else key
         query_mask = mask if query_mask is None else query_mask
+        gate = self.gate_dense(query) if self.use_gate else None
         q = ops.multiply(
             self.query_dense(query), 1.0 / math.sqrt(self.key_dim)
         )  # (B, T, H, Dk), scaled
@@ -255,11 +302,18 @@ class MultiHeadAttention(Layer):
             attention_mask,
             use_causal_mask,
         )
+        if self.sliding_window is not None:  # a band: keys less than sliding_window steps away
+            t, s = query.shape[1], key.shape[1]
+            distance = xp.abs(xp.arange(t)[:, None] - xp.arange(s)[None, :])
+            band = (distance < self.sliding_window)[None]
+            combined = band if combined is None else combined & band
         weights = ops.softmax(
             _apply_mask(scores, None if combined is None else combined[:, None]), axis=-1
         )
         dropped = self.dropout_layer(weights, training=training)
         attended = ops.einsum("bhts,bshd->bthd", dropped, v)
+        if gate is not None:
+            attended = ops.multiply(attended, gate)
         output = self.output_dense(attended)
         return (output, weights) if return_attention_scores else output
 
@@ -294,8 +348,12 @@ class MultiHeadAttention(Layer):
             "dropout": self.dropout,
             "use_bias": self.use_bias,
             "output_shape": self.output_shape,
+            "attention_axes": self.attention_axes,
+            "sliding_window": self.sliding_window,
+            "use_gate": self.use_gate,
             **weight_options_config(self, "kernel", "bias"),
             **activity_config(self),
+            "seed": self.seed,
         }
 
 
@@ -532,21 +590,22 @@ class GroupedQueryAttention(Layer):
     def build(self, query_shape, value_shape=None, key_shape=None):
         if isinstance(query_shape, list) and value_shape is None:
             query_shape, value_shape = query_shape[0], query_shape[1]
-        value_shape = query_shape if value_shape is None else value_shape
         key_shape = value_shape if key_shape is None else key_shape
         self.feature_dim = query_shape[-1]
         heads, kv_heads, size = self.num_query_heads, self.num_key_value_heads, self.head_dim
         self.query_dense = self._dense("bqm,muh->bquh", (None, heads, size), "uh", "query")
         self.query_dense._maybe_build(tuple(query_shape))
         self.key_dense = self._dense("bkm,mvh->bkvh", (None, kv_heads, size), "vh", "key")
-        self.key_dense._maybe_build(tuple(key_shape))
+        if key_shape is not None:  # otherwise the first call builds it with the key's shape
+            self.key_dense._maybe_build(tuple(key_shape))
         if self.use_gate:
             self.gate_dense = self._dense(
                 "bqm,muh->bquh", (None, heads, size), "uh", "gate", activation="sigmoid"
             )
             self.gate_dense._maybe_build(tuple(query_shape))
         self.value_dense = self._dense("bkm,mvh->bkvh", (None, kv_heads, size), "vh", "value")
-        self.value_dense._maybe_build(tuple(value_shape))
+        if value_shape is not None:
+            self.value_dense._maybe_build(tuple(value_shape))
         self.output_dense = self._dense(
             "bquh,uhm->bqm", (None, self.feature_dim), "m", "attention_output"
         )
