@@ -172,6 +172,10 @@ def promoted(x1, x2, op, floating=False, weak_scalars=True):
     that convert Python numbers to tensors first (int32, float32) instead of letting them adopt
     the other operand's dtype (mod, hypot, bitwise_and, ...).
     """
+    if isinstance(x1, Tensor) and isinstance(x2, Tensor):  # hot path: two tensors, one dtype
+        dtype = x1.data.dtype
+        if dtype == x2.data.dtype and (not floating or dtype.kind in "fc"):
+            return x1, x2
     a, b = operands(x1, x2, op)
     scalars = isinstance(x1, (int, float)) or isinstance(x2, (int, float))
     if (
