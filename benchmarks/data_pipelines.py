@@ -14,12 +14,12 @@ in a fresh process, with the peak resident memory growth during fit, with glassn
 release and without it.
 
 pydataset: one epoch of the Fashion-MNIST MLP (Adam, batch 128) from in-memory arrays and from
-a PyDataset slicing the same arrays; median of 3 epochs each.
+a PyDataset slicing the same arrays; the best of several interleaved runs of each (on a
+shared machine the minimum is the figure least disturbed by other processes).
 """
 
 import json
 import os
-import statistics
 import subprocess
 import sys
 import tempfile
@@ -48,7 +48,7 @@ def mlp():
     return model
 
 
-def prefetch(steps=200, batch=128, sleep=0.002):
+def prefetch(steps=200, batch=128, sleep=0.002, repeats=5):
     rng = np.random.default_rng(0)
     x = rng.random((steps * batch, 784), dtype=np.float32)
     y = rng.integers(0, 10, steps * batch)
@@ -58,14 +58,14 @@ def prefetch(steps=200, batch=128, sleep=0.002):
             time.sleep(sleep)
             yield x[i * batch : (i + 1) * batch], y[i * batch : (i + 1) * batch]
 
-    rows = {}
-    for name, data, read_ahead in (
+    configurations = (
         ("arrays (compute alone)", None, True),
         ("generator, read-ahead off", slow, False),
         ("generator, read-ahead on", slow, True),
-    ):
-        times = []
-        for _ in range(3):
+    )
+    times = {name: [] for name, _, _ in configurations}
+    for _ in range(repeats):  # interleaved, so that a busy moment hits every configuration
+        for name, data, read_ahead in configurations:
             model = mlp()
             model.train_on_batch(x[:batch], y[:batch])
             epoch_iterator.READ_AHEAD = read_ahead
@@ -74,9 +74,9 @@ def prefetch(steps=200, batch=128, sleep=0.002):
                 model.fit(x, y, batch_size=batch, shuffle=False, verbose=0)
             else:
                 model.fit(data(), steps_per_epoch=steps, shuffle=False, verbose=0)
-            times.append(time.perf_counter() - start)
+            times[name].append(time.perf_counter() - start)
         epoch_iterator.READ_AHEAD = True
-        rows[name] = statistics.median(times)
+    rows = {name: min(values) for name, values in times.items()}
     print(
         f"{steps} steps of batch {batch}; the generator sleeps {sleep * 1e3:.0f} ms a batch "
         f"({steps * sleep:.2f} s in all)"
@@ -127,27 +127,35 @@ class Rows(keras.utils.PyDataset):
         return self.x[rows], self.y[rows]
 
 
-def pydataset(batch=128, repeats=3):
+def pydataset(batch=128, repeats=8):
     (x, y), _ = keras.datasets.fashion_mnist.load_data()
     x = x.reshape(-1, 784).astype(np.float32) / 255
     y = y.astype(np.int64)
-    results = {}
-    for name, make in (
+    configurations = (
         ("arrays", lambda: dict(x=x, y=y, batch_size=batch)),
         ("PyDataset", lambda: dict(x=Rows(x, y, batch))),
         ("PyDataset, workers=2", lambda: dict(x=Rows(x, y, batch, workers=2))),
-    ):
-        times = []
-        for _ in range(repeats):
+    )
+    times = {name: [] for name, _ in configurations}
+    cpu = {name: [] for name, _ in configurations}
+    for _ in range(repeats):  # interleaved, so that a busy moment hits every configuration
+        for name, make in configurations:
             model = mlp()
-            start = time.perf_counter()
+            start, start_cpu = time.perf_counter(), time.process_time()
             model.fit(**make(), epochs=1, shuffle=False, verbose=0)
-            times.append(time.perf_counter() - start)
-        results[name] = statistics.median(times)
-    print(f"Fashion-MNIST MLP, one epoch of {len(x)} images, batch {batch}, median of {repeats}")
+            times[name].append(time.perf_counter() - start)
+            cpu[name].append(time.process_time() - start_cpu)
+    results = {name: min(values) for name, values in times.items()}
+    cpu_results = {name: min(values) for name, values in cpu.items()}
+    print(f"Fashion-MNIST MLP, one epoch of {len(x)} images, batch {batch}, best of {repeats}")
+    print(f"  {'':<22} {'wall':>8} {'':>8}   {'CPU time':>8}")
     for name, seconds in results.items():
         overhead = (seconds / results["arrays"] - 1) * 100
-        print(f"  {name:<22} {seconds:6.2f} s  ({overhead:+.1f}% against arrays)")
+        cpu_overhead = (cpu_results[name] / cpu_results["arrays"] - 1) * 100
+        print(
+            f"  {name:<22} {seconds:6.2f} s {overhead:+6.1f}%   {cpu_results[name]:6.2f} s "
+            f"{cpu_overhead:+6.1f}%"
+        )
 
 
 if __name__ == "__main__":

@@ -4,8 +4,9 @@
 - With ``steps_per_epoch`` the pass goes on across epochs; when data of known length runs out
   before the epoch's steps are done, the epoch ends early with a warning and the next one starts
   a new pass, as in Keras.
-- Sources that read slowly (memory maps, PyDatasets, generators) are read one batch ahead in a
-  background thread (``Prefetcher``).
+- Sources that may read slowly (memory maps, PyDatasets, generators) are timed on their first
+  batches; when a batch takes longer to make than ``READ_AHEAD_MIN_SECONDS`` the rest are read
+  ahead in a background thread (``Prefetcher``) while the model computes.
 
 Example:
 
@@ -18,6 +19,7 @@ Example:
 [[0, 4], [8, 12], [0, 4]]
 """
 
+import time
 import warnings
 
 from glassnet.models.data_adapters.data_adapter import Batch
@@ -26,6 +28,10 @@ from glassnet.models.data_adapters.prefetch import Prefetcher
 
 PREFETCH_DEPTH = 2
 READ_AHEAD = True  # False reads every batch in the training thread (for measurements)
+# A batch that takes longer than this to make is read ahead in a thread; a cheaper one is not,
+# since handing it from thread to thread would cost more than making it.
+READ_AHEAD_MIN_SECONDS = 0.5e-3
+PROBE_BATCHES = 3
 
 
 class EpochIterator:
@@ -45,6 +51,7 @@ class EpochIterator:
         self._iterator = None
         self._steps_in_pass = 0
         self._stand_in = None
+        self._slow_source = None  # unknown until the first batches are timed
         self.pass_length = adapter.num_batches
         if self.dist is not None and not adapter.row_keys and adapter.num_batches is not None:
             self.pass_length = -(-adapter.num_batches // self.dist.size)
@@ -64,8 +71,12 @@ class EpochIterator:
                 order = self.dist.broadcast_array(order)
         self.order = order
         batches = batches_for_this_process(self.adapter, order, self.dist, first_step)
-        read_ahead = self.adapter.read_ahead and READ_AHEAD
-        self._iterator = Prefetcher(batches, PREFETCH_DEPTH) if read_ahead else batches
+        if not (self.adapter.read_ahead and READ_AHEAD) or self._slow_source is False:
+            self._iterator = batches
+        elif self._slow_source:
+            self._iterator = Prefetcher(batches, PREFETCH_DEPTH)
+        else:
+            self._iterator = _Probe(batches, self)
         self._steps_in_pass = first_step
 
     def _next(self):
@@ -130,3 +141,38 @@ class EpochIterator:
         iterator, self._iterator = self._iterator, None
         if iterator is not None:
             iterator.close()
+
+
+class _Probe:
+    """Time the first batches of a source; if they are slow, read the rest ahead in a thread
+    (and remember the verdict for the following passes)."""
+
+    def __init__(self, batches, owner):
+        self._batches, self._owner = batches, owner
+        self._seconds, self._count = 0.0, 0
+        self._reader = None
+
+    def __iter__(self):
+        return self
+
+    def __next__(self):
+        if self._reader is not None:
+            return next(self._reader)
+        start = time.perf_counter()
+        batch = next(self._batches)
+        self._seconds += time.perf_counter() - start
+        self._count += 1
+        if self._count == PROBE_BATCHES:
+            slow = self._seconds / self._count > READ_AHEAD_MIN_SECONDS
+            self._owner._slow_source = slow
+            if slow:
+                self._reader = Prefetcher(self._batches, PREFETCH_DEPTH)
+        return batch
+
+    def close(self):
+        if self._reader is not None:
+            self._reader.close()  # it closes the source once its thread has stopped
+            return
+        close = getattr(self._batches, "close", None)
+        if close is not None:
+            close()
