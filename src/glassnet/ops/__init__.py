@@ -383,8 +383,13 @@ from glassnet.ops.core import (
 from glassnet.ops.einops import rearrange
 from glassnet.ops.nn import ctc_decode, ctc_loss
 from glassnet.ops.pooling import adaptive_average_pool, adaptive_max_pool
-from glassnet.ops.spatial import (
+from glassnet.ops.spatial import (  # Keras's signatures: any rank, data_format
+    average_pool,
+    conv,
+    conv_transpose,
     depth_to_space,
+    depthwise_conv,
+    max_pool,
     fold,
     separable_conv,
     space_to_depth,
@@ -404,11 +409,6 @@ pow = power
 concat = concatenate
 amax = max
 amin = min
-conv = conv2d
-conv_transpose = conv2d_transpose
-depthwise_conv = depthwise_conv2d
-max_pool = max_pool2d
-average_pool = average_pool2d
 
 _OPERATOR_OPS = (add, subtract, multiply, divide, matmul, power, negative, abs, getitem)
 _METHOD_OPS = (transpose, sum, mean, max, min, reshape, exp, log, cast)

@@ -20,6 +20,7 @@ Example:
 
 from glassnet.autograd.tensor import Tensor, as_tensor, from_op
 from glassnet.backend import xp
+from glassnet.ops.operation import keras_op
 
 
 def _integer_array(value, name, where):
@@ -48,6 +49,7 @@ def _logsumexp3(a, b, c):
     return xp.logaddexp(xp.logaddexp(a, b), c)
 
 
+@keras_op
 def ctc_loss(target, output, target_length, output_length, mask_index=0):
     """The CTC loss of each sequence: -log p(target | output), summed over all alignments.
 
@@ -244,6 +246,7 @@ def _beam_search_one(log_probs, blank, beam_width, top_paths):
     return [(prefix, float(xp.logaddexp(*scores))) for prefix, scores in ranked]
 
 
+@keras_op
 def ctc_decode(
     inputs,
     sequence_lengths,

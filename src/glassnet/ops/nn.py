@@ -1,6 +1,6 @@
 """``keras.ops.nn``: the neural-network functions under one name, as Keras groups them.
 
-Nothing is defined here except the CTC ops' graph recording; every function lives in its family
+Nothing is defined here: every function lives in its family
 file (activation.py, spatial.py, moments.py, attention.py, loss.py, ctc.py...) and is also
 reachable as ``glassnet.ops.<name>``. Where Keras's ``ops.nn`` signature differs from glassnet's
 older flat op of the same name, this namespace holds Keras's: ``conv``, ``conv_transpose``,
@@ -15,7 +15,6 @@ Example:
 [0.0, 2.0]
 """
 
-from glassnet.ops import ctc as _ctc
 from glassnet.ops.activation import (
     celu,
     elu,
@@ -49,6 +48,7 @@ from glassnet.ops.activation import (
 from glassnet.ops.attention import dot_product_attention
 from glassnet.ops.categorical import multi_hot
 from glassnet.ops.complex_numbers import polar
+from glassnet.ops.ctc import ctc_decode, ctc_loss
 from glassnet.ops.encoding import one_hot
 from glassnet.ops.loss import (
     binary_crossentropy,
@@ -63,7 +63,6 @@ from glassnet.ops.moments import (
     rms_normalization,
 )
 from glassnet.ops.normalization import batch_normalization
-from glassnet.ops.operation import keras_op
 from glassnet.ops.pooling import adaptive_average_pool, adaptive_max_pool
 from glassnet.ops.spatial import (
     average_pool,
@@ -77,10 +76,6 @@ from glassnet.ops.spatial import (
     space_to_depth,
     unfold,
 )
-
-# ctc.py predates the keras_op decorator; record them in graphs from here (one decoration each)
-ctc_loss = keras_op(_ctc.ctc_loss)
-ctc_decode = keras_op(_ctc.ctc_decode)
 
 __all__ = [
     "adaptive_average_pool",
