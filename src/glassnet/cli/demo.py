@@ -3,7 +3,8 @@
 1. moons and circles: no hidden layer (a straight boundary), one hidden layer, two hidden layers;
 2. the same network with sigmoid, tanh and ReLU hidden units (an activation study);
 3. an MLP and a small CNN on the 8x8 handwritten digits, with gradient health recorded.
-Results are printed as a table and written to a run folder: metrics.json, history.csv, plots, models.
+Results are printed as a table and written to a run folder: metrics.json, history.csv, plots,
+models.
 """
 
 import csv
@@ -22,16 +23,29 @@ def _progression(name, hidden):
     return keras.Sequential(stack + [layers.Dense(1, activation="sigmoid")], name=name)
 
 
-def run(out_dir=None, quick=False, seed=0, stream=None):
+def run(out_dir=None, quick=False, seed=0, stream=None, overwrite=False):
+    """Train the demo's models and write the run folder; returns (folder, results).
+
+    Args:
+        out_dir: the run folder (default: a new ``runs/demo-<date-time>``).
+        quick: fewer epochs.
+        seed: the random seed.
+        overwrite: replace an earlier demo's results in ``out_dir`` (otherwise refused).
+    """
     import glassnet as keras
     from glassnet import datasets, layers, plot
+    from glassnet.cli.output import OutputFolder, fresh_path
     from glassnet.cli.progress import EpochLine
     from glassnet.evaluation import classification_report
     from glassnet.inspect import GradientMonitor, compare_activations, plot_activation_study
     from glassnet.plot.figure import finish, new_figure
 
     started = time.perf_counter()
-    out_dir = out_dir or os.path.join("runs", time.strftime("demo-%Y%m%d-%H%M%S"))
+    folder = OutputFolder(
+        out_dir or fresh_path("demo"), guarded=("metrics.json", "models"), overwrite=overwrite
+    )
+    folder.prepare()
+    out_dir = folder.path
     os.makedirs(os.path.join(out_dir, "models"), exist_ok=True)
     epochs_2d, epochs_digits = (15, 6) if quick else (80, 25)
     results, histories = [], []
@@ -179,9 +193,11 @@ def run(out_dir=None, quick=False, seed=0, stream=None):
     print(f"  {'dataset':<10}{'model':<22}{'params':>8}{'test accuracy':>15}")
     for row in results:
         print(
-            f"  {row['dataset']:<10}{row['model']:<22}{row['parameters']:>8,}{row['test_accuracy']:>15.3f}"
+            f"  {row['dataset']:<10}{row['model']:<22}{row['parameters']:>8,}"
+            f"{row['test_accuracy']:>15.3f}"
         )
     print(
-        f"\nDone in {time.perf_counter() - started:.0f} s. Plots, metrics and models are in: {os.path.abspath(out_dir)}"
+        f"\nDone in {time.perf_counter() - started:.0f} s. Plots, metrics and models are in: "
+        f"{os.path.abspath(out_dir)}"
     )
     return out_dir, results

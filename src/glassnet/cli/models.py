@@ -1,40 +1,54 @@
-"""The ready-made architectures of ``glassnet train --model {mlp,cnn}``."""
+"""The models of ``glassnet train``: the ready-made ``mlp`` and ``cnn``, or a model config file,
+each behind the preprocessing its dataset needs (see ``glassnet.cli.data``).
+
+Example:
+
+>>> from glassnet.cli import data
+>>> model = build("mlp", data.load("xor"))
+>>> [layer.__class__.__name__ for layer in model.layers]
+['Dense', 'Dense', 'Dense']
+"""
+
+import os
 
 import numpy as np
 
 
 def output_layer(classes):
+    """A sigmoid unit for two classes, a softmax over ``classes`` otherwise."""
     from glassnet import layers
 
-    return (
-        layers.Dense(1, activation="sigmoid")
-        if classes == 2
-        else layers.Dense(classes, activation="softmax")
-    )
+    if classes == 2:
+        return layers.Dense(1, activation="sigmoid")
+    return layers.Dense(classes, activation="softmax")
 
 
 def loss_for(classes):
+    """The cross-entropy that matches ``output_layer(classes)``."""
     return "binary_crossentropy" if classes == 2 else "sparse_categorical_crossentropy"
 
 
-def mlp(input_shape, classes, hidden=(128, 64)):
+def mlp(input_shape, classes, preprocessing=(), hidden=(128, 64)):
+    """Dense ReLU layers on the (flattened) input."""
     import glassnet as keras
     from glassnet import layers
 
-    stack = [keras.Input(input_shape)]
+    stack = [keras.Input(input_shape), *preprocessing]
     if len(input_shape) > 1:
         stack.append(layers.Flatten())
     stack += [layers.Dense(units, activation="relu") for units in hidden]
     return keras.Sequential(stack + [output_layer(classes)], name="mlp")
 
 
-def cnn(input_shape, classes):
+def cnn(input_shape, classes, preprocessing=()):
+    """Two convolution + pooling blocks and a dense layer, for (height, width, channels)."""
     import glassnet as keras
     from glassnet import layers
 
     if len(input_shape) != 3:
         raise ValueError(
-            f"--model cnn needs image data (height, width, channels), this dataset has samples of shape {input_shape}; use --model mlp"
+            f"--model cnn needs image data (height, width, channels), this dataset has samples "
+            f"of shape {tuple(input_shape)}; use --model mlp"
         )
     small = input_shape[0] < 16
     filters = (16, 32) if small else (32, 64)
@@ -42,6 +56,7 @@ def cnn(input_shape, classes):
     return keras.Sequential(
         [
             keras.Input(input_shape),
+            *preprocessing,
             layers.Conv2D(filters[0], 3, padding=padding, activation="relu"),
             layers.MaxPooling2D(),
             layers.Conv2D(filters[1], 3, padding=padding, activation="relu"),
@@ -54,5 +69,77 @@ def cnn(input_shape, classes):
     )
 
 
+def from_config_file(path, dataset):
+    """The model a config file (``model.to_json()``) describes, behind the dataset's
+    preprocessing; its input and output must suit the dataset."""
+    import glassnet as keras
+    from glassnet.saving import model_from_json
+
+    try:
+        with open(path) as handle:
+            text = handle.read()
+    except (OSError, UnicodeDecodeError) as error:
+        raise ValueError(f"--model: cannot read the model config {path!r} ({error})") from None
+    try:
+        model = model_from_json(text)
+    except (ValueError, TypeError, KeyError, AttributeError) as error:
+        raise ValueError(
+            f"--model: {path!r} is not a model config as model.to_json() writes it ({error})"
+        ) from None
+    if not getattr(model, "inputs", None):
+        raise ValueError(f"--model: the model in {path!r} has no Input; start it with keras.Input")
+    wanted = tuple(dataset.x_train.shape[1:])
+    given = tuple(model.inputs[0].shape[1:])
+    if len(given) != len(wanted) or any(g is not None and g != w for g, w in zip(given, wanted)):
+        raise ValueError(
+            f"--model: the model in {path!r} takes samples of shape {given}, but "
+            f"{dataset.name} has samples of shape {wanted}"
+        )
+    check_outputs(model, dataset, f"the model in {path!r}")
+    preprocessing = dataset.preprocessing()
+    if not preprocessing:
+        return model
+    name = os.path.splitext(os.path.basename(path))[0] or "model"
+    return keras.Sequential([keras.Input(wanted), *preprocessing, model], name=_safe_name(name))
+
+
+def check_outputs(model, dataset, what):
+    """Refuse a model whose outputs cannot be the dataset's classes."""
+    units = model.outputs[0].shape[-1] if getattr(model, "outputs", None) else None
+    if units is None:
+        return
+    if units != dataset.classes and not (units == 1 and dataset.classes == 2):
+        raise ValueError(
+            f"{what} has {units} output unit(s), but {dataset.name} has {dataset.classes} "
+            f"classes; use 1 sigmoid unit for 2 classes, else one softmax unit per class"
+        )
+
+
+def build(spec, dataset):
+    """The model named by ``--model`` for ``dataset``: 'mlp', 'cnn' or a .json config file."""
+    shape = dataset.x_train.shape[1:]
+    if spec == "mlp":
+        return mlp(shape, dataset.classes, dataset.preprocessing())
+    if spec == "cnn":
+        return cnn(shape, dataset.classes, dataset.preprocessing())
+    if spec.lower().endswith(".json"):
+        return from_config_file(spec, dataset)
+    raise ValueError(
+        f"--model must be 'mlp', 'cnn' or a model config file ending in .json, got {spec!r}"
+    )
+
+
+def _safe_name(text):
+    cleaned = "".join(c if c.isalnum() or c in "_-" else "_" for c in text)
+    return cleaned or "model"
+
+
 def classes_of(y):
+    """The number of classes in integer labels ``y`` (largest id + 1).
+
+    Example:
+
+    >>> classes_of(np.array([0, 2, 1]))
+    3
+    """
     return int(np.max(y)) + 1

@@ -1,4 +1,5 @@
-"""Fashion-MNIST: 70,000 28x28 grayscale images of clothing in 10 classes (60,000 train, 10,000 test)."""
+"""Fashion-MNIST: 70,000 28x28 grayscale images of clothing in 10 classes (60,000 train, 10,000
+test)."""
 
 from glassnet.datasets.files import load_idx_files
 
@@ -39,11 +40,13 @@ CLASS_NAMES = [
 
 
 def load_data(path=None, download=True):
-    """((x_train, y_train), (x_test, y_test)): uint8 images (n, 28, 28) and uint8 labels (n,), as Keras."""
+    """((x_train, y_train), (x_test, y_test)): uint8 images (n, 28, 28) and uint8 labels (n,),
+    as Keras."""
     arrays = load_idx_files("fashion-mnist", FILES, path, MIRRORS, download)
     for key, count in (("x_train", 60000), ("x_test", 10000)):
         if arrays[key].shape != (count, 28, 28) or arrays[key.replace("x", "y")].shape != (count,):
             raise ValueError(
-                f"fashion-mnist: unexpected shapes {arrays[key].shape} / {arrays[key.replace('x', 'y')].shape}"
+                f"fashion-mnist: {key} has shape {arrays[key].shape} and its labels "
+                f"{arrays[key.replace('x', 'y')].shape}, expected ({count}, 28, 28) and ({count},)"
             )
     return (arrays["x_train"], arrays["y_train"]), (arrays["x_test"], arrays["y_test"])

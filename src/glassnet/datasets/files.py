@@ -43,7 +43,8 @@ def load_idx_files(name, files, path=None, mirrors=(), download=True):
                 actual = sha256(file)
                 if actual != expected:
                     raise DatasetError(
-                        f"{name}: {file} has SHA-256 {actual}, expected {expected}; the file is corrupt or not the official one, delete it and fetch it again"
+                        f"{name}: {file} has SHA-256 {actual}, expected {expected}; the file "
+                        f"is corrupt or not the official one, delete it and fetch it again"
                     )
                 arrays[key] = parse_idx(file.read_bytes(), str(file))
             return arrays
@@ -60,9 +61,23 @@ def load_idx_files(name, files, path=None, mirrors=(), download=True):
         except DatasetError as error:
             download_error = f" Downloading failed too: {error}."
     raise DatasetError(
-        f"{name}: could not find {wanted}. Looked in: {'; '.join(looked)}. Put the files in one of these "
-        f"folders (for example set GLASSNET_DATA to a folder holding '{name}/'), pass path=..., or on "
-        f"Debian/Ubuntu run 'apt-get install dataset-{name}'.{download_error}"
+        f"{name}: could not find {wanted}. Looked in: {'; '.join(looked)}. Put the files in one "
+        f"of these folders, or set GLASSNET_DATA to a folder holding '{name}/' (from Python, "
+        f"load_data(path=...) takes a folder too).{_debian_hint(name)}{download_error}"
+    )
+
+
+# Debian packages that install a dataset's files into /usr/share/datasets/<name>; only these
+# are suggested (there is none for MNIST)
+DEBIAN_PACKAGES = {"fashion-mnist": "dataset-fashion-mnist"}
+
+
+def _debian_hint(name):
+    package = DEBIAN_PACKAGES.get(name)
+    if package is None:
+        return ""
+    return (
+        f" On Debian/Ubuntu, 'apt-get install {package}' puts them in /usr/share/datasets/{name}."
     )
 
 

@@ -28,12 +28,14 @@ CLASS_NAMES = [str(d) for d in range(10)]
 
 
 def load_data(path=None, download=True, files=None):
-    """((x_train, y_train), (x_test, y_test)): uint8 images (n, 28, 28) and uint8 labels (n,), as Keras."""
+    """((x_train, y_train), (x_test, y_test)): uint8 images (n, 28, 28) and uint8 labels (n,),
+    as Keras."""
     arrays = load_idx_files("mnist", files or FILES, path, MIRRORS, download)
     for part in ("train", "test"):
         x, y = arrays[f"x_{part}"], arrays[f"y_{part}"]
         if x.ndim != 3 or x.shape[1:] != (28, 28) or y.shape != (len(x),):
             raise ValueError(
-                f"mnist: {part} images {x.shape} and labels {y.shape} are not 28x28 images with one label each"
+                f"mnist: {part} images {x.shape} and labels {y.shape} are not 28x28 images with "
+                f"one label each"
             )
     return (arrays["x_train"], arrays["y_train"]), (arrays["x_test"], arrays["y_test"])
