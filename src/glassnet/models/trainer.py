@@ -593,8 +593,6 @@ class Trainer:
         callback_list = list(callbacks or [])
         if dist is not None and dist.rank != 0:
             verbose = 0  # only the chief process prints
-        if verbose == 1 and iterator.num_batches is None:
-            verbose = 2  # a bar needs the number of steps; one line per epoch needs none
         if verbose:
             callback_list.append(callbacks_module.ProgbarLogger())
         callback_list.append(history)
