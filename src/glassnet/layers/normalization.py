@@ -285,8 +285,6 @@ class LayerNormalization(Layer):
 
     def build(self, input_shape):
         shape = tuple(input_shape[a] for a in self._axes(len(input_shape)))
-        if isinstance(self.axis, int):  # Keras keeps the axes as a list once built
-            self.axis = [self.axis]
         self.gamma = (
             self.add_weight(
                 shape,
@@ -327,9 +325,11 @@ class LayerNormalization(Layer):
         return input_shape
 
     def get_config(self):
+        # once built, Keras writes the axes as a list
+        axis = [self.axis] if self.built and isinstance(self.axis, int) else self.axis
         return {
             **super().get_config(),
-            "axis": self.axis,
+            "axis": axis,
             "epsilon": self.epsilon,
             "center": self.center,
             "scale": self.scale,
