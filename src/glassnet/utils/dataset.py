@@ -98,6 +98,7 @@ class Dataset:
     AUTOTUNE = AUTOTUNE
     INFINITE = INFINITE
     UNKNOWN = UNKNOWN
+    orders_itself = True  # its order is the pipeline's (.shuffle()); fit's shuffle leaves it be
 
     def __init__(self, make_iterator, cardinality=UNKNOWN, class_names=None, file_paths=None):
         self._make_iterator = make_iterator

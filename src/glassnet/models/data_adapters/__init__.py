@@ -129,7 +129,8 @@ def get_data_adapter(
         )
     if _is_iterable(x) and not hasattr(x, "__array__"):
         _refuse_with(type(x).__name__, y=y, sample_weight=sample_weight)
-        _warn_shuffle_ignored(shuffle, type(x).__name__, where)
+        if not getattr(x, "orders_itself", False):  # glassnet's Dataset: .shuffle() decides
+            _warn_shuffle_ignored(shuffle, type(x).__name__, where)
         return GeneratorDataAdapter(x, class_weight=table, where=where)
     raise TypeError(
         f"{where}: x of type {type(x).__name__} is not data glassnet can read; pass NumPy arrays "
