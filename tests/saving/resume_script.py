@@ -1,5 +1,6 @@
-"""Trains a small model with BackupAndRestore; with KILL_AT=N it kills itself (SIGKILL) after global batch N.
-Prints the number of batches this run trained; writes the final weights to OUT (an .npz) when training completes."""
+"""Trains a small model with BackupAndRestore; with KILL_AT=N it kills itself (SIGKILL) after
+global batch N. Prints the number of batches this run trained; writes the final weights to OUT
+(an .npz) when training completes."""
 
 import os
 import signal

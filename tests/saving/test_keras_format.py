@@ -29,7 +29,7 @@ def test_files_written_by_keras_load_and_predict_the_same(name):
 
 def test_structure_and_compile_settings_come_across():
     model = load_model(FIXTURES / "mlp.keras")
-    assert [type(l).__name__ for l in model.layers] == [
+    assert [type(layer).__name__ for layer in model.layers] == [
         "Dense",
         "BatchNormalization",
         "Dropout",
@@ -156,7 +156,8 @@ def test_unsafe_or_broken_keras_files_are_refused(tmp_path, case, change, messag
 
 
 def test_legacy_keras_2_h5_weights_load_through_load_weights():
-    # written by Keras's own legacy HDF5 code (layer_names / weight_names attributes), see make_keras_fixtures.py
+    # written by Keras's own legacy HDF5 code (layer_names / weight_names attributes), see
+    # make_keras_fixtures.py
     model = keras.Sequential(
         [
             keras.Input((4,)),

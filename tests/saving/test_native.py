@@ -85,7 +85,9 @@ def test_sequential_zoo_round_trip_predicts_identically(tmp_path):
     path = tmp_path / "zoo.glassnet"
     model.save(path)
     restored = load_model(path)
-    assert [type(l).__name__ for l in restored.layers] == [type(l).__name__ for l in model.layers]
+    assert [type(layer).__name__ for layer in restored.layers] == [
+        type(layer).__name__ for layer in model.layers
+    ]
     np.testing.assert_array_equal(restored.predict(x, verbose=0), model.predict(x, verbose=0))
 
 
@@ -225,7 +227,7 @@ def test_a_crash_mid_save_leaves_the_old_file_intact(tmp_path, monkeypatch):
     assert [p.name for p in tmp_path.iterdir()] == ["m.glassnet"]  # no temporary file left behind
 
 
-# -- malformed and malicious files -----------------------------------------------------------------------
+# -- malformed and malicious files --------------------------------------------------------
 def valid_file(tmp_path):
     model = keras.Sequential(
         [keras.Input((3,)), layers.Dense(2, activation="relu"), layers.Dense(1)]

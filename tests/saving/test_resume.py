@@ -1,5 +1,5 @@
-"""A run killed with SIGKILL mid-epoch and restarted with the same command ends with the same weights
-as an uninterrupted run."""
+"""A run killed with SIGKILL mid-epoch and restarted with the same command ends with the same
+weights as an uninterrupted run."""
 
 import os
 import signal
@@ -34,8 +34,9 @@ def test_sigkill_mid_epoch_then_resume_gives_identical_weights(tmp_path):
     ).exists()
     resumed = run(tmp_path / "backup_b", tmp_path / "resumed.npz")  # the same command again
     assert resumed.returncode == 0, resumed.stderr
-    # 4 epochs x 13 batches; backups every 5 batches of an epoch: the last one before the kill was at
-    # epoch 2, batch 10 (global batch 23), so a real resume trains 29 batches, a restart would train 52
+    # 4 epochs x 13 batches; backups every 5 batches of an epoch: the last one before the kill
+    # was at epoch 2, batch 10 (global batch 23), so a real resume trains 29 batches, a restart
+    # would train 52
     assert int(reference.stdout) == 52 and int(resumed.stdout) == 29
     assert not (tmp_path / "backup_b").exists()  # deleted after a finished run
     a, b = np.load(tmp_path / "reference.npz"), np.load(tmp_path / "resumed.npz")

@@ -1,9 +1,21 @@
 """Reading and writing the zip container safely.
 
 Writing: to a temporary file beside the target, fsync'd, then renamed over it, so a crash mid-save
-leaves the old file intact. Reading: only whitelisted member names, sizes and compression ratios are
-checked before anything is decompressed, and reads are capped, so a lying header cannot exhaust memory.
-Arrays are .npy members read with allow_pickle=False: no code runs when a file is loaded.
+leaves the old file intact. Reading: only whitelisted member names, sizes and compression ratios
+are checked before anything is decompressed, and reads are capped, so a lying header cannot
+exhaust memory. Arrays are .npy members read with allow_pickle=False: no code runs when a file is
+loaded.
+
+Example:
+
+>>> import os, tempfile
+>>> import numpy as np
+>>> path = os.path.join(tempfile.mkdtemp(), "m.glassnet")
+>>> write_atomic(path, {"config.json": b"{}", "0.npy": array_bytes(np.arange(3))})
+>>> archive = SafeArchive(path, allowed=r"config[.]json|[0-9]+[.]npy")
+>>> archive.read_array("0.npy").tolist()
+[0, 1, 2]
+>>> archive.close()
 """
 
 import io
@@ -26,7 +38,23 @@ SAFE_DTYPES = {"bool", "uint8", "int8", "int16", "int32", "int64", "float16", "f
 
 
 def write_atomic(path, members):
-    """members: {name: bytes}. Written to a temporary file, synced, then renamed over ``path``."""
+    """Write a zip file so that a crash mid-write leaves the old file intact.
+
+    The members go to a temporary file beside ``path``, which is synced and then renamed over it.
+    JSON members are deflated; arrays are stored as they are.
+
+    Args:
+        path: the file to write (str or path-like).
+        members: ``{member name: bytes}``, in the order they are written.
+
+    Example:
+
+    >>> import os, tempfile, zipfile
+    >>> path = os.path.join(tempfile.mkdtemp(), "m.zip")
+    >>> write_atomic(path, {"config.json": b"{}"})
+    >>> zipfile.ZipFile(path).namelist()
+    ['config.json']
+    """
     path = os.fspath(path)
     directory = os.path.dirname(os.path.abspath(path))
     handle, temporary = tempfile.mkstemp(prefix=".glassnet-", suffix=".tmp", dir=directory)
@@ -56,15 +84,49 @@ def write_atomic(path, members):
 
 
 def array_bytes(array):
+    """Serialize an array as the bytes of a ``.npy`` file, without pickling.
+
+    Args:
+        array: anything ``np.asarray`` takes; 0-d arrays stay 0-d.
+
+    Returns:
+        The ``.npy`` bytes (C order).
+
+    Example:
+
+    >>> import io
+    >>> import numpy as np
+    >>> np.load(io.BytesIO(array_bytes(np.float32(2.5)))).shape
+    ()
+    """
     buffer = io.BytesIO()
-    np.save(
-        buffer, np.asarray(array, order="C"), allow_pickle=False
-    )  # (ascontiguousarray would turn 0-d into 1-d)
+    # asarray, not ascontiguousarray: the latter would turn a 0-d array into a 1-d one
+    np.save(buffer, np.asarray(array, order="C"), allow_pickle=False)
     return buffer.getvalue()
 
 
 class SafeArchive:
-    """A zip opened for reading with every member checked against ``allowed`` (a regex) and the limits."""
+    """A zip file opened for reading, every member checked before anything is decompressed.
+
+    Member names must match ``allowed`` (and hold no ``..``, leading ``/`` or backslash); the
+    number of members, each declared size and each compression ratio are bounded, so a forged
+    header cannot exhaust memory. Any failure raises ``ModelFileError`` naming the file.
+
+    Args:
+        path: the zip file.
+        allowed: a regular expression every member name must match in full.
+        max_member_bytes: the largest member accepted, in bytes.
+
+    Example:
+
+    >>> import os, tempfile
+    >>> path = os.path.join(tempfile.mkdtemp(), "m.zip")
+    >>> write_atomic(path, {"evil.py": b"print(1)"})
+    >>> SafeArchive(path, allowed=r"config[.]json")
+    Traceback (most recent call last):
+    ...
+    glassnet.saving.errors.ModelFileError: ...unexpected member 'evil.py'...
+    """
 
     def __init__(self, path, allowed, max_member_bytes=MAX_MEMBER_BYTES):
         self.path = os.fspath(path)
@@ -73,11 +135,11 @@ class SafeArchive:
             self.zip = zipfile.ZipFile(self.path)
         except FileNotFoundError:
             raise ModelFileError(f"{self.path}: no such file") from None
-        except (
-            Exception
-        ) as error:  # BadZipFile, NotImplementedError for a mangled version field, ...
+        # BadZipFile, NotImplementedError for a mangled version field, ...
+        except Exception as error:
             raise ModelFileError(
-                f"{self.path}: not a glassnet model file, or truncated/corrupt ({type(error).__name__}: {error})"
+                f"{self.path}: not a glassnet model file, or truncated/corrupt "
+                f"({type(error).__name__}: {error})"
             ) from None
         infos = self.zip.infolist()
         if len(infos) > MAX_MEMBERS:
@@ -94,33 +156,45 @@ class SafeArchive:
                 or "\\" in name
             ):
                 raise ModelFileError(
-                    f"{self.path}: unexpected member {name!r}; a model file holds only config.json and numbered .npy arrays"
+                    f"{self.path}: unexpected member {name!r}; a model file holds only "
+                    "config.json and numbered .npy arrays"
                 )
             if name in self.members:
                 raise ModelFileError(f"{self.path}: member {name!r} appears twice")
             if info.file_size > max_member_bytes:
                 raise ModelFileError(
-                    f"{self.path}: member {name!r} declares {info.file_size} bytes, over the limit of {max_member_bytes}"
+                    f"{self.path}: member {name!r} declares {info.file_size} bytes, over the "
+                    f"limit of {max_member_bytes}"
                 )
             if (
                 info.compress_type != zipfile.ZIP_STORED
                 and info.file_size > MAX_COMPRESSION_RATIO * max(info.compress_size, 1)
             ):
+                ratio = info.file_size / max(info.compress_size, 1)
                 raise ModelFileError(
-                    f"{self.path}: member {name!r} expands {info.file_size / max(info.compress_size, 1):.0f}-fold; refusing a possible zip bomb"
+                    f"{self.path}: member {name!r} expands {ratio:.0f}-fold; refusing a "
+                    "possible zip bomb"
                 )
             self.members[name] = info
 
     def read(self, name, limit=None):
+        """The bytes of member ``name``, refused if longer than ``limit`` (or the archive's cap).
+
+        Args:
+            name: a member name.
+            limit: the most bytes accepted; None means ``max_member_bytes``.
+
+        Returns:
+            The member's bytes.
+        """
         if name not in self.members:
             raise ModelFileError(f"{self.path}: missing member {name!r}")
         limit = min(limit or self.max_member_bytes, self.max_member_bytes)
         try:
             with self.zip.open(self.members[name]) as member:
                 data = member.read(limit + 1)
-        except (
-            Exception
-        ) as error:  # zlib.error, BadZipFile, CRC mismatch...: all mean a corrupt member
+        # zlib.error, BadZipFile, CRC mismatch...: all mean a corrupt member
+        except Exception as error:
             raise ModelFileError(
                 f"{self.path}: member {name!r} is corrupt ({type(error).__name__}: {error})"
             ) from None
@@ -131,6 +205,14 @@ class SafeArchive:
         return data
 
     def read_json(self, name):
+        """Member ``name`` parsed as UTF-8 JSON, refused if large or nested too deeply.
+
+        Args:
+            name: a member name.
+
+        Returns:
+            The parsed value.
+        """
         data = self.read(name, MAX_CONFIG_BYTES)
         try:
             value = json.loads(data.decode("utf-8"))
@@ -142,6 +224,14 @@ class SafeArchive:
         return value
 
     def read_array(self, name):
+        """Member ``name`` loaded as a ``.npy`` array of a plain numeric dtype, never unpickled.
+
+        Args:
+            name: a member name.
+
+        Returns:
+            A NumPy array.
+        """
         data = self.read(name)
         try:
             array = np.load(io.BytesIO(data), allow_pickle=False)
@@ -150,17 +240,36 @@ class SafeArchive:
                 f"{self.path}: {name} is not a plain numeric array ({error})"
             ) from None
         if not isinstance(array, np.ndarray) or str(array.dtype) not in SAFE_DTYPES:
-            raise ModelFileError(
-                f"{self.path}: {name} has dtype {getattr(array, 'dtype', type(array).__name__)}, not a numeric dtype"
-            )
+            dtype = getattr(array, "dtype", type(array).__name__)
+            raise ModelFileError(f"{self.path}: {name} has dtype {dtype}, not a numeric dtype")
         return array
 
     def close(self):
+        """Close the underlying zip file."""
         self.zip.close()
 
 
 def check_depth(value, where, limit=MAX_JSON_DEPTH):
-    """Refuse configs nested deeper than any real model needs (iteratively: no recursion to exhaust)."""
+    """Refuse a config nested deeper than any real model needs.
+
+    Walked with an explicit stack, so a hostile file cannot exhaust Python's recursion limit.
+
+    Args:
+        value: a parsed JSON value.
+        where: what to name in the error (file and member).
+        limit: the deepest nesting accepted.
+
+    Raises:
+        ModelFileError: when ``value`` is nested deeper than ``limit``.
+
+    Example:
+
+    >>> check_depth({"a": [1, 2]}, "config.json")
+    >>> check_depth([[[1]]], "config.json", limit=2)
+    Traceback (most recent call last):
+    ...
+    glassnet.saving.errors.ModelFileError: config.json is nested deeper than 2 levels
+    """
     stack = [(value, 1)]
     while stack:
         item, depth = stack.pop()

@@ -75,6 +75,16 @@ def keras_compile_config(model):
     Returns:
         dict with "optimizer", "loss", "loss_weights", "metrics", "weighted_metrics",
         "run_eagerly", "steps_per_execution", "jit_compile" (None for an uncompiled model).
+
+    Example:
+
+    >>> import glassnet as keras
+    >>> model = keras.Sequential([keras.Input((2,)), keras.layers.Dense(1)])
+    >>> keras_compile_config(model) is None
+    True
+    >>> model.compile(optimizer="adam", loss=keras.losses.MeanSquaredError())
+    >>> keras_compile_config(model)["loss"]["class_name"]
+    'MeanSquaredError'
     """
     if not getattr(model, "compiled", False):
         return None
@@ -129,6 +139,16 @@ def compile_from_keras_config(model, config, custom_objects=None):
         config: the dict from a .keras file's config.json (or ``get_compile_config()``).
         custom_objects: optional dict name -> class or function for custom losses, metrics and
             optimizers (registered ones are found without it).
+
+    Example:
+
+    >>> import glassnet as keras
+    >>> source = keras.Sequential([keras.Input((2,)), keras.layers.Dense(1)])
+    >>> source.compile(optimizer="sgd", loss="mse")
+    >>> target = keras.Sequential([keras.Input((2,)), keras.layers.Dense(1)])
+    >>> compile_from_keras_config(target, keras_compile_config(source))
+    >>> type(target.optimizer).__name__, target.compiled
+    ('SGD', True)
     """
     optimizer = config.get("optimizer", "rmsprop")
     if isinstance(optimizer, dict) and "module" not in optimizer:

@@ -1,10 +1,21 @@
-"""Keras 3's .keras files, both ways: a zip of config.json (Keras's serialized layers), metadata.json
-and model.weights.h5 (HDF5, read with h5py: ``pip install "glassnet[keras]"``).
+"""Keras 3's .keras files, both ways: a zip of config.json (Keras's serialized layers),
+metadata.json and model.weights.h5 (HDF5, read with h5py: ``pip install "glassnet[keras]"``).
 
-Reading follows the native format's rules: classes only from glassnet's registry (or custom_objects),
-no Lambda code, member names and sizes checked, weight shapes checked against the model. In the HDF5
-file, Keras names each layer's group after its class (``dense``, ``dense_1``... counted per container,
-not the layer's own name), and recurrent layers keep their weights one level down, under ``cell``.
+Reading follows the native format's rules: classes only from glassnet's registry (or
+custom_objects), no Lambda code, member names and sizes checked, weight shapes checked against the
+model. In the HDF5 file, Keras names each layer's group after its class (``dense``, ``dense_1``...
+counted per container, not the layer's own name), and recurrent layers keep their weights one
+level down, under ``cell``.
+
+Example:
+
+>>> import os, tempfile
+>>> import glassnet as keras
+>>> model = keras.Sequential([keras.Input((3,)), keras.layers.Dense(2)])
+>>> path = os.path.join(tempfile.mkdtemp(), "model.keras")
+>>> save_keras(model, path)
+>>> load_keras(path).count_params()
+8
 """
 
 import datetime
@@ -62,9 +73,9 @@ def _snake(name):
     return snake_case(name)
 
 
-# -- configs: Keras -> glassnet -----------------------------------------------------------------------------
+# -- configs: Keras -> glassnet -------------------------------------------------------------
 def _plain(value):
-    """Keras's nested {'module', 'class_name', 'config'} objects -> what glassnet's get() functions take."""
+    """Keras's nested {'module', 'class_name', 'config'} objects -> what glassnet's get() takes."""
     if isinstance(value, dict) and "class_name" in value and "config" in value:
         if value["class_name"] == "DTypePolicy":
             return value["config"]["name"]
@@ -96,7 +107,8 @@ def _layer_from_keras(item, custom_objects):
     class_name = item.get("class_name")
     if class_name == "Lambda":
         raise ModelFileError(
-            "the .keras file holds a Lambda layer (Python code); glassnet never loads code from files"
+            "the .keras file holds a Lambda layer (Python code); glassnet never loads code from "
+            "files"
         )
     registered_name = item.get("registered_name")
     cls = registry.find(registered_name, custom_objects) if registered_name else None
@@ -128,7 +140,8 @@ def _layer_from_keras(item, custom_objects):
             del config[key]
         else:
             raise ModelFileError(
-                f"layer '{config.get('name')}' ({class_name}) sets {key}={config[key]!r}, which glassnet does not support"
+                f"layer '{config.get('name')}' ({class_name}) sets {key}={config[key]!r}, which "
+                "glassnet does not support"
             )
     for key in (
         "kernel_size",
@@ -173,16 +186,16 @@ def _model_from_keras(config, custom_objects):
 
         for item in inner["layers"]:
             if item["class_name"] == "InputLayer":
-                cfg = {
+                input_config = {
                     k: _plain(v)
                     for k, v in item["config"].items()
                     if k in ("batch_shape", "dtype", "name")
                 }
-                tensors[(cfg["name"], 0)] = [
+                tensors[(input_config["name"], 0)] = [
                     classes["InputLayer"](
-                        batch_shape=tuple(cfg["batch_shape"]),
-                        dtype=cfg.get("dtype"),
-                        name=cfg["name"],
+                        batch_shape=tuple(input_config["batch_shape"]),
+                        dtype=input_config.get("dtype"),
+                        name=input_config["name"],
                     ).output
                 ]
                 continue
@@ -199,13 +212,14 @@ def _model_from_keras(config, custom_objects):
         inputs, outputs = pick(inner["input_layers"]), pick(inner["output_layers"])
         return classes["Functional"](inputs, outputs, name=inner.get("name"))
     raise ModelFileError(
-        f"the .keras file holds a '{class_name}' model; glassnet reads Sequential and Functional models"
+        f"the .keras file holds a '{class_name}' model; glassnet reads Sequential and Functional "
+        "models"
     )
 
 
-# -- weights: the HDF5 layout ---------------------------------------------------------------------------------
+# -- weights: the HDF5 layout ---------------------------------------------------------------
 def _weight_groups(model):
-    """[(h5 group of the layer's variables, layer)] in Keras's naming, for every layer that has weights."""
+    """[(h5 group of the layer's variables, layer)] in Keras's naming, for every layer."""
     InputLayer = registry.builtin_classes("layer")["InputLayer"]  # noqa: N806
 
     counts, out = {}, []
@@ -218,7 +232,8 @@ def _weight_groups(model):
         name = base if index == 0 else f"{base}_{index}"
         if not layer._own_variables() and layer._sublayers:
             raise ModelFileError(
-                f".keras weights of nested layers like '{layer.name}' ({type(layer).__name__}) are not supported yet"
+                f".keras weights of nested layers like '{layer.name}' ({type(layer).__name__}) "
+                "are not supported yet"
             )
         group = (
             f"layers/{name}/cell/vars"
@@ -243,13 +258,15 @@ def _read_weights(model, data, where):
             stored = h5[group]
             if len(stored) != len(variables):
                 raise ModelFileError(
-                    f"{where}: '{group}' holds {len(stored)} arrays, layer '{layer.name}' has {len(variables)} weights"
+                    f"{where}: '{group}' holds {len(stored)} arrays, layer '{layer.name}' has "
+                    f"{len(variables)} weights"
                 )
             for i, variable in enumerate(variables):
                 array = np.asarray(stored[str(i)])
                 if array.shape != variable.shape:
                     raise ModelFileError(
-                        f"{where}: '{group}/{i}' has shape {array.shape}, '{variable.path}' needs {variable.shape}"
+                        f"{where}: '{group}/{i}' has shape {array.shape}, '{variable.path}' "
+                        f"needs {variable.shape}"
                     )
                 if not np.isfinite(array).all():
                     raise ModelFileError(f"{where}: '{group}/{i}' contains NaN or infinite values")
@@ -257,7 +274,34 @@ def _read_weights(model, data, where):
 
 
 def load_keras(filepath, custom_objects=None, compile=True):
-    """A glassnet model from a Keras 3 .keras file (architecture and weights; compile settings by name)."""
+    """Build a glassnet model from a Keras 3 ``.keras`` file.
+
+    The architecture and weights are read; the compile settings and optimizer state too when
+    ``compile`` is true (a model whose compile settings cannot be restored loads uncompiled,
+    with a warning, as in Keras). Lambda layers are refused: no code is loaded from files.
+
+    Args:
+        filepath: the ``.keras`` file.
+        custom_objects: ``{name: class or function}`` for custom objects the file names.
+        compile: restore the compile settings and optimizer state.
+
+    Returns:
+        The model.
+
+    Raises:
+        ModelFileError: for a malformed or unsafe file, or one glassnet cannot represent.
+
+    Example:
+
+    >>> import os, tempfile
+    >>> import glassnet as keras
+    >>> model = keras.Sequential([keras.Input((3,)), keras.layers.Dense(2)])
+    >>> model.compile(optimizer="adam", loss="mse")
+    >>> path = os.path.join(tempfile.mkdtemp(), "model.keras")
+    >>> save_keras(model, path)
+    >>> type(load_keras(path).optimizer).__name__
+    'Adam'
+    """
     where = os.fspath(filepath)
     archive = SafeArchive(filepath, _MEMBERS, MAX_MEMBER_BYTES)
     try:
@@ -285,7 +329,8 @@ def _load_keras(archive, config, custom_objects, compile, where):
         raise
     except Exception as error:  # h5py's own errors for a truncated or corrupt HDF5 file
         raise ModelFileError(
-            f"{where}: model.weights.h5 is not a readable HDF5 file ({type(error).__name__}: {error})"
+            f"{where}: model.weights.h5 is not a readable HDF5 file "
+            f"({type(error).__name__}: {error})"
         ) from None
     compile_config = config.get("compile_config")
     if compile and compile_config:
@@ -331,7 +376,7 @@ def _read_optimizer_state(model, data, where):
     optimizer.load_own_variables(store)
 
 
-# -- writing --------------------------------------------------------------------------------------------------
+# -- writing -------------------------------------------------------------------------------
 def _keras_object(module, class_name, config):
     return {"module": module, "class_name": class_name, "config": config, "registered_name": None}
 
@@ -367,8 +412,29 @@ def _keras_layer(layer):
 
 
 def save_keras(model, filepath, include_optimizer=True):
-    """Write ``model`` as a Keras 3 .keras file (Sequential and functional models of supported
-    layers), with its compile settings and optimizer state when it is compiled."""
+    """Write ``model`` as a Keras 3 ``.keras`` file that Keras itself loads.
+
+    Sequential and functional models of layers Keras has are supported; a compiled model's
+    compile settings are written, and its optimizer state too.
+
+    Args:
+        model: a Sequential or functional model.
+        filepath: where to write the ``.keras`` file (atomically).
+        include_optimizer: also write the optimizer's variables.
+
+    Raises:
+        ValueError: for a subclassed model, or a functional one that calls raw ops.
+
+    Example:
+
+    >>> import os, tempfile, zipfile
+    >>> import glassnet as keras
+    >>> model = keras.Sequential([keras.Input((3,)), keras.layers.Dense(2)])
+    >>> path = os.path.join(tempfile.mkdtemp(), "model.keras")
+    >>> save_keras(model, path)
+    >>> sorted(zipfile.ZipFile(path).namelist())
+    ['config.json', 'metadata.json', 'model.weights.h5']
+    """
     classes = registry.builtin_classes("layer")
     Sequential, Functional = classes["Sequential"], classes["Functional"]  # noqa: N806
 
@@ -429,7 +495,8 @@ def save_keras(model, filepath, include_optimizer=True):
         for node in model._nodes:
             if isinstance(node.layer, FunctionOperation):
                 raise ValueError(
-                    f"save as .keras: '{node.layer.name}' is a raw ops call, which Keras files cannot hold; use layers"
+                    f"save as .keras: '{node.layer.name}' is a raw ops call, which Keras files "
+                    "cannot hold; use layers"
                 )
             index = calls.get(node.layer.name, 0)
             calls[node.layer.name] = index + 1
@@ -467,9 +534,9 @@ def save_keras(model, filepath, include_optimizer=True):
     buffer = io.BytesIO()
     with h5py.File(buffer, "w") as h5:
         for group, layer in _weight_groups(model):
-            g = h5.require_group(group)
+            layer_group = h5.require_group(group)
             for i, variable in enumerate(layer._own_variables()):
-                g.create_dataset(str(i), data=variable.data)
+                layer_group.create_dataset(str(i), data=variable.data)
         optimizer = getattr(model, "optimizer", None)
         if include_optimizer and compile_config is not None and optimizer.built:
             store = {}
@@ -493,18 +560,36 @@ def save_keras(model, filepath, include_optimizer=True):
 
 
 def save_keras_weights(model, filepath):
-    """Keras 3's .weights.h5 (the same layout as model.weights.h5 inside a .keras file)."""
+    """Write the weights of ``model`` as Keras 3's ``.weights.h5`` file.
+
+    The layout is that of model.weights.h5 inside a ``.keras`` file, so Keras's
+    ``load_weights`` reads it.
+
+    Args:
+        model: the model.
+        filepath: the ``.weights.h5`` file to write.
+
+    Example:
+
+    >>> import os, tempfile
+    >>> import glassnet as keras
+    >>> model = keras.Sequential([keras.Input((3,)), keras.layers.Dense(2)])
+    >>> path = os.path.join(tempfile.mkdtemp(), "model.weights.h5")
+    >>> save_keras_weights(model, path)
+    >>> os.path.exists(path)
+    True
+    """
     h5py = _h5py()
     with h5py.File(os.fspath(filepath), "w") as h5:
         for group, layer in _weight_groups(model):
-            g = h5.require_group(group)
+            layer_group = h5.require_group(group)
             for i, variable in enumerate(layer._own_variables()):
-                g.create_dataset(str(i), data=variable.data)
+                layer_group.create_dataset(str(i), data=variable.data)
 
 
 def _read_legacy_weights(model, h5, where):
-    """Keras 2's HDF5 weights: the root lists layer_names, each layer group its weight_names; layers with
-    weights are matched in order, as Keras 2's load_weights did."""
+    """Keras 2's HDF5 weights: the root lists layer_names, each layer group its weight_names;
+    layers with weights are matched in order, as Keras 2's load_weights did."""
 
     def names(node, key):
         return [n.decode() if isinstance(n, bytes) else str(n) for n in node.attrs[key]]
@@ -515,25 +600,50 @@ def _read_legacy_weights(model, h5, where):
     layers = [layer for layer in model.layers if layer._own_variables()]
     if len(stored) != len(layers):
         raise ModelFileError(
-            f"{where}: the legacy weights file has {len(stored)} layers with weights, the model has {len(layers)}"
+            f"{where}: the legacy weights file has {len(stored)} layers with weights, the model "
+            f"has {len(layers)}"
         )
     for (name, weight_names), layer in zip(stored, layers):
         variables = layer._own_variables()
         if len(weight_names) != len(variables):
             raise ModelFileError(
-                f"{where}: layer '{name}' in the file has {len(weight_names)} weights, '{layer.name}' has {len(variables)}"
+                f"{where}: layer '{name}' in the file has {len(weight_names)} weights, "
+                f"'{layer.name}' has {len(variables)}"
             )
         for weight_name, variable in zip(weight_names, variables):
             array = np.asarray(group[name][weight_name])
             if array.shape != variable.shape:
                 raise ModelFileError(
-                    f"{where}: '{name}/{weight_name}' has shape {array.shape}, '{variable.path}' needs {variable.shape}"
+                    f"{where}: '{name}/{weight_name}' has shape {array.shape}, "
+                    f"'{variable.path}' needs {variable.shape}"
                 )
             variable.assign(array.astype(variable.dtype))
 
 
 def load_keras_weights(model, filepath):
-    """Keras 3's .weights.h5, or the legacy Keras 2 HDF5 weights layout."""
+    """Assign the weights of a Keras 3 ``.weights.h5`` file (or Keras 2's HDF5 layout).
+
+    Args:
+        model: a built model with the same layers as the saved one.
+        filepath: the HDF5 weights file.
+
+    Raises:
+        ModelFileError: when the file is not a weights file or does not fit the model.
+
+    Example:
+
+    >>> import os, tempfile
+    >>> import numpy as np
+    >>> import glassnet as keras
+    >>> def make():
+    ...     return keras.Sequential([keras.Input((3,)), keras.layers.Dense(2)])
+    >>> source, target = make(), make()
+    >>> path = os.path.join(tempfile.mkdtemp(), "model.weights.h5")
+    >>> save_keras_weights(source, path)
+    >>> load_keras_weights(target, path)
+    >>> np.array_equal(source.weights[0].numpy(), target.weights[0].numpy())
+    True
+    """
     with open(filepath, "rb") as handle:
         data = handle.read(MAX_MEMBER_BYTES + 1)
     if len(data) > MAX_MEMBER_BYTES:

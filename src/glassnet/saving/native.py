@@ -1,10 +1,20 @@
-"""The .glassnet format: one zip holding config.json (architecture, compile settings, weight manifest,
-optimizer state manifest) and the arrays as numbered .npy members.
+"""The .glassnet format: one zip holding config.json (architecture, compile settings, weight
+manifest, optimizer state manifest) and the arrays as numbered .npy members.
 
-    model.save("model.glassnet");  model = glassnet.models.load_model("model.glassnet")
+Loading never runs code from the file: classes come from glassnet's registry or
+``custom_objects``, arrays are read with allow_pickle=False, and any problem is reported as a
+ModelFileError.
 
-Loading never runs code from the file: classes come from glassnet's registry or ``custom_objects``,
-arrays are read with allow_pickle=False, and any problem is reported as a ModelFileError.
+Example:
+
+>>> import os, tempfile
+>>> import numpy as np
+>>> import glassnet as keras
+>>> model = keras.Sequential([keras.Input((2,)), keras.layers.Dense(1, kernel_initializer="ones")])
+>>> path = os.path.join(tempfile.mkdtemp(), "model.glassnet")
+>>> save_model(model, path)
+>>> load_model(path).predict(np.array([[1.0, 2.0]]), verbose=0).tolist()
+[[3.0]]
 """
 
 import json
@@ -24,14 +34,29 @@ FORMAT_VERSION = 1
 _MODEL_MEMBERS = r"config\.json|weights/\d{4,6}\.npy|optimizer/\d{4,6}-[a-z_]{1,40}\.npy"
 
 
-# -- architecture --------------------------------------------------------------------------------------
+# -- architecture ---------------------------------------------------------------------------
 def _graph_model_classes():
     classes = registry.builtin_classes("layer")
     return classes["Sequential"], classes["Functional"]
 
 
 def serialize_model(model):
-    """``{"class_name", "config"}`` of a model, plus the build shape of a subclassed one."""
+    """A model's architecture as a JSON-ready dict.
+
+    Args:
+        model: a Sequential or Functional model, or a built subclassed model.
+
+    Returns:
+        ``{"class_name": ..., "config": ...}``, plus ``"build_input_shape"`` for a subclassed
+        model (which ``deserialize_model`` needs to create its weights).
+
+    Example:
+
+    >>> import glassnet as keras
+    >>> model = keras.Sequential([keras.Input((2,)), keras.layers.Dense(1)])
+    >>> serialize_model(model)["class_name"]
+    'Sequential'
+    """
     config = {"class_name": type(model).__name__, "config": model.get_config()}
     if not isinstance(model, _graph_model_classes()):
         build = model.get_build_config()
@@ -51,7 +76,22 @@ def _jsonable_shape(shape):
 
 
 def deserialize_model(config, custom_objects=None):
-    """The model a ``serialize_model`` dict describes (classes from glassnet or custom_objects)."""
+    """Build the (untrained) model a ``serialize_model`` dict describes.
+
+    Args:
+        config: the dict ``serialize_model`` returned.
+        custom_objects: ``{name: class or function}`` for classes glassnet does not define.
+
+    Returns:
+        A new model with freshly initialized weights.
+
+    Example:
+
+    >>> import glassnet as keras
+    >>> model = keras.Sequential([keras.Input((2,)), keras.layers.Dense(1)])
+    >>> deserialize_model(serialize_model(model)).count_params()
+    3
+    """
     if (
         not isinstance(config, dict)
         or not isinstance(config.get("class_name"), str)
@@ -77,12 +117,43 @@ def deserialize_model(config, custom_objects=None):
 
 
 def to_json(model, **kwargs):
-    """The architecture as JSON text."""
+    """The architecture of ``model`` as JSON text (no weights).
+
+    Args:
+        model: the model.
+        **kwargs: passed to ``json.dumps`` (``indent=2``, for example).
+
+    Returns:
+        A str that ``model_from_json`` reads back.
+
+    Example:
+
+    >>> import json
+    >>> import glassnet as keras
+    >>> model = keras.Sequential([keras.Input((2,)), keras.layers.Dense(1)])
+    >>> json.loads(to_json(model))["class_name"]
+    'Sequential'
+    """
     return json.dumps({**serialize_model(model), "glassnet_version": __version__}, **kwargs)
 
 
 def model_from_json(json_string, custom_objects=None):
-    """A new model from ``to_json``'s text (no weights)."""
+    """Build a new model from ``to_json``'s text.
+
+    Args:
+        json_string: the text ``to_json`` wrote.
+        custom_objects: ``{name: class or function}`` for classes glassnet does not define.
+
+    Returns:
+        A model with freshly initialized weights.
+
+    Example:
+
+    >>> import glassnet as keras
+    >>> model = keras.Sequential([keras.Input((2,)), keras.layers.Dense(1)])
+    >>> model_from_json(to_json(model)).count_params()
+    3
+    """
     try:
         config = json.loads(json_string)
     except (json.JSONDecodeError, RecursionError) as error:
@@ -93,14 +164,31 @@ def model_from_json(json_string, custom_objects=None):
     return _guarded(lambda: deserialize_model(config, custom_objects), "model_from_json")
 
 
-# -- files -------------------------------------------------------------------------------------------------
+# -- files ----------------------------------------------------------------------------------
 def _manifest(variables):
     return [{"path": v.path, "shape": list(v.shape), "dtype": str(v.dtype)} for v in variables]
 
 
 def save_model(model, filepath, include_optimizer=True):
-    """Write ``model`` (architecture, weights, compile settings, optimizer state) to
-    ``filepath``, atomically."""
+    """Write ``model`` (architecture, weights, compile settings, optimizer state) to a file.
+
+    The file is written atomically: a crash mid-save leaves any old file intact.
+
+    Args:
+        model: the model.
+        filepath: where to write the .glassnet file.
+        include_optimizer: also keep the optimizer's state (slots and iteration count).
+
+    Example:
+
+    >>> import os, tempfile
+    >>> import glassnet as keras
+    >>> model = keras.Sequential([keras.Input((2,)), keras.layers.Dense(1)])
+    >>> path = os.path.join(tempfile.mkdtemp(), "model.glassnet")
+    >>> save_model(model, path)
+    >>> os.path.getsize(path) > 0
+    True
+    """
 
     variables = model.weights
     members = {f"weights/{i:04d}.npy": array_bytes(v.data) for i, v in enumerate(variables)}
@@ -131,9 +219,26 @@ def save_model(model, filepath, include_optimizer=True):
 
 
 def registered_names_in(model, *configs):
-    """{plain name: "package>Name"} for every registered class or function that ``model`` and
-    the ``configs`` (nested dicts of "class_name" / "function" entries) name, so that a
-    program lacking a registration is told which one when it loads the file."""
+    """The registered custom classes and functions that ``model`` and ``configs`` use.
+
+    Saved in the file, so that a program lacking a registration is told which one when it
+    loads the file.
+
+    Args:
+        model: the model (its class, every layer's class and its optimizer's are looked at).
+        *configs: nested dicts whose "class_name" / "function" / "registered_name" entries
+            name objects.
+
+    Returns:
+        ``{plain name: "package>Name"}``, sorted by name; empty when nothing is custom.
+
+    Example:
+
+    >>> import glassnet as keras
+    >>> model = keras.Sequential([keras.Input((2,)), keras.layers.Dense(1)])
+    >>> registered_names_in(model, {"function": "mse"})
+    {}
+    """
     found = {}
 
     def note(obj):
@@ -172,7 +277,23 @@ def _all_layers(layer):
 
 
 def check_registrations(registered, custom_objects, where):
-    """Raise a ModelFileError naming each registration the file needs and this program lacks."""
+    """Refuse a file that names custom objects this program has not registered.
+
+    Args:
+        registered: the file's ``registered_objects`` entry (``registered_names_in``'s dict).
+        custom_objects: the ``custom_objects`` the caller passed, or None.
+        where: the file, for the message.
+
+    Raises:
+        ModelFileError: naming each registration the file needs and this program lacks.
+
+    Example:
+
+    >>> check_registrations({"Gone": "mypackage>Gone"}, None, "m.glassnet")
+    Traceback (most recent call last):
+    ...
+    glassnet.saving.errors.ModelFileError: m.glassnet: the file uses the custom object(s) ...
+    """
     if not isinstance(registered, dict):
         return
     missing = [
@@ -196,19 +317,23 @@ def _check_weight(array, spec, variable, where, allow_nonfinite):
     # auto-generated layer names differ between sessions, so the variable's own name is compared
     if str(spec.get("path", "")).rsplit("/", 1)[-1] != variable.path.rsplit("/", 1)[-1]:
         raise ModelFileError(
-            f"{where}: weight {spec.get('path')!r} does not correspond to the model's {variable.path!r}"
+            f"{where}: weight {spec.get('path')!r} does not correspond to the model's "
+            f"{variable.path!r}"
         )
     if list(array.shape) != list(spec["shape"]) or tuple(array.shape) != variable.shape:
         raise ModelFileError(
-            f"{where}: weight '{variable.path}' has shape {array.shape} in the file, the model needs {variable.shape}"
+            f"{where}: weight '{variable.path}' has shape {array.shape} in the file, the model "
+            f"needs {variable.shape}"
         )
     if str(array.dtype) != spec["dtype"] or array.dtype != variable.dtype:
         raise ModelFileError(
-            f"{where}: weight '{variable.path}' has dtype {array.dtype} in the file, the model needs {variable.dtype}"
+            f"{where}: weight '{variable.path}' has dtype {array.dtype} in the file, the model "
+            f"needs {variable.dtype}"
         )
     if not allow_nonfinite and array.dtype.kind == "f" and not np.isfinite(array).all():
         raise ModelFileError(
-            f"{where}: weight '{variable.path}' contains NaN or infinite values (pass allow_nonfinite=True to load it anyway)"
+            f"{where}: weight '{variable.path}' contains NaN or infinite values (pass "
+            "allow_nonfinite=True to load it anyway)"
         )
 
 
@@ -247,12 +372,14 @@ def _restore_optimizer(archive, state, model, where):
     for i, slot, shape in slots:
         if not 0 <= i < len(variables):
             raise ModelFileError(
-                f"{where}: optimizer state for variable {i}, the model has {len(variables)} trainable"
+                f"{where}: optimizer state for variable {i}, the model has {len(variables)} "
+                "trainable"
             )
         array = archive.read_array(f"optimizer/{i:04d}-{slot}.npy")
         if list(array.shape) != list(shape):
             raise ModelFileError(
-                f"{where}: optimizer slot {slot!r} of variable {i} has shape {array.shape}, manifest says {shape}"
+                f"{where}: optimizer slot {slot!r} of variable {i} has shape {array.shape}, "
+                f"manifest says {shape}"
             )
         optimizer._state.setdefault(id(variables[i]), {})[slot] = array.copy()
     optimizer.iterations = int(state.get("iterations", 0))
@@ -263,17 +390,43 @@ def _guarded(action, where):
         return action()
     except ModelFileError:
         raise
-    except (
-        Exception
-    ) as error:  # anything else while rebuilding means the file does not describe a valid model
+    # anything else while rebuilding means the file does not describe a valid model
+    except Exception as error:
         raise ModelFileError(
             f"{where}: cannot rebuild the model ({type(error).__name__}: {error})"
         ) from None
 
 
 def load_model(filepath, custom_objects=None, compile=True, safe_mode=True, allow_nonfinite=False):
-    """Rebuild a model saved by ``save_model``; it predicts identically and, compiled, continues
-    training with the same optimizer state."""
+    """Rebuild a model saved by ``save_model`` (or a Keras 3 ``.keras`` file).
+
+    The model predicts identically and, compiled, continues training with the same optimizer
+    state. Nothing in the file is executed: classes come from glassnet's registry or
+    ``custom_objects``, arrays are read without pickle.
+
+    Args:
+        filepath: a ``.glassnet`` or ``.keras`` file.
+        custom_objects: ``{name: class or function}`` for custom objects the file names.
+        compile: also restore the compile settings and optimizer state.
+        safe_mode: accepted for Keras compatibility; glassnet's files never hold code.
+        allow_nonfinite: accept weights holding NaN or infinity (refused by default).
+
+    Returns:
+        The model.
+
+    Raises:
+        ModelFileError: for a malformed, truncated, unsafe or mismatched file.
+
+    Example:
+
+    >>> import os, tempfile
+    >>> import glassnet as keras
+    >>> model = keras.Sequential([keras.Input((2,)), keras.layers.Dense(1)])
+    >>> path = os.path.join(tempfile.mkdtemp(), "model.glassnet")
+    >>> save_model(model, path)
+    >>> load_model(path).count_params()
+    3
+    """
     where = os.fspath(filepath)
     if where.endswith(".keras"):  # a Keras 3 file
         return load_keras(filepath, custom_objects=custom_objects, compile=compile)
@@ -298,7 +451,8 @@ def _load_native(archive, config, custom_objects, compile, allow_nonfinite, wher
         or config["format_version"] > FORMAT_VERSION
     ):
         raise ModelFileError(
-            f"{where}: format version {config.get('format_version')!r} is newer than this glassnet understands ({FORMAT_VERSION})"
+            f"{where}: format version {config.get('format_version')!r} is newer than this "
+            f"glassnet understands ({FORMAT_VERSION})"
         )
     model = _guarded(lambda: deserialize_model(config.get("model"), custom_objects), where)
     _restore_weights(archive, config.get("weights"), model.weights, where, allow_nonfinite)
@@ -316,12 +470,27 @@ def _load_native(archive, config, custom_objects, compile, allow_nonfinite, wher
     return model
 
 
-# -- weights only ------------------------------------------------------------------------------------------
+# -- weights only ---------------------------------------------------------------------------
 _WEIGHT_MEMBERS = r"config\.json|weights/\d{4,6}\.npy"
 
 
 def save_weights(model, filepath):
-    """Write only the weights of ``model`` (a .glassnet container of .npy arrays)."""
+    """Write only the weights of ``model``, atomically, as a .glassnet container of arrays.
+
+    Args:
+        model: the model.
+        filepath: where to write.
+
+    Example:
+
+    >>> import os, tempfile
+    >>> import glassnet as keras
+    >>> model = keras.Sequential([keras.Input((2,)), keras.layers.Dense(1)])
+    >>> path = os.path.join(tempfile.mkdtemp(), "model.weights.glassnet")
+    >>> save_weights(model, path)
+    >>> os.path.exists(path)
+    True
+    """
     variables = model.weights
     members = {f"weights/{i:04d}.npy": array_bytes(v.data) for i, v in enumerate(variables)}
     members["config.json"] = json.dumps(
@@ -336,7 +505,33 @@ def save_weights(model, filepath):
 
 
 def load_weights(model, filepath, allow_nonfinite=False):
-    """Read weights from a weights file or a whole-model file (its optimizer state is ignored)."""
+    """Assign the weights stored in a weights file or a whole-model file to ``model``.
+
+    Every weight is checked (name, shape, dtype, finiteness) before any is assigned; the
+    optimizer state of a whole-model file is ignored.
+
+    Args:
+        model: a built model with the same weights as the saved one.
+        filepath: a file from ``save_weights`` or ``save_model``.
+        allow_nonfinite: accept weights holding NaN or infinity.
+
+    Raises:
+        ModelFileError: when the file does not fit the model.
+
+    Example:
+
+    >>> import os, tempfile
+    >>> import numpy as np
+    >>> import glassnet as keras
+    >>> def make():
+    ...     return keras.Sequential([keras.Input((2,)), keras.layers.Dense(1)])
+    >>> source, target = make(), make()
+    >>> path = os.path.join(tempfile.mkdtemp(), "model.weights.glassnet")
+    >>> save_weights(source, path)
+    >>> load_weights(target, path)
+    >>> np.array_equal(source.weights[0].numpy(), target.weights[0].numpy())
+    True
+    """
     where = os.fspath(filepath)
     archive = SafeArchive(filepath, _MODEL_MEMBERS)
     try:

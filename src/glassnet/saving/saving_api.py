@@ -31,6 +31,18 @@ def save_model(model, filepath, overwrite=True, zipped=None, include_optimizer=T
     Raises:
         ValueError: for another extension (the legacy ``.h5`` included), or an existing file
             with ``overwrite=False``.
+
+    Example:
+
+    >>> import os, tempfile
+    >>> import glassnet as keras
+    >>> model = keras.Sequential([keras.Input((2,)), keras.layers.Dense(1)])
+    >>> path = os.path.join(tempfile.mkdtemp(), "m.keras")
+    >>> save_model(model, path)
+    >>> save_model(model, path, overwrite=False)
+    Traceback (most recent call last):
+    ...
+    ValueError: save_model: '...m.keras' exists and overwrite=False
     """
     path = os.fspath(filepath)
     if path.endswith((".h5", ".hdf5")):
