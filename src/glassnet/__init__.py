@@ -22,12 +22,15 @@ from glassnet import (
     models,
     ops,
     optimizers,
+    preprocessing,
     random,
     regularizers,
     saving,
     scratch,
     tree,
     utils,
+    visualization,
+    wrappers,
 )
 from glassnet.autograd import Tensor, Variable, enable_grad, no_grad
 from glassnet.autograd.symbolic import SymbolicTensor
@@ -83,10 +86,16 @@ __all__ = [
     "models",
     "ops",
     "optimizers",
+    "preprocessing",
     "random",
     "regularizers",
     "tree",
     "saving",
     "utils",
+    "visualization",
+    "wrappers",
+    "datasets",
+    "distribution",
+    "inspect",
     "__version__",
 ]

@@ -167,3 +167,26 @@ def test_functional_layers_are_listed_in_keras_order():
     right = layers.Dense(2, name="right")(layers.Dense(2, name="pre")(inputs))
     model = keras.Model(inputs, layers.Add(name="add")([left, right]))
     assert [layer.name for layer in model.layers] == ["x", "pre", "left", "right", "add"]
+
+
+def test_intermediate_tensors_as_inputs_get_fresh_inputs_as_in_keras():
+    # Model(encoded_features, outputs), as keras.io's FeatureSpace recipe builds its training model
+    raw = keras.Input((3,))
+    encoded = layers.Dense(4, name="encoder")(raw)
+    head = layers.Dense(1, name="head")
+    outputs = head(encoded)
+    model = keras.Model(encoded, outputs)
+    assert [layer.name for layer in model.layers][1:] == ["head"]
+    assert model.inputs[0].shape == (None, 4)
+    features = np.random.default_rng(0).standard_normal((5, 4)).astype("float32")
+    expected = features @ head.kernel.data + head.bias.data
+    np.testing.assert_allclose(model.predict(features, verbose=0), expected, rtol=1e-6)
+
+
+def test_one_dimensional_data_feeds_an_input_of_one_feature():
+    inputs = keras.Input((1,))
+    model = keras.Model(inputs, layers.Dense(2)(inputs))
+    x = np.arange(5, dtype="float32")
+    np.testing.assert_allclose(
+        model.predict(x, verbose=0), model.predict(x[:, None], verbose=0), rtol=1e-7
+    )

@@ -546,7 +546,15 @@ class Layer(Operation):
             with training_mode(False):
                 return self._eager_call(*concrete[0], **concrete[1], run_hooks=False)
 
-        return infer_by_running(run, self)
+        try:
+            return infer_by_running(run, self)
+        except Exception:
+            # a layer that cannot run on zeros (a lookup without an out-of-vocabulary index) but
+            # states its output shape
+            if type(self).compute_output_shape is Layer.compute_output_shape or len(args) != 1:
+                raise
+            shape = self.compute_output_shape(tuple(args[0].shape))
+            return SymbolicTensor(shape, getattr(self, "output_dtype", None) or self.compute_dtype)
 
     def symbolic_call(self, *args, **kwargs):
         """Record ``self(*args, **kwargs)`` on symbolic inputs (building the layer first)."""

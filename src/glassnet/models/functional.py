@@ -18,9 +18,10 @@ from glassnet.autograd.tensor import Tensor
 from glassnet.backend import config, nest, xp
 from glassnet.layers import InputLayer, Layer, deserialize_layer, serialize_layer
 from glassnet.models.fusion import fuse_plan
-from glassnet.models.graph import GraphPlan, keras_layer_order, order_nodes
+from glassnet.models.graph import GraphPlan, keras_layer_order, order_nodes, rebase_on_inputs
 from glassnet.models.graph_codec import decode, encode
 from glassnet.models.model import Model
+from glassnet.ops.manipulation import expand_dims, squeeze
 from glassnet.ops.operation import FunctionOperation
 
 
@@ -39,6 +40,13 @@ class Functional(Model):
 
     def __init__(self, inputs, outputs, name=None, trainable=True):
         super().__init__(name=name or "functional", trainable=trainable)
+        for t in flatten_symbolic(inputs):
+            if t.node is None:
+                raise ValueError(
+                    f"Model(inputs, outputs): every input must come from glassnet.Input(...) or "
+                    f"from layers called on one, got {t}"
+                )
+        inputs, outputs = rebase_on_inputs(inputs, outputs)
         self._inputs_struct, self._outputs_struct = inputs, outputs
         self.inputs, self.outputs = flatten_symbolic(inputs), flatten_symbolic(outputs)
         if not self.inputs or not self.outputs:
@@ -152,7 +160,8 @@ class Functional(Model):
                     f"Model '{self.name}' expects {len(self.inputs)} input(s) "
                     f"{self.input_names}, got {len(flat)}"
                 )
-        return [_as_input(value, dtype) for value, dtype in zip(flat, self._input_dtypes)]
+        tensors = [_as_input(value, dtype) for value, dtype in zip(flat, self._input_dtypes)]
+        return [_adjust_rank(x, t) for x, t in zip(tensors, self.inputs)]
 
     def _maybe_build(self, input_shape):
         self.built = True
@@ -253,3 +262,15 @@ def _as_input(value, dtype):
 
 def _numpy_dtype(dtype):
     return xp.dtype(object) if dtype in ("string", "str") else xp.dtype(dtype)
+
+
+def _adjust_rank(value, symbolic):
+    """Keras's one-axis leniency: (n,) data for an Input((1,)) gains its last axis, and (n, 1)
+    data for an Input(()) loses it."""
+    if not isinstance(value, Tensor) or value.ndim == len(symbolic.shape):
+        return value
+    if value.ndim == len(symbolic.shape) - 1 and symbolic.shape[-1] == 1:
+        return expand_dims(value, -1)
+    if value.ndim == len(symbolic.shape) + 1 and value.shape[-1] == 1:
+        return squeeze(value, -1)
+    return value

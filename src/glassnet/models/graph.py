@@ -157,6 +157,8 @@ def order_nodes(inputs, outputs):
             continue
         found[id(node)] = node
         for tensor in node.inputs:
+            if id(tensor) in input_ids:  # an input of the model: the graph starts here
+                continue
             if tensor.node is None:
                 raise ValueError(f"Model(inputs, outputs): {tensor} was not made from an Input")
             stack.append(tensor.node)
@@ -191,3 +193,36 @@ def keras_layer_order(outputs):
             if id(parent) in in_graph:
                 node_depth[id(parent)] = max(depth + 1, node_depth.get(id(parent), 0))
     return sorted(layer_depth, key=lambda op: (-layer_depth[op], first_seen[op]))
+
+
+def rebase_on_inputs(inputs, outputs):
+    """Keras's answer to ``Model(intermediate_tensors, outputs)``: fresh Inputs of the same shapes
+    in place of tensors that do not come from an Input, and the calls between them and the
+    outputs recorded again on those Inputs (the same layers, so the same weights).
+
+    Returns:
+        (new inputs, new outputs), in the structures given.
+    """
+    flat = flatten_symbolic(inputs)
+    if all(t.node is not None and isinstance(t.node.operation, InputLayer) for t in flat):
+        return inputs, outputs
+    replaced = {}
+    for tensor in flat:
+        if tensor.node is not None and isinstance(tensor.node.operation, InputLayer):
+            replaced[id(tensor)] = tensor
+        else:
+            name = tensor.name.replace("/", "_") if tensor.name else None
+            replaced[id(tensor)] = InputLayer(
+                batch_shape=tensor.shape, dtype=tensor.dtype, name=name and f"{name}_input"
+            ).output
+    for node in order_nodes(flat, outputs):
+        args = nest.map_structure(lambda t: replaced[id(t)], node.args, _is_symbolic)
+        kwargs = nest.map_structure(lambda t: replaced[id(t)], node.kwargs, _is_symbolic)
+        produced = flatten_symbolic(node.operation(*args, **kwargs))
+        for old, new in zip(node.outputs, produced):
+            replaced[id(old)] = new
+    swap = lambda t: replaced[id(t)]  # noqa: E731
+    return (
+        nest.map_structure(swap, inputs, _is_symbolic),
+        nest.map_structure(swap, outputs, _is_symbolic),
+    )

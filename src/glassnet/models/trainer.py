@@ -471,6 +471,8 @@ class Trainer:
         expected = getattr(self, "_expected_input_shape", lambda: None)()
         if expected is None or not isinstance(x, np.ndarray):
             return
+        if x.ndim == len(expected) - 1 and expected[-1] == 1:  # (n,) for Input((1,)), as Keras
+            x = x[..., None]
         if x.ndim != len(expected) or any(
             e is not None and e != a for e, a in zip(expected[1:], x.shape[1:])
         ):
