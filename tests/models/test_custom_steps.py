@@ -204,3 +204,28 @@ def test_train_step_can_be_called_directly_and_leaves_gradients_readable():
     assert model.predict_step((np.ones((3, 2)),)).shape == (3, 1)
     logs = model.test_step((np.ones((4, 2)), np.zeros((4, 1))))
     assert "loss" in logs
+
+
+def test_validation_evaluate_and_predict_call_the_test_and_predict_hooks():
+    events = []
+
+    class Recorder(keras.callbacks.Callback):
+        def __getattribute__(self, name):
+            if name.startswith("on_") and ("test" in name or "predict" in name):
+                return lambda *args, **kwargs: events.append(name)
+            return super().__getattribute__(name)
+
+    model = keras.Sequential([keras.Input((2,)), layers.Dense(1)])
+    model.compile("sgd", "mse")
+    x, y = np.ones((8, 2), dtype="float32"), np.ones((8, 1), dtype="float32")
+    model.fit(x, y, batch_size=4, epochs=1, validation_data=(x, y), verbose=0,
+              callbacks=[Recorder()])
+    assert events == ["on_test_begin"] + ["on_test_batch_begin", "on_test_batch_end"] * 2 + [
+        "on_test_end"]
+    events.clear()
+    model.evaluate(x, y, batch_size=8, verbose=0, callbacks=[Recorder()])
+    assert events == ["on_test_begin", "on_test_batch_begin", "on_test_batch_end", "on_test_end"]
+    events.clear()
+    model.predict(x, batch_size=8, verbose=0, callbacks=[Recorder()])
+    assert events == ["on_predict_begin", "on_predict_batch_begin", "on_predict_batch_end",
+                      "on_predict_end"]

@@ -32,7 +32,7 @@ from glassnet import optimizers as optimizers_module
 from glassnet.autograd.grad_mode import no_grad
 from glassnet.autograd.tensor import Tensor
 from glassnet.backend import memory
-from glassnet.callbacks.progbar import format_logs
+from glassnet.callbacks.progbar import emit, format_logs
 from glassnet.distribution.data_parallel import distribution
 from glassnet.models import data as data_utils
 from glassnet.models import data_adapters
@@ -679,7 +679,7 @@ class Trainer:
                 _reduce_metric_states(iterator.dist, self.metrics)
             logs = self.get_metrics_result()
             if validation is not None and (epoch + 1) % validation_freq == 0:
-                val = self._evaluate_batches(validation)
+                val = self._evaluate_batches(validation, hooks)
                 logs.update({f"val_{k}": v for k, v in val.items()})
             hooks.on_epoch_end(epoch, logs)
             if self.stop_training:
@@ -703,26 +703,33 @@ class Trainer:
             self.train_step(data)
         return self.get_metrics_result()
 
-    def _evaluate_batches(self, iterator):
-        """Loss and metrics over one pass of an EpochIterator, in inference mode."""
+    def _evaluate_batches(self, iterator, hooks=None):
+        """Loss and metrics over one pass of an EpochIterator, in inference mode; ``hooks`` (a
+        CallbackList) hear on_test_begin, each test batch and on_test_end, as in Keras."""
+        hooks = hooks or callbacks_module.CallbackList([], self, {})
         self.reset_metrics()
-        steps = 0
+        hooks.on_test_begin({})
+        steps, logs = 0, {}
         with no_grad():
-            for _, batch in iterator.epoch():
+            for step, batch in iterator.epoch():
                 if steps == 0:
                     self._check_input_shape(batch.data[0], iterator.where)
                 steps += 1
+                hooks.on_test_batch_begin(step, {})
                 if batch.local_count:
-                    self.test_step(_step_data(batch.data))
+                    logs = self.test_step(_step_data(batch.data))
                 else:
                     with _metrics_kept(self):
-                        self.test_step(_step_data(batch.data))
+                        logs = self.test_step(_step_data(batch.data))
+                hooks.on_test_batch_end(step, logs)
             if steps == 0:
                 raise ValueError(f"{iterator.where}: the data gave no batches to evaluate")
             if iterator.dist is not None:
                 _reduce_metric_states(iterator.dist, self.metrics)
         self._evaluated_steps = steps
-        return self.get_metrics_result()
+        logs = self.get_metrics_result()
+        hooks.on_test_end(logs)
+        return logs
 
     def evaluate(
         self,
@@ -742,7 +749,7 @@ class Trainer:
             batch_size: samples per step for arrays (default 32).
             verbose: 0 silent, otherwise one summary line.
             steps: evaluate only this many batches.
-            callbacks: accepted for Keras compatibility.
+            callbacks: Callback objects; they hear on_test_begin, each batch and on_test_end.
             return_dict: return {name: value} instead of a list.
 
         Returns:
@@ -757,8 +764,11 @@ class Trainer:
         dist = distribution()
         adapter = self._adapter(x, y, sample_weight, batch_size, steps, False, None, where)
         iterator = data_adapters.EpochIterator(adapter, steps, dist, where)
+        hooks = callbacks_module.CallbackList(
+            list(callbacks or []), self, {"steps": steps, "verbose": verbose}
+        )
         try:
-            logs = self._evaluate_batches(iterator)
+            logs = self._evaluate_batches(iterator, hooks)
         finally:
             iterator.close()
             adapter.close()
@@ -766,7 +776,7 @@ class Trainer:
             verbose = 0
         if verbose:
             steps_done = self._evaluated_steps
-            print(f"{steps_done}/{steps_done}{format_logs(logs)}")
+            emit(f"{steps_done}/{steps_done}{format_logs(logs)}")
         if return_dict:
             return logs
         values = list(logs.values())
@@ -781,7 +791,8 @@ class Trainer:
             batch_size: samples per step for arrays (default 32).
             verbose: accepted for Keras compatibility.
             steps: predict only this many batches.
-            callbacks: accepted for Keras compatibility.
+            callbacks: Callback objects; they hear on_predict_begin, each batch (with its
+                outputs) and on_predict_end.
 
         Returns:
             a NumPy array (a list of arrays for several outputs).
@@ -794,19 +805,24 @@ class Trainer:
         adapter = self._adapter(x, None, None, batch_size, steps, False, None, where)
         iterator = data_adapters.EpochIterator(adapter, steps, dist, where)
         chunks = []
+        hooks = callbacks_module.CallbackList(list(callbacks or []), self, {"steps": steps})
+        hooks.on_predict_begin({})
         try:
             with no_grad():
-                for _, batch in iterator.epoch():
+                for step, batch in iterator.epoch():
                     if not chunks:
                         self._check_input_shape(batch.data[0], where)
+                    hooks.on_predict_batch_begin(step, {})
                     outputs = _as_list(self.predict_step((batch.data[0],)))
                     outputs = [_array(t) for t in outputs]
                     if not batch.local_count:  # a stand-in row: no output of its own
                         outputs = [o[:0] for o in outputs]
                     chunks.append(outputs)
+                    hooks.on_predict_batch_end(step, {"outputs": outputs})
         finally:
             iterator.close()
             adapter.close()
+        hooks.on_predict_end({})
         if iterator.dist is not None:
             per_process = iterator.dist.gather_objects(chunks)
             chunks = [
