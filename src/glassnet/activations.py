@@ -16,6 +16,7 @@ Example:
 
 from glassnet.autograd.symbolic import SymbolicTensor
 from glassnet.autograd.tensor import Tensor, as_tensor
+from glassnet.backend import registry
 from glassnet.backend.naming import lookup
 from glassnet.ops import activation as act
 from glassnet.ops import elementwise
@@ -200,7 +201,9 @@ def get(identifier):
 def serialize(activation):
     """The Keras name of a built-in activation, as ``keras.activations.serialize`` returns it.
 
-    Custom callables are refused: configs hold names, never code.
+    A custom function is stored by its registered name ("package>name") when it was registered
+    with ``register_keras_serializable``; other callables are refused: configs hold names,
+    never code.
 
     Example:
 
@@ -212,9 +215,11 @@ def serialize(activation):
     if name is None:
         name = getattr(activation, "__name__", None)
         if name not in _BY_NAME:
+            name = registry.registered_name(activation)
+        if name is None:
             raise ValueError(
-                f"Cannot serialize the custom activation {activation!r}: only built-in names are "
-                "stored in configs"
+                f"Cannot serialize the custom activation {activation!r}: configs store names, "
+                "never code; register it with @keras.saving.register_keras_serializable()"
             )
     return name
 

@@ -448,3 +448,26 @@ def test_the_time_series_tutorial_flow_checkpoint_then_load_and_evaluate(tmp_pat
     assert best.evaluate(x[:8], y[:8], verbose=0) == pytest.approx(
         history.history["val_loss"][best_epoch], rel=1e-5
     )
+
+
+def test_registered_loss_function_by_name_and_registered_activation_in_a_saved_model(tmp_path):
+    import glassnet as keras
+
+    @keras.saving.register_keras_serializable(package="lead_test")
+    def doubled_relu(x):
+        return keras.ops.relu(x) * 2.0
+
+    @keras.saving.register_keras_serializable(package="lead_test")
+    def squared_error(y_true, y_pred):
+        return keras.ops.mean(keras.ops.square(y_true - y_pred), axis=-1)
+
+    model = keras.Sequential([keras.Input((2,)), keras.layers.Dense(2, activation=doubled_relu)])
+    model.compile("sgd", "lead_test>squared_error")
+    x = np.ones((4, 2), dtype="float32")
+    model.fit(x, x, verbose=0)
+    assert keras.activations.serialize(doubled_relu) == "lead_test>doubled_relu"
+    model.save(tmp_path / "m.glassnet")
+    loaded = keras.models.load_model(tmp_path / "m.glassnet")
+    assert loaded.layers[0].activation is doubled_relu
+    np.testing.assert_allclose(loaded.predict(x, verbose=0), model.predict(x, verbose=0))
+    assert loaded.evaluate(x, x, verbose=0) == model.evaluate(x, x, verbose=0)

@@ -1287,8 +1287,10 @@ def get(identifier):
         return identifier
     if isinstance(identifier, dict):
         return deserialize(identifier)
-    if isinstance(identifier, str):
-        return lookup("loss", identifier, _BY_NAME)()
+    if isinstance(identifier, str):  # a built-in name, or a registered class or function
+        identifier = lookup("loss", identifier, _BY_NAME)
+        if isinstance(identifier, Loss):
+            return identifier
     if isinstance(identifier, type) and issubclass(identifier, Loss):
         return identifier()
     if callable(identifier):
