@@ -1,4 +1,12 @@
-"""Plots that return matplotlib Figures (headless) and save PNGs with path=..."""
+"""Plots that return matplotlib Figures (headless) and save PNGs with path=...
+
+Example:
+
+>>> from glassnet import plot
+>>> figure = plot.plot_history({"loss": [1.0, 0.5], "val_loss": [1.1, 0.7]})
+>>> [ax.get_title() for ax in figure.axes]
+['loss']
+"""
 
 from glassnet.plot.activation import activation_and_derivative, plot_activations
 from glassnet.plot.boundary import plot_decision_boundary

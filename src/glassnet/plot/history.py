@@ -1,12 +1,35 @@
-"""Learning curves from ``model.fit``'s History."""
+"""Learning curves from ``model.fit``'s History.
+
+Example:
+
+>>> figure = plot_history({"loss": [1.0, 0.5], "accuracy": [0.5, 0.8]})
+>>> [ax.get_title() for ax in figure.axes]
+['loss', 'accuracy']
+"""
 
 from glassnet.plot.figure import finish, new_figure
 
 
 def plot_history(history, path=None):
-    """Loss and each metric over epochs, training vs validation; the learning rate too if it changed.
+    """Loss and each metric over epochs, training against validation, one panel each.
 
-    history: a History (``model.fit(...)``) or its ``.history`` dict.
+    A last panel shows the learning rate when it changed during training.
+
+    Args:
+        history: a History (what ``model.fit`` returns) or its ``.history`` dict.
+        path: save the figure there as well (PNG by extension).
+
+    Returns:
+        The matplotlib Figure.
+
+    Example:
+
+    >>> logs = {"loss": [1.0, 0.5], "val_loss": [1.2, 0.9], "learning_rate": [0.1, 0.01]}
+    >>> figure = plot_history(logs)
+    >>> [ax.get_title() for ax in figure.axes]
+    ['loss', 'learning rate']
+    >>> [line.get_label() for line in figure.axes[0].lines]
+    ['training', 'validation']
     """
     logs = getattr(history, "history", history)
     names = [k for k in logs if not k.startswith("val_") and k != "learning_rate"]

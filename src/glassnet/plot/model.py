@@ -67,9 +67,10 @@ def _label(layer, node_outputs, options, fused_rule):
     class_name = type(layer).__name__
     lines = [f"{layer.name} ({class_name})" if options["show_layer_names"] else class_name]
     if options["show_shapes"] and node_outputs:
-        lines.append(f"Output shape: {_shape_text([t.shape for t in node_outputs])}")
+        lines.append(f"Output shape: {_shape_text([tensor.shape for tensor in node_outputs])}")
     if options["show_dtype"] and node_outputs:
-        lines.append(f"Output dtype: {', '.join(sorted({str(t.dtype) for t in node_outputs}))}")
+        dtypes = sorted({str(tensor.dtype) for tensor in node_outputs})
+        lines.append(f"Output dtype: {', '.join(dtypes)}")
     activation = getattr(layer, "activation", None)
     if options["show_layer_activations"] and activation is not None:
         name = getattr(activation, "__name__", None) or type(activation).__name__
@@ -140,12 +141,29 @@ def _add_model(pydot, dot, model, options, prefix):
                     if (source, target) not in drawn:
                         drawn.add((source, target))
                         dot.add_edge(pydot.Edge(source, target))
-    entries = [e for t in inputs for e in boxes[t.node.operation][0]]
-    exits = [e for t in graph_outputs(model) for e in boxes[t.node.operation][1]]
+    entries = [entry for tensor in inputs for entry in boxes[tensor.node.operation][0]]
+    exits = [
+        exit_id for tensor in graph_outputs(model) for exit_id in boxes[tensor.node.operation][1]
+    ]
     return entries, exits
 
 
 def graph_outputs(model):
+    """The output tensors of a model's graph (of the Functional a Sequential builds).
+
+    Args:
+        model: a model or layer.
+
+    Returns:
+        A list of SymbolicTensors; empty for a subclassed model or a plain layer.
+
+    Example:
+
+    >>> import glassnet as keras
+    >>> model = keras.Sequential([keras.Input((3,)), keras.layers.Dense(2)])
+    >>> [tuple(tensor.shape) for tensor in graph_outputs(model)]
+    [(None, 2)]
+    """
     graph = getattr(model, "_functional", None) or model
     return list(getattr(graph, "outputs", None) or [])
 
@@ -184,6 +202,13 @@ def model_to_dot(
     Raises:
         ImportError: without pydot, saying what to install.
         ValueError: for an unbuilt model or an unknown ``rankdir``.
+
+    Example (skipped where pydot is not installed):
+
+    >>> import glassnet as keras
+    >>> model = keras.Sequential([keras.Input((3,)), keras.layers.Dense(2, name="out")])
+    >>> '"out"' in model_to_dot(model).to_string()  # doctest: +SKIP
+    True
     """
     pydot = _pydot()
     if rankdir not in ("TB", "LR", "BT", "RL"):
@@ -240,6 +265,16 @@ def plot_model(
 
     Raises:
         ImportError: without pydot or Graphviz's ``dot``, saying what to install.
+
+    Example (skipped where pydot is not installed):
+
+    >>> import os, tempfile
+    >>> import glassnet as keras
+    >>> model = keras.Sequential([keras.Input((3,)), keras.layers.Dense(2, name="out")])
+    >>> path = os.path.join(tempfile.mkdtemp(), "model.dot")
+    >>> plot_model(model, to_file=path)  # doctest: +SKIP
+    >>> "digraph" in open(path).read()  # doctest: +SKIP
+    True
     """
     dot = model_to_dot(
         model,
