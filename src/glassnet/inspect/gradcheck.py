@@ -1,4 +1,12 @@
-"""Numerical gradient checking: compare backward() with central differences, in float64."""
+"""Numerical gradient checking: compare backward() with central differences, in float64.
+
+Example:
+
+>>> import numpy as np
+>>> from glassnet import ops
+>>> bool(gradcheck(ops.tanh, np.array([0.5, -1.0])))
+True
+"""
 
 from dataclasses import dataclass
 
@@ -9,10 +17,25 @@ from glassnet.autograd.tensor import Tensor
 
 @dataclass
 class GradcheckResult:
-    """Outcome of ``gradcheck``. Truthy when every entry agrees within ``tolerance``.
+    """Outcome of ``gradcheck``; truthy when every entry agrees within ``tolerance``.
 
-    max_error: the worst |analytic - numeric| / max(1, |numeric|) over all inputs and entries;
-    input_index, element_index: where it occurred; analytic, numeric: the two values there.
+    Printing it gives a one-line verdict naming the worst entry.
+
+    Args:
+        passed: whether ``max_error <= tolerance``.
+        max_error: the worst |analytic - numeric| / max(1, |numeric|) over all inputs and
+            entries.
+        input_index: which input the worst entry belongs to (-1 when none was checked).
+        element_index: the worst entry's index within that input.
+        analytic: the gradient backward() gave there.
+        numeric: the central-difference estimate there.
+        tolerance: the tolerance the check used.
+
+    Example:
+
+    >>> result = GradcheckResult(True, 1e-9, 0, (1,), 2.0, 2.0, 1e-6)
+    >>> bool(result), str(result).split(":")[0]
+    (True, 'gradcheck passed')
     """
 
     passed: bool
@@ -29,23 +52,40 @@ class GradcheckResult:
     def __str__(self):
         verdict = "passed" if self.passed else "FAILED"
         return (
-            f"gradcheck {verdict}: worst error {self.max_error:.3e} (tolerance {self.tolerance:.0e}) "
-            f"at input {self.input_index}, index {self.element_index}: analytic {self.analytic:.10g}, "
-            f"numeric {self.numeric:.10g}"
+            f"gradcheck {verdict}: worst error {self.max_error:.3e} (tolerance "
+            f"{self.tolerance:.0e}) at input {self.input_index}, index {self.element_index}: "
+            f"analytic {self.analytic:.10g}, numeric {self.numeric:.10g}"
         )
 
 
 def gradcheck(fn, *inputs, eps=1e-6, tolerance=1e-6, seed=0, raise_exception=False):
     """Check the gradients ``backward()`` gives for ``fn(*inputs)`` against central differences.
 
-    fn: takes tensors, returns one tensor (any shape). inputs: arrays or tensors; float inputs are
-    converted to float64 and differentiated, integer ones (e.g. labels) are passed through.
     A non-scalar output is reduced to a scalar with fixed random weights, so every output entry
-    is exercised. Returns a GradcheckResult (truthy if it passed); raise_exception=True raises
-    AssertionError with the report instead of returning a failure.
+    is exercised.
+
+    Args:
+        fn: takes tensors, returns one tensor (any shape).
+        *inputs: arrays or tensors; float inputs are converted to float64 and differentiated,
+            integer ones (labels, indices) are passed through unchanged.
+        eps: the step of the central differences.
+        tolerance: the largest error accepted, relative to max(1, |numeric gradient|).
+        seed: seed of the random weights that reduce the output to a scalar.
+        raise_exception: raise AssertionError with the report instead of returning a failure.
+
+    Returns:
+        A ``GradcheckResult``, truthy if the check passed.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from glassnet import ops
+    >>> result = gradcheck(lambda a, b: ops.matmul(a, b), np.ones((2, 3)), np.ones((3, 2)))
+    >>> result.passed, result.max_error < 1e-8
+    (True, True)
     """
     arrays = [np.array(getattr(x, "data", x)) for x in inputs]
-    wrt = [i for i, a in enumerate(arrays) if a.dtype.kind == "f"]
+    wrt = [i for i, array in enumerate(arrays) if array.dtype.kind == "f"]
     for i in wrt:
         arrays[i] = arrays[i].astype(np.float64)
     weights_rng = np.random.default_rng(seed)
@@ -54,7 +94,8 @@ def gradcheck(fn, *inputs, eps=1e-6, tolerance=1e-6, seed=0, raise_exception=Fal
     def objective(values, requires_grad=False):
         nonlocal output_weights
         tensors = [
-            Tensor(v, requires_grad=requires_grad and i in wrt) for i, v in enumerate(values)
+            Tensor(value, requires_grad=requires_grad and i in wrt)
+            for i, value in enumerate(values)
         ]
         out = fn(*tensors)
         if output_weights is None:
@@ -82,7 +123,7 @@ def gradcheck(fn, *inputs, eps=1e-6, tolerance=1e-6, seed=0, raise_exception=Fal
                 True,
                 float(errors[at]),
                 i,
-                tuple(int(k) for k in at),
+                tuple(int(position) for position in at),
                 float(analytic[at]),
                 float(numeric[at]),
                 tolerance,
