@@ -35,14 +35,14 @@ from glassnet import (
 from glassnet.autograd import Tensor, Variable, enable_grad, no_grad
 from glassnet.autograd.symbolic import SymbolicTensor
 from glassnet.backend.session import SymbolicScope, device, name_scope
+from glassnet.initializers import Initializer
 from glassnet.inspect import gradcheck
 from glassnet.layers import Input, InputSpec, Layer
+from glassnet.losses import Loss
+from glassnet.metrics import Metric
 from glassnet.models import Model, Sequential
 from glassnet.ops import Operation
 from glassnet.ops.function import Function
-from glassnet.initializers import Initializer
-from glassnet.losses import Loss
-from glassnet.metrics import Metric
 from glassnet.optimizers import Optimizer
 from glassnet.regularizers import Regularizer
 from glassnet.version import __version__, version
@@ -96,6 +96,8 @@ __all__ = [
     "wrappers",
     "datasets",
     "distribution",
+    "evaluation",
     "inspect",
+    "scratch",
     "__version__",
 ]

@@ -21,9 +21,8 @@ Example:
 [0.277]
 """
 
-from dataclasses import dataclass, field
-
 import copy
+from dataclasses import dataclass, field
 
 import numpy as np
 
