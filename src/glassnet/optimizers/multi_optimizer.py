@@ -3,7 +3,9 @@
 import re
 from collections.abc import MutableMapping
 
+from glassnet.backend import registry
 from glassnet.optimizers.optimizer import Optimizer
+from glassnet.optimizers.serialization import deserialize, serialize
 
 
 class OptimizerMap(MutableMapping):
@@ -75,8 +77,6 @@ class OptimizerMap(MutableMapping):
         return self[variable.path]
 
     def get_config(self):
-        from glassnet.optimizers import serialize
-
         return {
             "default_optimizer": serialize(self._default_optimizer),
             "optimizer_map": {key: serialize(opt) for key, opt in self._optimizer_map.items()},
@@ -84,8 +84,6 @@ class OptimizerMap(MutableMapping):
 
     @classmethod
     def from_config(cls, config, custom_objects=None):
-        from glassnet.optimizers import deserialize
-
         return cls(
             deserialize(config["default_optimizer"], custom_objects),
             {
@@ -306,3 +304,6 @@ class MultiOptimizer(Optimizer):
         spec = config["optimizer_map"]
         config["optimizer_map"] = OptimizerMap.from_config(spec.get("config", spec), custom_objects)
         return cls(**config)
+
+
+registry.register_builtin("optimizer", OptimizerMap)

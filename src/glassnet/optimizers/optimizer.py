@@ -25,6 +25,7 @@ import numpy as np
 
 from glassnet import initializers
 from glassnet.autograd import Tensor, Variable, no_grad
+from glassnet.backend import registry
 from glassnet.backend.naming import snake_case, unique_name
 from glassnet.optimizers import schedules
 from glassnet.optimizers.schedules import LearningRateSchedule
@@ -77,6 +78,11 @@ class Optimizer:
     >>> w.data
     array([0.5, 2.5])
     """
+
+    def __init_subclass__(cls, **kwargs):
+        super().__init_subclass__(**kwargs)
+        registry.register_builtin_subclasses("optimizer", cls)
+
 
     def __init__(
         self,
