@@ -56,7 +56,8 @@ def test_early_stopping_min_delta_mode_baseline_and_warmup():
         key="val_accuracy",
     )
     assert epochs == 3  # 'auto' mode maximises accuracies
-    # without a baseline the counter restarts at the first epoch; with one it only restarts on beating it
+    # without a baseline the counter restarts at the first epoch; with one it only restarts on
+    # beating it
     _, epochs = drive(callbacks.EarlyStopping(patience=2), [2.0, 2.1, 2.2, 2.3])
     assert epochs == 3
     _, epochs = drive(callbacks.EarlyStopping(patience=2, baseline=1.0), [2.0, 2.1, 2.2, 2.3])

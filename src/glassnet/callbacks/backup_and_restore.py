@@ -1,3 +1,12 @@
+"""BackupAndRestore: resume a killed training run where it stopped.
+
+Example:
+
+>>> import glassnet as keras
+>>> keras.callbacks.BackupAndRestore("backup", save_freq=10).save_freq
+10
+"""
+
 import json
 import os
 import shutil
@@ -6,23 +15,46 @@ import numpy as np
 
 from glassnet.backend import random as random_module
 from glassnet.callbacks.callback import Callback
+from glassnet.distribution import is_chief
+from glassnet.saving.native import load_model
 
 
 class BackupAndRestore(Callback):
-    """Back up training so a run killed at any point resumes where it was when restarted with the
-    same command, and ends with the same weights as an uninterrupted run.
+    """Back up training so that a run killed at any point resumes where it was.
 
-    The backup (in ``backup_dir``) holds the model and optimizer state, the epoch and batch reached,
-    the shuffling order of the current epoch and the random generator's state. It is written at the
-    end of every epoch (save_freq='epoch') or every ``save_freq`` batches, atomically, and deleted when
-    training finishes (unless delete_checkpoint=False).
+    Restarted with the same command, the run ends with the same weights as an uninterrupted
+    one. The backup (in ``backup_dir``) holds the model and optimizer state, the epoch and batch
+    reached, the shuffling order of the current epoch and the random generator's state. It is
+    written atomically; with DataParallel only the chief process writes.
+
+    Args:
+        backup_dir: the directory of the backup.
+        save_freq: "epoch" (back up at the end of every epoch) or a number of batches.
+        delete_checkpoint: delete the backup when training finishes without an error.
+
+    Raises:
+        ValueError: for a ``save_freq`` that is neither "epoch" nor a positive integer.
+
+    Example:
+
+    >>> import os, tempfile
+    >>> import numpy as np
+    >>> import glassnet as keras
+    >>> model = keras.Sequential([keras.Input((1,)), keras.layers.Dense(1)])
+    >>> model.compile("sgd", "mse")
+    >>> directory = os.path.join(tempfile.mkdtemp(), "backup")
+    >>> backup = BackupAndRestore(directory, delete_checkpoint=False)
+    >>> _ = model.fit(np.ones((4, 1)), np.ones((4, 1)), epochs=2, verbose=0, callbacks=[backup])
+    >>> sorted(os.listdir(directory))
+    ['model.glassnet', 'training_state.json']
     """
 
     def __init__(self, backup_dir, save_freq="epoch", delete_checkpoint=True):
         super().__init__()
         if save_freq != "epoch" and not (isinstance(save_freq, int) and save_freq > 0):
             raise ValueError(
-                f"BackupAndRestore: save_freq must be 'epoch' or a positive number of batches, got {save_freq!r}"
+                "BackupAndRestore: save_freq must be 'epoch' or a positive number of batches, "
+                f"got {save_freq!r}"
             )
         self.backup_dir, self.save_freq, self.delete_checkpoint = (
             os.fspath(backup_dir),
@@ -41,18 +73,19 @@ class BackupAndRestore(Callback):
         return os.path.join(self.backup_dir, "training_state.json")
 
     def on_train_begin(self, logs=None):
+        """Restore the backup, when there is one, and tell ``fit`` where to resume."""
         if not os.path.exists(self._state_path):
             return
         with open(self._state_path) as handle:
             state = json.load(handle)
-        from glassnet.saving.native import load_model
-
         restored = load_model(self._model_path)
         self.model.set_weights(restored.get_weights())
         source, target = restored.optimizer, self.model.optimizer
         target.iterations = source.iterations
         for mine, theirs in zip(self.model.trainable_weights, restored.trainable_weights):
-            target._state[id(mine)] = {k: v.copy() for k, v in source.state_of(theirs).items()}
+            target._state[id(mine)] = {
+                slot: array.copy() for slot, array in source.state_of(theirs).items()
+            }
         random_module.get_generator().bit_generator.state = state["rng_state"]
         order = (
             np.load(os.path.join(self.backup_dir, "order.npy"), allow_pickle=False)
@@ -62,20 +95,21 @@ class BackupAndRestore(Callback):
         self.model._resume = {"epoch": state["epoch"], "batch": state["batch"], "order": order}
 
     def on_epoch_begin(self, epoch, logs=None):
+        """Note the epoch and restart the count of its batches."""
         self._epoch, self._batches_done = epoch, 0
 
     def on_train_batch_end(self, batch, logs=None):
+        """Back up every ``save_freq`` batches (when ``save_freq`` is a number)."""
         self._batches_done = batch + 1
         if self.save_freq != "epoch" and self._batches_done % self.save_freq == 0:
             self._backup(self._epoch, self._batches_done)
 
     def on_epoch_end(self, epoch, logs=None):
+        """Back up at the end of the epoch, unless a batch backup just did."""
         if self.save_freq == "epoch" or self._batches_done % self.save_freq:
             self._backup(epoch + 1, 0)
 
     def _backup(self, epoch, batch):
-        from glassnet.distribution import is_chief
-
         if not is_chief():  # every process holds the same state: one writes it
             return
         os.makedirs(self.backup_dir, exist_ok=True)
@@ -99,13 +133,11 @@ class BackupAndRestore(Callback):
             json.dump(state, handle, default=int)
             handle.flush()
             os.fsync(handle.fileno())
-        os.replace(
-            temporary, self._state_path
-        )  # the state file is written last: it marks a complete backup
+        # the state file is written last: it marks a complete backup
+        os.replace(temporary, self._state_path)
 
     def on_train_end(self, logs=None):
-        from glassnet.distribution import is_chief
-
+        """Delete the backup (with ``delete_checkpoint``) after a run without an error."""
         if (
             self.delete_checkpoint
             and is_chief()

@@ -1,14 +1,42 @@
+"""EarlyStopping: stop training when a monitored quantity stops improving.
+
+Example:
+
+>>> import glassnet as keras
+>>> keras.callbacks.EarlyStopping(monitor="val_accuracy").mode
+'max'
+"""
+
 import warnings
 
 from glassnet.callbacks.callback import Callback, monitor_mode
 
 
 class EarlyStopping(Callback):
-    """Stop training when ``monitor`` has not improved by more than ``min_delta`` for ``patience`` epochs.
+    """Stop training when ``monitor`` has not improved for ``patience`` epochs.
 
-    restore_best_weights: when stopping, put back the weights of the best epoch (as Keras, only when
-    it actually stops early). baseline: training stops unless the monitored value beats it.
-    start_from_epoch: epochs to wait before counting (warm-up).
+    Args:
+        monitor: the logged quantity to watch ("val_loss", "accuracy"...).
+        min_delta: the least change that counts as an improvement.
+        patience: epochs without improvement before training stops.
+        verbose: print when training stops and when best weights are restored.
+        mode: "min", "max" or "auto" (see ``monitor_mode``).
+        baseline: training stops unless the monitored value beats it within ``patience``.
+        restore_best_weights: when stopping, put back the weights of the best epoch (as Keras,
+            only when it actually stops early).
+        start_from_epoch: epochs to wait before counting (warm-up).
+
+    Example:
+
+    >>> import numpy as np
+    >>> import glassnet as keras
+    >>> model = keras.Sequential([keras.Input((1,)), keras.layers.Dense(1)])
+    >>> model.compile("sgd", "mse")
+    >>> stop = EarlyStopping(monitor="loss", min_delta=100.0)  # no epoch improves by 100
+    >>> history = model.fit(np.ones((4, 1)), np.ones((4, 1)), epochs=10, verbose=0,
+    ...                     callbacks=[stop])
+    >>> len(history.history["loss"]), stop.stopped_epoch
+    (2, 1)
     """
 
     def __init__(
@@ -42,6 +70,7 @@ class EarlyStopping(Callback):
         )
 
     def on_train_begin(self, logs=None):
+        """Reset the count, the best value and the best weights."""
         self.wait, self.stopped_epoch, self.best, self.best_weights, self.best_epoch = (
             0,
             0,
@@ -51,10 +80,12 @@ class EarlyStopping(Callback):
         )
 
     def on_epoch_end(self, epoch, logs=None):
+        """Count an epoch without improvement, and stop training after ``patience`` of them."""
         current = (logs or {}).get(self.monitor)
         if current is None:
             warnings.warn(
-                f"EarlyStopping: the monitored quantity '{self.monitor}' is not in the logs (available: {sorted(logs or {})})",
+                f"EarlyStopping: the monitored quantity '{self.monitor}' is not in the logs "
+                f"(available: {sorted(logs or {})})",
                 stacklevel=2,
             )
             return
@@ -76,10 +107,12 @@ class EarlyStopping(Callback):
             if self.restore_best_weights and self.best_weights is not None:
                 if self.verbose:
                     print(
-                        f"Restoring model weights from the end of the best epoch: {self.best_epoch + 1}."
+                        "Restoring model weights from the end of the best epoch: "
+                        f"{self.best_epoch + 1}."
                     )
                 self.model.set_weights(self.best_weights)
 
     def on_train_end(self, logs=None):
+        """Report the epoch training stopped at (with ``verbose``)."""
         if self.stopped_epoch > 0 and self.verbose:
             print(f"Epoch {self.stopped_epoch + 1}: early stopping")

@@ -41,6 +41,16 @@ class RemoteMonitor(Callback):
         send_as_json: send the data as a JSON body (``Content-Type: application/json``)
             instead of a form field.
         timeout: seconds to wait for the server.
+
+    Example:
+
+    >>> import warnings
+    >>> monitor = RemoteMonitor(root="http://127.0.0.1:9", path="/logs", timeout=1)
+    >>> with warnings.catch_warnings(record=True) as caught:
+    ...     warnings.simplefilter("always")
+    ...     monitor.on_epoch_end(0, {"loss": 0.5})  # no server there: a warning, no error
+    >>> "could not reach the server" in str(caught[0].message)
+    True
     """
 
     def __init__(
@@ -64,6 +74,7 @@ class RemoteMonitor(Callback):
         return self.root + self.path
 
     def on_epoch_end(self, epoch, logs=None):
+        """POST the epoch and its logs; warn when the server cannot be reached."""
         send = {"epoch": epoch, **{key: _plain(value) for key, value in (logs or {}).items()}}
         if self.send_as_json:
             body = json.dumps(send).encode("utf-8")

@@ -32,6 +32,18 @@ class SwapEMAWeights(Callback):
 
     Raises:
         ValueError: at the first swap, when the optimizer was not created with ``use_ema=True``.
+
+    Example:
+
+    >>> import numpy as np
+    >>> import glassnet as keras
+    >>> model = keras.Sequential([keras.Input((1,)), keras.layers.Dense(1)])
+    >>> model.compile(keras.optimizers.SGD(0.1, use_ema=True), "mse")
+    >>> swap = SwapEMAWeights()
+    >>> x, y = np.ones((4, 1)), np.ones((4, 1))
+    >>> _ = model.fit(x, y, validation_data=(x, y), epochs=1, verbose=0, callbacks=[swap])
+    >>> swap.swaps  # in for the validation, then out again
+    2
     """
 
     def __init__(self, swap_on_epoch=False):
@@ -83,27 +95,33 @@ class SwapEMAWeights(Callback):
             average[...] = variable.data
 
     def on_epoch_begin(self, epoch, logs=None):
+        """Take the averages out again (with ``swap_on_epoch``)."""
         if self.swap_on_epoch and self._averages_in_model:
             self._swap()
 
     def on_epoch_end(self, epoch, logs=None):
+        """Put the averages in (with ``swap_on_epoch``); after the last epoch they stay."""
         if self.swap_on_epoch and not self._averages_in_model:
             self._swap()
             if epoch == self.params.get("epochs", 0) - 1:
                 self._finalize()
 
     def on_test_begin(self, logs=None):
+        """Put the averages in for evaluation."""
         if not self._averages_in_model:
             self._swap()
 
     def on_test_end(self, logs=None):
+        """Put the trained weights back."""
         if self._averages_in_model:
             self._swap()
 
     def on_predict_begin(self, logs=None):
+        """Put the averages in for prediction."""
         if not self._averages_in_model:
             self._swap()
 
     def on_predict_end(self, logs=None):
+        """Put the trained weights back."""
         if self._averages_in_model:
             self._swap()
