@@ -148,8 +148,11 @@ def test_operators_and_reflected_operators():
     y = (1.0 + x) * 2 - 3 / x + x**2 - (-x) + 2.0**x
     y = y @ Tensor([1.0, 1.0])
     y.backward()
-    d = lambda v: 2 + 3 / v**2 + 2 * v + 1 + np.log(2) * 2.0**v
-    np.testing.assert_allclose(x.grad, [d(2.0), d(4.0)], rtol=1e-6)
+
+    def derivative(v):
+        return 2 + 3 / v**2 + 2 * v + 1 + np.log(2) * 2.0**v
+
+    np.testing.assert_allclose(x.grad, [derivative(2.0), derivative(4.0)], rtol=1e-6)
 
 
 def test_ndarray_on_the_left_gives_a_tensor():

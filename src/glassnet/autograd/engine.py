@@ -1,9 +1,18 @@
-"""Reverse-mode differentiation: walk the recorded graph backwards and push gradients to the inputs.
+"""Reverse-mode differentiation: walk the recorded graph backwards and push gradients to the
+inputs.
 
 Every op output remembers its ``_parents`` and a ``_backward(grad_output)`` closure that
 returns one gradient per parent (or None). ``backward`` orders the graph topologically,
 then visits each node once, after all of its consumers, so gradients from several uses of
 a tensor are summed before they flow further.
+
+Example:
+
+>>> from glassnet import Tensor
+>>> x = Tensor([3.0], requires_grad=True)
+>>> backward(x * x + x)  # d/dx (x^2 + x) = 2x + 1
+>>> x.grad.tolist()
+[7.0]
 """
 
 from glassnet.backend import xp
@@ -12,7 +21,8 @@ from glassnet.backend import xp
 def _freed_graph(_grad_output):
     raise RuntimeError(
         "backward: this part of the graph was already used by an earlier backward() and its "
-        "buffers were freed; call backward(retain_graph=True) the first time to go through it twice"
+        "buffers were freed; call backward(retain_graph=True) the first time to go through it "
+        "twice"
     )
 
 
@@ -26,7 +36,24 @@ def _run_hooks(hooks, grad):
 
 
 def topological_order(root):
-    """Nodes that require grad, each after every node it depends on (iterative: no recursion limit)."""
+    """The tensors ``root`` depends on that require grad, each after every tensor it depends on.
+
+    Walked with an explicit stack, so deep graphs (long recurrences) hit no recursion limit.
+
+    Args:
+        root: a Tensor.
+
+    Returns:
+        A list of tensors, leaves first and ``root`` last.
+
+    Example:
+
+    >>> from glassnet import Tensor
+    >>> x = Tensor([1.0], requires_grad=True, name="x")
+    >>> y = x * 2.0
+    >>> [node is x for node in topological_order(y)], topological_order(y)[-1] is y
+    ([True, False], True)
+    """
     order, visited = [], set()
     stack = [(root, False)]
     while stack:
@@ -47,8 +74,28 @@ def topological_order(root):
 def backward(root, grad_output=None, retain_graph=False):
     """Accumulate d(root)/d(leaf) into ``leaf.grad`` for every leaf that requires grad.
 
-    root: Tensor; grad_output: array of root's shape (the "seed"); may be omitted when
-    root holds a single element, in which case it is 1.
+    Gradients add up in ``.grad`` over several calls, as in PyTorch; ``zero_grad()`` clears
+    them. Hooks registered on a tensor see its complete gradient.
+
+    Args:
+        root: the Tensor to differentiate.
+        grad_output: dL/d(root), an array of root's shape (the "seed"); may be omitted when
+            root holds a single element, in which case it is 1.
+        retain_graph: keep the graph so that backward can run through it again.
+
+    Raises:
+        RuntimeError: when ``root`` does not require grad, or is not a scalar and no
+            ``grad_output`` is given.
+        ValueError: for a ``grad_output`` of another shape.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from glassnet import Tensor
+    >>> x = Tensor([1.0, 2.0], requires_grad=True)
+    >>> backward(x * 3.0, grad_output=np.array([1.0, 10.0], dtype="float32"))
+    >>> x.grad.tolist()
+    [3.0, 30.0]
     """
     if not root.requires_grad:
         raise RuntimeError(
@@ -59,14 +106,16 @@ def backward(root, grad_output=None, retain_graph=False):
         if root.data.size != 1:
             raise RuntimeError(
                 f"backward: gradient can be implied only for a scalar output, got shape "
-                f"{root.shape}; pass grad_output of that shape, or reduce the output first (e.g. .sum())"
+                f"{root.shape}; pass grad_output of that shape, or reduce the output first "
+                "(e.g. .sum())"
             )
         grad_output = xp.ones_like(root.data)
     else:
         grad_output = xp.asarray(getattr(grad_output, "data", grad_output), dtype=root.data.dtype)
         if grad_output.shape != root.shape:
             raise ValueError(
-                f"backward: grad_output has shape {grad_output.shape}, expected the output's shape {root.shape}"
+                f"backward: grad_output has shape {grad_output.shape}, expected the output's "
+                f"shape {root.shape}"
             )
 
     grads = {id(root): grad_output}
@@ -78,7 +127,8 @@ def backward(root, grad_output=None, retain_graph=False):
         if node._hooks:
             grad = _run_hooks(node._hooks, grad)
         if node._backward is None or node._retain_grad:
-            if id(grad) in handed_out or not grad.flags.writeable:  # broadcast views are read-only
+            # broadcast views are read-only
+            if id(grad) in handed_out or not grad.flags.writeable:
                 grad = grad.copy()
             handed_out.add(id(grad))
             node.grad = grad if node.grad is None else node.grad + grad

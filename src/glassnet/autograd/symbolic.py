@@ -1,4 +1,5 @@
-"""SymbolicTensor (Keras's KerasTensor): a placeholder with a shape that records how it was made.
+"""SymbolicTensor (Keras's KerasTensor): a placeholder with a shape that records how it was
+made.
 
 The functional API (``x = Input((784,)); y = Dense(10)(x)``) works on these: calling a layer or a
 ``glassnet.ops`` function on one records a ``Node`` instead of computing, and ``Model(inputs,
@@ -22,6 +23,14 @@ class SymbolicTensor:
         node: the Node that produces it (None for a free placeholder).
         index: which output of that node it is.
         name: a name for messages and saved graphs.
+
+    Example:
+
+    >>> import glassnet as keras
+    >>> inputs = keras.Input((3,))
+    >>> outputs = keras.layers.Dense(2)(inputs)
+    >>> outputs.shape, type(outputs.node.layer).__name__
+    ((None, 2), 'Dense')
     """
 
     __slots__ = ("shape", "dtype", "node", "index", "name")
@@ -95,6 +104,14 @@ class Node:
         operation: the Layer or op that was called.
         args, kwargs: the call's arguments, SymbolicTensors where tensors flowed in.
         outputs: flat list of the SymbolicTensors it produced.
+
+    Example:
+
+    >>> import glassnet as keras
+    >>> inputs = keras.Input((3,))
+    >>> node = keras.layers.Dense(2)(inputs).node
+    >>> node.inputs[0] is inputs, [parent.layer.name for parent in node.parent_nodes][:1]
+    (True, ['input_layer...'])
     """
 
     _created = 0
@@ -114,16 +131,41 @@ class Node:
     @property
     def parent_nodes(self):
         """The nodes that produced this node's inputs."""
-        return [t.node for t in self.inputs if t.node is not None]
+        return [tensor.node for tensor in self.inputs if tensor.node is not None]
 
 
 def is_symbolic(value):
-    """True for a SymbolicTensor."""
+    """Whether ``value`` is a SymbolicTensor.
+
+    Args:
+        value: anything.
+
+    Returns:
+        bool.
+
+    Example:
+
+    >>> is_symbolic(SymbolicTensor((None, 2))), is_symbolic(1.0)
+    (True, False)
+    """
     return isinstance(value, SymbolicTensor)
 
 
 def flatten_symbolic(structure):
-    """The SymbolicTensors in nested lists, tuples and dicts, in order."""
+    """The SymbolicTensors in nested lists, tuples and dicts, in order.
+
+    Args:
+        structure: any nesting of lists, tuples and dicts (other values are skipped).
+
+    Returns:
+        A flat list of SymbolicTensors.
+
+    Example:
+
+    >>> a, b = SymbolicTensor((1,), name="a"), SymbolicTensor((1,), name="b")
+    >>> [tensor.name for tensor in flatten_symbolic({"x": [a, 3], "y": (b,)})]
+    ['a', 'b']
+    """
     out = []
     stack = [structure]
     while stack:
@@ -141,9 +183,23 @@ _CONTAINERS = (list, tuple, dict)
 
 
 def contains_symbolic(args, kwargs=None):
-    """True if a SymbolicTensor appears in ``args`` or ``kwargs`` (nested lists/tuples/dicts).
+    """Whether a SymbolicTensor appears in ``args`` or ``kwargs`` (nested lists/tuples/dicts).
 
     Cheap for the common eager call: plain tensors and numbers are checked by type only.
+
+    Args:
+        args: the positional arguments of a call.
+        kwargs: its keyword arguments, or None.
+
+    Returns:
+        bool.
+
+    Example:
+
+    >>> contains_symbolic((1.0,), {"initial_state": [SymbolicTensor((None, 4))]})
+    True
+    >>> contains_symbolic((1.0, [2.0]))
+    False
     """
     for value in args:
         if isinstance(value, SymbolicTensor):
@@ -168,7 +224,20 @@ _operators = _OperatorsNotInstalled()
 
 
 def install_operators(namespace):
-    """Give SymbolicTensor its operators: the public ops, which record nodes on symbolic input
-    (installed by glassnet.ops at import, as for Tensor)."""
+    """Give SymbolicTensor its operators: the public ops, which record nodes on symbolic input.
+
+    Installed by glassnet.ops at import, as for Tensor (the ops layer sits above this one).
+
+    Args:
+        namespace: an object with the ops add, subtract, multiply, divide, matmul, power,
+            negative, abs and getitem as attributes.
+
+    Example:
+
+    >>> from glassnet import ops
+    >>> install_operators(ops)  # what importing glassnet.ops does
+    >>> (SymbolicTensor((None, 2)) * 2.0).shape
+    (None, 2)
+    """
     global _operators
     _operators = namespace

@@ -1,4 +1,13 @@
-"""The Tensor: an array plus what reverse-mode differentiation needs to remember about it."""
+"""The Tensor: an array plus what reverse-mode differentiation needs to remember about it.
+
+Example:
+
+>>> x = Tensor([2.0], requires_grad=True)
+>>> y = x * x
+>>> y.backward()
+>>> x.grad.tolist(), x.is_leaf, y.is_leaf
+([4.0], True, False)
+"""
 
 import numbers
 
@@ -19,19 +28,56 @@ _NON_NUMERIC_KINDS = {
 
 
 def check_numeric(array, where):
-    """Refuse arrays that ops cannot differentiate or compute on (objects, strings, dates)."""
+    """Refuse arrays that ops cannot differentiate or compute on (objects, strings, dates).
+
+    Args:
+        array: a NumPy array.
+        where: the function or layer to name in the error.
+
+    Returns:
+        ``array`` itself, when it is numeric (bool, integer, float or complex).
+
+    Raises:
+        TypeError: for any other dtype, saying how to convert.
+
+    Example:
+
+    >>> import numpy as np
+    >>> check_numeric(np.array(["a"]), "Dense 'dense'")
+    Traceback (most recent call last):
+    ...
+    TypeError: Dense 'dense': expected a numeric array (bool, integer or float), got dtype <U1 ...
+    """
     kind = array.dtype.kind
     if kind in _NON_NUMERIC_KINDS:
         raise TypeError(
             f"{where}: expected a numeric array (bool, integer or float), got dtype {array.dtype} "
-            f"({_NON_NUMERIC_KINDS[kind]}); convert the data to numbers first, e.g. with np.asarray(x, dtype='float32')"
+            f"({_NON_NUMERIC_KINDS[kind]}); convert the data to numbers first, e.g. with "
+            "np.asarray(x, dtype='float32')"
         )
     return array
 
 
 def to_array(value, dtype=None, where="Tensor"):
-    """Turn ``value`` into an array: Python floats and lists of floats become floatx (float32),
-    NumPy arrays keep their dtype, integers stay integers."""
+    """Turn ``value`` into a numeric array by glassnet's dtype rules.
+
+    Python floats and lists of floats become floatx (float32), NumPy arrays and scalars keep
+    their dtype, integers stay integers; a Tensor gives its array.
+
+    Args:
+        value: a Tensor, array, NumPy scalar, Python number or nested list.
+        dtype: convert to this dtype instead.
+        where: the function or layer to name in an error.
+
+    Returns:
+        A NumPy array (no copy when ``value`` already is one of the right dtype).
+
+    Example:
+
+    >>> import numpy as np
+    >>> to_array([1.0, 2.0]).dtype, to_array([1, 2]).dtype, to_array(np.float64(1.0)).dtype
+    (dtype('float32'), dtype('int64'), dtype('float64'))
+    """
     if isinstance(value, Tensor):
         value = value.data
     if dtype is not None:
@@ -48,9 +94,24 @@ def to_array(value, dtype=None, where="Tensor"):
 class Tensor:
     """An n-dimensional array that can record the operations applied to it.
 
-    data: the NumPy array. requires_grad: whether ``backward()`` should compute
-    ``.grad`` for it. Ops on tensors return tensors; when any input requires grad
-    (and recording is on), the output keeps its ``_parents`` and ``_backward``.
+    Ops on tensors return tensors; when any input requires grad (and recording is on), the
+    output keeps its ``_parents`` and ``_backward``, and ``backward()`` can later fill in
+    ``.grad``.
+
+    Args:
+        data: the values (converted by ``to_array``'s rules; ``.data`` is the NumPy array).
+        requires_grad: whether ``backward()`` should compute ``.grad`` for it (floats only).
+        dtype: convert the values to this dtype.
+        name: a name for messages and the inspect tools.
+
+    Example:
+
+    >>> x = Tensor([[1.0, 2.0]], requires_grad=True)
+    >>> x.shape, x.dtype
+    ((1, 2), dtype('float32'))
+    >>> (x @ Tensor([[1.0], [1.0]])).sum().backward()
+    >>> x.grad.tolist()
+    [[1.0, 1.0]]
     """
 
     # activation / pre_activation: on the output a = f(z) of an activation op, the name of f and z
@@ -74,7 +135,8 @@ class Tensor:
         self.data = to_array(data, dtype)
         if requires_grad and self.data.dtype.kind not in "fc":
             raise TypeError(
-                f"Tensor: only floating-point tensors can require gradients, got dtype {self.data.dtype}"
+                "Tensor: only floating-point tensors can require gradients, got dtype "
+                f"{self.data.dtype}"
             )
         self.grad = None
         self.requires_grad = bool(requires_grad)
@@ -89,18 +151,22 @@ class Tensor:
     # -- what it holds -------------------------------------------------------------------
     @property
     def shape(self):
+        """The shape of the array, a tuple."""
         return self.data.shape
 
     @property
     def dtype(self):
+        """The NumPy dtype of the array."""
         return self.data.dtype
 
     @property
     def ndim(self):
+        """The number of axes."""
         return self.data.ndim
 
     @property
     def size(self):
+        """The number of elements."""
         return self.data.size
 
     def numpy(self):
@@ -108,6 +174,7 @@ class Tensor:
         return self.data
 
     def item(self):
+        """The single element as a Python number."""
         return self.data.item()
 
     def __array__(self, dtype=None, copy=None):
@@ -124,6 +191,7 @@ class Tensor:
     # -- differentiation -----------------------------------------------------------------
     @property
     def is_leaf(self):
+        """True for a tensor no recorded op produced (inputs, weights): its ``.grad`` is kept."""
         return self._backward is None
 
     def backward(self, grad_output=None, retain_graph=False):
@@ -173,6 +241,7 @@ class Tensor:
         return Tensor(self.data)
 
     def zero_grad(self):
+        """Forget the accumulated gradient (``.grad`` becomes None)."""
         self.grad = None
 
     # -- operators (the ops module holds the math) -------------------------------------------
@@ -254,35 +323,45 @@ class Tensor:
     # -- convenience methods, PyTorch/NumPy style ---------------------------------------------
     @property
     def T(self):
+        """The tensor with its axes reversed (``ops.transpose``)."""
         return _operators.transpose(self)
 
     def sum(self, axis=None, keepdims=False):
+        """``ops.sum`` of this tensor."""
         return _operators.sum(self, axis=axis, keepdims=keepdims)
 
     def mean(self, axis=None, keepdims=False):
+        """``ops.mean`` of this tensor."""
         return _operators.mean(self, axis=axis, keepdims=keepdims)
 
     def max(self, axis=None, keepdims=False):
+        """``ops.max`` of this tensor."""
         return _operators.max(self, axis=axis, keepdims=keepdims)
 
     def min(self, axis=None, keepdims=False):
+        """``ops.min`` of this tensor."""
         return _operators.min(self, axis=axis, keepdims=keepdims)
 
     def reshape(self, *shape):
+        """``ops.reshape``; the shape as one tuple or as separate numbers."""
         shape = shape[0] if len(shape) == 1 and isinstance(shape[0], (tuple, list)) else shape
         return _operators.reshape(self, shape)
 
     def transpose(self, *axes):
+        """``ops.transpose``; the axes as one tuple or as separate numbers (none: reversed)."""
         axes = axes[0] if len(axes) == 1 and isinstance(axes[0], (tuple, list)) else axes
         return _operators.transpose(self, axes or None)
 
     def exp(self):
+        """``ops.exp`` of this tensor."""
         return _operators.exp(self)
 
     def log(self):
+        """``ops.log`` of this tensor."""
         return _operators.log(self)
 
     def astype(self, dtype):
+        """``ops.cast`` of this tensor to ``dtype`` (differentiable between floats)."""
         return _operators.cast(self, dtype)
 
 
@@ -291,7 +370,21 @@ def _raw(value):
 
 
 class HookHandle:
-    """Returned by ``register_hook``; ``remove()`` takes the hook out again."""
+    """Returned by ``register_hook``; ``remove()`` takes the hook out again.
+
+    Args:
+        hooks: the list the hook was added to.
+        hook: the hook.
+
+    Example:
+
+    >>> x = Tensor([1.0], requires_grad=True)
+    >>> handle = x.register_hook(lambda grad: grad * 0)
+    >>> handle.remove()
+    >>> (x * 2.0).sum().backward()
+    >>> x.grad.tolist()
+    [2.0]
+    """
 
     def __init__(self, hooks, hook):
         self._hooks, self._hook = hooks, hook
@@ -317,18 +410,44 @@ def install_operators(namespace):
     """Give Tensor its arithmetic operators (``+``, ``@``, ``.sum()``...).
 
     The ops layer sits above autograd, so it hands its functions down at import instead of
-    autograd importing it. ``namespace`` needs the ops add, subtract, multiply, divide, matmul,
-    power, negative, abs, getitem, transpose, sum, mean, max, min, reshape, exp, log, cast.
+    autograd importing it.
+
+    Args:
+        namespace: an object with the ops add, subtract, multiply, divide, matmul, power,
+            negative, abs, getitem, transpose, sum, mean, max, min, reshape, exp, log, cast
+            as attributes (glassnet.ops passes itself).
+
+    Example:
+
+    >>> from glassnet import ops
+    >>> install_operators(ops)  # what importing glassnet.ops does
+    >>> (Tensor([1.0]) + 1.0).data.tolist()
+    [2.0]
     """
     global _operators
     _operators = namespace
 
 
 def as_tensor(value, like=None, where="glassnet"):
-    """Return ``value`` as a Tensor.
+    """Return ``value`` as a Tensor (a Tensor is returned as it is).
 
     Python and NumPy scalars take the float dtype of ``like`` (so ``x * 2.0`` stays
     float32 when x is float32); everything else converts by ``to_array``'s rules.
+
+    Args:
+        value: a Tensor, array, number or nested list.
+        like: a Tensor whose float dtype scalars should take.
+        where: the function or layer to name in an error.
+
+    Returns:
+        A Tensor.
+
+    Example:
+
+    >>> import numpy as np
+    >>> like = Tensor(np.ones(2, dtype="float64"))
+    >>> as_tensor(2.0, like=like).dtype, as_tensor(2.0).dtype
+    (dtype('float64'), dtype('float32'))
     """
     if isinstance(value, Tensor):
         return value
@@ -344,7 +463,26 @@ def as_tensor(value, like=None, where="glassnet"):
 def from_op(data, parents, backward):
     """The output of an op: records ``parents`` and ``backward`` only when a gradient can flow.
 
-    backward(grad_output) -> tuple with one gradient array (or None) per parent.
+    Every op ends with it: the forward computes ``data`` on arrays, and ``backward`` maps
+    dL/d(output) to one gradient per parent. Nothing is recorded under ``no_grad`` or when no
+    parent requires grad.
+
+    Args:
+        data: the output array (a NumPy scalar is turned into a 0-d array).
+        parents: tuple of the input Tensors.
+        backward: ``backward(grad_output) -> tuple`` with one gradient array (or None) per
+            parent.
+
+    Returns:
+        The output Tensor.
+
+    Example:
+
+    >>> x = Tensor([1.0, 2.0], requires_grad=True)
+    >>> y = from_op(x.data**2, (x,), lambda grad_output: (grad_output * 2 * x.data,))
+    >>> y.sum().backward()
+    >>> x.grad.tolist()
+    [2.0, 4.0]
     """
     if type(data) is not xp.ndarray:  # NumPy reductions return scalars; keep arrays throughout
         data = xp.asarray(data)
@@ -356,7 +494,7 @@ def from_op(data, parents, backward):
     out._hooks = None
     out.activation = None
     out.pre_activation = None
-    if grad_mode._enabled and any(p.requires_grad for p in parents):
+    if grad_mode._enabled and any(parent.requires_grad for parent in parents):
         out.requires_grad = True
         out._parents = parents
         out._backward = backward

@@ -1,4 +1,10 @@
-"""Variable: a Tensor that persists across steps (a layer's kernel, bias, moving mean...)."""
+"""Variable: a Tensor that persists across steps (a layer's kernel, bias, moving mean...).
+
+Example:
+
+>>> Variable([1.0, 2.0], trainable=False).requires_grad
+False
+"""
 
 from glassnet.autograd.tensor import Tensor, to_array
 from glassnet.backend import xp
@@ -23,8 +29,8 @@ class Variable(Tensor):
     Example:
 
     >>> from glassnet import Variable
-    >>> v = Variable([1.0, 2.0], name="w")
-    >>> v.assign_add([1.0, 1.0]).numpy().tolist(), v.value is v
+    >>> weight = Variable([1.0, 2.0], name="w")
+    >>> weight.assign_add([1.0, 1.0]).numpy().tolist(), weight.value is weight
     ([2.0, 3.0], True)
     """
 
@@ -77,22 +83,40 @@ class Variable(Tensor):
         return self.data
 
     def assign(self, value):
-        """Overwrite the values in place; the shape must stay the same."""
+        """Overwrite the values in place; the shape must stay the same.
+
+        Args:
+            value: an array or Tensor of the variable's shape.
+
+        Returns:
+            The variable itself.
+
+        Example:
+
+        >>> Variable([1.0, 2.0]).assign([5.0, 6.0]).numpy().tolist()
+        [5.0, 6.0]
+        """
         value = xp.asarray(getattr(value, "data", value))
         if value.shape != self.data.shape:
             raise ValueError(
-                f"Variable '{self.path}': cannot assign a value of shape {value.shape} to a variable of shape {self.data.shape}"
+                f"Variable '{self.path}': cannot assign a value of shape {value.shape} to a "
+                f"variable of shape {self.data.shape}"
             )
         self.data[...] = value
         return self
 
     def assign_add(self, value):
+        """Add ``value`` in place (cast to the variable's dtype); returns the variable."""
         self.data += xp.asarray(getattr(value, "data", value), dtype=self.data.dtype)
         return self
 
     def assign_sub(self, value):
+        """Subtract ``value`` in place (cast to the variable's dtype); returns the variable."""
         self.data -= xp.asarray(getattr(value, "data", value), dtype=self.data.dtype)
         return self
 
     def __repr__(self):
-        return f"<Variable path={self.path}, shape={self.shape}, dtype={self.dtype}, trainable={self.trainable}>"
+        return (
+            f"<Variable path={self.path}, shape={self.shape}, dtype={self.dtype}, "
+            f"trainable={self.trainable}>"
+        )
