@@ -181,10 +181,12 @@ def torch_conv1d(stride=1, padding="valid", dilation=1):
     return ref
 
 
-def torch_depthwise(stride=1, padding="valid"):
+def torch_depthwise(stride=1, padding="valid", dilation=1):
     def ref(x, k, b=None):
         kh, kw, c, m = k.shape
-        return torch_conv2d(stride, padding, groups=c)(x, k.reshape(kh, kw, 1, c * m), b)
+        return torch_conv2d(stride, padding, dilation, groups=c)(
+            x, k.reshape(kh, kw, 1, c * m), b
+        )
 
     return ref
 
@@ -217,6 +219,20 @@ OTHER_CONV_CASES = [
         [normal(2, 5, 5, 3), normal(3, 3, 3, 2), normal(6)],
         None,
         torch_depthwise(1, "same"),
+    ),
+    OpCase(
+        "depthwise_conv2d_stride2_same_one_filter",
+        lambda x, k, b: ops.depthwise_conv2d(x, k, b, 2, "same"),
+        [normal(2, 7, 6, 4), normal(3, 3, 4, 1), normal(4)],
+        None,
+        torch_depthwise(2, "same"),
+    ),
+    OpCase(
+        "depthwise_conv2d_valid_dilated_uneven_kernel",
+        lambda x, k: ops.depthwise_conv2d(x, k, None, 1, "valid", 2),
+        [normal(1, 8, 9, 2), normal(2, 3, 2, 3)],
+        None,
+        torch_depthwise(1, "valid", 2),
     ),
 ]
 

@@ -330,11 +330,19 @@ def depthwise_conv2d(inputs, kernel, bias=None, strides=1, padding="valid", dila
     """Each input channel convolved with its own filters: kernel (kh, kw, C, multiplier) ->
     C * multiplier channels (channel c's filters side by side).
 
+    Computed directly rather than as a grouped convolution: one einsum over the strided view of
+    every window (no im2col copy, no per-group matrix products of width one), and in the
+    backward one einsum for the kernel gradient and one strided add per kernel offset for the
+    input gradient.
+
     Args:
         inputs: (N, H, W, C).
         kernel: (kh, kw, C, multiplier).
         bias: (C * multiplier,) or None.
         strides, padding, dilation_rate: as conv2d.
+
+    Returns:
+        (N, out_h, out_w, C * multiplier).
 
     Example:
 
@@ -343,19 +351,64 @@ def depthwise_conv2d(inputs, kernel, bias=None, strides=1, padding="valid", dila
     >>> ops.depthwise_conv2d(np.ones((1, 4, 4, 3)), np.ones((3, 3, 3, 2))).shape
     (1, 2, 2, 6)
     """
-    from glassnet.ops.manipulation import reshape
-
-    k = as_tensor(kernel, where="depthwise_conv2d")
-    kh, kw, c, multiplier = k.shape
-    return conv2d(
-        inputs,
-        reshape(k, (kh, kw, 1, c * multiplier)),
-        bias,
-        strides,
-        padding,
-        dilation_rate,
-        groups=c,
+    x, k, b, parents = _conv_operands(inputs, kernel, bias, "depthwise_conv2d")
+    if x.ndim != 4 or k.ndim != 4:
+        raise ValueError(
+            f"depthwise_conv2d: expected inputs (batch, height, width, channels) and a kernel "
+            f"(kh, kw, channels, multiplier), got shapes {x.shape} and {k.shape}"
+        )
+    n, h, w, channels = x.shape
+    kh, kw, kernel_channels, multiplier = k.shape
+    if kernel_channels != channels:
+        raise ValueError(
+            f"depthwise_conv2d: inputs have {channels} channels, the kernel {k.shape} expects "
+            f"{kernel_channels}"
+        )
+    stride = as_pair(strides, "depthwise_conv2d strides")
+    dilation = as_pair(dilation_rate, "depthwise_conv2d dilation_rate")
+    out_h, (top, bottom) = output_size_and_padding(
+        h, kh, stride[0], dilation[0], padding, "depthwise_conv2d"
     )
+    out_w, (left, right) = output_size_and_padding(
+        w, kw, stride[1], dilation[1], padding, "depthwise_conv2d"
+    )
+    padded = x.data
+    if top or bottom or left or right:
+        padded = xp.pad(x.data, ((0, 0), (top, bottom), (left, right), (0, 0)))
+    view = windows(padded, (kh, kw), stride, dilation, (out_h, out_w))  # (N, oh, ow, kh, kw, C)
+    # out[n, i, j, c, m] = sum over the window offsets (a, b) of x[n, i+a, j+b, c] k[a, b, c, m]
+    out = xp.einsum("nhwabc,abcm->nhwcm", view, k.data, optimize=False)
+    out = out.reshape(n, out_h, out_w, channels * multiplier)
+    if b is not None:
+        out += b.data
+
+    def backward(grad_output):
+        grad = grad_output.reshape(n, out_h, out_w, channels, multiplier)
+        grad_kernel = None
+        if k.requires_grad:  # dL/dk[a, b, c, m] = sum over n, i, j of x-window * g
+            grad_kernel = xp.einsum("nhwabc,nhwcm->abcm", view, grad, optimize=False)
+        grad_x = None
+        if x.requires_grad:  # each offset's window gets g k[a, b] back, summed over m
+            image = xp.zeros(padded.shape, dtype=grad_output.dtype)
+            for a in range(kh):
+                for b_ in range(kw):
+                    rows = slice(
+                        a * dilation[0], a * dilation[0] + stride[0] * (out_h - 1) + 1, stride[0]
+                    )
+                    cols = slice(
+                        b_ * dilation[1], b_ * dilation[1] + stride[1] * (out_w - 1) + 1, stride[1]
+                    )
+                    if multiplier == 1:
+                        image[:, rows, cols, :] += grad[..., 0] * k.data[a, b_, :, 0]
+                    else:
+                        image[:, rows, cols, :] += xp.einsum("nhwcm,cm->nhwc", grad, k.data[a, b_])
+            grad_x = image[:, top : top + h, left : left + w, :]
+        grads = [grad_x, grad_kernel]
+        if b is not None:
+            grads.append(sum_rows(grad_output.reshape(-1, channels * multiplier)))
+        return tuple(grads)
+
+    return from_op(xp.ascontiguousarray(out), tuple(parents), backward)
 
 
 # -- any number of spatial axes: conv3d, the transposed convolutions, depthwise_conv1d -------------
