@@ -172,7 +172,9 @@ def build_parser():
         "--dataset", choices=DATASETS, help="where the sample comes from when MODEL is given"
     )
     explain.add_argument(
-        "--sample", type=arguments.non_negative_int, default=0, help="index of the sample"
+        "--sample",
+        type=arguments.non_negative_int,
+        help="index of the training sample to explain when MODEL is given (default: 0)",
     )
 
     from glassnet.playground.cli import add_command as add_playground_command

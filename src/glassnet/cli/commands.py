@@ -352,8 +352,9 @@ def explain(args):
     from glassnet.inspect import textbook_example, trace
 
     if args.model is None:
-        if args.dataset is not None:
-            raise ValueError("--dataset needs a MODEL to explain")
+        if args.dataset is not None or args.sample is not None:
+            given = "--dataset" if args.dataset is not None else "--sample"
+            raise ValueError(f"{given} needs a MODEL to explain")
         model, x, y = textbook_example()
         print(
             "The classic worked example: inputs (0.05, 0.10), target 0.01, sigmoid units, "
@@ -369,11 +370,12 @@ def explain(args):
                 f"so there is no training step to show"
             )
         dataset = _dataset_for(model, args.dataset)
-        if args.sample >= len(dataset.x_train):
+        index = args.sample or 0
+        if index >= len(dataset.x_train):
             raise ValueError(
                 f"--sample must be below {len(dataset.x_train)}, the number of training "
-                f"samples of {args.dataset}, got {args.sample}"
+                f"samples of {args.dataset}, got {index}"
             )
-        x = dataset.x_train[args.sample : args.sample + 1].astype(np.float32)
-        y = dataset.y_train[args.sample : args.sample + 1]
+        x = dataset.x_train[index : index + 1].astype(np.float32)
+        y = dataset.y_train[index : index + 1]
     print(trace(model, x, y))
