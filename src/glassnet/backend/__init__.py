@@ -1,9 +1,15 @@
 """The array backend: every array computation in glassnet reaches NumPy through ``xp``.
 
-Today ``xp`` is NumPy. A CuPy (GPU) backend is meant to be a change of this module, not a rewrite
-of the ops: ops call ``xp.exp``, ``xp.matmul``... and never import NumPy for array math themselves.
-Importing glassnet changes nothing in the process: the allocator settings in ``memory.py`` are
-applied when training starts (see ``tune_malloc``).
+Today ``xp`` is NumPy. A CuPy (GPU) backend is meant to be a change of this module, not a
+rewrite of the ops: ops call ``xp.exp``, ``xp.matmul``... and never import NumPy for array math
+themselves. Importing glassnet changes nothing in the process: the allocator settings in
+``memory.py`` are applied when training starts (see ``tune_malloc``).
+
+Example:
+
+>>> from glassnet.backend import xp, floatx
+>>> xp.zeros(2, dtype=floatx()).dtype
+dtype('float32')
 """
 
 import numpy as xp

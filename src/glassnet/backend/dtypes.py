@@ -62,6 +62,13 @@ _UPPER = {node: _above_or_equal(node) for node in _ABOVE}
 def standardize(dtype):
     """A dtype as Keras's name string: None -> floatx, Python int -> 'int64', float -> 'float32'.
 
+    Args:
+        dtype: a name, NumPy dtype or scalar type, a Python type, another framework's dtype
+            object (its ``.name`` is used), or None.
+
+    Returns:
+        The dtype's name, e.g. "float32".
+
     Example:
 
     >>> from glassnet.backend.dtypes import standardize
@@ -160,6 +167,12 @@ def result_type(*dtypes):
 def is_float_dtype(dtype):
     """True for float16/32/64 and bfloat16.
 
+    Args:
+        dtype: anything ``standardize`` takes.
+
+    Returns:
+        bool.
+
     Example:
 
     >>> from glassnet.backend.dtypes import is_float_dtype
@@ -172,6 +185,12 @@ def is_float_dtype(dtype):
 
 def is_int_dtype(dtype):
     """True for the signed and unsigned integer dtypes.
+
+    Args:
+        dtype: anything ``standardize`` takes.
+
+    Returns:
+        bool.
 
     Example:
 

@@ -1,15 +1,20 @@
 """Keeping freed memory for reuse: glibc's malloc settings for the sizes glassnet's arrays have.
 
-A training step allocates the same large temporaries (activations, their gradients, im2col matrices:
-megabytes each) every step. glibc serves blocks above its mmap threshold with fresh pages from the
-kernel and gives them back on free, so each step pays a page fault per 4 KiB touched. With the
-threshold at its maximum (32 MiB) and trimming of the heap's top raised to 512 MiB, freed blocks
-are reused instead. The cost: memory freed during training stays with the process (up to the trim threshold)
-until it exits, as with any caching allocator.
+A training step allocates the same large temporaries (activations, their gradients, im2col
+matrices: megabytes each) every step. glibc serves blocks above its mmap threshold with fresh
+pages from the kernel and gives them back on free, so each step pays a page fault per 4 KiB
+touched. With the threshold at its maximum (32 MiB) and trimming of the heap's top raised to
+512 MiB, freed blocks are reused instead. The cost: memory freed during training stays with the
+process (up to the trim threshold) until it exits, as with any caching allocator.
 
 Applied when a model starts training (``fit``, ``train_on_batch``), not at import: importing
 glassnet changes nothing in the process. Linux with glibc only; GLASSNET_MALLOC_TUNING=0 leaves
 malloc untouched. ``README.md`` holds the measurements.
+
+Example:
+
+>>> TRIM_THRESHOLD // 2**20
+512
 """
 
 import ctypes
@@ -26,7 +31,19 @@ applied = False
 
 
 def tune_malloc():
-    """Raise glibc's mmap and trim thresholds; True when the settings took effect."""
+    """Raise glibc's mmap and trim thresholds for this process.
+
+    Does nothing (and returns False) off Linux/glibc or with GLASSNET_MALLOC_TUNING=0 in the
+    environment.
+
+    Returns:
+        True when the settings took effect.
+
+    Example (not run: it changes the allocator of the whole process):
+
+    >>> tune_malloc()  # doctest: +SKIP
+    True
+    """
     global applied
     if os.environ.get("GLASSNET_MALLOC_TUNING", "1") == "0" or not sys.platform.startswith("linux"):
         return False

@@ -20,6 +20,11 @@ def flatten(structure, is_leaf):
 
     Returns:
         list of the leaves, depth first, dict values in insertion order.
+
+    Example:
+
+    >>> flatten({"a": [1, "skip"], "b": 2}, lambda value: isinstance(value, int))
+    [1, 2]
     """
     out = []
     stack = [structure]
@@ -44,11 +49,16 @@ def map_structure(fn, structure, is_leaf):
 
     Returns:
         a new structure of the same types (lists stay lists, tuples tuples, dicts dicts).
+
+    Example:
+
+    >>> map_structure(str, {"a": (1, None)}, lambda value: isinstance(value, int))
+    {'a': ('1', None)}
     """
     if is_leaf(structure):
         return fn(structure)
     if isinstance(structure, (list, tuple)):
-        return type(structure)(map_structure(fn, s, is_leaf) for s in structure)
+        return type(structure)(map_structure(fn, item, is_leaf) for item in structure)
     if isinstance(structure, dict):
-        return {k: map_structure(fn, v, is_leaf) for k, v in structure.items()}
+        return {key: map_structure(fn, value, is_leaf) for key, value in structure.items()}
     return structure

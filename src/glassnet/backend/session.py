@@ -66,6 +66,12 @@ def is_keras_tensor(x):
     """True for a symbolic tensor of the functional API (a KerasTensor), False for real tensors
     and arrays.
 
+    Args:
+        x: anything.
+
+    Returns:
+        bool.
+
     Example:
 
     >>> import numpy as np
@@ -129,7 +135,16 @@ class name_scope:
 
 
 def current_name_scope():
-    """The path of the innermost open ``name_scope`` ('' outside any)."""
+    """The path of the innermost open ``name_scope`` ('' outside any).
+
+    Returns:
+        str, e.g. "encoder/dense".
+
+    Example:
+
+    >>> current_name_scope()
+    ''
+    """
     return _name_scopes[-1].path if _name_scopes else ""
 
 
@@ -166,7 +181,16 @@ class device:
 
 
 def current_device():
-    """The innermost ``device`` scope's name, or 'cpu:0' outside any."""
+    """The innermost ``device`` scope's name, or 'cpu:0' outside any.
+
+    Returns:
+        str.
+
+    Example:
+
+    >>> current_device()
+    'cpu:0'
+    """
     return _devices[-1] if _devices else "cpu:0"
 
 
@@ -193,5 +217,14 @@ class SymbolicScope:
 
 
 def in_symbolic_scope():
-    """True inside a ``SymbolicScope``."""
+    """True inside a ``SymbolicScope``.
+
+    Returns:
+        bool.
+
+    Example:
+
+    >>> in_symbolic_scope()
+    False
+    """
     return _symbolic_depth[0] > 0
