@@ -407,3 +407,55 @@ def test_keras_dtypes_and_errors():
     assert np.isnan(ops.cholesky(-np.eye(2)).data).all()
     with pytest.raises(ValueError, match="qr: mode must be"):
         ops.qr(np.eye(2), mode="r")
+
+
+# -- the fused dense op: activation(inputs @ kernel + bias), one backward -------------------------
+def _numpy_activation(name):
+    return {
+        "linear": lambda z: z,
+        "relu": lambda z: np.maximum(z, 0),
+        "sigmoid": lambda z: 1 / (1 + np.exp(-z)),
+        "tanh": np.tanh,
+        "elu": lambda z: np.where(z > 0, z, np.expm1(z)),
+        "softplus": lambda z: np.logaddexp(0, z),
+    }[name]
+
+
+def _torch_activation(name):
+    return (
+        {
+            "linear": lambda z: z,
+            "relu": torch.relu,
+            "sigmoid": torch.sigmoid,
+            "tanh": torch.tanh,
+            "elu": torch.nn.functional.elu,
+            "softplus": torch.nn.functional.softplus,
+        }[name]
+        if torch
+        else None
+    )
+
+
+DENSE_CASES = [
+    OpCase(
+        f"dense_{activation}_{shape_name}",
+        lambda x, k, b, activation=activation: ops.dense(x, k, b, activation),
+        [normal(*shape), normal(4, 5), normal(5)],
+        lambda x, k, b, activation=activation: _numpy_activation(activation)(x @ k + b),
+        lambda x, k, b, activation=activation: _torch_activation(activation)(x @ k + b),
+    )
+    for activation in ("linear", "relu", "sigmoid", "tanh", "elu", "softplus")
+    for shape_name, shape in (("2d", (3, 4)), ("batched", (2, 3, 4)))
+] + [
+    OpCase(
+        "dense_without_bias",
+        lambda x, k: ops.dense(x, k, None, "tanh"),
+        [normal(3, 4), normal(4, 5)],
+        lambda x, k: np.tanh(x @ k),
+        lambda x, k: torch.tanh(x @ k),
+    )
+]
+
+test_dense_forward, test_dense_float32, test_dense_gradcheck, test_dense_torch = standard_tests(
+    DENSE_CASES
+)
