@@ -1,4 +1,11 @@
-"""Small pieces every op family uses: turning arguments into tensors, broadcasting checks, axes."""
+"""Small pieces every op family uses: turning arguments into tensors, broadcasting checks, axes.
+
+Example:
+
+>>> import numpy as np
+>>> unbroadcast(np.ones((4, 3)), (3,)).tolist()
+[4.0, 4.0, 4.0]
+"""
 
 import math
 
@@ -7,7 +14,26 @@ from glassnet.backend import xp
 
 
 def operands(x1, x2, op):
-    """Both arguments as Tensors; a bare scalar takes the float dtype of the tensor beside it."""
+    """Both arguments of a binary op as Tensors.
+
+    A bare scalar takes the float dtype of the tensor beside it, so ``x * 2.0`` stays float32.
+
+    Args:
+        x1: the first argument (Tensor, array or number).
+        x2: the second.
+        op: the op's name, for error messages.
+
+    Returns:
+        ``(x1, x2)`` as Tensors.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from glassnet import Tensor
+    >>> a, b = operands(Tensor(np.ones(2, dtype="float64")), 3.0, "multiply")
+    >>> b.dtype
+    dtype('float64')
+    """
     if isinstance(x1, Tensor):
         return x1, as_tensor(x2, like=x1, where=op)
     if isinstance(x2, Tensor):
@@ -17,7 +43,28 @@ def operands(x1, x2, op):
 
 
 def broadcast_call(op, fn, a, b):
-    """``fn(a, b)`` on arrays, with a broadcasting failure reported in glassnet's words."""
+    """``fn(a, b)`` on arrays, with a broadcasting failure reported in glassnet's words.
+
+    Args:
+        op: the op's name, for the message.
+        fn: a binary NumPy function.
+        a: the first array.
+        b: the second array.
+
+    Returns:
+        ``fn(a, b)``.
+
+    Raises:
+        ValueError: naming ``op`` and both shapes when they do not broadcast.
+
+    Example:
+
+    >>> import numpy as np
+    >>> broadcast_call("add", np.add, np.ones(2), np.ones(3))
+    Traceback (most recent call last):
+    ...
+    ValueError: add: operands could not be broadcast together: shapes (2,) and (3,) (trailing ...
+    """
     try:
         return fn(a, b)
     except ValueError as error:
@@ -32,9 +79,21 @@ def broadcast_call(op, fn, a, b):
 def sum_rows(matrix):
     """Column sums of a 2-D array, (rows, cols) -> (cols,), as one matrix-vector product with ones.
 
-    What a bias gradient is (dL/db = sum over rows of dL/dz). BLAS does it 2-5x faster than
-    ``matrix.sum(axis=0)`` on the tall arrays of conv layers (86,528 x 32: 1.23 -> 0.27 ms), with the
-    same float32 accuracy against a float64 sum.
+    What a bias gradient is (dL/db = sum over rows of dL/dz). Written as a product so that BLAS
+    does it, which is faster than ``matrix.sum(axis=0)`` on the tall arrays of conv layers, with
+    the same float32 accuracy against a float64 sum.
+
+    Args:
+        matrix: a 2-D array.
+
+    Returns:
+        (cols,) array of the matrix's dtype.
+
+    Example:
+
+    >>> import numpy as np
+    >>> sum_rows(np.array([[1.0, 2.0], [3.0, 4.0]], dtype="float32")).tolist()
+    [4.0, 6.0]
     """
     return xp.ones(matrix.shape[0], dtype=matrix.dtype) @ matrix
 
@@ -42,49 +101,127 @@ def sum_rows(matrix):
 def positive_part(array, out=None):
     """max(array, 0), elementwise: ReLU's forward.
 
-    Written against a row of zeros rather than the scalar 0: NumPy's vectorised loop for maximum
-    covers two arrays, and the scalar form runs 1.6-2.8x slower here (86,528 x 32 float32: 0.94 ->
-    0.61 ms; 128 x 256: 11.4 -> 4.1 us).
+    Written against a row of zeros rather than the scalar 0: NumPy's vectorised loop for
+    maximum covers two arrays, and the scalar form is slower.
+
+    Args:
+        array: any array with at least one axis.
+        out: an array to write the result into, as NumPy's ``out=``.
+
+    Returns:
+        The array of positive parts (``out`` when given).
+
+    Example:
+
+    >>> import numpy as np
+    >>> positive_part(np.array([-1.0, 0.5])).tolist()
+    [0.0, 0.5]
     """
     return xp.maximum(array, xp.zeros(array.shape[-1:], dtype=array.dtype), out=out)
 
 
 def unbroadcast(grad, shape):
-    """Sum ``grad`` over the axes that broadcasting added or stretched, so it has ``shape``."""
+    """Sum ``grad`` over the axes that broadcasting added or stretched, so it has ``shape``.
+
+    What every binary op's backward does with its gradients: an input broadcast against a
+    larger one receives the sum of the gradients of all the places it was copied to.
+
+    Args:
+        grad: the gradient, of the broadcast (output) shape.
+        shape: the shape of the input it belongs to.
+
+    Returns:
+        An array of ``shape``.
+
+    Example:
+
+    >>> import numpy as np
+    >>> unbroadcast(np.ones((2, 3)), (2, 1)).tolist()
+    [[3.0], [3.0]]
+    """
     if grad.shape == shape:
         return grad
     extra = grad.ndim - len(shape)
     summed = tuple(range(extra)) + tuple(
-        extra + i for i, n in enumerate(shape) if n == 1 and grad.shape[extra + i] != 1
+        extra + i for i, size in enumerate(shape) if size == 1 and grad.shape[extra + i] != 1
     )
-    if (
-        summed == tuple(range(len(summed))) and grad.size and grad.flags.c_contiguous
-    ):  # a bias: sums of rows
+    # leading axes only, as for a bias: sums of rows
+    if summed == tuple(range(len(summed))) and grad.size and grad.flags.c_contiguous:
         return sum_rows(grad.reshape(math.prod(grad.shape[: len(summed)]), -1)).reshape(shape)
     return grad.sum(axis=summed).reshape(shape)
 
 
 def normalize_axes(axis, ndim, op):
-    """``axis`` (None, int or sequence, negatives allowed) as a sorted tuple of non-negative axes."""
+    """``axis`` (None, int or sequence, negatives allowed) as a sorted tuple of axes >= 0.
+
+    Args:
+        axis: None (every axis), an int or a sequence of ints.
+        ndim: the number of axes of the input.
+        op: the op's name, for error messages.
+
+    Returns:
+        A sorted tuple of non-negative axes.
+
+    Raises:
+        ValueError: for an axis out of range or repeated.
+
+    Example:
+
+    >>> normalize_axes(-1, 3, "sum"), normalize_axes(None, 2, "sum")
+    ((2,), (0, 1))
+    >>> normalize_axes((2, 0), 3, "sum")
+    (0, 2)
+    """
     if axis is None:
         return tuple(range(ndim))
     axes = (axis,) if isinstance(axis, int) else tuple(axis)
     out = []
-    for a in axes:
-        if not -ndim <= a < max(ndim, 1):
-            raise ValueError(f"{op}: axis {a} is out of range for an input with {ndim} dimensions")
-        out.append(a % ndim if ndim else 0)
+    for each in axes:
+        if not -ndim <= each < max(ndim, 1):
+            raise ValueError(
+                f"{op}: axis {each} is out of range for an input with {ndim} dimensions"
+            )
+        out.append(each % ndim if ndim else 0)
     if len(set(out)) != len(out):
         raise ValueError(f"{op}: repeated axis in {axis!r}")
     return tuple(sorted(out))
 
 
 def restore_reduced(grad, axes, keepdims):
-    """Put back the reduced axes (as size 1) so ``grad`` broadcasts against the input."""
+    """Put back the reduced axes (as size 1) so ``grad`` broadcasts against the input.
+
+    Args:
+        grad: the gradient of a reduction's output.
+        axes: the reduced axes, as ``normalize_axes`` gives them.
+        keepdims: whether the reduction kept them (then nothing is to be done).
+
+    Returns:
+        ``grad`` with the axes restored.
+
+    Example:
+
+    >>> import numpy as np
+    >>> restore_reduced(np.ones(3), (0,), keepdims=False).shape
+    (1, 3)
+    """
     return grad if keepdims or not axes else xp.expand_dims(grad, axes)
 
 
 def float_dtype(*tensors):
-    """The float dtype the result of an op on these tensors should have."""
-    dtype = xp.result_type(*[t.data for t in tensors])
+    """The float dtype the result of an op on these tensors should have.
+
+    Args:
+        *tensors: Tensors.
+
+    Returns:
+        Their common NumPy dtype when it is a float, else float32.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from glassnet import Tensor
+    >>> float_dtype(Tensor(np.ones(2, dtype="int64"))), float_dtype(Tensor(np.ones(2)))
+    (dtype('float32'), dtype('float64'))
+    """
+    dtype = xp.result_type(*[tensor.data for tensor in tensors])
     return dtype if dtype.kind == "f" else xp.dtype("float32")

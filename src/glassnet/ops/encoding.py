@@ -1,4 +1,11 @@
-"""Turning class ids into vectors."""
+"""Turning class ids into vectors.
+
+Example:
+
+>>> from glassnet import ops
+>>> ops.one_hot([0, 2], 3).data.tolist()
+[[1.0, 0.0, 0.0], [0.0, 0.0, 1.0]]
+"""
 
 from glassnet.autograd.tensor import Tensor
 from glassnet.backend import standardize_dtype, xp
@@ -7,9 +14,29 @@ from glassnet.ops.operation import keras_op
 
 @keras_op
 def one_hot(x, num_classes, axis=-1, dtype=None):
-    """Integer class ids (any shape) -> one-hot vectors along a new ``axis`` (floatx by default).
+    """Integer class ids (any shape) -> one-hot vectors along a new ``axis``.
 
-    Ids outside [0, num_classes) are refused rather than silently turned into zero rows.
+    Ids outside [0, num_classes) are refused rather than silently turned into zero rows. The
+    result has no gradient.
+
+    Args:
+        x: integer class ids (floats holding whole numbers are accepted), any shape.
+        num_classes: the length of each vector.
+        axis: where the new axis goes (default: last).
+        dtype: the result's dtype (default: floatx).
+
+    Returns:
+        A tensor of shape ``x.shape`` with ``num_classes`` inserted at ``axis``.
+
+    Raises:
+        TypeError: for ids that are not integers.
+        ValueError: for ids outside [0, num_classes).
+
+    Example:
+
+    >>> from glassnet import ops
+    >>> ops.one_hot([1, 0], 2, axis=0, dtype="int32").data.tolist()
+    [[0, 1], [1, 0]]
     """
     labels = xp.asarray(x.data if isinstance(x, Tensor) else x)
     if labels.dtype.kind == "f" and xp.all(labels == xp.round(labels)):
@@ -18,7 +45,8 @@ def one_hot(x, num_classes, axis=-1, dtype=None):
         raise TypeError(f"one_hot: expected integer class ids, got dtype {labels.dtype}")
     if labels.size and (labels.min() < 0 or labels.max() >= num_classes):
         raise ValueError(
-            f"one_hot: class ids must lie in [0, {num_classes}), got values from {labels.min()} to {labels.max()}"
+            f"one_hot: class ids must lie in [0, {num_classes}), got values from {labels.min()} "
+            f"to {labels.max()}"
         )
     out = (labels[..., None] == xp.arange(num_classes)).astype(standardize_dtype(dtype))
     if axis != -1 and axis != labels.ndim:

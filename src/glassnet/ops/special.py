@@ -2,6 +2,12 @@
 
 erfc is what exact GELU needs, and it must stay accurate where it is tiny, so the tails are
 computed directly instead of as 1 - erf.
+
+Example:
+
+>>> import numpy as np
+>>> round(float(erf(np.array(0.5))), 12)
+0.520499877813
 """
 
 import math
@@ -11,6 +17,12 @@ from glassnet.backend import xp
 _SERIES_LIMIT = 2.5  # below: series; above: continued fraction (both accurate to ~1e-15 there)
 _SERIES_TERMS = 48
 _FRACTION_TERMS = 64
+
+
+def _float_array(x):
+    # integer input is computed in float64: the series and fraction work in place on copies of x
+    x = xp.asarray(x)
+    return x if x.dtype.kind == "f" else x.astype(xp.float64)
 
 
 def _erf_series(x):
@@ -33,9 +45,28 @@ def _erfc_fraction(x):
 
 
 def erfc(x):
-    """Complementary error function 1 - erf(x), elementwise, on an array."""
-    x = xp.asarray(x)
-    out = xp.empty_like(x, dtype=x.dtype if x.dtype.kind == "f" else xp.float64)
+    """Complementary error function 1 - erf(x), elementwise, on an array.
+
+    Accurate in the tails too, where 1 - erf(x) would lose every digit.
+
+    Args:
+        x: an array (integers are computed in float64).
+
+    Returns:
+        An array of x's shape, float dtype.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from scipy import special
+    >>> x = np.array([-3.0, 0.0, 6.0])
+    >>> bool(np.allclose(erfc(x), special.erfc(x), rtol=1e-13, atol=0))
+    True
+    >>> erfc(np.array([0])).tolist()
+    [1.0]
+    """
+    x = _float_array(x)
+    out = xp.empty_like(x)
     small = xp.abs(x) < _SERIES_LIMIT
     right = x >= _SERIES_LIMIT
     left = x <= -_SERIES_LIMIT
@@ -46,9 +77,22 @@ def erfc(x):
 
 
 def erf(x):
-    """Error function, elementwise, on an array."""
-    x = xp.asarray(x)
-    out = xp.empty_like(x, dtype=x.dtype if x.dtype.kind == "f" else xp.float64)
+    """Error function, elementwise, on an array.
+
+    Args:
+        x: an array (integers are computed in float64).
+
+    Returns:
+        An array of x's shape, float dtype.
+
+    Example:
+
+    >>> import numpy as np
+    >>> erf(np.array([0, 1])).round(12).tolist()
+    [0.0, 0.84270079295]
+    """
+    x = _float_array(x)
+    out = xp.empty_like(x)
     small = xp.abs(x) < _SERIES_LIMIT
     out[small] = _erf_series(x[small])
     large = ~small
