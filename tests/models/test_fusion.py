@@ -116,7 +116,9 @@ def test_conv2d_maxpool_pools_first_with_the_same_values_and_gradients(float64, 
 
 def test_conv2d_maxpool_in_a_functional_graph(float64):
     inputs = keras.Input((8, 8, 1))
-    pooled = layers.MaxPooling2D(name="pool")(layers.Conv2D(2, 3, activation="relu", name="c")(inputs))
+    pooled = layers.MaxPooling2D(name="pool")(
+        layers.Conv2D(2, 3, activation="relu", name="c")(inputs)
+    )
     model = keras.Model(inputs, layers.Flatten()(pooled))
     assert fired(model) == [("conv2d_maxpool", ["c", "pool"])]
     assert_same_as_unfused(model, integers((2, 8, 8, 1)))
@@ -190,14 +192,13 @@ def test_the_switch_turns_every_rule_off():
     with keras.config.fusion_disabled():
         assert model.execution_plan().fusions == []
         assert [type(step).__name__ for step in model.execution_plan().steps] == ["NodeStep"]
-    assert [type(step).__name__ for step in model.execution_plan().steps] == [
-        "DenseActivationStep"
-    ]
+    assert [type(step).__name__ for step in model.execution_plan().steps] == ["DenseActivationStep"]
     assert [rule.name for rule in fusion.rules()] == [
         "dense_activation",
         "dense_activation_layer",
         "conv2d_activation",
         "conv2d_maxpool",
+        "conv_batchnorm",
         "softmax_crossentropy",
         "sigmoid_crossentropy",
     ]
@@ -307,3 +308,88 @@ def test_loss_rule_falls_back_when_the_output_is_not_a_softmax():
     probabilities = keras.Tensor(np.array([[0.25, 0.75]]))
     expected = -np.log(0.75)
     assert float(loss(np.array([1]), probabilities).data) == pytest.approx(expected, rel=1e-6)
+
+
+def _conv_bn(conv, activation_layer=None, frozen=False):
+    layers_ = [keras.Input((7, 7, 3)), conv, layers.BatchNormalization(name="bn")]
+    if activation_layer is not None:
+        layers_.append(activation_layer)
+    model = keras.Sequential(layers_ + [layers.Flatten(), layers.Dense(2)])
+    bn = model.get_layer("bn")
+    rng = np.random.default_rng(5)
+    for variable in bn.weights:  # statistics and affine terms away from their initial values
+        variable.assign(rng.uniform(0.5, 1.5, variable.shape))
+    bn.trainable = not frozen
+    return model
+
+
+@pytest.mark.parametrize(
+    "make,fused",
+    [
+        (lambda: (layers.Conv2D(4, 3, name="c", bias_initializer=BIAS), None), ["c", "bn"]),
+        (
+            lambda: (layers.Conv2D(4, 3, name="c", use_bias=False), layers.ReLU(name="r")),
+            ["c", "bn", "r"],
+        ),
+        (
+            lambda: (
+                layers.DepthwiseConv2D(3, padding="same", depth_multiplier=2, name="c"),
+                layers.ReLU(6.0, name="r"),
+            ),
+            ["c", "bn", "r"],
+        ),
+        (
+            lambda: (layers.Conv2D(4, 1, strides=2, name="c"), layers.Activation("tanh", name="r")),
+            ["c", "bn", "r"],
+        ),
+    ],
+    ids=["conv", "conv_relu", "depthwise_relu6", "pointwise_tanh"],
+)
+def test_conv_batchnorm_folds_in_inference_and_equals_the_unfused_graph(float64, make, fused):
+    model = _conv_bn(*make())
+    assert fired(model) == [("conv_batchnorm", fused)]
+    # in inference (training=False, model(x)) the folded step runs
+    assert_same_as_unfused(model, np.random.default_rng(0).standard_normal((2, 7, 7, 3)))
+
+
+def test_conv_batchnorm_is_not_folded_while_the_normalization_trains(float64):
+    model = _conv_bn(layers.Conv2D(4, 3, name="c"))
+    x = np.random.default_rng(0).standard_normal((4, 7, 7, 3))
+    with keras.layers.training_mode(True):
+        plan = model.execution_plan()
+        fused_step = plan.steps[0]
+        assert fused_step.rule == "conv_batchnorm"
+        assert not fused_step.still_valid(keras.Tensor(x), None)  # batch statistics: reference
+    fused = model(x, training=True).data
+    with keras.config.fusion_disabled():
+        plain = model(x, training=True).data
+    np.testing.assert_allclose(fused, plain, rtol=1e-10)
+
+
+def test_conv_batchnorm_folds_while_training_a_frozen_normalization(float64):
+    # transfer learning: a frozen BatchNormalization uses its moving statistics even in fit, and
+    # the convolution before it still learns through the folded kernel
+    model = _conv_bn(layers.Conv2D(4, 3, name="c"), frozen=True)
+    x = np.random.default_rng(0).standard_normal((3, 7, 7, 3))
+    with keras.layers.training_mode(True):
+        assert model.execution_plan().steps[0].still_valid(keras.Tensor(x), None)
+    fused_out, fused_grads = loss_and_gradients(model, x, fused=True)
+    plain_out, plain_grads = loss_and_gradients(model, x, fused=False)
+    np.testing.assert_allclose(fused_out, plain_out, rtol=1e-10, atol=1e-12)
+    for a, b in zip(fused_grads, plain_grads):
+        np.testing.assert_allclose(a, b, rtol=1e-10, atol=1e-12)
+
+
+@pytest.mark.parametrize(
+    "make",
+    [
+        lambda: [layers.Conv2D(4, 3, activation="relu"), layers.BatchNormalization()],
+        lambda: [layers.Conv2D(4, 3), layers.BatchNormalization(axis=1)],
+        lambda: [layers.Conv2D(4, 3), layers.LayerNormalization()],
+    ],
+    ids=["activation_before_the_normalization", "other_axis", "layer_normalization"],
+)
+def test_conv_batchnorm_leaves_what_it_cannot_fold_alone(float64, make):
+    model = keras.Sequential([keras.Input((7, 7, 3)), *make(), layers.Flatten()])
+    assert "conv_batchnorm" not in [rule for rule, _ in fired(model)]
+    assert_same_as_unfused(model, np.random.default_rng(0).standard_normal((2, 7, 7, 3)))

@@ -18,6 +18,12 @@ conv2d_maxpool            Conv2D (relu or any non-decreasing activation) followe
                           and apply the activation on the pooled quarter of the data. Max pooling
                           commutes with a per-channel bias and a non-decreasing function, so the
                           values are equal and every gradient too (same winner per window).
+conv_batchnorm            Conv2D or DepthwiseConv2D (linear), then the BatchNormalization that is
+                          its only user, and optionally a ReLU/Activation after it, while the
+                          BatchNormalization uses its moving statistics (inference, or frozen):
+                          the normalisation folded into the kernel and bias (W * g / sqrt(v + e),
+                          (b - m) * g / sqrt(v + e) + beta) and the activation run inside the
+                          convolution: one op where there were three.
 softmax_crossentropy      Cross-entropy on probabilities that a softmax made: computed from the
                           softmax's logits (``y_pred.pre_activation``), stable and with the
                           gradient p - y.
@@ -46,11 +52,21 @@ from dataclasses import dataclass
 from glassnet import activations, losses
 from glassnet.autograd.tensor import Tensor
 from glassnet.backend import config, xp
-from glassnet.layers import Activation, Conv2D, Dense, MaxPooling2D, ReLU
+from glassnet.layers import (
+    Activation,
+    BatchNormalization,
+    Conv2D,
+    Dense,
+    DepthwiseConv2D,
+    MaxPooling2D,
+    ReLU,
+    in_training_mode,
+)
 from glassnet.ops.activation import ACTIVATIONS, apply_activation, get_spec
-from glassnet.ops.conv import conv2d
-from glassnet.ops.elementwise import add
+from glassnet.ops.conv import conv2d, depthwise_conv2d
+from glassnet.ops.elementwise import add, multiply
 from glassnet.ops.linalg import dense
+from glassnet.ops.manipulation import reshape
 from glassnet.ops.pooling import max_pool2d
 
 
@@ -67,6 +83,11 @@ RULES = (
     Rule("dense_activation_layer", "Dense + the Activation/ReLU layer after it as one op"),
     Rule("conv2d_activation", "Conv2D + its activation as one op (ops.conv2d)"),
     Rule("conv2d_maxpool", "Conv2D + MaxPooling2D: pool before the bias and activation"),
+    Rule(
+        "conv_batchnorm",
+        "Conv2D/DepthwiseConv2D + BatchNormalization (+ activation) folded into one convolution "
+        "while the normalisation uses its moving statistics",
+    ),
     Rule("softmax_crossentropy", "softmax + cross-entropy computed from the logits"),
     Rule("sigmoid_crossentropy", "sigmoid + binary cross-entropy computed from the logits"),
 )
@@ -101,12 +122,12 @@ def _plain(layer, cls):
 
 
 def _fusable_activation(layer):
-    """The layer's activation, when one of the fused ops can apply it (not linear: nothing to do)."""
+    """The layer's activation when one of the fused ops can apply it (linear: nothing to do)."""
     spec = ACTIVATIONS.get(activation_name(layer))
     return spec.name if spec is not None and spec.name != "linear" and spec.from_output else None
 
 
-# -- fused steps --------------------------------------------------------------------------------------
+# -- fused steps -----------------------------------------------------------------------------------
 class FusedStep:
     """A step standing for ``reference`` steps; runs them instead when ``still_valid`` fails.
 
@@ -186,7 +207,57 @@ class Conv2DMaxPoolStep(FusedStep):
         return z if self.spec.name == "linear" else apply_activation(self.spec, z)
 
 
-# -- the graph rules ---------------------------------------------------------------------------------
+class ConvBatchNormStep(FusedStep):
+    """conv (no activation) -> BatchNormalization with moving statistics [-> activation layer],
+    as one convolution with a scaled kernel and a shifted bias."""
+
+    def __init__(self, rule, reference, in_slot, out_slot, activation):
+        super().__init__(rule, reference, in_slot, out_slot)
+        self.activation_name = activation
+
+    def still_valid(self, x, mask):
+        normalization = self.layers[1]
+        if in_training_mode() and normalization.trainable:  # batch statistics: no folding
+            return False
+        return super().still_valid(x, mask)
+
+    def compute(self, x):
+        conv, normalization = self.layers[0], self.layers[1]
+        inv = 1.0 / xp.sqrt(normalization.moving_variance.data + normalization.epsilon)
+        # scale = gamma / sqrt(v + e); shift = beta - mean * scale (the moving statistics are
+        # constants here; gamma and beta, when trainable, get their gradients through the ops)
+        scale = inv if normalization.gamma is None else multiply(normalization.gamma, inv)
+        shift = multiply(scale, -normalization.moving_mean.data)
+        if normalization.beta is not None:
+            shift = add(shift, normalization.beta)
+        if conv.bias is not None:
+            shift = add(shift, multiply(conv.bias, scale))
+        if isinstance(conv, DepthwiseConv2D):
+            channels, multiplier = conv.kernel.shape[2:]
+            kernel = multiply(conv.kernel, reshape(scale, (channels, multiplier)))
+            return depthwise_conv2d(
+                x,
+                kernel,
+                shift,
+                conv.strides,
+                conv.padding,
+                conv.dilation_rate,
+                self.activation_name,
+            )
+        kernel = multiply(conv.kernel, scale)
+        return conv2d(
+            x,
+            kernel,
+            shift,
+            conv.strides,
+            conv.padding,
+            conv.dilation_rate,
+            conv.groups,
+            self.activation_name,
+        )
+
+
+# -- the graph rules -------------------------------------------------------------------------------
 def _single_in_out(step):
     return step.single_input and step.single_output and not step.static_kwargs
 
@@ -210,6 +281,11 @@ def fuse_plan(plan):
             continue
         layer = step.operation
         nxt = only_reader(step)
+        folded = _conv_batchnorm(step, nxt, only_reader)
+        if folded is not None:
+            replaced.update(id(s) for s in folded.reference)
+            fused_at[id(folded.reference[-1])] = folded
+            continue
         if _plain(layer, Conv2D) and layer.data_format == "channels_last":
             name = activation_name(layer)
             pool = nxt.operation if nxt is not None else None
@@ -258,21 +334,43 @@ def fuse_plan(plan):
     return plan
 
 
+def _conv_batchnorm(step, nxt, only_reader):
+    """The conv_batchnorm rule's fused step for ``step`` (a plain linear Conv2D or DepthwiseConv2D
+    whose only user is a plain channels-last BatchNormalization), or None."""
+    conv = step.operation
+    is_conv = _plain(conv, Conv2D) or _plain(conv, DepthwiseConv2D)
+    if not is_conv or conv.data_format != "channels_last" or activation_name(conv) != "linear":
+        return None
+    normalization = nxt.operation if nxt is not None else None
+    if not _plain(normalization, BatchNormalization) or normalization.axis not in (-1, 3):
+        return None
+    if normalization.dtype != conv.dtype:
+        return None
+    reference, name = [step, nxt], "linear"
+    after = only_reader(nxt)
+    if after is not None:
+        fused_name = _activation_layer_name(after.operation)
+        if fused_name is not None:
+            reference.append(after)
+            name = fused_name
+    return ConvBatchNormStep(
+        "conv_batchnorm", reference, step.in_slot, reference[-1].out_slots[0], name
+    )
+
+
 def _activation_layer_name(layer):
     """The fusable activation an Activation or plain ReLU layer applies, else None."""
     if _plain(layer, Activation):
         return _fusable_activation(layer)
-    if (
-        _plain(layer, ReLU)
-        and layer.max_value is None
-        and layer.negative_slope == 0
-        and layer.threshold == 0
-    ):
-        return "relu"
+    if _plain(layer, ReLU) and layer.negative_slope == 0 and layer.threshold == 0:
+        if layer.max_value is None:
+            return "relu"
+        if float(layer.max_value) == 6.0:
+            return "relu6"
     return None
 
 
-# -- the loss rules -------------------------------------------------------------------------------------
+# -- the loss rules --------------------------------------------------------------------------------
 _SOFTMAX_LOSSES = (losses.CategoricalCrossentropy, losses.SparseCategoricalCrossentropy)
 _SOFTMAX_FUNCTIONS = (losses.categorical_crossentropy, losses.sparse_categorical_crossentropy)
 

@@ -326,7 +326,9 @@ def conv1d(inputs, kernel, bias=None, strides=1, padding="valid", dilation_rate=
 
 
 @keras_op
-def depthwise_conv2d(inputs, kernel, bias=None, strides=1, padding="valid", dilation_rate=1):
+def depthwise_conv2d(
+    inputs, kernel, bias=None, strides=1, padding="valid", dilation_rate=1, activation="linear"
+):
     """Each input channel convolved with its own filters: kernel (kh, kw, C, multiplier) ->
     C * multiplier channels (channel c's filters side by side).
 
@@ -340,6 +342,7 @@ def depthwise_conv2d(inputs, kernel, bias=None, strides=1, padding="valid", dila
         kernel: (kh, kw, C, multiplier).
         bias: (C * multiplier,) or None.
         strides, padding, dilation_rate: as conv2d.
+        activation: applied inside the op, as conv2d's (the fusion pass asks for it).
 
     Returns:
         (N, out_h, out_w, C * multiplier).
@@ -351,6 +354,12 @@ def depthwise_conv2d(inputs, kernel, bias=None, strides=1, padding="valid", dila
     >>> ops.depthwise_conv2d(np.ones((1, 4, 4, 3)), np.ones((3, 3, 3, 2))).shape
     (1, 2, 2, 6)
     """
+    spec = get_spec(activation, "depthwise_conv2d")
+    if not spec.from_output:
+        raise ValueError(
+            f"depthwise_conv2d: activation {activation!r} cannot run inside the op (its "
+            f"derivative needs the input); apply it after the op"
+        )
     x, k, b, parents = _conv_operands(inputs, kernel, bias, "depthwise_conv2d")
     if x.ndim != 4 or k.ndim != 4:
         raise ValueError(
@@ -381,8 +390,11 @@ def depthwise_conv2d(inputs, kernel, bias=None, strides=1, padding="valid", dila
     out = out.reshape(n, out_h, out_w, channels * multiplier)
     if b is not None:
         out += b.data
+    out = spec.apply_inplace(out)
 
     def backward(grad_output):
+        if spec.name != "linear":  # dL/dz = dL/dy * f'(z), written from y
+            grad_output = spec.chain(grad_output, None, out)
         grad = grad_output.reshape(n, out_h, out_w, channels, multiplier)
         grad_kernel = None
         if k.requires_grad:  # dL/dk[a, b, c, m] = sum over n, i, j of x-window * g
@@ -408,7 +420,10 @@ def depthwise_conv2d(inputs, kernel, bias=None, strides=1, padding="valid", dila
             grads.append(sum_rows(grad_output.reshape(-1, channels * multiplier)))
         return tuple(grads)
 
-    return from_op(xp.ascontiguousarray(out), tuple(parents), backward)
+    result = from_op(out, tuple(parents), backward)
+    if spec.name != "linear":
+        result.activation = spec.name
+    return result
 
 
 # -- any number of spatial axes: conv3d, the transposed convolutions, depthwise_conv1d -------------

@@ -116,8 +116,12 @@ def batch_normalization(x, mean, variance, axis=-1, offset=None, scale=None, eps
             else as_tensor(v, like=x).reshape(shape)
         )
 
+    # x * inv + (offset - mean * inv): the per-feature work on the small vectors, two passes over
+    # x (the same value as (x - mean) * inv + offset, one pass and one temporary fewer)
     inv = ew.divide(1.0, ew.sqrt(ew.add(along_axis(variance), epsilon)))
     if scale is not None:
         inv = ew.multiply(inv, along_axis(scale))
-    out = ew.multiply(ew.subtract(x, along_axis(mean)), inv)
-    return ew.add(out, along_axis(offset)) if offset is not None else out
+    shift = ew.negative(ew.multiply(along_axis(mean), inv))
+    if offset is not None:
+        shift = ew.add(shift, along_axis(offset))
+    return ew.add(ew.multiply(x, inv), shift)
