@@ -18,12 +18,30 @@ from glassnet.autograd.tensor import as_tensor, from_op
 from glassnet.backend import xp
 from glassnet.ops._helpers import sum_rows
 from glassnet.ops.activation import get_spec
+from glassnet.ops.manipulation import expand_dims, pad, squeeze
 from glassnet.ops.operation import keras_op
 
 
 def as_pair(value, name="argument"):
+    """``value`` (an int or a pair of ints) as a pair of positive ints.
+
+    Args:
+        value: an int (used for both axes) or a sequence of two.
+        name: what to call it in the error.
+
+    Returns:
+        A tuple of two ints.
+
+    Raises:
+        ValueError: for anything but one or two positive ints.
+
+    Example:
+
+    >>> as_pair(2), as_pair((1, 3))
+    ((2, 2), (1, 3))
+    """
     pair = (value, value) if isinstance(value, int) else tuple(value)
-    if len(pair) != 2 or any(not isinstance(v, int) or v <= 0 for v in pair):
+    if len(pair) != 2 or any(not isinstance(item, int) or item <= 0 for item in pair):
         raise ValueError(f"{name} must be a positive int or a pair of them, got {value!r}")
     return pair
 
@@ -34,6 +52,24 @@ def output_size_and_padding(size, kernel, stride, dilation, padding, where):
     'valid': no padding, floor((size - effective_kernel) / stride) + 1 outputs.
     'same': ceil(size / stride) outputs; the padding needed is split with the extra pixel after
     (bottom/right), as TensorFlow and Keras do.
+
+    Args:
+        size: the input's length along the axis.
+        kernel: the kernel's length.
+        stride: the step between windows.
+        dilation: the step between kernel taps (effective kernel: (kernel - 1) * dilation + 1).
+        padding: "valid" or "same".
+        where: the op, for error messages.
+
+    Returns:
+        ``(output size, (pad_before, pad_after))``.
+
+    Example:
+
+    >>> output_size_and_padding(5, 3, 1, 1, "valid", "conv2d")
+    (3, (0, 0))
+    >>> output_size_and_padding(6, 3, 2, 1, "same", "conv2d")
+    (3, (0, 1))
     """
     effective = (kernel - 1) * dilation + 1
     if padding == "valid":
@@ -52,14 +88,39 @@ def output_size_and_padding(size, kernel, stride, dilation, padding, where):
 
 
 def windows(x, kernel, strides, dilation, out_shape):
-    """View of every kernel window: (N, H, W, C) -> (N, out_h, out_w, kh, kw, C); no copy."""
+    """View of every kernel window: (N, H, W, C) -> (N, out_h, out_w, kh, kw, C); no copy.
+
+    Args:
+        x: the (padded) image array, (N, H, W, C).
+        kernel: (kh, kw).
+        strides: (stride_h, stride_w).
+        dilation: (dilation_h, dilation_w).
+        out_shape: (out_h, out_w), from ``output_size_and_padding``.
+
+    Returns:
+        A read-only strided view.
+
+    Example:
+
+    >>> import numpy as np
+    >>> x = np.arange(16.0).reshape(1, 4, 4, 1)
+    >>> windows(x, (2, 2), (2, 2), (1, 1), (2, 2))[0, 1, 1, :, :, 0].tolist()
+    [[10.0, 11.0], [14.0, 15.0]]
+    """
     n, _, _, c = x.shape
-    sn, sh, sw, sc = x.strides
-    (kh, kw), (st_h, st_w), (dh, dw) = kernel, strides, dilation
+    step_n, step_h, step_w, step_c = x.strides
+    (kh, kw), (stride_h, stride_w), (dilation_h, dilation_w) = kernel, strides, dilation
     return as_strided(
         x,
         (n, out_shape[0], out_shape[1], kh, kw, c),
-        (sn, sh * st_h, sw * st_w, sh * dh, sw * dw, sc),
+        (
+            step_n,
+            step_h * stride_h,
+            step_w * stride_w,
+            step_h * dilation_h,
+            step_w * dilation_w,
+            step_c,
+        ),
         writeable=False,
     )
 
@@ -67,12 +128,29 @@ def windows(x, kernel, strides, dilation, out_shape):
 def im2col(x, kernel, strides, dilation, out_shape):
     """Every kernel window as a row: (N, H, W, C) -> (N * out_h * out_w, kh * kw * C), one copy.
 
-    With one input channel (grayscale images in the first layer) copying the 6-D window view moves
-    one float at a time; copying the kh * kw shifted images into place instead is faster. Both give
-    the same matrix.
+    With one input channel (grayscale images in the first layer) copying the 6-D window view
+    moves one float at a time; copying the kh * kw shifted images into place instead is faster.
+    Both give the same matrix.
+
+    Args:
+        x: the (padded) image array, (N, H, W, C).
+        kernel: (kh, kw).
+        strides: (stride_h, stride_w).
+        dilation: (dilation_h, dilation_w).
+        out_shape: (out_h, out_w).
+
+    Returns:
+        A new C-contiguous array (N * out_h * out_w, kh * kw * C).
+
+    Example:
+
+    >>> import numpy as np
+    >>> x = np.arange(9.0).reshape(1, 3, 3, 1)
+    >>> im2col(x, (2, 2), (1, 1), (1, 1), (2, 2))[0].tolist()
+    [0.0, 1.0, 3.0, 4.0]
     """
     n, c = x.shape[0], x.shape[3]
-    (kh, kw), (st_h, st_w), (dh, dw) = kernel, strides, dilation
+    (kh, kw), (stride_h, stride_w), (dilation_h, dilation_w) = kernel, strides, dilation
     out_h, out_w = out_shape
     if c != 1:
         return windows(x, kernel, strides, dilation, out_shape).reshape(
@@ -83,24 +161,43 @@ def im2col(x, kernel, strides, dilation, out_shape):
         for j in range(kw):
             cols[:, :, :, i, j] = x[
                 :,
-                i * dh : i * dh + st_h * (out_h - 1) + 1 : st_h,
-                j * dw : j * dw + st_w * (out_w - 1) + 1 : st_w,
+                i * dilation_h : i * dilation_h + stride_h * (out_h - 1) + 1 : stride_h,
+                j * dilation_w : j * dilation_w + stride_w * (out_w - 1) + 1 : stride_w,
                 0,
             ]
     return cols.reshape(n * out_h * out_w, kh * kw)
 
 
 def col2im(cols, padded_shape, strides, dilation):
-    """Sum window gradients (N, out_h, out_w, kh, kw, C) back into an image of ``padded_shape``."""
+    """Sum window gradients (N, out_h, out_w, kh, kw, C) back into an image of ``padded_shape``.
+
+    The adjoint of ``windows``: every image cell receives the sum of the window entries that
+    read it.
+
+    Args:
+        cols: (N, out_h, out_w, kh, kw, C).
+        padded_shape: the shape of the (padded) image, (N, H, W, C).
+        strides: (stride_h, stride_w).
+        dilation: (dilation_h, dilation_w).
+
+    Returns:
+        An array of ``padded_shape``.
+
+    Example:
+
+    >>> import numpy as np
+    >>> col2im(np.ones((1, 2, 2, 2, 2, 1)), (1, 3, 3, 1), (1, 1), (1, 1))[0, :, :, 0].tolist()
+    [[1.0, 2.0, 1.0], [2.0, 4.0, 2.0], [1.0, 2.0, 1.0]]
+    """
     n, out_h, out_w, kh, kw, c = cols.shape
-    (st_h, st_w), (dh, dw) = strides, dilation
+    (stride_h, stride_w), (dilation_h, dilation_w) = strides, dilation
     image = xp.zeros(padded_shape, dtype=cols.dtype)
     for i in range(kh):
         for j in range(kw):
             image[
                 :,
-                i * dh : i * dh + st_h * (out_h - 1) + 1 : st_h,
-                j * dw : j * dw + st_w * (out_w - 1) + 1 : st_w,
+                i * dilation_h : i * dilation_h + stride_h * (out_h - 1) + 1 : stride_h,
+                j * dilation_w : j * dilation_w + stride_w * (out_w - 1) + 1 : stride_w,
                 :,
             ] += cols[:, :, :, i, j, :]
     return image
@@ -168,9 +265,10 @@ def conv2d(
             f"{c // groups if not c % groups else '?'} input channels and filters divisible by "
             f"groups; got kernel shape {k.shape}"
         )
-    st, dl = as_pair(strides, "conv2d strides"), as_pair(dilation_rate, "conv2d dilation_rate")
-    out_h, (top, bottom) = output_size_and_padding(h, kh, st[0], dl[0], padding, "conv2d")
-    out_w, (left, right) = output_size_and_padding(w, kw, st[1], dl[1], padding, "conv2d")
+    stride = as_pair(strides, "conv2d strides")
+    dilation = as_pair(dilation_rate, "conv2d dilation_rate")
+    out_h, (top, bottom) = output_size_and_padding(h, kh, stride[0], dilation[0], padding, "conv2d")
+    out_w, (left, right) = output_size_and_padding(w, kw, stride[1], dilation[1], padding, "conv2d")
     padded = (
         x.data
         if not (top or bottom or left or right)
@@ -178,12 +276,12 @@ def conv2d(
     )
     rows = n * out_h * out_w
     if groups == 1:
-        cols = im2col(padded, (kh, kw), st, dl, (out_h, out_w))  # the one copy
+        cols = im2col(padded, (kh, kw), stride, dilation, (out_h, out_w))  # the one copy
         kernel_matrix = k.data.reshape(kh * kw * c, filters)
         out = cols @ kernel_matrix
     else:
         f_group = filters // groups
-        view = windows(padded, (kh, kw), st, dl, (out_h, out_w))
+        view = windows(padded, (kh, kw), stride, dilation, (out_h, out_w))
         cols = (
             view.reshape(rows, kh * kw, groups, c_group)
             .transpose(2, 0, 1, 3)
@@ -202,32 +300,32 @@ def conv2d(
     def backward(grad_output):
         if spec.name != "linear":  # dL/dz = dL/dy * f'(z), written from y
             grad_output = spec.chain(grad_output, None, out)
-        g = grad_output.reshape(rows, filters)
+        grad_rows = grad_output.reshape(rows, filters)
         grad_x = None
         if groups == 1:
-            grad_kernel = (
-                (cols.T @ g).reshape(k.shape) if k.requires_grad else None
-            )  # dL/dK = cols^T g
+            # dL/dK = cols^T grad_rows
+            grad_kernel = (cols.T @ grad_rows).reshape(k.shape) if k.requires_grad else None
             if x.requires_grad:
-                # dL/dx: for each kernel offset (i, j), g K[i, j]^T lands on the input cells that
-                # offset read. One small GEMM per offset, added in place, instead of materialising
-                # g K^T for all offsets at once and scattering it back (less memory traffic).
-                image = xp.zeros(padded.shape, dtype=g.dtype)
+                # dL/dx: for each kernel offset (i, j), grad_rows K[i, j]^T lands on the input
+                # cells that offset read. One small GEMM per offset, added in place, instead of
+                # materialising grad_rows K^T for all offsets at once and scattering it back (less
+                # memory traffic).
+                image = xp.zeros(padded.shape, dtype=grad_rows.dtype)
                 for i in range(kh):
                     for j in range(kw):
-                        part = (g @ k.data[i, j].T).reshape(n, out_h, out_w, c)
-                        image[
-                            :,
-                            i * dl[0] : i * dl[0] + st[0] * (out_h - 1) + 1 : st[0],
-                            j * dl[1] : j * dl[1] + st[1] * (out_w - 1) + 1 : st[1],
-                            :,
-                        ] += part
+                        part = (grad_rows @ k.data[i, j].T).reshape(n, out_h, out_w, c)
+                        top_row, left_col = i * dilation[0], j * dilation[1]
+                        read_rows = slice(top_row, top_row + stride[0] * (out_h - 1) + 1, stride[0])
+                        read_cols = slice(
+                            left_col, left_col + stride[1] * (out_w - 1) + 1, stride[1]
+                        )
+                        image[:, read_rows, read_cols, :] += part
                 grad_x = image[:, top : top + h, left : left + w, :]
         else:
-            gg = g.reshape(rows, groups, filters // groups).transpose(1, 0, 2)
+            grad_groups = grad_rows.reshape(rows, groups, filters // groups).transpose(1, 0, 2)
             grad_kernel = (
                 (
-                    xp.matmul(cols.transpose(0, 2, 1), gg)
+                    xp.matmul(cols.transpose(0, 2, 1), grad_groups)
                     .reshape(groups, kh * kw, c_group, filters // groups)
                     .transpose(1, 2, 0, 3)
                     .reshape(k.shape)
@@ -235,18 +333,20 @@ def conv2d(
                 if k.requires_grad
                 else None
             )
-            if x.requires_grad:  # dL/dcols = g K^T per group, scattered back by col2im
+            if x.requires_grad:  # dL/dcols = grad K^T per group, scattered back by col2im
                 grad_cols = (
-                    xp.matmul(gg, kernel_matrix.transpose(0, 2, 1))
+                    xp.matmul(grad_groups, kernel_matrix.transpose(0, 2, 1))
                     .reshape(groups, rows, kh * kw, c_group)
                     .transpose(1, 2, 0, 3)
                     .reshape(rows, kh * kw * c)
                 )
-                image = col2im(grad_cols.reshape(n, out_h, out_w, kh, kw, c), padded.shape, st, dl)
+                image = col2im(
+                    grad_cols.reshape(n, out_h, out_w, kh, kw, c), padded.shape, stride, dilation
+                )
                 grad_x = image[:, top : top + h, left : left + w, :]
         grads = [grad_x, grad_kernel]
         if b is not None:
-            grads.append(sum_rows(g))
+            grads.append(sum_rows(grad_rows))
         return tuple(grads)
 
     result = from_op(out, tuple(parents), backward)
@@ -298,6 +398,9 @@ def conv1d(inputs, kernel, bias=None, strides=1, padding="valid", dilation_rate=
         padding: "valid", "same" or "causal".
         groups: number of channel groups.
 
+    Returns:
+        (N, out_L, F).
+
     Example:
 
     >>> import numpy as np
@@ -305,8 +408,6 @@ def conv1d(inputs, kernel, bias=None, strides=1, padding="valid", dilation_rate=
     >>> ops.conv1d(np.arange(4.0).reshape(1, 4, 1), np.ones((2, 1, 1))).data.ravel().tolist()
     [1.0, 3.0, 5.0]
     """
-    from glassnet.ops.manipulation import expand_dims, pad, squeeze
-
     x = as_tensor(inputs, where="conv1d")
     stride = strides if isinstance(strides, int) else strides[0]
     dilation = dilation_rate if isinstance(dilation_rate, int) else dilation_rate[0]
@@ -397,23 +498,23 @@ def depthwise_conv2d(
             grad_output = spec.chain(grad_output, None, out)
         grad = grad_output.reshape(n, out_h, out_w, channels, multiplier)
         grad_kernel = None
-        if k.requires_grad:  # dL/dk[a, b, c, m] = sum over n, i, j of x-window * g
+        if k.requires_grad:  # dL/dk[a, b, c, m] = sum over n, i, j of x-window * grad
             grad_kernel = xp.einsum("nhwabc,nhwcm->abcm", view, grad, optimize=False)
         grad_x = None
-        if x.requires_grad:  # each offset's window gets g k[a, b] back, summed over m
+        if x.requires_grad:  # each offset's window gets grad k[i, j] back, summed over m
             image = xp.zeros(padded.shape, dtype=grad_output.dtype)
-            for a in range(kh):
-                for b_ in range(kw):
+            for i in range(kh):
+                for j in range(kw):
                     rows = slice(
-                        a * dilation[0], a * dilation[0] + stride[0] * (out_h - 1) + 1, stride[0]
+                        i * dilation[0], i * dilation[0] + stride[0] * (out_h - 1) + 1, stride[0]
                     )
                     cols = slice(
-                        b_ * dilation[1], b_ * dilation[1] + stride[1] * (out_w - 1) + 1, stride[1]
+                        j * dilation[1], j * dilation[1] + stride[1] * (out_w - 1) + 1, stride[1]
                     )
                     if multiplier == 1:
-                        image[:, rows, cols, :] += grad[..., 0] * k.data[a, b_, :, 0]
+                        image[:, rows, cols, :] += grad[..., 0] * k.data[i, j, :, 0]
                     else:
-                        image[:, rows, cols, :] += xp.einsum("nhwcm,cm->nhwc", grad, k.data[a, b_])
+                        image[:, rows, cols, :] += xp.einsum("nhwcm,cm->nhwc", grad, k.data[i, j])
             grad_x = image[:, top : top + h, left : left + w, :]
         grads = [grad_x, grad_kernel]
         if b is not None:
@@ -426,49 +527,125 @@ def depthwise_conv2d(
     return result
 
 
-# -- any number of spatial axes: conv3d, the transposed convolutions, depthwise_conv1d -------------
+# -- any number of spatial axes: conv3d, the transposed convolutions, depthwise_conv1d -------
 def as_tuple(value, rank, name, allow_zero=False):
-    """``value`` (an int or a sequence of ``rank`` ints) as a tuple of ``rank`` ints."""
+    """``value`` (an int or a sequence of ``rank`` ints) as a tuple of ``rank`` ints.
+
+    Args:
+        value: an int (used for every axis) or a sequence of ``rank`` ints.
+        rank: the number of spatial axes.
+        name: what to call it in the error.
+        allow_zero: accept 0 (output_padding) besides positive ints.
+
+    Returns:
+        A tuple of ``rank`` ints.
+
+    Raises:
+        ValueError: for a wrong length or a value out of range.
+
+    Example:
+
+    >>> as_tuple(2, 3, "strides"), as_tuple((0, 1), 2, "output_padding", allow_zero=True)
+    ((2, 2, 2), (0, 1))
+    """
     values = (value,) * rank if isinstance(value, int) else tuple(value)
     low = 0 if allow_zero else 1
-    if len(values) != rank or any(not isinstance(v, int) or v < low for v in values):
+    if len(values) != rank or any(not isinstance(item, int) or item < low for item in values):
         kind = "non-negative" if allow_zero else "positive"
         raise ValueError(f"{name} must be a {kind} int or a tuple of {rank} of them, got {value!r}")
     return values
 
 
 def windows_nd(x, kernel, strides, dilation, out_shape):
-    """View of every kernel window of a channels_last array: (N, *spatial, C) ->
-    (N, *out_shape, *kernel, C); no copy."""
-    sn, *spatial_strides, sc = x.strides
+    """View of every kernel window of a channels_last array; no copy.
+
+    Args:
+        x: (N, *spatial, C).
+        kernel: the kernel size, one int per spatial axis.
+        strides: one int per spatial axis.
+        dilation: one int per spatial axis.
+        out_shape: the output's spatial shape.
+
+    Returns:
+        A read-only view (N, *out_shape, *kernel, C).
+
+    Example:
+
+    >>> import numpy as np
+    >>> x = np.arange(5.0).reshape(1, 5, 1)
+    >>> windows_nd(x, (3,), (2,), (1,), (2,))[0, :, :, 0].tolist()
+    [[0.0, 1.0, 2.0], [2.0, 3.0, 4.0]]
+    """
+    step_n, *spatial_steps, step_c = x.strides
     shape = (x.shape[0], *out_shape, *kernel, x.shape[-1])
     steps = (
-        sn,
-        *(s * st for s, st in zip(spatial_strides, strides)),
-        *(s * d for s, d in zip(spatial_strides, dilation)),
-        sc,
+        step_n,
+        *(step * stride for step, stride in zip(spatial_steps, strides)),
+        *(step * rate for step, rate in zip(spatial_steps, dilation)),
+        step_c,
     )
     return as_strided(x, shape, steps, writeable=False)
 
 
 def col2im_nd(cols, padded_shape, strides, dilation):
-    """Sum window values (N, *out, *kernel, C) back into an array of ``padded_shape``: one strided
-    addition per kernel offset."""
+    """Sum window values back into an array of ``padded_shape``, the adjoint of ``windows_nd``.
+
+    One strided addition per kernel offset.
+
+    Args:
+        cols: (N, *out_shape, *kernel, C).
+        padded_shape: (N, *spatial, C) of the (padded) input.
+        strides: one int per spatial axis.
+        dilation: one int per spatial axis.
+
+    Returns:
+        An array of ``padded_shape``.
+
+    Example:
+
+    >>> import numpy as np
+    >>> col2im_nd(np.ones((1, 2, 3, 1)), (1, 5, 1), (2,), (1,))[0, :, 0].tolist()
+    [1.0, 1.0, 2.0, 1.0, 1.0]
+    """
     rank = len(padded_shape) - 2
     out_shape, kernel = cols.shape[1 : 1 + rank], cols.shape[1 + rank : 1 + 2 * rank]
     image = xp.zeros(padded_shape, dtype=cols.dtype)
-    for offset in itertools.product(*(range(k) for k in kernel)):
+    for offset in itertools.product(*(range(size) for size in kernel)):
         target = tuple(
-            slice(o * d, o * d + st * (n - 1) + 1, st)
-            for o, d, st, n in zip(offset, dilation, strides, out_shape)
+            slice(start * rate, start * rate + stride * (count - 1) + 1, stride)
+            for start, rate, stride, count in zip(offset, dilation, strides, out_shape)
         )
         image[(slice(None), *target)] += cols[(slice(None),) * (1 + rank) + offset]
     return image
 
 
 def conv_nd(inputs, kernel, bias, strides, padding, dilation_rate, groups, rank, where):
-    """Convolution over ``rank`` spatial axes, channels_last: im2col by a strided view (one
-    copy), one matrix product (one per group), col2im for the input gradient."""
+    """Convolution over ``rank`` spatial axes, channels_last.
+
+    im2col by a strided view (one copy), one matrix product per group, col2im for the input
+    gradient. conv3d is this with rank 3.
+
+    Args:
+        inputs: (N, *spatial, C).
+        kernel: (*kernel_size, C // groups, F).
+        bias: (F,) or None.
+        strides: int or one per spatial axis.
+        padding: "valid" or "same".
+        dilation_rate: int or one per spatial axis.
+        groups: number of channel groups.
+        rank: the number of spatial axes.
+        where: the op's name, for error messages.
+
+    Returns:
+        (N, *out_shape, F).
+
+    Example:
+
+    >>> import numpy as np
+    >>> x = np.arange(4.0).reshape(1, 4, 1)
+    >>> conv_nd(x, np.ones((2, 1, 1)), None, 1, "valid", 1, 1, 1, "conv1d").data.ravel().tolist()
+    [1.0, 3.0, 5.0]
+    """
     x, k, b, parents = _conv_operands(inputs, kernel, bias, where)
     if x.ndim != rank + 2 or k.ndim != rank + 2:
         raise ValueError(
@@ -483,18 +660,18 @@ def conv_nd(inputs, kernel, bias, strides, padding, dilation_rate, groups, rank,
             f"channels // groups input channels and filters divisible by groups; got kernel "
             f"shape {k.shape}"
         )
-    st = as_tuple(strides, rank, f"{where} strides")
-    dl = as_tuple(dilation_rate, rank, f"{where} dilation_rate")
+    stride = as_tuple(strides, rank, f"{where} strides")
+    dilation = as_tuple(dilation_rate, rank, f"{where} dilation_rate")
     sizes = [
-        output_size_and_padding(s, ks, stride, d, padding, where)
-        for s, ks, stride, d in zip(spatial, kernel_size, st, dl)
+        output_size_and_padding(size, length, step, rate, padding, where)
+        for size, length, step, rate in zip(spatial, kernel_size, stride, dilation)
     ]
-    out_shape, pads = tuple(s for s, _ in sizes), [p for _, p in sizes]
+    out_shape, pads = tuple(size for size, _ in sizes), [pair for _, pair in sizes]
     padded = x.data
-    if any(p != (0, 0) for p in pads):
+    if any(pair != (0, 0) for pair in pads):
         padded = xp.pad(padded, ((0, 0), *pads, (0, 0)))
     rows, volume = math.prod((n, *out_shape)), math.prod(kernel_size)
-    view = windows_nd(padded, kernel_size, st, dl, out_shape)
+    view = windows_nd(padded, kernel_size, stride, dilation, out_shape)
     f_group = filters // groups
     # cols (groups, rows, volume * c_group) and kernel_matrix (groups, volume * c_group, f_group)
     cols = (
@@ -513,24 +690,29 @@ def conv_nd(inputs, kernel, bias, strides, padding, dilation_rate, groups, rank,
     out = out.reshape(n, *out_shape, filters)
 
     def backward(grad_output):
-        g = grad_output.reshape(rows, groups, f_group).transpose(1, 0, 2)
+        grad_groups = grad_output.reshape(rows, groups, f_group).transpose(1, 0, 2)
         grad_x = grad_kernel = None
-        if k.requires_grad:  # dL/dK = cols^T g, per group
+        if k.requires_grad:  # dL/dK = cols^T grad, per group
             grad_kernel = (
-                xp.matmul(cols.transpose(0, 2, 1), g)
+                xp.matmul(cols.transpose(0, 2, 1), grad_groups)
                 .reshape(groups, volume, c_group, f_group)
                 .transpose(1, 2, 0, 3)
                 .reshape(k.shape)
             )
-        if x.requires_grad:  # dL/dcols = g K^T, scattered back onto the padded input
+        if x.requires_grad:  # dL/dcols = grad K^T, scattered back onto the padded input
             grad_cols = (
-                xp.matmul(g, kernel_matrix.transpose(0, 2, 1))
+                xp.matmul(grad_groups, kernel_matrix.transpose(0, 2, 1))
                 .reshape(groups, rows, volume, c_group)
                 .transpose(1, 2, 0, 3)
                 .reshape(n, *out_shape, *kernel_size, c)
             )
-            image = col2im_nd(grad_cols, padded.shape, st, dl)
-            grad_x = image[(slice(None), *(slice(p[0], p[0] + s) for p, s in zip(pads, spatial)))]
+            image = col2im_nd(grad_cols, padded.shape, stride, dilation)
+            grad_x = image[
+                (
+                    slice(None),
+                    *(slice(pair[0], pair[0] + size) for pair, size in zip(pads, spatial)),
+                )
+            ]
         grads = [grad_x, grad_kernel]
         if b is not None:
             grads.append(sum_rows(grad_output.reshape(rows, filters)))
@@ -546,6 +728,25 @@ def transpose_padding(size, kernel, stride, dilation, padding, output_padding, w
     kernel; in terms of the full scatter of every input cell ((size - 1) * stride + effective
     kernel long) that is: skip ``effective - 1 - before`` cells, keep ``output size`` cells
     (zeros past the end of the scatter when output_padding asks for more).
+
+    Args:
+        size: the input's length along the axis.
+        kernel: the kernel's length.
+        stride: the stride.
+        dilation: the dilation.
+        padding: "valid" or "same".
+        output_padding: None, or the extra cells at the end (Keras's rule).
+        where: the op, for error messages.
+
+    Returns:
+        ``(cells to skip at the start of the full scatter, output size)``.
+
+    Example:
+
+    >>> transpose_padding(3, 3, 2, 1, "valid", None, "conv2d_transpose")
+    (0, 7)
+    >>> transpose_padding(3, 3, 2, 1, "same", None, "conv2d_transpose")
+    (0, 6)
     """
     effective = (kernel - 1) * dilation + 1
     if padding == "valid":
@@ -569,9 +770,33 @@ def transpose_padding(size, kernel, stride, dilation, padding, output_padding, w
 def conv_transpose_nd(
     inputs, kernel, bias, strides, padding, output_padding, dilation_rate, rank, where
 ):
-    """Transposed convolution over ``rank`` spatial axes, channels_last, kernel
-    (*kernel_size, filters, in_channels): every input cell scatters ``x @ K^T`` over its window
-    (col2im); the backward gathers the output gradient through the same windows."""
+    """Transposed convolution over ``rank`` spatial axes, channels_last.
+
+    Every input cell scatters ``x @ K^T`` over its window (col2im); the backward gathers the
+    output gradient through the same windows.
+
+    Args:
+        inputs: (N, *spatial, C).
+        kernel: (*kernel_size, filters, C), Keras's transposed layout.
+        bias: (filters,) or None.
+        strides: int or one per spatial axis.
+        padding: "valid" or "same".
+        output_padding: None, int or one per spatial axis.
+        dilation_rate: int or one per spatial axis.
+        rank: the number of spatial axes.
+        where: the op's name, for error messages.
+
+    Returns:
+        (N, *out_shape, filters), the sizes by ``transpose_padding``.
+
+    Example:
+
+    >>> import numpy as np
+    >>> out = conv_transpose_nd(np.ones((1, 2, 1)), np.ones((2, 1, 1)), None, 1, "valid", None,
+    ...                         1, 1, "conv1d_transpose")
+    >>> out.data.ravel().tolist()
+    [1.0, 2.0, 1.0]
+    """
     x, k, b, parents = _conv_operands(inputs, kernel, bias, where)
     if x.ndim != rank + 2 or k.ndim != rank + 2:
         raise ValueError(
@@ -584,25 +809,25 @@ def conv_transpose_nd(
         raise ValueError(
             f"{where}: kernel {k.shape} expects {c_in} input channels, inputs have {c}"
         )
-    st = as_tuple(strides, rank, f"{where} strides")
-    dl = as_tuple(dilation_rate, rank, f"{where} dilation_rate")
+    stride = as_tuple(strides, rank, f"{where} strides")
+    dilation = as_tuple(dilation_rate, rank, f"{where} dilation_rate")
     extra = (
         (None,) * rank
         if output_padding is None
         else as_tuple(output_padding, rank, f"{where} output_padding", allow_zero=True)
     )
     crops, out_shape, extents = [], [], []
-    for size, ks, stride, d, op in zip(spatial, kernel_size, st, dl, extra):
-        crop, out = transpose_padding(size, ks, stride, d, padding, op, where)
+    for size, length, step, rate, cells in zip(spatial, kernel_size, stride, dilation, extra):
+        crop, out = transpose_padding(size, length, step, rate, padding, cells, where)
         crops.append(crop)
         out_shape.append(out)
-        extents.append(max((size - 1) * stride + (ks - 1) * d + 1, crop + out))
-    window = (slice(None), *(slice(cr, cr + o) for cr, o in zip(crops, out_shape)))
+        extents.append(max((size - 1) * step + (length - 1) * rate + 1, crop + out))
+    window = (slice(None), *(slice(crop, crop + out) for crop, out in zip(crops, out_shape)))
     volume = math.prod(kernel_size)
     kernel_matrix = k.data.reshape(volume * filters, c)
     x_rows = x.data.reshape(-1, c)
     cols = (x_rows @ kernel_matrix.T).reshape(n, *spatial, *kernel_size, filters)
-    full = col2im_nd(cols, (n, *extents, filters), st, dl)
+    full = col2im_nd(cols, (n, *extents, filters), stride, dilation)
     out = xp.ascontiguousarray(full[window])
     if b is not None:
         out += b.data
@@ -610,7 +835,7 @@ def conv_transpose_nd(
     def backward(grad_output):
         grad_full = xp.zeros(full.shape, dtype=grad_output.dtype)
         grad_full[window] = grad_output
-        grad_cols = windows_nd(grad_full, kernel_size, st, dl, spatial).reshape(
+        grad_cols = windows_nd(grad_full, kernel_size, stride, dilation, spatial).reshape(
             x_rows.shape[0], volume * filters
         )
         grad_x = (grad_cols @ kernel_matrix).reshape(x.shape) if x.requires_grad else None
@@ -641,7 +866,6 @@ def conv3d(inputs, kernel, bias=None, strides=1, padding="valid", dilation_rate=
     Example:
 
     >>> import numpy as np
-    >>> from glassnet import ops
     >>> from glassnet.ops.conv import conv3d
     >>> conv3d(np.ones((1, 4, 4, 4, 1)), np.ones((3, 3, 3, 1, 2))).data[0, 0, 0, 0].tolist()
     [27.0, 27.0]
@@ -654,6 +878,17 @@ def conv1d_transpose(
     inputs, kernel, bias=None, strides=1, padding="valid", dilation_rate=1, output_padding=None
 ):
     """Transposed 1-D convolution: inputs (N, L, C), kernel (k, F, C) -> (N, out_L, F).
+
+    Args:
+        inputs: (N, L, C).
+        kernel: (k, F, C).
+        bias: (F,) or None.
+        strides, dilation_rate: int.
+        padding: "valid" or "same".
+        output_padding: None or int: extra cells at the end (Keras's rule).
+
+    Returns:
+        (N, out_L, F).
 
     Example:
 
@@ -673,6 +908,17 @@ def conv3d_transpose(
 ):
     """Transposed 3-D convolution: inputs (N, D, H, W, C), kernel (kd, kh, kw, F, C).
 
+    Args:
+        inputs: (N, D, H, W, C).
+        kernel: (kd, kh, kw, F, C).
+        bias: (F,) or None.
+        strides, dilation_rate: int or triple.
+        padding: "valid" or "same".
+        output_padding: None, int or triple.
+
+    Returns:
+        (N, out_d, out_h, out_w, F).
+
     Example:
 
     >>> import numpy as np
@@ -687,8 +933,17 @@ def conv3d_transpose(
 
 @keras_op
 def depthwise_conv1d(inputs, kernel, bias=None, strides=1, padding="valid", dilation_rate=1):
-    """Each channel of (N, L, C) convolved with its own filters: kernel (k, C, multiplier) ->
-    (N, out_L, C * multiplier); padding may be 'causal'.
+    """Each channel of (N, L, C) convolved with its own filters.
+
+    Args:
+        inputs: (N, L, C).
+        kernel: (k, C, multiplier).
+        bias: (C * multiplier,) or None.
+        strides, dilation_rate: int.
+        padding: "valid", "same" or "causal" (left padding only).
+
+    Returns:
+        (N, out_L, C * multiplier).
 
     Example:
 
@@ -697,8 +952,6 @@ def depthwise_conv1d(inputs, kernel, bias=None, strides=1, padding="valid", dila
     >>> depthwise_conv1d(np.ones((1, 4, 2)), np.ones((3, 2, 2))).shape
     (1, 2, 4)
     """
-    from glassnet.ops.manipulation import expand_dims, pad, squeeze
-
     x = as_tensor(inputs, where="depthwise_conv1d")
     k = as_tensor(kernel, like=x, where="depthwise_conv1d")
     stride = as_tuple(strides, 1, "depthwise_conv1d strides")[0]
@@ -713,5 +966,23 @@ def depthwise_conv1d(inputs, kernel, bias=None, strides=1, padding="valid", dila
 
 
 def flops(batch, out_h, out_w, kh, kw, c, filters):
-    """Multiply-adds x 2 of one conv2d forward (for benchmarks)."""
+    """Floating-point operations (multiply-adds x 2) of one conv2d forward, for benchmarks.
+
+    Args:
+        batch: N.
+        out_h: output height.
+        out_w: output width.
+        kh: kernel height.
+        kw: kernel width.
+        c: input channels.
+        filters: output channels.
+
+    Returns:
+        int.
+
+    Example:
+
+    >>> flops(1, 2, 2, 3, 3, 1, 4)
+    288
+    """
     return 2 * math.prod((batch, out_h, out_w, kh, kw, c, filters))
