@@ -802,6 +802,8 @@ class Trainer:
         steps = data_utils.positive_int(steps, "steps", where)
         _verbosity(verbose, where)
         dist = distribution()
+        if _one_batch_of_arrays(x, batch_size, steps, callbacks, dist):
+            return self._predict_one_batch(x, where)
         adapter = self._adapter(x, None, None, batch_size, steps, False, None, where)
         iterator = data_adapters.EpochIterator(adapter, steps, dist, where)
         chunks = []
@@ -845,6 +847,17 @@ class Trainer:
         if sample_weight is not None:
             sample_weight = data_adapters.sample_weight_array(sample_weight, n, where)
         return x, y, sample_weight
+
+    def _predict_one_batch(self, x, where):
+        """``predict`` of one in-memory array that fits in one batch: the same checks and the
+        same forward pass, without building a data pipeline for a single step."""
+        if x.shape[0] == 0:
+            raise ValueError(f"{where}: x has no samples (shape {x.shape}); give at least one")
+        data_utils.check_finite(x, where, "x")
+        self._check_input_shape(x, where)
+        with no_grad():
+            outputs = [_array(t) for t in _as_list(self.predict_step((x,)))]
+        return outputs[0] if len(outputs) == 1 else outputs
 
     def train_on_batch(self, x, y=None, sample_weight=None, class_weight=None, return_dict=False):
         """One training step on exactly this batch; returns the loss (and metrics)."""
@@ -983,6 +996,20 @@ def _split_off_validation(x, y, sample_weight, validation_split, where):
         validation += (sample_weight[held_out],)
         sample_weight = sample_weight[train]
     return data_utils.take(x, train), data_utils.take(y, train), sample_weight, validation
+
+
+def _one_batch_of_arrays(x, batch_size, steps, callbacks, dist):
+    """Whether ``predict`` can skip the data pipeline: one numeric NumPy array (not a memmap) of
+    at most one batch, no step limit, no callbacks, one process."""
+    return (
+        type(x) is np.ndarray
+        and x.ndim >= 1
+        and x.dtype.kind in "biuf"
+        and len(x) <= (batch_size or 32)
+        and steps is None
+        and not callbacks
+        and dist is None
+    )
 
 
 def _batch_size(x):
