@@ -80,11 +80,6 @@ def test_weighted_metrics_use_the_sample_weights():
     assert result["mae"] == pytest.approx(error.mean(), rel=1e-5)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="models/compile_utils.py names the weighted copy of a metric like the unweighted "
-    "one, so the logs keep only one; Keras 3 logs both, the weighted one as 'weighted_mae'",
-)
 def test_the_same_metric_weighted_and_not_is_logged_twice():
     model = dropout_batchnorm_model(metrics=["mae"], weighted_metrics=["mae"])
     prediction = model.predict(X, verbose=0)

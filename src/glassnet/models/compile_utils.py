@@ -41,6 +41,7 @@ class CompiledLossAndMetrics:
         self.loss_weights = [1.0 if w is None else float(w) for w in weights]
         self.output_loss_trackers = [Mean(name=f"{n}_loss") for n in output_names] if multi else []
         self.metrics = []  # (output index, metric, weighted)
+        taken = set()
         for weighted, spec in ((False, metrics), (True, weighted_metrics)):
             if not spec:
                 continue
@@ -54,8 +55,12 @@ class CompiledLossAndMetrics:
                     [] if specs is None else specs if isinstance(specs, (list, tuple)) else [specs]
                 ):
                     metric = self._metric(item, y_true[i], y_pred[i])
-                    if multi:
-                        metric.name = f"{output_names[i]}_{metric.name}"
+                    prefix = f"{output_names[i]}_" if multi else ""
+                    name = prefix + metric.name
+                    if weighted and name in taken:  # the same metric unweighted: Keras's name
+                        name = f"{prefix}weighted_{metric.name}"
+                    metric.name = name
+                    taken.add(name)
                     self.metrics.append((i, metric, weighted))
 
     @staticmethod
