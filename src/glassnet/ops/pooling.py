@@ -1,12 +1,19 @@
-"""Max and average pooling over windows, channels_last: (N, H, W, C) -> (N, out_h, out_w, C) (and
-the same over 1 or 3 spatial axes), and adaptive pooling to a fixed output size.
+"""Max and average pooling over windows, channels_last: (N, H, W, C) -> (N, out_h, out_w, C)
+(and the same over 1 or 3 spatial axes), and adaptive pooling to a fixed output size.
 
-Both run over the pool offsets rather than over windows: for each offset (i, j) inside the window,
-``x[:, i::stride, j::stride]`` is a strided view holding that cell of every window, so a pool is a
-running maximum (or sum) of ph * pw views, with no copies or transposes. Max pooling sends each
-window's gradient to its first maximum (in row-major order), as PyTorch and TensorFlow do; the
-forward records which offset won each window (one uint8 per output), so the backward is one
-comparison and one write per offset.
+Both run over the pool offsets rather than over windows: for each offset (i, j) inside the
+window, ``x[:, i::stride, j::stride]`` is a strided view holding that cell of every window, so a
+pool is a running maximum (or sum) of ph * pw views, with no copies or transposes. Max pooling
+sends each window's gradient to its first maximum (in row-major order), as PyTorch and
+TensorFlow do; the forward records which offset won each window (one uint8 per output), so the
+backward is one comparison and one write per offset.
+
+Example:
+
+>>> import numpy as np
+>>> from glassnet import ops
+>>> ops.max_pool2d(np.array([[[[1.0], [3.0]], [[2.0], [0.0]]]])).data.ravel().tolist()
+[3.0]
 """
 
 import itertools
@@ -17,6 +24,7 @@ from glassnet.autograd.tensor import as_tensor, from_op
 from glassnet.backend import xp
 from glassnet.ops.conv import as_pair, as_tuple, output_size_and_padding
 from glassnet.ops.image import standardize_data_format
+from glassnet.ops.manipulation import expand_dims, squeeze
 from glassnet.ops.operation import keras_op
 
 
@@ -71,6 +79,9 @@ def max_pool2d(inputs, pool_size=2, strides=None, padding="valid"):
         strides: int, pair or None (= pool_size).
         padding: "valid" or "same".
 
+    Returns:
+        (N, out_h, out_w, C).
+
     Example:
 
     >>> import numpy as np
@@ -83,7 +94,7 @@ def max_pool2d(inputs, pool_size=2, strides=None, padding="valid"):
     padded = _pad(x.data, pad_h, pad_w, -xp.inf)
     track = x.requires_grad and is_grad_enabled()  # which offset won each window, for the backward
     result = winner = better = None
-    for k, (_, view) in enumerate(_offset_views(padded, pool, stride, out)):
+    for offset, (_, view) in enumerate(_offset_views(padded, pool, stride, out)):
         if result is None:
             result = view.copy()
             if track:
@@ -96,19 +107,18 @@ def max_pool2d(inputs, pool_size=2, strides=None, padding="valid"):
             continue
         if track:  # strictly greater: on ties the first cell in row-major order keeps the window
             xp.greater(view, result, out=better)
-            xp.multiply(
-                better, index_type(k), out=claim
-            )  # k where this offset wins, else 0; k exceeds every earlier winner
+            # offset where this one wins, else 0; it exceeds every earlier winner
+            xp.multiply(better, index_type(offset), out=claim)
             xp.maximum(winner, claim, out=winner)
         xp.maximum(result, view, out=result)
 
     overlapping = stride[0] < pool[0] or stride[1] < pool[1]
 
-    def backward(grad_output):  # g goes to the cell that won its window
+    def backward(grad_output):  # grad_output goes to the cell that won its window
         grad = xp.zeros(padded.shape, dtype=grad_output.dtype)
         hit = xp.empty(result.shape, dtype=bool)
-        for k, (index, _) in enumerate(_offset_views(padded, pool, stride, out)):
-            xp.equal(winner, k, out=hit)
+        for offset, (index, _) in enumerate(_offset_views(padded, pool, stride, out)):
+            xp.equal(winner, offset, out=hit)
             if overlapping:  # a cell can belong to several windows: add up
                 grad[index] += hit * grad_output
             else:  # each cell belongs to one window: write in place
@@ -128,6 +138,9 @@ def average_pool2d(inputs, pool_size=2, strides=None, padding="valid"):
         pool_size: int or pair.
         strides: int, pair or None (= pool_size).
         padding: "valid" or "same".
+
+    Returns:
+        (N, out_h, out_w, C).
 
     Example:
 
@@ -149,7 +162,7 @@ def average_pool2d(inputs, pool_size=2, strides=None, padding="valid"):
         counts = sum(view for _, view in _offset_views(ones, pool, stride, out))
     result = total / counts
 
-    def backward(grad_output):  # every cell of a window gets g / (cells counted)
+    def backward(grad_output):  # every cell of a window gets grad_output / (cells counted)
         share = grad_output / counts
         grad = xp.zeros(padded.shape, dtype=grad_output.dtype)
         for index, _ in _offset_views(padded, pool, stride, out):
@@ -163,6 +176,15 @@ def average_pool2d(inputs, pool_size=2, strides=None, padding="valid"):
 def max_pool1d(inputs, pool_size=2, strides=None, padding="valid"):
     """Largest value of each window of steps: (N, L, C) -> (N, out_L, C).
 
+    Args:
+        inputs: (N, L, C).
+        pool_size: int (or a 1-tuple).
+        strides: int, 1-tuple or None (= pool_size).
+        padding: "valid" or "same".
+
+    Returns:
+        (N, out_L, C).
+
     Example:
 
     >>> import numpy as np
@@ -170,8 +192,6 @@ def max_pool1d(inputs, pool_size=2, strides=None, padding="valid"):
     >>> ops.max_pool1d(np.arange(4.0).reshape(1, 4, 1)).data.ravel().tolist()
     [1.0, 3.0]
     """
-    from glassnet.ops.manipulation import expand_dims, squeeze
-
     stride = strides if strides is None or isinstance(strides, int) else strides[0]
     size = pool_size if isinstance(pool_size, int) else pool_size[0]
     return squeeze(max_pool2d(expand_dims(inputs, 1), (1, size), (1, stride or size), padding), 1)
@@ -181,6 +201,15 @@ def max_pool1d(inputs, pool_size=2, strides=None, padding="valid"):
 def average_pool1d(inputs, pool_size=2, strides=None, padding="valid"):
     """Mean of each window of steps: (N, L, C) -> (N, out_L, C).
 
+    Args:
+        inputs: (N, L, C).
+        pool_size: int (or a 1-tuple).
+        strides: int, 1-tuple or None (= pool_size).
+        padding: "valid" or "same" (padded steps are not counted).
+
+    Returns:
+        (N, out_L, C).
+
     Example:
 
     >>> import numpy as np
@@ -188,8 +217,6 @@ def average_pool1d(inputs, pool_size=2, strides=None, padding="valid"):
     >>> ops.average_pool1d(np.arange(4.0).reshape(1, 4, 1)).data.ravel().tolist()
     [0.5, 2.5]
     """
-    from glassnet.ops.manipulation import expand_dims, squeeze
-
     stride = strides if strides is None or isinstance(strides, int) else strides[0]
     size = pool_size if isinstance(pool_size, int) else pool_size[0]
     return squeeze(
@@ -197,7 +224,7 @@ def average_pool1d(inputs, pool_size=2, strides=None, padding="valid"):
     )
 
 
-# -- any number of spatial axes: the 3-D pools -----------------------------------------------------
+# -- any number of spatial axes: the 3-D pools ----------------------------------------------
 def _setup_nd(x, pool_size, strides, padding, rank, where):
     if x.ndim != rank + 2:
         raise ValueError(
@@ -206,71 +233,113 @@ def _setup_nd(x, pool_size, strides, padding, rank, where):
     pool = as_tuple(pool_size, rank, f"{where} pool_size")
     stride = as_tuple(strides if strides is not None else pool, rank, f"{where} strides")
     sizes = [
-        output_size_and_padding(size, p, s, 1, padding, where)
-        for size, p, s in zip(x.shape[1:-1], pool, stride)
+        output_size_and_padding(size, length, step, 1, padding, where)
+        for size, length, step in zip(x.shape[1:-1], pool, stride)
     ]
-    return pool, stride, tuple(n for n, _ in sizes), [p for _, p in sizes]
+    return pool, stride, tuple(count for count, _ in sizes), [pair for _, pair in sizes]
 
 
 def _offset_views_nd(array, pool, stride, out):
     """(index, view) for every cell offset of the window, over any number of spatial axes."""
-    for offset in itertools.product(*(range(p) for p in pool)):
+    for offset in itertools.product(*(range(length) for length in pool)):
         index = (slice(None),) + tuple(
-            slice(o, o + s * (n - 1) + 1, s) for o, s, n in zip(offset, stride, out)
+            slice(start, start + step * (count - 1) + 1, step)
+            for start, step, count in zip(offset, stride, out)
         )
         yield index, array[index]
 
 
 def _pad_nd(data, pads, fill):
-    if all(p == (0, 0) for p in pads):
+    if all(pair == (0, 0) for pair in pads):
         return data
     return xp.pad(data, ((0, 0), *pads, (0, 0)), constant_values=fill)
 
 
 def _unpad_nd(grad, shape, pads):
-    return grad[(slice(None), *(slice(p[0], p[0] + n) for p, n in zip(pads, shape[1:-1])))]
+    return grad[
+        (slice(None), *(slice(pair[0], pair[0] + size) for pair, size in zip(pads, shape[1:-1])))
+    ]
 
 
 def max_pool_nd(inputs, pool_size, strides, padding, rank, where):
-    """Largest value of each window over ``rank`` spatial axes (channels_last); the gradient goes
-    to the first maximum of each window in row-major order, as in ``max_pool2d``."""
+    """Largest value of each window over ``rank`` spatial axes (channels_last).
+
+    The gradient goes to the first maximum of each window in row-major order, as in
+    ``max_pool2d``.
+
+    Args:
+        inputs: (N, *spatial, C).
+        pool_size: int or one per spatial axis.
+        strides: int, one per spatial axis, or None (= pool_size).
+        padding: "valid" or "same".
+        rank: the number of spatial axes.
+        where: the op's name, for error messages.
+
+    Returns:
+        (N, *out_shape, C).
+
+    Example:
+
+    >>> import numpy as np
+    >>> max_pool_nd(np.arange(6.0).reshape(1, 6, 1), 3, None, "valid", 1, "max_pool1d").shape
+    (1, 2, 1)
+    """
     x = as_tensor(inputs, where=where)
     pool, stride, out, pads = _setup_nd(x, pool_size, strides, padding, rank, where)
     padded = _pad_nd(x.data, pads, -xp.inf)
     result = winner = None
-    for k, (_, view) in enumerate(_offset_views_nd(padded, pool, stride, out)):
+    for offset, (_, view) in enumerate(_offset_views_nd(padded, pool, stride, out)):
         if result is None:
             result, winner = view.copy(), xp.zeros(view.shape, dtype=xp.int32)
             continue
         better = view > result  # strictly: on ties the earlier offset keeps the window
-        winner[better] = k
+        winner[better] = offset
         xp.maximum(result, view, out=result)
 
-    def backward(grad_output):  # g goes to the cell that won its window
+    def backward(grad_output):  # grad_output goes to the cell that won its window
         grad = xp.zeros(padded.shape, dtype=grad_output.dtype)
-        for k, (index, _) in enumerate(_offset_views_nd(padded, pool, stride, out)):
-            grad[index] += (winner == k) * grad_output
+        for offset, (index, _) in enumerate(_offset_views_nd(padded, pool, stride, out)):
+            grad[index] += (winner == offset) * grad_output
         return (_unpad_nd(grad, x.shape, pads),)
 
     return from_op(result, (x,), backward)
 
 
 def average_pool_nd(inputs, pool_size, strides, padding, rank, where):
-    """Mean of each window over ``rank`` spatial axes; 'same' padding cells are not counted."""
+    """Mean of each window over ``rank`` spatial axes; 'same' padding cells are not counted.
+
+    Args:
+        inputs: (N, *spatial, C).
+        pool_size: int or one per spatial axis.
+        strides: int, one per spatial axis, or None (= pool_size).
+        padding: "valid" or "same".
+        rank: the number of spatial axes.
+        where: the op's name, for error messages.
+
+    Returns:
+        (N, *out_shape, C).
+
+    Example:
+
+    >>> import numpy as np
+    >>> x = np.arange(3.0).reshape(1, 3, 1)
+    >>> average_pool_nd(x, 2, 2, "same", 1, "average_pool1d").data.ravel().tolist()
+    [0.5, 2.0]
+    """
     x = as_tensor(inputs, where=where)
     pool, stride, out, pads = _setup_nd(x, pool_size, strides, padding, rank, where)
     padded = _pad_nd(x.data, pads, 0)
     total = None
     for _, view in _offset_views_nd(padded, pool, stride, out):
         total = view.copy() if total is None else xp.add(total, view, out=total)
-    if all(p == (0, 0) for p in pads):
+    if all(pair == (0, 0) for pair in pads):
         counts = math.prod(pool)
     else:  # real cells per window: the same pooling over a padded array of ones
         ones = _pad_nd(xp.ones((1, *x.shape[1:-1], 1), dtype=x.dtype), pads, 0)
         counts = sum(view for _, view in _offset_views_nd(ones, pool, stride, out))
     result = total / counts
 
-    def backward(grad_output):  # every cell of a window gets g / (cells counted)
+    def backward(grad_output):  # every cell of a window gets grad_output / (cells counted)
         share = grad_output / counts
         grad = xp.zeros(padded.shape, dtype=grad_output.dtype)
         for index, _ in _offset_views_nd(padded, pool, stride, out):
@@ -283,6 +352,15 @@ def average_pool_nd(inputs, pool_size, strides, padding, rank, where):
 @keras_op
 def max_pool3d(inputs, pool_size=2, strides=None, padding="valid"):
     """Largest value of each 3-D window: (N, D, H, W, C) -> (N, out_d, out_h, out_w, C).
+
+    Args:
+        inputs: (N, D, H, W, C).
+        pool_size: int or triple.
+        strides: int, triple or None (= pool_size).
+        padding: "valid" or "same".
+
+    Returns:
+        (N, out_d, out_h, out_w, C).
 
     Example:
 
@@ -298,6 +376,15 @@ def max_pool3d(inputs, pool_size=2, strides=None, padding="valid"):
 def average_pool3d(inputs, pool_size=2, strides=None, padding="valid"):
     """Mean of each 3-D window: (N, D, H, W, C) -> (N, out_d, out_h, out_w, C).
 
+    Args:
+        inputs: (N, D, H, W, C).
+        pool_size: int or triple.
+        strides: int, triple or None (= pool_size).
+        padding: "valid" or "same" (padded cells are not counted).
+
+    Returns:
+        (N, out_d, out_h, out_w, C).
+
     Example:
 
     >>> import numpy as np
@@ -308,10 +395,26 @@ def average_pool3d(inputs, pool_size=2, strides=None, padding="valid"):
     return average_pool_nd(inputs, pool_size, strides, padding, 3, "average_pool3d")
 
 
-# -- adaptive pooling: a fixed output size, windows [floor(i L / n), ceil((i + 1) L / n)) ----------
+# -- adaptive pooling: a fixed output size, windows [floor(i L / n), ceil((i + 1) L / n)) ----
 def adaptive_windows(length, size):
-    """(starts, ends) of the ``size`` windows that cover ``length`` cells, as Keras and PyTorch
-    place them: window i spans [floor(i * length / size), ceil((i + 1) * length / size))."""
+    """(starts, ends) of the ``size`` windows that cover ``length`` cells.
+
+    Placed as Keras and PyTorch place them: window i spans
+    [floor(i * length / size), ceil((i + 1) * length / size)), so windows may overlap.
+
+    Args:
+        length: the number of cells along the axis.
+        size: the number of windows (the output size).
+
+    Returns:
+        ``(starts, ends)``, two int arrays of ``size`` entries (ends exclusive).
+
+    Example:
+
+    >>> starts, ends = adaptive_windows(5, 2)
+    >>> starts.tolist(), ends.tolist()
+    ([0, 2], [3, 5])
+    """
     index = xp.arange(size)
     return (index * length) // size, -((-(index + 1) * length) // size)
 
@@ -326,7 +429,7 @@ def _adaptive_average_axis(x, size, axis):
     weights = (inside / (ends - starts)[:, None]).astype(x.dtype)  # (size, length)
     out = xp.moveaxis(xp.tensordot(weights, x.data, axes=([1], [axis])), 0, axis)
 
-    def backward(grad_output):  # dL/dx = W^T g along the axis
+    def backward(grad_output):  # dL/dx = W^T grad_output along the axis
         return (xp.moveaxis(xp.tensordot(weights.T, grad_output, axes=([1], [axis])), 0, axis),)
 
     return from_op(out, (x,), backward)
@@ -346,11 +449,11 @@ def _adaptive_max_axis(x, size, axis):
     out = xp.moveaxis(xp.take_along_axis(moved, winners, axis=-1), -1, axis)
 
     def backward(grad_output):  # each window's gradient lands on its winner (windows may overlap)
-        g = xp.moveaxis(grad_output, axis, -1)
-        rows = g.size // size
+        grad_last = xp.moveaxis(grad_output, axis, -1)
+        rows = grad_last.size // size
         flat = (xp.arange(rows)[:, None] * length + winners.reshape(rows, size)).ravel()
-        grad = xp.bincount(flat, weights=g.reshape(-1), minlength=rows * length)
-        grad = grad.astype(grad_output.dtype).reshape(*g.shape[:-1], length)
+        grad = xp.bincount(flat, weights=grad_last.reshape(-1), minlength=rows * length)
+        grad = grad.astype(grad_output.dtype).reshape(*grad_last.shape[:-1], length)
         return (xp.moveaxis(grad, -1, axis),)
 
     return from_op(out, (x,), backward)
@@ -382,6 +485,9 @@ def adaptive_average_pool(inputs, output_size, data_format=None):
         output_size: int or tuple, the spatial size of the result.
         data_format: "channels_last" or "channels_first"; None: the configured default.
 
+    Returns:
+        The input with each spatial axis reduced to ``output_size``.
+
     Example:
 
     >>> import numpy as np
@@ -397,6 +503,16 @@ def adaptive_average_pool(inputs, output_size, data_format=None):
 @keras_op
 def adaptive_max_pool(inputs, output_size, data_format=None):
     """Max pooling to a fixed ``output_size``, with ``adaptive_average_pool``'s windows.
+
+    The gradient of each window goes to its first maximum.
+
+    Args:
+        inputs: (N, *spatial, C) (channels_first: (N, C, *spatial)), 1 to 3 spatial axes.
+        output_size: int or tuple, the spatial size of the result.
+        data_format: "channels_last" or "channels_first"; None: the configured default.
+
+    Returns:
+        The input with each spatial axis reduced to ``output_size``.
 
     Example:
 
