@@ -89,7 +89,6 @@ SPACE = {
         0: (MODEL_FILES_OK, MODEL_FILES_BAD),
         "--dataset": (DATASETS_OK, DATASETS_BAD + [None]),
         "--out": (OUT_OK, OUT_BAD),
-        "--overwrite": None,
     },
     "predict": {0: (MODEL_FILES_OK, MODEL_FILES_BAD), 1: (INPUTS_OK, INPUTS_BAD)},
     "summary": {0: ([], MODEL_FILES_BAD)},

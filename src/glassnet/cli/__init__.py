@@ -139,10 +139,10 @@ def build_parser():
     evaluate.add_argument("model", type=arguments.path_text, help="a .glassnet file")
     evaluate.add_argument("--dataset", required=True, choices=DATASETS, help="test data")
     evaluate.add_argument(
-        "--out", type=arguments.path_text, help="folder for the confusion matrix PNG"
-    )
-    evaluate.add_argument(
-        "--overwrite", action="store_true", help="replace a confusion.png already in --out"
+        "--out",
+        type=arguments.path_text,
+        help="folder for confusion.png (the run folder of the model is fine: only the plot is "
+        "replaced)",
     )
 
     predict = _add(commands, "predict", "class and probabilities for an input file")

@@ -287,7 +287,7 @@ def evaluate(args):
 
     folder = None
     if args.out is not None:
-        folder = OutputFolder(args.out, guarded=("confusion.png",), overwrite=args.overwrite)
+        folder = OutputFolder(args.out)  # a plot that can be made again: replaced, not guarded
         folder.check()
     model = _load_model(args.model)
     dataset = _dataset_for(model, args.dataset)
