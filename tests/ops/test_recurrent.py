@@ -107,7 +107,8 @@ def test_other_activations_are_differentiated_too():
 
 
 def assert_matches_torch(out, theirs, pairs):
-    """Outputs equal, then gradients of a random projection: pairs of (our tensor, torch gradient -> our layout)."""
+    """Outputs equal, then gradients of a random projection: pairs of (our tensor, torch
+    gradient -> our layout)."""
     np.testing.assert_allclose(out.data, theirs.detach().numpy(), rtol=1e-6, atol=1e-12)
     weights = np.random.default_rng(5).standard_normal(out.shape)
     (out * Tensor(weights)).sum().backward()
@@ -183,7 +184,8 @@ def test_gru_matches_pytorch():
         )
     px = torch.tensor(x, requires_grad=True)
     theirs, _ = net(px)
-    # Keras's z, r, h gate order put into PyTorch's r, z, n order on the torch side of the comparison
+    # Keras's z, r, h gate order put into PyTorch's r, z, n order on the torch side of the
+    # comparison
     assert_matches_torch(
         out,
         theirs,

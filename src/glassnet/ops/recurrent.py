@@ -10,7 +10,16 @@ libraries unchanged. The recurrent layers (layers/recurrent.py) run these when t
 their cell would; the cells' step-by-step loop is the reference they are tested against.
 
 mask (N, T) bool: at masked steps the state is carried over unchanged.
-recurrent_mask (N, u): recurrent dropout, applied to the previous state before the recurrent GEMM.
+recurrent_mask (N, u): recurrent dropout, applied to the previous state before the recurrent
+GEMM.
+
+Example:
+
+>>> import numpy as np
+>>> from glassnet import ops
+>>> ops.simple_rnn(np.ones((1, 2, 1)), np.ones((1, 1)), np.zeros((1, 1)), activation="relu")
+Tensor([[[1.],
+         [2.]]], dtype=float64)
 """
 
 from glassnet.autograd.tensor import as_tensor, from_op
@@ -20,8 +29,19 @@ from glassnet.ops.operation import keras_op
 
 
 def activation_pair(name, where):
-    """(f, f' written from the output) for an activation the recurrent loops can run, from the
-    activation table in ``ops/activation.py``; ValueError for the others (gelu, silu...).
+    """(f, f' written from the output) for an activation the recurrent loops can run.
+
+    Both come from the activation table in ``ops/activation.py``.
+
+    Args:
+        name: the activation's name.
+        where: the op, for the error message.
+
+    Returns:
+        ``(forward, derivative)``: ``forward(z)`` on arrays, ``derivative(y)`` from the output.
+
+    Raises:
+        ValueError: for an activation whose derivative needs the input (gelu, silu...).
 
     Example:
 
@@ -32,7 +52,7 @@ def activation_pair(name, where):
     """
     spec = ACTIVATIONS.get(name)
     if spec is None or not spec.from_output:
-        usable = sorted(n for n, s in ACTIVATIONS.items() if s.from_output)
+        usable = sorted(key for key, entry in ACTIVATIONS.items() if entry.from_output)
         raise ValueError(
             f"{where}: activation {name!r} is not available in the recurrent op; use one of "
             f"{usable}"
@@ -43,7 +63,7 @@ def activation_pair(name, where):
 def _prepare(where, x_proj, recurrent_kernel, states, gates):
     xz = as_tensor(x_proj, where=where)
     rk = as_tensor(recurrent_kernel, like=xz, where=where)
-    states = [as_tensor(s, like=xz, where=where) for s in states]
+    states = [as_tensor(state, like=xz, where=where) for state in states]
     n, t, width = xz.shape
     units = rk.shape[0]
     if width != gates * units or rk.shape != (units, gates * units):
@@ -51,9 +71,11 @@ def _prepare(where, x_proj, recurrent_kernel, states, gates):
             f"{where}: x_proj (N, T, {gates}*units) and recurrent_kernel (units, {gates}*units) "
             f"do not fit: shapes {xz.shape} and {rk.shape}"
         )
-    for s in states:
-        if s.shape != (n, units):
-            raise ValueError(f"{where}: initial state must have shape {(n, units)}, got {s.shape}")
+    for state in states:
+        if state.shape != (n, units):
+            raise ValueError(
+                f"{where}: initial state must have shape {(n, units)}, got {state.shape}"
+            )
     return xz, rk, states, n, t, units
 
 
@@ -65,8 +87,8 @@ def _split_by_mask(mask, t, grad):
     """(gradient to the step's computation, gradient carried straight to the previous state)."""
     if mask is None:
         return grad, 0.0
-    m = mask[:, t, None]
-    return grad * m, grad * ~m
+    kept = mask[:, t, None]
+    return grad * kept, grad * ~kept
 
 
 @keras_op
@@ -83,6 +105,9 @@ def simple_rnn(
         mask: (N, T) bool or None: masked steps carry the state over.
         recurrent_mask: (N, u) or None: recurrent dropout on h_{t-1}.
         activation: a name from the activation table whose derivative needs only the output.
+
+    Returns:
+        Every step's state, (N, T, u).
 
     Example:
 
@@ -112,9 +137,8 @@ def simple_rnn(
         for t in reversed(range(steps)):
             dh = dh + grad_output[:, t]
             active, carried = _split_by_mask(mask, t, dh)
-            da = active * d_act(
-                out[:, t]
-            )  # through the activation (at masked steps the update is unused)
+            # through the activation (at masked steps the update is unused)
+            da = active * d_act(out[:, t])
             grad_x[:, t] = da
             grad_rk += h_inputs[t].T @ da  # dL/dU = sum_t h_{t-1}^T da_t
             dh = da @ rk.data.T
@@ -131,8 +155,8 @@ def _lstm_gates(recurrent_activation, activation, u):
     [i | f | o | g].
 
     The three sigmoid gates are one contiguous block of rows, so each NumPy call runs over
-    contiguous memory. With the default pair, sigma(z) = tanh(z / 2) / 2 + 1/2 lets one tanh call
-    cover all four.
+    contiguous memory. With the default pair, sigma(z) = tanh(z / 2) / 2 + 1/2 lets one tanh
+    call cover all four.
     """
     act, d_act = activation_pair(activation, "lstm")
     gate, d_gate = activation_pair(recurrent_activation, "lstm")
@@ -181,17 +205,29 @@ def lstm(
 ):
     """Long short-term memory over a sequence -> (N, T, 2u): h_t in [..., :u], c_t in [..., u:].
 
-    inputs (N, T, F); kernel (F, 4u), recurrent_kernel (u, 4u), bias (4u,) or None, in Keras's
-    layout and gate order i, f, c, o; initial states (N, u).
-
         z = x_t @ kernel + h_{t-1} @ recurrent_kernel + bias
         i, f, o = sigma(z_i, z_f, z_o); g = act(z_c)
         c_t = f * c_{t-1} + i * g;  h_t = o * act(c_t)
 
-    Computed as one GEMM per step on stacked operands, as in textbook NumPy LSTMs: W = [U; K; b]^T
-    (4u, u + F + 1) times s_t = [h_{t-1}; x_t; 1] (u + F + 1, N). The states are kept transposed,
-    (u, N), so every gate is a contiguous block of rows: NumPy's elementwise calls run faster on
-    contiguous blocks than on column slices of an (N, 4u) array.
+    Computed as one GEMM per step on stacked operands, as in textbook NumPy LSTMs:
+    W = [U; K; b]^T (4u, u + F + 1) times s_t = [h_{t-1}; x_t; 1] (u + F + 1, N). The states are
+    kept transposed, (u, N), so every gate is a contiguous block of rows: NumPy's elementwise
+    calls run faster on contiguous blocks than on column slices of an (N, 4u) array.
+
+    Args:
+        inputs: (N, T, F).
+        kernel: (F, 4u), Keras's layout and gate order i, f, c, o.
+        recurrent_kernel: (u, 4u).
+        bias: (4u,) or None.
+        initial_h: (N, u).
+        initial_c: (N, u).
+        mask: (N, T) bool or None: masked steps carry both states over.
+        recurrent_mask: (N, u) or None: recurrent dropout on h_{t-1}.
+        activation: the cell and candidate activation (from the activation table).
+        recurrent_activation: the gates' activation.
+
+    Returns:
+        (N, T, 2u): h_t in [..., :u], c_t in [..., u:].
 
     Example:
 
@@ -224,22 +260,19 @@ def lstm(
             f"recurrent_kernel (units, 4*units) "
             f"and bias (4*units,); got {k.shape}, {rk.shape} and {None if b is None else b.shape}"
         )
-    for s in (h0, c0):
-        if s.shape != (n, u):
-            raise ValueError(f"lstm: initial state must have shape {(n, u)}, got {s.shape}")
+    for state in (h0, c0):
+        if state.shape != (n, u):
+            raise ValueError(f"lstm: initial state must have shape {(n, u)}, got {state.shape}")
     activate, gate_derivative = _lstm_gates(recurrent_activation, activation, u)
     act, d_act = activation_pair(activation, "lstm")
-    order = xp.r_[
-        0 : 2 * u, 3 * u : 4 * u, 2 * u : 3 * u
-    ]  # Keras's [i | f | c | o] -> [i | f | o | g] here
+    # Keras's [i | f | c | o] -> [i | f | o | g] here
+    order = xp.r_[0 : 2 * u, 3 * u : 4 * u, 2 * u : 3 * u]
     stacked = [rk.data, k.data] + ([] if b is None else [b.data[None]])
-    w = xp.take(
-        xp.concatenate(stacked).T, order, axis=0
-    )  # (4u, width), C-contiguous; take: 2 us where [:, order] took 70
+    # (4u, width), C-contiguous; xp.take rather than [:, order], which is much slower here
+    w = xp.take(xp.concatenate(stacked).T, order, axis=0)
     width = w.shape[1]
-    s = xp.empty(
-        (steps, width, n), dtype=x.dtype
-    )  # s_t = [h_{t-1} (after recurrent dropout); x_t; 1]
+    # s_t = [h_{t-1} (after recurrent dropout); x_t; 1]
+    s = xp.empty((steps, width, n), dtype=x.dtype)
     s[:, u : u + features] = x.data.transpose(1, 2, 0)
     if b is not None:
         s[:, -1] = 1
@@ -247,12 +280,11 @@ def lstm(
     drop = None if recurrent_mask is None else recurrent_mask.T
     gates = xp.empty((steps, 4 * u, n), dtype=x.dtype)
     cell_act = xp.empty((steps, u, n), dtype=x.dtype)  # act(c_t) before masking
-    # states[t] = [h_t; c_t], written in place by each step; the output is a transposed view of it,
-    # (N, T, 2u), so no copy into another layout is made
+    # states[t] = [h_t; c_t], written in place by each step; the output is a transposed view of
+    # it, (N, T, 2u), so no copy into another layout is made
     states = xp.empty((steps, 2 * u, n), dtype=x.dtype)
-    carry = (
-        None if keep is None else ~keep
-    )  # (T, N): True where a masked step carries the state over
+    # (T, N): True where a masked step carries the state over
+    carry = None if keep is None else ~keep
     tanh_cell = activation == "tanh"
     h, c = h0.data.T, c0.data.T
     for t in range(steps):
@@ -264,15 +296,15 @@ def lstm(
         xp.matmul(w, s[t], out=z)
         activate(z)
         i, f, o, g = z[:u], z[u : 2 * u], z[2 * u : 3 * u], z[3 * u :]
-        h_new, c_new, a = states[t, :u], states[t, u:], cell_act[t]
+        h_new, c_new, act_c = states[t, :u], states[t, u:], cell_act[t]
         xp.multiply(f, c, out=c_new)
-        xp.multiply(i, g, out=a)
-        c_new += a
+        xp.multiply(i, g, out=act_c)  # i * g, then act(c_t) in the same buffer
+        c_new += act_c
         if tanh_cell:
-            xp.tanh(c_new, out=a)
+            xp.tanh(c_new, out=act_c)
         else:
-            a[...] = act(c_new)
-        xp.multiply(o, a, out=h_new)
+            act_c[...] = act(c_new)
+        xp.multiply(o, act_c, out=h_new)
         if carry is not None:  # masked steps carry the previous state over unchanged
             xp.copyto(h_new, h, where=carry[t])
             xp.copyto(c_new, c, where=carry[t])
@@ -281,8 +313,8 @@ def lstm(
 
     def backward(grad_output):
         # Often only h_T receives a gradient (return_sequences=False), so the steps whose output
-        # gradient
-        # is all zero skip the addition; the others read it as a (u, N) view of grad_output
+        # gradient is all zero skip the addition; the others read it as a (u, N) view of
+        # grad_output
         receives = (grad_output != 0).any(axis=0)  # (T, 2u)
         h_receives, c_receives = receives[:, :u].any(axis=1), receives[:, u:].any(axis=1)
         grad_w = xp.zeros_like(w)
@@ -296,7 +328,7 @@ def lstm(
         for t in reversed(range(steps)):
             if dz_all is not None:
                 dz = dz_all[t]
-            z, a = gates[t], cell_act[t]
+            z, act_c = gates[t], cell_act[t]
             c_prev = states[t - 1, u:] if t else c0.data.T
             i, f, o, g = z[:u], z[u : 2 * u], z[2 * u : 3 * u], z[3 * u :]
             if h_receives[t]:
@@ -306,14 +338,14 @@ def lstm(
             if keep is not None:  # a masked step's gradient goes straight to the previous state
                 dh, dh_carried = dh * keep[t], dh * ~keep[t]
                 dc, dc_carried = dc * keep[t], dc * ~keep[t]
-            dc_total = d_act(a)  # h = o * act(c)
+            dc_total = d_act(act_c)  # h = o * act(c)
             dc_total *= o
             dc_total *= dh
             dc_total += dc
             xp.multiply(dc_total, i, out=dz[3 * u :])  # c = f * c_prev + i * g
             xp.multiply(dc_total, c_prev, out=dz[u : 2 * u])
             xp.multiply(dc_total, g, out=dz[:u])
-            xp.multiply(dh, a, out=dz[2 * u : 3 * u])
+            xp.multiply(dh, act_c, out=dz[2 * u : 3 * u])
             dz *= gate_derivative(z)  # through each gate's activation
             grad_w += dz @ s[t].T  # z = W s_t
             xp.matmul(recurrent_t, dz, out=grad_h_prev[t])
@@ -322,14 +354,13 @@ def lstm(
             if keep is not None:
                 dh = dh + dh_carried
                 dc += dc_carried
-        grad_stacked = xp.take(
-            grad_w, xp.argsort(order), axis=0
-        ).T  # back to Keras's gate order, (width, 4u)
-        grad_x = (
+        # back to Keras's gate order, (width, 4u)
+        grad_stacked = xp.take(grad_w, xp.argsort(order), axis=0).T
+        grad_x = (  # (N, T, F)
             None
             if dz_all is None
             else xp.matmul(w[:, u : u + features].T, dz_all).transpose(2, 0, 1)
-        )  # (N, T, F)
+        )
         grads = [grad_x, grad_stacked[u : u + features], grad_stacked[:u]]
         grads += [] if b is None else [grad_stacked[-1]]
         return (*grads, dh.T, dc.T)
@@ -359,6 +390,9 @@ def gru(
         recurrent_kernel: (u, 3u); recurrent_bias: (3u,).
         initial_state: (N, u).
         mask, recurrent_mask, activation, recurrent_activation: as ``simple_rnn``.
+
+    Returns:
+        Every step's state, (N, T, u).
 
     Example:
 
