@@ -184,9 +184,7 @@ def torch_conv1d(stride=1, padding="valid", dilation=1):
 def torch_depthwise(stride=1, padding="valid", dilation=1):
     def ref(x, k, b=None):
         kh, kw, c, m = k.shape
-        return torch_conv2d(stride, padding, dilation, groups=c)(
-            x, k.reshape(kh, kw, 1, c * m), b
-        )
+        return torch_conv2d(stride, padding, dilation, groups=c)(x, k.reshape(kh, kw, 1, c * m), b)
 
     return ref
 
