@@ -32,7 +32,7 @@ def plot_history(history, path=None):
     ['training', 'validation']
     """
     logs = getattr(history, "history", history)
-    names = [k for k in logs if not k.startswith("val_") and k != "learning_rate"]
+    names = [key for key in logs if not key.startswith("val_") and key != "learning_rate"]
     rates = logs.get("learning_rate")
     show_rate = rates is not None and len(set(rates)) > 1
     panels = len(names) + show_rate
