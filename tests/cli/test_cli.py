@@ -255,13 +255,13 @@ def test_the_output_folder_is_checked_before_training(workspace, capsys, monkeyp
     assert tree(workspace) == ["a-file"]
 
 
-def test_an_unwritable_folder_is_named_before_training(workspace, capsys, monkeypatch):
+def test_an_unwritable_folder_is_named_before_any_data_is_loaded(workspace, capsys, monkeypatch):
     from glassnet.cli import data, output
 
-    calls = []
-    monkeypatch.setattr(data, "load", lambda *a, **k: calls.append(a) or data.Dataset(
-        "xor", np.zeros((4, 2), "float32"), np.array([0, 1, 0, 1]),
-        np.zeros((2, 2), "float32"), np.array([0, 1]), ["0", "1"]))  # fmt: skip
+    def no_data(*args, **kwargs):
+        raise AssertionError("data loaded although the output folder cannot be written")
+
+    monkeypatch.setattr(data, "load", no_data)
 
     def refused(*args, **kwargs):
         raise PermissionError(13, "Permission denied")
@@ -404,14 +404,14 @@ def test_breast_cancer_model_takes_raw_measurements(workspace, capsys):
 def fashion_like_model(folder, shape):
     """What train builds for fashion-mnist, fitted briefly on stand-in uint8 images."""
     from glassnet.cli import data, models
+    from glassnet.datasets import fashion_mnist
 
     rng = np.random.default_rng(0)
     x = rng.integers(0, 256, (40, 28, 28), dtype=np.uint8)
     x[:20, 14:, :] = 0  # class 9 ("Ankle boot"): dark lower half; class 0: bright lower half
     x[20:, 14:, :] = 255
     y = np.array([9] * 20 + [0] * 20)
-    names = ["T-shirt/top", "Trouser", "Pullover", "Dress", "Coat", "Sandal", "Shirt",
-             "Sneaker", "Bag", "Ankle boot"]  # fmt: skip
+    names = list(fashion_mnist.CLASS_NAMES)
     images = x[..., None] if len(shape) == 3 else x
     dataset = data.Dataset("fashion-mnist", images, y, images, y, names, scale=1 / 255)
     model = models.mlp(shape, 10, dataset.preprocessing(), hidden=(16,))

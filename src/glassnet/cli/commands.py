@@ -127,17 +127,22 @@ def train(args):
     optimizer = _optimizer(args.optimizer, args.learning_rate)
     if launched_under_mpi():  # mpiexec -n N glassnet train ...: the same command, data-parallel
         keras.distribution.set_distribution(keras.distribution.DataParallel())
-    keras.utils.set_random_seed(args.seed)
-    dataset = data.load(args.dataset, images=args.model == "cnn")
-    model = models.build(args.model, dataset)
-    settings = _settings(args, optimizer, dataset)
-    if args.resume:
-        _check_resume(folder, settings)
     chief = is_chief()
     if chief:
-        folder.prepare()
-        if not args.resume and os.path.isdir(folder.file(BACKUP)):
-            shutil.rmtree(folder.file(BACKUP))  # --overwrite: the old run's backup goes too
+        folder.prepare()  # created and written to once, still before any data is loaded
+    try:
+        keras.utils.set_random_seed(args.seed)
+        dataset = data.load(args.dataset, images=args.model == "cnn")
+        model = models.build(args.model, dataset)
+        settings = _settings(args, optimizer, dataset)
+        if args.resume:
+            _check_resume(folder, settings)
+    except BaseException:
+        if chief:
+            folder.discard_if_empty()
+        raise
+    if chief and not args.resume and os.path.isdir(folder.file(BACKUP)):
+        shutil.rmtree(folder.file(BACKUP))  # --overwrite: the old run's backup goes too
     earlier = _earlier_history(folder) if args.resume else []
     model.compile(optimizer, models.loss_for(dataset.classes), metrics=["accuracy"])
     counter = _EpochCounter()
