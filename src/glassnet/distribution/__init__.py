@@ -16,5 +16,14 @@ from glassnet.distribution.data_parallel import (
     is_chief,
     set_distribution,
 )
+from glassnet.distribution.devices import get_device_count, initialize, list_devices
 
-__all__ = ["DataParallel", "set_distribution", "distribution", "is_chief"]
+__all__ = [
+    "DataParallel",
+    "set_distribution",
+    "distribution",
+    "is_chief",
+    "list_devices",
+    "get_device_count",
+    "initialize",
+]
