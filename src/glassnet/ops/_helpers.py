@@ -101,8 +101,8 @@ def sum_rows(matrix):
 def positive_part(array, out=None):
     """max(array, 0), elementwise: ReLU's forward.
 
-    Written against a row of zeros rather than the scalar 0: NumPy's vectorised loop for
-    maximum covers two arrays, and the scalar form is slower.
+    Written against a row of zeros rather than the scalar 0, so that NumPy runs its two-array
+    loop for maximum; which form is faster depends on the shape (the README has the figures).
 
     Args:
         array: any array with at least one axis.

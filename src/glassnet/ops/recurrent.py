@@ -268,7 +268,7 @@ def lstm(
     # Keras's [i | f | c | o] -> [i | f | o | g] here
     order = xp.r_[0 : 2 * u, 3 * u : 4 * u, 2 * u : 3 * u]
     stacked = [rk.data, k.data] + ([] if b is None else [b.data[None]])
-    # (4u, width), C-contiguous; xp.take rather than [:, order], which is much slower here
+    # (4u, width), C-contiguous, rows in the gate order above
     w = xp.take(xp.concatenate(stacked).T, order, axis=0)
     width = w.shape[1]
     # s_t = [h_{t-1} (after recurrent dropout); x_t; 1]
