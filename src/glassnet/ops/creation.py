@@ -13,8 +13,27 @@ from glassnet.ops.operation import keras_op
 
 
 @keras_op
-def convert_to_tensor(x, dtype=None):
-    """x as a Tensor (a Tensor passes through unless a different dtype is asked for)."""
+def convert_to_tensor(x, dtype=None, sparse=None, ragged=None):
+    """x as a Tensor (a Tensor passes through unless a different dtype is asked for).
+
+    Args:
+        x: a Tensor, array, list or number.
+        dtype: the dtype wanted (default: the input's; Python floats become floatx).
+        sparse: Keras's request for a sparse (True) or dense (False) tensor; glassnet's tensors
+            are dense, so True is refused.
+        ragged: likewise for ragged tensors; True is refused.
+
+    Example:
+
+    >>> from glassnet import ops
+    >>> ops.convert_to_tensor([1.0, 2.0], dtype="float64")
+    Tensor([1., 2.], dtype=float64)
+    """
+    for option, value in (("sparse", sparse), ("ragged", ragged)):
+        if value:
+            raise ValueError(
+                f"convert_to_tensor: glassnet has no {option} tensors; use {option}=None or False"
+            )
     if isinstance(x, Tensor) and (dtype is None or x.dtype == xp.dtype(dtype)):
         return x
     return Tensor(to_array(array_of(x), dtype=dtype))

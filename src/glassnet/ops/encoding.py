@@ -13,7 +13,7 @@ from glassnet.ops.operation import keras_op
 
 
 @keras_op
-def one_hot(x, num_classes, axis=-1, dtype=None):
+def one_hot(x, num_classes, axis=-1, dtype=None, sparse=False):
     """Integer class ids (any shape) -> one-hot vectors along a new ``axis``.
 
     Ids outside [0, num_classes) are refused rather than silently turned into zero rows. The
@@ -24,13 +24,15 @@ def one_hot(x, num_classes, axis=-1, dtype=None):
         num_classes: the length of each vector.
         axis: where the new axis goes (default: last).
         dtype: the result's dtype (default: floatx).
+        sparse: Keras's option for a sparse result; glassnet's tensors are dense, so only
+            False is accepted.
 
     Returns:
         A tensor of shape ``x.shape`` with ``num_classes`` inserted at ``axis``.
 
     Raises:
         TypeError: for ids that are not integers.
-        ValueError: for ids outside [0, num_classes).
+        ValueError: for ids outside [0, num_classes), or ``sparse=True``.
 
     Example:
 
@@ -38,6 +40,8 @@ def one_hot(x, num_classes, axis=-1, dtype=None):
     >>> ops.one_hot([1, 0], 2, axis=0, dtype="int32").data.tolist()
     [[0, 1], [1, 0]]
     """
+    if sparse:
+        raise ValueError("one_hot: glassnet has no sparse tensors; use sparse=False")
     labels = xp.asarray(x.data if isinstance(x, Tensor) else x)
     if labels.dtype.kind == "f" and xp.all(labels == xp.round(labels)):
         labels = labels.astype(xp.int64)
