@@ -205,3 +205,26 @@ def test_lambda_callback_hooks_run_in_fit():
     )
     model_for_fit().fit(x, y, epochs=2, verbose=0, callbacks=[hooks])
     assert events == ["begin", 0, 1, "end"]
+
+
+def test_terminate_on_nan_with_raise_error_stops_at_once_without_on_train_end():
+    x, y = xy()
+    model = model_for_fit()
+    ended = []
+
+    def poison(batch, logs):
+        if batch == 2:
+            model.layers[0].kernel.data[0, 0] = np.nan
+
+    watch = callbacks.LambdaCallback(on_batch_begin=poison, on_train_end=ended.append)
+    with pytest.raises(RuntimeError, match="TerminateOnNaN: loss nan at batch 2"):
+        model.fit(
+            x,
+            y,
+            epochs=3,
+            batch_size=8,
+            verbose=0,
+            callbacks=[watch, callbacks.TerminateOnNaN(raise_error=True)],
+        )
+    assert ended == []
+    assert callbacks.TerminateOnNaN().raise_error is False

@@ -16,7 +16,11 @@ class TerminateOnNaN(Callback):
     """Stop training as soon as a batch's loss is NaN or infinite.
 
     The batch is reported on standard output, and ``model.stop_training`` is set, so ``fit``
-    ends after that batch.
+    ends after that batch (and every callback's ``on_train_end`` still runs).
+
+    Args:
+        raise_error: raise ``RuntimeError`` at once instead, so that no ``on_train_end`` runs
+            (for example to keep a ``BackupAndRestore`` backup of the last good epoch).
 
     Example:
 
@@ -30,9 +34,17 @@ class TerminateOnNaN(Callback):
     True
     """
 
+    def __init__(self, raise_error=False):
+        super().__init__()
+        self.raise_error = raise_error
+
     def on_train_batch_end(self, batch, logs=None):
-        """Stop training when the batch's loss is NaN or infinite."""
+        """Stop training (or raise) when the batch's loss is NaN or infinite."""
         loss = (logs or {}).get("loss")
         if loss is not None and not math.isfinite(loss):
+            if self.raise_error:
+                raise RuntimeError(
+                    f"TerminateOnNaN: loss {loss} at batch {batch}; training stopped at once"
+                )
             print(f"Batch {batch}: invalid loss {loss}, terminating training")
             self.model.stop_training = True
