@@ -353,3 +353,67 @@ def test_fit_ends_with_the_moving_average_of_the_weights():
     model.fit(x, y, epochs=2, batch_size=8, verbose=0)
     for variable in model.trainable_weights:
         np.testing.assert_array_equal(variable.data, model.optimizer.state_of(variable)["average"])
+
+
+def test_optimizer_variables_are_not_trainable_and_apply_gradients_counts_steps():
+    w = Variable(np.ones(2), name="w")
+    optimizer = optimizers.Adam(0.1)
+    assert optimizer.apply_gradients([(np.ones(2), w)]) == 1
+    assert optimizer.apply_gradients(zip([np.ones(2)], [w])) == 2
+    assert len(optimizer.variables) == 4  # iteration, learning rate, m, v
+    assert not any(variable.trainable for variable in optimizer.variables)
+
+
+def test_add_optimizer_variables_with_one_name_gives_one_list():
+    ws = [Variable(np.ones(2), name="a"), Variable(np.ones((2, 3)), name="b")]
+    slots = optimizers.SGD(name="opt").add_optimizer_variables(ws, "velocity")
+    assert isinstance(slots, list)
+    assert [s.shape for s in slots] == [(2,), (2, 3)]
+    assert all(np.all(s.data == 0) for s in slots)
+
+
+@pytest.mark.parametrize("momentum", [0.0, 1.0])
+def test_ema_momentum_accepts_both_ends_of_its_range(momentum):
+    w = Variable(np.array([0.0]))
+    optimizer = optimizers.SGD(1.0, use_ema=True, ema_momentum=momentum)
+    for _ in range(3):
+        optimizer.apply([np.array([-1.0])], [w])
+    optimizer.finalize_variable_values([w])
+    # the weights after each step are 1, 2, 3; the average starts at the first of them, and
+    # then keeps it (momentum 1) or follows the latest (momentum 0)
+    np.testing.assert_allclose(w.data, [3.0 if momentum == 0.0 else 1.0])
+
+
+@pytest.mark.parametrize("momentum", [-0.01, 1.01])
+def test_ema_momentum_outside_its_range_is_refused(momentum):
+    with pytest.raises(ValueError, match="ema_momentum must be in"):
+        optimizers.SGD(use_ema=True, ema_momentum=momentum)
+
+
+def test_multi_optimizer_slots_restored_before_build_reach_their_optimizer():
+    a, b = Variable(np.zeros(1), name="a"), Variable(np.zeros(1), name="b")
+    momentum = optimizers.SGD(0.1, momentum=0.5)
+    multi = optimizers.MultiOptimizer(optimizers.OptimizerMap(optimizers.SGD(0.1), {"a": momentum}))
+    multi.load_state(a, {"momentum": np.array([1.0])})
+    multi.apply([np.zeros(1), np.zeros(1)], [a, b])
+    # v = 0.5 * 1 - 0.1 * 0 = 0.5; w += v
+    np.testing.assert_allclose(a.data, [0.5])
+    np.testing.assert_allclose(momentum.state_of(a)["momentum"], [0.5])
+    np.testing.assert_allclose(b.data, [0.0])
+
+
+def test_multi_optimizer_set_weights_restores_the_iteration_count():
+    def make():
+        return optimizers.MultiOptimizer(
+            optimizers.OptimizerMap(optimizers.SGD(0.1), {"a": optimizers.Adam(0.1)})
+        )
+
+    a, b = Variable(np.zeros(2), name="a"), Variable(np.zeros(1), name="b")
+    first = make()
+    for _ in range(2):
+        first.apply([np.ones(2), np.ones(1)], [a, b])
+    second = make()
+    second.build([a, b])
+    second.set_weights([v.data.copy() for v in first.variables])
+    assert second.iterations == first.iterations == 2
+    np.testing.assert_array_equal(second.variables[0].data, 2)

@@ -407,3 +407,21 @@ def test_get_by_name_and_errors():
         optimizers.Ftrl(learning_rate_power=0.5)
     with pytest.raises(TypeError, match="unexpected keyword"):
         optimizers.Adam(betas=(0.9, 0.99))
+
+
+@pytest.mark.parametrize(
+    "make",
+    [
+        lambda steps: optimizers.schedules.ExponentialDecay(0.1, steps, 0.5),
+        lambda steps: optimizers.schedules.InverseTimeDecay(0.1, steps, 0.5),
+        lambda steps: optimizers.schedules.PolynomialDecay(0.1, steps),
+        lambda steps: optimizers.schedules.CosineDecay(0.1, steps),
+        lambda steps: optimizers.schedules.CosineDecayRestarts(0.1, steps),
+    ],
+    ids=["exponential", "inverse_time", "polynomial", "cosine", "cosine_restarts"],
+)
+def test_schedules_refuse_a_decay_length_that_is_not_positive(make):
+    for steps in (0, -3):
+        with pytest.raises(ValueError, match="steps must be > 0"):
+            make(steps)
+    assert make(1)(0) == pytest.approx(0.1)
