@@ -393,3 +393,14 @@ def test_fused_inside_dense_equals_the_separate_op(name):
 
     for got, expected in zip(run(True), run(False)):
         np.testing.assert_allclose(got, expected, rtol=1e-12, atol=1e-15)
+
+
+def test_monotone_flag_is_true_exactly_for_the_nondecreasing_activations():
+    # the flag lets max pooling run before the activation (models/fusion.py); a wrong True
+    # changes results, a wrong False loses the fusion
+    from glassnet.ops.activation import ACTIVATIONS
+
+    z = np.linspace(-12.0, 12.0, 4001)
+    for name, spec in ACTIVATIONS.items():
+        nondecreasing = bool(np.all(np.diff(spec.forward(z.copy())) >= -1e-12))
+        assert spec.monotone == nondecreasing, name

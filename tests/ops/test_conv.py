@@ -559,3 +559,15 @@ def test_transposed_output_sizes_follow_keras():
     for (k, s, padding, extra), expected in sizes.items():
         out = conv1d_transpose(x, np.zeros((k, 1, 1)), None, s, padding, output_padding=extra)
         assert out.shape == (1, expected, 1), (k, s, padding, extra)
+
+
+def test_depthwise_conv1d_takes_strides_and_dilation_as_one_element_tuples():
+    rng = np.random.default_rng(0)
+    x, kernel = rng.standard_normal((1, 9, 2)), rng.standard_normal((3, 2, 1))
+    as_ints = depthwise_conv1d(x, kernel, strides=2, dilation_rate=1)
+    as_tuples = depthwise_conv1d(x, kernel, strides=(2,), dilation_rate=(1,))
+    assert as_tuples.shape == (1, 4, 2)
+    np.testing.assert_array_equal(as_tuples.data, as_ints.data)
+    dilated = depthwise_conv1d(x, kernel, dilation_rate=(2,))
+    manual = np.stack([sum(x[0, t + 2 * j] * kernel[j, :, 0] for j in range(3)) for t in range(5)])
+    np.testing.assert_allclose(dilated.data[0], manual, rtol=1e-12)

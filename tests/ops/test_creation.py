@@ -1,4 +1,5 @@
 import numpy as np
+import pytest
 
 import glassnet as keras
 from glassnet import ops
@@ -131,3 +132,13 @@ TRIANGLE_CASES = [
     test_triangle_gradcheck,
     test_triangle_torch,
 ) = standard_tests(TRIANGLE_CASES)
+
+
+def test_keras_sparse_and_ragged_options_accept_dense_and_refuse_the_rest():
+    assert ops.convert_to_tensor([1.0], sparse=False, ragged=False).data.tolist() == [1.0]
+    assert ops.one_hot([1], 2, sparse=False).data.tolist() == [[0.0, 1.0]]
+    for option in ("sparse", "ragged"):
+        with pytest.raises(ValueError, match=f"convert_to_tensor: glassnet has no {option}"):
+            ops.convert_to_tensor([1.0], **{option: True})
+    with pytest.raises(ValueError, match="one_hot: glassnet has no sparse tensors"):
+        ops.one_hot([1], 2, sparse=True)

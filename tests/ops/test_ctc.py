@@ -165,3 +165,14 @@ def test_bad_inputs_name_the_op():
         ctc_loss(np.array([[7]]), np.zeros((1, 2, 3)), [1], [2])
     with pytest.raises(ValueError, match="ctc_decode: strategy must be"):
         ctc_decode(np.zeros((1, 2, 3)), [2], strategy="beam")
+
+
+def test_beam_search_with_one_path_gives_the_best_sequence():
+    logits = normal(1, 4, 3)(np.random.default_rng(5))
+    best, best_scores = ctc_decode(logits, [4], strategy="beam_search", beam_width=50, top_paths=3)
+    one, one_scores = ctc_decode(logits, [4], strategy="beam_search", beam_width=50, top_paths=1)
+    assert one.shape == (1, 1, 4) and one_scores.shape == (1, 1)
+    np.testing.assert_array_equal(one.data[0], best.data[0])
+    np.testing.assert_allclose(one_scores.data[0, 0], best_scores.data[0, 0], rtol=1e-12)
+    with pytest.raises(ValueError, match="need 1 <= top_paths <= beam_width"):
+        ctc_decode(logits, [4], strategy="beam_search", beam_width=2, top_paths=0)

@@ -127,3 +127,10 @@ def test_bad_axis_and_order_are_named():
         ops.cumsum(np.zeros((2, 2)), axis=2)
     with pytest.raises(ValueError, match="diff: the order n must be non-negative"):
         ops.diff(np.zeros(3), n=-1)
+
+
+def test_cumprod_gradient_of_all_zeros_is_exact():
+    x = Tensor(np.zeros((2, 3)), requires_grad=True)
+    ops.cumprod(x, axis=1).sum().backward()
+    # d/dx_0 (x0 + x0 x1 + x0 x1 x2) = 1 + x1 + x1 x2 = 1; the others carry a factor x0 = 0
+    np.testing.assert_array_equal(x.grad, [[1.0, 0.0, 0.0], [1.0, 0.0, 0.0]])

@@ -248,3 +248,8 @@ def test_float32_stays_float32_and_ints_keep_their_dtype():
     assert image.resize(ints, (3, 3)).dtype == np.uint8
     assert image.affine_transform(ints, TRANSFORM).dtype == np.uint8
     assert image.rgb_to_grayscale(ints).dtype == np.uint8
+
+
+def test_affine_transform_refuses_an_unknown_fill_mode():
+    with pytest.raises(ValueError, match="fill_mode"):
+        image.affine_transform(np.zeros((1, 4, 4, 1)), np.zeros(8), fill_mode="wrap-around")

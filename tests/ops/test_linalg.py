@@ -459,3 +459,18 @@ DENSE_CASES = [
 test_dense_forward, test_dense_float32, test_dense_gradcheck, test_dense_torch = standard_tests(
     DENSE_CASES
 )
+
+
+def test_dot_of_a_3d_tensor_sums_over_its_last_axis():
+    rng = np.random.default_rng(0)
+    a, b = rng.standard_normal((2, 3, 4)), rng.standard_normal((5, 4, 2))
+    np.testing.assert_allclose(ops.dot(a, b).data, np.dot(a, b), rtol=1e-12)
+    np.testing.assert_allclose(ops.dot(a, b[0]).data, np.dot(a, b[0]), rtol=1e-12)
+
+
+def test_lstsq_drops_singular_values_below_numpys_default_cutoff():
+    # cutoff eps * max(m, n) * s_max = 6.7e-16: the 3e-16 direction is dropped, as NumPy does
+    a = np.array([[1.0, 0.0], [0.0, 3e-16], [0.0, 0.0]])
+    b = np.array([1.0, 1.0, 1.0])
+    np.testing.assert_array_equal(ops.lstsq(a, b).data, [1.0, 0.0])
+    np.testing.assert_array_equal(np.linalg.lstsq(a, b, rcond=None)[0], [1.0, 0.0])

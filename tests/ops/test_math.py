@@ -167,3 +167,10 @@ def test_complex_gradients_match_torch(part):
     expected = theirs(t).detach().resolve_conj().resolve_neg().numpy()
     np.testing.assert_allclose(ours(Tensor(pairs)).data, expected, rtol=1e-12)
     np.testing.assert_allclose(x.grad, t.grad.numpy(), rtol=1e-10, atol=1e-12)
+
+
+def test_view_as_real_puts_the_pairs_on_a_new_last_axis():
+    z = np.array([[1 + 2j, 3 - 4j, 5j], [-1j, 2 + 0j, -3 + 1j]])
+    pairs = ops.view_as_real(z).data
+    assert pairs.shape == (2, 3, 2)
+    np.testing.assert_array_equal(pairs, np.stack([z.real, z.imag], axis=-1))
