@@ -38,13 +38,6 @@ def unpack(name, folder):
     return path
 
 
-NESTED = pytest.mark.xfail(
-    strict=True,
-    reason="ConvNeXt nests Sequential models (its stem and downsampling blocks), and "
-    "glassnet.saving reads weights of nested models in neither layout yet",
-)
-
-
 def test_every_family_has_a_fixture():
     assert FAMILIES == [
         "convnext",
@@ -65,9 +58,7 @@ def test_every_family_has_a_fixture():
     ]
 
 
-@pytest.mark.parametrize(
-    "family", [pytest.param(f, marks=NESTED) if f == "convnext" else f for f in FAMILIES]
-)
+@pytest.mark.parametrize("family", FAMILIES)
 @pytest.mark.parametrize("layout", [".weights.h5", "_legacy.h5"])
 def test_keras_weights_give_keras_predictions(family, layout, tmp_path, float64):
     constructor, kwargs, x, expected, layers = fixture(family)

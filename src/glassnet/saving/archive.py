@@ -116,6 +116,8 @@ class SafeArchive:
         path: the zip file.
         allowed: a regular expression every member name must match in full.
         max_member_bytes: the largest member accepted, in bytes.
+        limits: ``[(pattern, max_bytes)]``: a member whose name matches a pattern in full is
+            held to that (smaller) size, e.g. the assets of a ``.keras`` file.
 
     Example:
 
@@ -128,9 +130,10 @@ class SafeArchive:
     glassnet.saving.errors.ModelFileError: ...unexpected member 'evil.py'...
     """
 
-    def __init__(self, path, allowed, max_member_bytes=MAX_MEMBER_BYTES):
+    def __init__(self, path, allowed, max_member_bytes=MAX_MEMBER_BYTES, limits=()):
         self.path = os.fspath(path)
         self.max_member_bytes = max_member_bytes
+        self.limits = list(limits)
         try:
             self.zip = zipfile.ZipFile(self.path)
         except FileNotFoundError:
@@ -156,15 +159,16 @@ class SafeArchive:
                 or "\\" in name
             ):
                 raise ModelFileError(
-                    f"{self.path}: unexpected member {name!r}; a model file holds only "
-                    "config.json and numbered .npy arrays"
+                    f"{self.path}: unexpected member {name!r}; a model file holds only its "
+                    "config, numbered arrays and assets with plain names inside the archive"
                 )
             if name in self.members:
                 raise ModelFileError(f"{self.path}: member {name!r} appears twice")
-            if info.file_size > max_member_bytes:
+            limit = self.limit_of(name)
+            if info.file_size > limit:
                 raise ModelFileError(
                     f"{self.path}: member {name!r} declares {info.file_size} bytes, over the "
-                    f"limit of {max_member_bytes}"
+                    f"limit of {limit}"
                 )
             if (
                 info.compress_type != zipfile.ZIP_STORED
@@ -177,19 +181,33 @@ class SafeArchive:
                 )
             self.members[name] = info
 
+    def limit_of(self, name):
+        """The most bytes member ``name`` may hold.
+
+        Args:
+            name: a member name.
+
+        Returns:
+            The limit of the first pattern of ``limits`` it matches, else ``max_member_bytes``.
+        """
+        for pattern, limit in self.limits:
+            if re.fullmatch(pattern, name):
+                return min(limit, self.max_member_bytes)
+        return self.max_member_bytes
+
     def read(self, name, limit=None):
         """The bytes of member ``name``, refused if longer than ``limit`` (or the archive's cap).
 
         Args:
             name: a member name.
-            limit: the most bytes accepted; None means ``max_member_bytes``.
+            limit: the most bytes accepted; None means the member's limit (``limit_of``).
 
         Returns:
             The member's bytes.
         """
         if name not in self.members:
             raise ModelFileError(f"{self.path}: missing member {name!r}")
-        limit = min(limit or self.max_member_bytes, self.max_member_bytes)
+        limit = min(limit or self.limit_of(name), self.limit_of(name))
         try:
             with self.zip.open(self.members[name]) as member:
                 data = member.read(limit + 1)

@@ -1,5 +1,9 @@
 """The .glassnet format: one zip holding config.json (architecture, compile settings, weight
-manifest, optimizer state manifest) and the arrays as numbered .npy members.
+manifest, optimizer state manifest, layer state manifest), the arrays as numbered .npy members,
+and the state layers keep beyond their weights: what ``save_own_variables`` writes (tf-idf
+weights, a Discretization's summary) as ``state/NNNN/<key>.npy`` and what ``save_assets`` writes
+(an adapted vocabulary) as ``assets/NNNN/<file>``, NNNN numbering the layer in Keras's walk of
+the model (``layer_state.walk``).
 
 Loading never runs code from the file: classes come from glassnet's registry or
 ``custom_objects``, arrays are read with allow_pickle=False, and any problem is reported as a
@@ -23,15 +27,30 @@ import os
 import numpy as np
 
 from glassnet.backend import registry
-from glassnet.saving.archive import SafeArchive, array_bytes, check_depth, write_atomic
+from glassnet.saving import layer_state
+from glassnet.saving.archive import (
+    SAFE_DTYPES,
+    SafeArchive,
+    array_bytes,
+    check_depth,
+    write_atomic,
+)
 from glassnet.saving.errors import ModelFileError
-from glassnet.saving.keras_format import load_keras
+from glassnet.saving.keras_format import load_keras, load_keras_weights
 from glassnet.saving.object_registration import CustomObjectScope
+from glassnet.saving.serialization_lib import SafeModeScope, effective_safe_mode
 from glassnet.version import __version__
 
 FORMAT = "glassnet"
-FORMAT_VERSION = 1
-_MODEL_MEMBERS = r"config\.json|weights/\d{4,6}\.npy|optimizer/\d{4,6}-[a-z_]{1,40}\.npy"
+FORMAT_VERSION = 2  # 2: layer state and assets; files without them are still written as 1
+_STATE_MEMBER = r"state/\d{4,6}/" + layer_state.STATE_KEY + r"\.npy"
+_ASSET_MEMBER = r"assets/\d{4,6}/" + layer_state.ASSET_FILE
+_MODEL_MEMBERS = (
+    r"config\.json|weights/\d{4,6}\.npy|optimizer/\d{4,6}-[a-z_]{1,40}\.npy|"
+    + _STATE_MEMBER
+    + "|"
+    + _ASSET_MEMBER
+)
 
 
 # -- architecture ---------------------------------------------------------------------------
@@ -200,22 +219,58 @@ def save_model(model, filepath, include_optimizer=True):
                 slots.append([i, slot, list(np.shape(array))])
                 members[f"optimizer/{i:04d}-{slot}.npy"] = array_bytes(array)
         optimizer_state = {"iterations": int(model.optimizer.iterations), "slots": slots}
+    state = _layer_state_members(model, members)
     model_config = serialize_model(model)
     compile_config = model.get_compile_config() if model.compiled else None
     config = {
         "format": FORMAT,
-        "format_version": FORMAT_VERSION,
+        "format_version": FORMAT_VERSION if state else 1,
         "glassnet_version": __version__,
         "model": model_config,
         "compile": compile_config,
         "weights": _manifest(variables),
         "optimizer_state": optimizer_state,
     }
+    if state:
+        config["state"] = state
     registered = registered_names_in(model, model_config, compile_config)
     if registered:
         config["registered_objects"] = registered
     members["config.json"] = json.dumps(config, indent=1).encode("utf-8")
     write_atomic(filepath, members)
+
+
+def _layer_state_members(model, members):
+    """Add the layers' state beyond weights to ``members``; return its manifest: one entry per
+    layer that has some, ``{"index", "path", "class_name", "keys", "assets"}``."""
+    manifest = []
+    for index, entry in enumerate(layer_state.walk(model)):
+        keys, files = [], []
+        if layer_state.has_state_hooks(entry.obj):
+            for key, array in layer_state.saved_state(entry.obj, entry.path).items():
+                if str(array.dtype) not in SAFE_DTYPES:
+                    raise ValueError(
+                        f"{type(entry.obj).__name__} '{entry.obj.name}': save_own_variables "
+                        f"wrote '{key}' of dtype {array.dtype}; a .glassnet file holds numbers "
+                        "only (strings go in assets)"
+                    )
+                members[f"state/{index:04d}/{key}.npy"] = array_bytes(array)
+                keys.append(key)
+        if hasattr(entry.obj, "save_assets"):
+            for name, data in layer_state.saved_assets(entry.obj, entry.path).items():
+                members[f"assets/{index:04d}/{name}"] = data
+                files.append(name)
+        if keys or files:
+            manifest.append(
+                {
+                    "index": index,
+                    "path": entry.path,
+                    "class_name": type(entry.obj).__name__,
+                    "keys": keys,
+                    "assets": files,
+                }
+            )
+    return manifest
 
 
 def registered_names_in(model, *configs):
@@ -385,6 +440,55 @@ def _restore_optimizer(archive, state, model, where):
     optimizer.iterations = int(state.get("iterations", 0))
 
 
+def _restore_state(archive, manifest, model, where):
+    """Give each layer listed in the state manifest its saved state and files, after checking
+    that the manifest, the members and the rebuilt model agree."""
+    if manifest is None:
+        manifest = []
+    if not isinstance(manifest, list) or not all(isinstance(e, dict) for e in manifest):
+        raise ModelFileError(f"{where}: the layer state manifest is malformed")
+    expected = set()
+    for entry in manifest:
+        index, keys, files = entry.get("index"), entry.get("keys", []), entry.get("assets", [])
+        if not isinstance(index, int) or not isinstance(keys, list) or not isinstance(files, list):
+            raise ModelFileError(f"{where}: the layer state manifest is malformed")
+        expected |= {f"state/{index:04d}/{key}.npy" for key in keys}
+        expected |= {f"assets/{index:04d}/{name}" for name in files}
+    stored = {n for n in archive.members if n.startswith(("state/", "assets/"))}
+    if stored != expected:
+        raise ModelFileError(
+            f"{where}: layer state members {sorted(stored ^ expected)[:5]} are missing or "
+            "unexpected"
+        )
+    entries = layer_state.walk(model)
+    for entry in manifest:
+        index = entry["index"]
+        if not 0 <= index < len(entries) or entries[index].path != entry.get("path"):
+            raise ModelFileError(
+                f"{where}: layer state for {entry.get('path')!r}, which the model does not have"
+            )
+        obj = entries[index].obj
+        if type(obj).__name__ != entry.get("class_name"):
+            raise ModelFileError(
+                f"{where}: layer state of a {entry.get('class_name')} for "
+                f"'{entry['path']}', which is a {type(obj).__name__}"
+            )
+        if entry["keys"]:
+            store = {
+                key: archive.read_array(f"state/{index:04d}/{key}.npy") for key in entry["keys"]
+            }
+            try:
+                obj.load_own_variables(store)
+            except (KeyError, ValueError, TypeError) as error:
+                raise ModelFileError(
+                    f"{where}: the state of '{obj.name}' ({type(obj).__name__}) cannot be "
+                    f"loaded ({type(error).__name__}: {error})"
+                ) from None
+        if entry["assets"]:
+            files = {name: archive.read(f"assets/{index:04d}/{name}") for name in entry["assets"]}
+            layer_state.load_assets(obj, files, f"{where}: '{entry['path']}'")
+
+
 def _guarded(action, where):
     try:
         return action()
@@ -408,7 +512,10 @@ def load_model(filepath, custom_objects=None, compile=True, safe_mode=True, allo
         filepath: a ``.glassnet`` or ``.keras`` file.
         custom_objects: ``{name: class or function}`` for custom objects the file names.
         compile: also restore the compile settings and optimizer state.
-        safe_mode: accepted for Keras compatibility; glassnet's files never hold code.
+        safe_mode: True (the default) refuses a file holding a Lambda layer; False accepts it,
+            the function then coming from ``custom_objects`` or the registrations (glassnet never
+            runs code stored in a file). ``keras.config.enable_unsafe_deserialization()`` makes
+            every load behave as False.
         allow_nonfinite: accept weights holding NaN or infinity (refused by default).
 
     Returns:
@@ -429,17 +536,25 @@ def load_model(filepath, custom_objects=None, compile=True, safe_mode=True, allo
     """
     where = os.fspath(filepath)
     if where.endswith(".keras"):  # a Keras 3 file
-        return load_keras(filepath, custom_objects=custom_objects, compile=compile)
-    archive = SafeArchive(filepath, _MODEL_MEMBERS)
+        return load_keras(
+            filepath, custom_objects=custom_objects, compile=compile, safe_mode=safe_mode
+        )
+    archive = _open(filepath)
     try:
         config = archive.read_json("config.json")
         if isinstance(config, dict):
             check_registrations(config.get("registered_objects"), custom_objects, where)
         custom_objects = registry.all_custom_objects(custom_objects)
-        with CustomObjectScope(custom_objects):
+        with CustomObjectScope(custom_objects), SafeModeScope(effective_safe_mode(safe_mode)):
             return _load_native(archive, config, custom_objects, compile, allow_nonfinite, where)
     finally:
         archive.close()
+
+
+def _open(filepath):
+    return SafeArchive(
+        filepath, _MODEL_MEMBERS, limits=[(_ASSET_MEMBER, layer_state.MAX_ASSET_BYTES)]
+    )
 
 
 def _load_native(archive, config, custom_objects, compile, allow_nonfinite, where):
@@ -456,6 +571,7 @@ def _load_native(archive, config, custom_objects, compile, allow_nonfinite, wher
         )
     model = _guarded(lambda: deserialize_model(config.get("model"), custom_objects), where)
     _restore_weights(archive, config.get("weights"), model.weights, where, allow_nonfinite)
+    _restore_state(archive, config.get("state"), model, where)
     if compile and config.get("compile"):
         _guarded(lambda: model.compile_from_config(config["compile"], custom_objects), where)
         if config.get("optimizer_state"):
@@ -512,7 +628,7 @@ def load_weights(model, filepath, allow_nonfinite=False):
 
     Args:
         model: a built model with the same weights as the saved one.
-        filepath: a file from ``save_weights`` or ``save_model``.
+        filepath: a file from ``save_weights`` or ``save_model``, or a Keras ``.keras`` file.
         allow_nonfinite: accept weights holding NaN or infinity.
 
     Raises:
@@ -533,7 +649,9 @@ def load_weights(model, filepath, allow_nonfinite=False):
     True
     """
     where = os.fspath(filepath)
-    archive = SafeArchive(filepath, _MODEL_MEMBERS)
+    if where.endswith(".keras"):  # the weights of a Keras 3 file
+        return load_keras_weights(model, filepath)
+    archive = _open(filepath)
     try:
         config = archive.read_json("config.json")
         if not isinstance(config, dict) or config.get("format") not in (

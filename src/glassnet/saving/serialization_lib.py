@@ -34,6 +34,7 @@ from glassnet import (
 )
 from glassnet.autograd.symbolic import SymbolicTensor
 from glassnet.autograd.tensor import Tensor, as_tensor
+from glassnet.backend import config as backend_config
 from glassnet.backend import registry
 from glassnet.losses import losses
 from glassnet.optimizers import schedules
@@ -68,6 +69,60 @@ _DESERIALIZERS = {
     "keras.constraints": constraints.deserialize,
 }
 _LAYER_MODULES = ("keras.layers", "keras.models", "keras", "keras.src.models.functional")
+
+
+class SafeModeScope:
+    """A ``with`` block inside which loading is in safe mode or not, as ``safe_mode`` says.
+
+    Keras's name for the switch ``load_model(..., safe_mode=...)`` sets while it loads: inside
+    the block ``keras.config.in_safe_mode()`` returns ``safe_mode`` (so ``Lambda.from_config``
+    refuses or accepts a Lambda), and on exit the previous setting returns. It is also the way
+    back from ``keras.config.enable_unsafe_deserialization()`` for a block of code.
+
+    Args:
+        safe_mode: True refuses files that hold code; False accepts them.
+
+    Example:
+
+    >>> from glassnet import config
+    >>> with SafeModeScope(False):
+    ...     config.in_safe_mode()
+    False
+    >>> config.in_safe_mode()
+    True
+    """
+
+    def __init__(self, safe_mode=True):
+        self.safe_mode = bool(safe_mode)
+        self.previous = None
+
+    def __enter__(self):
+        self.previous = backend_config.in_safe_mode()
+        backend_config._SAFE_MODE = self.safe_mode
+        return self
+
+    def __exit__(self, *exc_info):
+        backend_config._SAFE_MODE = self.previous
+
+
+def effective_safe_mode(safe_mode):
+    """The safe mode a load runs in: False once ``enable_unsafe_deserialization()`` was called
+    (as in Keras, the global switch wins), else the caller's ``safe_mode``.
+
+    Args:
+        safe_mode: the loader's argument (None counts as True).
+
+    Returns:
+        bool.
+
+    Example:
+
+    >>> effective_safe_mode(False), effective_safe_mode(None)
+    (False, True)
+    """
+    if not backend_config.in_safe_mode():
+        return False
+    return safe_mode is not False
 
 
 def _builtin_module(obj):
