@@ -571,3 +571,20 @@ def test_depthwise_conv1d_takes_strides_and_dilation_as_one_element_tuples():
     dilated = depthwise_conv1d(x, kernel, dilation_rate=(2,))
     manual = np.stack([sum(x[0, t + 2 * j] * kernel[j, :, 0] for j in range(3)) for t in range(5)])
     np.testing.assert_allclose(dilated.data[0], manual, rtol=1e-12)
+
+
+@pytest.mark.parametrize("batch", [1, 3])
+def test_average_pool2d_same_padding_counts_real_cells_for_any_batch(batch):
+    x = np.random.default_rng(0).standard_normal((batch, 3, 3, 2))
+    out = ops.average_pool2d(x, 2, 2, padding="same")
+    assert out.shape == (batch, 2, 2, 2)
+    # windows rows/cols {0, 1} and {2}: the edge windows average 2 cells, the corner one 1
+    np.testing.assert_allclose(out.data[:, 0, 0], x[:, :2, :2].mean(axis=(1, 2)), rtol=1e-12)
+    np.testing.assert_allclose(out.data[:, 0, 1], x[:, :2, 2].mean(axis=1), rtol=1e-12)
+    np.testing.assert_allclose(out.data[:, 1, 1], x[:, 2, 2], rtol=1e-12)
+
+
+def test_average_pool1d_takes_pool_size_and_strides_as_one_element_tuples():
+    x = np.arange(12.0).reshape(1, 6, 2)
+    out = ops.average_pool1d(x, pool_size=(3,), strides=(3,))
+    np.testing.assert_array_equal(out.data, [[[2.0, 3.0], [8.0, 9.0]]])

@@ -174,3 +174,9 @@ def test_view_as_real_puts_the_pairs_on_a_new_last_axis():
     pairs = ops.view_as_real(z).data
     assert pairs.shape == (2, 3, 2)
     np.testing.assert_array_equal(pairs, np.stack([z.real, z.imag], axis=-1))
+
+
+def test_erf_and_erfc_in_both_tails_match_scipy():
+    x = np.concatenate([np.linspace(-8.0, -2.0, 25), np.linspace(2.0, 8.0, 25)])
+    np.testing.assert_allclose(ops.erfc(x).data, scipy.special.erfc(x), rtol=1e-12, atol=1e-300)
+    np.testing.assert_allclose(ops.erf(x).data, scipy.special.erf(x), rtol=1e-12)

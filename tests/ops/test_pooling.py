@@ -179,3 +179,11 @@ def test_bad_rank_is_named():
         adaptive_average_pool(np.zeros((2, 3)), 2)
     with pytest.raises(ValueError, match="max_pool3d: expected inputs .batch, 3 spatial axes"):
         max_pool3d(np.zeros((1, 4, 4, 1)))
+
+
+def test_3d_pools_default_to_2x2x2_windows():
+    x = np.random.default_rng(0).standard_normal((1, 4, 4, 4, 2))
+    blocks = x.reshape(1, 2, 2, 2, 2, 2, 2, 2).transpose(0, 1, 3, 5, 7, 2, 4, 6)
+    blocks = blocks.reshape(1, 2, 2, 2, 2, 8)
+    np.testing.assert_allclose(max_pool3d(x).data, blocks.max(axis=-1), rtol=1e-12)
+    np.testing.assert_allclose(average_pool3d(x).data, blocks.mean(axis=-1), rtol=1e-12)

@@ -310,3 +310,11 @@ def test_histogram_and_bincount():
     np.testing.assert_array_equal(rows.data, [[1, 2, 0], [1, 0, 2]])
     with pytest.raises(ValueError, match="bincount: values must be non-negative"):
         ops.bincount(np.array([-1, 2]))
+
+
+def test_mean_of_float16_sums_in_float32_as_keras():
+    # the sum of 100 x 1000.0 exceeds float16's range; the mean does not
+    x = np.full(100, 1000.0, dtype="float16")
+    out = ops.mean(x)
+    assert out.dtype == np.float16 and float(out.data) == 1000.0
+    np.testing.assert_array_equal(ops.mean(x.reshape(10, 10), axis=1).data, np.full(10, 1000.0))

@@ -225,3 +225,11 @@ def test_max_pool_gradient_goes_to_the_first_maximum():
     nn.max_pool(x, 2).sum().backward()
     assert x.grad.ravel().tolist() == [0.0, 1.0, 1.0, 0.0]
     assert ops.separable_conv is nn.separable_conv
+
+
+@pytest.mark.skipif(torch is None, reason="PyTorch is not installed")
+def test_fold_with_a_rectangular_kernel_matches_torch():
+    x = np.random.default_rng(0).standard_normal((1, 2 * 2 * 3, 3 * 2))
+    ours = nn.fold(x, (4, 4), (2, 3), stride=1)
+    theirs = F.fold(torch.from_numpy(x), (4, 4), (2, 3), stride=1).numpy()
+    np.testing.assert_allclose(ours.data, theirs, rtol=1e-12)

@@ -62,11 +62,10 @@ def mean(x, axis=None, keepdims=False):
         x = Tensor(x.data.astype(_mean_dtype(x.dtype)))
     axes = normalize_axes(axis, x.ndim, "mean")
     count = _count(x.shape, axes)
-    if (
-        x.dtype.kind == "f" and count
-    ):  # what NumPy's mean computes for floats (sum / n), without its Python wrapper
+    if x.dtype in (xp.float32, xp.float64) and count:
+        # what NumPy's mean computes for these (sum / n), without its Python wrapper
         out = xp.sum(x.data, axis=axes, keepdims=keepdims) / count
-    else:
+    else:  # float16 sums in float32 there (as Keras does), so 100 x 1000.0 gives 1000, not inf
         out = xp.mean(x.data, axis=axes, keepdims=keepdims)
 
     def backward(grad_output):  # every element receives g / n
