@@ -20,6 +20,7 @@ import pytest
 import glassnet as keras
 from glassnet import layers
 from glassnet.saving import ModelFileError, load_model
+from tests.fixtures.keras_saving_models import KERAS_CANNOT_RELOAD, layer_models
 from tests.saving.real_keras import keras_interpreter, run_keras
 
 h5py = pytest.importorskip(
@@ -318,8 +319,8 @@ def test_glassnet_builds_every_fixture_kind():
 @pytest.fixture(scope="module")
 def keras_reads_glassnet_files(tmp_path_factory):
     """Real Keras's predictions on glassnet's files, in one subprocess: each Keras fixture as
-    glassnet loaded and rewrote it ("keras/NAME"), and each model glassnet built ("glassnet/
-    NAME"), with the values glassnet predicts for them."""
+    glassnet loaded and rewrote it ("keras-NAME"), each model glassnet built ("glassnet-NAME")
+    and each model of the layer table ("layer-NAME"), with the values glassnet predicts."""
     if keras_interpreter() is None:
         run_keras([], cwd=".")  # skips, or fails under GLASSNET_REQUIRE_KERAS=1
     folder = tmp_path_factory.mktemp("keras_reads")
@@ -332,13 +333,19 @@ def keras_reads_glassnet_files(tmp_path_factory):
         for i, x in enumerate(inputs_of(name)):
             arrays[f"keras-{name}/x{i}"] = x
         expected[f"keras-{name}"] = PREDICTIONS[f"{name}/y"]
-    for name, (model, inputs) in glassnet_models().items():
-        path = folder / f"glassnet-{name}.keras"
+    built = [(f"glassnet-{name}", model, x) for name, (model, x) in glassnet_models().items()]
+    built += [
+        (f"layer-{name}", make(), x)
+        for name, (make, x) in layer_models(keras).items()
+        if name not in KERAS_CANNOT_RELOAD
+    ]
+    for key, model, inputs in built:
+        path = folder / f"{key}.keras"
         model.save(path)
-        arrays[f"glassnet-{name}/path"] = np.array(str(path))
+        arrays[f"{key}/path"] = np.array(str(path))
         for i, x in enumerate(inputs):
-            arrays[f"glassnet-{name}/x{i}"] = x
-        expected[f"glassnet-{name}"] = predict(model, inputs)
+            arrays[f"{key}/x{i}"] = x
+        expected[key] = predict(model, inputs)
     np.savez(folder / "inputs.npz", **arrays)
     done = run_keras([str(READER), str(folder / "inputs.npz"), str(folder / "out.npz")], folder)
     assert done.returncode == 0, done.stderr[-3000:]
@@ -352,6 +359,14 @@ def test_keras_loads_glassnet_files(keras_reads_glassnet_files, origin, name):
     key = f"{origin}-{name}"
     assert f"{key}/error" not in theirs.files, str(theirs.get(f"{key}/error"))
     np.testing.assert_allclose(theirs[f"{key}/y"], expected[key], rtol=TOLERANCE, atol=TOLERANCE)
+
+
+LAYER_NAMES = sorted(set(layer_models(keras)) - set(KERAS_CANNOT_RELOAD))
+
+
+@pytest.mark.parametrize("name", LAYER_NAMES)
+def test_keras_loads_glassnet_files_of_every_layer(keras_reads_glassnet_files, name):
+    test_keras_loads_glassnet_files(keras_reads_glassnet_files, "layer", name)
 
 
 # -- safety -------------------------------------------------------------------------------------

@@ -729,7 +729,8 @@ def _keras_entry(layer, node=None):
         for k, v in layer.get_config().items()
         if k not in ("input_shape",)
     }
-    config["dtype"] = _dtype_policy(layer.dtype)
+    if "dtype" in config:  # Pipeline, for one, has none
+        config["dtype"] = _dtype_policy(layer.dtype)
     cls = type(layer)
     item = _keras_object("keras.layers", _KERAS_CLASS_NAMES.get(cls.__name__, cls.__name__), config)
     if classes.get(cls.__name__) is not cls:  # a user's layer

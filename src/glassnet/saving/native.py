@@ -77,6 +77,18 @@ def serialize_model(model):
     'Sequential'
     """
     config = {"class_name": type(model).__name__, "config": model.get_config()}
+    sequential, _ = _graph_model_classes()
+    if isinstance(model, sequential) and model._input_dtype not in (None, model.dtype):
+        # an integer or string Input: kept as the first layer, which Sequential.from_config
+        # reads with its dtype (its own config holds only the input shape)
+        inner = dict(config["config"])
+        shape = inner.pop("input_shape", None) or model._input_shape
+        first = {
+            "class_name": "InputLayer",
+            "config": {"batch_shape": _jsonable_shape(shape), "dtype": str(model._input_dtype)},
+        }
+        inner["layers"] = [first, *inner["layers"]]
+        config["config"] = inner
     if not isinstance(model, _graph_model_classes()):
         build = model.get_build_config()
         if build is None:
