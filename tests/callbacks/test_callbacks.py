@@ -1,5 +1,6 @@
 import csv
 import math
+import os
 
 import numpy as np
 import pytest
@@ -228,3 +229,92 @@ def test_terminate_on_nan_with_raise_error_stops_at_once_without_on_train_end():
         )
     assert ended == []
     assert callbacks.TerminateOnNaN().raise_error is False
+
+
+def test_a_callback_overriding_the_old_batch_hooks_is_called_for_training_batches():
+    class OldStyle(callbacks.Callback):
+        def __init__(self):
+            super().__init__()
+            self.events = []
+
+        def on_batch_begin(self, batch, logs=None):
+            self.events.append(("begin", batch))
+
+        def on_batch_end(self, batch, logs=None):
+            self.events.append(("end", batch))
+
+    x, y = xy(16)
+    old = OldStyle()
+    model_for_fit().fit(x, y, epochs=1, batch_size=8, verbose=0, callbacks=[old])
+    assert old.events == [("begin", 0), ("end", 0), ("begin", 1), ("end", 1)]
+
+
+def test_fresh_callbacks_observe_no_model_yet(tmp_path):
+    made = [
+        callbacks.History(),
+        callbacks.LambdaCallback(),
+        callbacks.LearningRateScheduler(lambda epoch, rate: rate),
+        callbacks.EarlyStopping(),
+        callbacks.ReduceLROnPlateau(),
+        callbacks.CSVLogger(tmp_path / "log.csv"),
+        callbacks.ModelCheckpoint(tmp_path / "m.glassnet"),
+        callbacks.TerminateOnNaN(),
+    ]
+    for callback in made:
+        assert callback.model is None, type(callback).__name__
+
+
+def test_csv_logger_writes_each_row_as_its_epoch_ends_and_closes_the_file(tmp_path):
+    x, y = xy()
+    path = tmp_path / "log.csv"
+    rows_seen = []
+    peek = callbacks.LambdaCallback(
+        on_epoch_end=lambda epoch, logs: rows_seen.append(len(path.read_text().splitlines()))
+    )
+    model_for_fit().fit(x, y, epochs=3, verbose=0, callbacks=[callbacks.CSVLogger(path), peek])
+    assert rows_seen == [2, 3, 4]  # the header, then one row per finished epoch
+    if os.path.isdir("/proc/self/fd"):  # no descriptor of the log left open after fit
+        open_files = {os.path.realpath(f"/proc/self/fd/{fd}") for fd in os.listdir("/proc/self/fd")}
+        assert str(path.resolve()) not in open_files
+
+
+def test_early_stopping_reports_the_epoch_it_stopped_at(capsys):
+    stopper = callbacks.EarlyStopping(patience=2, verbose=1)
+    _, epochs = drive(stopper, [3.0, 2.0, 2.5, 2.6, 2.7, 1.0])
+    assert epochs == 4 and stopper.stopped_epoch == 3
+    assert "Epoch 4: early stopping" in capsys.readouterr().out
+    patient = callbacks.EarlyStopping(patience=5, verbose=1)
+    _, epochs = drive(patient, [3.0, 2.0, 2.5])
+    assert epochs == 3 and patient.stopped_epoch == 0
+    assert "early stopping" not in capsys.readouterr().out
+
+
+def test_early_stopping_counts_from_zero_when_the_baseline_is_never_beaten():
+    # wait: 1 after epoch 0 (an improvement, but not on the baseline), 2, then 3 = patience
+    _, epochs = drive(callbacks.EarlyStopping(patience=3, baseline=0.1), [1.0, 1.1, 1.2, 1.3])
+    assert epochs == 3
+
+
+def test_model_checkpoint_every_n_batches(tmp_path):
+    x, y = xy(40)
+    model = model_for_fit()
+    saved = []
+    model.save_weights = lambda path, **options: saved.append(os.path.basename(path))
+    checkpoint = callbacks.ModelCheckpoint(
+        str(tmp_path / "ep{epoch}.weights.npz"), save_weights_only=True, save_freq=4
+    )
+    model.fit(x, y, epochs=2, batch_size=8, verbose=0, callbacks=[checkpoint])
+    # 5 batches per epoch: batches 4 (epoch 1) and 8 (epoch 2)
+    assert saved == ["ep1.weights.npz", "ep2.weights.npz"]
+
+
+def test_reduce_lr_on_plateau_starts_afresh_in_each_fit():
+    callback = callbacks.ReduceLROnPlateau(factor=0.5, patience=2, monitor="loss")
+    model, _ = drive(callback, [1.0, 1.0], key="loss")  # one epoch without improvement
+    assert model.optimizer.learning_rate == pytest.approx(0.4)
+    callback.on_train_begin()  # a second fit: no waiting carried over, no best value either
+    for epoch, value in enumerate([5.0, 5.0]):
+        callback.on_epoch_end(epoch, {"loss": value})
+    assert model.optimizer.learning_rate == pytest.approx(0.4)
+    callback.on_epoch_end(2, {"loss": 5.0})
+    assert model.optimizer.learning_rate == pytest.approx(0.2)

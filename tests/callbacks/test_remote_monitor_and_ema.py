@@ -119,3 +119,14 @@ def test_swap_ema_weights_needs_use_ema():
     swap.set_model(model)
     with pytest.raises(ValueError, match="use_ema=True"):
         swap.on_test_begin()
+
+
+def test_swap_ema_weights_without_swap_on_epoch_leaves_training_alone():
+    x, y = np.ones((4, 1), "float32"), 2 * np.ones((4, 1), "float32")
+    finals = []
+    for extra in ([], [keras.callbacks.SwapEMAWeights(swap_on_epoch=False)]):
+        keras.utils.set_random_seed(0)
+        model = ema_model()
+        model.fit(x, y, epochs=3, batch_size=2, verbose=0, callbacks=extra)
+        finals.append(model.trainable_weights[0].data.copy())
+    np.testing.assert_array_equal(finals[1], finals[0])

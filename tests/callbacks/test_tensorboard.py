@@ -321,3 +321,78 @@ def test_tensorboard_server_shows_the_loss_curve_in_chromium(tmp_path):
     history = model.history.history["loss"]
     np.testing.assert_allclose([value for _, _, value in points], history, rtol=1e-6)
     print(f"TensorBoard page: tags {sorted(tags['train'])}, epoch_loss points {len(points)}")
+
+
+def test_weight_image_puts_each_filter_side_by_side_with_a_gap():
+    from glassnet.callbacks.tensorboard import weight_image
+
+    kernel = np.stack([np.zeros((2, 2)), np.ones((2, 2)), 2 * np.ones((2, 2))], axis=-1)
+    picture = weight_image(kernel)  # (2, 2, 3): three 2x2 filters, scaled to 0..255
+    assert picture.shape == (2, 3 * 2 + 2)
+    np.testing.assert_array_equal(picture[:, :2], 0)
+    np.testing.assert_array_equal(picture[:, 3:5], 128)  # 0.5 * 255, rounded
+    np.testing.assert_array_equal(picture[:, 6:], 255)
+    np.testing.assert_array_equal(picture[:, [2, 5]], 255)  # the gaps are white
+
+
+def test_the_graph_is_on_disk_as_soon_as_training_begins(tmp_path):
+    model = small_model()
+    board = keras.callbacks.TensorBoard(tmp_path)
+    board.set_model(model)
+    board.set_params({"epochs": 1, "steps": 1, "verbose": 0})
+    assert board.params == {"epochs": 1, "steps": 1, "verbose": 0}
+    board.on_train_begin()
+    graph = read_run(tmp_path / "train").Graph()  # read before training ends
+    names = {node.name for node in graph.node if node.op != "InputLayer"}
+    assert names == {"fused/dense_activation/hidden", "out"}
+    board.on_train_end()
+
+
+def test_steps_per_second_is_steps_over_the_epochs_duration(tmp_path):
+    x, y = data()
+    board = keras.callbacks.TensorBoard(tmp_path, write_steps_per_second=True)
+    small_model().fit(x, y, epochs=1, batch_size=4, verbose=0, callbacks=[board])
+    [(step, rate)] = scalars(read_run(tmp_path / "train"), "epoch_steps_per_second")
+    assert step == 0 and 0.5 < rate < 1e7  # 4 steps in well under 8 seconds
+
+
+def test_an_uncompiled_model_logs_without_a_learning_rate(tmp_path):
+    model = keras.Sequential([keras.Input((3,)), keras.layers.Dense(1)])
+    board = keras.callbacks.TensorBoard(tmp_path, write_graph=False)
+    board.set_model(model)
+    board.on_train_begin()
+    board.on_epoch_begin(0)
+    board.on_epoch_end(0, {"loss": 0.5})
+    board.on_train_end()
+    train = read_run(tmp_path / "train")
+    assert train.Tags()["scalars"] == ["epoch_loss"]
+    assert scalars(train, "epoch_loss") == [(0, 0.5)]
+
+
+def test_a_subclassed_models_graph_chains_its_layers():
+    from glassnet.callbacks.tensorboard import model_graph_def
+
+    class Chain(keras.Model):
+        def __init__(self):
+            super().__init__()
+            self.first = keras.layers.Dense(2, name="first")
+            self.second = keras.layers.Dense(1, name="second")
+
+        def call(self, inputs):
+            return self.second(self.first(inputs))
+
+    model = Chain()
+    model(np.ones((1, 3), "float32"))
+    nodes = {node.name: list(node.input) for node in model_graph_def(model).node}
+    assert nodes == {"first": [], "second": ["first"]}
+
+
+@pytest.mark.skipif(not os.path.isdir("/proc/self/fd"), reason="needs /proc")
+def test_no_event_file_is_left_open_after_fit(tmp_path):
+    x, y = data()
+    board = keras.callbacks.TensorBoard(tmp_path)
+    small_model().fit(
+        x, y, epochs=1, batch_size=8, verbose=0, validation_data=data(8, 1), callbacks=[board]
+    )
+    open_files = {os.path.realpath(f"/proc/self/fd/{fd}") for fd in os.listdir("/proc/self/fd")}
+    assert not [name for name in open_files if name.startswith(str(tmp_path.resolve()))]
