@@ -312,6 +312,26 @@ def glassnet_models():
     }
 
 
+LEGACY = sorted(p.name[: -len("_legacy.h5.xz")] for p in FIXTURES.glob("*_legacy.h5.xz"))
+
+
+@pytest.mark.parametrize("name", LEGACY)
+def test_keras_2_weights_of_nested_layers_load_by_layer_order(tmp_path, name):
+    """Keras 2's HDF5 layout (written by Keras's legacy code): each layer's weights, nested
+    ones included, trainable first; glassnet's model of the same kind takes them in order."""
+    assert len(LEGACY) == 7
+    model, _ = glassnet_models()[name]
+    path = tmp_path / f"{name}_legacy.h5"
+    path.write_bytes(lzma.decompress((FIXTURES / f"{name}_legacy.h5.xz").read_bytes()))
+    model.load_weights(path)
+    np.testing.assert_allclose(
+        predict(model, inputs_of(name)),
+        PREDICTIONS[f"{name}/y"],
+        rtol=TOLERANCE,
+        atol=TOLERANCE,
+    )
+
+
 def test_glassnet_builds_every_fixture_kind():
     assert sorted(glassnet_models()) == NAMES
 

@@ -174,6 +174,14 @@ def test_an_oversized_asset_is_refused_before_it_is_read(tmp_path, extension, mo
         load_model(source)
 
 
+@pytest.mark.parametrize("extension", [".glassnet", ".keras"])
+def test_assets_over_the_total_limit_are_refused(tmp_path, extension, monkeypatch):
+    source = vocabulary_files(tmp_path)[extension]
+    monkeypatch.setattr(layer_state, "MAX_ASSETS_TOTAL_BYTES", 8)
+    with pytest.raises(ModelFileError, match="the assets declare 9 bytes together"):
+        load_model(source)
+
+
 def test_a_missing_asset_is_refused(tmp_path):
     source = vocabulary_files(tmp_path)[".keras"]
 
@@ -272,3 +280,11 @@ def test_a_glassnet_file_with_a_lambda_loads_only_with_safe_mode_off(tmp_path):
     x = rng.standard_normal((2, 3)).astype("float32")
     np.testing.assert_array_equal(restored.predict(x, verbose=0), model.predict(x, verbose=0))
     assert keras.config.in_safe_mode()
+
+
+def test_deserialize_keras_object_takes_safe_mode_as_keras_does():
+    config = keras.saving.serialize_keras_object(layers.Lambda(_doubled))
+    with pytest.raises(ValueError, match="refusing to load a Lambda layer in safe mode"):
+        keras.saving.deserialize_keras_object(config, {"_doubled": _doubled})
+    layer = keras.saving.deserialize_keras_object(config, {"_doubled": _doubled}, safe_mode=False)
+    assert layer.function is _doubled and keras.config.in_safe_mode()

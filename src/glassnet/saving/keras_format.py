@@ -538,9 +538,12 @@ def load_keras(filepath, custom_objects=None, compile=True, safe_mode=True):
         archive.close()
 
 
-def _archive_assets(archive):
+def _archive_assets(archive, where):
     """A function path -> ``{file: bytes}`` over the assets of ``archive`` (None: it has none,
     and layers then keep the state their config gives them, as in Keras)."""
+    layer_state.check_assets_total(
+        archive, [n for n in archive.members if n.startswith("assets/")], where
+    )
     folders = {}
     for name in archive.members:
         if name.startswith("assets/"):
@@ -566,7 +569,7 @@ def _load_keras(archive, config, custom_objects, compile, where):
             f"{where}: cannot rebuild the Keras model ({type(error).__name__}: {error})"
         ) from None
     data = archive.read("model.weights.h5")
-    _read_weights_data(model, data, where, assets=_archive_assets(archive))
+    _read_weights_data(model, data, where, assets=_archive_assets(archive, where))
     compile_config = config.get("compile_config")
     if compile and compile_config:
         try:

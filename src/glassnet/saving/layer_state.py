@@ -31,6 +31,7 @@ from glassnet.layers.layer import Layer
 from glassnet.saving.errors import ModelFileError
 
 MAX_ASSET_BYTES = 64 * 2**20
+MAX_ASSETS_TOTAL_BYTES = 256 * 2**20
 ASSET_FILE = r"[A-Za-z0-9_][A-Za-z0-9_.\-]{0,99}"
 STATE_KEY = r"[A-Za-z0-9_]{1,64}"
 
@@ -161,8 +162,8 @@ def _attribute_children(obj):
     """Keras's rule for classes it does not know: every attribute holding layers, by name,
     public ones first, attributes of the base Layer class left out."""
     global _BASE_ATTRIBUTES
-    if _BASE_ATTRIBUTES is None:
-        _BASE_ATTRIBUTES = frozenset(dir(Layer()))
+    if _BASE_ATTRIBUTES is None:  # the class's, not an instance's: that would take a name
+        _BASE_ATTRIBUTES = frozenset(dir(Layer))
     out = []
     for name in sorted(dir(obj), key=_name_key):
         if name.startswith("__") or name in _BASE_ATTRIBUTES:
@@ -377,6 +378,25 @@ def saved_assets(obj, where):
             with open(full, "rb") as handle:
                 files[name] = handle.read()
     return files
+
+
+def check_assets_total(archive, names, where):
+    """Refuse a file whose assets together declare more than ``MAX_ASSETS_TOTAL_BYTES``.
+
+    Args:
+        archive: the ``SafeArchive``.
+        names: its asset members.
+        where: the file, for the message.
+
+    Raises:
+        ModelFileError: when the sum of their declared sizes is over the limit.
+    """
+    total = sum(archive.members[name].file_size for name in names)
+    if total > MAX_ASSETS_TOTAL_BYTES:
+        raise ModelFileError(
+            f"{where}: the assets declare {total} bytes together, over the limit of "
+            f"{MAX_ASSETS_TOTAL_BYTES}"
+        )
 
 
 @contextmanager

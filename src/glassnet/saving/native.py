@@ -467,6 +467,7 @@ def _restore_state(archive, manifest, model, where):
         expected |= {f"state/{index:04d}/{key}.npy" for key in keys}
         expected |= {f"assets/{index:04d}/{name}" for name in files}
     stored = {n for n in archive.members if n.startswith(("state/", "assets/"))}
+    layer_state.check_assets_total(archive, [n for n in stored if n.startswith("assets/")], where)
     if stored != expected:
         raise ModelFileError(
             f"{where}: layer state members {sorted(stored ^ expected)[:5]} are missing or "

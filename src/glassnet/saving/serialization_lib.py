@@ -353,8 +353,9 @@ def deserialize_keras_object(config, custom_objects=None, safe_mode=True, **kwar
     Args:
         config: the dict (lists and dicts of them too; plain values come back unchanged).
         custom_objects: optional dict name -> class or function, used first.
-        safe_mode: accepted for Keras compatibility; glassnet never rebuilds code, so a
-            ``"__lambda__"`` entry is refused either way.
+        safe_mode: True refuses a Lambda layer's config; False lets ``Lambda.from_config``
+            take its function from ``custom_objects`` or the registrations (a ``"__lambda__"``
+            entry, Python code, is refused either way: glassnet never rebuilds code).
         **kwargs: Keras's ``module_objects`` etc. are accepted and ignored.
 
     Returns:
@@ -406,7 +407,7 @@ def deserialize_keras_object(config, custom_objects=None, safe_mode=True, **kwar
             "functional model; deserialize the model instead"
         )
     merged = {**registry.scope_objects(), **(custom_objects or {})}
-    with CustomObjectScope(merged):
+    with CustomObjectScope(merged), SafeModeScope(effective_safe_mode(safe_mode)):
         if class_name == "function":
             return _deserialize_function(config, merged)
         return _deserialize_class(config, merged)
