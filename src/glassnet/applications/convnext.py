@@ -85,8 +85,8 @@ class LayerScale(layers.Layer):
     Example:
 
     >>> import numpy as np
-    >>> LayerScale(0.5, 2)(np.ones((1, 2)))
-    Tensor([[0.5, 0.5]], dtype=float32)
+    >>> LayerScale(0.5, 2)(np.ones((1, 2))).numpy()
+    array([[0.5, 0.5]], dtype=float32)
     """
 
     def __init__(self, init_values, projection_dim, **kwargs):
