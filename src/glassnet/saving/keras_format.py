@@ -253,7 +253,7 @@ def _nested_layer_entry(item, custom_objects):
             "layers": [_nested_layer_entry(entry, custom_objects) for entry in layers],
         }
         if shape:
-            config["input_shape"] = list(shape[1:])
+            config["input_shape"] = list(shape)  # glassnet's Sequential: with the batch axis
         return {"class_name": "Sequential", "config": config}
     if class_name == "Functional":
         raise ModelFileError(
