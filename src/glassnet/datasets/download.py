@@ -23,7 +23,8 @@ def _progress(name, done, total, stream):
         width = 30
         filled = int(width * done / total)
         stream.write(
-            f"\rDownloading {name} {'=' * filled}{'.' * (width - filled)} {done / 2**20:.1f}/{total / 2**20:.1f} MB"
+            f"\rDownloading {name} {'=' * filled}{'.' * (width - filled)} "
+            f"{done / 2**20:.1f}/{total / 2**20:.1f} MB"
         )
     else:
         stream.write(f"\rDownloading {name} {done / 2**20:.1f} MB")

@@ -40,7 +40,8 @@ def parse_idx(raw, name="IDX data"):
     body = raw[4 + 4 * ndim :]
     if len(body) != expected:
         raise DatasetError(
-            f"{name}: header says shape {shape} ({expected} bytes of data) but the file holds {len(body)} bytes; it is truncated or corrupt"
+            f"{name}: header says shape {shape} ({expected} bytes of data) but the file holds "
+            f"{len(body)} bytes; it is truncated or corrupt"
         )
     return (
         np.frombuffer(body, dtype=dtype).reshape(shape).astype(dtype.newbyteorder("="), copy=True)
@@ -48,7 +49,10 @@ def parse_idx(raw, name="IDX data"):
 
 
 def write_idx(path, array):
-    """Write ``array`` (uint8) as an IDX file; gzip-compressed when the name ends in .gz (used by tests)."""
+    """Write ``array`` (uint8) as an IDX file, gzip-compressed when the name ends in .gz.
+
+    Used by tests.
+    """
     array = np.ascontiguousarray(array, dtype=np.uint8)
     header = bytes([0, 0, 0x08, array.ndim]) + b"".join(
         int(n).to_bytes(4, "big") for n in array.shape

@@ -1,5 +1,5 @@
-"""Small datasets that need no network: scikit-learn's bundled 8x8 digits and breast-cancer sets, and
-generated 2-D problems (moons, circles, blobs, linearly separable, spirals, XOR).
+"""Small datasets that need no network: scikit-learn's bundled 8x8 digits and breast-cancer sets,
+and generated 2-D problems (moons, circles, blobs, linearly separable, spirals, XOR).
 
 Loaders return Keras's ((x_train, y_train), (x_test, y_test)), float32 features and int64 labels,
 split with scikit-learn's train_test_split (stratified, fixed seed).
@@ -23,7 +23,10 @@ def _split(x, y, test_size, seed):
 
 
 def load_digits(test_size=0.2, seed=0, images=False):
-    """1,797 handwritten digits, 8x8 pixels with values 0-16, scaled to [0, 1]; images=True keeps (8, 8, 1)."""
+    """1,797 handwritten digits, 8x8 pixels with values 0-16, scaled to [0, 1].
+
+    images=True keeps the shape (8, 8, 1).
+    """
     from sklearn.datasets import load_digits as sklearn_digits
 
     data = sklearn_digits()
@@ -32,7 +35,10 @@ def load_digits(test_size=0.2, seed=0, images=False):
 
 
 def load_breast_cancer(test_size=0.2, seed=0):
-    """569 tumours with 30 measurements each, standardised with the training part's mean and std; 1 = benign."""
+    """569 tumours with 30 measurements each; 1 = benign.
+
+    The features are standardised with the training part's mean and std.
+    """
     from sklearn.datasets import load_breast_cancer as sklearn_cancer
     from sklearn.preprocessing import StandardScaler
 
@@ -56,7 +62,7 @@ def make_spirals(n_samples=400, noise=0.2, turns=1.5, seed=0):
 
 
 def make_xor(n_samples=400, noise=0.1, seed=0):
-    """Points around the four corners of a square; the label is XOR of the two coordinates' signs."""
+    """Points around the four corners of a square; the label is XOR of the coordinates' signs."""
     rng = np.random.default_rng(seed)
     corners = rng.integers(0, 2, (n_samples, 2))
     x = corners * 2.0 - 1 + rng.normal(0, noise * 2, (n_samples, 2))
@@ -64,7 +70,10 @@ def make_xor(n_samples=400, noise=0.1, seed=0):
 
 
 def make_2d(name, n_samples=400, noise=0.15, seed=0):
-    """One of the generated 2-D problems as (x (n, 2), y (n,)); scikit-learn's generators where they exist."""
+    """One of the generated 2-D problems as (x (n, 2), y (n,)).
+
+    scikit-learn's generators are used where they exist.
+    """
     from sklearn import datasets
 
     if name == "moons":

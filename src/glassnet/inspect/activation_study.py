@@ -23,8 +23,14 @@ from glassnet.models import Sequential
 from glassnet.optimizers import Adam
 from glassnet.plot.figure import finish, new_figure
 
-RECOMMENDED_INITIALIZERS = {"relu": "he_normal", "elu": "he_normal", "leaky_relu": "he_normal",
-                            "selu": "lecun_normal", "gelu": "he_normal", "silu": "he_normal"}
+RECOMMENDED_INITIALIZERS = {
+    "relu": "he_normal",
+    "elu": "he_normal",
+    "leaky_relu": "he_normal",
+    "selu": "lecun_normal",
+    "gelu": "he_normal",
+    "silu": "he_normal",
+}
 
 
 def initializer_for(activation, initializer):

@@ -247,7 +247,7 @@ class Layer(Operation):
         )
 
     def _tracked(self, kind):
-        """Variables or sublayers reachable from attributes, lists and dicts, in assignment order."""
+        """Variables or sublayers reached from attributes, lists and dicts, in assignment order."""
         skip = type(self).NOT_TRACKED
         attributes = [value for key, value in vars(self).items() if key not in skip]
         found = nest.flatten(attributes, lambda v: isinstance(v, kind))
@@ -407,7 +407,7 @@ class Layer(Operation):
         """The state variables of ``metrics``."""
         return [v for metric in self.metrics for v in getattr(metric, "variables", [])]
 
-    # -- identity in graphs ---------------------------------------------------------------------------
+    # -- identity in graphs ------------------------------------------------------------------------
     @property
     def path(self):
         """The layer's path, as weights are named under it (``dense``)."""
@@ -439,7 +439,7 @@ class Layer(Operation):
         """The dtype inputs are converted to (floats and, unless the layer takes ids, integers)."""
         return self.dtype
 
-    # -- state for saving -------------------------------------------------------------------------------
+    # -- state for saving --------------------------------------------------------------------------
     def save_own_variables(self, store):
         """Put this layer's own variables into ``store`` under "0", "1"... (Keras's layout)."""
         for i, variable in enumerate(self._own_variables()):
@@ -664,7 +664,7 @@ class Layer(Operation):
                     f"{where} expected input with last dimension {size}, got {shape}{hint}"
                 )
 
-    # -- configuration -------------------------------------------------------------------------------
+    # -- configuration -----------------------------------------------------------------------------
     def get_config(self):
         """The constructor arguments as JSON-safe data (Keras's keys)."""
         config = {"name": self.name, "trainable": self.trainable, "dtype": self.dtype}
@@ -681,7 +681,11 @@ class Layer(Operation):
 
 
 def _is_metric(value):
-    return hasattr(value, "update_state") and hasattr(value, "result") and hasattr(value, "reset_state")
+    return (
+        hasattr(value, "update_state")
+        and hasattr(value, "result")
+        and hasattr(value, "reset_state")
+    )
 
 
 def _dtype_name(dtype):
@@ -727,7 +731,9 @@ def call_default_training(cls):
     if default is None:
         parameter = inspect.signature(cls.call).parameters.get("training")
         value = None if parameter is None else parameter.default
-        default = _DEFAULT_TRAINING[cls] = bool(value) if value is not inspect.Parameter.empty else False
+        default = _DEFAULT_TRAINING[cls] = (
+            bool(value) if value is not inspect.Parameter.empty else False
+        )
     return default
 
 

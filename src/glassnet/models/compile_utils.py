@@ -13,21 +13,26 @@ def _per_output(spec, names, what):
         unknown = set(spec) - set(names)
         if unknown:
             raise ValueError(
-                f"compile: {what} given for unknown output(s) {sorted(unknown)}; the model's outputs are {names}"
+                f"compile: {what} given for unknown output(s) {sorted(unknown)}; "
+                f"the model's outputs are {names}"
             )
         return [spec.get(name) for name in names]
     if isinstance(spec, (list, tuple)) and len(names) > 1:
         if len(spec) != len(names):
             raise ValueError(
-                f"compile: {what} has {len(spec)} entries but the model has {len(names)} outputs {names}"
+                f"compile: {what} has {len(spec)} entries but the model has "
+                f"{len(names)} outputs {names}"
             )
         return list(spec)
     return [spec] * len(names)
 
 
 class CompiledLossAndMetrics:
-    """Losses, loss weights and metrics resolved against the model's outputs (done at the first batch,
-    because 'accuracy' depends on the shapes of the labels and predictions, as in Keras)."""
+    """Losses, loss weights and metrics resolved against the model's outputs.
+
+    Done at the first batch, because 'accuracy' depends on the shapes of the labels and
+    predictions, as in Keras.
+    """
 
     def __init__(self, loss, loss_weights, metrics, weighted_metrics, output_names, y_true, y_pred):
         self.output_names = output_names

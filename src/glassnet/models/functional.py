@@ -143,7 +143,7 @@ class Functional(Model):
         return self.execution_plan().run(self._standardize_inputs(inputs))
 
     def _standardize_inputs(self, inputs):
-        """The inputs as a flat list in ``self.inputs`` order, each a Tensor of its Input's dtype."""
+        """The inputs as a flat list in ``self.inputs`` order, each a Tensor of its Input dtype."""
         if isinstance(inputs, dict):
             flat = []
             for t in self.inputs:
@@ -173,7 +173,7 @@ class Functional(Model):
             lambda v: isinstance(v, SymbolicTensor),
         )
 
-    # -- configuration: the graph as JSON-safe data ----------------------------------------------------
+    # -- configuration: the graph as JSON-safe data ------------------------------------------------
     def get_config(self):
         """Layers (each once), the recorded calls in order, and where inputs and outputs sit."""
         refs = {id(t): ["input", i] for i, t in enumerate(self.inputs)}
@@ -255,7 +255,7 @@ def _as_input(value, dtype):
     array = xp.asarray(value)
     if array.dtype.kind in "OUS":
         return array
-    if array.dtype != dtype and not (dtype.kind in "OUS"):
+    if array.dtype != dtype and dtype.kind not in "OUS":
         array = array.astype(dtype)
     return Tensor(array)
 

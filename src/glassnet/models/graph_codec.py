@@ -75,7 +75,8 @@ def decode(value, resolve):
         spec = value["__array__"]
         if spec["dtype"] not in _DTYPES or int(np.prod(spec["shape"])) > MAX_CONSTANT_ELEMENTS:
             raise ValueError(
-                f"graph constant with dtype {spec['dtype']} and shape {spec['shape']} is not allowed"
+                f"graph constant with dtype {spec['dtype']} and shape {spec['shape']} "
+                "is not allowed"
             )
         return np.asarray(spec["data"], dtype=spec["dtype"]).reshape(spec["shape"])
     raise ValueError(f"unknown entry in a saved graph: {sorted(value)}")

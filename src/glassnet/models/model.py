@@ -81,7 +81,7 @@ class Model(Trainer, Layer):
             f"{type(self).__name__}: subclasses of Model define call(inputs, training=None)"
         )
 
-    # -- fusion -------------------------------------------------------------------------------------
+    # -- fusion ------------------------------------------------------------------------------------
     def graph_fusions(self):
         """Fusion rules that fire on the model's graph (none for a subclassed model: it has no
         recorded graph to rewrite)."""
@@ -119,7 +119,7 @@ class Model(Trainer, Layer):
             for fusion in fusions:
                 emit(f"   {fusion.rule}: {', '.join(fusion.layers)}")
 
-    # -- files ------------------------------------------------------------------------------------------
+    # -- files -------------------------------------------------------------------------------------
     def save(self, filepath, overwrite=True, include_optimizer=True, zipped=None):
         """Write the whole model (architecture, weights, compile settings, optimizer state).
 

@@ -51,7 +51,7 @@ class Sequential(Model):
         return list(self._layers)
 
     def add(self, layer):
-        """Append a layer (or an ``Input`` before the first one) and rebuild if the shape is known."""
+        """Append a layer (or an ``Input`` before the first one); rebuild if the shape is known."""
         if isinstance(layer, SymbolicTensor) and isinstance(layer.node.operation, InputLayer):
             layer = layer.node.operation
         if isinstance(layer, InputLayer):

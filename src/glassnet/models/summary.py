@@ -28,9 +28,9 @@ def _params(layer):
 def print_summary(model, print_fn=None, line_length=None):
     if not model.built:
         raise ValueError(
-            f"Model '{model.name}' has not been built yet, so its layers have no weights to count. Build it "
-            f"first: give the first layer input_shape=(...), start with glassnet.Input(shape=...), call "
-            f"model.build(input_shape) or train it on data"
+            f"Model '{model.name}' has not been built yet, so its layers have no weights to "
+            f"count. Build it first: give the first layer input_shape=(...), start with "
+            f"glassnet.Input(shape=...), call model.build(input_shape) or train it on data"
         )
     print_fn = print_fn or print
     rows = [

@@ -114,7 +114,7 @@ class Trainer:
         self.stop_training = False
         self.history = None
 
-    # -- compile ------------------------------------------------------------------------------------
+    # -- compile -----------------------------------------------------------------------------------
     def compile(
         self,
         optimizer="rmsprop",
@@ -241,7 +241,7 @@ class Trainer:
         """The cross-entropy fusion rules applied to the compiled losses (after the first batch)."""
         return [] if self._compiled is None else self._compiled.fusions()
 
-    # -- the step methods, public as in Keras 3 -------------------------------------------------------
+    # -- the step methods, public as in Keras 3 ----------------------------------------------------
     def compute_loss(self, x=None, y=None, y_pred=None, sample_weight=None, training=True):
         """The compiled loss of ``y_pred`` against ``y`` plus every regularisation loss.
 
@@ -427,7 +427,7 @@ class Trainer:
         x, _, _ = unpack_x_y_sample_weight(data)
         return self(x, training=False)
 
-    # -- what every step needs, gathered once per fit/evaluate ------------------------------------------
+    # -- what every step needs, gathered once per fit/evaluate -------------------------------------
     def _step_variables(self):
         return self._step_state()[0]
 
@@ -1059,7 +1059,7 @@ def _reduce_metric_states(dist, metrics):
         offset += len(state)
 
 
-# -- compile settings as JSON-safe data -----------------------------------------------------------------
+# -- compile settings as JSON-safe data ------------------------------------------------------------
 def _serialize_spec(spec):
     if spec is None or isinstance(spec, (str, int, float)):
         return spec

@@ -83,7 +83,6 @@ class Optimizer:
         super().__init_subclass__(**kwargs)
         registry.register_builtin_subclasses("optimizer", cls)
 
-
     def __init__(
         self,
         learning_rate=0.001,
