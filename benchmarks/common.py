@@ -2,7 +2,10 @@
 
 
 def print_accuracy_table(results, epochs):
-    """results: {library name: (epoch times, test accuracies)} -> one row per epoch, one column per library."""
+    """Print one row per epoch and one column per library.
+
+    results: {library name: (epoch times, test accuracies)}.
+    """
     names = list(results)
     print("epoch  " + "  ".join(f"{n + ' acc':>22}" for n in names))
     for e in range(epochs):

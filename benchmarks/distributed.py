@@ -1,4 +1,5 @@
-"""One process with 2 threads vs mpiexec -n 2 with 1 thread each: epoch time and Allreduce time per step.
+"""One process with 2 threads vs mpiexec -n 2 with 1 thread each: epoch time and Allreduce time
+per step.
 
     GLASSNET_DATA=../shared/datasets python benchmarks/distributed.py [--cnn-steps 100]
 
@@ -101,13 +102,12 @@ def main():
                 sys.exit(out.stderr)
             r = json.loads(out.stdout.strip().splitlines()[-1])
             unit = "epoch" if model == "mlp" else f"{r['steps']} steps"
-            print(
-                f"| {model} | {label} | {r['seconds']:.2f} s / {unit} | {r['seconds'] / r['steps'] * 1e3:.1f} ms | "
-                f"{r['allreduce_ms']:.2f} ms |"
-                if r["allreduce_ms"]
-                else f"| {model} | {label} | {r['seconds']:.2f} s / {unit} | {r['seconds'] / r['steps'] * 1e3:.1f} ms | - |",
-                flush=True,
+            row = (
+                f"| {model} | {label} | {r['seconds']:.2f} s / {unit} "
+                f"| {r['seconds'] / r['steps'] * 1e3:.1f} ms | "
             )
+            allreduce = f"{r['allreduce_ms']:.2f} ms |" if r["allreduce_ms"] else "- |"
+            print(row + allreduce, flush=True)
 
 
 if __name__ == "__main__":

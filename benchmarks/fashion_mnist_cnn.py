@@ -1,15 +1,16 @@
-"""The tutorial CNN on Fashion-MNIST, glassnet vs PyTorch (and Keras): accuracy per epoch and epoch time.
+"""The tutorial CNN on Fashion-MNIST, glassnet vs PyTorch (and Keras): accuracy per epoch and
+epoch time.
 
-    GLASSNET_DATA=../shared/datasets python benchmarks/fashion_mnist_cnn.py [--epochs 15] [--batchnorm]
-        [--libraries glassnet,torch,keras] [--schedule cosine] [--init torch]
+    GLASSNET_DATA=../shared/datasets python benchmarks/fashion_mnist_cnn.py [--epochs 15]
+        [--batchnorm] [--libraries glassnet,torch,keras] [--schedule cosine] [--init torch]
 
-Model: Conv2D 32 3x3 relu -> MaxPool 2 -> Conv2D 64 3x3 relu -> MaxPool 2 -> Flatten -> Dense 64 relu
--> Dense 10 (121,930 parameters); --batchnorm adds BatchNormalization after each conv and Dropout (--dropout,
-default 0.3) before the classifier, after the Dense(64) layer or, with --dropout-after flatten,
-right after Flatten. Adam 1e-3, batch 128, same seed and threads for every library; --schedule cosine
-decays the learning rate from 1e-3 to 0 over all the steps (Keras's CosineDecay, PyTorch's
-CosineAnnealingLR stepped per batch). glassnet and Keras 3
-build the model with the same code (only the module differs); Keras runs where tensorflow is installed.
+Model: Conv2D 32 3x3 relu -> MaxPool 2 -> Conv2D 64 3x3 relu -> MaxPool 2 -> Flatten ->
+Dense 64 relu -> Dense 10 (121,930 parameters); --batchnorm adds BatchNormalization after each
+conv and Dropout (--dropout, default 0.3) before the classifier, after the Dense(64) layer or, with
+--dropout-after flatten, right after Flatten. Adam 1e-3, batch 128, same seed and threads for
+every library; --schedule cosine decays the learning rate from 1e-3 to 0 over all the steps
+(Keras's CosineDecay, PyTorch's CosineAnnealingLR stepped per batch). glassnet and Keras 3 build
+the model with the same code (only the module differs); Keras runs where tensorflow is installed.
 """
 
 import argparse
@@ -238,13 +239,15 @@ def main():
     )
     rate = "1e-3" if args.schedule == "constant" else "1e-3 cosine-decayed to 0"
     print(
-        f"Fashion-MNIST tutorial CNN ({variant}), Adam {rate}, batch 128, {threads} threads, seed {args.seed}, {args.init} initialisation"
+        f"Fashion-MNIST tutorial CNN ({variant}), Adam {rate}, batch 128, {threads} threads, "
+        f"seed {args.seed}, {args.init} initialisation"
     )
     print_accuracy_table(results, args.epochs)
     for n in results:
         times = results[n][0]
         print(
-            f"{n}: median epoch time {statistics.median(times):.1f} s ({statistics.median(times) / STEPS_PER_EPOCH * 1000:.0f} ms/step)"
+            f"{n}: median epoch time {statistics.median(times):.1f} s "
+            f"({statistics.median(times) / STEPS_PER_EPOCH * 1000:.0f} ms/step)"
         )
 
 

@@ -100,13 +100,15 @@ def main():
     except ImportError:
         print("(PyTorch not installed: its column is skipped)")
     print(
-        f"Fashion-MNIST MLP 784-256-128-10, Adam 1e-3, batch {args.batch_size}, {threads} threads, seed {args.seed}"
+        f"Fashion-MNIST MLP 784-256-128-10, Adam 1e-3, batch {args.batch_size}, "
+        f"{threads} threads, seed {args.seed}"
     )
     print_accuracy_table(results, args.epochs)
     for n in results:
         times = results[n][0]
         print(
-            f"{n}: median epoch time {statistics.median(times):.2f} s, final test accuracy {results[n][1][-1]:.4f}"
+            f"{n}: median epoch time {statistics.median(times):.2f} s, "
+            f"final test accuracy {results[n][1][-1]:.4f}"
         )
 
 

@@ -105,7 +105,8 @@ def main():
         times["glassnet fit"].append(time.perf_counter() - start)
     for name, samples in times.items():
         print(
-            f"{name}: {statistics.median(samples) * 1000:.0f} ms/epoch (median of 5; all: {', '.join(f'{s * 1000:.0f}' for s in samples)})"
+            f"{name}: {statistics.median(samples) * 1000:.0f} ms/epoch "
+            f"(median of 5; all: {', '.join(f'{s * 1000:.0f}' for s in samples)})"
         )
 
 

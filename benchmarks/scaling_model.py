@@ -1,14 +1,17 @@
-"""Predicted data-parallel speed-up on N machines, from measured compute and a ring-allreduce cost model.
+"""Predicted data-parallel speed-up on N machines, from measured compute and a ring-allreduce
+cost model.
 
     python benchmarks/scaling_model.py
 
 step time(N) = compute(global_batch / N) + allreduce(N)
-compute(b)   = b * seconds_per_sample          (measured on this 2-core machine, see docs/distributed.md)
+compute(b)   = b * seconds_per_sample
+               (measured on this 2-core machine, see docs/distributed.md)
 allreduce(N) = 2 (N - 1) / N * bytes / bandwidth + 2 (N - 1) * latency     (ring allreduce)
 bytes        = parameters * 4 (float32 gradients)
 """
 
-MODELS = {  # parameters, seconds per sample on one 2-core machine (measured with benchmarks/distributed.py)
+# parameters, seconds per sample on one 2-core machine (measured with benchmarks/distributed.py)
+MODELS = {
     "MLP 784-256-128-10": (
         235_146,
         1.26e-3 / 128,
@@ -45,7 +48,9 @@ def main():
             for machines in (4, 8, 32):
                 compute, allreduce = step_time(parameters, per_sample, machines, bandwidth, latency)
                 print(
-                    f"| {name} | {network} | {machines} | {compute * 1e3:.2f} | {allreduce * 1e3:.2f} | {(compute + allreduce) * 1e3:.2f} | {single / (compute + allreduce):.1f}x |"
+                    f"| {name} | {network} | {machines} | {compute * 1e3:.2f} "
+                    f"| {allreduce * 1e3:.2f} | {(compute + allreduce) * 1e3:.2f} "
+                    f"| {single / (compute + allreduce):.1f}x |"
                 )
 
 

@@ -17,9 +17,15 @@ SRC = ROOT / "src" / "glassnet"
 def test_every_layer_of_the_system_imports_only_the_layers_below_it():
     pytest.importorskip("importlinter")
     result = subprocess.run(
-        [sys.executable, "-c", "from importlinter.cli import lint_imports_command; "
-         "lint_imports_command()"],
-        cwd=ROOT, capture_output=True, text=True, timeout=300,
+        [
+            sys.executable,
+            "-c",
+            "from importlinter.cli import lint_imports_command; lint_imports_command()",
+        ],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=300,
     )
     assert "0 broken" in result.stdout, result.stdout[-3000:] + result.stderr[-2000:]
 
@@ -44,7 +50,9 @@ def _cycles(graph):
                     counter[0] += 1
                     stack.append(child)
                     on_stack.add(child)
-                    work.append((child, iter(sorted(graph.find_modules_directly_imported_by(child)))))
+                    work.append(
+                        (child, iter(sorted(graph.find_modules_directly_imported_by(child))))
+                    )
                 elif child in on_stack:
                     low[node] = min(low[node], index[child])
                 continue
@@ -70,8 +78,10 @@ def test_there_are_no_import_cycles_not_even_through_function_local_imports():
     assert _cycles(graph) == []
 
 
-CONCRETE = r"(Dense|Conv1D|Conv2D|Conv2DTranspose|MaxPooling2D|AveragePooling2D|Activation|ReLU|" \
+CONCRETE = (
+    r"(Dense|Conv1D|Conv2D|Conv2DTranspose|MaxPooling2D|AveragePooling2D|Activation|ReLU|"
     r"BatchNormalization|LSTM|GRU|SimpleRNN|Embedding|Softmax)"
+)
 SPECIAL_CASE = re.compile(rf"isinstance\([^)]*\b{CONCRETE}\b|type\([^)]*\)\s+is\s+{CONCRETE}\b")
 # modules whose job is to map layer classes to something else: the fusion rules, and the
 # translators to other formats (ONNX operators, Keras's file layout)
@@ -94,6 +104,9 @@ def test_ruff_finds_nothing():
     ruff = shutil.which("ruff") or pytest.skip("ruff is not installed")
     result = subprocess.run(
         [ruff, "check", "src", "tests", "benchmarks", "examples"],
-        cwd=ROOT, capture_output=True, text=True, timeout=300,
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=300,
     )
     assert result.returncode == 0, result.stdout[-4000:]

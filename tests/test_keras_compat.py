@@ -90,13 +90,14 @@ def test_functional_api_snippet():
     assert lines[0] == 'Model: "residual_mlp"'
 
 
-# -- custom layers written by subclassing, as in the Keras text-classification tutorial ---------------
+# -- custom layers written by subclassing, as in the Keras text-classification tutorial ------------
 import glassnet as keras  # noqa: E402
 from glassnet import layers, ops  # noqa: E402
 
 
 class SelfAttention(layers.Layer):
-    """Multi-head self-attention written with keras.ops, as tutorials do before MultiHeadAttention."""
+    """Multi-head self-attention written with keras.ops, as tutorials do before
+    MultiHeadAttention."""
 
     def __init__(self, embed_dim, num_heads, **kwargs):
         super().__init__(**kwargs)
@@ -220,7 +221,8 @@ def test_pytorch_one_step_dense_batchnorm_dropout_adam(float64):
             net[3].weight.copy_(torch.tensor(d2.kernel.data.T)),
             net[3].bias.copy_(torch.tensor(d2.bias.data)),
         )
-    # Keras adds epsilon to sqrt(v) before bias correction, PyTorch after: at step 1 this is PyTorch's equivalent
+    # Keras adds epsilon to sqrt(v) before bias correction, PyTorch after: at step 1 this is
+    # PyTorch's equivalent
     optimizer = torch.optim.Adam(net.parameters(), lr=0.01, eps=1e-7 / np.sqrt(1 - 0.999))
     net.train()
     loss = torch.nn.functional.cross_entropy(net(torch.tensor(x)), torch.tensor(y))
@@ -238,8 +240,8 @@ def test_pytorch_one_step_dense_batchnorm_dropout_adam(float64):
         (d2.bias, net[3].bias),
     ]
     for ours_w, theirs_w in pairs:
-        # atol: the first bias feeds BatchNorm, which removes the mean, so its exact gradient is 0 and both
-        # libraries hold rounding noise (~1e-13) there
+        # atol: the first bias feeds BatchNorm, which removes the mean, so its exact gradient is 0
+        # and both libraries hold rounding noise (~1e-13) there
         np.testing.assert_allclose(
             ours_w.data, theirs_w.detach().numpy(), rtol=1e-6, atol=1e-12, err_msg=ours_w.path
         )

@@ -1,4 +1,5 @@
-"""Downloads against a local HTTP server on 127.0.0.1 (no outside network), and MNIST from small IDX files."""
+"""Downloads against a local HTTP server on 127.0.0.1 (no outside network), and MNIST from small
+IDX files."""
 
 import hashlib
 import http.server

@@ -33,9 +33,23 @@ def by_hand():
     dL_dz1 = dL_da1 * a1 * (1 - a1)
     dW1, db1 = x.T @ dL_dz1, dL_dz1.sum(0)
     return dict(
-        z1=z1, a1=a1, z2=z2, a2=a2, loss=loss, dL_da2=dL_da2, dL_dz2=dL_dz2, dW2=dW2, db2=db2,
-        dL_da1=dL_da1, dL_dz1=dL_dz1, dW1=dW1, db1=db1, W1_new=W1 - lr * dW1,
-        b1_new=b1 - lr * db1, W2_new=W2 - lr * dW2, b2_new=b2 - lr * db2,
+        z1=z1,
+        a1=a1,
+        z2=z2,
+        a2=a2,
+        loss=loss,
+        dL_da2=dL_da2,
+        dL_dz2=dL_dz2,
+        dW2=dW2,
+        db2=db2,
+        dL_da1=dL_da1,
+        dL_dz1=dL_dz1,
+        dW1=dW1,
+        db1=db1,
+        W1_new=W1 - lr * dW1,
+        b1_new=b1 - lr * db1,
+        W2_new=W2 - lr * dW2,
+        b2_new=b2 - lr * db2,
     )
 
 
@@ -67,8 +81,10 @@ def test_trace_leaves_the_model_unchanged_unless_asked():
     model.compile(keras.optimizers.Adam(0.1), "mse", metrics=["mae"])
     model.fit(x, y, epochs=2, verbose=0)  # optimizer slots and metric states exist
     weights = [w.copy() for w in model.get_weights()]
-    slots = {id(v): {k: a.copy() for k, a in model.optimizer.state_of(v).items()}
-             for v in model.trainable_weights}
+    slots = {
+        id(v): {k: a.copy() for k, a in model.optimizer.state_of(v).items()}
+        for v in model.trainable_weights
+    }
     iterations = int(model.optimizer.iterations)
     metric_states = [[a.copy() for a in m.state()] for m in model.metrics]
     rng_draw = keras.backend.get_generator().bit_generator.state
@@ -123,7 +139,11 @@ def test_values_are_shown_with_significant_digits_and_aligned_rows():
 def test_softmax_cross_entropy_shows_the_true_gradients():
     keras.utils.set_random_seed(0)
     model = keras.Sequential(
-        [keras.Input((4,)), layers.Dense(5, activation="relu"), layers.Dense(3, activation="softmax")]
+        [
+            keras.Input((4,)),
+            layers.Dense(5, activation="relu"),
+            layers.Dense(3, activation="softmax"),
+        ]
     )
     model.compile(keras.optimizers.Adam(0.01), "sparse_categorical_crossentropy")
     x = np.random.default_rng(0).standard_normal((2, 4)).astype(np.float32)
@@ -143,8 +163,11 @@ def test_softmax_cross_entropy_shows_the_true_gradients():
 WEIGHTED_LAYERS = {
     "dense": lambda: [layers.Dense(3, activation="tanh")],
     "conv2d": lambda: [layers.Conv2D(2, 2, activation="relu"), layers.Flatten()],
-    "conv1d": lambda: [layers.Reshape((4, 1)), layers.Conv1D(2, 2, activation="sigmoid"),
-                       layers.Flatten()],
+    "conv1d": lambda: [
+        layers.Reshape((4, 1)),
+        layers.Conv1D(2, 2, activation="sigmoid"),
+        layers.Flatten(),
+    ],
     "lstm": lambda: [layers.Reshape((2, 2)), layers.LSTM(3)],
     "gru": lambda: [layers.Reshape((2, 2)), layers.GRU(3)],
     "simple_rnn": lambda: [layers.Reshape((2, 2)), layers.SimpleRNN(3)],
@@ -152,8 +175,19 @@ WEIGHTED_LAYERS = {
     "layernorm": lambda: [layers.Dense(3), layers.LayerNormalization()],
     "embedding": lambda: [layers.Embedding(5, 3), layers.Flatten()],
 }
-ACTIVATIONS = ["relu", "sigmoid", "tanh", "elu", "selu", "gelu", "softplus", "leaky_relu", "silu",
-               "softmax", "linear"]
+ACTIVATIONS = [
+    "relu",
+    "sigmoid",
+    "tanh",
+    "elu",
+    "selu",
+    "gelu",
+    "softplus",
+    "leaky_relu",
+    "silu",
+    "softmax",
+    "linear",
+]
 LOSSES = {
     "mse": ("linear", "regression"),
     "mae": ("linear", "regression"),
@@ -166,7 +200,12 @@ LOSSES = {
 
 def _model(body, activation="linear", units=2, input_shape=(2, 2, 1)):
     return keras.Sequential(
-        [keras.Input(input_shape), *body, layers.Flatten(), layers.Dense(units, activation=activation)]
+        [
+            keras.Input(input_shape),
+            *body,
+            layers.Flatten(),
+            layers.Dense(units, activation=activation),
+        ]
     )
 
 
@@ -211,8 +250,7 @@ def assert_trace_equals_autograd(model, x, y):
 def test_trace_equals_autograd_for_every_weighted_layer(name):
     rng = np.random.default_rng(0)
     if name == "embedding":
-        model = keras.Sequential([keras.Input((4,)), *WEIGHTED_LAYERS[name](),
-                                  layers.Dense(2)])
+        model = keras.Sequential([keras.Input((4,)), *WEIGHTED_LAYERS[name](), layers.Dense(2)])
         x = rng.integers(0, 5, (3, 4))
     elif name in ("dense", "batchnorm", "layernorm"):
         model = keras.Sequential([keras.Input((4,)), *WEIGHTED_LAYERS[name](), layers.Dense(2)])
@@ -234,7 +272,9 @@ def test_trace_equals_autograd_for_every_activation(activation):
         [keras.Input((3,)), layers.Dense(4, activation=activation, name="hidden"), layers.Dense(2)]
     )
     model.compile("sgd", "mse")
-    t = assert_trace_equals_autograd(model, rng.standard_normal((5, 3)), rng.standard_normal((5, 2)))
+    t = assert_trace_equals_autograd(
+        model, rng.standard_normal((5, 3)), rng.standard_normal((5, 2))
+    )
     hidden = t.layers[0]
     if activation == "linear":
         assert hidden.z is None  # a = z: nothing separate to show
@@ -254,8 +294,11 @@ def test_trace_equals_autograd_for_every_loss(loss):
     rng = np.random.default_rng(2)
     units = 1 if kind == "binary" else 3
     model = keras.Sequential(
-        [keras.Input((3,)), layers.Dense(4, activation="tanh"),
-         layers.Dense(units, activation=activation)]
+        [
+            keras.Input((3,)),
+            layers.Dense(4, activation="tanh"),
+            layers.Dense(units, activation=activation),
+        ]
     )
     model.compile("sgd", loss)
     y = _targets(kind, 4, units, rng)

@@ -31,7 +31,10 @@ def test_unknown_keyword_is_refused():
 
 
 class Block(keras.layers.Layer):
-    """A custom layer as Keras users write it: sublayers in attributes, a list and a dict, plus add_weight."""
+    """A custom layer as Keras users write it.
+
+    Sublayers in attributes, a list and a dict, plus add_weight.
+    """
 
     def __init__(self, units, **kwargs):
         super().__init__(**kwargs)
@@ -118,7 +121,8 @@ def test_get_config_round_trip():
     ids=["Conv2D", "LSTM", "GRU", "EinsumDense", "MultiHeadAttention"],
 )
 def test_weight_options_survive_get_config(make):
-    """Initializers and regularizers (and constraints, where the layer takes them) must come back from the config."""
+    """Initializers and regularizers (and constraints, where the layer takes them) must come back
+    from the config."""
     options = {
         "kernel_initializer": "he_normal",
         "kernel_regularizer": keras.regularizers.L2(0.03),

@@ -60,8 +60,9 @@ def test_gan_with_two_optimizers_trains_with_fit_callbacks_and_progress_bar(caps
     discriminator = keras.Sequential(
         [keras.Input((2,)), layers.Dense(8, activation="relu"), layers.Dense(1)]
     )
-    generator = keras.Sequential([keras.Input((3,)), layers.Dense(8, activation="relu"),
-                                  layers.Dense(2)])
+    generator = keras.Sequential(
+        [keras.Input((3,)), layers.Dense(8, activation="relu"), layers.Dense(2)]
+    )
     gan = GAN(discriminator, generator, latent_dim=3)
     gan.compile(
         keras.optimizers.Adam(0.01),
@@ -132,8 +133,13 @@ def test_vae_with_an_extra_loss_term_trains():
     hidden = layers.Dense(8, activation="relu")(inputs)
     mean, log_var = layers.Dense(2)(hidden), layers.Dense(2)(hidden)
     encoder = keras.Model(inputs, [mean, log_var, Sampling()([mean, log_var])])
-    decoder = keras.Sequential([keras.Input((2,)), layers.Dense(8, activation="relu"),
-                                layers.Dense(6, activation="sigmoid")])
+    decoder = keras.Sequential(
+        [
+            keras.Input((2,)),
+            layers.Dense(8, activation="relu"),
+            layers.Dense(6, activation="sigmoid"),
+        ]
+    )
     vae = VAE(encoder, decoder)
     vae.compile(optimizer=keras.optimizers.Adam(0.01))
     x = (np.random.default_rng(2).random((64, 6)) > 0.5).astype("float32")
@@ -181,9 +187,13 @@ class ActivityPenalty(layers.Layer):
 
 
 def test_add_loss_joins_the_training_loss_for_the_latest_call_only():
-    model = keras.Sequential([keras.Input((2,)), layers.Dense(2, kernel_initializer="ones",
-                                                              bias_initializer="zeros"),
-                              ActivityPenalty()])
+    model = keras.Sequential(
+        [
+            keras.Input((2,)),
+            layers.Dense(2, kernel_initializer="ones", bias_initializer="zeros"),
+            ActivityPenalty(),
+        ]
+    )
     model.compile(keras.optimizers.SGD(0.0), "mse")
     x, y = np.ones((1, 2), dtype="float32"), np.zeros((1, 2), dtype="float32")
     mse = 4.0  # outputs [2, 2] against [0, 0]
@@ -218,14 +228,20 @@ def test_validation_evaluate_and_predict_call_the_test_and_predict_hooks():
     model = keras.Sequential([keras.Input((2,)), layers.Dense(1)])
     model.compile("sgd", "mse")
     x, y = np.ones((8, 2), dtype="float32"), np.ones((8, 1), dtype="float32")
-    model.fit(x, y, batch_size=4, epochs=1, validation_data=(x, y), verbose=0,
-              callbacks=[Recorder()])
+    model.fit(
+        x, y, batch_size=4, epochs=1, validation_data=(x, y), verbose=0, callbacks=[Recorder()]
+    )
     assert events == ["on_test_begin"] + ["on_test_batch_begin", "on_test_batch_end"] * 2 + [
-        "on_test_end"]
+        "on_test_end"
+    ]
     events.clear()
     model.evaluate(x, y, batch_size=8, verbose=0, callbacks=[Recorder()])
     assert events == ["on_test_begin", "on_test_batch_begin", "on_test_batch_end", "on_test_end"]
     events.clear()
     model.predict(x, batch_size=8, verbose=0, callbacks=[Recorder()])
-    assert events == ["on_predict_begin", "on_predict_batch_begin", "on_predict_batch_end",
-                      "on_predict_end"]
+    assert events == [
+        "on_predict_begin",
+        "on_predict_batch_begin",
+        "on_predict_batch_end",
+        "on_predict_end",
+    ]

@@ -12,7 +12,7 @@ def test_residual_model():
     outputs = layers.Dense(2, activation="softmax")(h)
     model = keras.Model(inputs, outputs)
     assert isinstance(model, keras.models.Functional)
-    assert [type(l).__name__ for l in model.layers] == [
+    assert [type(layer).__name__ for layer in model.layers] == [
         "InputLayer",
         "Dense",
         "Dense",

@@ -241,7 +241,7 @@ def test_changing_an_activation_after_the_plan_was_made_is_honoured():
     assert (out < 0).any()
 
 
-# -- the loss rules -----------------------------------------------------------------------------------
+# -- the loss rules --------------------------------------------------------------------------------
 def _classifier(spelling, seed=0):
     keras.utils.set_random_seed(seed)
     if spelling == "activation_argument":

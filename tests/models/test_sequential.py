@@ -51,7 +51,7 @@ def test_config_round_trip_gives_same_architecture():
         ]
     )
     clone = keras.Sequential.from_config(model.get_config())
-    assert [type(l).__name__ for l in clone.layers] == [
+    assert [type(layer).__name__ for layer in clone.layers] == [
         "Dense",
         "BatchNormalization",
         "Dropout",

@@ -1,4 +1,5 @@
-"""Parameter counts of summary() equal Keras's for the same models (figures as Keras reports them)."""
+"""Parameter counts of summary() equal Keras's for the same models (figures as Keras reports
+them)."""
 
 import glassnet as keras
 from glassnet import layers
@@ -19,7 +20,7 @@ def test_tiny_mlp_from_the_tutorials():
     )
     lines = summary_lines(model)
     assert lines[0] == 'Model: "sequential"'
-    assert any("dense (Dense)" in l and "(None, 4)" in l and "12" in l for l in lines)
+    assert any("dense (Dense)" in line and "(None, 4)" in line and "12" in line for line in lines)
     assert " Total params: 17 (68.00 B)" in lines
     assert " Trainable params: 17 (68.00 B)" in lines
     assert " Non-trainable params: 0 (0.00 B)" in lines
@@ -58,12 +59,12 @@ def test_embedding_model():
         ]
     )
     assert model.count_params() == 16000 + 161
-    assert any("(None, 10, 16)" in l for l in summary_lines(model))
+    assert any("(None, 10, 16)" in line for line in summary_lines(model))
 
 
 def test_functional_model_lists_input_layer():
     inputs = keras.Input((5,))
     model = keras.Model(inputs, layers.Dense(2)(layers.LayerNormalization()(inputs)))
     lines = summary_lines(model)
-    assert any("InputLayer" in l and "(None, 5)" in l for l in lines)
+    assert any("InputLayer" in line and "(None, 5)" in line for line in lines)
     assert model.count_params() == 10 + 12

@@ -214,13 +214,13 @@ def test_verbose_progress_output(capsys):
     assert "ms/step" in out or "us/step" in out
     assert "loss: " in out and "accuracy: " in out
     model.fit(x, y, epochs=2, batch_size=16, verbose=2)
-    lines = [l for l in capsys.readouterr().out.splitlines() if l.startswith("4/4 - ")]
+    lines = [line for line in capsys.readouterr().out.splitlines() if line.startswith("4/4 - ")]
     assert len(lines) == 2
     model.fit(x, y, epochs=1, verbose=0)
     assert capsys.readouterr().out == ""
 
 
-# -- bad input gets a clear error --------------------------------------------------------------------
+# -- bad input gets a clear error ------------------------------------------------------------------
 def test_fit_before_compile():
     with pytest.raises(RuntimeError, match=r"You must call compile\(\) before fit\(\)"):
         small_classifier().fit(np.ones((2, 4)), np.zeros(2))
@@ -238,7 +238,8 @@ def test_wrong_feature_count_names_the_model_and_shapes():
     model.compile("adam", "sparse_categorical_crossentropy")
     with pytest.raises(
         ValueError,
-        match=r"Sequential 'sequential' expects input of shape \(None, 4\), but fit\(\) .* got data of shape \(10, 5\)",
+        match=r"Sequential 'sequential' expects input of shape \(None, 4\), "
+        r"but fit\(\) .* got data of shape \(10, 5\)",
     ):
         model.fit(np.ones((10, 5)), np.zeros(10), verbose=0)
 
@@ -279,7 +280,8 @@ def test_unknown_names_suggest_the_right_one():
         model.compile("adamm", "mse")
     with pytest.raises(
         ValueError,
-        match="Unknown loss 'sparse_categorical_crossentopy'. Did you mean 'sparse_categorical_crossentropy'",
+        match="Unknown loss 'sparse_categorical_crossentopy'. "
+        "Did you mean 'sparse_categorical_crossentropy'",
     ):
         model.compile("adam", "sparse_categorical_crossentopy")
     with pytest.raises(ValueError, match="Unknown metric 'accuarcy'"):

@@ -4,7 +4,8 @@ inputs, a plain-NumPy reference and a PyTorch reference; the checks below run on
 - forward: glassnet in float64 equals the NumPy reference;
 - float32 in gives float32 out (no silent upcast);
 - gradcheck: backward() equals central differences in float64;
-- torch: outputs and gradients equal PyTorch's within 1e-6 relative, float64 (skipped without torch).
+- torch: outputs and gradients equal PyTorch's within 1e-6 relative, float64 (skipped without
+  torch).
 """
 
 from dataclasses import dataclass, field
@@ -144,7 +145,8 @@ def uniform(low, high, *shape):
 
 
 def away_from(points, *shape, gap=0.05, low=-3.0, high=3.0):
-    """Uniform values at least ``gap`` from each kink in ``points`` (so finite differences are fair)."""
+    """Uniform values at least ``gap`` from each kink in ``points`` (so finite differences are
+    fair)."""
     points = np.atleast_1d(points)
 
     def make(rng):

@@ -24,9 +24,7 @@ CUSTOM = {
     "associative_scan_reverse": lambda x: ops.associative_scan(
         ops.multiply, x, reverse=True, axis=1
     ),
-    "scan": lambda xs: ops.scan(
-        lambda c, x: (c * 0.5 + x, c - x), np.zeros(2, "float32"), xs
-    ),
+    "scan": lambda xs: ops.scan(lambda c, x: (c * 0.5 + x, c - x), np.zeros(2, "float32"), xs),
 }
 
 
