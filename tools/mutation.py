@@ -448,10 +448,12 @@ def coverage_map(copy, package, workdir):
     return lines, tests
 
 
-def select_tests(mutant, lines, tests):
-    """The passing tests that run the mutant's line (or its file, for import-time lines)."""
+def select_tests(mutant, line, lines, tests):
+    """The passing tests that run the mutant's line (``line`` where it is now; or its file, for
+    import-time lines)."""
     file_lines = lines.get(mutant.path, {})
-    contexts = file_lines.get(mutant.line, set()) | file_lines.get(mutant.statement_line, set())
+    statement_line = mutant.statement_line + line - mutant.line
+    contexts = file_lines.get(line, set()) | file_lines.get(statement_line, set())
     if not contexts:
         return None
     chosen = contexts - {""}
@@ -480,7 +482,7 @@ def run_mutant(copy, mutant, lines, tests, workdir):
     index = locate(mutant, text_lines)
     if index is None:
         return {**result, "status": "stale"}
-    selected = select_tests(mutant, lines, tests)
+    selected = select_tests(mutant, index + 1, lines, tests)
     if selected is None:
         return {**result, "status": "uncovered"}
     if not selected:
@@ -507,7 +509,8 @@ def run_mutant(copy, mutant, lines, tests, workdir):
         return {**result, "status": "timeout"}
     if code == 0:
         return {**result, "status": "survived"}
-    if code in (1, 2, 3):
+    broke_import = code == 4 and "while loading conftest" in output
+    if code in (1, 2, 3) or broke_import:
         failed = [
             row.split()[1] for row in output.splitlines() if row.startswith(("FAILED", "ERROR"))
         ]
@@ -536,14 +539,23 @@ def command_run(arguments):
         commit = export_revision(arguments.rev, copy)
         header = {"revision": commit, "sample": arguments.sample, "baseline_failures": {}}
         for package in PACKAGES:
-            todo = [m for m in sample if m.package == package and m.id not in results]
+            todo = [
+                m
+                for m in sample
+                if m.package == package and (m.id not in results or m.id in (arguments.only or ()))
+            ]
             if not todo:
                 continue
             print(f"[{package}] coverage map of tests/{package} ...", flush=True)
             lines, tests = coverage_map(copy, package, workdir)
-            failing = sorted(name for name, info in tests.items() if info["outcome"] != "passed")
+            failing = sorted(name for name, info in tests.items() if info["outcome"] == "failed")
+            skipped = sum(info["outcome"] == "skipped" for info in tests.values())
             header["baseline_failures"][package] = failing
-            print(f"[{package}] {len(tests)} tests, {len(failing)} failing unmutated", flush=True)
+            print(
+                f"[{package}] {len(tests)} tests, unmutated: {len(failing)} failing, "
+                f"{skipped} skipped (both left out of the selections)",
+                flush=True,
+            )
             for mutant in todo:
                 row = run_mutant(copy, mutant, lines, tests, workdir)
                 results[mutant.id] = row
