@@ -318,3 +318,20 @@ def test_reduce_lr_on_plateau_starts_afresh_in_each_fit():
     assert model.optimizer.learning_rate == pytest.approx(0.4)
     callback.on_epoch_end(2, {"loss": 5.0})
     assert model.optimizer.learning_rate == pytest.approx(0.2)
+
+
+def test_lambda_callback_takes_every_hook_and_refuses_misspelt_ones():
+    x, y = xy(16)
+    events = []
+    hooks = callbacks.LambdaCallback(
+        lambda epoch, logs: events.append(("epoch", epoch)),  # on_epoch_begin, as in Keras
+        on_test_batch_end=lambda batch, logs: events.append(("test", batch)),
+        on_predict_end=lambda logs: events.append("predicted"),
+        on_batch_end=lambda batch, logs: events.append(("batch", batch)),
+    )
+    model = model_for_fit()
+    model.fit(x, y, epochs=1, batch_size=8, validation_split=0.5, verbose=0, callbacks=[hooks])
+    model.predict(x, verbose=0, callbacks=[hooks])
+    assert events == [("epoch", 0), ("batch", 0), ("test", 0), "predicted"]
+    with pytest.raises(TypeError, match=r"unknown hook\(s\) \['on_epoch_ends'\]"):
+        callbacks.LambdaCallback(on_epoch_ends=print)

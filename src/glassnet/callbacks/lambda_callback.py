@@ -15,15 +15,17 @@ class LambdaCallback(Callback):
     """A callback from plain functions: ``LambdaCallback(on_epoch_end=lambda epoch, logs: ...)``.
 
     Each function takes the arguments of the hook it replaces: ``(epoch, logs)`` for the epoch
-    hooks, ``(batch, logs)`` for the batch hooks, ``(logs)`` for the train hooks.
+    hooks, ``(batch, logs)`` for the batch hooks, ``(logs)`` for the begin/end hooks.
 
     Args:
-        **hooks: any of on_epoch_begin, on_epoch_end, on_train_begin, on_train_end,
-            on_train_batch_begin, on_train_batch_end, on_batch_begin, on_batch_end (the last
-            two are the older names of the train-batch hooks).
+        on_epoch_begin, on_epoch_end, on_train_begin, on_train_end, on_train_batch_begin,
+            on_train_batch_end: the functions of those hooks (Keras's named arguments).
+        **hooks: any other hook of ``Callback``: on_test_begin, on_test_batch_end,
+            on_predict_batch_end..., and on_batch_begin / on_batch_end, the older names of the
+            train-batch hooks.
 
     Raises:
-        TypeError: for another hook name.
+        TypeError: for a name that is not a hook (a misspelt one would never be called).
 
     Example:
 
@@ -39,29 +41,29 @@ class LambdaCallback(Callback):
     [0, 1, 2]
     """
 
-    _HOOKS = (
-        "on_epoch_begin",
-        "on_epoch_end",
-        "on_train_begin",
-        "on_train_end",
-        "on_train_batch_begin",
-        "on_train_batch_end",
-        "on_batch_begin",
-        "on_batch_end",
-    )
-
-    def __init__(self, **hooks):
+    def __init__(
+        self,
+        on_epoch_begin=None,
+        on_epoch_end=None,
+        on_train_begin=None,
+        on_train_end=None,
+        on_train_batch_begin=None,
+        on_train_batch_end=None,
+        **hooks,
+    ):
         super().__init__()
-        unknown = set(hooks) - set(self._HOOKS)
+        known = sorted(name for name in dir(Callback) if name.startswith("on_"))
+        unknown = sorted(set(hooks) - set(known))
         if unknown:
-            raise TypeError(
-                f"LambdaCallback: unknown hook(s) {sorted(unknown)}; valid: "
-                f"{', '.join(self._HOOKS)}"
-            )
+            raise TypeError(f"LambdaCallback: unknown hook(s) {unknown}; valid: {', '.join(known)}")
+        hooks.update(
+            on_epoch_begin=on_epoch_begin,
+            on_epoch_end=on_epoch_end,
+            on_train_begin=on_train_begin,
+            on_train_end=on_train_end,
+            on_train_batch_begin=on_train_batch_begin,
+            on_train_batch_end=on_train_batch_end,
+        )
         for name, function in hooks.items():
             if function is not None:
-                target = {
-                    "on_batch_begin": "on_train_batch_begin",
-                    "on_batch_end": "on_train_batch_end",
-                }.get(name, name)
-                setattr(self, target, function)
+                setattr(self, name, function)
