@@ -190,3 +190,19 @@ def test_one_dimensional_data_feeds_an_input_of_one_feature():
     np.testing.assert_allclose(
         model.predict(x, verbose=0), model.predict(x[:, None], verbose=0), rtol=1e-7
     )
+
+
+def test_calling_on_arrays_casts_them_to_the_inputs_dtype():
+    inputs = keras.Input((3,))
+    model = keras.Model(inputs, layers.Dense(2, kernel_initializer="ones")(inputs))
+    for array in (np.array([[1, 2, 3]], "int64"), np.array([[1.0, 2.0, 3.0]], "float64")):
+        out = model(array)
+        assert out.dtype == np.float32
+        np.testing.assert_array_equal(out.data, [[6.0, 6.0]])
+
+
+def test_data_two_axes_off_is_refused_by_the_first_layer_with_both_shapes():
+    inputs = keras.Input((3,))
+    model = keras.Model(inputs, layers.Dense(2, name="first")(inputs))
+    with pytest.raises(ValueError, match=r"Dense 'first' expected input with last dimension 3"):
+        model(np.ones((4, 3, 2), "float32"))

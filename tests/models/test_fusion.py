@@ -393,3 +393,28 @@ def test_conv_batchnorm_leaves_what_it_cannot_fold_alone(float64, make):
     model = keras.Sequential([keras.Input((7, 7, 3)), *make(), layers.Flatten()])
     assert "conv_batchnorm" not in [rule for rule, _ in fired(model)]
     assert_same_as_unfused(model, np.random.default_rng(0).standard_normal((2, 7, 7, 3)))
+
+
+def test_a_binary_cross_entropy_object_on_a_sigmoid_output_is_fused_and_equal(float64):
+    rng = np.random.default_rng(0)
+    x, y = rng.standard_normal((8, 3)), (rng.random((8, 1)) > 0.5).astype("float64")
+    model = keras.Sequential([keras.Input((3,)), layers.Dense(1, activation="sigmoid")])
+    model.compile("sgd", keras.losses.BinaryCrossentropy(label_smoothing=0.1))
+    model.train_on_batch(x[:2], y[:2])  # resolves the compiled loss, and its rule
+    assert [f.rule for f in model.loss_fusions()] == ["sigmoid_crossentropy"]
+    losses = []
+    for fused in (True, False):
+        config.set_fusion_enabled(fused)
+        try:
+            losses.append(float(model.compute_loss(y=y, y_pred=model(x)).data))
+        finally:
+            config.set_fusion_enabled(True)
+    kernel, bias = model.get_weights()
+    probability = np.clip(1 / (1 + np.exp(-(x @ kernel + bias))), 1e-7, 1 - 1e-7)
+    target = y * 0.9 + 0.05  # label smoothing 0.1
+    # Keras's TensorFlow form: log(p + eps) and log(1 - p + eps)
+    expected = -np.mean(
+        target * np.log(probability + 1e-7) + (1 - target) * np.log(1 - probability + 1e-7)
+    )
+    assert losses[1] == pytest.approx(expected, rel=1e-10)
+    assert losses[0] == pytest.approx(losses[1], rel=1e-10)

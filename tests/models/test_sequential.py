@@ -72,3 +72,11 @@ def test_flatten_then_dense_on_images():
     model = keras.Sequential([keras.Input((28, 28)), Flatten(), Dense(10, activation="softmax")])
     out = model.predict(np.zeros((3, 28, 28), dtype=np.float32), verbose=0)
     np.testing.assert_allclose(out.sum(axis=1), 1, rtol=1e-6)
+
+
+def test_a_sequential_without_an_input_builds_on_its_first_call():
+    model = keras.Sequential([Dense(2, kernel_initializer="ones"), Dense(1)])
+    assert not model.built
+    out = model(np.ones((3, 5), "float32"))
+    assert out.shape == (3, 1)
+    assert [w.shape for w in model.weights] == [(5, 2), (2,), (2, 1), (1,)]

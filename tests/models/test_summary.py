@@ -68,3 +68,23 @@ def test_functional_model_lists_input_layer():
     lines = summary_lines(model)
     assert any("InputLayer" in line and "(None, 5)" in line for line in lines)
     assert model.count_params() == 10 + 12
+
+
+def test_the_table_is_drawn_as_keras_draws_it():
+    model = keras.Sequential(
+        [keras.Input((2,)), layers.Dense(4, activation="relu"), layers.Dense(1)]
+    )
+    # Keras 3.15's summary of the same model, line for line
+    assert summary_lines(model) == [
+        'Model: "sequential"',
+        "┏━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━┳━━━━━━━━━━━━━━━━━━━━━━━━┳━━━━━━━━━━━━━━━┓",
+        "┃ Layer (type)                    ┃ Output Shape           ┃       Param # ┃",
+        "┡━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━╇━━━━━━━━━━━━━━━━━━━━━━━━╇━━━━━━━━━━━━━━━┩",
+        "│ dense (Dense)                   │ (None, 4)              │            12 │",
+        "├─────────────────────────────────┼────────────────────────┼───────────────┤",
+        "│ dense_1 (Dense)                 │ (None, 1)              │             5 │",
+        "└─────────────────────────────────┴────────────────────────┴───────────────┘",
+        " Total params: 17 (68.00 B)",
+        " Trainable params: 17 (68.00 B)",
+        " Non-trainable params: 0 (0.00 B)",
+    ]
