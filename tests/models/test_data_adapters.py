@@ -417,3 +417,14 @@ def test_memmaps_are_never_read_whole(tmp_path):
     keys = adapter.epoch_keys(order)
     assert all(isinstance(key, slice) for key in keys)  # each read is one contiguous range
     assert os.path.getsize(tmp_path / "x.npy") > X.nbytes
+
+
+def test_shuffle_is_refused_politely_for_sources_that_order_themselves():
+    grain = grain_or_skip()
+    source = grain.MapDataset.source(list(range(N))).map(lambda i: (X[i], Y[i])).batch(BATCH)
+    for data in (source.to_iter_dataset(), Reiterable(batches())):
+        with pytest.warns(UserWarning, match="shuffle=True is ignored"):
+            model().fit(data, epochs=1, verbose=0, shuffle=True)
+        with warnings.catch_warnings():
+            warnings.simplefilter("error")
+            model().fit(data, epochs=1, verbose=0, shuffle=False)
