@@ -520,6 +520,7 @@ def run_mutant(copy, mutant, lines, tests, workdir):
 
 def command_run(arguments):
     sample = [Mutant(**row) for row in json.loads(Path(arguments.sample).read_text())["mutants"]]
+    everything = list(sample)  # results already in --out are kept, whatever this run selects
     if arguments.package:
         sample = [mutant for mutant in sample if mutant.package in arguments.package]
     if arguments.only:
@@ -557,14 +558,14 @@ def command_run(arguments):
                 flush=True,
             )
             for mutant in todo:
-                row = run_mutant(copy, mutant, lines, tests, workdir)
+                row = {**run_mutant(copy, mutant, lines, tests, workdir), "revision": commit[:10]}
                 results[mutant.id] = row
                 print(
                     f"{mutant.id} {row['status']:9s} {row['seconds']:6.1f}s "
                     f"{mutant.path}:{mutant.line} {mutant.operator}",
                     flush=True,
                 )
-                ordered = [results[m.id] for m in sample if m.id in results]
+                ordered = [results[m.id] for m in everything if m.id in results]
                 out.write_text(json.dumps({**header, "results": ordered}, indent=1) + "\n")
 
 
@@ -608,7 +609,11 @@ def command_report(arguments):
     by_id = {mutant["id"]: mutant for mutant in sample}
     for name in arguments.results:
         document = json.loads(Path(name).read_text())
-        print(f"{name} (revision {document['revision'][:10]})")
+        revisions = {}
+        for row in document["results"]:
+            revision = row.get("revision", document["revision"][:10])
+            revisions[revision] = revisions.get(revision, 0) + 1
+        print(f"{name} (mutants per revision: {revisions})")
         table = summarize(document["results"], equivalent, sample)
         for package in (*PACKAGES, "all"):
             if package in table:
