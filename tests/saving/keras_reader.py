@@ -4,7 +4,9 @@ and predict on the inputs given, so that a test can compare Keras's predictions 
     KERAS_PYTHON keras_reader.py INPUTS.npz OUTPUTS.npz
 
 INPUTS.npz holds NAME/path (the .keras file) and NAME/x0, NAME/x1... (the inputs); OUTPUTS.npz
-receives NAME/y, or NAME/error with Keras's message when it cannot load or run the file.
+receives __backend__ (Keras's backend) and, per NAME, NAME/y (the predictions), NAME/error
+(Keras's message when it cannot load or run the file) or NAME/skip (the file needs TensorFlow
+and Keras runs on another backend: its string and hashing layers are TensorFlow code).
 """
 
 import os
@@ -16,6 +18,10 @@ os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "fixtures"))
 import keras  # noqa: E402
 import make_keras_saving_fixtures  # noqa: E402, F401  (registers the fixtures' custom cell)
+
+
+def _needs_tensorflow(error):
+    return "requires TensorFlow" in str(error) or isinstance(error, ModuleNotFoundError)
 
 
 def predict(model, inputs):
@@ -38,7 +44,9 @@ def main(inputs_path, outputs_path):
             model = keras.saving.load_model(str(data[f"{name}/path"]))
             results[f"{name}/y"] = np.asarray(predict(model, inputs))
         except Exception as error:
-            results[f"{name}/error"] = np.array(f"{type(error).__name__}: {error}")
+            kind = "skip" if _needs_tensorflow(error) else "error"
+            results[f"{name}/{kind}"] = np.array(f"{type(error).__name__}: {error}")
+    results["__backend__"] = np.array(keras.backend.backend())
     np.savez(outputs_path, **results)
 
 

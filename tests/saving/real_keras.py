@@ -30,6 +30,8 @@ def keras_interpreter():
     """``(python, environment)`` for a subprocess that imports real Keras 3, or None."""
     chosen = os.environ.get("GLASSNET_KERAS_PYTHON")
     if chosen:
+        if not os.path.exists(chosen):
+            pytest.fail(f"GLASSNET_KERAS_PYTHON={chosen} does not exist")
         return chosen, dict(os.environ)
     if os.path.exists(TFVENV_PYTHON):
         return TFVENV_PYTHON, {**os.environ, "KERAS_BACKEND": "tensorflow"}

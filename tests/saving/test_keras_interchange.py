@@ -377,10 +377,16 @@ def keras_reads_glassnet_files(tmp_path_factory):
 def test_keras_loads_glassnet_files(keras_reads_glassnet_files, origin, name):
     theirs, expected = keras_reads_glassnet_files
     key = f"{origin}-{name}"
+    if f"{key}/skip" in theirs.files:
+        pytest.skip(f"Keras needs TensorFlow for this file: {str(theirs[f'{key}/skip'])[-200:]}")
+    if name in TENSORFLOW_VALUES and str(theirs["__backend__"]) != "tensorflow":
+        pytest.skip(f"Keras computes {name} differently on {theirs['__backend__']}")
     assert f"{key}/error" not in theirs.files, str(theirs.get(f"{key}/error"))
     np.testing.assert_allclose(theirs[f"{key}/y"], expected[key], rtol=TOLERANCE, atol=TOLERANCE)
 
 
+# Keras's own results depend on its backend here; glassnet follows TensorFlow's
+TENSORFLOW_VALUES = ("ContrastLimitedAdaptiveHistogramEqualization",)
 LAYER_NAMES = sorted(set(layer_models(keras)) - set(KERAS_CANNOT_RELOAD))
 
 
