@@ -2,6 +2,8 @@
 values and every gradient (float64, 1e-10); graphs a rule does not cover are left alone; the switch
 turns everything off; hooks and later changes to a layer make a fused step fall back."""
 
+import functools
+
 import numpy as np
 import pytest
 
@@ -201,6 +203,7 @@ def test_the_switch_turns_every_rule_off():
         "conv_batchnorm",
         "softmax_crossentropy",
         "sigmoid_crossentropy",
+        "inference_chain",
     ]
 
 
@@ -418,3 +421,143 @@ def test_a_binary_cross_entropy_object_on_a_sigmoid_output_is_fused_and_equal(fl
     )
     assert losses[1] == pytest.approx(expected, rel=1e-10)
     assert losses[0] == pytest.approx(losses[1], rel=1e-10)
+
+
+# -- the inference chain ---------------------------------------------------------------------------
+def _reference_predict(model, x):
+    with keras.config.fusion_disabled():
+        assert model.inference_chain() is None
+        return model.predict(x, verbose=0)
+
+
+CHAINS = {
+    "mlp": lambda: keras.Sequential(
+        [
+            keras.Input((6,)),
+            layers.Dense(8, activation="relu", bias_initializer=BIAS),
+            layers.Dropout(0.5),
+            layers.Dense(8, activation="gelu", bias_initializer=BIAS),
+            layers.Dense(5, activation="softmax", bias_initializer=BIAS),
+        ]
+    ),
+    "flatten_and_activation_layers": lambda: keras.Sequential(
+        [
+            keras.Input((3, 2)),
+            layers.Flatten(),
+            layers.Dense(7, bias_initializer=BIAS),
+            layers.ReLU(max_value=6.0),
+            layers.Dense(4, use_bias=False),
+            layers.Activation("tanh"),
+            layers.Dense(3),
+            layers.Activation("softmax"),
+        ]
+    ),
+    "functional_linear_output": lambda: _functional_chain(),
+}
+
+
+def _fake_tanh(x):  # named like a built-in: only the built-in function itself may be fused
+    return x * 0.5
+
+
+def _functional_chain():
+    inputs = keras.Input((6,))
+    hidden = layers.Dense(8, activation="selu", bias_initializer=BIAS)(inputs)
+    return keras.Model(inputs, layers.Dense(2, bias_initializer=BIAS)(hidden))
+
+
+@pytest.mark.parametrize("name", sorted(CHAINS))
+def test_inference_chain_predicts_the_same_bits_as_the_reference_path(float64, name):
+    model = CHAINS[name]()
+    shape = (6,) if name != "flatten_and_activation_layers" else (3, 2)
+    x = np.random.default_rng(0).standard_normal((70,) + shape)
+    expected = _reference_predict(model, x)
+    assert model.inference_chain() is not None
+    chain = model.inference_chain()
+    assert chain.accepts(x[:32])
+    np.testing.assert_array_equal(model.predict(x, verbose=0), expected)  # batches of 32
+    np.testing.assert_array_equal(model.predict(x[:5], verbose=0), expected[:5])  # one batch
+    np.testing.assert_array_equal(chain.run(x[:5]), model(x[:5]).data)
+
+
+def test_inference_chain_casts_like_the_layers_and_refuses_what_it_cannot_run():
+    model = CHAINS["mlp"]()
+    x32 = np.random.default_rng(0).standard_normal((4, 6)).astype(np.float32)
+    x64 = x32.astype(np.float64) + 1e-9  # rounds to x32 in float32, as the layers' cast does
+    chain = model.inference_chain() or (model.predict(x32, verbose=0), model.inference_chain())[1]
+    assert chain.dtype == np.float32
+    np.testing.assert_array_equal(model.predict(x64, verbose=0), model(x64).data)
+    np.testing.assert_array_equal(
+        model.predict(np.arange(12).reshape(2, 6), verbose=0),
+        model(np.arange(12).reshape(2, 6)).data,
+    )
+    assert not chain.accepts(x32[:, :5])  # the reference path raises the shape error
+    assert not chain.accepts(x32[0])
+    assert not chain.accepts(x32.tolist())
+    assert not chain.accepts(x32.astype(bool))
+    with pytest.raises(ValueError, match="shape"):
+        model.predict(x32[:, :5], verbose=0)
+
+
+def test_inference_chain_steps_aside_for_hooks_changed_activations_and_custom_code():
+    model = CHAINS["mlp"]()
+    x = np.random.default_rng(0).standard_normal((4, 6)).astype(np.float32)
+    model.predict(x, verbose=0)
+    seen = []
+    handle = model.layers[0].register_forward_hook(lambda layer, i, o: seen.append(o.data))
+    assert not model.inference_chain().accepts(x)
+    model.predict(x, verbose=0)
+    assert len(seen) == 1  # the hook saw predict's forward pass
+    handle.remove()
+    model.layers[2].activation = keras.activations.linear
+    out = model.predict(x, verbose=0)
+    assert not model.inference_chain().accepts(x)
+    np.testing.assert_array_equal(out, _reference_predict(model, x))
+
+    class Doubled(keras.Sequential):
+        def predict_step(self, data):
+            return super().predict_step(data) * 2.0
+
+    doubled = Doubled([keras.Input((6,)), layers.Dense(3)])
+    np.testing.assert_allclose(doubled.predict(x, verbose=0), 2.0 * doubled(x).data)
+
+
+@pytest.mark.parametrize(
+    "make",
+    [
+        lambda: keras.Sequential([keras.Input((6,)), layers.Dense(3), layers.BatchNormalization()]),
+        lambda: keras.Sequential([keras.Input((6,)), layers.Dense(3, activation=_fake_tanh)]),
+        lambda: keras.Sequential([keras.Input((6,)), layers.Dense(3, activity_regularizer="l2")]),
+        lambda: keras.Model(
+            *(lambda i: (i, [layers.Dense(2)(i), layers.Dense(3)(i)]))(keras.Input((6,)))
+        ),
+    ],
+    ids=["batchnorm", "custom_activation", "activity_regularizer", "two_outputs"],
+)
+def test_graphs_the_chain_does_not_cover_have_none(make):
+    model = make()
+    x = np.random.default_rng(0).standard_normal((2, 6)).astype(np.float32)
+    out = model.predict(x, verbose=0)
+    assert model.inference_chain() is None
+    for fused, plain in zip(out if isinstance(out, list) else [out], _as_list(model(x))):
+        np.testing.assert_allclose(fused, plain.data, rtol=1e-6)
+
+
+def _as_list(outputs):
+    return outputs if isinstance(outputs, list) else [outputs]
+
+
+def test_a_custom_activation_named_like_a_built_in_is_not_fused():
+    model = keras.Sequential([keras.Input((3,)), layers.Dense(2, activation=_fake_tanh)])
+    leaky = keras.Sequential(
+        [
+            keras.Input((3,)),
+            layers.Dense(
+                2, activation=functools.partial(keras.activations.leaky_relu, negative_slope=0.5)
+            ),
+        ]
+    )
+    assert fired(model) == [] and fired(leaky) == []
+    x = -np.ones((1, 3), dtype=np.float32)
+    kernel = model.layers[0].kernel.data
+    np.testing.assert_allclose(model.predict(x, verbose=0), 0.5 * (x @ kernel), rtol=1e-6)

@@ -151,26 +151,32 @@ def take(data, index):
     return data[index]
 
 
+_SMALL_ARRAY = 4096
+
+
+def _sum_screen(array):
+    """A sum of ``array`` that carries any NaN or inf through, in one pass and without a
+    data-sized temporary (it may also overflow on huge finite values: the caller then looks
+    element by element). Row sums as one matrix-vector product read the data faster than np.sum,
+    which matters for predict on large batches."""
+    with np.errstate(over="ignore", invalid="ignore"):
+        if array.dtype in (np.float32, np.float64) and (
+            array.ndim == 2 or (array.ndim > 2 and array.flags.c_contiguous)
+        ):
+            rows = array.reshape(array.shape[0], -1)
+            return np.sum(rows @ np.ones(rows.shape[1], dtype=array.dtype))
+        return np.sum(array)
+
+
 def check_finite(data, where, name):
     """Refuse NaN or infinite values in the float arrays of ``data`` (a ValueError naming them)."""
     for array in flatten(data):
         if array.dtype.kind != "f":
             continue
-        # screen: a sum carries any NaN or inf through, in one pass and without a data-sized
-        # temporary; only if it is not finite (NaN/inf, or an overflow of huge finite values)
-        # look element by element. Row sums as one matrix-vector product read the data faster
-        # than np.sum, which matters for predict on large batches.
-        with np.errstate(over="ignore", invalid="ignore"):
-            if (
-                array.size
-                and array.dtype in (np.float32, np.float64)
-                and (array.ndim == 2 or (array.ndim > 2 and array.flags.c_contiguous))
-            ):
-                rows = array.reshape(array.shape[0], -1)
-                screen = np.sum(rows @ np.ones(rows.shape[1], dtype=array.dtype))
-            else:
-                screen = np.sum(array)
-        if np.isfinite(screen):
+        if array.size <= _SMALL_ARRAY:  # one isfinite pass costs less than setting up a screen
+            if np.isfinite(array).all():
+                continue
+        elif np.isfinite(_sum_screen(array)):
             continue
         bad = int(np.size(array) - np.count_nonzero(np.isfinite(array)))
         if bad:

@@ -135,6 +135,14 @@ class Functional(Model):
             self._plans[fused] = plan
         return plan
 
+    def inference_chain(self):
+        """The fusion pass's tape-free chain that ``predict`` runs on arrays
+        (``fusion.InferenceChain``), or None: fusion off, a ``call`` of the subclass's own, or a
+        graph the chain cannot run."""
+        if type(self).call is not Functional.call:
+            return None
+        return self.execution_plan().inference
+
     def graph_fusions(self):
         """The fusion rules that fire on this model's graph, as ``Fusion`` records."""
         return list(self.execution_plan(fused=True).fusions)

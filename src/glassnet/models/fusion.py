@@ -28,6 +28,11 @@ softmax_crossentropy      Cross-entropy on probabilities that a softmax made: co
                           softmax's logits (``y_pred.pre_activation``), stable and with the
                           gradient p - y.
 sigmoid_crossentropy      The same for binary cross-entropy after a sigmoid.
+inference_chain           ``predict`` of a model that is a chain of Dense (any activation of the
+                          table, or softmax), Flatten, Dropout and Activation/ReLU layers: the
+                          fused plan run on NumPy arrays, with no Tensors, no tape and no
+                          per-layer call machinery; the same arithmetic functions as the ops
+                          (``dense_rows``, ``softmax_array``), so the same bits.
 ========================  ===================================================================
 
 Rules apply when a model's plan is made (at its first call, after it is built) and to the losses
@@ -58,14 +63,16 @@ from glassnet.layers import (
     Conv2D,
     Dense,
     DepthwiseConv2D,
+    Dropout,
+    Flatten,
     MaxPooling2D,
     ReLU,
     in_training_mode,
 )
-from glassnet.ops.activation import ACTIVATIONS, apply_activation, get_spec
+from glassnet.ops.activation import ACTIVATIONS, apply_activation, get_spec, softmax_array
 from glassnet.ops.conv import conv2d, depthwise_conv2d
 from glassnet.ops.elementwise import add, multiply
-from glassnet.ops.linalg import dense
+from glassnet.ops.linalg import dense, dense_rows
 from glassnet.ops.manipulation import reshape
 from glassnet.ops.pooling import max_pool2d
 
@@ -90,6 +97,10 @@ RULES = (
     ),
     Rule("softmax_crossentropy", "softmax + cross-entropy computed from the logits"),
     Rule("sigmoid_crossentropy", "sigmoid + binary cross-entropy computed from the logits"),
+    Rule(
+        "inference_chain",
+        "predict of a chain of Dense/Flatten/Dropout/Activation layers on NumPy arrays, no tape",
+    ),
 )
 
 
@@ -102,10 +113,13 @@ class Fusion:
 
 
 def activation_name(layer):
-    """Keras's name of a layer's activation, or None for a custom callable."""
+    """Keras's name of a layer's activation when it is that built-in function itself; None for
+    anything else (a custom callable, even one named like a built-in, or a partial of one)."""
+    activation = getattr(layer, "activation", None)
     try:
-        return activations.serialize(layer.activation)
-    except (ValueError, AttributeError):
+        name = activations.serialize(activation)
+        return name if activations.get(name) is activation else None
+    except (ValueError, TypeError, AttributeError):
         return None
 
 
@@ -331,6 +345,7 @@ def fuse_plan(plan):
         elif id(step) not in replaced:
             steps.append(step)
     plan.steps = steps
+    plan.inference = inference_chain(plan)
     return plan
 
 
@@ -368,6 +383,138 @@ def _activation_layer_name(layer):
         if float(layer.max_value) == 6.0:
             return "relu6"
     return None
+
+
+# -- inference without the tape -------------------------------------------------------------------
+class InferenceChain:
+    """The inference_chain rule: a fused plan that is one chain of steps, run on arrays.
+
+    ``predict`` uses it for a batch that ``accepts`` takes (a NumPy array of the input's shape
+    and a number dtype) while every layer still looks as it did when the chain was made (no
+    hooks since, activation unchanged); otherwise it runs the reference ``predict_step``.
+
+    Args:
+        input_shape: the model input's shape (batch axis None).
+        dtype: the dtype every layer of the chain computes in.
+        links: ``(layer, fn)`` pairs; ``fn`` maps the previous array to the next.
+
+    Example:
+
+    >>> import numpy as np
+    >>> import glassnet as keras
+    >>> hidden = keras.layers.Dense(3, activation="relu", name="hidden")
+    >>> model = keras.Sequential([keras.Input((2,)), hidden])
+    >>> chain = model.execution_plan().inference
+    >>> [layer.name for layer in chain.layers]
+    ['hidden']
+    >>> x = np.ones((4, 2), dtype="float32")
+    >>> bool(np.array_equal(chain.run(x), model(x).numpy()))
+    True
+    """
+
+    def __init__(self, input_shape, dtype, links):
+        self.input_shape, self.dtype = tuple(input_shape), dtype
+        self.layers = [layer for layer, _ in links]
+        self.functions = [fn for _, fn in links]
+        self.activations = [getattr(layer, "activation", None) for layer in self.layers]
+
+    def accepts(self, x):
+        """True when ``run(x)`` gives what the reference path gives for ``x``."""
+        if (
+            type(x) is not xp.ndarray
+            or x.dtype.kind not in "fiu"
+            or x.ndim != len(self.input_shape)
+        ):
+            return False
+        for expected, actual in zip(self.input_shape[1:], x.shape[1:]):
+            if expected is not None and expected != actual:
+                return False
+        for layer, activation in zip(self.layers, self.activations):
+            if layer.has_hooks or getattr(layer, "activation", None) is not activation:
+                return False
+        return True
+
+    def run(self, x):
+        """The model's output for ``x`` as an array (call ``accepts`` first)."""
+        x = x.astype(self.dtype, copy=False)  # the cast the layers' calls make
+        for fn in self.functions:
+            x = fn(x)
+        return x
+
+
+def _dense_link(layer, spec, then_softmax=False):
+    def run(x):
+        kernel = layer.kernel.data
+        bias = None if layer.bias is None else layer.bias.data
+        out = dense_rows(x.reshape(-1, x.shape[-1]), kernel, bias, spec)
+        out = out.reshape(*x.shape[:-1], kernel.shape[1])
+        return softmax_array(out, -1) if then_softmax else out
+
+    return run
+
+
+def _activation_link(name):
+    if name == "softmax":
+        return lambda x: softmax_array(x, -1)
+    spec = ACTIVATIONS[name]
+    return lambda x: spec.forward(x)
+
+
+def _flatten(x):
+    return x.reshape(x.shape[0], -1)
+
+
+def _identity(x):
+    return x
+
+
+def _step_link(step):
+    """``(layer, fn)`` pairs for one step of a fused plan, or None when the chain cannot run it."""
+    if isinstance(step, DenseActivationStep):
+        dense_layer = step.layers[0]
+        links = [(dense_layer, _dense_link(dense_layer, get_spec(step.activation_name)))]
+        return links + [(layer, _identity) for layer in step.layers[1:]]
+    if isinstance(step, FusedStep) or not _single_in_out(step):
+        return None
+    layer = step.operation
+    if _plain(layer, Dense):
+        name = activation_name(layer)
+        if name == "softmax":
+            return [(layer, _dense_link(layer, ACTIVATIONS["linear"], then_softmax=True))]
+        if name in ACTIVATIONS:
+            return [(layer, _dense_link(layer, ACTIVATIONS[name]))]
+        return None
+    if _plain(layer, Flatten) and layer.data_format == "channels_last":
+        return [(layer, _flatten)]
+    if _plain(layer, Dropout):
+        return [(layer, _identity)]
+    if _plain(layer, Activation):
+        name = activation_name(layer)
+        known = name in ACTIVATIONS or name == "softmax"
+        return [(layer, _activation_link(name))] if known else None
+    name = _activation_layer_name(layer)  # ReLU layers with relu or relu6 behaviour
+    return None if name is None else [(layer, _activation_link(name))]
+
+
+def inference_chain(plan):
+    """The InferenceChain of a fused plan, or None when the plan is not one chain of steps the
+    chain can run (one input, one output, each step reading the previous step's output)."""
+    if len(plan.inputs) != 1 or len(plan.steps) == 0:
+        return None
+    slot, links = plan.input_slots[0], []
+    for step in plan.steps:
+        link = _step_link(step)
+        if link is None or step.in_slot != slot:
+            return None
+        links += link
+        slot = step.out_slot if isinstance(step, FusedStep) else step.out_slots[0]
+    if plan.single_output_slot() != slot:
+        return None
+    dtypes = {xp.dtype(layer.dtype) for layer, _ in links}
+    input_dtype = xp.dtype(plan.inputs[0].dtype) if plan.inputs[0].dtype else None
+    if len(dtypes) != 1 or next(iter(dtypes)).kind != "f" or input_dtype not in dtypes:
+        return None
+    return InferenceChain(plan.inputs[0].shape, next(iter(dtypes)), links)
 
 
 # -- the loss rules --------------------------------------------------------------------------------

@@ -112,6 +112,7 @@ class GraphPlan:
         )
         self.steps = [NodeStep(node, self.slots) for node in nodes]
         self.fusions = []  # (rule name, layer names) for every rule the fusion pass applied
+        self.inference = None  # the fusion pass's tape-free InferenceChain, when one applies
 
     def consumers(self):
         """dict slot -> the steps that read it (for rules that must know who uses a value)."""
@@ -120,6 +121,10 @@ class GraphPlan:
             for tensor in step.node.inputs:
                 readers.setdefault(self.slots[id(tensor)], []).append(step)
         return readers
+
+    def single_output_slot(self):
+        """The slot of the model's output when it is one tensor (not a list or dict), else None."""
+        return self.output_slots.index if _is_slot(self.output_slots) else None
 
     def output_slot_set(self):
         """The slots whose values the model returns."""

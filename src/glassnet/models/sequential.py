@@ -126,6 +126,12 @@ class Sequential(Model):
     def graph_fusions(self):
         return [] if self._functional is None else self._functional.graph_fusions()
 
+    def inference_chain(self):
+        """The fusion pass's tape-free chain for ``predict`` (``Functional.inference_chain``)."""
+        if type(self).call is not Sequential.call or self._functional is None:
+            return None
+        return self._functional.inference_chain()
+
     def compute_output_spec(self, *args, **kwargs):
         return self._functional.compute_output_spec(*args, **kwargs)
 

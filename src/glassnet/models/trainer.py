@@ -815,8 +815,7 @@ class Trainer:
                     if not chunks:
                         self._check_input_shape(batch.data[0], where)
                     hooks.on_predict_batch_begin(step, {})
-                    outputs = _as_list(self.predict_step((batch.data[0],)))
-                    outputs = [_array(t) for t in outputs]
+                    outputs = self._predict_batch(batch.data[0])
                     if not batch.local_count:  # a stand-in row: no output of its own
                         outputs = [o[:0] for o in outputs]
                     chunks.append(outputs)
@@ -856,8 +855,30 @@ class Trainer:
         data_utils.check_finite(x, where, "x")
         self._check_input_shape(x, where)
         with no_grad():
-            outputs = [_array(t) for t in _as_list(self.predict_step((x,)))]
+            outputs = self._predict_batch(x)
         return outputs[0] if len(outputs) == 1 else outputs
+
+    def _predict_batch(self, x):
+        """One batch's outputs as a list of arrays: through the fusion pass's tape-free
+        inference chain when it takes this batch, else through ``predict_step``."""
+        chain = self._inference_chain()
+        if chain is not None and chain.accepts(x):
+            return [chain.run(x)]
+        return [_array(t) for t in _as_list(self.predict_step((x,)))]
+
+    def _inference_chain(self):
+        """The chain (``fusion.InferenceChain``) when nothing of this model's own must run: the
+        default predict_step, no hooks or activity regularizer on the model, its dtype the
+        chain's."""
+        if (
+            type(self).predict_step is not Trainer.predict_step
+            or self.has_hooks
+            or self.activity_regularizer is not None
+            or not hasattr(self, "inference_chain")
+        ):
+            return None
+        chain = self.inference_chain()
+        return chain if chain is not None and np.dtype(self.dtype) == chain.dtype else None
 
     def train_on_batch(self, x, y=None, sample_weight=None, class_weight=None, return_dict=False):
         """One training step on exactly this batch; returns the loss (and metrics)."""

@@ -575,6 +575,21 @@ def hard_silu(x):
 hard_swish = hard_silu
 
 
+def softmax_array(x, axis=-1):
+    """The forward arithmetic of ``softmax`` on an array (shared with the fusion pass's
+    tape-free inference chain, so both give the same bits).
+
+    Example:
+
+    >>> import numpy as np
+    >>> softmax_array(np.array([0.0, 0.0]))
+    array([0.5, 0.5])
+    """
+    e = xp.exp(x - x.max(axis=axis, keepdims=True))
+    e /= e.sum(axis=axis, keepdims=True)
+    return e
+
+
 @keras_op
 def softmax(x, axis=-1):
     """exp(x) / sum(exp(x)) along ``axis``, shifted by the maximum so it never overflows.
@@ -593,8 +608,7 @@ def softmax(x, axis=-1):
     [0.5, 0.5]
     """
     x = as_tensor(x, where="softmax")
-    e = xp.exp(x.data - xp.max(x.data, axis=axis, keepdims=True))
-    out = e / xp.sum(e, axis=axis, keepdims=True)
+    out = softmax_array(x.data, axis)
 
     def backward(grad_output):  # dL/dx = y * (g - sum(g * y))
         return (out * (grad_output - xp.sum(grad_output * out, axis=axis, keepdims=True)),)

@@ -193,6 +193,33 @@ def einsum(subscripts, *operands, **kwargs):
     return from_op(out, tuple(tensors), backward)
 
 
+def dense_rows(rows, kernel, bias, spec):
+    """The forward arithmetic of ``dense`` on arrays: spec(rows @ kernel + bias), the activation
+    written into the product's own buffer. ``dense`` and the fusion pass's tape-free inference
+    chain both compute with it, so their values are the same bits.
+
+    Args:
+        rows: (n, in) array.
+        kernel: (in, units) array.
+        bias: (units,) array or None.
+        spec: an ActivationSpec (``ops.activation.get_spec``).
+
+    Returns:
+        (n, units) array.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from glassnet.ops.activation import get_spec
+    >>> dense_rows(np.ones((1, 2)), np.ones((2, 1)), np.array([-3.0]), get_spec("relu"))
+    array([[0.]])
+    """
+    out = rows @ kernel
+    if bias is not None:
+        out += bias
+    return spec.apply_inplace(out)
+
+
 @keras_op
 def dense(inputs, kernel, bias=None, activation="linear"):
     """activation(inputs @ kernel + bias) as one op with one backward.
@@ -232,10 +259,7 @@ def dense(inputs, kernel, bias=None, activation="linear"):
             f"dimension of the inputs must equal the kernel's first)"
         )
     rows = x.data.reshape(-1, x.shape[-1])
-    out = rows @ k.data
-    if bias is not None:
-        out += parents[2].data
-    out = spec.apply_inplace(out)
+    out = dense_rows(rows, k.data, None if bias is None else parents[2].data, spec)
 
     def backward(grad_output):
         grad_z = grad_output.reshape(out.shape)
