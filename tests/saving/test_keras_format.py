@@ -196,3 +196,22 @@ def test_legacy_keras_2_h5_weights_load_through_load_weights():
         ModelFileError, match="the legacy weights file has 3 layers with weights, the model has 1"
     ):
         wrong.load_weights(FIXTURES / "mlp_legacy.h5")
+
+
+@pytest.mark.parametrize("include_optimizer", [True, False])
+def test_model_save_passes_include_optimizer_to_keras_files(tmp_path, include_optimizer):
+    import h5py
+
+    model = keras.Sequential([keras.Input((3,)), layers.Dense(2)])
+    model.compile("adam", "mse")
+    model.fit(np.ones((4, 3)), np.ones((4, 2)), verbose=0)
+    path = tmp_path / "model.keras"
+    model.save(path, include_optimizer=include_optimizer)
+    with zipfile.ZipFile(path) as archive:
+        (tmp_path / "weights.h5").write_bytes(archive.read("model.weights.h5"))
+    with h5py.File(tmp_path / "weights.h5", "r") as weights:
+        assert ("optimizer" in weights) is include_optimizer
+    restored = load_model(path)
+    np.testing.assert_array_equal(
+        restored.predict(np.ones((1, 3)), verbose=0), model.predict(np.ones((1, 3)), verbose=0)
+    )

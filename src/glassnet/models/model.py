@@ -126,11 +126,11 @@ class Model(Trainer, Layer):
         Args:
             filepath: a ``.glassnet`` file (glassnet's format) or ``.keras`` (Keras 3's).
             overwrite: False refuses an existing file.
-            include_optimizer: keep the optimizer state (.glassnet only).
+            include_optimizer: keep the optimizer state.
         """
         path = _check_destination(filepath, overwrite, "save")
         if path.endswith(".keras"):
-            return saving.save_keras(self, path)
+            return saving.save_keras(self, path, include_optimizer=include_optimizer)
         saving.save_model(self, path, include_optimizer=include_optimizer)
 
     def save_weights(self, filepath, overwrite=True):
