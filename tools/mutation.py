@@ -10,7 +10,7 @@ Every run works on a copy of a committed revision (``git archive``), never on th
 working tree. For each package, the package's own test folder (``tests/<package>``) is run
 once under coverage with one coverage context per test; each mutant then runs only the tests
 that executed its line (for lines run only at import time, such as default arguments: every
-test that executed any line of the file), fastest first, stopping at the first failure.
+test of the folder), fastest first, stopping at the first failure.
 
 Outcomes: ``killed`` (a test failed, or the mutant broke collection), ``timeout`` (the tests
 ran past the limit: counted as killed), ``survived`` (every selected test passed),
@@ -449,18 +449,24 @@ def coverage_map(copy, package, workdir):
 
 
 def select_tests(mutant, line, lines, tests):
-    """The passing tests that run the mutant's line (``line`` where it is now; or its file, for
-    import-time lines)."""
+    """(passing tests that run the mutant's line, fastest first; whether the line runs only at
+    import time), or (None, False) when no test runs it. ``line``: where the mutant is now.
+
+    A line run only at import time (a default argument, a module constant, a class attribute)
+    can change what any test sees without that test running a line of the file (a signature
+    read by ``inspect``, a table another module uses): every test of the package's folder is
+    selected for it."""
     file_lines = lines.get(mutant.path, {})
     statement_line = mutant.statement_line + line - mutant.line
     contexts = file_lines.get(line, set()) | file_lines.get(statement_line, set())
     if not contexts:
-        return None
+        return None, False
     chosen = contexts - {""}
-    if not chosen:
-        chosen = set().union(*file_lines.values()) - {""}
+    import_time = not chosen
+    if import_time:
+        chosen = set(tests)
     passing = {name for name, info in tests.items() if info["outcome"] == "passed"}
-    return sorted(chosen & passing, key=lambda name: (tests[name]["seconds"], name))
+    return sorted(chosen & passing, key=lambda name: (tests[name]["seconds"], name)), import_time
 
 
 def locate(mutant, text_lines):
@@ -482,7 +488,7 @@ def run_mutant(copy, mutant, lines, tests, workdir):
     index = locate(mutant, text_lines)
     if index is None:
         return {**result, "status": "stale"}
-    selected = select_tests(mutant, index + 1, lines, tests)
+    selected, import_time = select_tests(mutant, index + 1, lines, tests)
     if selected is None:
         return {**result, "status": "uncovered"}
     if not selected:
@@ -504,7 +510,11 @@ def run_mutant(copy, mutant, lines, tests, workdir):
         path.write_text(original_text)
         for stale_bytecode in cached.glob(f"{path.stem}.*.pyc"):
             stale_bytecode.unlink()
-    result.update(tests=len(selected), seconds=round(time.perf_counter() - start, 1))
+    result.update(
+        tests=len(selected),
+        seconds=round(time.perf_counter() - start, 1),
+        import_time=import_time,
+    )
     if code is None:
         return {**result, "status": "timeout"}
     if code == 0:
