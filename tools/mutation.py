@@ -27,6 +27,7 @@ Usage (from the repository root, venv active)::
 
 import argparse
 import ast
+import functools
 import io
 import json
 import os
@@ -469,23 +470,47 @@ def select_tests(mutant, line, lines, tests):
     return sorted(chosen & passing, key=lambda name: (tests[name]["seconds"], name)), import_time
 
 
-def locate(mutant, text_lines):
-    """The line index holding the mutant's original line now (nearest match), or None."""
-    if mutant.line <= len(text_lines) and text_lines[mutant.line - 1] == mutant.source_line:
-        return mutant.line - 1
+def enclosing_scope(source, line):
+    """The qualified name of the innermost class or function holding ``line`` ("" at the top)."""
+    found = ""
+
+    def walk(node, prefix):
+        nonlocal found
+        for child in ast.iter_child_nodes(node):
+            if isinstance(child, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+                if child.lineno <= line <= child.end_lineno:
+                    found = prefix + child.name
+                    walk(child, found + ".")
+            else:
+                walk(child, prefix)
+
+    walk(ast.parse(source), "")
+    return found
+
+
+def locate(mutant, text_lines, scope=None):
+    """The line index holding the mutant's original line now, or None (stale).
+
+    Among equal lines, one in the same class or function as in the sampled revision (``scope``)
+    wins, then the nearest: a line repeated in two functions is mutated in the sampled one."""
     matches = [i for i, text in enumerate(text_lines) if text == mutant.source_line]
+    if scope is not None and len(matches) > 1:
+        source = "".join(text_lines)
+        same = [i for i in matches if enclosing_scope(source, i + 1) == scope]
+        matches = same or matches
     if not matches:
         return None
     return min(matches, key=lambda i: abs(i + 1 - mutant.line))
 
 
-def run_mutant(copy, mutant, lines, tests, workdir):
-    """Apply one mutant to the copy, run its tests, restore the file; returns a result dict."""
+def run_mutant(copy, mutant, lines, tests, workdir, scope=None):
+    """Apply one mutant to the copy, run its tests, restore the file; returns a result dict.
+    ``scope``: the class or function that held the line in the sampled revision."""
     result = {"id": mutant.id, "tests": 0, "seconds": 0.0, "killed_by": None}
     path = copy / "src" / "glassnet" / mutant.path
     original_text = path.read_text()
     text_lines = original_text.splitlines(keepends=True)
-    index = locate(mutant, text_lines)
+    index = locate(mutant, text_lines, scope)
     if index is None:
         return {**result, "status": "stale"}
     selected, import_time = select_tests(mutant, index + 1, lines, tests)
@@ -528,8 +553,21 @@ def run_mutant(copy, mutant, lines, tests, workdir):
     return {**result, "status": "error", "note": output[-2000:]}
 
 
+@functools.lru_cache(maxsize=None)
+def sampled_source(revision, path):
+    """A file of the package as it was in ``revision`` (the revision the sample was drawn from)."""
+    return subprocess.run(
+        ["git", "-C", str(REPO), "show", f"{revision}:src/glassnet/{path}"],
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout
+
+
 def command_run(arguments):
-    sample = [Mutant(**row) for row in json.loads(Path(arguments.sample).read_text())["mutants"]]
+    sampled = json.loads(Path(arguments.sample).read_text())
+    sample_revision = sampled["revision"]
+    sample = [Mutant(**row) for row in sampled["mutants"]]
     everything = list(sample)  # results already in --out are kept, whatever this run selects
     if arguments.package:
         sample = [mutant for mutant in sample if mutant.package in arguments.package]
@@ -568,7 +606,9 @@ def command_run(arguments):
                 flush=True,
             )
             for mutant in todo:
-                row = {**run_mutant(copy, mutant, lines, tests, workdir), "revision": commit[:10]}
+                scope = enclosing_scope(sampled_source(sample_revision, mutant.path), mutant.line)
+                row = run_mutant(copy, mutant, lines, tests, workdir, scope)
+                row["revision"] = commit[:10]
                 results[mutant.id] = row
                 print(
                     f"{mutant.id} {row['status']:9s} {row['seconds']:6.1f}s "
