@@ -561,3 +561,22 @@ def test_a_custom_activation_named_like_a_built_in_is_not_fused():
     x = -np.ones((1, 3), dtype=np.float32)
     kernel = model.layers[0].kernel.data
     np.testing.assert_allclose(model.predict(x, verbose=0), 0.5 * (x @ kernel), rtol=1e-6)
+
+
+def test_a_model_with_fused_steps_pickles_and_fuses_again():
+    import pickle
+
+    model = keras.Sequential(
+        [
+            keras.Input((8, 8, 1)),
+            layers.Conv2D(2, 3, activation="relu"),
+            layers.MaxPooling2D(),
+            layers.Flatten(),
+            layers.Dense(3, activation="softmax"),
+        ]
+    )
+    x = np.random.default_rng(0).standard_normal((2, 8, 8, 1)).astype(np.float32)
+    expected = model.predict(x, verbose=0)
+    restored = pickle.loads(pickle.dumps(model))
+    np.testing.assert_array_equal(restored.predict(x, verbose=0), expected)
+    assert fired(restored) == fired(model) == [("conv2d_maxpool", ["conv2d", "max_pooling2d"])]

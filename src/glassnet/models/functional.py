@@ -135,6 +135,13 @@ class Functional(Model):
             self._plans[fused] = plan
         return plan
 
+    def __getstate__(self):
+        # the plans are caches holding functions (fused steps, the inference chain): a pickled
+        # model leaves them out and makes them again at its next call
+        state = self.__dict__.copy()
+        state["_plans"] = {}
+        return state
+
     def inference_chain(self):
         """The fusion pass's tape-free chain that ``predict`` runs on arrays
         (``fusion.InferenceChain``), or None: fusion off, a ``call`` of the subclass's own, or a
