@@ -471,16 +471,17 @@ def select_tests(mutant, line, lines, tests):
 
 
 def enclosing_scope(source, line):
-    """The qualified name of the innermost class or function holding ``line`` ("" at the top)."""
-    found = ""
+    """(qualified name, first line) of the innermost class or function holding ``line``;
+    ("", 0) at the top of the module."""
+    found = ("", 0)
 
     def walk(node, prefix):
         nonlocal found
         for child in ast.iter_child_nodes(node):
             if isinstance(child, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
                 if child.lineno <= line <= child.end_lineno:
-                    found = prefix + child.name
-                    walk(child, found + ".")
+                    found = (prefix + child.name, child.lineno)
+                    walk(child, found[0] + ".")
             else:
                 walk(child, prefix)
 
@@ -488,29 +489,59 @@ def enclosing_scope(source, line):
     return found
 
 
-def locate(mutant, text_lines, scope=None):
+def innermost_statement(tree, line):
+    """The first line of the innermost statement holding ``line`` (0 if none)."""
+    found = 0
+    for node in ast.walk(tree):
+        if isinstance(node, ast.stmt) and node.lineno <= line <= node.end_lineno:
+            found = max(found, node.lineno)
+    return found
+
+
+def sampled_context(mutant, sampled):
+    """Where the mutant's line sat in the sampled revision's source ``sampled``: its class or
+    function, and the first line of its statement (for telling equal lines apart later)."""
+    lines = sampled.splitlines(keepends=True)
+    return enclosing_scope(sampled, mutant.line)[0], lines[mutant.statement_line - 1]
+
+
+def locate(mutant, text_lines, context=None):
     """The line index holding the mutant's original line now, or None (stale).
 
-    Among equal lines, one in the same class or function as in the sampled revision (``scope``)
-    wins, then the nearest: a line repeated in two functions is mutated in the sampled one."""
+    ``context``: ``sampled_context`` of the mutant. Among equal lines (``0,`` twice in one
+    tuple, one line in two functions), the one in a class or function of the same name, in a
+    statement that starts with the same line, at the same offset inside it, wins; then the
+    nearest."""
     matches = [i for i, text in enumerate(text_lines) if text == mutant.source_line]
-    if scope is not None and len(matches) > 1:
-        source = "".join(text_lines)
-        same = [i for i in matches if enclosing_scope(source, i + 1) == scope]
-        matches = same or matches
     if not matches:
         return None
-    return min(matches, key=lambda i: abs(i + 1 - mutant.line))
+    if context is None or len(matches) == 1:
+        return min(matches, key=lambda i: abs(i + 1 - mutant.line))
+    name, statement_text = context
+    source = "".join(text_lines)
+    tree = ast.parse(source)
+    offset = mutant.line - mutant.statement_line
+
+    def score(i):
+        start = innermost_statement(tree, i + 1)
+        return (
+            enclosing_scope(source, i + 1)[0] != name,
+            start == 0 or text_lines[start - 1] != statement_text,
+            abs(i + 1 - start - offset),
+            abs(i + 1 - mutant.line),
+        )
+
+    return min(matches, key=score)
 
 
-def run_mutant(copy, mutant, lines, tests, workdir, scope=None):
+def run_mutant(copy, mutant, lines, tests, workdir, context=None):
     """Apply one mutant to the copy, run its tests, restore the file; returns a result dict.
-    ``scope``: the class or function that held the line in the sampled revision."""
+    ``context``: where the line sat in the sampled revision (``sampled_context``)."""
     result = {"id": mutant.id, "tests": 0, "seconds": 0.0, "killed_by": None}
     path = copy / "src" / "glassnet" / mutant.path
     original_text = path.read_text()
     text_lines = original_text.splitlines(keepends=True)
-    index = locate(mutant, text_lines, scope)
+    index = locate(mutant, text_lines, context)
     if index is None:
         return {**result, "status": "stale"}
     selected, import_time = select_tests(mutant, index + 1, lines, tests)
@@ -606,8 +637,8 @@ def command_run(arguments):
                 flush=True,
             )
             for mutant in todo:
-                scope = enclosing_scope(sampled_source(sample_revision, mutant.path), mutant.line)
-                row = run_mutant(copy, mutant, lines, tests, workdir, scope)
+                context = sampled_context(mutant, sampled_source(sample_revision, mutant.path))
+                row = run_mutant(copy, mutant, lines, tests, workdir, context)
                 row["revision"] = commit[:10]
                 results[mutant.id] = row
                 print(

@@ -271,7 +271,8 @@ def test_csv_logger_writes_each_row_as_its_epoch_ends_and_closes_the_file(tmp_pa
     peek = callbacks.LambdaCallback(
         on_epoch_end=lambda epoch, logs: rows_seen.append(len(path.read_text().splitlines()))
     )
-    model_for_fit().fit(x, y, epochs=3, verbose=0, callbacks=[callbacks.CSVLogger(path), peek])
+    logger = callbacks.CSVLogger(path)  # kept alive: its file must be closed by fit, not by gc
+    model_for_fit().fit(x, y, epochs=3, verbose=0, callbacks=[logger, peek])
     assert rows_seen == [2, 3, 4]  # the header, then one row per finished epoch
     if os.path.isdir("/proc/self/fd"):  # no descriptor of the log left open after fit
         open_files = {os.path.realpath(f"/proc/self/fd/{fd}") for fd in os.listdir("/proc/self/fd")}

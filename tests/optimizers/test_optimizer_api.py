@@ -417,3 +417,15 @@ def test_multi_optimizer_set_weights_restores_the_iteration_count():
     second.set_weights([v.data.copy() for v in first.variables])
     assert second.iterations == first.iterations == 2
     np.testing.assert_array_equal(second.variables[0].data, 2)
+
+
+def test_multi_optimizer_slots_restored_after_build_go_to_the_owner():
+    a, b = Variable(np.zeros(1), name="a"), Variable(np.zeros(1), name="b")
+    momentum = optimizers.SGD(0.1, momentum=0.5)
+    multi = optimizers.MultiOptimizer(optimizers.OptimizerMap(optimizers.SGD(0.1), {"a": momentum}))
+    multi.build([a, b])
+    multi.load_state(a, {"momentum": np.array([2.0])})
+    np.testing.assert_array_equal(momentum.state_of(a)["momentum"], [2.0])
+    np.testing.assert_array_equal(multi.state_of(a)["momentum"], [2.0])
+    multi.apply([np.zeros(1), np.zeros(1)], [a, b])
+    np.testing.assert_allclose(a.data, [1.0])  # v = 0.5 * 2 - 0.1 * 0 = 1; w += v
