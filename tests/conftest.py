@@ -1,6 +1,18 @@
+import os
+
 import pytest
 
 from glassnet import backend, utils
+
+
+def pytest_configure(config):
+    """Under pytest-xdist (``-n 2``) each worker keeps BLAS to one thread: two workers with two
+    BLAS threads each on two cores spin against each other and run small products many times
+    slower."""
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        from threadpoolctl import threadpool_limits
+
+        config._glassnet_blas_limit = threadpool_limits(1)
 
 
 @pytest.fixture(autouse=True)

@@ -110,3 +110,16 @@ def test_ruff_finds_nothing():
         timeout=300,
     )
     assert result.returncode == 0, result.stdout[-4000:]
+
+
+def test_import_glassnet_leaves_the_heavy_optional_libraries_unloaded():
+    # scikit-learn, matplotlib and pandas took 2 of `import glassnet`'s 2.5 s (every CLI command
+    # and subprocess paid it); they load where they are used
+    code = (
+        "import sys, glassnet\n"
+        "print([m for m in ('sklearn', 'matplotlib', 'pandas') if m in sys.modules])"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, timeout=120, check=True
+    )
+    assert result.stdout.strip() == "[]"

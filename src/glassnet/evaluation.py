@@ -15,7 +15,6 @@ Example:
 from dataclasses import dataclass, field
 
 import numpy as np
-from sklearn import metrics
 
 
 @dataclass
@@ -175,6 +174,8 @@ def classification_report(model, x, y, class_names=None, batch_size=256):
             f"classification_report: {len(class_names)} class names for {n_classes} classes"
         )
     labels = list(range(len(class_names)))
+    from sklearn import metrics  # here, not at import: scikit-learn takes about 1 s to import
+
     precision, recall, f1, support = metrics.precision_recall_fscore_support(
         y_true, y_pred, labels=labels, zero_division=0
     )

@@ -63,11 +63,25 @@ def expected_failed_checks(estimator):
     return {}
 
 
+class Named:
+    """A model-building function whose repr is its name: the check ids (made from the
+    estimators' reprs) are then the same in every process, as pytest-xdist requires."""
+
+    def __init__(self, function):
+        self.function = function
+
+    def __call__(self, *args, **kwargs):
+        return self.function(*args, **kwargs)
+
+    def __repr__(self):
+        return self.function.__name__
+
+
 def estimators():
     return [
-        SKLearnClassifier(dense_classifier, fit_kwargs=FIT, random_state=0),
-        SKLearnRegressor(dense_regressor, fit_kwargs=FIT, random_state=0),
-        SKLearnTransformer(projection, fit_kwargs=FIT, random_state=0),
+        SKLearnClassifier(Named(dense_classifier), fit_kwargs=FIT, random_state=0),
+        SKLearnRegressor(Named(dense_regressor), fit_kwargs=FIT, random_state=0),
+        SKLearnTransformer(Named(projection), fit_kwargs=FIT, random_state=0),
     ]
 
 

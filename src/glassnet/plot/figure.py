@@ -8,8 +8,6 @@ Example:
 True
 """
 
-from matplotlib.figure import Figure
-
 
 def new_figure(width=6.4, height=4.8, **kwargs):
     """A matplotlib Figure with constrained layout, made without pyplot.
@@ -27,6 +25,8 @@ def new_figure(width=6.4, height=4.8, **kwargs):
     >>> new_figure(4, 3).get_size_inches().tolist()
     [4.0, 3.0]
     """
+    from matplotlib.figure import Figure  # here, not at import: matplotlib takes 0.5 s
+
     return Figure(figsize=(width, height), layout="constrained", **kwargs)
 
 

@@ -11,6 +11,7 @@ TEXTS = np.array(
 )
 LABELS = np.array([1, 0, 1, 0, 1, 0])
 
+
 def text_model():
     vectorizer = layers.TextVectorization(max_tokens=20, output_sequence_length=5)
     vectorizer.adapt(TEXTS)
