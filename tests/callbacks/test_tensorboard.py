@@ -335,14 +335,31 @@ def test_weight_image_puts_each_filter_side_by_side_with_a_gap():
     np.testing.assert_array_equal(picture[:, [2, 5]], 255)  # the gaps are white
 
 
-def test_the_graph_is_on_disk_as_soon_as_training_begins(tmp_path):
+def test_the_graph_is_on_disk_as_soon_as_training_begins(tmp_path, monkeypatch):
+    import threading
+
+    from tensorboard.summary.writer import record_writer
+
+    # the writer's thread writes each record late (as on a slow disk): only a flush makes the
+    # graph be on disk when on_train_begin returns
+    released = threading.Event()
+    write = record_writer.RecordWriter.write
+
+    def late_write(self, data):
+        released.wait(timeout=0.4)
+        return write(self, data)
+
+    monkeypatch.setattr(record_writer.RecordWriter, "write", late_write)
     model = small_model()
     board = keras.callbacks.TensorBoard(tmp_path)
     board.set_model(model)
     board.set_params({"epochs": 1, "steps": 1, "verbose": 0})
     assert board.params == {"epochs": 1, "steps": 1, "verbose": 0}
     board.on_train_begin()
-    graph = read_run(tmp_path / "train").Graph()  # read before training ends
+    try:
+        graph = read_run(tmp_path / "train").Graph()  # read before training ends
+    finally:
+        released.set()
     names = {node.name for node in graph.node if node.op != "InputLayer"}
     assert names == {"fused/dense_activation/hidden", "out"}
     board.on_train_end()

@@ -80,3 +80,10 @@ def test_a_sequential_without_an_input_builds_on_its_first_call():
     out = model(np.ones((3, 5), "float32"))
     assert out.shape == (3, 1)
     assert [w.shape for w in model.weights] == [(5, 2), (2,), (2, 1), (1,)]
+
+
+def test_call_on_an_unbuilt_sequential_builds_it_first():
+    model = keras.Sequential([Dense(2, kernel_initializer="ones")])
+    out = model.call(keras.ops.convert_to_tensor(np.ones((3, 4), "float32")))
+    assert model.built and [w.shape for w in model.weights] == [(4, 2), (2,)]
+    np.testing.assert_array_equal(out.data, np.full((3, 2), 4.0))

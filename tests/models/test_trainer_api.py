@@ -132,3 +132,20 @@ def test_only_the_chief_process_prints_progress(monkeypatch, capsys):
     monkeypatch.undo()
     small_model().fit(x, y, epochs=1, verbose=1)
     assert "Epoch 1/1" in capsys.readouterr().out
+
+
+def test_compute_loss_hears_whether_the_step_trains():
+    seen = []
+
+    class Flagged(keras.Sequential):
+        def compute_loss(self, x=None, y=None, y_pred=None, sample_weight=None, training=True):
+            seen.append(training)
+            return super().compute_loss(x, y, y_pred, sample_weight, training=training)
+
+    model = Flagged([keras.Input((3,)), keras.layers.Dense(1)])
+    model.compile("sgd", "mse")
+    x, y = data(8)
+    model.fit(x, y, epochs=1, batch_size=8, validation_data=data(4), verbose=0)
+    assert seen == [True, False]  # the training batch, then the validation batch
+    model.evaluate(x, y, batch_size=8, verbose=0)
+    assert seen == [True, False, False]
