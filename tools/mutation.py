@@ -688,8 +688,9 @@ def command_report(arguments):
     equivalent = json.loads((DATA / "equivalent.json").read_text())
     sample = json.loads(Path(arguments.sample).read_text())["mutants"]
     by_id = {mutant["id"]: mutant for mutant in sample}
-    for name in arguments.results:
-        document = json.loads(Path(name).read_text())
+    documents = [json.loads(Path(name).read_text()) for name in arguments.results]
+    stale = {row["id"] for d in documents for row in d["results"] if row["status"] == "stale"}
+    for name, document in zip(arguments.results, documents):
         revisions = {}
         for row in document["results"]:
             revision = row.get("revision", document["revision"][:10])
@@ -701,6 +702,11 @@ def command_report(arguments):
                 counts = dict(table[package])
                 rate = counts.pop("rate")
                 print(f"  {package:10s} kill rate {rate}%  {counts}")
+        if len(documents) > 1 and stale:
+            common = [row for row in document["results"] if row["id"] not in stale]
+            table = summarize(common, equivalent, sample)
+            rates = ", ".join(f"{p} {table[p]['rate']}%" for p in (*PACKAGES, "all") if p in table)
+            print(f"  without the {len(stale)} mutants stale in any file: {rates}")
         if arguments.survivors:
             for row in document["results"]:
                 if row["status"] in ("survived", "uncovered") and row["id"] not in equivalent:
