@@ -336,7 +336,9 @@ def test_glassnet_builds_every_fixture_kind():
     assert sorted(glassnet_models()) == NAMES
 
 
-@pytest.fixture(scope="module")
+# session-scoped: made once per process even when pytest-xdist (--dist loadfile) interleaves
+# this module with others
+@pytest.fixture(scope="session")
 def keras_reads_glassnet_files(tmp_path_factory):
     """Real Keras's predictions on glassnet's files, in one subprocess: each Keras fixture as
     glassnet loaded and rewrote it ("keras-NAME"), each model glassnet built ("glassnet-NAME")
