@@ -331,8 +331,9 @@ def package_files(src_root, package):
     return sorted((src_root / "glassnet" / package).rglob("*.py"))
 
 
-def draw_sample(src_root, seed, per_package):
-    """A seeded sample of mutable lines per package, one mutant per line."""
+def draw_sample(src_root, seed, per_package, exclude=()):
+    """A seeded sample of mutable lines per package, one mutant per line; lines whose (path,
+    text) is in ``exclude`` (an earlier sample's) are left out, for a held-out sample."""
     sample = []
     for package in PACKAGES:
         by_line = {}
@@ -341,6 +342,8 @@ def draw_sample(src_root, seed, per_package):
             source = path.read_text()
             lines = source.splitlines(keepends=True)
             for found in file_mutants(source):
+                if (relative, lines[found[0] - 1]) in exclude:
+                    continue
                 by_line.setdefault((relative, found[0]), []).append((found, lines[found[0] - 1]))
         rng = random.Random(f"{seed}:{package}")
         chosen = sorted(rng.sample(sorted(by_line), min(per_package, len(by_line))))
@@ -651,13 +654,20 @@ def command_run(arguments):
 
 
 def command_sample(arguments):
+    exclude = set()
+    if arguments.exclude:
+        earlier = json.loads(Path(arguments.exclude).read_text())["mutants"]
+        exclude = {(mutant["path"], mutant["source_line"]) for mutant in earlier}
     with tempfile.TemporaryDirectory(prefix="glassnet-mutation-") as temporary:
         commit = export_revision(arguments.rev, Path(temporary))
-        sample = draw_sample(Path(temporary) / "src", arguments.seed, arguments.per_package)
+        sample = draw_sample(
+            Path(temporary) / "src", arguments.seed, arguments.per_package, exclude
+        )
     document = {
         "revision": commit,
         "seed": arguments.seed,
         "per_package": arguments.per_package,
+        "excluded": arguments.exclude,
         "mutants": [asdict(mutant) for mutant in sample],
     }
     Path(arguments.out).write_text(json.dumps(document, indent=1) + "\n")
@@ -724,6 +734,7 @@ def main():
     sample.add_argument("--seed", type=int, default=16)
     sample.add_argument("--per-package", type=int, default=80)
     sample.add_argument("--out", default=str(DATA / "sample.json"))
+    sample.add_argument("--exclude", help="leave out the lines of this earlier sample")
     run = commands.add_parser("run", help="run the sample's mutants against a revision")
     run.add_argument("--rev", default="HEAD")
     run.add_argument("--sample", default=str(DATA / "sample.json"))
