@@ -197,11 +197,6 @@ def test_input_tensors_as_a_dict_build_the_clone_on_them():
         clone_model(model, input_tensors={"a": a, "c": b})
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="clone_model pairs dict input_tensors with model.input by position, not by key "
-    "(reported to the lead: models/cloning.py)",
-)
 def test_input_tensors_as_a_dict_are_matched_by_key_in_any_order():
     model = dict_input_model()
     b, a = keras.Input((3,), name="b"), keras.Input((2,), name="a")

@@ -125,7 +125,7 @@ def _clone_functional(model, clone_function, call_function, input_tensors):
                 for t in model.inputs
             },
         )
-    tensors = dict(zip((id(t) for t in model.inputs), flatten_symbolic(input_tensors)))
+    tensors = {id(old): new for old, new in _pairs(model.input, input_tensors)}
     for node in model._nodes:
         if isinstance(node.operation, InputLayer):
             continue
@@ -136,6 +136,16 @@ def _clone_functional(model, clone_function, call_function, input_tensors):
             tensors[id(old)] = new
     outputs = _replace(model.output, tensors)
     return _copy_compile(model, Functional(input_tensors, outputs, name=model.name))
+
+
+def _pairs(reference, given):
+    """(reference leaf, given leaf) pairs of two structures of one shape: dicts matched by key
+    (in any order), lists and tuples by position."""
+    if isinstance(reference, dict):
+        return [pair for key in reference for pair in _pairs(reference[key], given[key])]
+    if isinstance(reference, (list, tuple)):
+        return [pair for ref, new in zip(reference, given) for pair in _pairs(ref, new)]
+    return [(reference, given)]
 
 
 def _leaves(structure):
