@@ -206,3 +206,16 @@ def test_data_two_axes_off_is_refused_by_the_first_layer_with_both_shapes():
     model = keras.Model(inputs, layers.Dense(2, name="first")(inputs))
     with pytest.raises(ValueError, match=r"Dense 'first' expected input with last dimension 3"):
         model(np.ones((4, 3, 2), "float32"))
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="dict data is matched with the Input layers' names, Keras matches it with the keys "
+    "of model.input (and warns that the names differ); reported to the lead: models/functional.py",
+)
+def test_dict_data_is_matched_with_the_keys_of_the_models_inputs():
+    a, b = keras.Input((2,), name="first_input"), keras.Input((3,), name="second_input")
+    joined = layers.Concatenate()([a, b])
+    model = keras.Model({"a": a, "b": b}, layers.Dense(1, kernel_initializer="ones")(joined))
+    out = model.predict({"a": np.ones((1, 2)), "b": np.ones((1, 3))}, verbose=0)
+    np.testing.assert_allclose(out, [[5.0]])
