@@ -367,6 +367,24 @@ def in_safe_mode():
     return _SAFE_MODE
 
 
+def set_safe_mode(value):
+    """Set safe mode for the loads that follow (``saving.SafeModeScope`` uses it for the span of
+    one load); returns the previous setting.
+
+    Args:
+        value: bool.
+
+    Example:
+
+    >>> previous = set_safe_mode(True)
+    >>> in_safe_mode(), previous
+    (True, True)
+    """
+    global _SAFE_MODE
+    previous, _SAFE_MODE = _SAFE_MODE, bool(value)
+    return previous
+
+
 def enable_unsafe_deserialization():
     """Allow loading files that hold Python code (Keras's Lambda layers).
 

@@ -97,12 +97,11 @@ class SafeModeScope:
         self.previous = None
 
     def __enter__(self):
-        self.previous = backend_config.in_safe_mode()
-        backend_config._SAFE_MODE = self.safe_mode
+        self.previous = backend_config.set_safe_mode(self.safe_mode)
         return self
 
     def __exit__(self, *exc_info):
-        backend_config._SAFE_MODE = self.previous
+        backend_config.set_safe_mode(self.previous)
 
 
 def effective_safe_mode(safe_mode):
