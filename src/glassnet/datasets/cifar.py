@@ -17,6 +17,7 @@ import tarfile
 
 import numpy as np
 
+from glassnet.backend import config
 from glassnet.datasets.files import candidate_dirs, dataset_file
 from glassnet.datasets.idx import DatasetError
 
@@ -57,7 +58,6 @@ def read_members(name, archive_name, sha256, url, folder, members):
 
 
 def channels_first_if_configured(images):
-    from glassnet.backend import config
 
     if config.image_data_format() == "channels_first":
         return images.transpose(0, 3, 1, 2)

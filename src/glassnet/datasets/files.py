@@ -5,6 +5,7 @@ import hashlib
 import os
 import pathlib
 
+from glassnet.datasets import download as downloads
 from glassnet.datasets.idx import DatasetError, parse_idx
 
 
@@ -14,9 +15,8 @@ def candidate_dirs(name, path=None):
         dirs.append(pathlib.Path(path).expanduser())
     if os.environ.get("GLASSNET_DATA"):
         dirs.append(pathlib.Path(os.environ["GLASSNET_DATA"]).expanduser() / name)
-    from glassnet.datasets.download import CACHE
 
-    dirs.append(CACHE / name)
+    dirs.append(downloads.CACHE / name)
     dirs.append(pathlib.Path("/usr/share/datasets") / name)
     return dirs
 
@@ -51,13 +51,11 @@ def load_idx_files(name, files, path=None, mirrors=(), download=True):
     wanted = ", ".join(filename for filename, _ in files.values())
     download_error = ""
     if download and mirrors:
-        from glassnet.datasets.download import CACHE, fetch
-
         try:
             for filename, digest in files.values():
-                if not (CACHE / name / filename).is_file():
-                    fetch(filename, digest, mirrors, CACHE / name)
-            return load_idx_files(name, files, CACHE / name, download=False)
+                if not (downloads.CACHE / name / filename).is_file():
+                    downloads.fetch(filename, digest, mirrors, downloads.CACHE / name)
+            return load_idx_files(name, files, downloads.CACHE / name, download=False)
         except DatasetError as error:
             download_error = f" Downloading failed too: {error}."
     raise DatasetError(
@@ -120,10 +118,10 @@ def dataset_file(name, filename, digest, mirrors, path=None, download=True, algo
             return candidate
     looked = "; ".join(str(c) for c in candidates)
     if download and mirrors:
-        from glassnet.datasets.download import CACHE, fetch
-
         try:
-            return fetch(base, digest, mirrors, CACHE / name, algorithm=algorithm)
+            return downloads.fetch(
+                base, digest, mirrors, downloads.CACHE / name, algorithm=algorithm
+            )
         except DatasetError as error:
             raise DatasetError(
                 f"{name}: {base} is in none of {looked}, and downloading failed: {error}"

@@ -7,6 +7,8 @@ split with scikit-learn's train_test_split (stratified, fixed seed).
 
 import numpy as np
 
+from glassnet.backend.naming import lookup
+
 TWO_D = ("moons", "circles", "blobs", "linear", "spirals", "xor")
 
 
@@ -97,7 +99,6 @@ def make_2d(name, n_samples=400, noise=0.15, seed=0):
         return make_spirals(n_samples, noise, seed=seed)
     if name == "xor":
         return make_xor(n_samples, noise, seed)
-    from glassnet.backend.naming import lookup
 
     lookup("2-D dataset", name, {n: n for n in TWO_D})
 

@@ -15,6 +15,7 @@ Example:
 from glassnet import constraints, initializers, ops, regularizers
 from glassnet.autograd.grad_mode import no_grad
 from glassnet.backend import xp
+from glassnet.distribution import distribution
 from glassnet.layers.core import weight_options_config
 from glassnet.layers.layer import InputSpec, Layer
 from glassnet.layers.wrappers import Wrapper
@@ -149,8 +150,6 @@ class BatchNormalization(Layer):
         if training and self.trainable and mask is not None:
             return self._masked_training_call(inputs, mask, reduce_axes, gamma, beta)
         if training and self.trainable:
-            from glassnet.distribution import distribution
-
             dist = distribution()
             sync = (
                 dist is not None

@@ -19,7 +19,7 @@ Images are ``(batch, height, width, channels)`` ("channels_last", the default) o
 import math
 
 from glassnet.autograd.tensor import Tensor, as_tensor, from_op
-from glassnet.backend import xp
+from glassnet.backend import config, get_generator, xp
 from glassnet.ops.conv import conv2d, depthwise_conv2d
 from glassnet.ops.elementwise import abs as absolute
 from glassnet.ops.elementwise import (
@@ -69,8 +69,6 @@ _GRAYSCALE_WEIGHTS = (0.2989, 0.5870, 0.1140)  # ITU-R 601 luma, as tf.image.rgb
 def standardize_data_format(data_format, where="ops.image"):
     """'channels_last' or 'channels_first'; None means the configured image data format."""
     if data_format is None:
-        from glassnet.backend import config
-
         reader = getattr(config, "image_data_format", None)
         data_format = reader() if reader is not None else "channels_last"
     data_format = str(data_format).lower()
@@ -957,8 +955,6 @@ def random_generator(seed):
     if isinstance(seed, xp.random.Generator):
         return seed
     if seed is None:
-        from glassnet.backend import get_generator
-
         return xp.random.default_rng(int(get_generator().integers(2**63)))
     return xp.random.default_rng(int(seed))
 

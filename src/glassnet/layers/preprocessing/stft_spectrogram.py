@@ -8,6 +8,7 @@ from glassnet import initializers, ops
 from glassnet.autograd.tensor import Tensor
 from glassnet.backend import epsilon, xp
 from glassnet.layers.layer import InputSpec, Layer
+from glassnet.ops.image import standardize_data_format
 
 MODES = ("log", "magnitude", "psd", "real", "imag", "angle", "stft")
 
@@ -210,6 +211,5 @@ class STFTSpectrogram(Layer):
 
 
 def _data_format(value):
-    from glassnet.ops.image import standardize_data_format
 
     return standardize_data_format(value, "STFTSpectrogram")

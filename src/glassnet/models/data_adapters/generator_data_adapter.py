@@ -18,6 +18,7 @@ Example:
 
 import types
 
+from glassnet.models import data as data_utils
 from glassnet.models.data_adapters.data_adapter import DataAdapter, standardize_batch
 
 
@@ -57,7 +58,6 @@ class GeneratorDataAdapter(DataAdapter):
 def _with_class_weight(data, class_weight, where):
     if class_weight is None:
         return data
-    from glassnet.models import data as data_utils
 
     x, y, weight = data
     if y is None:

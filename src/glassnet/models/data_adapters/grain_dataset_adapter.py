@@ -10,6 +10,7 @@ Example:
 False
 """
 
+from glassnet.backend import get_generator
 from glassnet.models.data_adapters.data_adapter import DataAdapter, standardize_batch
 
 
@@ -49,7 +50,6 @@ class GrainMapDatasetAdapter(DataAdapter):
     def epoch_order(self):
         if not self.shuffle:
             return None
-        from glassnet.backend import get_generator
 
         return get_generator().permutation(self.num_batches)
 
