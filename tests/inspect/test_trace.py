@@ -10,7 +10,7 @@ import pytest
 import glassnet as keras
 from glassnet import layers
 from glassnet.inspect import textbook_example, trace
-from glassnet.inspect.trace import format_array
+from glassnet.inspect.trace import format_array, weight_names
 
 
 def sigmoid(z):
@@ -174,7 +174,11 @@ WEIGHTED_LAYERS = {
     "batchnorm": lambda: [layers.Dense(3), layers.BatchNormalization()],
     "layernorm": lambda: [layers.Dense(3), layers.LayerNormalization()],
     "embedding": lambda: [layers.Embedding(5, 3), layers.Flatten()],
+    "conv2d_transpose": lambda: [layers.Conv2DTranspose(2, 2, strides=2, activation="tanh")],
+    "depthwise_conv2d": lambda: [layers.DepthwiseConv2D(2, depth_multiplier=2)],
+    "separable_conv2d": lambda: [layers.SeparableConv2D(2, 2, activation="relu")],
 }
+IMAGE_LAYERS = ("conv2d", "conv2d_transpose", "depthwise_conv2d", "separable_conv2d")
 ACTIVATIONS = [
     "relu",
     "sigmoid",
@@ -237,8 +241,9 @@ def assert_trace_equals_autograd(model, x, y):
     assert [record.name for record in t.layers] == [layer.name for layer in traced]
     seen_weights = False
     for layer, record in zip(traced, t.layers):
-        for v in layer.trainable_weights:
-            np.testing.assert_allclose(record.gradients[v.name], v.grad, rtol=1e-5, atol=1e-8)
+        assert len(record.gradients) == len(layer.trainable_weights)
+        for name, v in weight_names(layer):
+            np.testing.assert_allclose(record.gradients[name], v.grad, rtol=1e-5, atol=1e-8)
         seen_weights = seen_weights or bool(layer.trainable_weights)
         if seen_weights:  # from the first weighted layer on, a gradient reaches every output
             assert record.dL_da is not None and record.dL_da.shape == record.a.shape
@@ -255,14 +260,27 @@ def test_trace_equals_autograd_for_every_weighted_layer(name):
     elif name in ("dense", "batchnorm", "layernorm"):
         model = keras.Sequential([keras.Input((4,)), *WEIGHTED_LAYERS[name](), layers.Dense(2)])
         x = rng.standard_normal((3, 4))
-    elif name == "conv2d":
-        model = _model(WEIGHTED_LAYERS[name](), input_shape=(3, 3, 1))
-        x = rng.standard_normal((3, 3, 3, 1))
+    elif name in IMAGE_LAYERS:
+        model = _model(WEIGHTED_LAYERS[name](), input_shape=(3, 3, 2))
+        x = rng.standard_normal((3, 3, 3, 2))
     else:
         model = keras.Sequential([keras.Input((4,)), *WEIGHTED_LAYERS[name](), layers.Dense(2)])
         x = rng.standard_normal((3, 4))
     model.compile(keras.optimizers.Adam(0.01), "mse")
     assert_trace_equals_autograd(model, x, rng.standard_normal((3, 2)))
+
+
+def test_trace_equals_autograd_through_multi_head_attention():
+    rng = np.random.default_rng(0)
+    inputs = keras.Input((3, 4))
+    attended = layers.MultiHeadAttention(num_heads=2, key_dim=2)(inputs, inputs)
+    model = keras.Model(inputs, layers.Dense(2)(layers.Flatten()(attended)))
+    model.compile(keras.optimizers.Adam(0.01), "mse")
+    t = assert_trace_equals_autograd(
+        model, rng.standard_normal((3, 3, 4)), rng.standard_normal((3, 2))
+    )
+    record = t.layers[[layer.name for layer in t.layers].index(model.layers[1].name)]
+    assert len(record.gradients) == 8  # query, key, value, output: kernel and bias each
 
 
 @pytest.mark.parametrize("activation", ACTIVATIONS)

@@ -209,6 +209,36 @@ def test_weights_only_files_and_json(tmp_path):
         model.save(tmp_path / "m.h5")
 
 
+def test_load_weights_reads_a_whole_model_file_of_a_compiled_model(tmp_path):
+    # issue 16 item 7: the optimizer's slots in the file ('optimizer/0000-m.npy') were refused
+    model = keras.Sequential([keras.Input((3,)), layers.Dense(2)])
+    model.compile("adam", "mse")
+    model.fit(np.ones((4, 3)), np.ones((4, 2)), verbose=0)
+    model.save(tmp_path / "m.glassnet")
+    fresh = keras.Sequential([keras.Input((3,)), layers.Dense(2)])
+    fresh.load_weights(tmp_path / "m.glassnet")
+    for loaded, saved in zip(fresh.get_weights(), model.get_weights()):
+        np.testing.assert_array_equal(loaded, saved)
+    assert fresh.optimizer is None  # only the weights came across
+
+
+@pytest.mark.parametrize("name", ["m.txt", "m", "m.glassnet.bak"])
+def test_save_refuses_a_name_without_a_model_extension(tmp_path, name):
+    # issue 16 item 13: Keras 3 refuses these; they were written silently
+    model = keras.Sequential([keras.Input((3,)), layers.Dense(2)])
+    with pytest.raises(ValueError, match=r"Model.save: the file name must end in \.glassnet or "):
+        model.save(tmp_path / name)
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_save_into_a_missing_folder_names_the_folder(tmp_path):
+    model = keras.Sequential([keras.Input((3,)), layers.Dense(2)])
+    missing = tmp_path / "missing"
+    with pytest.raises(FileNotFoundError, match=f"the folder '{missing}' does not exist"):
+        model.save(missing / "m.keras")
+    assert list(tmp_path.iterdir()) == []
+
+
 def test_a_crash_mid_save_leaves_the_old_file_intact(tmp_path, monkeypatch):
     model = keras.Sequential([keras.Input((3,)), layers.Dense(2)])
     path = tmp_path / "m.glassnet"

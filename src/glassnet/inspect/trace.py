@@ -203,6 +203,28 @@ def _restore(model, snapshot):
     random_module.get_generator().bit_generator.state = snapshot["rng"]
 
 
+def weight_names(layer):
+    """``(name, variable)`` for each trainable weight of ``layer``: the weight's own name
+    ("kernel"), or, where a layer holds several of one name (MultiHeadAttention's query, key,
+    value and output projections), its path inside the layer ("query/kernel").
+
+    Example:
+
+    >>> import glassnet as keras
+    >>> dense = keras.layers.Dense(2)
+    >>> _ = dense(keras.Input((3,)))
+    >>> [name for name, _ in weight_names(dense)]
+    ['kernel', 'bias']
+    """
+    weights = layer.trainable_weights
+    names = [v.name for v in weights]
+    if len(set(names)) == len(names):
+        return list(zip(names, weights))
+    prefix = f"{layer.name}/"
+    paths = [v.path[len(prefix) :] if v.path.startswith(prefix) else v.path for v in weights]
+    return list(zip(paths, weights))
+
+
 def trace(model, x, y, sample_weight=None, apply=False):
     """Run one training step of a compiled model on (x, y), recording every value.
 
@@ -241,7 +263,7 @@ def trace(model, x, y, sample_weight=None, apply=False):
                 type(layer).__name__,
                 tensor.activation if z is not None else "",
                 np.asarray(getattr(layer_inputs, "data", layer_inputs)).copy(),
-                weights_before={v.name: v.data.copy() for v in layer.trainable_weights},
+                weights_before={k: v.data.copy() for k, v in weight_names(layer)},
             )
         )
         outputs[layer.name] = (tensor, z, layer)
@@ -264,7 +286,7 @@ def trace(model, x, y, sample_weight=None, apply=False):
                 record.z = z.data
                 record.dL_dz = None if z.grad is None else z.grad.copy()
             record.gradients = {
-                v.name: v.grad.copy() for v in layer.trainable_weights if v.grad is not None
+                k: v.grad.copy() for k, v in weight_names(layer) if v.grad is not None
             }
         # a private copy of the optimizer makes the update unless it is to be kept: the model's
         # own optimizer (slots, iteration count) is never touched
@@ -273,7 +295,7 @@ def trace(model, x, y, sample_weight=None, apply=False):
         optimizer.apply([v.grad for v in variables], variables)
         for record in records:
             layer = outputs[record.name][2]
-            record.weights_after = {v.name: v.data.copy() for v in layer.trainable_weights}
+            record.weights_after = {k: v.data.copy() for k, v in weight_names(layer)}
     finally:
         for handle in handles:
             handle.remove()
