@@ -695,7 +695,7 @@ def summarize(results, equivalent, sample):
 
 
 def command_report(arguments):
-    equivalent = json.loads((DATA / "equivalent.json").read_text())
+    equivalent = json.loads(Path(arguments.equivalent).read_text())
     sample = json.loads(Path(arguments.sample).read_text())["mutants"]
     by_id = {mutant["id"]: mutant for mutant in sample}
     documents = [json.loads(Path(name).read_text()) for name in arguments.results]
@@ -747,6 +747,11 @@ def main():
     report.add_argument("results", nargs="+")
     report.add_argument("--sample", default=str(DATA / "sample.json"))
     report.add_argument("--survivors", action="store_true")
+    report.add_argument(
+        "--equivalent",
+        default=str(DATA / "equivalent.json"),
+        help="the sample's equivalent mutants: id -> reason",
+    )
     arguments = parser.parse_args()
     {"sample": command_sample, "run": command_run, "report": command_report}[arguments.command](
         arguments
