@@ -4,7 +4,36 @@ import math
 
 import numpy as np
 
+from glassnet.backend import compiled
 from glassnet.optimizers.optimizer import Optimizer
+
+
+@compiled.register("adam_update")
+def adam_update_loop(value, grad, m, v, one_minus_beta_1, one_minus_beta_2, epsilon, alpha):
+    """Adam's update in one pass over flat arrays: the compiled sibling of ``Adam.update``.
+
+    The same arithmetic, in the same order and the same dtype, as the NumPy reference in
+    ``Adam.update`` (which makes nine passes over memory); numba compiles this loop when the
+    ``fast`` extra is installed (see ``glassnet.backend.compiled``).
+
+    Args:
+        value, grad, m, v: 1-D contiguous arrays of one dtype; value, m and v change in place.
+        one_minus_beta_1, one_minus_beta_2, epsilon, alpha: scalars of that dtype.
+
+    Example:
+
+    >>> w, m, v = np.array([1.0]), np.zeros(1), np.zeros(1)
+    >>> adam_update_loop(w, np.array([2.0]), m, v, 0.5, 0.25, 0.0, 0.1)
+    >>> w, m, v
+    (array([0.9]), array([1.]), array([1.]))
+    """
+    for i in range(value.size):
+        g = grad[i]
+        m_i = m[i] + (g - m[i]) * one_minus_beta_1
+        v_i = v[i] + (g * g - v[i]) * one_minus_beta_2
+        m[i] = m_i
+        v[i] = v_i
+        value[i] -= m_i / (np.sqrt(v_i) + epsilon) * alpha
 
 
 class Adam(Optimizer):
@@ -46,6 +75,21 @@ class Adam(Optimizer):
 
     def update(self, value, grad, lr, state, step):
         m, v = state["m"], state["v"]
+        alpha = lr * math.sqrt(1 - self.beta_2**step) / (1 - self.beta_1**step)
+        kernel = None if self.amsgrad else compiled.get("adam_update")
+        if kernel is not None and _flat_views(value, m, v) and grad.dtype == value.dtype:
+            dtype = value.dtype.type  # scalars in the arrays' dtype: rounding as NumPy's
+            kernel(
+                value.reshape(-1),
+                np.ascontiguousarray(grad).reshape(-1),
+                m.reshape(-1),
+                v.reshape(-1),
+                dtype(1 - self.beta_1),
+                dtype(1 - self.beta_2),
+                dtype(self.epsilon),
+                dtype(alpha),
+            )
+            return
         tmp = self.scratch(value)  # in place throughout: no temporaries on the hot path
         np.subtract(grad, m, out=tmp)
         tmp *= 1 - self.beta_1
@@ -57,7 +101,6 @@ class Adam(Optimizer):
         if self.amsgrad:
             np.maximum(state["v_hat"], v, out=state["v_hat"])
             v = state["v_hat"]
-        alpha = lr * math.sqrt(1 - self.beta_2**step) / (1 - self.beta_1**step)
         np.sqrt(v, out=tmp)
         tmp += self.epsilon
         np.divide(m, tmp, out=tmp)
@@ -72,6 +115,15 @@ class Adam(Optimizer):
             "epsilon": self.epsilon,
             "amsgrad": self.amsgrad,
         }
+
+
+def _flat_views(*arrays):
+    """Whether the compiled kernel can update these arrays in place: float32 or float64, one
+    dtype, C-contiguous (so ``reshape(-1)`` is a view, not a copy)."""
+    dtype = arrays[0].dtype
+    return dtype in (np.float32, np.float64) and all(
+        a.dtype == dtype and a.flags.c_contiguous for a in arrays
+    )
 
 
 class AdamW(Adam):
