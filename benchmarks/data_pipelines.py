@@ -158,5 +158,13 @@ def pydataset(batch=128, repeats=8):
         )
 
 
+def main():
+    benchmarks = {"prefetch": prefetch, "memmap": memmap, "pydataset": pydataset}
+    if len(sys.argv) < 2 or sys.argv[1] not in benchmarks:
+        print(__doc__)
+        raise SystemExit(f"usage: data_pipelines.py {{{','.join(benchmarks)}}}" + " (see above)")
+    benchmarks[sys.argv[1]]()
+
+
 if __name__ == "__main__":
-    {"prefetch": prefetch, "memmap": memmap, "pydataset": pydataset}[sys.argv[1]]()
+    main()
