@@ -5,7 +5,8 @@ import contextlib
 import numpy as np
 import pytest
 
-from glassnet import Variable, config, optimizers
+from glassnet import Variable, config, ops, optimizers
+from glassnet.autograd.tensor import Tensor
 from glassnet.backend import compiled
 from glassnet.optimizers import adam as adam_module
 
@@ -114,7 +115,8 @@ def test_non_contiguous_arrays_are_updated_by_the_reference_path():
 def test_without_numba_every_kernel_is_off_and_adam_runs_the_reference(monkeypatch):
     monkeypatch.setattr(compiled, "_NUMBA", False)  # as if the fast extra were absent
     assert compiled.get("adam_update") is None
-    assert compiled.kernels() == {"adam_update": "off (numba is not installed)"}
+    assert set(compiled.kernels().values()) == {"off (numba is not installed)"}
+    assert {"adam_update", "lstm_step_forward", "lstm_step_backward"} <= set(compiled.kernels())
     weights, grads = _problem(np.float64, steps=2)
     variable = Variable(weights[0].copy())
     optimizers.Adam(0.1, epsilon=0.0).apply([grads[0][0]], [variable])
@@ -140,3 +142,72 @@ def test_unknown_kernel_and_duplicate_names_are_refused():
             compiled.get("nope")
     with pytest.raises(ValueError, match="already exists"):
         compiled.register("adam_update")(lambda x: x)
+
+
+def _lstm_with_gradients(dtype, mask, recurrent_mask, activation, context, seed=3):
+    rng = np.random.default_rng(seed)
+    n, steps, features, units = 5, 7, 3, 4
+    shapes = [(n, steps, features), (features, 4 * units), (units, 4 * units), (4 * units,)]
+    shapes += [(n, units), (n, units)]
+    tensors = [Tensor(rng.standard_normal(s).astype(dtype), requires_grad=True) for s in shapes]
+    grad_output = rng.standard_normal((n, steps, 2 * units)).astype(dtype)
+    with context:
+        out = ops.lstm(*tensors, mask=mask, recurrent_mask=recurrent_mask, activation=activation)
+        out.backward(grad_output)
+    return [out.data] + [t.grad for t in tensors]
+
+
+LSTM_CASES = {
+    "plain": (None, None),
+    "masked": (np.random.default_rng(4).random((5, 7)) > 0.3, None),
+    "recurrent_dropout": (None, (np.random.default_rng(5).random((5, 4)) > 0.5) * 2.0),
+}
+
+
+@needs_numba
+@pytest.mark.parametrize("case", list(LSTM_CASES))
+def test_compiled_lstm_steps_equal_the_numpy_reference(case):
+    mask, recurrent_mask = LSTM_CASES[case]
+    for dtype, rtol in ((np.float64, 1e-10), (np.float32, 1e-6)):
+        drop = None if recurrent_mask is None else recurrent_mask.astype(dtype)
+        fast = _lstm_with_gradients(dtype, mask, drop, "tanh", contextlib.nullcontext())
+        reference = _lstm_with_gradients(dtype, mask, drop, "tanh", compiled.disabled())
+        for a, b in zip(fast, reference, strict=True):
+            assert a.dtype == dtype
+            np.testing.assert_allclose(a, b, rtol=rtol, atol=rtol * 1e-2)
+    assert compiled.kernels()["lstm_step_forward"] == "compiled"
+    assert compiled.kernels()["lstm_step_backward"] == "compiled"
+
+
+@needs_numba
+def test_lstm_kernels_run_only_for_sigmoid_gates_and_a_tanh_cell(monkeypatch):
+    from glassnet.ops import recurrent
+
+    used = []
+    real_get = compiled.get
+    monkeypatch.setattr(recurrent.compiled, "get", lambda name: used.append(name) or real_get(name))
+    _lstm_with_gradients(np.float64, None, None, "tanh", contextlib.nullcontext())
+    assert used == ["lstm_step_forward", "lstm_step_backward"]
+    used.clear()
+    _lstm_with_gradients(np.float64, None, None, "relu", contextlib.nullcontext())
+    _lstm_with_gradients(np.float16, None, None, "tanh", contextlib.nullcontext())
+    assert used == []
+
+
+@needs_numba
+def test_a_keras_lstm_layer_trains_to_the_same_weights_with_and_without_kernels():
+    import glassnet as keras
+
+    rng = np.random.default_rng(6)
+    x = rng.standard_normal((32, 6, 3)).astype(np.float32)
+    y = rng.standard_normal((32, 1)).astype(np.float32)
+    weights = []
+    for context in (contextlib.nullcontext(), compiled.disabled()):
+        keras.utils.set_random_seed(0)
+        model = keras.Sequential([keras.Input((6, 3)), keras.layers.LSTM(5), keras.layers.Dense(1)])
+        model.compile(keras.optimizers.Adam(0.01), "mse")
+        with context:
+            model.fit(x, y, batch_size=8, epochs=2, shuffle=False, verbose=0)
+        weights.append(model.get_weights())
+    for a, b in zip(*weights, strict=True):
+        np.testing.assert_allclose(a, b, rtol=1e-5, atol=1e-6)

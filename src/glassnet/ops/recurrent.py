@@ -23,7 +23,7 @@ Tensor([[[1.],
 """
 
 from glassnet.autograd.tensor import as_tensor, from_op
-from glassnet.backend import xp
+from glassnet.backend import compiled, xp
 from glassnet.ops.activation import ACTIVATIONS
 from glassnet.ops.operation import keras_op
 
@@ -190,6 +190,84 @@ def _lstm_gates(recurrent_activation, activation, u):
     return activate, derivative
 
 
+@compiled.register("lstm_step_forward")
+def lstm_step_forward(z, c_prev, c_new, half):
+    """The gate arithmetic of one LSTM step, in one pass: the compiled sibling of the NumPy lines
+    in ``lstm``'s loop (default pair: sigmoid gates, tanh cell).
+
+    NumPy computes the tanh calls (vectorised; numba's scalar tanh is slower): on entry ``z``
+    holds tanh(z_i / 2), tanh(z_f / 2), tanh(z_o / 2) and tanh(z_g). The kernel turns the first
+    three into sigma(z) = tanh(z / 2) / 2 + 1/2 (in place, as the backward reads them) and writes
+    c_t = f c_{t-1} + i g, each with the same operations in the same order as the reference.
+
+    Args:
+        z: (4u, N) rows [i | f | o | g] as above; the gate rows become the gates.
+        c_prev: (u, N) c_{t-1}.
+        c_new: (u, N) output: c_t.
+        half: 0.5 in the arrays' dtype (so float32 stays float32).
+
+    Example:
+
+    >>> import numpy as np
+    >>> z = np.array([[0.0], [0.0], [0.0], [0.5]])  # i = f = o = 1/2, g = 1/2
+    >>> c = np.empty((1, 1))
+    >>> lstm_step_forward(z, np.ones((1, 1)), c, 0.5)
+    >>> z.ravel(), c.ravel()  # c = 1/2 * 1 + 1/2 * 1/2
+    (array([0.5, 0.5, 0.5, 0.5]), array([0.75]))
+    """
+    units, n = c_prev.shape
+    for row in range(units):
+        for col in range(n):
+            i = z[row, col] * half + half
+            f = z[units + row, col] * half + half
+            z[row, col] = i
+            z[units + row, col] = f
+            z[2 * units + row, col] = z[2 * units + row, col] * half + half
+            c_new[row, col] = f * c_prev[row, col] + i * z[3 * units + row, col]
+
+
+@compiled.register("lstm_step_backward")
+def lstm_step_backward(z, act_c, c_prev, dh, dc, dz, one):
+    """One LSTM step's backward through its gates, in one pass (sibling of the loop in ``lstm``).
+
+    The same arithmetic, in the same order, as the NumPy reference in ``lstm``'s backward for
+    the default pair: total = (1 - tanh(c)^2) o dh + dc; dz_i = total g i (1 - i) ... and the
+    cell gradient passed back, dL/dc_prev = total f, written over ``dc``.
+
+    Args:
+        z: (4u, N) the activated gates of the step, rows [i | f | o | g].
+        act_c: (u, N) tanh(c_t).
+        c_prev: (u, N) c_{t-1}.
+        dh, dc: (u, N) dL/dh_t and dL/dc_t; ``dc`` becomes dL/dc_{t-1} (through this step).
+        dz: (4u, N) output: dL/dz for the step's GEMM.
+        one: 1 in the arrays' dtype.
+
+    Example:
+
+    >>> import numpy as np
+    >>> z = np.full((4, 1), 0.5); z[3] = 0.0  # i = f = o = 1/2, g = 0
+    >>> dz, dc = np.empty((4, 1)), np.zeros((1, 1))
+    >>> lstm_step_backward(z, np.zeros((1, 1)), np.ones((1, 1)), np.ones((1, 1)), dc, dz, 1.0)
+    >>> dz.ravel(), dc.ravel()  # total = 1/2: dz_f = 1/2 * 1 * 1/4, dz_g = 1/2 * 1/2 * 1
+    (array([0.   , 0.125, 0.   , 0.25 ]), array([0.25]))
+    """
+    units, n = act_c.shape
+    for row in range(units):
+        for col in range(n):
+            i = z[row, col]
+            f = z[units + row, col]
+            o = z[2 * units + row, col]
+            g = z[3 * units + row, col]
+            tanh_c = act_c[row, col]
+            grad_h = dh[row, col]
+            total = (one - tanh_c * tanh_c) * o * grad_h + dc[row, col]
+            dz[3 * units + row, col] = total * i * (one - g * g)
+            dz[units + row, col] = total * c_prev[row, col] * (f - f * f)
+            dz[row, col] = total * g * (i - i * i)
+            dz[2 * units + row, col] = grad_h * tanh_c * (o - o * o)
+            dc[row, col] = total * f
+
+
 @keras_op
 def lstm(
     inputs,
@@ -286,6 +364,21 @@ def lstm(
     # (T, N): True where a masked step carries the state over
     carry = None if keep is None else ~keep
     tanh_cell = activation == "tanh"
+    # the compiled siblings of the steps' gate arithmetic (None: the NumPy lines run)
+    default_pair = (recurrent_activation, activation) == ("sigmoid", "tanh")
+    step_forward, step_backward = (
+        (compiled.get("lstm_step_forward"), compiled.get("lstm_step_backward"))
+        if default_pair and x.dtype in (xp.float32, xp.float64)
+        else (None, None)
+    )
+    half, one = x.dtype.type(0.5), x.dtype.type(1)
+    w_forward = w
+    if step_forward is not None:
+        # sigma(z) = tanh(z / 2) / 2 + 1/2: the sigmoid rows' z / 2 comes from the GEMM with those
+        # rows halved, which is exact (halving commutes with every rounding), so one tanh call
+        # covers all four gates and the kernel finishes them
+        w_forward = w.copy()
+        w_forward[: 3 * u] *= half
     h, c = h0.data.T, c0.data.T
     for t in range(steps):
         if drop is None:
@@ -293,13 +386,18 @@ def lstm(
         else:
             xp.multiply(h, drop, out=s[t, :u])
         z = gates[t]
-        xp.matmul(w, s[t], out=z)
-        activate(z)
-        i, f, o, g = z[:u], z[u : 2 * u], z[2 * u : 3 * u], z[3 * u :]
+        xp.matmul(w_forward, s[t], out=z)
         h_new, c_new, act_c = states[t, :u], states[t, u:], cell_act[t]
-        xp.multiply(f, c, out=c_new)
-        xp.multiply(i, g, out=act_c)  # i * g, then act(c_t) in the same buffer
-        c_new += act_c
+        if step_forward is not None:
+            xp.tanh(z, out=z)
+            step_forward(z, c, c_new, half)
+            o = z[2 * u : 3 * u]
+        else:
+            activate(z)
+            i, f, o, g = z[:u], z[u : 2 * u], z[2 * u : 3 * u], z[3 * u :]
+            xp.multiply(f, c, out=c_new)
+            xp.multiply(i, g, out=act_c)  # i * g, then act(c_t) in the same buffer
+            c_new += act_c
         if tanh_cell:
             xp.tanh(c_new, out=act_c)
         else:
@@ -338,19 +436,22 @@ def lstm(
             if keep is not None:  # a masked step's gradient goes straight to the previous state
                 dh, dh_carried = dh * keep[t], dh * ~keep[t]
                 dc, dc_carried = dc * keep[t], dc * ~keep[t]
-            dc_total = d_act(act_c)  # h = o * act(c)
-            dc_total *= o
-            dc_total *= dh
-            dc_total += dc
-            xp.multiply(dc_total, i, out=dz[3 * u :])  # c = f * c_prev + i * g
-            xp.multiply(dc_total, c_prev, out=dz[u : 2 * u])
-            xp.multiply(dc_total, g, out=dz[:u])
-            xp.multiply(dh, act_c, out=dz[2 * u : 3 * u])
-            dz *= gate_derivative(z)  # through each gate's activation
+            if step_backward is not None:  # dc (an array of this loop's own) is written over
+                step_backward(z, act_c, c_prev, dh, dc, dz, one)
+            else:
+                dc_total = d_act(act_c)  # h = o * act(c)
+                dc_total *= o
+                dc_total *= dh
+                dc_total += dc
+                xp.multiply(dc_total, i, out=dz[3 * u :])  # c = f * c_prev + i * g
+                xp.multiply(dc_total, c_prev, out=dz[u : 2 * u])
+                xp.multiply(dc_total, g, out=dz[:u])
+                xp.multiply(dh, act_c, out=dz[2 * u : 3 * u])
+                dz *= gate_derivative(z)  # through each gate's activation
+                dc = dc_total * f
             grad_w += dz @ s[t].T  # z = W s_t
             xp.matmul(recurrent_t, dz, out=grad_h_prev[t])
             dh = grad_h_prev[t] if drop is None else grad_h_prev[t] * drop
-            dc = dc_total * f
             if keep is not None:
                 dh = dh + dh_carried
                 dc += dc_carried
