@@ -27,16 +27,55 @@ _DONE, _TODO = "\u2501", "\u2500"
 
 
 def format_value(value):
+    """A metric value as the bar shows it: floats with 4 decimals (scientific when tiny or huge).
+
+    Args:
+        value: a float, or anything else (shown with ``str``).
+
+    Returns:
+        The text.
+
+    Example:
+
+    >>> format_value(0.123456), format_value(1e-5), format_value(3)
+    ('0.1235', '1.0000e-05', '3')
+    """
     if not isinstance(value, float):
         return str(value)
     return f"{value:.4f}" if value == 0 or 1e-3 <= abs(value) < 1e4 else f"{value:.4e}"
 
 
 def format_logs(logs):
+    """The `` - name: value`` pairs that follow the bar, in the order of ``logs``.
+
+    Args:
+        logs: a dict of metric name -> value.
+
+    Returns:
+        The text, empty for no logs.
+
+    Example:
+
+    >>> format_logs({"loss": 0.5, "epoch": 2})
+    ' - loss: 0.5000 - epoch: 2'
+    """
     return "".join(f" - {key}: {format_value(value)}" for key, value in logs.items())
 
 
 def format_duration(seconds):
+    """A duration as the bar shows it: "42s", "3:07" or "1:02:05".
+
+    Args:
+        seconds: the duration, in seconds.
+
+    Returns:
+        The text.
+
+    Example:
+
+    >>> format_duration(42.4), format_duration(187), format_duration(3725)
+    ('42s', '3:07', '1:02:05')
+    """
     if seconds >= 3600:
         return f"{int(seconds // 3600)}:{int(seconds % 3600 // 60):02d}:{int(seconds % 60):02d}"
     if seconds >= 60:
@@ -45,6 +84,20 @@ def format_duration(seconds):
 
 
 def format_per_step(seconds, unit_name="step"):
+    """Time per step as the bar shows it, in s, ms or us: "2s/step", "6ms/step", "15us/sample".
+
+    Args:
+        seconds: seconds per step.
+        unit_name: what a step is called.
+
+    Returns:
+        The text.
+
+    Example:
+
+    >>> format_per_step(0.006), format_per_step(1.5e-5, "sample")
+    ('6ms/step', '15us/sample')
+    """
     if seconds >= 1:
         return f"{seconds:.0f}s/{unit_name}"
     if seconds >= 1e-3:
@@ -53,8 +106,18 @@ def format_per_step(seconds, unit_name="step"):
 
 
 def emit(text, stream=None):
-    """Write one finished line: to ``stream`` (stdout by default), or to the "glassnet" logger
-    when interactive logging is off."""
+    """Write one finished line: to ``stream``, or to the "glassnet" logger when interactive
+    logging is off.
+
+    Args:
+        text: the line, without its newline.
+        stream: a text stream; None means stdout.
+
+    Example:
+
+    >>> emit("done")
+    done
+    """
     if is_interactive_logging_enabled():
         stream = stream or sys.stdout
         stream.write(text + "\n")
@@ -64,8 +127,11 @@ def emit(text, stream=None):
 
 
 def is_terminal(stream=None):
-    """Whether ``stream`` (stdout by default) redraws a line on a carriage return: a terminal
-    or a Jupyter kernel, not a pipe or a file.
+    """Whether ``stream`` redraws a line on a carriage return: a terminal or a Jupyter kernel,
+    not a pipe or a file.
+
+    Args:
+        stream: a text stream; None means stdout.
 
     Example:
 
@@ -96,6 +162,16 @@ class Progbar:
             the steps so far.
         unit_name: what a step is called in "ms/step".
         stream: where to draw (default: stdout).
+
+    Example:
+
+    >>> import io
+    >>> stream = io.StringIO()
+    >>> bar = Progbar(2, verbose=2, stream=stream)
+    >>> bar.update(1, [("loss", 1.0)])
+    >>> bar.update(2, [("loss", 3.0)])
+    >>> stream.getvalue().split(" - ")[-1].strip()
+    'loss: 2.0000'
     """
 
     def __init__(
