@@ -25,7 +25,23 @@ PIXELS = 32 * 32 * 3
 
 
 def parse_records(raw, label_bytes, name):
-    """(images (n, 32, 32, 3) uint8, labels (n, label_bytes) uint8) from a binary batch."""
+    """(images (n, 32, 32, 3) uint8, labels (n, label_bytes) uint8) from a binary batch.
+
+    Args:
+        raw: the bytes of a batch file: records of ``label_bytes`` label bytes then 3072 pixels.
+        label_bytes: 1 for CIFAR-10, 2 (coarse, fine) for CIFAR-100.
+        name: the dataset's name, for error messages.
+
+    Returns:
+        (images, labels), both uint8.
+
+    Example:
+
+    >>> record = bytes([3]) + bytes(3072)
+    >>> images, labels = parse_records(record * 2, label_bytes=1, name="demo")
+    >>> images.shape, labels.tolist()
+    ((2, 32, 32, 3), [[3], [3]])
+    """
     size = label_bytes + PIXELS
     if len(raw) % size:
         raise DatasetError(
@@ -39,7 +55,19 @@ def parse_records(raw, label_bytes, name):
 
 def read_members(name, archive_name, sha256, url, folder, members):
     """{member: bytes} of the binary batches, from an unpacked ``folder`` in one of the dataset
-    folders, or else from the verified archive (downloaded if needed)."""
+    folders, or else from the verified archive (downloaded if needed).
+
+    Args:
+        name: the dataset's folder name ("cifar-10").
+        archive_name: the file name of the publisher's ``.tar.gz``.
+        sha256: the archive's expected SHA-256 hex digest.
+        url: the archive's download URL.
+        folder: the folder the archive unpacks to ("cifar-10-batches-bin").
+        members: the batch file names wanted inside ``folder``.
+
+    Returns:
+        A dict of member name -> its bytes.
+    """
     for directory in candidate_dirs(name):
         unpacked = directory / folder
         if all((unpacked / member).is_file() for member in members):
@@ -58,7 +86,20 @@ def read_members(name, archive_name, sha256, url, folder, members):
 
 
 def channels_first_if_configured(images):
+    """The images as (n, 3, 32, 32) when ``image_data_format()`` is "channels_first", else as given.
 
+    Args:
+        images: (n, 32, 32, 3) array.
+
+    Returns:
+        The images, transposed (a view) or unchanged.
+
+    Example:
+
+    >>> import numpy as np
+    >>> channels_first_if_configured(np.zeros((1, 32, 32, 3))).shape
+    (1, 32, 32, 3)
+    """
     if config.image_data_format() == "channels_first":
         return images.transpose(0, 3, 1, 2)
     return images

@@ -25,7 +25,14 @@ def load_data(label_mode="fine"):
     (n, 1), the 100 fine classes or the 20 coarse ones, as Keras gives them.
 
     Args:
-        label_mode: "fine" or "coarse".
+        label_mode: "fine" (the 100 classes, the default) or "coarse" (the 20 superclasses).
+
+    Example (loading needs the archive, so here only the argument check):
+
+    >>> load_data(label_mode="medium")
+    Traceback (most recent call last):
+    ...
+    ValueError: cifar100.load_data: label_mode must be 'fine' or 'coarse', got 'medium'
     """
     if label_mode not in ("fine", "coarse"):
         raise ValueError(

@@ -44,7 +44,28 @@ def fetch(
 ):
     """Download ``filename`` from the first mirror that serves it with the right checksum
     (SHA-256, or MD5 with ``algorithm="md5"`` where a publisher gives only that); returns its
-    path."""
+    path.
+
+    The file is written to a temporary file beside its destination and moved into place only
+    once its digest matches, so a partial or wrong download never appears under its name.
+
+    Args:
+        filename: the file's name, appended to each mirror's URL.
+        sha256: the expected hex digest (of ``algorithm``).
+        mirrors: base URLs, tried in order.
+        destination_dir: the folder the file goes into (created if missing).
+        retries: attempts per mirror on network errors (a wrong checksum is not retried).
+        timeout: seconds before a connection or read gives up.
+        verbose: whether to draw a progress line on ``stream``.
+        stream: where the progress goes; None means stderr.
+        algorithm: the ``hashlib`` name of the checksum, "sha256" by default.
+
+    Returns:
+        The ``pathlib.Path`` of the downloaded file.
+
+    Raises:
+        DatasetError: no mirror served a file with the right checksum.
+    """
     stream = stream or sys.stderr
     destination_dir = pathlib.Path(destination_dir)
     destination_dir.mkdir(parents=True, exist_ok=True)

@@ -41,7 +41,16 @@ CLASS_NAMES = [
 
 def load_data(path=None, download=True):
     """((x_train, y_train), (x_test, y_test)): uint8 images (n, 28, 28) and uint8 labels (n,),
-    as Keras."""
+    as Keras.
+
+    The four IDX files are looked up as ``files.load_idx_files`` does (and checked against
+    their SHA-256), else downloaded.
+
+    Args:
+        path: a folder holding the four IDX files, looked in first; None looks only in
+            $GLASSNET_DATA/fashion-mnist, the cache and /usr/share/datasets/fashion-mnist.
+        download: whether to download the files when no folder holds them.
+    """
     arrays = load_idx_files("fashion-mnist", FILES, path, MIRRORS, download)
     for key, count in (("x_train", 60000), ("x_test", 10000)):
         if arrays[key].shape != (count, 28, 28) or arrays[key.replace("x", "y")].shape != (count,):

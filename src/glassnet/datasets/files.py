@@ -10,6 +10,25 @@ from glassnet.datasets.idx import DatasetError, parse_idx
 
 
 def candidate_dirs(name, path=None):
+    """The folders where dataset ``name``'s files are looked for, in order.
+
+    ``path`` (when given), ``$GLASSNET_DATA/<name>``, the download cache, then
+    ``/usr/share/datasets/<name>``, where Debian packages install datasets.
+
+    Args:
+        name: the dataset's folder name ("mnist").
+        path: an extra folder to look in first, or None.
+
+    Returns:
+        A list of ``pathlib.Path``; they need not exist.
+
+    Example:
+
+    >>> candidate_dirs("mnist", path="/data")[0]
+    PosixPath('/data')
+    >>> candidate_dirs("mnist")[-1]
+    PosixPath('/usr/share/datasets/mnist')
+    """
     dirs = []
     if path is not None:
         dirs.append(pathlib.Path(path).expanduser())
@@ -22,7 +41,23 @@ def candidate_dirs(name, path=None):
 
 
 def sha256(path, algorithm="sha256"):
-    """The hex digest of a file (SHA-256, or ``algorithm``)."""
+    """The hex digest of a file (SHA-256, or ``algorithm``), read in 1 MiB blocks.
+
+    Args:
+        path: the file.
+        algorithm: a ``hashlib`` algorithm name; "sha256" by default.
+
+    Returns:
+        The digest as a lowercase hex string.
+
+    Example:
+
+    >>> import tempfile
+    >>> with tempfile.NamedTemporaryFile(delete=False) as handle:
+    ...     _ = handle.write(b"abc")
+    >>> sha256(handle.name)[:16]
+    'ba7816bf8f01cfea'
+    """
     digest = hashlib.new(algorithm)
     with open(path, "rb") as handle:
         for block in iter(lambda: handle.read(1 << 20), b""):
@@ -32,7 +67,23 @@ def sha256(path, algorithm="sha256"):
 
 def load_idx_files(name, files, path=None, mirrors=(), download=True):
     """{key: (filename, sha256)} -> {key: array}, from the first directory that holds all files;
-    failing that, downloaded from ``mirrors`` into the cache."""
+    failing that, downloaded from ``mirrors`` into the cache.
+
+    Every file is checked against its SHA-256 before it is parsed as IDX.
+
+    Args:
+        name: the dataset's folder name ("mnist").
+        files: {key: (filename, expected sha256)}, e.g. {"x_train": ("train-images...", "...")}.
+        path: a folder to look in first, or None.
+        mirrors: base URLs to download the files from when no folder holds them all.
+        download: whether downloading is allowed.
+
+    Returns:
+        {key: the parsed array}.
+
+    Raises:
+        DatasetError: a file does not match its hash, or the files are found nowhere.
+    """
     looked = []
     for directory in candidate_dirs(name, path):
         looked.append(str(directory))
@@ -99,6 +150,19 @@ def dataset_file(name, filename, digest, mirrors, path=None, download=True, algo
 
     Returns:
         a pathlib.Path.
+
+    Example:
+
+    >>> import pathlib, tempfile
+    >>> folder = pathlib.Path(tempfile.mkdtemp())
+    >>> _ = (folder / "demo.bin").write_bytes(b"abc")
+    >>> digest = sha256(folder / "demo.bin")
+    >>> dataset_file("demo", "demo.bin", digest, [], path=folder) == folder / "demo.bin"
+    True
+    >>> dataset_file("demo", "demo.bin", "0" * 64, [], path=folder)
+    Traceback (most recent call last):
+    ...
+    glassnet.datasets.idx.DatasetError: demo: ... expected 000...; the file is corrupt or not ...
     """
     candidates = []
     if os.path.isfile(os.path.expanduser(str(filename))) and os.sep in str(filename):

@@ -13,11 +13,37 @@ _TYPES = {0x08: np.uint8, 0x09: np.int8, 0x0B: ">i2", 0x0C: ">i4", 0x0D: ">f4", 
 
 
 class DatasetError(ValueError):
-    """A dataset file that is missing, truncated, corrupt or not what it should be."""
+    """A dataset file that is missing, truncated, corrupt or not what it should be.
+
+    A subclass of ValueError.
+
+    Example:
+
+    >>> parse_idx(b"PK", "demo.idx")
+    Traceback (most recent call last):
+    ...
+    glassnet.datasets.idx.DatasetError: demo.idx: not an IDX file (bad magic number 504b)
+    """
 
 
 def parse_idx(raw, name="IDX data"):
-    """bytes of an IDX file (gzip or not) -> ndarray, refusing anything malformed."""
+    """bytes of an IDX file (gzip or not) -> ndarray, refusing anything malformed.
+
+    Args:
+        raw: the file's bytes; gzip-compressed data is recognised by its magic bytes.
+        name: what to call the data in error messages.
+
+    Returns:
+        An array of the file's shape, in native byte order.
+
+    Raises:
+        DatasetError: the data is not a well-formed IDX file.
+
+    Example:
+
+    >>> parse_idx(bytes([0, 0, 0x08, 1, 0, 0, 0, 2, 7, 9]))
+    array([7, 9], dtype=uint8)
+    """
     if raw[:2] == b"\x1f\x8b":
         try:
             raw = gzip.decompress(raw)
@@ -52,6 +78,18 @@ def write_idx(path, array):
     """Write ``array`` (uint8) as an IDX file, gzip-compressed when the name ends in .gz.
 
     Used by tests.
+
+    Args:
+        path: the file to write.
+        array: the values, converted to uint8.
+
+    Example:
+
+    >>> import pathlib, tempfile
+    >>> path = pathlib.Path(tempfile.mkdtemp()) / "demo.idx.gz"
+    >>> write_idx(path, [[1, 2], [3, 4]])
+    >>> parse_idx(path.read_bytes()).tolist()
+    [[1, 2], [3, 4]]
     """
     array = np.ascontiguousarray(array, dtype=np.uint8)
     header = bytes([0, 0, 0x08, array.ndim]) + b"".join(

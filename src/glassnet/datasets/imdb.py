@@ -43,9 +43,17 @@ def load_data(
         start_char: the id that marks the start of every sequence (None for none).
         oov_char: the id of words cut by num_words/skip_top (None: drop them).
         index_from: added to every word id.
+        **kwargs: refused (a TypeError), as Keras refuses arguments it no longer knows.
 
     Returns:
         ((x_train, y_train), (x_test, y_test)).
+
+    Example (loading needs the file, so here only the argument check):
+
+    >>> load_data(nb_words=100)
+    Traceback (most recent call last):
+    ...
+    TypeError: imdb.load_data: unknown arguments ['nb_words']
     """
     if kwargs:
         raise TypeError(f"imdb.load_data: unknown arguments {sorted(kwargs)}")
@@ -81,7 +89,12 @@ def load_data(
 
 def get_word_index(path="imdb_word_index.json"):
     """{word: index} of the IMDB vocabulary (index 1 is the most frequent word; add
-    ``index_from`` to match the ids of ``load_data``)."""
+    ``index_from`` to match the ids of ``load_data``).
+
+    Args:
+        path: the JSON file's name (or path); looked up and downloaded as ``load_data`` does,
+            checked against the MD5 Keras publishes.
+    """
     return _sequences.read_word_index(
         dataset_file("imdb", path, WORD_INDEX_MD5, MIRRORS, algorithm="md5")
     )

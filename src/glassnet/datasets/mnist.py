@@ -29,7 +29,18 @@ CLASS_NAMES = [str(d) for d in range(10)]
 
 def load_data(path=None, download=True, files=None):
     """((x_train, y_train), (x_test, y_test)): uint8 images (n, 28, 28) and uint8 labels (n,),
-    as Keras."""
+    as Keras.
+
+    The four IDX files are looked up as ``files.load_idx_files`` does (and checked against
+    their SHA-256), else downloaded.
+
+    Args:
+        path: a folder holding the four IDX files, looked in first; None looks only in
+            $GLASSNET_DATA/mnist, the cache and /usr/share/datasets/mnist.
+        download: whether to download the files when no folder holds them.
+        files: {key: (filename, sha256)} for "x_train", "y_train", "x_test" and "y_test", to
+            read other files of the same format; None means the official MNIST files.
+    """
     arrays = load_idx_files("mnist", files or FILES, path, MIRRORS, download)
     for part in ("train", "test"):
         x, y = arrays[f"x_{part}"], arrays[f"y_{part}"]

@@ -38,7 +38,27 @@ def load_data(
     index_from=3,
 ):
     """((x_train, y_train), (x_test, y_test)): object arrays of word-id lists and topic ids,
-    with Keras's arguments (see ``imdb.load_data``; ``test_split`` is the test fraction)."""
+    with Keras's arguments (see ``imdb.load_data``; ``test_split`` is the test fraction).
+
+    Args:
+        path: the file's name (or path); looked up in $GLASSNET_DATA/reuters, the cache and
+            /usr/share/datasets/reuters, else downloaded, its SHA-256 checked.
+        num_words: keep the ``num_words`` most frequent words; rarer ones become ``oov_char``.
+        skip_top: the most frequent words to replace by ``oov_char``.
+        maxlen: drop sequences of ``maxlen`` words or more.
+        test_split: the fraction of the newswires, after shuffling, that forms the test set.
+        seed: the shuffling seed.
+        start_char: the id that marks the start of every sequence (None for none).
+        oov_char: the id of words cut by num_words/skip_top (None: drop them).
+        index_from: added to every word id.
+
+    Example (loading needs the file, so here only the argument check):
+
+    >>> load_data(test_split=1.5)
+    Traceback (most recent call last):
+    ...
+    ValueError: reuters.load_data: test_split must be in [0, 1), got 1.5
+    """
     if not 0 <= test_split < 1:
         raise ValueError(f"reuters.load_data: test_split must be in [0, 1), got {test_split}")
     data = load_npz(dataset_file("reuters", path, SHA256, MIRRORS))
@@ -59,12 +79,23 @@ def load_data(
 
 
 def get_word_index(path="reuters_word_index.json"):
-    """{word: index} of the Reuters vocabulary (add ``index_from`` to match ``load_data``)."""
+    """{word: index} of the Reuters vocabulary (add ``index_from`` to match ``load_data``).
+
+    Args:
+        path: the JSON file's name (or path); looked up and downloaded as ``load_data`` does,
+            checked against the MD5 Keras publishes.
+    """
     return _sequences.read_word_index(
         dataset_file("reuters", path, WORD_INDEX_MD5, MIRRORS, algorithm="md5")
     )
 
 
 def get_label_names():
-    """The 46 topic names, in label order."""
+    """The 46 topic names, in label order.
+
+    Example:
+
+    >>> len(get_label_names()), get_label_names()[:3]
+    (46, ('cocoa', 'grain', 'veg-oil'))
+    """
     return LABEL_NAMES

@@ -35,7 +35,16 @@ ALLOWED_GLOBALS = frozenset(
 
 
 class RestrictedUnpickler(pickle.Unpickler):
-    """An Unpickler whose ``find_class`` admits only ``ALLOWED_GLOBALS``."""
+    """An Unpickler whose ``find_class`` admits only ``ALLOWED_GLOBALS``.
+
+    Example:
+
+    >>> import io, pickle
+    >>> RestrictedUnpickler(io.BytesIO(pickle.dumps(print))).load()
+    Traceback (most recent call last):
+    ...
+    _pickle.UnpicklingError: refusing to load builtins.print: only NumPy's array constructors ...
+    """
 
     def find_class(self, module, name):
         if (module, name) in ALLOWED_GLOBALS:
@@ -70,7 +79,28 @@ def _read_member(handle, where):
 
 def load_npz(file):
     """{name: array} of an ``.npz`` file (a path or a binary file object), object arrays read
-    through :class:`RestrictedUnpickler`."""
+    through :class:`RestrictedUnpickler`.
+
+    Args:
+        file: a path or a binary file object of an ``.npz`` archive.
+
+    Returns:
+        A dict of member name (without ".npy") -> array.
+
+    Raises:
+        DatasetError: the file is not an .npz, an array is truncated, or a pickled object is
+            not a plain NumPy array.
+
+    Example:
+
+    >>> import io
+    >>> import numpy as np
+    >>> buffer = io.BytesIO()
+    >>> np.savez(buffer, x=np.arange(3), s=np.array([[1], [2, 3]], dtype=object))
+    >>> arrays = load_npz(io.BytesIO(buffer.getvalue()))
+    >>> arrays["x"], arrays["s"][1]
+    (array([0, 1, 2]), [2, 3])
+    """
     where = f"{getattr(file, 'name', file)}"
     try:
         archive = zipfile.ZipFile(file)
