@@ -11,22 +11,58 @@ _current = None
 
 def set_distribution(value):
     """Make ``value`` (a DataParallel, or None for one process) the distribution that fit,
-    evaluate and predict use."""
+    evaluate and predict use.
+
+    Args:
+        value: a ``DataParallel``, or None to go back to one process.
+
+    Example:
+
+    >>> set_distribution(None)
+    >>> distribution() is None
+    True
+    """
     global _current
     _current = value
 
 
 def distribution():
+    """The distribution set by ``set_distribution``: a ``DataParallel``, or None for one process.
+
+    Example:
+
+    >>> distribution() is None
+    True
+    """
     return _current
 
 
 def is_chief():
-    """True in the process that prints and writes files (rank 0, or the only process)."""
+    """True in the process that prints and writes files (rank 0, or the only process).
+
+    Example:
+
+    >>> is_chief()  # no distribution set: the only process
+    True
+    """
     return _current is None or _current.rank == 0
 
 
 def launched_under_mpi():
-    """True when this process was started by mpiexec with more than one process."""
+    """True when this process was started by mpiexec with more than one process.
+
+    It reads the process-count variables that MPI launchers set (PMI_SIZE,
+    OMPI_COMM_WORLD_SIZE, MPI_LOCALNRANKS, PMIX_SIZE).
+
+    Example:
+
+    >>> import os
+    >>> launched_under_mpi() == any(
+    ...     int(os.environ.get(name) or 1) > 1
+    ...     for name in ("PMI_SIZE", "OMPI_COMM_WORLD_SIZE", "MPI_LOCALNRANKS", "PMIX_SIZE")
+    ... )
+    True
+    """
     for name in ("PMI_SIZE", "OMPI_COMM_WORLD_SIZE", "MPI_LOCALNRANKS", "PMIX_SIZE"):
         if int(os.environ.get(name, "1") or 1) > 1:
             return True
@@ -48,10 +84,20 @@ def _mpi():
 class DataParallel:
     """Data parallelism over all processes of ``MPI.COMM_WORLD`` (or the given communicator).
 
-    BatchNormalization statistics stay per process by default (each normalises its own share of the
-    batch, as in Keras); synchronized_batchnorm=True, or BatchNormalization(synchronized=True),
-    makes
-    them the statistics of the global batch (two small Allreduces per layer and step).
+    BatchNormalization statistics stay per process by default (each normalises its own share
+    of the batch, as in Keras); synchronized_batchnorm=True, or
+    BatchNormalization(synchronized=True), makes them the statistics of the global batch (two
+    small Allreduces per layer and step).
+
+    Args:
+        devices: accepted for Keras compatibility and not used: the processes of the
+            communicator are the devices.
+        communicator: an mpi4py communicator; None means ``MPI.COMM_WORLD``.
+        synchronized_batchnorm: whether every BatchNormalization uses the global batch's
+            statistics.
+
+    Needs mpi4py (``pip install "glassnet[mpi]"``) and a launch with ``mpiexec -n P``; so no
+    runnable example here.
     """
 
     def __init__(self, devices=None, communicator=None, synchronized_batchnorm=False):

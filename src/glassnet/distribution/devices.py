@@ -36,6 +36,13 @@ def list_devices(device_type=None):
 
     Returns:
         one "cpu:i" per process of the MPI job (one without MPI).
+
+    Example:
+
+    >>> list_devices("tpu")
+    []
+    >>> list_devices("cpu")[0]
+    'cpu:0'
     """
     if device_type not in _CPU_NAMES and str(device_type).lower() not in ("gpu", "tpu", "cpu"):
         raise ValueError(
@@ -47,7 +54,16 @@ def list_devices(device_type=None):
 
 
 def get_device_count(device_type=None):
-    """How many devices ``list_devices(device_type)`` lists."""
+    """How many devices ``list_devices(device_type)`` lists.
+
+    Args:
+        device_type: "cpu", "gpu", "tpu", or None for all kinds.
+
+    Example:
+
+    >>> get_device_count("gpu")
+    0
+    """
     return len(list_devices(device_type))
 
 
@@ -55,14 +71,22 @@ def initialize(job_addresses=None, num_processes=None, process_id=None):
     """Start the multi-process runtime, as Keras's ``initialize`` does for JAX: here MPI.
 
     A program launched with ``mpiexec -n P`` has its processes already; this checks that
-    ``num_processes`` and ``process_id``, when given, agree with MPI's, and starts MPI (mpi4py) so
-    ``DataParallel()`` can be made. Without mpiexec, asking for more than one process is an error
-    that says how to launch.
+    ``num_processes`` and ``process_id``, when given, agree with MPI's, and starts MPI (mpi4py)
+    so ``DataParallel()`` can be made. Without mpiexec, asking for more than one process is an
+    error that says how to launch.
 
     Args:
         job_addresses: accepted for Keras compatibility (MPI knows the addresses).
         num_processes: the expected number of processes, or None.
         process_id: the expected rank of this process, or None.
+
+    Example (outside mpiexec):
+
+    >>> initialize()
+    >>> initialize(num_processes=4)
+    Traceback (most recent call last):
+    ...
+    ValueError: distribution.initialize: num_processes=4, process_id=None needs an MPI job; ...
     """
     if not launched_under_mpi():
         if num_processes not in (None, 1) or process_id not in (None, 0):
