@@ -23,11 +23,31 @@ from glassnet.ops.image import random_generator, standardize_data_format
 
 
 def to_numpy(value):
+    """The array behind ``value``: a Tensor's data, or ``value`` converted with ``xp.asarray``.
+
+    Args:
+        value: a Tensor, an array or a nested list of numbers.
+
+    Example:
+
+    >>> to_numpy([1, 2])
+    array([1, 2])
+    """
     return value.data if isinstance(value, Tensor) else xp.asarray(value)
 
 
 def image_axes(data_format, rank):
-    """(height axis, width axis, channel axis) of images of ``rank`` (3 or 4)."""
+    """(height axis, width axis, channel axis) of images of ``rank`` (3 or 4).
+
+    Args:
+        data_format: "channels_last" or "channels_first".
+        rank: 3 for one image, 4 for a batch.
+
+    Example:
+
+    >>> image_axes("channels_last", 4), image_axes("channels_first", 3)
+    ((1, 2, 3), (1, 2, 0))
+    """
     if data_format == "channels_first":
         return rank - 2, rank - 1, rank - 3
     return rank - 3, rank - 2, rank - 1
@@ -43,6 +63,16 @@ class BaseImagePreprocessingLayer(Layer):
         bounding_box_format: the format of ``bounding_boxes['boxes']`` in dict inputs ("xyxy",
             "rel_xyxy", "xywh", "center_xywh", "yxyx"...).
         data_format: "channels_last" or "channels_first".
+
+    Example (a subclass; in inference a random layer returns its input):
+
+    >>> import numpy as np
+    >>> from glassnet import layers
+    >>> flip = layers.RandomFlip("horizontal", seed=0)
+    >>> isinstance(flip, BaseImagePreprocessingLayer)
+    True
+    >>> flip(np.arange(3.0).reshape(1, 1, 3, 1), training=False).numpy().ravel()
+    array([0., 1., 2.], dtype=float32)
     """
 
     casts_integer_inputs = False  # uint8 images keep their dtype until a layer casts them
@@ -233,15 +263,50 @@ class BaseImagePreprocessingLayer(Layer):
 
 
 def batch_size_of(images):
+    """The number of images: the first dimension of a batch (rank 4), 1 for a single image.
+
+    Args:
+        images: an array or Tensor of rank 3 or 4.
+
+    Example:
+
+    >>> import numpy as np
+    >>> batch_size_of(np.zeros((2, 8, 8, 3))), batch_size_of(np.zeros((8, 8, 3)))
+    (2, 1)
+    """
     return images.shape[0] if len(images.shape) == 4 else 1
 
 
 def images_of(data):
+    """The images of a layer's input: ``data["images"]`` for a dict input, else ``data`` itself.
+
+    Args:
+        data: images, or a dict with an "images" entry (and labels, boxes, masks).
+
+    Example:
+
+    >>> images_of({"images": "the images", "labels": 3})
+    'the images'
+    """
     return data["images"] if isinstance(data, dict) else data
 
 
 def saturate_cast(values, dtype):
-    """Float values into ``dtype``: integer dtypes round and clip to their range."""
+    """Float values into ``dtype``: integer dtypes round and clip to their range.
+
+    Args:
+        values: a Tensor.
+        dtype: the target dtype (name or NumPy dtype).
+
+    Returns:
+        A Tensor of ``dtype`` (``values`` itself when it has that dtype already).
+
+    Example:
+
+    >>> import numpy as np
+    >>> saturate_cast(Tensor(np.array([-3.6, 2.4, 300.0])), "uint8")
+    Tensor([  0,   2, 255], dtype=uint8)
+    """
     dtype = xp.dtype(dtype)
     if values.dtype == dtype:
         return values

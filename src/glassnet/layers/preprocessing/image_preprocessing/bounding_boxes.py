@@ -67,6 +67,18 @@ def _from_xyxy(boxes, target, height, width):
 def convert_format(boxes, source, target, height=None, width=None, dtype="float32"):
     """Boxes (an array, or a dict with "boxes") from ``source`` to ``target`` format.
 
+    Args:
+        boxes: (..., 4) boxes, an array, Tensor or nested list, or a dict whose "boxes" entry
+            holds them (its other entries are kept).
+        source: the format the boxes are in, one of ``FORMATS``.
+        target: the format wanted, one of ``FORMATS``.
+        height: the image height in pixels; needed when only one of the formats is relative.
+        width: the image width in pixels; needed likewise.
+        dtype: the dtype of the converted boxes.
+
+    Returns:
+        The converted array, or a new dict with the converted "boxes".
+
     Example:
 
     >>> convert_format([[10.0, 20.0, 30.0, 60.0]], "xyxy", "center_xywh")
@@ -101,7 +113,26 @@ def convert_format(boxes, source, target, height=None, width=None, dtype="float3
 
 
 def clip_to_image_size(bounding_boxes, height=None, width=None, bounding_box_format="xyxy"):
-    """Clip xyxy (or rel_xyxy) boxes to the image; labels of boxes left empty become -1."""
+    """Clip xyxy (or rel_xyxy) boxes to the image; labels of boxes left empty become -1.
+
+    Args:
+        bounding_boxes: a dict with "boxes" (..., 4) and optionally "labels" (...).
+        height: the image height in pixels (used with "xyxy").
+        width: the image width in pixels (used with "xyxy").
+        bounding_box_format: "xyxy" (clipped to [0, width] x [0, height]) or "rel_xyxy"
+            (clipped to [0, 1]).
+
+    Returns:
+        A new dict with the clipped boxes and, when given, the updated labels.
+
+    Example:
+
+    >>> out = clip_to_image_size(
+    ...     {"boxes": [[-2.0, 1.0, 4.0, 3.0], [12.0, 0.0, 15.0, 2.0]], "labels": [5, 6]}, 10, 10
+    ... )
+    >>> out["boxes"].tolist(), out["labels"].tolist()
+    ([[0.0, 1.0, 4.0, 3.0], [10.0, 0.0, 10.0, 2.0]], [5, -1])
+    """
     boxes = _array(bounding_boxes["boxes"])
     high_x, high_y = (width, height) if bounding_box_format == "xyxy" else (1.0, 1.0)
     clipped = xp.stack(
@@ -121,7 +152,21 @@ def clip_to_image_size(bounding_boxes, height=None, width=None, bounding_box_for
 
 
 def densify(bounding_boxes, batched):
-    """The boxes dict as arrays with a batch axis (float32 boxes)."""
+    """The boxes dict as arrays with a batch axis (float32 boxes).
+
+    Args:
+        bounding_boxes: a dict with "boxes" (n, 4) or (batch, n, 4) and "labels".
+        batched: whether the boxes already have a batch axis; if not, one of size 1 is added.
+
+    Returns:
+        A new dict with "boxes" (batch, n, 4) float32 and "labels" (batch, n) arrays.
+
+    Example:
+
+    >>> dense = densify({"boxes": [[0, 0, 2, 2]], "labels": [1]}, batched=False)
+    >>> dense["boxes"].shape, dense["boxes"].dtype, dense["labels"].shape
+    ((1, 1, 4), dtype('float32'), (1, 1))
+    """
     if (
         not isinstance(bounding_boxes, dict)
         or "boxes" not in bounding_boxes
@@ -138,6 +183,19 @@ def densify(bounding_boxes, batched):
 
 
 def unbatch(bounding_boxes):
+    """The boxes dict of a batch of one without its batch axis (the inverse of ``densify``).
+
+    Args:
+        bounding_boxes: a dict with "boxes" (1, n, 4) and "labels" (1, n) arrays.
+
+    Returns:
+        A new dict with "boxes" (n, 4) and "labels" (n,); other entries are kept.
+
+    Example:
+
+    >>> unbatch(densify({"boxes": [[0, 0, 2, 2]], "labels": [1]}, batched=False))["boxes"]
+    array([[0., 0., 2., 2.]], dtype=float32)
+    """
     return {
         **bounding_boxes,
         "boxes": bounding_boxes["boxes"][0],
@@ -150,6 +208,17 @@ def warp_boxes(bounding_boxes, transforms, height, width, box_format, apply=None
     ``transforms``: the warp reads output point p at input point T p, so box corners move by
     T's inverse; each new box is the bounding box of its moved corners, clipped to the image.
     ``apply`` (batch,) booleans keep the boxes of images that were not warped.
+
+    Args:
+        bounding_boxes: a dict with "boxes" (batch, n, 4) in ``box_format`` and "labels".
+        transforms: (batch, 8) projective transforms, as ``ops.image.affine_transform`` takes.
+        height: the image height in pixels.
+        width: the image width in pixels.
+        box_format: the format of the boxes, in and out.
+        apply: optional (batch,) booleans; None warps the boxes of every image.
+
+    Returns:
+        A new dict with the moved boxes; labels of boxes that left the image become -1.
 
     Example:
 

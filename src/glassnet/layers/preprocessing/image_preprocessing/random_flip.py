@@ -16,6 +16,18 @@ HORIZONTAL_AND_VERTICAL = "horizontal_and_vertical"
 
 
 def flip(images, axis):
+    """``images`` reversed along ``axis`` (a differentiable ``ops.getitem`` with a -1 step).
+
+    Args:
+        images: a Tensor or array.
+        axis: the axis to reverse (the width axis flips horizontally).
+
+    Example:
+
+    >>> import numpy as np
+    >>> flip(np.arange(3.0, dtype="float32").reshape(1, 3), axis=1)
+    Tensor([[2., 1., 0.]], dtype=float32)
+    """
     index = [slice(None)] * images.ndim
     index[axis] = slice(None, None, -1)
     return ops.getitem(images, tuple(index))
