@@ -79,7 +79,17 @@ from glassnet.ops.pooling import max_pool2d
 
 @dataclass(frozen=True)
 class Rule:
-    """A fusion rule: its name and what it does (the table in this module's docstring)."""
+    """A fusion rule: its name and what it does (the table in this module's docstring).
+
+    Args:
+        name: the rule's name, as ``Fusion.rule`` and ``model.fusion_report()`` show it.
+        description: one line saying what the rule fuses.
+
+    Example:
+
+    >>> rules()[0]
+    Rule(name='dense_activation', description='Dense + its activation as one op (ops.dense)')
+    """
 
     name: str
     description: str
@@ -106,7 +116,19 @@ RULES = (
 
 @dataclass
 class Fusion:
-    """One application of a rule: which rule, on which layers (or which output's loss)."""
+    """One application of a rule: which rule, on which layers (or which output's loss).
+
+    Args:
+        rule: the rule's name.
+        layers: the names of the layers the fused step stands for.
+
+    Example:
+
+    >>> import glassnet as keras
+    >>> dense = keras.layers.Dense(3, activation="tanh", name="hidden")
+    >>> keras.Sequential([keras.Input((4,)), dense]).fusion_report()
+    [Fusion(rule='dense_activation', layers=['hidden'])]
+    """
 
     rule: str
     layers: list
@@ -114,7 +136,19 @@ class Fusion:
 
 def activation_name(layer):
     """Keras's name of a layer's activation when it is that built-in function itself; None for
-    anything else (a custom callable, even one named like a built-in, or a partial of one)."""
+    anything else (a custom callable, even one named like a built-in, or a partial of one).
+
+    Args:
+        layer: any layer; one without an ``activation`` attribute gives None.
+
+    Example:
+
+    >>> import glassnet as keras
+    >>> activation_name(keras.layers.Dense(2, activation="relu"))
+    'relu'
+    >>> activation_name(keras.layers.Dense(2, activation=lambda x: x)) is None
+    True
+    """
     activation = getattr(layer, "activation", None)
     try:
         name = activations.serialize(activation)
@@ -145,10 +179,22 @@ def _fusable_activation(layer):
 class FusedStep:
     """A step standing for ``reference`` steps; runs them instead when ``still_valid`` fails.
 
+    Subclasses implement ``compute(x)``; a step is valid while its layers have no hooks and
+    the activations they had when it was made, the input has no mask, and it is a Tensor of
+    the first layer's dtype.
+
     Args:
         rule: the rule's name.
         reference: the NodeSteps it replaces, in order.
         in_slot, out_slot: where its input is read and its output written.
+
+    Example:
+
+    >>> import glassnet as keras
+    >>> dense = keras.layers.Dense(3, activation="relu", name="hidden")
+    >>> step = keras.Sequential([keras.Input((4,)), dense]).execution_plan().steps[0]
+    >>> isinstance(step, FusedStep), step.rule, [layer.name for layer in step.layers]
+    (True, 'dense_activation', ['hidden'])
     """
 
     def __init__(self, rule, reference, in_slot, out_slot):
@@ -177,6 +223,27 @@ class FusedStep:
 
 
 class DenseActivationStep(FusedStep):
+    """The dense_activation and dense_activation_layer rules: Dense (and an activation layer)
+    as one ``ops.dense`` call with the activation inside.
+
+    Args:
+        rule: "dense_activation" or "dense_activation_layer".
+        reference: the Dense step, and the activation layer's step for the second rule.
+        in_slot: where the Dense layer's input is read.
+        out_slot: where the last reference step's output is written.
+        activation: the name of the activation ``ops.dense`` applies.
+
+    Example:
+
+    >>> import glassnet as keras
+    >>> model = keras.Sequential(
+    ...     [keras.Input((4,)), keras.layers.Dense(3), keras.layers.ReLU()]
+    ... )
+    >>> step = model.execution_plan().steps[0]
+    >>> type(step).__name__, step.rule, step.activation_name
+    ('DenseActivationStep', 'dense_activation_layer', 'relu')
+    """
+
     def __init__(self, rule, reference, in_slot, out_slot, activation):
         super().__init__(rule, reference, in_slot, out_slot)
         self.activation_name = activation
@@ -187,6 +254,25 @@ class DenseActivationStep(FusedStep):
 
 
 class Conv2DActivationStep(FusedStep):
+    """The conv2d_activation rule: a channels-last Conv2D and its activation as one
+    ``ops.conv2d`` call.
+
+    Args:
+        rule: "conv2d_activation".
+        reference: the Conv2D layer's step.
+        in_slot: where the convolution's input is read.
+        out_slot: where its output is written.
+        activation: the name of the activation ``ops.conv2d`` applies.
+
+    Example:
+
+    >>> import glassnet as keras
+    >>> conv = keras.layers.Conv2D(2, 3, activation="tanh")
+    >>> model = keras.Sequential([keras.Input((5, 5, 1)), conv])
+    >>> type(model.execution_plan().steps[0]).__name__
+    'Conv2DActivationStep'
+    """
+
     def __init__(self, rule, reference, in_slot, out_slot, activation):
         super().__init__(rule, reference, in_slot, out_slot)
         self.activation_name = activation
@@ -206,6 +292,27 @@ class Conv2DActivationStep(FusedStep):
 
 
 class Conv2DMaxPoolStep(FusedStep):
+    """The conv2d_maxpool rule: convolve, max-pool, then add the bias and apply the (non-decreasing)
+    activation on the pooled values.
+
+    Args:
+        rule: "conv2d_maxpool".
+        reference: the Conv2D step and the MaxPooling2D step that reads it.
+        in_slot: where the convolution's input is read.
+        out_slot: where the pooling's output is written.
+        activation: the name of the Conv2D layer's activation.
+
+    Example:
+
+    >>> import glassnet as keras
+    >>> model = keras.Sequential(
+    ...     [keras.Input((6, 6, 1)), keras.layers.Conv2D(2, 3, activation="relu", name="conv"),
+    ...      keras.layers.MaxPooling2D(name="pool")]
+    ... )
+    >>> model.fusion_report()
+    [Fusion(rule='conv2d_maxpool', layers=['conv', 'pool'])]
+    """
+
     def __init__(self, rule, reference, in_slot, out_slot, activation):
         super().__init__(rule, reference, in_slot, out_slot)
         self.spec = get_spec(activation)
@@ -223,7 +330,29 @@ class Conv2DMaxPoolStep(FusedStep):
 
 class ConvBatchNormStep(FusedStep):
     """conv (no activation) -> BatchNormalization with moving statistics [-> activation layer],
-    as one convolution with a scaled kernel and a shifted bias."""
+    as one convolution with a scaled kernel and a shifted bias.
+
+    While the BatchNormalization is trainable and training mode is on it uses batch
+    statistics, so the step is not valid and the reference steps run.
+
+    Args:
+        rule: "conv_batchnorm".
+        reference: the Conv2D or DepthwiseConv2D step, the BatchNormalization step, and
+            optionally the activation layer's step.
+        in_slot: where the convolution's input is read.
+        out_slot: where the last reference step's output is written.
+        activation: the name of the activation the convolution applies ("linear" for none).
+
+    Example:
+
+    >>> import glassnet as keras
+    >>> model = keras.Sequential(
+    ...     [keras.Input((4, 4, 1)), keras.layers.Conv2D(2, 3, use_bias=False, name="conv"),
+    ...      keras.layers.BatchNormalization(name="bn"), keras.layers.ReLU(name="relu")]
+    ... )
+    >>> model.fusion_report()
+    [Fusion(rule='conv_batchnorm', layers=['conv', 'bn', 'relu'])]
+    """
 
     def __init__(self, rule, reference, in_slot, out_slot, activation):
         super().__init__(rule, reference, in_slot, out_slot)
@@ -277,7 +406,27 @@ def _single_in_out(step):
 
 
 def fuse_plan(plan):
-    """Apply the graph rules to ``plan`` in place; record what fired in ``plan.fusions``."""
+    """Apply the graph rules to ``plan`` in place; record what fired in ``plan.fusions``.
+
+    Also sets ``plan.inference`` to the plan's ``InferenceChain`` (or None).
+
+    Args:
+        plan: a ``GraphPlan`` of reference steps.
+
+    Returns:
+        ``plan`` itself.
+
+    Example:
+
+    >>> import glassnet as keras
+    >>> model = keras.Sequential([keras.Input((4,)), keras.layers.Dense(3, activation="relu",
+    ...                                                              name="hidden")])
+    >>> plan = model.execution_plan(fused=False)
+    >>> plan.fusions
+    []
+    >>> fuse_plan(plan).fusions
+    [Fusion(rule='dense_activation', layers=['hidden'])]
+    """
     readers = plan.consumers()
     outputs = plan.output_slot_set()
     steps, replaced = [], set()
@@ -498,7 +647,18 @@ def _step_link(step):
 
 def inference_chain(plan):
     """The InferenceChain of a fused plan, or None when the plan is not one chain of steps the
-    chain can run (one input, one output, each step reading the previous step's output)."""
+    chain can run (one input, one output, each step reading the previous step's output).
+
+    Args:
+        plan: a ``GraphPlan`` after ``fuse_plan``.
+
+    Example:
+
+    >>> import glassnet as keras
+    >>> model = keras.Sequential([keras.Input((4,)), keras.layers.Dense(3, name="out")])
+    >>> [layer.name for layer in inference_chain(model.execution_plan()).layers]
+    ['out']
+    """
     if len(plan.inputs) != 1 or len(plan.steps) == 0:
         return None
     slot, links = plan.input_slots[0], []
@@ -559,6 +719,17 @@ class LogitsCrossEntropy:
         loss: the loss as compiled (from probabilities).
         twin: the same loss with from_logits=True.
         activation: "softmax" or "sigmoid".
+
+    Example:
+
+    >>> import numpy as np
+    >>> from glassnet import losses, ops
+    >>> loss = fuse_loss(losses.CategoricalCrossentropy())
+    >>> type(loss).__name__, loss.rule
+    ('LogitsCrossEntropy', 'softmax_crossentropy')
+    >>> probabilities = ops.softmax(np.array([[2.0, 0.0]]))
+    >>> round(float(loss(np.array([[1.0, 0.0]]), probabilities)), 4)
+    0.1269
     """
 
     def __init__(self, loss, twin, activation):
@@ -578,7 +749,20 @@ class LogitsCrossEntropy:
 
 
 def fuse_loss(loss):
-    """``loss`` wrapped by the cross-entropy rule when it applies, else ``loss`` itself."""
+    """``loss`` wrapped by the cross-entropy rule when it applies, else ``loss`` itself.
+
+    Args:
+        loss: a compiled loss object, or None (returned as it is).
+
+    Example:
+
+    >>> from glassnet import losses
+    >>> mse = losses.MeanSquaredError()
+    >>> fuse_loss(mse) is mse
+    True
+    >>> fuse_loss(losses.BinaryCrossentropy()).rule
+    'sigmoid_crossentropy'
+    """
     if loss is None:
         return None
     twin, kind = _from_logits_twin(loss)
@@ -586,5 +770,11 @@ def fuse_loss(loss):
 
 
 def rules():
-    """Every rule, in the order the pass tries them."""
+    """Every rule, in the order the pass tries them.
+
+    Example:
+
+    >>> [rule.name for rule in rules()][:3]
+    ['dense_activation', 'dense_activation_layer', 'conv2d_activation']
+    """
     return list(RULES)
