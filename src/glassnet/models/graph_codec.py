@@ -11,6 +11,33 @@ _DTYPES = {"bool", "int8", "int16", "int32", "int64", "uint8", "float16", "float
 
 
 def encode(value, refs):
+    """The JSON-safe form of one argument of a recorded layer call.
+
+    Lists stay lists; tuples, dicts, slices, Ellipsis and small arrays become one-key dicts
+    ("__tuple__", "__dict__", "__slice__", "__ellipsis__", "__array__"); a symbolic tensor
+    becomes {"__tensor__": its reference}. Arrays are taken from Tensor-like values (their
+    ``.data``) of a listed dtype and at most ``MAX_CONSTANT_ELEMENTS`` elements.
+
+    Args:
+        value: the argument (nested lists, tuples, dicts, numbers, strings, slices, tensors).
+        refs: {id(symbolic tensor): its JSON reference} for the tensors produced so far.
+
+    Returns:
+        Nested lists, dicts, numbers and strings.
+
+    Raises:
+        ValueError: a tensor not produced yet, a non-string dict key, or a value of another
+            type.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from glassnet import ops
+    >>> encode([1, (2, slice(None, 3))], {})
+    [1, {'__tuple__': [2, {'__slice__': [None, 3, None]}]}]
+    >>> encode(ops.convert_to_tensor(np.array([1.5, 2.0])), {})
+    {'__array__': {'dtype': 'float64', 'shape': [2], 'data': [1.5, 2.0]}}
+    """
     if isinstance(value, SymbolicTensor):
         if id(value) not in refs:
             raise ValueError(f"cannot save the graph: {value} is used before it is produced")
@@ -57,6 +84,25 @@ def encode(value, refs):
 
 
 def decode(value, resolve):
+    """The argument that ``encode`` turned into ``value``; tensor references go through ``resolve``.
+
+    Args:
+        value: the JSON-safe data of ``encode``.
+        resolve: a function from a tensor reference to the tensor it names.
+
+    Returns:
+        The argument with its tuples, dicts, slices, Ellipsis and arrays rebuilt.
+
+    Raises:
+        ValueError: an unknown entry, or an array of a dtype or size ``encode`` never writes.
+
+    Example:
+
+    >>> decode([1, {"__tuple__": [2, {"__slice__": [None, 3, None]}]}], None)
+    [1, (2, slice(None, 3, None))]
+    >>> decode({"__tensor__": ["node", 0, 0]}, lambda ref: f"tensor {ref}")
+    "tensor ['node', 0, 0]"
+    """
     if isinstance(value, list):
         return [decode(v, resolve) for v in value]
     if not isinstance(value, dict):
