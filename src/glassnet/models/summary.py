@@ -4,6 +4,16 @@ from glassnet.layers import InputLayer
 
 
 def readable_size(n_bytes):
+    """A byte count in B, KB, MB, GB or TB (powers of 1024), with two decimals.
+
+    Args:
+        n_bytes: the number of bytes.
+
+    Example:
+
+    >>> readable_size(32), readable_size(3 * 2**20)
+    ('32.00 B', '3.00 MB')
+    """
     for unit in ("B", "KB", "MB", "GB", "TB"):
         if n_bytes < 1024 or unit == "TB":
             return f"{n_bytes:.2f} {unit}"
@@ -26,6 +36,30 @@ def _params(layer):
 
 
 def print_summary(model, print_fn=None, line_length=None):
+    """Print Keras 3's table of a built model: each layer's name, type, output shape and
+    parameter count, then the total, trainable and non-trainable parameters.
+
+    A Sequential model's InputLayer is left out of the table, as Keras does.
+
+    Args:
+        model: a built model.
+        print_fn: called with each line; None means ``print``.
+        line_length: accepted for Keras compatibility; the columns size to their contents.
+
+    Raises:
+        ValueError: the model is not built.
+
+    Example:
+
+    >>> import glassnet as keras
+    >>> layers = [keras.Input((3,)), keras.layers.Dense(2, name="out")]
+    >>> model = keras.Sequential(layers, name="tiny")
+    >>> lines = []
+    >>> print_summary(model, print_fn=lines.append)
+    >>> print(lines[0]); print(lines[-3])
+    Model: "tiny"
+     Total params: 8 (32.00 B)
+    """
     if not model.built:
         raise ValueError(
             f"Model '{model.name}' has not been built yet, so its layers have no weights to "
