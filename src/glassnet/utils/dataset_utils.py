@@ -48,6 +48,18 @@ def index_directory(
 
     Returns:
         (file_paths, labels or None, class_names or None).
+
+    Example:
+
+    >>> import os, tempfile
+    >>> root = tempfile.mkdtemp()
+    >>> for name in ("cat/a.txt", "cat/b.txt", "dog/c.txt", "dog/d.png"):
+    ...     os.makedirs(os.path.join(root, os.path.dirname(name)), exist_ok=True)
+    ...     open(os.path.join(root, name), "w").close()
+    >>> paths, labels, names = index_directory(root, "inferred", (".txt",), shuffle=False)
+    Found 3 files belonging to 2 classes.
+    >>> [os.path.basename(p) for p in paths], labels.tolist(), names
+    (['a.txt', 'b.txt', 'c.txt'], [0, 0, 1], ['cat', 'dog'])
     """
     if not os.path.isdir(directory):
         raise ValueError(f"{where}: directory {str(directory)!r} does not exist or is not a folder")
@@ -108,7 +120,27 @@ def index_directory(
 
 
 def check_validation_split(validation_split, subset, shuffle, seed, where):
-    """Keras's rules for validation_split, subset and seed."""
+    """Keras's rules for validation_split, subset and seed.
+
+    Args:
+        validation_split: the validation fraction, in (0, 1), or None/0 for no split.
+        subset: "training", "validation", "both", or None; given exactly when
+            validation_split is.
+        shuffle: whether the files are shuffled (a split of shuffled files needs a seed).
+        seed: the shuffling seed.
+        where: the calling function, for messages.
+
+    Raises:
+        ValueError: when a rule is broken.
+
+    Example:
+
+    >>> check_validation_split(0.2, "training", shuffle=True, seed=1, where="demo")
+    >>> check_validation_split(0.2, None, shuffle=False, seed=None, where="demo")
+    Traceback (most recent call last):
+    ...
+    ValueError: demo: subset and validation_split must be given together
+    """
     if validation_split and not 0 < validation_split < 1:
         raise ValueError(
             f"{where}: validation_split must be between 0 and 1, got {validation_split}"
@@ -127,7 +159,24 @@ def check_validation_split(validation_split, subset, shuffle, seed, where):
 
 
 def training_or_validation_split(samples, labels, validation_split, subset, verbose=True):
-    """The subset's samples and labels: validation is the last ``validation_split`` of them."""
+    """The subset's samples and labels: validation is the last ``validation_split`` of them.
+
+    Args:
+        samples: a list or array of samples (file paths).
+        labels: their labels, or None.
+        validation_split: the validation fraction; None or 0 returns everything.
+        subset: "training" (the first part) or "validation" (the rest).
+        verbose: print how many samples the subset uses.
+
+    Returns:
+        (samples, labels) of the subset.
+
+    Example:
+
+    >>> training_or_validation_split(list("abcde"), None, 0.4, "validation")
+    Using 2 files for validation.
+    (['d', 'e'], None)
+    """
     if not validation_split:
         return samples, labels
     count = int(validation_split * len(samples))
@@ -144,7 +193,22 @@ def training_or_validation_split(samples, labels, validation_split, subset, verb
 
 def encode_labels(labels, label_mode, num_classes, where):
     """Integer labels as ``label_mode`` wants them: "int" (int32), "categorical" (float32
-    one-hot), "binary" (float32 of shape (n, 1))."""
+    one-hot), "binary" (float32 of shape (n, 1)).
+
+    Args:
+        labels: integer labels, (n,).
+        label_mode: "int", "categorical" or "binary".
+        num_classes: the number of classes (the width of the one-hot rows).
+        where: the calling function, for messages.
+
+    Example:
+
+    >>> encode_labels([0, 2], "categorical", 3, "demo")
+    array([[1., 0., 0.],
+           [0., 0., 1.]], dtype=float32)
+    >>> encode_labels([0, 1], "binary", 2, "demo").shape
+    (2, 1)
+    """
     labels = np.asarray(labels)
     if label_mode == "int":
         return labels.astype(np.int32)
@@ -158,6 +222,23 @@ def encode_labels(labels, label_mode, num_classes, where):
 
 
 def check_label_mode(label_mode, num_classes, where):
+    """Check ``label_mode``: one of "int", "categorical", "binary", None; "binary" needs 2 classes.
+
+    Args:
+        label_mode: the loader's ``label_mode`` argument.
+        num_classes: how many classes were found.
+        where: the calling function, for messages.
+
+    Raises:
+        ValueError: an unknown mode, or "binary" with other than 2 classes.
+
+    Example:
+
+    >>> check_label_mode("binary", 3, "demo")
+    Traceback (most recent call last):
+    ...
+    ValueError: demo: label_mode='binary' needs exactly 2 classes, found 3; use ...
+    """
     if label_mode not in ("int", "categorical", "binary", None):
         raise ValueError(
             f"{where}: label_mode must be 'int', 'categorical', 'binary' or None, got "
@@ -174,7 +255,30 @@ def files_dataset(
     paths, labels, load, label_mode, num_classes, batch_size, shuffle, seed, class_names, where
 ):
     """The dataset of (loaded file, label) elements (or loaded files alone), shuffled and
-    batched the way the Keras loaders do it."""
+    batched the way the Keras loaders do it.
+
+    Args:
+        paths: the file paths.
+        labels: their integer labels, or None for a dataset of files alone.
+        load: a function from a path to the loaded sample.
+        label_mode: how labels are encoded (see ``encode_labels``); None: no labels.
+        num_classes: the number of classes.
+        batch_size: the batch size, or None for single samples.
+        shuffle: whether to shuffle (a buffer of 8 batches, or 1024 samples without batching).
+        seed: the shuffling seed.
+        class_names: stored as the dataset's ``class_names``.
+        where: the calling function, for messages.
+
+    Returns:
+        A ``Dataset`` with ``class_names`` and ``file_paths`` attributes.
+
+    Example:
+
+    >>> ds = files_dataset(["a", "b", "c"], [0, 1, 0], str.upper, "int", 2, 2, False, None,
+    ...                    ["x", "y"], "demo")
+    >>> [(list(x), y.tolist()) for x, y in ds]
+    [(['A', 'B'], [0, 1]), (['C'], [0])]
+    """
     paths = list(paths)
     if labels is not None and label_mode is not None:
         encoded = encode_labels(labels, label_mode, num_classes, where)
@@ -209,6 +313,13 @@ def split_dataset(
 
     Returns:
         (left, right): two ``Dataset`` objects of single samples.
+
+    Example:
+
+    >>> import numpy as np
+    >>> left, right = split_dataset((np.arange(5), np.arange(5) * 10), right_size=2)
+    >>> [(int(x), int(y)) for x, y in right]
+    [(3, 30), (4, 40)]
     """
     where = "split_dataset"
     if isinstance(dataset, np.ndarray) or (
