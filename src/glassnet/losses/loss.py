@@ -19,7 +19,22 @@ REDUCTIONS = ("sum_over_batch_size", "sum", "mean", "mean_with_sample_weight", "
 
 
 def standardize_reduction(reduction, where="Loss"):
-    """``reduction`` if it is one of Keras's, else a ValueError listing them."""
+    """``reduction`` if it is one of Keras's, else a ValueError listing them.
+
+    Args:
+        reduction: "sum_over_batch_size", "sum", "mean", "mean_with_sample_weight", "none" or
+            None.
+        where: the caller's name, for the error message.
+
+    Example:
+
+    >>> standardize_reduction("sum")
+    'sum'
+    >>> standardize_reduction("avg", where="MyLoss")
+    Traceback (most recent call last):
+    ...
+    ValueError: MyLoss: reduction must be one of [...], got 'avg'
+    """
     if reduction not in REDUCTIONS:
         raise ValueError(f"{where}: reduction must be one of {list(REDUCTIONS)}, got {reduction!r}")
     return reduction
@@ -31,6 +46,14 @@ def squeeze_or_expand_to_same_rank(x1, x2, expand_rank_1=True):
     when ``expand_rank_1`` is False); (n, k, 1) against (n, k) loses its last axis.
 
     Works on Tensors (through ops, so gradients flow) and on NumPy arrays.
+
+    Args:
+        x1: a Tensor or array (the labels).
+        x2: a Tensor or array (the predictions).
+        expand_rank_1: whether a rank-1 input gains an axis (True) or the other loses one.
+
+    Returns:
+        (x1, x2), reshaped where the rule applies, else as given.
 
     Example:
 

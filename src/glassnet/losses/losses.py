@@ -60,6 +60,10 @@ def mean_squared_error(y_true, y_pred):
 def mean_absolute_error(y_true, y_pred):
     """Mean of |y_true - y_pred| over the last axis.
 
+    Args:
+        y_true: the targets, (batch, ..., d).
+        y_pred: the predictions, of the same shape.
+
     Example:
 
     >>> from glassnet import losses
@@ -72,6 +76,10 @@ def mean_absolute_error(y_true, y_pred):
 
 def mean_absolute_percentage_error(y_true, y_pred):
     """100 * mean(|(y_true - y_pred) / max(|y_true|, epsilon)|) over the last axis.
+
+    Args:
+        y_true: the targets, (batch, ..., d).
+        y_pred: the predictions, of the same shape.
 
     Example:
 
@@ -87,6 +95,10 @@ def mean_absolute_percentage_error(y_true, y_pred):
 def mean_squared_logarithmic_error(y_true, y_pred):
     """Mean of (log(1 + y_pred) - log(1 + y_true))^2 over the last axis (values below epsilon
     are raised to it first).
+
+    Args:
+        y_true: the targets, (batch, ..., d).
+        y_pred: the predictions, of the same shape.
 
     Example:
 
@@ -105,6 +117,11 @@ def mean_squared_logarithmic_error(y_true, y_pred):
 def cosine_similarity(y_true, y_pred, axis=-1):
     """Minus the cosine of the angle between y_true and y_pred along ``axis`` (-1 is best).
 
+    Args:
+        y_true: the targets.
+        y_pred: the predictions, of the same shape.
+        axis: the axis along which the cosine is taken (the last by default).
+
     Example:
 
     >>> from glassnet import losses
@@ -118,6 +135,11 @@ def cosine_similarity(y_true, y_pred, axis=-1):
 def huber(y_true, y_pred, delta=1.0):
     """Mean over the last axis of 0.5 e^2 where |e| <= delta, else delta (|e| - 0.5 delta).
 
+    Args:
+        y_true: the targets, (batch, ..., d).
+        y_pred: the predictions, of the same shape.
+        delta: where the loss turns from quadratic to linear (1.0 by default).
+
     Example:
 
     >>> from glassnet import losses
@@ -130,6 +152,10 @@ def huber(y_true, y_pred, delta=1.0):
 
 def log_cosh(y_true, y_pred):
     """Mean of log(cosh(y_pred - y_true)) over the last axis.
+
+    Args:
+        y_true: the targets, (batch, ..., d).
+        y_pred: the predictions, of the same shape.
 
     Example:
 
@@ -145,6 +171,10 @@ def log_cosh(y_true, y_pred):
 def kl_divergence(y_true, y_pred):
     """sum(y_true * log(y_true / y_pred)) over the last axis, both clipped to [epsilon, 1].
 
+    Args:
+        y_true: the target distributions, (batch, ..., classes).
+        y_pred: the predicted distributions, of the same shape.
+
     Example:
 
     >>> from glassnet import losses
@@ -157,6 +187,10 @@ def kl_divergence(y_true, y_pred):
 
 def poisson(y_true, y_pred):
     """Mean of y_pred - y_true * log(y_pred + epsilon) over the last axis.
+
+    Args:
+        y_true: the observed counts, (batch, ..., d).
+        y_pred: the predicted rates, of the same shape.
 
     Example:
 
@@ -366,6 +400,10 @@ def categorical_generalized_cross_entropy(y_true, y_pred, q):
 def hinge(y_true, y_pred):
     """Mean of max(1 - y_true * y_pred, 0) over the last axis; 0/1 labels become -1/1.
 
+    Args:
+        y_true: the labels, -1/1 or 0/1, (batch, ..., d).
+        y_pred: the predicted scores, of the same shape.
+
     Example:
 
     >>> from glassnet import losses
@@ -379,6 +417,10 @@ def hinge(y_true, y_pred):
 def squared_hinge(y_true, y_pred):
     """Mean of max(1 - y_true * y_pred, 0)^2 over the last axis; 0/1 labels become -1/1.
 
+    Args:
+        y_true: the labels, -1/1 or 0/1, (batch, ..., d).
+        y_pred: the predicted scores, of the same shape.
+
     Example:
 
     >>> from glassnet import losses
@@ -391,6 +433,10 @@ def squared_hinge(y_true, y_pred):
 
 def categorical_hinge(y_true, y_pred):
     """max(max over wrong classes of y_pred - y_pred[true class] + 1, 0), one-hot targets.
+
+    Args:
+        y_true: one-hot targets, (batch, ..., classes).
+        y_pred: the predicted scores, of the same shape.
 
     Example:
 
