@@ -10,6 +10,10 @@ from glassnet.metrics.reduction_metrics import MeanMetricWrapper
 def accuracy(y_true, y_pred):
     """1 where y_pred equals y_true exactly, else 0 (elementwise).
 
+    Args:
+        y_true: the labels, any shape.
+        y_pred: the predicted values, of the same shape (or one more/less final axis of 1).
+
     Example:
 
     >>> from glassnet import metrics
@@ -22,6 +26,11 @@ def accuracy(y_true, y_pred):
 
 def binary_accuracy(y_true, y_pred, threshold=0.5):
     """Share of the entries of the last axis where (y_pred > threshold) equals the 0/1 label.
+
+    Args:
+        y_true: 0/1 labels, (batch, ..., d).
+        y_pred: predicted probabilities (or scores), of the same shape.
+        threshold: predictions above it count as 1 (0.5 by default).
 
     Example:
 
@@ -36,6 +45,10 @@ def binary_accuracy(y_true, y_pred, threshold=0.5):
 def categorical_accuracy(y_true, y_pred):
     """1 where the largest prediction is at the one-hot label's class, else 0.
 
+    Args:
+        y_true: one-hot labels, (batch, ..., classes).
+        y_pred: scores per class, of the same shape.
+
     Example:
 
     >>> from glassnet import metrics
@@ -48,6 +61,10 @@ def categorical_accuracy(y_true, y_pred):
 
 def sparse_categorical_accuracy(y_true, y_pred):
     """1 where the largest prediction is at the integer label, else 0.
+
+    Args:
+        y_true: integer labels, (batch, ...) or (batch, ..., 1).
+        y_pred: scores per class, (batch, ..., classes).
 
     Example:
 
@@ -69,6 +86,11 @@ def _in_top_k(labels, y_pred, k):
 
 def top_k_categorical_accuracy(y_true, y_pred, k=5):
     """1 where the one-hot label's class is among the k largest predictions.
+
+    Args:
+        y_true: one-hot labels, (batch, classes).
+        y_pred: scores per class, of the same shape.
+        k: how many of the best classes count (5 by default).
 
     Example:
 

@@ -16,7 +16,17 @@ NEG_INF = -1e10  # the score given to predictions outside the top k (below every
 
 
 def parse_thresholds(thresholds, default):
-    """A list of floats from a threshold or a list of them, each checked to lie in [0, 1]."""
+    """A list of floats from a threshold or a list of them, each checked to lie in [0, 1].
+
+    Args:
+        thresholds: a float, a sequence of floats, or None.
+        default: the single threshold used when ``thresholds`` is None.
+
+    Example:
+
+    >>> parse_thresholds(0.3, default=0.5), parse_thresholds(None, default=0.5)
+    ([0.3], [0.5])
+    """
     if thresholds is None:
         return [default]
     values = [float(t) for t in np.atleast_1d(np.asarray(thresholds, dtype=np.float64))]
@@ -27,7 +37,16 @@ def parse_thresholds(thresholds, default):
 
 
 def evenly_spaced(thresholds):
-    """Whether thresholds are i / (n - 1) for i = 0..n-1 (n >= 3), as Keras tests it."""
+    """Whether thresholds are i / (n - 1) for i = 0..n-1 (n >= 3), as Keras tests it.
+
+    Args:
+        thresholds: a sequence of floats.
+
+    Example:
+
+    >>> evenly_spaced([0.0, 0.5, 1.0]), evenly_spaced([0.0, 0.4, 1.0])
+    (True, False)
+    """
     count = len(thresholds)
     if count < 3:
         return False
@@ -35,7 +54,17 @@ def evenly_spaced(thresholds):
 
 
 def divide_no_nan(numerator, denominator):
-    """numerator / denominator, 0 where the denominator is 0."""
+    """numerator / denominator, 0 where the denominator is 0.
+
+    Args:
+        numerator: numbers or an array.
+        denominator: numbers or an array, broadcastable against the numerator.
+
+    Example:
+
+    >>> divide_no_nan([1, 2], [2, 0])
+    array([0.5, 0. ])
+    """
     numerator, denominator = np.asarray(numerator, float), np.asarray(denominator, float)
     safe = np.where(denominator == 0, 1.0, denominator)
     return np.where(denominator == 0, 0.0, numerator / safe)
@@ -76,6 +105,12 @@ def confusion_counts(
     Returns:
         dict "tp", "fp", "tn", "fn" -> float64 arrays (thresholds,), or (thresholds, labels)
         with multi_label.
+
+    Example:
+
+    >>> counts = confusion_counts([1, 0, 1], [0.8, 0.6, 0.3], thresholds=[0.5])
+    >>> {key: counts[key].tolist() for key in ("tp", "fp", "tn", "fn")}
+    {'tp': [1.0], 'fp': [1.0], 'tn': [0.0], 'fn': [1.0]}
     """
     y_pred = to_array(y_pred).astype(np.float64)
     y_true = to_array(y_true)

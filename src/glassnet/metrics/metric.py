@@ -20,7 +20,16 @@ from glassnet.backend.naming import snake_case
 
 
 def to_array(value):
-    """A NumPy array from a Tensor, a Variable, a list or a scalar (no copy when possible)."""
+    """A NumPy array from a Tensor, a Variable, a list or a scalar (no copy when possible).
+
+    Args:
+        value: a Tensor or Variable (its ``.data`` is taken), an array, a list or a scalar.
+
+    Example:
+
+    >>> to_array([1, 2])
+    array([1, 2])
+    """
     return np.asarray(getattr(value, "data", value))
 
 

@@ -22,6 +22,15 @@ def reduce_to_samplewise_values(values, sample_weight, reduce_fn):
 
     Returns:
         (values, weights) as float64 arrays.
+
+    Example:
+
+    >>> import numpy as np
+    >>> values, weights = reduce_to_samplewise_values(
+    ...     np.array([[1.0, 3.0], [2.0, 2.0]]), np.array([1.0, 0.5]), np.mean
+    ... )
+    >>> values.tolist(), weights.tolist()
+    ([2.0, 1.0], [1.0, 0.5])
     """
     values = to_array(values).astype(np.float64)
     weights = None

@@ -112,6 +112,11 @@ class RootMeanSquaredError(Mean):
 def cosine_similarity(y_true, y_pred, axis=-1):
     """The cosine of the angle between y_true and y_pred along ``axis`` (1 is best).
 
+    Args:
+        y_true: the targets.
+        y_pred: the predictions, of the same shape.
+        axis: the axis along which the cosine is taken (the last by default).
+
     Example:
 
     >>> from glassnet import metrics
