@@ -156,6 +156,11 @@ class Minimum(_Merge):
 class Concatenate(_Merge):
     """Join the inputs along ``axis`` (default the last); masks are joined the same way.
 
+    Args:
+        axis: the axis along which the inputs are joined (-1, the last, by default); the
+            inputs must match on every other axis.
+        **kwargs: the base ``Layer`` arguments (name, dtype, ...).
+
     Example:
 
     >>> import numpy as np
@@ -276,6 +281,10 @@ class Dot(_Merge):
 def add(inputs, **kwargs):
     """Functional form of ``Add``: ``add([a, b])``.
 
+    Args:
+        inputs: a list of two or more tensors of one shape (or shapes that broadcast).
+        **kwargs: the layer's arguments (name, dtype, ...).
+
     Example:
 
     >>> import numpy as np
@@ -288,6 +297,10 @@ def add(inputs, **kwargs):
 
 def subtract(inputs, **kwargs):
     """Functional form of ``Subtract``: ``subtract([a, b])`` = a - b.
+
+    Args:
+        inputs: a list of exactly two tensors, [a, b], of one shape.
+        **kwargs: the layer's arguments (name, dtype, ...).
 
     Example:
 
@@ -302,6 +315,10 @@ def subtract(inputs, **kwargs):
 def multiply(inputs, **kwargs):
     """Functional form of ``Multiply``.
 
+    Args:
+        inputs: a list of two or more tensors of one shape (or shapes that broadcast).
+        **kwargs: the layer's arguments (name, dtype, ...).
+
     Example:
 
     >>> import numpy as np
@@ -314,6 +331,10 @@ def multiply(inputs, **kwargs):
 
 def average(inputs, **kwargs):
     """Functional form of ``Average``.
+
+    Args:
+        inputs: a list of two or more tensors of one shape (or shapes that broadcast).
+        **kwargs: the layer's arguments (name, dtype, ...).
 
     Example:
 
@@ -328,6 +349,10 @@ def average(inputs, **kwargs):
 def maximum(inputs, **kwargs):
     """Functional form of ``Maximum``.
 
+    Args:
+        inputs: a list of two or more tensors of one shape (or shapes that broadcast).
+        **kwargs: the layer's arguments (name, dtype, ...).
+
     Example:
 
     >>> import numpy as np
@@ -340,6 +365,10 @@ def maximum(inputs, **kwargs):
 
 def minimum(inputs, **kwargs):
     """Functional form of ``Minimum``.
+
+    Args:
+        inputs: a list of two or more tensors of one shape (or shapes that broadcast).
+        **kwargs: the layer's arguments (name, dtype, ...).
 
     Example:
 
@@ -354,6 +383,11 @@ def minimum(inputs, **kwargs):
 def concatenate(inputs, axis=-1, **kwargs):
     """Functional form of ``Concatenate``.
 
+    Args:
+        inputs: a list of tensors that match on every axis but ``axis``.
+        axis: the axis along which they are joined (the last by default).
+        **kwargs: the layer's arguments (name, dtype, ...).
+
     Example:
 
     >>> import numpy as np
@@ -366,6 +400,11 @@ def concatenate(inputs, axis=-1, **kwargs):
 
 def dot(inputs, axes=-1, **kwargs):
     """Functional form of ``Dot``: ``dot([a, b], axes=1)``.
+
+    Args:
+        inputs: a list of exactly two tensors.
+        axes: an int (the same axis of both) or a pair of axes, as ``Dot`` takes.
+        **kwargs: the layer's other arguments (normalize, name, ...).
 
     Example:
 
