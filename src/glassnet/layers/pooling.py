@@ -210,6 +210,12 @@ class GlobalAveragePooling1D(_GlobalPooling):
     """Mean over the steps: (batch, steps, features) -> (batch, features); with a padding mask
     (Embedding(mask_zero=True)) only the unmasked steps count.
 
+    Args:
+        data_format: "channels_last" or "channels_first"; None means the configured
+            ``image_data_format()``.
+        keepdims: keep the steps axis with size 1, (batch, 1, features).
+        **kwargs: the base ``Layer`` arguments (name, dtype, ...).
+
     Example:
 
     >>> import numpy as np
