@@ -192,6 +192,13 @@ class _SpatialDropout(Dropout):
 class SpatialDropout1D(_SpatialDropout):
     """Drops whole feature channels of (batch, steps, channels) sequences while training.
 
+    Args:
+        rate: the fraction of channels dropped, in [0, 1); the kept ones are scaled by
+            1 / (1 - rate).
+        seed: an int for repeatable draws; None draws from glassnet's shared generator.
+        name: the layer's name.
+        dtype: the layer's dtype.
+
     Example:
 
     >>> import numpy as np
