@@ -286,6 +286,11 @@ class _Cropping(ShapeFromArithmetic, Layer):
 class Cropping1D(_Cropping):
     """Remove steps at both ends: cropping=1 or (start, end).
 
+    Args:
+        cropping: an int (the same at both ends) or a pair (start, end): the steps removed;
+            one at each end by default.
+        **kwargs: the base ``Layer`` arguments (name, dtype, ...).
+
     Example:
 
     >>> import numpy as np
@@ -303,6 +308,13 @@ class Cropping1D(_Cropping):
 class Cropping2D(_Cropping):
     """Remove rows and columns at the borders: cropping=((top, bottom), (left, right)).
 
+    Args:
+        cropping: an int (every border), a pair (rows, columns) removed symmetrically, or
+            ((top, bottom), (left, right)); nothing by default.
+        data_format: "channels_last" or "channels_first"; None means the configured
+            ``image_data_format()``.
+        **kwargs: the base ``Layer`` arguments (name, dtype, ...).
+
     Example:
 
     >>> import numpy as np
@@ -319,6 +331,13 @@ class Cropping2D(_Cropping):
 
 class Cropping3D(_Cropping):
     """Remove cells at the borders of depth, height and width: three (before, after) pairs.
+
+    Args:
+        cropping: an int, a triple (one symmetric amount per axis), or three (before, after)
+            pairs for depth, height and width; one cell at every border by default.
+        data_format: "channels_last" or "channels_first"; None means the configured
+            ``image_data_format()``.
+        **kwargs: the base ``Layer`` arguments (name, dtype, ...).
 
     Example:
 
@@ -378,6 +397,10 @@ class UpSampling1D(_UpSampling):
     """Repeat each step ``size`` times: (batch, steps, features) -> (batch, steps * size,
     features).
 
+    Args:
+        size: the positive integer number of times each step is repeated (2 by default).
+        **kwargs: the base ``Layer`` arguments (name, dtype, ...).
+
     Example:
 
     >>> import numpy as np
@@ -402,6 +425,14 @@ class UpSampling1D(_UpSampling):
 class UpSampling2D(_UpSampling):
     """Upsample height and width by ``size``: interpolation 'nearest' repeats rows and columns;
     'bilinear', 'bicubic', 'lanczos3', 'lanczos5' and 'area' resize with ``ops.image.resize``.
+
+    Args:
+        size: an int or a pair (rows, columns): the upsampling factors (2 by default).
+        data_format: "channels_last" or "channels_first"; None means the configured
+            ``image_data_format()``.
+        interpolation: "nearest" (the default), "bilinear", "bicubic", "lanczos3", "lanczos5"
+            or "area".
+        **kwargs: the base ``Layer`` arguments (name, dtype, ...).
 
     Example:
 
@@ -436,6 +467,12 @@ class UpSampling2D(_UpSampling):
 
 class UpSampling3D(_UpSampling):
     """Repeat each cell ``size`` times along depth, height and width.
+
+    Args:
+        size: an int or a triple: the factors for depth, height and width (2 by default).
+        data_format: "channels_last" or "channels_first"; None means the configured
+            ``image_data_format()``.
+        **kwargs: the base ``Layer`` arguments (name, dtype, ...).
 
     Example:
 
