@@ -126,7 +126,17 @@ _WEIGHT_OPTIONS = (
 
 
 def activity_config(layer):
-    """``{"activity_regularizer": ...}`` as Keras writes it (None when unset), for get_config."""
+    """``{"activity_regularizer": ...}`` as Keras writes it (None when unset), for get_config.
+
+    Args:
+        layer: a layer with an ``activity_regularizer`` attribute.
+
+    Example:
+
+    >>> from glassnet import layers
+    >>> activity_config(layers.Dense(2))
+    {'activity_regularizer': None}
+    """
     regularizer = layer.activity_regularizer
     return {
         "activity_regularizer": None if regularizer is None else regularizers.serialize(regularizer)
@@ -136,7 +146,20 @@ def activity_config(layer):
 def weight_options_config(layer, *weights):
     """The serialized ``{w}_initializer``, ``{w}_regularizer`` and ``{w}_constraint`` of each weight
     name in ``weights`` (e.g. "kernel", "bias") that the layer has, None where unset, for
-    get_config."""
+    get_config.
+
+    Args:
+        layer: the layer whose ``{w}_initializer``/``_regularizer``/``_constraint`` attributes
+            are read.
+        *weights: weight names, e.g. "kernel", "bias".
+
+    Example:
+
+    >>> from glassnet import layers
+    >>> config = weight_options_config(layers.Dense(2), "bias")
+    >>> config["bias_initializer"]["class_name"], config["bias_regularizer"]
+    ('Zeros', None)
+    """
     config = {}
     for weight in weights:
         for option, module in _WEIGHT_OPTIONS:
@@ -413,6 +436,9 @@ class ReversibleEmbedding(Embedding):
 
 class Identity(Layer):
     """Returns its input unchanged (and passes its mask on): a placeholder in a model.
+
+    Args:
+        **kwargs: the base ``Layer`` arguments (name, dtype, ...).
 
     Example:
 
