@@ -64,7 +64,16 @@ def training_mode(training):
 
 def in_training_mode():
     """The training flag of the innermost ``training_mode`` scope or layer call (False outside
-    any)."""
+    any).
+
+    Example:
+
+    >>> in_training_mode()
+    False
+    >>> with training_mode(True):
+    ...     in_training_mode()
+    True
+    """
     return bool(_training_stack[-1])
 
 
@@ -77,6 +86,12 @@ class InputSpec:
         axes: dict axis -> required size.
         dtype: accepted for Keras compatibility.
         shape: a full shape (None where free) instead of ndim/axes.
+
+    Example:
+
+    >>> spec = InputSpec(shape=(None, 28, 28))
+    >>> spec.ndim, spec.axes
+    (3, {1: 28, 2: 28})
     """
 
     def __init__(self, ndim=None, min_ndim=None, axes=None, dtype=None, shape=None, **kwargs):
@@ -709,7 +724,20 @@ _CALL_ARGUMENTS = {}
 
 
 def call_arguments(cls):
-    """Names of the keyword arguments a layer class's ``call`` accepts ('training', 'mask'...)."""
+    """Names of the keyword arguments a layer class's ``call`` accepts ('training', 'mask'...).
+
+    Args:
+        cls: a layer class; a ``call`` with ``**kwargs`` counts as accepting training and mask.
+
+    Returns:
+        A set of names (cached per class).
+
+    Example:
+
+    >>> from glassnet import layers
+    >>> sorted(call_arguments(layers.Dropout))
+    ['inputs', 'self', 'training']
+    """
     names = _CALL_ARGUMENTS.get(cls)
     if names is None:
         params = inspect.signature(cls.call).parameters
@@ -726,7 +754,17 @@ _DEFAULT_TRAINING = {}
 def call_default_training(cls):
     """The default of ``training`` in a layer class's ``call`` signature (False when it has none):
     what a layer called on its own, outside any model or scope, uses -- augmentation layers
-    declare ``training=True``, as in Keras."""
+    declare ``training=True``, as in Keras.
+
+    Args:
+        cls: a layer class.
+
+    Example:
+
+    >>> from glassnet import layers
+    >>> call_default_training(layers.RandomFlip), call_default_training(layers.Dropout)
+    (True, False)
+    """
     default = _DEFAULT_TRAINING.get(cls)
     if default is None:
         parameter = inspect.signature(cls.call).parameters.get("training")
@@ -738,7 +776,18 @@ def call_default_training(cls):
 
 
 def map_symbolic_args(structure, unknown_size):
-    """``structure`` with each SymbolicTensor replaced by zeros of its shape."""
+    """``structure`` with each SymbolicTensor replaced by zeros of its shape.
+
+    Args:
+        structure: a nested structure of SymbolicTensors and other values (kept as they are).
+        unknown_size: the size given to axes of unknown size (None in the shape).
+
+    Example:
+
+    >>> from glassnet import Input
+    >>> map_symbolic_args([Input((3,)), 2], unknown_size=1)
+    [Tensor([[0., 0., 0.]], dtype=float32), 2]
+    """
     return nest.map_structure(
         lambda t: zeros_like_symbolic(t, unknown_size),
         structure,
