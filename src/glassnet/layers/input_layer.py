@@ -22,6 +22,17 @@ class InputLayer(Layer):
         name: name of the input (keys of dict inputs refer to it).
         batch_shape: full shape, batch axis included, instead of shape + batch_size.
         input_shape: the older name of ``shape``.
+        sparse: accepted for Keras compatibility and not used (inputs are dense arrays).
+        ragged: accepted for Keras compatibility and not used.
+        input_tensor: accepted for Keras compatibility and not used.
+        optional: accepted for Keras compatibility and not used.
+        **kwargs: the base ``Layer`` arguments.
+
+    Example:
+
+    >>> layer = InputLayer(shape=(3,), name="features")
+    >>> layer.output
+    <SymbolicTensor shape=(None, 3), dtype=float32, name=features>
     """
 
     def __init__(
