@@ -21,7 +21,18 @@ from glassnet.backend import registry
 
 
 def serialize_layer(layer):
-    """``{"class_name": ..., "config": layer.get_config()}``."""
+    """``{"class_name": ..., "config": layer.get_config()}``.
+
+    Args:
+        layer: any layer or model with ``get_config``.
+
+    Example:
+
+    >>> from glassnet import layers
+    >>> config = serialize_layer(layers.Dropout(0.25, name="drop"))
+    >>> config["class_name"], config["config"]["rate"]
+    ('Dropout', 0.25)
+    """
     return {"class_name": type(layer).__name__, "config": layer.get_config()}
 
 
@@ -64,6 +75,16 @@ def deserialize_layer(config, custom_objects=None):
 
     Raises:
         ValueError: naming the unknown class, the closest known name and the remedy.
+
+    Example:
+
+    >>> from glassnet import layers
+    >>> deserialize_layer(serialize_layer(layers.Dropout(0.25, name="drop")))
+    <Dropout name=drop, built=False>
+    >>> deserialize_layer({"class_name": "Dense2", "config": {}})
+    Traceback (most recent call last):
+    ...
+    ValueError: Unknown layer class 'Dense2'. Did you mean 'Dense'? Pass custom layers in ...
     """
     if not isinstance(config, dict) or not isinstance(config.get("class_name"), str):
         raise ValueError(
