@@ -26,7 +26,17 @@ from glassnet.layers.serialization import deserialize_layer, serialize_layer
 
 
 def activation_name(activation):
-    """Keras's name of an activation function, or None for a custom callable."""
+    """Keras's name of an activation function, or None for a custom callable.
+
+    Args:
+        activation: an activation function (or a name ``activations.serialize`` takes).
+
+    Example:
+
+    >>> from glassnet import activations
+    >>> activation_name(activations.tanh), activation_name(lambda x: x)
+    ('tanh', None)
+    """
     try:
         return activations.serialize(activation)
     except (ValueError, TypeError):
@@ -38,6 +48,18 @@ class DropoutRNNCell:
 
     A mask is drawn on first use and kept until ``reset_dropout_mask()`` /
     ``reset_recurrent_dropout_mask()``; values are 0 or 1 / (1 - rate).
+
+    Example:
+
+    >>> import numpy as np
+    >>> from glassnet import layers
+    >>> cell = layers.SimpleRNNCell(3, dropout=0.5, seed=0)
+    >>> x = np.ones((1, 4), "float32")
+    >>> cell.get_dropout_mask(x) is cell.get_dropout_mask(x)  # one mask per sequence
+    True
+    >>> sorted(set(cell.get_dropout_mask(x).ravel().tolist())) <= [0.0, 2.0]
+    True
+    >>> cell.reset_dropout_mask()
     """
 
     def _draw_mask(self, like, rate):
@@ -228,6 +250,18 @@ class LSTMCell(_Cell):
         z = x @ kernel + h @ recurrent_kernel + bias; i, f, o = sigma(z_i, z_f, z_o)
         c' = f * c + i * act(z_c); h' = o * act(c')
 
+    Args:
+        units: size of the state (h and c).
+        activation: the cell and output activation ("tanh" by default).
+        recurrent_activation: the gates' activation ("sigmoid" by default).
+        use_bias: whether the step adds a bias.
+        kernel_initializer: initializer of the input kernel ("glorot_uniform").
+        recurrent_initializer: initializer of the recurrent kernel ("orthogonal").
+        bias_initializer: initializer of the bias ("zeros").
+        unit_forget_bias: start the forget gate's bias at 1 (True by default).
+        **kwargs: the regularizers, constraints, dropout, recurrent_dropout and seed as
+            ``SimpleRNNCell`` takes them, and the base ``Layer`` arguments.
+
     Example:
 
     >>> import numpy as np
@@ -305,6 +339,26 @@ class GRUCell(_Cell):
     reset_after=True (Keras's default): bias (2, 3u) = [input bias, recurrent bias] and
     hh = act(x_h + r * (h @ U_h + b_h)); reset_after=False: bias (3u,) and
     hh = act(x_h + (r * h) @ U_h). Then h' = z * h + (1 - z) * hh.
+
+    Args:
+        units: size of the state.
+        activation: the candidate state's activation ("tanh" by default).
+        recurrent_activation: the gates' activation ("sigmoid" by default).
+        use_bias: whether the step adds biases.
+        kernel_initializer: initializer of the input kernel ("glorot_uniform").
+        recurrent_initializer: initializer of the recurrent kernel ("orthogonal").
+        bias_initializer: initializer of the bias ("zeros").
+        kernel_regularizer: penalty on the input kernel, or None.
+        recurrent_regularizer: penalty on the recurrent kernel, or None.
+        bias_regularizer: penalty on the bias, or None.
+        kernel_constraint: constraint on the input kernel, or None.
+        recurrent_constraint: constraint on the recurrent kernel, or None.
+        bias_constraint: constraint on the bias, or None.
+        dropout: fraction of the inputs dropped while training (one mask per sequence).
+        recurrent_dropout: fraction of the previous state dropped while training.
+        reset_after: apply the reset gate after the recurrent matmul (Keras's default, True).
+        seed: an int for a generator of its own; None uses the shared one.
+        **kwargs: the base ``Layer`` arguments.
 
     Example:
 
@@ -400,7 +454,17 @@ class GRUCell(_Cell):
 
 
 def cell_output_size(cell):
-    """The size of a cell's output: ``output_size``, else its (first) state size."""
+    """The size of a cell's output: ``output_size``, else its (first) state size.
+
+    Args:
+        cell: an RNN cell (a layer or any object with ``state_size``).
+
+    Example:
+
+    >>> from glassnet import layers
+    >>> cell_output_size(layers.LSTMCell(3))
+    3
+    """
     size = getattr(cell, "output_size", None)
     if size is not None:
         return size
@@ -409,7 +473,26 @@ def cell_output_size(cell):
 
 
 def call_cell(cell, inputs, states, training):
-    """``cell(inputs, states)`` with ``training=`` when its call takes it; states always a list."""
+    """``cell(inputs, states)`` with ``training=`` when its call takes it; states always a list.
+
+    Args:
+        cell: an RNN cell.
+        inputs: the step's input, (batch, features).
+        states: the cell's states, a list.
+        training: the training flag, passed on when the cell's call takes it.
+
+    Returns:
+        (output, new_states).
+
+    Example:
+
+    >>> import numpy as np
+    >>> from glassnet import layers
+    >>> x, h = np.ones((1, 3), "float32"), np.zeros((1, 2), "float32")
+    >>> output, states = call_cell(layers.SimpleRNNCell(2), x, [h], training=False)
+    >>> output.shape, len(states)
+    ((1, 2), 1)
+    """
     takes_training = isinstance(cell, Layer) and "training" in call_arguments(type(cell))
     kwargs = {"training": training} if takes_training else {}
     output, new_states = cell(inputs, states, **kwargs)
@@ -502,7 +585,16 @@ class StackedRNNCells(Layer):
 
 
 def reset_dropout_masks(cell):
-    """Forget a cell's (or a stack's) per-sequence dropout masks."""
+    """Forget a cell's (or a stack's) per-sequence dropout masks.
+
+    Args:
+        cell: a cell, a ``StackedRNNCells``, or any other cell (left alone).
+
+    Example:
+
+    >>> from glassnet import layers
+    >>> reset_dropout_masks(layers.GRUCell(2, dropout=0.2))
+    """
     if isinstance(cell, DropoutRNNCell):
         cell.reset_dropout_mask()
         cell.reset_recurrent_dropout_mask()
