@@ -13,6 +13,19 @@ def bincount_rows(ids, depth, binary, weights=None):
 
     Ids outside [0, depth) are dropped (as TensorFlow's bincount drops them). ``binary``
     caps counts at 1; ``weights`` (the shape of ``ids``) replaces each count of 1.
+
+    Args:
+        ids: integer ids, (rows, n) or (n,).
+        depth: the number of ids, the length of each count vector.
+        binary: cap the counts at 1 (multi-hot).
+        weights: None, or a weight per id of ``ids``' shape, summed instead of 1s.
+
+    Example:
+
+    >>> import numpy as np
+    >>> bincount_rows(np.array([[0, 1, 1], [2, 2, 5]]), 3, binary=False)
+    array([[1., 2., 0.],
+           [0., 0., 2.]])
     """
     ids = xp.asarray(ids)
     flat_rows = ids.reshape(-1, ids.shape[-1]) if ids.ndim else ids.reshape(1, 1)
@@ -31,7 +44,19 @@ def bincount_rows(ids, depth, binary, weights=None):
 
 
 def one_hot_rows(ids, depth):
-    """One-hot vectors of ids along a new last axis; ids outside [0, depth) give zero rows."""
+    """One-hot vectors of ids along a new last axis; ids outside [0, depth) give zero rows.
+
+    Args:
+        ids: integer ids, any shape.
+        depth: the length of the one-hot vectors.
+
+    Example:
+
+    >>> import numpy as np
+    >>> one_hot_rows(np.array([0, 3]), 3)
+    array([[1., 0., 0.],
+           [0., 0., 0.]])
+    """
     ids = xp.asarray(ids)
     return (ids[..., None] == xp.arange(depth)) * 1.0
 
@@ -50,6 +75,13 @@ def encode_categorical_inputs(inputs, output_mode, depth, dtype, count_weights=N
 
     Returns:
         Tensor.
+
+    Example:
+
+    >>> import numpy as np
+    >>> encode_categorical_inputs(np.array([[0, 1], [2, 2]]), "multi_hot", 3, "float32")
+    Tensor([[1., 1., 0.],
+            [0., 0., 1.]], dtype=float32)
     """
     ids = xp.asarray(getattr(inputs, "data", inputs))
     dtype = xp.dtype(dtype)

@@ -13,6 +13,11 @@ def hash_to_buckets(values, num_buckets, salt=None):
     of its UTF-8 bytes, modulo ``num_buckets``; numbers are hashed as their decimal text
     (floats truncated to integers first), as TensorFlow's ``to_hash_bucket`` ops do.
 
+    Args:
+        values: strings, bytes or numbers, any shape.
+        num_buckets: the number of buckets.
+        salt: None for Fingerprint64, or a pair of integers: the SipHash key.
+
     Example:
 
     >>> import numpy as np

@@ -23,6 +23,24 @@ class IndexLookup(TextInputLayer):
 
     Not used directly: StringLookup (string tokens) and IntegerLookup (integer tokens) fix the
     token type. See them for the arguments.
+
+    Args:
+        max_tokens: the largest vocabulary (special tokens included) ``adapt()`` keeps, or None.
+        num_oov_indices: buckets for unknown tokens; 0 makes an unknown token an error.
+        mask_token: the token mapped to index 0 (padding), or None for no mask index.
+        oov_token: the token ``invert`` returns for OOV indices.
+        vocabulary_dtype: "string" or an integer dtype: the type of the tokens.
+        vocabulary: a list of tokens or a path to a file of one token per line, or None
+            (learn it with ``adapt``).
+        idf_weights: for output_mode="tf_idf" with a given vocabulary.
+        invert: map indices back to tokens (output_mode must be "int").
+        output_mode: "int", "one_hot", "multi_hot" (or "binary"), "count" or "tf_idf".
+        sparse: must be False (sparse outputs are not supported).
+        pad_to_max_tokens: make non-int outputs ``max_tokens`` wide.
+        oov_method: how unknown tokens pick a bucket: "floormod" or "farmhash".
+        name: the layer's name.
+        salt: an int or a pair of ints: hash OOV tokens with the keyed hash.
+        **kwargs: the base ``Layer`` arguments.
     """
 
     def __init__(

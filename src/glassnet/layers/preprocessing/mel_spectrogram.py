@@ -12,7 +12,16 @@ MEL_HIGH_FREQUENCY_Q = 1127.0
 
 
 def hertz_to_mel(frequencies):
-    """The HTK mel scale: 1127 ln(1 + f / 700)."""
+    """The HTK mel scale: 1127 ln(1 + f / 700).
+
+    Args:
+        frequencies: frequencies in hertz, a number or an array.
+
+    Example:
+
+    >>> float(hertz_to_mel(700.0).round(3))
+    781.177
+    """
     return MEL_HIGH_FREQUENCY_Q * xp.log(1.0 + xp.asarray(frequencies) / MEL_BREAK_FREQUENCY_HERTZ)
 
 
@@ -25,7 +34,22 @@ def linear_to_mel_weight_matrix(
     dtype="float32",
 ):
     """(num_spectrogram_bins, num_mel_bins): triangular mel filters over the linear frequency
-    bins (the DC bin gets no weight), as tf.signal.linear_to_mel_weight_matrix."""
+    bins (the DC bin gets no weight), as tf.signal.linear_to_mel_weight_matrix.
+
+    Args:
+        num_mel_bins: the number of mel filters (columns).
+        num_spectrogram_bins: the number of linear frequency bins (rows), fft_length // 2 + 1.
+        sampling_rate: the audio's samples per second; the bins span [0, sampling_rate / 2].
+        lower_edge_hertz: the lower edge of the lowest filter.
+        upper_edge_hertz: the upper edge of the highest filter.
+        dtype: the matrix's dtype.
+
+    Example:
+
+    >>> weights = linear_to_mel_weight_matrix(num_mel_bins=4, num_spectrogram_bins=9)
+    >>> weights.shape, float(weights[0].sum())
+    ((9, 4), 0.0)
+    """
     dtype = xp.dtype(dtype)
     nyquist = sampling_rate / 2.0
     linear = xp.linspace(0.0, nyquist, num_spectrogram_bins, dtype=dtype)[1:]

@@ -15,7 +15,21 @@ MODES = ("log", "magnitude", "psd", "real", "imag", "angle", "stft")
 
 def window_values(window, length, periodic=False):
     """The window as an array: a scipy.signal window name, an array of ``length`` values, or
-    None (no window). ``periodic`` windows are for spectral analysis (the DFT-even form)."""
+    None (no window). ``periodic`` windows are for spectral analysis (the DFT-even form).
+
+    Args:
+        window: a scipy.signal window name ("hann", ...), an array of ``length`` values, or
+            None.
+        length: the window's length in samples.
+        periodic: the periodic (DFT-even) form of a named window; False gives the symmetric one.
+
+    Example:
+
+    >>> window_values("hann", 4, periodic=True)
+    array([0. , 0.5, 1. , 0.5])
+    >>> window_values(None, 4) is None
+    True
+    """
     if window is None:
         return None
     if isinstance(window, str):

@@ -114,6 +114,9 @@ def _weak_hash32(data, at, a, b):
 def fingerprint64(data):
     """FarmHash Fingerprint64 of ``data`` (bytes), an int in [0, 2**64).
 
+    Args:
+        data: the bytes to hash.
+
     Example:
 
     >>> fingerprint64(b"")
@@ -184,6 +187,10 @@ def _sip_round(v0, v1, v2, v3):
 def siphash(key, data):
     """SipHash-2-4 of ``data`` (bytes) under ``key`` = (k0, k1), two 64-bit ints.
 
+    Args:
+        key: (k0, k1), the two 64-bit halves of the 128-bit key.
+        data: the bytes to hash.
+
     Example:
 
     >>> siphash((0, 0), b"") == 0x1E924B9D737700D7
@@ -213,6 +220,10 @@ def siphash(key, data):
 
 def fingerprint_cat64(first, second):
     """Combine two 64-bit fingerprints into one (TensorFlow's FingerprintCat64).
+
+    Args:
+        first: a 64-bit fingerprint.
+        second: another; the order matters.
 
     Example:
 

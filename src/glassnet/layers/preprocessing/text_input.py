@@ -7,7 +7,17 @@ from glassnet.layers.layer import Layer
 
 
 def holds_text(value):
-    """True for strings, arrays of strings/bytes/objects, and lists or tuples holding any."""
+    """True for strings, arrays of strings/bytes/objects, and lists or tuples holding any.
+
+    Args:
+        value: anything.
+
+    Example:
+
+    >>> import numpy as np
+    >>> holds_text(["a", 1]), holds_text(np.array([1, 2]))
+    (True, False)
+    """
     if isinstance(value, (str, bytes)):
         return True
     if isinstance(value, xp.ndarray):
@@ -18,14 +28,34 @@ def holds_text(value):
 
 
 def as_array(value):
-    """A Tensor's data, or the value as a NumPy array (text stays text)."""
+    """A Tensor's data, or the value as a NumPy array (text stays text).
+
+    Args:
+        value: a Tensor, an array, a list or a scalar.
+
+    Example:
+
+    >>> as_array(["a", "b"])
+    array(['a', 'b'], dtype='<U1')
+    """
     if isinstance(value, Tensor):
         return value.data
     return xp.asarray(value)
 
 
 def as_text(array, encoding="utf-8"):
-    """An array of Python ``str`` (object dtype): bytes are decoded with ``encoding``."""
+    """An array of Python ``str`` (object dtype): bytes are decoded with ``encoding``.
+
+    Args:
+        array: strings or bytes (or other values, converted with ``str``), any shape.
+        encoding: how bytes are decoded ("utf-8" by default).
+
+    Example:
+
+    >>> import numpy as np
+    >>> as_text(np.array([b"ab", "c"], dtype=object))
+    array(['ab', 'c'], dtype=object)
+    """
     array = xp.asarray(array, dtype=object)
     flat = [v.decode(encoding) if isinstance(v, bytes) else str(v) for v in array.ravel()]
     out = xp.empty(len(flat), dtype=object)

@@ -282,6 +282,13 @@ class RandomHue(_ColorLayer):
 class RandomGrayscale(_ColorLayer):
     """Turn each image to grayscale (kept with 3 equal channels) with probability ``factor``.
 
+    Args:
+        factor: the probability, in [0, 1], that an image is turned to grayscale (0.5).
+        data_format: "channels_last" or "channels_first"; None means the configured
+            ``image_data_format()``.
+        seed: an int for repeatable draws; None uses glassnet's shared generator.
+        **kwargs: the base Layer arguments.
+
     Example:
 
     >>> import numpy as np
@@ -323,6 +330,15 @@ class RandomGrayscale(_ColorLayer):
 class RandomInvert(_ColorLayer):
     """Invert each image (value_range[1] - x) with a probability drawn from ``factor``.
 
+    Args:
+        factor: a number f in [0, 1] or a pair (lower, upper): each image's probability of
+            inversion is drawn uniformly from [0, f] (or [lower, upper]); 1.0 by default.
+        value_range: (low, high) of the pixel values; x becomes high - x.
+        seed: an int for repeatable draws; None uses glassnet's shared generator.
+        data_format: "channels_last" or "channels_first"; None means the configured
+            ``image_data_format()``.
+        **kwargs: the base Layer arguments.
+
     Example:
 
     >>> import numpy as np
@@ -359,6 +375,17 @@ class RandomInvert(_ColorLayer):
 class RandomColorJitter(_ColorLayer):
     """RandomBrightness, RandomContrast, RandomSaturation and RandomHue in turn (those whose
     factor is given), each with a fresh draw.
+
+    Args:
+        value_range: (low, high) of the pixel values, (0, 255) by default.
+        brightness_factor: the factor of a RandomBrightness step, or None to skip it.
+        contrast_factor: the factor of a RandomContrast step, or None to skip it.
+        saturation_factor: the factor of a RandomSaturation step, or None to skip it.
+        hue_factor: the factor of a RandomHue step, or None to skip it.
+        seed: an int for repeatable draws; None uses glassnet's shared generator.
+        data_format: "channels_last" or "channels_first"; None means the configured
+            ``image_data_format()``.
+        **kwargs: the base Layer arguments.
 
     Example:
 

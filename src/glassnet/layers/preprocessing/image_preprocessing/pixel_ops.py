@@ -429,6 +429,10 @@ class AutoContrast(_PixelLayer):
     Deterministic: applied in training and inference. Channels with a single value stay as
     they are.
 
+    Args:
+        value_range: (low, high) of the pixel values, (0, 255) by default.
+        **kwargs: the base layer arguments (data_format, name, dtype, ...).
+
     Example:
 
     >>> import numpy as np
@@ -467,6 +471,13 @@ class Equalization(_PixelLayer):
     Deterministic; applied when training (Keras skips it in inference). Pixel values are
     binned into ``bins`` bins of the [0, 255] scale and mapped through the normalised
     cumulative histogram.
+
+    Args:
+        value_range: (low, high) of the pixel values, (0, 255) by default.
+        bins: the number of histogram bins (256 by default).
+        data_format: "channels_last" or "channels_first"; None means the configured
+            ``image_data_format()``.
+        **kwargs: the base Layer arguments.
 
     Example:
 

@@ -146,6 +146,13 @@ class CenterCrop(BaseImagePreprocessingLayer):
     """Crop the central (height, width) window; images smaller than that are first cropped to
     the target aspect ratio and resized (bilinear) instead.
 
+    Args:
+        height: the height of the crop, in pixels.
+        width: the width of the crop, in pixels.
+        data_format: "channels_last" or "channels_first"; None means the configured
+            ``image_data_format()``.
+        **kwargs: the base Layer arguments.
+
     Example:
 
     >>> import numpy as np
