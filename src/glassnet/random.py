@@ -174,6 +174,13 @@ def truncated_normal(shape, mean=0.0, stddev=1.0, dtype=None, seed=None):
     """Samples from N(mean, stddev**2) restricted to within 2 standard deviations of the mean
     (draws outside are drawn again).
 
+    Args:
+        shape: the shape of the result.
+        mean: the mean of the distribution (0.0).
+        stddev: its standard deviation (1.0).
+        dtype: a float dtype (floatx by default).
+        seed: None (glassnet's shared generator), an int or a SeedGenerator.
+
     Example:
 
     >>> import glassnet as keras
@@ -193,6 +200,13 @@ def truncated_normal(shape, mean=0.0, stddev=1.0, dtype=None, seed=None):
 
 def randint(shape, minval, maxval, dtype="int32", seed=None):
     """Integers drawn uniformly from [minval, maxval).
+
+    Args:
+        shape: the shape of the result.
+        minval: the lowest value drawn.
+        maxval: one more than the highest value drawn.
+        dtype: an integer dtype ("int32" by default).
+        seed: None (glassnet's shared generator), an int or a SeedGenerator.
 
     Example:
 
@@ -271,6 +285,11 @@ def dropout(inputs, rate, noise_shape=None, seed=None):
 def shuffle(x, axis=0, seed=None):
     """x with its slices along ``axis`` in a random order (differentiable).
 
+    Args:
+        x: a tensor or array.
+        axis: the axis whose slices are reordered (0, the first, by default).
+        seed: None (glassnet's shared generator), an int or a SeedGenerator.
+
     Example:
 
     >>> import numpy as np
@@ -285,6 +304,12 @@ def shuffle(x, axis=0, seed=None):
 
 def gamma(shape, alpha, dtype=None, seed=None):
     """Samples from the Gamma distribution with shape ``alpha`` and scale 1.
+
+    Args:
+        shape: the shape of the result.
+        alpha: the shape parameter of the distribution (positive).
+        dtype: a float dtype (floatx by default).
+        seed: None (glassnet's shared generator), an int or a SeedGenerator.
 
     Example:
 
@@ -323,6 +348,13 @@ def binomial(shape, counts, probabilities, dtype=None, seed=None):
 
 def beta(shape, alpha, beta, dtype=None, seed=None):
     """Samples from the Beta(alpha, beta) distribution on [0, 1].
+
+    Args:
+        shape: the shape of the result.
+        alpha: the first shape parameter (positive).
+        beta: the second shape parameter (positive).
+        dtype: a float dtype (floatx by default).
+        seed: None (glassnet's shared generator), an int or a SeedGenerator.
 
     Example:
 
