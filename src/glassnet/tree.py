@@ -22,7 +22,14 @@ import collections
 
 class MAP_TO_NONE:
     """Returned by ``traverse``'s function to replace a sub-structure with None (returning None
-    itself means "leave it")."""
+    itself means "leave it").
+
+    Example:
+
+    >>> from glassnet import tree
+    >>> tree.traverse(lambda x: tree.MAP_TO_NONE if x == [2] else None, [1, [2]])
+    [1, None]
+    """
 
 
 # -- what is nested, and how to take it apart and put it back -------------------------------------
@@ -32,6 +39,9 @@ def _is_namedtuple(value):
 
 def is_nested(structure):
     """True for a list, tuple, namedtuple, deque or dict; False for a leaf.
+
+    Args:
+        structure: any value.
 
     Example:
 
@@ -93,6 +103,9 @@ def _kind_name(kind):
 def flatten(structure):
     """The leaves of ``structure``, depth first (dict values by sorted key).
 
+    Args:
+        structure: a nested structure, or a single leaf (which gives [leaf]).
+
     Example:
 
     >>> from glassnet import tree
@@ -106,6 +119,9 @@ def flatten(structure):
 
 def flatten_with_path(structure):
     """(path, leaf) pairs; a path is the tuple of indices and keys leading to the leaf.
+
+    Args:
+        structure: a nested structure, or a single leaf (whose path is ()).
 
     Example:
 
@@ -221,6 +237,10 @@ def assert_same_structure(a, b, check_types=None):
 def assert_same_paths(a, b):
     """Raise ValueError unless ``a`` and ``b`` have the same leaf paths (container types ignored:
     a list matches a tuple; a namedtuple's paths are indices).
+
+    Args:
+        a: a nested structure.
+        b: another.
 
     Example:
 
@@ -374,6 +394,9 @@ def traverse(func, structure, top_down=True):
 def lists_to_tuples(structure):
     """``structure`` with every list turned into a tuple (other containers kept).
 
+    Args:
+        structure: a nested structure, or a leaf (returned as it is).
+
     Example:
 
     >>> from glassnet import tree
@@ -397,6 +420,10 @@ def _is_shape(value):
 def map_shape_structure(func, structure):
     """``map_structure`` for structures of shapes: lists and tuples of ints and None are passed
     to ``func`` whole.
+
+    Args:
+        func: called on each shape (or other leaf); its results replace them.
+        structure: a nested structure of shapes.
 
     Example:
 
