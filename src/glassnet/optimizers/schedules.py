@@ -377,6 +377,9 @@ _SCHEDULES = {
 def serialize(learning_rate_schedule):
     """A schedule as Keras's dict: {"module", "class_name", "config", "registered_name"}.
 
+    Args:
+        learning_rate_schedule: a LearningRateSchedule (built-in or custom).
+
     Example:
 
     >>> from glassnet.optimizers import schedules
@@ -396,6 +399,10 @@ def serialize(learning_rate_schedule):
 def deserialize(config, custom_objects=None):
     """The schedule a ``serialize`` dict describes; classes come from glassnet's schedules or
     ``custom_objects`` (name -> class), never from an import.
+
+    Args:
+        config: the dict (Keras's "module" and "registered_name" keys are understood).
+        custom_objects: optional dict name -> class for schedules glassnet does not define.
 
     Example:
 

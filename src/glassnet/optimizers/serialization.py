@@ -16,7 +16,13 @@ from glassnet.optimizers.optimizer import Optimizer
 
 def builtin_classes_by_name():
     """glassnet's optimizer classes by lower-case name (Keras looks names up case-insensitively:
-    "adam", "Adam", "ADAMW")."""
+    "adam", "Adam", "ADAMW").
+
+    Example:
+
+    >>> builtin_classes_by_name()["adamw"].__name__
+    'AdamW'
+    """
     return {name.lower(): cls for name, cls in registry.builtin_classes("optimizer").items()}
 
 
@@ -89,6 +95,13 @@ def deserialize(config, custom_objects=None):
 
 def get(identifier):
     """An optimizer from a name ('adam'), a config dict or an instance.
+
+    Args:
+        identifier: a name (any case), a config dict, an Optimizer (returned as it is), or
+            None (returns None).
+
+    Raises:
+        TypeError: for anything else; ValueError for an unknown name.
 
     Example:
 
