@@ -90,7 +90,17 @@ def _histogram_proto(tb, values, bins=30):
 
 def encode_png(image):
     """A (height, width) or (height, width, 1|3|4) uint8 array as PNG bytes (zlib, no imaging
-    library needed)."""
+    library needed).
+
+    Args:
+        image: the pixels; converted to uint8.
+
+    Example:
+
+    >>> import numpy as np
+    >>> encode_png(np.zeros((2, 2), np.uint8))[1:4]
+    b'PNG'
+    """
     image = np.asarray(image, dtype=np.uint8)
     if image.ndim == 2:
         image = image[:, :, None]
@@ -114,7 +124,22 @@ def encode_png(image):
 def weight_image(array):
     """A weight as a greyscale picture, as Keras lays it out: a bias as one row, a Dense kernel
     with its longer side horizontal, each 2-D filter of a conv kernel side by side. None for
-    shapes Keras does not draw."""
+    shapes Keras does not draw.
+
+    Args:
+        array: a weight's values (size-1 axes are squeezed first).
+
+    Returns:
+        A (height, width) uint8 array scaled to [0, 255], filters separated by a white column;
+        or None.
+
+    Example:
+
+    >>> import numpy as np
+    >>> weight_image(np.arange(6.0).reshape(3, 2))  # the longer side laid horizontally
+    array([[  0, 102, 204],
+           [ 51, 153, 255]], dtype=uint8)
+    """
     array = np.squeeze(np.asarray(array, dtype=np.float64))
     if array.ndim == 1:
         tiles = array[None, None, :]
@@ -422,7 +447,18 @@ def _graph_of(model):
 
 def fused_layers(model):
     """{layer name: fusion rule} for the fusions the model's graph runs (none when fusion is
-    switched off)."""
+    switched off).
+
+    Args:
+        model: a model; one without ``graph_fusions`` (or not yet built) gives {}.
+
+    Example:
+
+    >>> import glassnet as keras
+    >>> dense = keras.layers.Dense(3, activation="relu", name="hidden")
+    >>> fused_layers(keras.Sequential([keras.Input((4,)), dense]))
+    {'hidden': 'dense_activation'}
+    """
     if not is_fusion_enabled() or not hasattr(model, "graph_fusions"):
         return {}
     try:
