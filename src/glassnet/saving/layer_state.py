@@ -42,6 +42,12 @@ class Saveable(NamedTuple):
     Args:
         path: "" for the model, else e.g. "layers/bidirectional/forward_layer/cell".
         obj: the layer, optimizer or ``Placeholder``.
+
+    Example:
+
+    >>> item = Saveable("layers/dense", "the layer")
+    >>> item.path, item.obj
+    ('layers/dense', 'the layer')
     """
 
     path: str
@@ -328,6 +334,15 @@ def saved_state(obj, where):
 
     Returns:
         The dict.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from glassnet import layers
+    >>> lookup = layers.StringLookup(output_mode="tf_idf")
+    >>> lookup.adapt(np.array(["a", "b", "a"]))
+    >>> sorted(saved_state(lookup, "layers/string_lookup"))
+    ['idf_weights']
     """
     import numpy as np
 
@@ -357,6 +372,16 @@ def saved_assets(obj, where):
     Raises:
         ValueError: for a sub-folder, a file name outside ``ASSET_FILE`` or a file over
             ``MAX_ASSET_BYTES``.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from glassnet import layers
+    >>> lookup = layers.StringLookup()
+    >>> lookup.adapt(np.array(["x", "y", "x"]))
+    >>> files = saved_assets(lookup, "layers/string_lookup")
+    >>> list(files), files["vocabulary.txt"].split()
+    (['vocabulary.txt'], [b'[UNK]', b'x', b'y'])
     """
     files = {}
     with tempfile.TemporaryDirectory(prefix="glassnet-assets-") as folder:
@@ -390,6 +415,15 @@ def check_assets_total(archive, names, where):
 
     Raises:
         ModelFileError: when the sum of their declared sizes is over the limit.
+
+    Example:
+
+    >>> from types import SimpleNamespace
+    >>> big = SimpleNamespace(members={"a": SimpleNamespace(file_size=MAX_ASSETS_TOTAL_BYTES + 1)})
+    >>> check_assets_total(big, ["a"], "model.keras")
+    Traceback (most recent call last):
+    ...
+    glassnet.saving.errors.ModelFileError: model.keras: the assets declare ... over the limit of ...
     """
     total = sum(archive.members[name].file_size for name in names)
     if total > MAX_ASSETS_TOTAL_BYTES:
@@ -435,6 +469,15 @@ def load_assets(obj, files, where):
         obj: the object (with a ``load_assets`` method).
         files: ``{name: bytes}`` (may be empty).
         where: the file and the object's path, for messages.
+
+    Example:
+
+    >>> from glassnet import layers
+    >>> lookup = layers.StringLookup()
+    >>> vocabulary = "[UNK] x y".replace(" ", chr(10)).encode()
+    >>> load_assets(lookup, {"vocabulary.txt": vocabulary}, "model.keras: layers/lookup")
+    >>> lookup.get_vocabulary()
+    ['[UNK]', 'x', 'y']
     """
     with asset_folder(files) as folder:
         try:
