@@ -34,7 +34,18 @@ RECOMMENDED_INITIALIZERS = {
 
 
 def initializer_for(activation, initializer):
-    """The kernel initializer a study uses for ``activation``."""
+    """The kernel initializer a study uses for ``activation``.
+
+    Args:
+        activation: the activation's name.
+        initializer: an initializer name, or "recommended" for the activation's usual one
+            (``RECOMMENDED_INITIALIZERS``, "glorot_uniform" for the others).
+
+    Example:
+
+    >>> initializer_for("selu", "recommended"), initializer_for("selu", "he_normal")
+    ('lecun_normal', 'he_normal')
+    """
     if initializer == "recommended":
         return RECOMMENDED_INITIALIZERS.get(activation, "glorot_uniform")
     return initializer
@@ -62,11 +73,22 @@ def compare_activations(
         hidden: units of each hidden layer.
         epochs, batch_size, learning_rate: training settings (Adam), the same for every network.
         seed: the same seed for every network (same initial draws).
+        verbose: ``fit``'s verbosity (0, silent, by default).
         initializer: one initializer for every network (default "he_normal"), or
             "recommended" for each activation's usual one.
 
     Returns:
         {activation: {"history", "test_accuracy", "model", "initializer"}}.
+
+    Example:
+
+    >>> from glassnet.datasets import toy
+    >>> (x_train, y_train), (x_test, y_test) = toy.load_2d("xor", 40)
+    >>> results = compare_activations(
+    ...     x_train, y_train, x_test, y_test, activations=("tanh", "relu"), hidden=(4,), epochs=2
+    ... )
+    >>> sorted(results), sorted(results["relu"])
+    (['relu', 'tanh'], ['history', 'initializer', 'model', 'test_accuracy'])
     """
     classes = int(np.max(y_train)) + 1
     results = {}
@@ -101,7 +123,15 @@ def compare_activations(
 
 def plot_activation_study(results, path=None):
     """Training loss and test accuracy per epoch, one line per activation; the title says which
-    initialisation each network had."""
+    initialisation each network had.
+
+    Args:
+        results: what ``compare_activations`` returns.
+        path: a file to save the figure to (its extension gives the format), or None.
+
+    Returns:
+        The matplotlib Figure.
+    """
     figure = new_figure(9, 3.6)
     loss_ax, acc_ax = figure.subplots(1, 2)
     for name, result in results.items():

@@ -40,7 +40,17 @@ from glassnet.callbacks.callback import Callback
 
 
 class GradientHealthWarning(UserWarning):
-    """Training shows a problem: vanishing or exploding gradients, NaN/inf, or dead units."""
+    """Training shows a problem: vanishing or exploding gradients, NaN/inf, or dead units.
+
+    Example:
+
+    >>> import warnings
+    >>> with warnings.catch_warnings(record=True) as caught:
+    ...     warnings.simplefilter("always")
+    ...     warnings.warn("layer 'dense': gradients are vanishing", GradientHealthWarning)
+    >>> caught[0].category.__name__
+    'GradientHealthWarning'
+    """
 
 
 ADVICE = {
@@ -85,6 +95,19 @@ class GradientMonitor(Callback):
     grad_norm, grad_rms, weight_norm, update_ratio, act_mean, act_std, dead_fraction,
     saturated_fraction) -- ``glassnet.plot.plot_gradient_flow`` draws them -- and ``problems``
     one dict per problem found (kind, layer, step, message).
+
+    Example:
+
+    >>> import numpy as np
+    >>> import glassnet as keras
+    >>> model = keras.Sequential([keras.Input((2,)), keras.layers.Dense(4, activation="relu",
+    ...                           name="hidden"), keras.layers.Dense(1, name="out")])
+    >>> model.compile("sgd", "mse")
+    >>> monitor = GradientMonitor(every=2, warn=False)
+    >>> _ = model.fit(np.ones((8, 2)), np.ones((8, 1)), batch_size=4, epochs=2, verbose=0,
+    ...               callbacks=[monitor])
+    >>> len(monitor.records), sorted({record["layer"] for record in monitor.records})
+    (4, ['hidden', 'out'])
     """
 
     def __init__(

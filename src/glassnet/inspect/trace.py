@@ -40,6 +40,11 @@ def format_array(array, prefix="", digits=SIGNIFICANT_DIGITS):
     """An array as text with ``digits`` significant digits (scientific notation where small or
     large), continuation lines indented to sit under the first value after ``prefix``.
 
+    Args:
+        array: an array or a number (a 0-d array gives one value).
+        prefix: the text that will precede the array on its first line.
+        digits: significant digits (``SIGNIFICANT_DIGITS``, 4, by default).
+
     Example:
 
     >>> import numpy as np
@@ -66,7 +71,28 @@ def _format_value(value, digits):
 
 @dataclass
 class LayerTrace:
-    """The numbers of one layer in one step (None where the layer has no such value)."""
+    """The numbers of one layer in one step (None where the layer has no such value).
+
+    Args:
+        name: the layer's name.
+        kind: the layer's class name.
+        activation: the activation's name, "" where the layer has none to show.
+        inputs: the layer's input.
+        z: the pre-activation (the layer's output before its activation).
+        a: the layer's output.
+        dL_da: the loss's gradient with respect to the output.
+        dL_dz: the loss's gradient with respect to the pre-activation.
+        gradients: weight name -> dL/dW.
+        weights_before: weight name -> value before the update.
+        weights_after: weight name -> value after the update.
+
+    Example:
+
+    >>> model, x, y = textbook_example()
+    >>> output = trace(model, x, y).layers[1]
+    >>> output.name, output.activation, format_array(output.gradients["kernel"].ravel())
+    ('output', 'sigmoid', '[0.1643, 0.1653]')
+    """
 
     name: str
     kind: str
@@ -98,7 +124,25 @@ class LayerTrace:
 
 @dataclass
 class Trace:
-    """A whole step: the layer records in call order, the loss, and the optimizer used."""
+    """A whole step: the layer records in call order, the loss, and the optimizer used.
+
+    Args:
+        layers: the ``LayerTrace`` records, in call order.
+        loss: the loss's value.
+        loss_name: the compiled loss (its name, or its class name).
+        y_true: the targets (of the first output).
+        y_pred: the predictions (of the first output).
+        optimizer: the optimizer's class name.
+        learning_rate: the learning rate of the step.
+        applied: whether the update was kept.
+
+    Example:
+
+    >>> model, x, y = textbook_example()
+    >>> step = trace(model, x, y)
+    >>> round(step.loss, 6), [layer.name for layer in step.layers], step.applied
+    (0.549622, ['hidden', 'output'], False)
+    """
 
     layers: list
     loss: float
@@ -208,6 +252,9 @@ def weight_names(layer):
     ("kernel"), or, where a layer holds several of one name (MultiHeadAttention's query, key,
     value and output projections), its path inside the layer ("query/kernel").
 
+    Args:
+        layer: a layer.
+
     Example:
 
     >>> import glassnet as keras
@@ -237,6 +284,13 @@ def trace(model, x, y, sample_weight=None, apply=False):
 
     Returns:
         a ``Trace``; ``print`` it for the equations, ``.to_dict()`` for the data.
+
+    Example:
+
+    >>> model, x, y = textbook_example()
+    >>> step = trace(model, x, y)
+    >>> step.optimizer, step.learning_rate, format_array(step.layers[0].a)
+    ('SGD', 0.5, '[[0.5933, 0.5969]]')
     """
     if not getattr(model, "compiled", False):
         raise RuntimeError("trace: compile the model first (the trace uses its loss and optimizer)")
@@ -327,6 +381,12 @@ def textbook_example():
 
     Returns:
         (model, x, y).
+
+    Example:
+
+    >>> model, x, y = textbook_example()
+    >>> x, y
+    (array([[0.05, 0.1 ]], dtype=float32), array([[0.01]], dtype=float32))
     """
     model = Sequential(
         [
