@@ -30,12 +30,31 @@ MAX_MEMBERS = 1_000_000
 
 
 def default_cache_dir():
-    """glassnet's cache folder: $GLASSNET_CACHE or ~/.cache/glassnet."""
+    """glassnet's cache folder: $GLASSNET_CACHE or ~/.cache/glassnet.
+
+    Example:
+
+    >>> import os
+    >>> default_cache_dir() == os.path.expanduser(
+    ...     os.environ.get("GLASSNET_CACHE", "~/.cache/glassnet")
+    ... )
+    True
+    """
     return os.path.expanduser(os.environ.get("GLASSNET_CACHE", "~/.cache/glassnet"))
 
 
 def resolve_hasher(algorithm, file_hash=None):
-    """ "sha256" or "md5" for ``algorithm`` ("auto" decides from the hash's length)."""
+    """ "sha256" or "md5" for ``algorithm`` ("auto" decides from the hash's length).
+
+    Args:
+        algorithm: "auto", "sha256" or "md5".
+        file_hash: the expected hash, for "auto" (32 hex digits mean MD5); None means SHA-256.
+
+    Example:
+
+    >>> resolve_hasher("auto", "0" * 32), resolve_hasher("auto")
+    ('md5', 'sha256')
+    """
     if algorithm == "auto":
         return "md5" if file_hash is not None and len(file_hash) == 32 else "sha256"
     if algorithm not in ("sha256", "md5"):
@@ -46,7 +65,21 @@ def resolve_hasher(algorithm, file_hash=None):
 
 
 def hash_file(path, algorithm="sha256", chunk_size=2**20):
-    """The hex digest of a file."""
+    """The hex digest of a file.
+
+    Args:
+        path: the file.
+        algorithm: "sha256" (the default) or "md5".
+        chunk_size: bytes read at a time (1 MiB).
+
+    Example:
+
+    >>> import tempfile
+    >>> with tempfile.NamedTemporaryFile(delete=False) as handle:
+    ...     _ = handle.write(b"abc")
+    >>> hash_file(handle.name)[:12]
+    'ba7816bf8f01'
+    """
     digest = hashlib.sha256() if algorithm == "sha256" else hashlib.md5()
     with open(path, "rb") as handle:
         for block in iter(lambda: handle.read(chunk_size), b""):
@@ -55,7 +88,21 @@ def hash_file(path, algorithm="sha256", chunk_size=2**20):
 
 
 def validate_file(path, file_hash, algorithm="auto"):
-    """True when the file's hash is ``file_hash``."""
+    """True when the file's hash is ``file_hash``.
+
+    Args:
+        path: the file.
+        file_hash: the expected hex digest.
+        algorithm: "auto" (MD5 for a 32-digit hash, else SHA-256), "sha256" or "md5".
+
+    Example:
+
+    >>> import tempfile
+    >>> with tempfile.NamedTemporaryFile(delete=False) as handle:
+    ...     _ = handle.write(b"abc")
+    >>> validate_file(handle.name, "900150983cd24fb0d6963f7d28e17f72")
+    True
+    """
     return hash_file(path, resolve_hasher(algorithm, file_hash)) == str(file_hash)
 
 
@@ -93,6 +140,16 @@ def get_file(
 
     Returns:
         the path of the file, or of the unpacked folder with ``extract``.
+
+    Example (a ``file://`` URL, so nothing leaves the machine):
+
+    >>> import os, pathlib, tempfile
+    >>> source = pathlib.Path(tempfile.mkdtemp()) / "data.txt"
+    >>> _ = source.write_text("abc")
+    >>> cache = tempfile.mkdtemp()
+    >>> path = get_file(origin=source.as_uri(), cache_dir=cache)
+    >>> os.path.relpath(path, cache), open(path).read()
+    ('datasets/data.txt', 'abc')
     """
     if origin is None:
         raise ValueError('get_file: give "origin", the URL of the file to download')
@@ -184,6 +241,20 @@ def extract_archive(file_path, path=".", archive_format="auto"):
     and archives that unpack to more than ``MAX_EXTRACTED_BYTES`` are refused with a
     ValueError; the archive is unpacked into a temporary folder first, so a refused archive
     leaves nothing behind.
+
+    Args:
+        file_path: the archive.
+        path: the folder to unpack into (the current folder by default).
+        archive_format: "auto" (tar or zip), "tar", "zip", or a list of them.
+
+    Example:
+
+    >>> import os, pathlib, tempfile, zipfile
+    >>> folder = pathlib.Path(tempfile.mkdtemp())
+    >>> with zipfile.ZipFile(folder / "a.zip", "w") as archive:
+    ...     archive.writestr("inner/x.txt", "hi")
+    >>> extract_archive(folder / "a.zip", folder / "out"), os.listdir(folder / "out" / "inner")
+    (True, ['x.txt'])
 
     Returns:
         True when the archive was unpacked, False when it is not of the formats asked for.
