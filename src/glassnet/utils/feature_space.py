@@ -37,6 +37,17 @@ class Feature:
         preprocessor: the layer applied to the column.
         output_mode: "one_hot" (multi-hot of the preprocessor's integer output), "int" or
             "float" (the preprocessor's output as it is).
+
+    Example:
+
+    >>> import numpy as np
+    >>> from glassnet import layers
+    >>> halved = FeatureSpace.feature("float32", layers.Rescaling(0.5), "float")
+    >>> space = FeatureSpace({"x": halved}, output_mode="concat")
+    >>> data = {"x": np.array([2.0, 4.0])}
+    >>> space.adapt(data)
+    >>> np.asarray(space(data)).tolist()
+    [[1.0], [2.0]]
     """
 
     def __init__(self, dtype, preprocessor, output_mode):
@@ -49,7 +60,19 @@ class Feature:
 
 
 class Cross:
-    """A crossing of several categorical features, hashed into ``crossing_dim`` bins."""
+    """A crossing of several categorical features, hashed into ``crossing_dim`` bins.
+
+    Args:
+        feature_names: the names of the categorical features crossed.
+        crossing_dim: the number of hash bins.
+        output_mode: "one_hot" (the default: one-hot of the bin) or "int" (the bin index).
+
+    Example:
+
+    >>> cross = FeatureSpace.cross(("city", "weekday"), crossing_dim=8)
+    >>> cross.name, cross.crossing_dim, cross.output_mode
+    ('city_X_weekday', 8, 'one_hot')
+    """
 
     def __init__(self, feature_names, crossing_dim, output_mode="one_hot"):
         if output_mode not in ("int", "one_hot"):
@@ -94,6 +117,19 @@ class FeatureSpace:
         hashing_dim: hash bins of "integer_hashed"/"string_hashed" features.
         num_discretization_bins: bins of "float_discretized" features.
         name: accepted for Keras compatibility.
+
+    Example:
+
+    >>> import numpy as np
+    >>> space = FeatureSpace(
+    ...     {"a": "string_categorical", "b": "string_categorical"},
+    ...     crosses=[("a", "b")], crossing_dim=4, output_mode="dict",
+    ... )
+    >>> data = {"a": np.array(["x", "y"]), "b": np.array(["u", "u"])}
+    >>> space.adapt(data)
+    >>> encoded = space(data)
+    >>> sorted(encoded), np.asarray(encoded["a_X_b"]).shape
+    (['a', 'a_X_b', 'b'], (2, 4))
     """
 
     @classmethod
