@@ -123,6 +123,13 @@ def img_to_array(img, data_format=None, dtype=None):
 
     Returns:
         an array with one axis for channels even for grayscale images.
+
+    Example:
+
+    >>> from PIL import Image
+    >>> array = img_to_array(Image.new("L", (3, 2), 7))  # Pillow sizes are (width, height)
+    >>> array.shape, array.dtype, array[0, 0]
+    ((2, 3, 1), dtype('float32'), array([7.], dtype=float32))
     """
     data_format = _data_format(data_format)
     dtype = dtype or backend_config.floatx()
@@ -147,6 +154,13 @@ def array_to_img(x, data_format=None, scale=True, dtype=None):
 
     Returns:
         a ``PIL.Image.Image`` in mode "L", "RGB" or "RGBA".
+
+    Example:
+
+    >>> import numpy as np
+    >>> image = array_to_img(np.array([[[0.0], [0.5]]]))  # scaled: 0.5 is the maximum
+    >>> image.mode, image.size, image.getpixel((1, 0))
+    ('L', (2, 1), 255)
     """
     Image = _pil()
     data_format = _data_format(data_format)
@@ -179,6 +193,15 @@ def save_img(path, x, data_format=None, file_format=None, scale=True, **kwargs):
         file_format: "png", "jpeg"... (None: from the file name).
         scale: stretch the values to 0-255 first.
         **kwargs: passed to Pillow's ``Image.save`` (quality=95...).
+
+    Example:
+
+    >>> import os, tempfile
+    >>> import numpy as np
+    >>> path = os.path.join(tempfile.mkdtemp(), "black.png")
+    >>> save_img(path, np.zeros((2, 3, 3)))
+    >>> load_img(path).size
+    (3, 2)
     """
     image = array_to_img(x, data_format=data_format, scale=scale)
     if image.mode == "RGBA" and (
@@ -246,7 +269,22 @@ def smart_resize(
 
 def resize_with_pad(image, size, interpolation="bilinear"):
     """Scale a (height, width, channels) image to fit ``size`` keeping its aspect ratio, then
-    pad it evenly with zeros (as ``tf.image.resize_with_pad``, which Keras's loaders use)."""
+    pad it evenly with zeros (as ``tf.image.resize_with_pad``, which Keras's loaders use).
+
+    Args:
+        image: a (height, width, channels) array.
+        size: (height, width) of the result.
+        interpolation: as ``keras.ops.image.resize`` ("bilinear" by default).
+
+    Returns:
+        A float32 array of ``size`` and the image's channels.
+
+    Example:
+
+    >>> import numpy as np
+    >>> resize_with_pad(np.ones((2, 4, 1), np.float32), (4, 4))[:, 0, 0]
+    array([0., 1., 1., 0.], dtype=float32)
+    """
     from glassnet.ops import image as image_ops
 
     height, width = image.shape[0], image.shape[1]
