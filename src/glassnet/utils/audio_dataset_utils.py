@@ -25,7 +25,26 @@ from glassnet.utils.image_dataset_utils import _check_common
 
 
 def read_wav(path):
-    """(samples (time, channels) float32 in [-1, 1], sampling rate) of a PCM WAV file."""
+    """(samples (time, channels) float32 in [-1, 1], sampling rate) of a PCM WAV file.
+
+    Args:
+        path: the WAV file (8-, 16-, 24- or 32-bit PCM).
+
+    Raises:
+        ValueError: the file is not a readable PCM WAV file.
+
+    Example:
+
+    >>> import os, tempfile, wave
+    >>> import numpy as np
+    >>> path = os.path.join(tempfile.mkdtemp(), "a.wav")
+    >>> with wave.open(path, "wb") as handle:
+    ...     handle.setnchannels(1); handle.setsampwidth(2); handle.setframerate(8000)
+    ...     handle.writeframes(np.array([0, 16384, -32768], "<i2").tobytes())
+    >>> samples, rate = read_wav(path)
+    >>> samples.ravel().tolist(), rate
+    ([0.0, 0.5, -1.0], 8000)
+    """
     try:
         with wave.open(str(path), "rb") as handle:
             channels, width = handle.getnchannels(), handle.getsampwidth()
@@ -89,6 +108,22 @@ def audio_dataset_from_directory(
     Returns:
         a ``Dataset`` of float32 audio (batch, time, channels) in [-1, 1], with labels unless
         label_mode or labels is None; it has ``class_names`` and ``file_paths``.
+
+    Example:
+
+    >>> import os, tempfile, wave
+    >>> import numpy as np
+    >>> root = tempfile.mkdtemp()
+    >>> for label in ("no", "yes"):
+    ...     os.makedirs(os.path.join(root, label))
+    ...     with wave.open(os.path.join(root, label, "a.wav"), "wb") as handle:
+    ...         handle.setnchannels(1); handle.setsampwidth(2); handle.setframerate(8000)
+    ...         handle.writeframes(np.zeros(5, "<i2").tobytes())
+    >>> dataset = audio_dataset_from_directory(root, batch_size=2, shuffle=False)
+    Found 2 files belonging to 2 classes.
+    >>> audio, labels = next(iter(dataset))
+    >>> dataset.class_names, audio.shape, labels.tolist()
+    (['no', 'yes'], (2, 5, 1), [0, 1])
     """
     where = "audio_dataset_from_directory"
     _check_common(labels, label_mode, "tf", where)
