@@ -34,7 +34,19 @@ BOMS = (
 def read_text(path):
     """A text file's contents: UTF-8, or UTF-16/32 when the file starts with a byte-order
     mark; a file that is not valid UTF-8 is read as Latin-1 (every byte one character), so no
-    file is refused."""
+    file is refused.
+
+    Args:
+        path: the file.
+
+    Example:
+
+    >>> import tempfile
+    >>> with tempfile.NamedTemporaryFile("wb", delete=False) as handle:
+    ...     _ = handle.write("café".encode("latin-1"))
+    >>> read_text(handle.name)
+    'café'
+    """
     with open(path, "rb") as handle:
         raw = handle.read()
     for bom, encoding in BOMS:
@@ -76,6 +88,19 @@ def text_dataset_from_directory(
     Returns:
         a ``Dataset`` whose texts are object arrays of str (what TextVectorization takes),
         with ``class_names`` and ``file_paths``.
+
+    Example:
+
+    >>> import os, tempfile
+    >>> root = tempfile.mkdtemp()
+    >>> for label in ("neg", "pos"):
+    ...     os.makedirs(os.path.join(root, label))
+    ...     with open(os.path.join(root, label, "a.txt"), "w") as handle:
+    ...         _ = handle.write(f"a {label} review")
+    >>> dataset = text_dataset_from_directory(root, batch_size=2, shuffle=False)
+    Found 2 files belonging to 2 classes.
+    >>> [(list(texts), labels.tolist()) for texts, labels in dataset]
+    [(['a neg review', 'a pos review'], [0, 1])]
     """
     where = "text_dataset_from_directory"
     _check_common(labels, label_mode, format, where)
