@@ -76,6 +76,22 @@ def image_dataset_from_directory(
         a ``Dataset`` of float32 images (batch, height, width, channels) with values 0-255,
         paired with labels unless label_mode or labels is None; it has ``class_names`` and
         ``file_paths``.
+
+    Example:
+
+    >>> import os, tempfile
+    >>> import numpy as np
+    >>> from glassnet.utils import save_img
+    >>> root = tempfile.mkdtemp()
+    >>> for label in ("cat", "dog"):
+    ...     os.makedirs(os.path.join(root, label))
+    ...     save_img(os.path.join(root, label, "a.png"), np.full((4, 6, 3), 100.0), scale=False)
+    >>> dataset = image_dataset_from_directory(root, image_size=(2, 3), batch_size=2,
+    ...                                        shuffle=False)
+    Found 2 files belonging to 2 classes.
+    >>> images, labels = next(iter(dataset))
+    >>> dataset.class_names, images.shape, labels.tolist()
+    (['cat', 'dog'], (2, 2, 3, 3), [0, 1])
     """
     where = "image_dataset_from_directory"
     _check_common(labels, label_mode, format, where)
@@ -163,7 +179,27 @@ def load_image(
     pad_to_aspect_ratio,
     data_format,
 ):
-    """One image file as a float32 array of ``image_size``, 0-255."""
+    """One image file as a float32 array of ``image_size``, 0-255.
+
+    Args:
+        path: the image file (the first frame of an animation is used).
+        image_size: (height, width) of the result.
+        color_mode: "grayscale", "rgb" or "rgba".
+        interpolation: the resizing method, as ``keras.ops.image.resize``.
+        crop_to_aspect_ratio: crop the centred window of the target's aspect ratio first.
+        pad_to_aspect_ratio: pad to the target's aspect ratio instead of distorting.
+        data_format: "channels_last" or "channels_first".
+
+    Example:
+
+    >>> import os, tempfile
+    >>> import numpy as np
+    >>> from glassnet.utils import save_img
+    >>> path = os.path.join(tempfile.mkdtemp(), "a.png")
+    >>> save_img(path, np.full((4, 6, 3), 100.0), scale=False)
+    >>> load_image(path, (2, 3), "rgb", "bilinear", False, False, "channels_last").shape
+    (2, 3, 3)
+    """
     from glassnet.ops import image as image_ops
 
     Image = _pil()
