@@ -44,6 +44,15 @@ def timeseries_dataset_from_array(
 
     Returns:
         a ``Dataset`` of window batches (and target batches).
+
+    Example:
+
+    >>> import numpy as np
+    >>> dataset = timeseries_dataset_from_array(
+    ...     np.arange(6), np.arange(6) * 10, sequence_length=3, batch_size=2
+    ... )
+    >>> [(windows.tolist(), targets.tolist()) for windows, targets in dataset]
+    [([[0, 1, 2], [1, 2, 3]], [0, 10]), ([[2, 3, 4], [3, 4, 5]], [20, 30])]
     """
     where = "timeseries_dataset_from_array"
     data = np.asarray(data)
