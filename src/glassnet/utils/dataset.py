@@ -93,6 +93,13 @@ class Dataset:
         cardinality: the number of elements, ``INFINITE`` (-1) or ``UNKNOWN`` (-2).
         class_names: kept through transformations (the folder loaders set it).
         file_paths: the files behind the elements, where they come from files.
+
+    Example:
+
+    >>> import numpy as np
+    >>> dataset = Dataset.from_tensor_slices(np.arange(5)).map(lambda v: v * 2).batch(2)
+    >>> [batch.tolist() for batch in dataset], dataset.cardinality()
+    ([[0, 2], [4, 6], [8]], 3)
     """
 
     AUTOTUNE = AUTOTUNE
