@@ -66,6 +66,21 @@ class SKLBase(BaseEstimator):
         model_: the fitted model.
         history_: ``model.fit``'s History of the last fit (its ``history`` dict).
         n_features_in_: the number of features seen in fit.
+
+    Example (through a subclass):
+
+    >>> import numpy as np
+    >>> import glassnet as keras
+    >>> def build(X, y):
+    ...     model = keras.Sequential([keras.Input((X.shape[1],)), keras.layers.Dense(1)])
+    ...     model.compile("sgd", "mse")
+    ...     return model
+    >>> regressor = SKLearnRegressor(build, fit_kwargs={"epochs": 2, "verbose": 0}, random_state=0)
+    >>> isinstance(regressor, SKLBase)
+    True
+    >>> X, y = np.ones((6, 3), "float32"), np.arange(6.0)
+    >>> regressor.fit(X, y).predict(X).shape, regressor.epoch_, regressor.n_features_in_
+    ((6,), 2, 3)
     """
 
     def __init__(
