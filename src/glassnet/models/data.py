@@ -24,7 +24,17 @@ STRING_KINDS = "USO"
 
 def is_array(value):
     """True for a NumPy array, a glassnet Tensor, a pandas object or anything with ``__array__``
-    (one array, as opposed to a structure of several)."""
+    (one array, as opposed to a structure of several).
+
+    Args:
+        value: anything.
+
+    Example:
+
+    >>> import numpy as np
+    >>> is_array(np.zeros(2)), is_array([1, 2])
+    (True, False)
+    """
     return (
         isinstance(value, np.ndarray)
         or hasattr(value, "to_numpy")
@@ -36,6 +46,9 @@ def is_array(value):
 def is_structure_of_arrays(value):
     """True when ``value`` is several arrays (a list/tuple/dict whose members are arrays or such
     structures), as opposed to one array written as nested Python lists.
+
+    Args:
+        value: anything.
 
     Example:
 
@@ -58,7 +71,16 @@ def is_structure_of_arrays(value):
 
 def is_array_data(value):
     """True when ``value`` is data :func:`to_arrays` can convert: an array, nested lists of
-    numbers or strings, or a list/tuple/dict of those."""
+    numbers or strings, or a list/tuple/dict of those.
+
+    Args:
+        value: anything (None counts as data: an absent argument).
+
+    Example:
+
+    >>> is_array_data([[1, 2], [3, 4]]), is_array_data(object())
+    (True, False)
+    """
     if value is None:
         return True
     if isinstance(value, dict):
@@ -87,6 +109,15 @@ def to_arrays(data, where, name="x"):
 
     Returns:
         an array, a list of arrays or a dict of arrays (None stays None).
+
+    Example:
+
+    >>> to_arrays({"a": [1, 2]}, "fit()")
+    {'a': array([1, 2])}
+    >>> to_arrays([1, None], "fit()")
+    Traceback (most recent call last):
+    ...
+    TypeError: fit(): x is an object array that holds other things than strings; ...
     """
     if data is None:
         return None
@@ -122,12 +153,28 @@ def to_arrays(data, where, name="x"):
 
 
 def flatten(data):
-    """The arrays of a (nested) input or target structure."""
+    """The arrays of a (nested) input or target structure.
+
+    Args:
+        data: an array, or a list/tuple/dict structure of arrays.
+
+    Example:
+
+    >>> import numpy as np
+    >>> len(flatten({"a": np.zeros(2), "b": [np.ones(1)]}))
+    2
+    """
     return nest.flatten(data, lambda v: isinstance(v, np.ndarray))
 
 
 def num_samples(data, where, name):
-    """The number of rows every array of ``data`` has (a ValueError if they differ)."""
+    """The number of rows every array of ``data`` has (a ValueError if they differ).
+
+    Args:
+        data: an array or a structure of arrays (a 0-d array counts as one sample).
+        where: the calling method, for the error message.
+        name: the argument's name, for the error message.
+    """
     arrays = flatten(data)
     sizes = {len(a) if a.ndim else 1 for a in arrays}
     if len(sizes) > 1:
@@ -139,7 +186,18 @@ def num_samples(data, where, name):
 
 
 def take(data, index):
-    """Rows ``index`` (a slice or an index array) of every array in the structure."""
+    """Rows ``index`` (a slice or an index array) of every array in the structure.
+
+    Args:
+        data: an array, a list/tuple/dict structure of arrays, or None (returned as None).
+        index: a slice or an integer index array.
+
+    Example:
+
+    >>> import numpy as np
+    >>> take([np.arange(4), np.arange(4) * 2], slice(1, 3))
+    [array([1, 2]), array([2, 4])]
+    """
     if data is None:
         return None
     if isinstance(data, dict):
@@ -169,7 +227,21 @@ def _sum_screen(array):
 
 
 def check_finite(data, where, name):
-    """Refuse NaN or infinite values in the float arrays of ``data`` (a ValueError naming them)."""
+    """Refuse NaN or infinite values in the float arrays of ``data`` (a ValueError naming them).
+
+    Args:
+        data: an array or a structure of arrays; only float arrays are checked.
+        where: the calling method, for the error message.
+        name: the argument's name, for the error message.
+
+    Example:
+
+    >>> import numpy as np
+    >>> check_finite(np.array([1.0, np.nan]), "fit()", "x")
+    Traceback (most recent call last):
+    ...
+    ValueError: fit(): x contains 1 NaN or infinite value(s); clean or impute them before training
+    """
     for array in flatten(data):
         if array.dtype.kind != "f":
             continue
@@ -187,7 +259,17 @@ def check_finite(data, where, name):
 
 
 def class_labels(y):
-    """The integer class of each row of ``y`` (sparse labels, or the argmax of one-hot rows)."""
+    """The integer class of each row of ``y`` (sparse labels, or the argmax of one-hot rows).
+
+    Args:
+        y: targets: integer labels (n,) or (n, 1), or one-hot rows (n, classes).
+
+    Example:
+
+    >>> import numpy as np
+    >>> class_labels(np.array([[0, 1], [1, 0]])), class_labels([2, 0])
+    (array([1, 0]), array([2, 0]))
+    """
     labels = np.asarray(y)
     if labels.ndim > 1 and labels.shape[-1] > 1:
         labels = labels.argmax(axis=-1)
@@ -195,7 +277,20 @@ def class_labels(y):
 
 
 def class_weight_table(class_weight, where):
-    """``{class: weight}`` -> an array indexed by class (checked once per fit)."""
+    """``{class: weight}`` -> an array indexed by class (checked once per fit).
+
+    Args:
+        class_weight: a non-empty dict of class index (int >= 0) -> finite weight.
+        where: the calling method, for error messages.
+
+    Returns:
+        A float32 array; classes missing from the dict hold NaN.
+
+    Example:
+
+    >>> class_weight_table({0: 1.0, 2: 3.0}, "fit()")
+    array([ 1., nan,  3.], dtype=float32)
+    """
     if not isinstance(class_weight, dict) or not class_weight:
         raise TypeError(
             f"{where}: class_weight must be a non-empty dict {{class index: weight}}, got "
@@ -218,7 +313,19 @@ def class_weight_table(class_weight, where):
 
 def class_weights_to_sample_weights(y, class_weight, where):
     """Each row's weight from its class: ``class_weight`` is a dict or a table from
-    :func:`class_weight_table`."""
+    :func:`class_weight_table`.
+
+    Args:
+        y: the targets (integer labels or one-hot rows).
+        class_weight: a dict class -> weight, or the table ``class_weight_table`` makes.
+        where: the calling method, for error messages.
+
+    Example:
+
+    >>> import numpy as np
+    >>> class_weights_to_sample_weights(np.array([0, 2, 2]), {0: 1.0, 2: 3.0}, "fit()")
+    array([1., 3., 3.], dtype=float32)
+    """
     table = (
         class_weight
         if isinstance(class_weight, np.ndarray)
@@ -238,6 +345,13 @@ def class_weights_to_sample_weights(y, class_weight, where):
 def positive_int(value, name, where, minimum=1, allow_none=True):
     """``value`` as an int >= ``minimum`` (None passes when ``allow_none``); a TypeError for
     something that is not a whole number, a ValueError naming ``name`` for one out of range.
+
+    Args:
+        value: the argument's value.
+        name: its name, for the error message.
+        where: the calling method, for the error message.
+        minimum: the least value allowed (1 by default).
+        allow_none: whether None is accepted (and returned).
 
     Example:
 
