@@ -31,6 +31,15 @@ class NodeStep:
     Args:
         node: the recorded Node.
         slots: dict id(SymbolicTensor) -> slot number.
+
+    Example:
+
+    >>> import glassnet as keras
+    >>> x = keras.Input((3,))
+    >>> y = keras.layers.Dense(2, name="out")(x)
+    >>> step = GraphPlan([x], y, order_nodes([x], y)).steps[0]
+    >>> step.in_slot, step.out_slots, [layer.name for layer in step.layers]
+    (0, [1], ['out'])
     """
 
     def __init__(self, node, slots):
@@ -96,6 +105,18 @@ class GraphPlan:
         inputs: the model's input SymbolicTensors (flat list).
         outputs: the model's output structure of SymbolicTensors.
         nodes: the nodes between them, in a topological order.
+
+    Example:
+
+    >>> import numpy as np
+    >>> import glassnet as keras
+    >>> x = keras.Input((3,))
+    >>> y = keras.layers.Dense(2)(keras.layers.Dense(4)(x))
+    >>> plan = GraphPlan([x], y, order_nodes([x], y))
+    >>> len(plan.steps), plan.input_slots, plan.single_output_slot()
+    (2, [0], 2)
+    >>> plan.run([np.ones((1, 3), "float32")]).shape
+    (1, 2)
     """
 
     def __init__(self, inputs, outputs, nodes):
@@ -144,6 +165,18 @@ class GraphPlan:
 def order_nodes(inputs, outputs):
     """The nodes between ``inputs`` and ``outputs`` in the order they were made (topological).
 
+    Args:
+        inputs: the model's input SymbolicTensors (flat list).
+        outputs: the output structure of SymbolicTensors.
+
+    Example:
+
+    >>> import glassnet as keras
+    >>> x = keras.Input((3,))
+    >>> y = keras.layers.Dense(2, name="top")(keras.layers.Dense(4, name="hidden")(x))
+    >>> [node.operation.name for node in order_nodes([x], y)]
+    ['hidden', 'top']
+
     Raises:
         ValueError: when an output depends on an Input that is not among ``inputs``.
     """
@@ -174,7 +207,19 @@ def keras_layer_order(outputs):
     """The operations that compute ``outputs`` in Keras's order for a functional model's
     ``layers``: deepest first (the inputs), ties broken by the order a walk from the outputs first
     reaches them. Weight files written by Keras rely on it (Keras 2 files match layers by
-    position, ``.weights.h5`` names groups by rank among layers of a class)."""
+    position, ``.weights.h5`` names groups by rank among layers of a class).
+
+    Args:
+        outputs: the output structure of SymbolicTensors.
+
+    Example:
+
+    >>> import glassnet as keras
+    >>> x = keras.Input((3,), name="pixels")
+    >>> y = keras.layers.Dense(2, name="top")(keras.layers.Dense(4, name="hidden")(x))
+    >>> [operation.name for operation in keras_layer_order(y)]
+    ['pixels', 'hidden', 'top']
+    """
     first_seen, post_order, finished = {}, [], set()
     stack = [(tensor.node, False) for tensor in reversed(flatten_symbolic(outputs))]
     while stack:
@@ -204,6 +249,20 @@ def rebase_on_inputs(inputs, outputs):
     """Keras's answer to ``Model(intermediate_tensors, outputs)``: fresh Inputs of the same shapes
     in place of tensors that do not come from an Input, and the calls between them and the
     outputs recorded again on those Inputs (the same layers, so the same weights).
+
+    Args:
+        inputs: the structure of SymbolicTensors the model is to start from.
+        outputs: the output structure of SymbolicTensors.
+
+    Example:
+
+    >>> import glassnet as keras
+    >>> x = keras.Input((3,))
+    >>> hidden = keras.layers.Dense(4, name="hidden")(x)
+    >>> y = keras.layers.Dense(2, name="top")(hidden)
+    >>> new_input, new_output = rebase_on_inputs(hidden, y)
+    >>> type(new_input.node.operation).__name__, new_input.shape, new_output.shape
+    ('InputLayer', (None, 4), (None, 2))
 
     Returns:
         (new inputs, new outputs), in the structures given.
