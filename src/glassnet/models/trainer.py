@@ -51,6 +51,9 @@ def _as_list(structure):
 def unpack_x_y_sample_weight(data):
     """``(x, y, sample_weight)`` from a batch given as x, (x,), (x, y) or (x, y, sample_weight).
 
+    Args:
+        data: one batch: an array, or a list/tuple of 1 to 3 entries.
+
     Example:
 
     >>> from glassnet.models.trainer import unpack_x_y_sample_weight
@@ -73,7 +76,18 @@ def unpack_x_y_sample_weight(data):
 
 
 def pack_x_y_sample_weight(x, y=None, sample_weight=None):
-    """A batch as Keras hands it to ``train_step``: (x,), (x, y) or (x, y, sample_weight)."""
+    """A batch as Keras hands it to ``train_step``: (x,), (x, y) or (x, y, sample_weight).
+
+    Args:
+        x: the inputs.
+        y: the targets, or None.
+        sample_weight: the sample weights, or None.
+
+    Example:
+
+    >>> pack_x_y_sample_weight([1]), pack_x_y_sample_weight([1], [2])
+    (([1],), ([1], [2]))
+    """
     if y is None and sample_weight is None:
         return (x,)
     if sample_weight is None:
@@ -82,7 +96,20 @@ def pack_x_y_sample_weight(x, y=None, sample_weight=None):
 
 
 class Trainer:
-    """Mixin for Model: compile, the step methods, fit, evaluate, predict."""
+    """Mixin for Model: compile, the step methods, fit, evaluate, predict.
+
+    Example:
+
+    >>> import numpy as np
+    >>> import glassnet as keras
+    >>> model = keras.Sequential([keras.Input((2,)), keras.layers.Dense(1)])
+    >>> isinstance(model, Trainer)
+    True
+    >>> model.compile("sgd", "mse")
+    >>> history = model.fit(np.ones((4, 2)), np.ones((4, 1)), epochs=2, verbose=0)
+    >>> len(history.history["loss"]), model.predict(np.ones((3, 2)), verbose=0).shape
+    (2, (3, 1))
+    """
 
     run_eagerly = True  # glassnet always runs eagerly; accepted for Keras compatibility
     jit_compile = False
