@@ -32,6 +32,25 @@ class CompiledLossAndMetrics:
 
     Done at the first batch, because 'accuracy' depends on the shapes of the labels and
     predictions, as in Keras.
+
+    Args:
+        loss: what ``compile`` got: a name, Loss or function, or a list/dict per output.
+        loss_weights: a scalar per output (list or dict), or None for 1.0 each.
+        metrics: names or Metric objects, a list (for every output) or per output.
+        weighted_metrics: the same, for metrics that use ``sample_weight``.
+        output_names: the model's output names.
+        y_true: the first batch's targets, one per output (for the shape-dependent metrics).
+        y_pred: the first batch's predictions, one per output.
+
+    Example:
+
+    >>> import numpy as np
+    >>> compiled = CompiledLossAndMetrics(
+    ...     "sparse_categorical_crossentropy", None, ["accuracy"], None, ["out"],
+    ...     [np.zeros((2, 1))], [np.zeros((2, 3))],
+    ... )
+    >>> [(type(metric).__name__, metric.name) for _, metric, _ in compiled.metrics]
+    [('SparseCategoricalAccuracy', 'accuracy')]
     """
 
     def __init__(self, loss, loss_weights, metrics, weighted_metrics, output_names, y_true, y_pred):
