@@ -33,6 +33,15 @@ class Functional(Model):
         outputs: SymbolicTensors computed from the inputs, in any nesting.
         name: the model's name.
         trainable: whether its weights train.
+
+    Example:
+
+    >>> import numpy as np
+    >>> import glassnet as keras
+    >>> x = keras.Input((3,))
+    >>> model = keras.Model(x, keras.layers.Dense(2)(x))
+    >>> type(model).__name__, model.count_params(), model(np.ones((1, 3))).shape
+    ('Functional', 8, (1, 2))
     """
 
     # the graph's inputs are converted to their Input's dtype here, ids included
