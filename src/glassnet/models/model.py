@@ -37,6 +37,19 @@ class Model(Trainer, Layer):
         inputs, outputs: for the functional form, SymbolicTensors from ``Input`` and layers.
         name: the model's name.
         trainable: whether its weights train.
+
+    Example (a subclassed model):
+
+    >>> import numpy as np
+    >>> import glassnet as keras
+    >>> class Doubled(keras.Model):
+    ...     def __init__(self):
+    ...         super().__init__()
+    ...         self.dense = keras.layers.Dense(1)
+    ...     def call(self, inputs):
+    ...         return self.dense(inputs) * 2.0
+    >>> Doubled()(np.ones((4, 3))).shape
+    (4, 1)
     """
 
     NOT_TRACKED = Layer.NOT_TRACKED | Trainer.NOT_TRACKED
