@@ -30,6 +30,14 @@ class Sequential(Model):
         layers: the layers, in order (an ``Input`` may come first).
         trainable: whether the weights train.
         name: the model's name.
+
+    Example:
+
+    >>> import glassnet as keras
+    >>> model = keras.Sequential([keras.Input((4,)), keras.layers.Dense(3, name="hidden")])
+    >>> model.add(keras.layers.Dense(1, name="out"))
+    >>> [layer.name for layer in model.layers], model.count_params()
+    (['hidden', 'out'], 19)
     """
 
     NOT_TRACKED = Model.NOT_TRACKED | {"_functional"}
