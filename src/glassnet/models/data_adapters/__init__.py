@@ -64,7 +64,16 @@ __all__ = [
 
 
 def is_array_input(x):
-    """True when ``x`` is arrays (in memory or memory-mapped) rather than a dataset."""
+    """True when ``x`` is arrays (in memory or memory-mapped) rather than a dataset.
+
+    Args:
+        x: what the user passed as ``x``.
+
+    Example:
+
+    >>> is_array_input([[1, 2]]), is_array_input(iter([])), is_array_input("abc")
+    (True, False, False)
+    """
     return data_utils.is_array_data(x) and not isinstance(x, (str, bytes))
 
 
@@ -108,6 +117,15 @@ def get_data_adapter(
 
     Returns:
         a DataAdapter.
+
+    Example:
+
+    >>> import numpy as np
+    >>> adapter = get_data_adapter(np.zeros((10, 2)), np.zeros(10), batch_size=4)
+    >>> type(adapter).__name__, adapter.num_batches, adapter.num_samples
+    ('ArrayDataAdapter', 3, 10)
+    >>> type(get_data_adapter(iter([(np.zeros((2, 2)), np.zeros(2))]))).__name__
+    'GeneratorDataAdapter'
     """
     table = None if class_weight is None else data_utils.class_weight_table(class_weight, where)
     if isinstance(x, DataAdapter):
@@ -175,7 +193,18 @@ def _array_adapter(x, y, sample_weight, batch_size, steps, shuffle, table, where
 
 
 def sample_weight_array(sample_weight, n, where):
-    """``sample_weight`` as a float32 array of ``n`` rows (a ValueError naming it otherwise)."""
+    """``sample_weight`` as a float32 array of ``n`` rows (a ValueError naming it otherwise).
+
+    Args:
+        sample_weight: one weight per sample (array-like).
+        n: the number of samples of x.
+        where: the calling method, for error messages.
+
+    Example:
+
+    >>> sample_weight_array([1, 2], 2, "fit()")
+    array([1., 2.], dtype=float32)
+    """
     if isinstance(sample_weight, (numbers.Number, str, bytes)) or isinstance(sample_weight, dict):
         raise TypeError(
             f"{where}: sample_weight must be an array with one weight per sample, got "

@@ -29,6 +29,15 @@ class ArrayDataAdapter(DataAdapter):
             of batch-sized blocks is shuffled, the rows in a block stay together).
         class_weight: a table from ``data.class_weight_table`` (or None).
         where: the calling method, for messages.
+
+    Example:
+
+    >>> import numpy as np
+    >>> adapter = ArrayDataAdapter(np.arange(5.0), batch_size=2)
+    >>> adapter.epoch_keys(None)
+    [slice(0, 2, None), slice(2, 4, None), slice(4, 5, None)]
+    >>> adapter.load(slice(0, 2))
+    (array([0., 1.]), None, None)
     """
 
     indexable = True
@@ -92,6 +101,19 @@ class MemmapDataAdapter(ArrayDataAdapter):
     Shuffling is by batch index: the blocks of ``batch_size`` consecutive rows come in a new
     order every epoch, so every read is one contiguous range of the file. NaN and infinite
     values are looked for in each batch as it is read.
+
+    Args:
+        *args, **kwargs: those of ``ArrayDataAdapter``; shuffle=True becomes "batch".
+
+    Example:
+
+    >>> import os, tempfile
+    >>> import numpy as np
+    >>> path = os.path.join(tempfile.mkdtemp(), "x.npy")
+    >>> np.save(path, np.arange(6.0).reshape(3, 2))
+    >>> adapter = MemmapDataAdapter(np.load(path, mmap_mode="r"), batch_size=2, shuffle=True)
+    >>> adapter.shuffle, type(adapter.load(slice(0, 2))[0]).__name__
+    ('batch', 'ndarray')
     """
 
     read_ahead = True
@@ -128,7 +150,12 @@ def release_rows(array, rows):
     """Tell the kernel this process is done with the pages holding ``array[rows]`` of a memory
     map (``madvise(MADV_DONTNEED)``): they stay in the page cache but stop counting in the
     process's resident memory, so one epoch over a file larger than RAM does not look like it
-    loaded the file. Best effort: nothing happens where the platform lacks madvise."""
+    loaded the file. Best effort: nothing happens where the platform lacks madvise.
+
+    Args:
+        array: an array; only a C-contiguous ``np.memmap`` is acted on.
+        rows: a slice of the rows that are done with.
+    """
     mapping = getattr(array, "_mmap", None)
     if mapping is None or not hasattr(mapping, "madvise") or not array.flags.c_contiguous:
         return
@@ -150,5 +177,15 @@ def release_rows(array, rows):
 
 
 def has_memmap(data):
-    """True when any array in the structure is memory-mapped."""
+    """True when any array in the structure is memory-mapped.
+
+    Args:
+        data: an array, a structure of arrays, or None.
+
+    Example:
+
+    >>> import numpy as np
+    >>> has_memmap([np.zeros(2)])
+    False
+    """
     return any(isinstance(a, np.memmap) for a in data_utils.flatten(data))

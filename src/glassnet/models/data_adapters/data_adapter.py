@@ -38,6 +38,17 @@ class DataAdapter:
             streams (``stream``).
         row_keys: True when a key is a set of rows that can be split between processes.
         read_ahead: True when loading should run in a background thread (disk, Python code).
+
+    Example (an adapter over arrays, keyed by row slices):
+
+    >>> import numpy as np
+    >>> from glassnet.models.data_adapters import get_data_adapter
+    >>> adapter = get_data_adapter(np.zeros((10, 2)), np.zeros(10), batch_size=4)
+    >>> isinstance(adapter, DataAdapter), adapter.indexable, adapter.row_keys
+    (True, True, True)
+    >>> keys = adapter.epoch_keys(adapter.epoch_order())
+    >>> len(keys), rows(adapter.load(keys[-1]))
+    (3, 2)
     """
 
     num_batches = None
@@ -78,7 +89,17 @@ class DataAdapter:
 
 
 def rows(data):
-    """The number of rows in a batch (x, y, sample_weight), from the first array of x."""
+    """The number of rows in a batch (x, y, sample_weight), from the first array of x.
+
+    Args:
+        data: a batch (x, y, sample_weight); x an array, a Tensor or a structure of arrays.
+
+    Example:
+
+    >>> import numpy as np
+    >>> rows((np.zeros((5, 2)), None, None))
+    5
+    """
     x = data[0]
     if isinstance(x, Tensor):
         return int(x.shape[0]) if x.ndim else 1
@@ -117,6 +138,13 @@ def standardize_batch(batch, where, source="the data"):
 
     Returns:
         a 3-tuple; y and sample_weight may be None.
+
+    Example:
+
+    >>> import numpy as np
+    >>> x, y, w = standardize_batch(({"a": np.zeros((2, 1))}, [0, 1]), "fit()")
+    >>> list(x), y, w
+    (['a'], array([0, 1]), None)
     """
     if isinstance(batch, list):  # as Keras: a list is read as the tuple (x, y, ...)
         batch = tuple(batch)

@@ -53,6 +53,15 @@ def batches_for_this_process(adapter, order, dist=None, first_step=0):
     Returns:
         a generator of ``Batch``; ``global_count`` is None where the processes still have to
         agree on it (batch-keyed sources and streams).
+
+    Example (one process):
+
+    >>> import numpy as np
+    >>> from glassnet.models.data_adapters import get_data_adapter
+    >>> adapter = get_data_adapter(np.arange(5.0), batch_size=2)
+    >>> batches = batches_for_this_process(adapter, None)
+    >>> [(batch.local_count, batch.global_count) for batch in batches]
+    [(2, 2), (2, 2), (1, 1)]
     """
     if dist is None or dist.size == 1:
         if adapter.indexable:
@@ -94,7 +103,17 @@ def _first(key):
 
 
 def stand_in(data):
-    """The first row of a batch, kept to take part in steps where this process has no rows."""
+    """The first row of a batch, kept to take part in steps where this process has no rows.
+
+    Args:
+        data: a batch (x, y, sample_weight).
+
+    Example:
+
+    >>> import numpy as np
+    >>> stand_in((np.arange(3.0), np.arange(3), None))
+    (array([0.]), array([0]), None)
+    """
     x, y, weight = data
     first = slice(0, 1)
     return (

@@ -42,6 +42,14 @@ class EpochIterator:
         steps_per_epoch: steps per epoch, or None for one pass.
         dist: the DataParallel distribution, or None.
         where: the calling method, for messages.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from glassnet.models.data_adapters import get_data_adapter
+    >>> iterator = EpochIterator(get_data_adapter(np.arange(5.0), batch_size=2))
+    >>> iterator.num_batches, [(step, batch.local_count) for step, batch in iterator.epoch()]
+    (3, [(0, 2), (1, 2), (2, 1)])
     """
 
     def __init__(self, adapter, steps_per_epoch=None, dist=None, where="fit()"):

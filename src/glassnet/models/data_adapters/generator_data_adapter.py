@@ -30,6 +30,13 @@ class GeneratorDataAdapter(DataAdapter):
             (x, y, sample_weight).
         class_weight: a table from ``data.class_weight_table`` (or None).
         where: the calling method, for messages.
+
+    Example:
+
+    >>> import numpy as np
+    >>> adapter = GeneratorDataAdapter([(np.zeros((2, 3)), np.zeros(2))] * 2)
+    >>> adapter.num_batches, [x.shape for x, y, weight in adapter.stream()]
+    (2, [(2, 3), (2, 3)])
     """
 
     def __init__(self, source, class_weight=None, where="fit()"):

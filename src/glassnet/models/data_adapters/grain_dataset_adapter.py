@@ -15,7 +15,11 @@ from glassnet.models.data_adapters.data_adapter import DataAdapter, standardize_
 
 
 def is_grain_dataset(value):
-    """True for grain's MapDataset, IterDataset and DataLoader (found without importing grain)."""
+    """True for grain's MapDataset, IterDataset and DataLoader (found without importing grain).
+
+    Args:
+        value: anything.
+    """
     return any(
         parent.__name__ in ("MapDataset", "IterDataset", "DataLoader")
         and "grain" in str(parent.__module__)
@@ -24,7 +28,16 @@ def is_grain_dataset(value):
 
 
 def is_grain_map_dataset(value):
-    """True for a grain MapDataset (random access by index)."""
+    """True for a grain MapDataset (random access by index).
+
+    Args:
+        value: anything.
+
+    Example:
+
+    >>> is_grain_map_dataset([1, 2])
+    False
+    """
     return any(
         parent.__name__ == "MapDataset" and "grain" in str(parent.__module__)
         for parent in type(value).__mro__
@@ -39,6 +52,17 @@ class GrainMapDatasetAdapter(DataAdapter):
         dataset: a ``grain.MapDataset`` whose elements are batches.
         shuffle: whether to visit the batches in a new order each epoch.
         where: the calling method, for messages.
+
+    Example:
+
+    >>> import grain
+    >>> import numpy as np
+    >>> batches = grain.MapDataset.source([(np.zeros((2, 3)), np.zeros(2))] * 3)
+    >>> adapter = GrainMapDatasetAdapter(batches, shuffle=True)
+    >>> adapter.num_batches, sorted(adapter.epoch_keys(adapter.epoch_order()))
+    (3, [0, 1, 2])
+    >>> adapter.load(0)[0].shape
+    (2, 3)
     """
 
     indexable = True

@@ -33,6 +33,12 @@ class Prefetcher:
     Args:
         source: an iterator.
         depth: how many items may wait, ready, in the queue.
+
+    Example:
+
+    >>> with Prefetcher(iter(range(5)), depth=2) as items:
+    ...     list(items)
+    [0, 1, 2, 3, 4]
     """
 
     def __init__(self, source, depth=2):

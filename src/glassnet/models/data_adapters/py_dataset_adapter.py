@@ -154,6 +154,18 @@ class PyDatasetAdapter(DataAdapter):
         shuffle: whether to visit the batches in a new order each epoch.
         class_weight: a table from ``data.class_weight_table`` (or None).
         where: the calling method, for messages.
+
+    Example:
+
+    >>> import numpy as np
+    >>> class Squares(PyDataset):
+    ...     def __len__(self):
+    ...         return 3
+    ...     def __getitem__(self, index):
+    ...         return np.full((2, 1), index**2, "float32"), np.zeros(2)
+    >>> adapter = PyDatasetAdapter(Squares())
+    >>> adapter.num_batches, adapter.epoch_keys(None), adapter.load(2)[0].ravel().tolist()
+    (3, [0, 1, 2], [4.0, 4.0])
     """
 
     def __init__(self, dataset, shuffle=False, class_weight=None, where="fit()"):
@@ -229,6 +241,16 @@ class WorkerPool:
         workers: threads or processes.
         use_multiprocessing: processes instead of threads.
         max_queue_size: loads in flight at most.
+
+    Example (threads):
+
+    >>> class TimesTen:
+    ...     def load(self, key):
+    ...         return key * 10
+    >>> pool = WorkerPool(TimesTen(), workers=2, use_multiprocessing=False, max_queue_size=4)
+    >>> list(pool.imap([1, 2, 3]))
+    [10, 20, 30]
+    >>> pool.close()
     """
 
     def __init__(self, adapter, workers, use_multiprocessing, max_queue_size):
