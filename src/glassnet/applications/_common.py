@@ -20,7 +20,21 @@ __all__ = ["WeightsFile", "check_weights", "image_input", "finish_model", "load_
 
 
 def check_weights(where, weights, include_top, classes):
-    """Keras's checks of ``weights`` and ``classes``."""
+    """Keras's checks of ``weights`` and ``classes``.
+
+    Args:
+        where: the constructor's name, for messages.
+        weights: None, "imagenet" or the path of an existing weights file.
+        include_top: whether the model ends with the classifier.
+        classes: the classifier's number of classes (must be 1000 with ImageNet's top).
+
+    Example:
+
+    >>> check_weights("VGG16", "imagenet", include_top=True, classes=10)
+    Traceback (most recent call last):
+    ...
+    ValueError: VGG16: with weights='imagenet' and include_top=True, classes must be 1000, got 10
+    """
     if not (weights in ("imagenet", None) or os.path.exists(os.fspath(weights))):
         raise ValueError(
             f"{where}: weights must be None (random initialization), 'imagenet' or the path to a "
@@ -37,7 +51,19 @@ def image_input(where, input_tensor, input_shape, default_size=224):
     """The model's input: ``input_tensor`` if given, else a new Input of ``input_shape``.
 
     glassnet's functional graphs need known image sizes to infer shapes, so an input shape with
-    unknown height or width is given ``default_size`` (with a warning)."""
+    unknown height or width is given ``default_size`` (with a warning).
+
+    Args:
+        where: the constructor's name, for messages.
+        input_tensor: a SymbolicTensor to build on, or None.
+        input_shape: (height, width, channels), used when ``input_tensor`` is None.
+        default_size: the side given to an unknown height or width.
+
+    Example:
+
+    >>> image_input("VGG16", None, (32, 32, 3)).shape
+    (None, 32, 32, 3)
+    """
     if input_tensor is not None:
         if not isinstance(input_tensor, SymbolicTensor):
             raise TypeError(
@@ -57,7 +83,18 @@ def image_input(where, input_tensor, input_shape, default_size=224):
 
 
 def source_inputs(tensor):
-    """The Input tensors that ``tensor`` is computed from, in the order a walk finds them."""
+    """The Input tensors that ``tensor`` is computed from, in the order a walk finds them.
+
+    Args:
+        tensor: a SymbolicTensor.
+
+    Example:
+
+    >>> from glassnet import layers
+    >>> image = image_input("demo", None, (8, 8, 3))
+    >>> [t.shape for t in source_inputs(layers.Conv2D(4, 3)(image))]
+    [(None, 8, 8, 3)]
+    """
     found, seen, stack = [], set(), [tensor]
     while stack:
         current = stack.pop()
@@ -74,7 +111,22 @@ def source_inputs(tensor):
 
 def finish_model(input_tensor, image, outputs, name):
     """A functional model from ``image`` (or ``input_tensor``'s own inputs) to ``outputs``, with
-    its layers in Keras's order."""
+    its layers in Keras's order.
+
+    Args:
+        input_tensor: the ``input_tensor`` the caller gave, or None.
+        image: the Input made by ``image_input`` (used when ``input_tensor`` is None).
+        outputs: the model's output tensor(s).
+        name: the model's name.
+
+    Example:
+
+    >>> from glassnet import layers
+    >>> image = image_input("demo", None, (8, 8, 3))
+    >>> model = finish_model(None, image, layers.Conv2D(4, 3)(image), "tiny")
+    >>> model.name, model.outputs[0].shape
+    ('tiny', (None, 6, 6, 4))
+    """
     inputs = image if input_tensor is None else source_inputs(input_tensor)
     if isinstance(inputs, list) and len(inputs) == 1:
         inputs = inputs[0]
@@ -82,7 +134,16 @@ def finish_model(input_tensor, image, outputs, name):
 
 
 def load_weights(model, weights, imagenet_file):
-    """Load ``weights``: 'imagenet' (``imagenet_file``, a WeightsFile), a file path, or None."""
+    """Load ``weights``: 'imagenet' (``imagenet_file``, a WeightsFile), a file path, or None.
+
+    Args:
+        model: the model built.
+        weights: "imagenet", the path of a weights file, or None (nothing loaded).
+        imagenet_file: the ``WeightsFile`` of the published ImageNet weights.
+
+    Returns:
+        ``model``.
+    """
     if weights == "imagenet":
         model.load_weights(weights_path(imagenet_file))
     elif weights is not None:
@@ -91,7 +152,22 @@ def load_weights(model, weights, imagenet_file):
 
 
 def pooled(x, pooling, layers, avg_name=None, max_name=None):
-    """The feature map ``x``, globally average- or max-pooled when ``pooling`` asks for it."""
+    """The feature map ``x``, globally average- or max-pooled when ``pooling`` asks for it.
+
+    Args:
+        x: a 4-D feature map (a SymbolicTensor).
+        pooling: "avg", "max", or anything else (None) for no pooling.
+        layers: the ``glassnet.layers`` module (passed in by the caller).
+        avg_name: the name of the GlobalAveragePooling2D layer (Keras's, for weight files).
+        max_name: the name of the GlobalMaxPooling2D layer.
+
+    Example:
+
+    >>> from glassnet import layers
+    >>> features = image_input("demo", None, (8, 8, 3))
+    >>> pooled(features, "avg", layers).shape, pooled(features, None, layers).shape
+    ((None, 3), (None, 8, 8, 3))
+    """
     if pooling == "avg":
         return layers.GlobalAveragePooling2D(name=avg_name)(x)
     if pooling == "max":

@@ -31,7 +31,25 @@ COMMON_ARGS = """
 
 
 def document(function, summary, example, extra="", preprocessing=""):
-    """Give ``function`` the shared constructor docstring."""
+    """Give ``function`` the shared constructor docstring.
+
+    Args:
+        function: the constructor; its ``__doc__`` is replaced.
+        summary: the docstring's first line(s).
+        example: the doctest lines, each indented by four spaces.
+        extra: Args lines of the constructor's own arguments (indented by eight spaces), or "".
+        preprocessing: what ``preprocess_input`` does, appended to the Input paragraph, or "".
+
+    Returns:
+        ``function``.
+
+    Example:
+
+    >>> def build():
+    ...     pass
+    >>> document(build, "A demo.", example="").__doc__.splitlines()[0]
+    'A demo.'
+    """
     function.__doc__ = (
         summary
         + "\n"

@@ -25,7 +25,18 @@ from glassnet.saving.archive import MAX_MEMBER_BYTES
 
 @dataclass(frozen=True)
 class WeightsFile:
-    """A published file: its address and Keras's hash of it (MD5 or SHA-256 hex, or None)."""
+    """A published file: its address and Keras's hash of it (MD5 or SHA-256 hex, or None).
+
+    Args:
+        url: where the file is published.
+        file_hash: Keras's MD5 or SHA-256 hex digest of the file, or None (not checked).
+
+    Example:
+
+    >>> spec = WeightsFile("https://example.com/weights/model.h5", "0" * 32)
+    >>> spec.name, spec.algorithm
+    ('model.h5', 'md5')
+    """
 
     url: str
     file_hash: str = None
@@ -42,12 +53,24 @@ class WeightsFile:
 
 
 def cache_dir():
-    """Where downloaded application files go (beside the datasets' cache)."""
+    """Where downloaded application files go (beside the datasets' cache).
+
+    Example:
+
+    >>> cache_dir().name
+    'applications'
+    """
     return pathlib.Path(download.CACHE).parent / "applications"
 
 
 def search_dirs():
-    """The folders looked in, in order."""
+    """The folders looked in, in order.
+
+    Example:
+
+    >>> search_dirs()[-1] == cache_dir()
+    True
+    """
     dirs = []
     if os.environ.get("GLASSNET_DATA"):
         dirs.append(pathlib.Path(os.environ["GLASSNET_DATA"]).expanduser() / "applications")
@@ -56,6 +79,23 @@ def search_dirs():
 
 
 def file_digest(path, algorithm):
+    """The hex digest of the file at ``path``, read in 1 MiB blocks.
+
+    Args:
+        path: the file to hash.
+        algorithm: a ``hashlib`` algorithm name, e.g. "sha256".
+
+    Returns:
+        The digest as a lowercase hex string.
+
+    Example:
+
+    >>> import tempfile
+    >>> with tempfile.NamedTemporaryFile(delete=False) as handle:
+    ...     _ = handle.write(b"abc")
+    >>> file_digest(handle.name, "md5")
+    '900150983cd24fb0d6963f7d28e17f72'
+    """
     digest = hashlib.new(algorithm)
     with open(path, "rb") as handle:
         for block in iter(lambda: handle.read(1 << 20), b""):
@@ -64,7 +104,19 @@ def file_digest(path, algorithm):
 
 
 def weights_path(spec, download_missing=True):
-    """The local path of ``spec``'s file, verified; downloaded into the cache if not found."""
+    """The local path of ``spec``'s file, verified; downloaded into the cache if not found.
+
+    Args:
+        spec: a ``WeightsFile``.
+        download_missing: whether to download a file that is in none of ``search_dirs()``.
+
+    Returns:
+        A ``pathlib.Path``.
+
+    Raises:
+        DatasetError: a local copy does not match the published hash, or the file is missing
+            and downloading is off (or fails).
+    """
     for directory in search_dirs():
         path = directory / spec.name
         if path.is_file():

@@ -54,6 +54,10 @@ class StochasticDepth(layers.Layer):
     """Drops a block's whole residual branch per sample with probability ``drop_path_rate``
     while training (scaling the kept ones by 1 / keep probability); the identity in inference.
 
+    Args:
+        drop_path_rate: the probability of dropping the branch of a sample, in [0, 1).
+        **kwargs: the base ``Layer`` arguments.
+
     Example:
 
     >>> import numpy as np
@@ -81,6 +85,11 @@ class StochasticDepth(layers.Layer):
 class LayerScale(layers.Layer):
     """Multiplies the last axis by a learned vector ``gamma`` (projection_dim,), initialised to
     ``init_values``.
+
+    Args:
+        init_values: the initial value of every entry of ``gamma``.
+        projection_dim: the size of the last axis (and of ``gamma``).
+        **kwargs: the base ``Layer`` arguments.
 
     Example:
 
@@ -116,6 +125,15 @@ def ConvNeXtBlock(projection_dim, drop_path_rate=0.0, layer_scale_init_value=1e-
     """A function applying one ConvNeXt block: 7x7 depthwise conv, LayerNorm, Dense to 4x the
     width, GELU, Dense back, LayerScale, added to the input.
 
+    Args:
+        projection_dim: the block's width (channels in and out).
+        drop_path_rate: the StochasticDepth rate of the residual branch; 0 means none.
+        layer_scale_init_value: LayerScale's initial value, or None for no LayerScale.
+        name: the prefix of the block's layer names.
+
+    Returns:
+        A function from a SymbolicTensor to the block's output.
+
     Example:
 
     >>> from glassnet import Input
@@ -149,6 +167,12 @@ def ConvNeXtBlock(projection_dim, drop_path_rate=0.0, layer_scale_init_value=1e-
 def PreStem(name=None):
     """A function applying the input normalisation: ImageNet mean and variance of [0, 255] pixels.
 
+    Args:
+        name: the prefix of the Normalization layer's name.
+
+    Returns:
+        A function from a SymbolicTensor to the normalized one.
+
     Example:
 
     >>> import numpy as np
@@ -169,6 +193,14 @@ def PreStem(name=None):
 
 def Head(num_classes=1000, classifier_activation=None, name=None):
     """A function applying the classifier: global average pooling, LayerNorm, Dense.
+
+    Args:
+        num_classes: the number of classes (units of the Dense layer).
+        classifier_activation: the Dense layer's activation (None gives logits).
+        name: the prefix of the head's layer names.
+
+    Returns:
+        A function from a 4-D feature map to (batch, num_classes).
 
     Example:
 
@@ -205,6 +237,27 @@ def ConvNeXt(
     weights_name=None,
 ):
     """A ConvNeXt with ``depths[i]`` blocks of width ``projection_dims[i]`` in stage i.
+
+    Args:
+        depths: blocks per stage (four stages).
+        projection_dims: the width of each stage.
+        drop_path_rate: the largest StochasticDepth rate; block i of n gets i / (n - 1) of it.
+        layer_scale_init_value: LayerScale's initial value in every block.
+        default_size: the image side the model is made for when input_shape is None.
+        name: the model's name.
+        include_preprocessing: begin with the ImageNet normalization (PreStem) for 3-channel
+            inputs.
+        include_top: whether to end with the classifier (global pooling and a Dense layer).
+        weights: None (random initialization), "imagenet" (Keras's published weights) or the
+            path of a weights file.
+        input_tensor: a SymbolicTensor (from ``glassnet.Input``) to use as the image input, or
+            None for a new Input.
+        input_shape: (height, width, channels) of the images, or None for the default size.
+        pooling: with include_top=False, None (the last 4-D feature map), "avg" or "max".
+        classes: the number of classes of the classifier (1000 with ImageNet weights).
+        classifier_activation: the classifier's activation ("softmax"; None gives logits).
+        weights_name: the name of the variant whose ImageNet weights weights loads
+            ("convnext_tiny"...); None for a custom configuration.
 
     Example:
 
@@ -353,6 +406,10 @@ ConvNeXtXLarge = _make("xlarge")
 def preprocess_input(x, data_format=None):
     """Returns ``x`` unchanged: ConvNeXt models normalise their input themselves.
 
+    Args:
+        x: images, any form.
+        data_format: accepted for Keras compatibility.
+
     Example:
 
     >>> preprocess_input(255.0)
@@ -362,6 +419,7 @@ def preprocess_input(x, data_format=None):
 
 
 def decode_predictions(preds, top=5):
+    """The ``top`` ImageNet classes of each row of ``preds`` (see imagenet_utils)."""
     return imagenet_utils.decode_predictions(preds, top=top)
 
 

@@ -38,6 +38,11 @@ EPSILON = 1.001e-5
 def dense_block(x, blocks, name):
     """``blocks`` conv blocks, each adding 32 channels.
 
+    Args:
+        x: the input feature map, (batch, height, width, channels).
+        blocks: the number of conv blocks.
+        name: the prefix of the layer names.
+
     Example:
 
     >>> from glassnet import Input
@@ -51,6 +56,11 @@ def dense_block(x, blocks, name):
 
 def transition_block(x, reduction, name):
     """BatchNorm, ReLU, a 1x1 conv to ``reduction`` times the channels, 2x2 average pooling.
+
+    Args:
+        x: the input feature map, (batch, height, width, channels).
+        reduction: the fraction of channels kept by the 1x1 conv.
+        name: the prefix of the layer names.
 
     Example:
 
@@ -67,6 +77,11 @@ def transition_block(x, reduction, name):
 def conv_block(x, growth_rate, name):
     """BN-ReLU-1x1 conv (4 * growth_rate) and BN-ReLU-3x3 conv (growth_rate), concatenated
     to the input.
+
+    Args:
+        x: the input feature map, (batch, height, width, channels).
+        growth_rate: the channels the block adds.
+        name: the prefix of the layer names.
 
     Example:
 
@@ -95,6 +110,19 @@ def DenseNet(
     name="densenet",
 ):
     """A DenseNet with ``blocks`` conv blocks in each of its 4 dense blocks (see DenseNet121).
+
+    Args:
+        blocks: the number of conv blocks in each of the 4 dense blocks.
+        include_top: whether to end with the classifier (global pooling and a Dense layer).
+        weights: None (random initialization), "imagenet" (Keras's published weights) or the
+            path of a weights file.
+        input_tensor: a SymbolicTensor (from ``glassnet.Input``) to use as the image input, or
+            None for a new Input.
+        input_shape: (height, width, channels) of the images, or None for the default size.
+        pooling: with include_top=False, None (the last 4-D feature map), "avg" or "max".
+        classes: the number of classes of the classifier (1000 with ImageNet weights).
+        classifier_activation: the classifier's activation ("softmax"; None gives logits).
+        name: the model's name.
 
     Example:
 
@@ -200,6 +228,7 @@ def preprocess_input(x, data_format=None):
 
 
 def decode_predictions(preds, top=5):
+    """The ``top`` ImageNet classes of each row of ``preds`` (see imagenet_utils)."""
     return imagenet_utils.decode_predictions(preds, top=top)
 
 

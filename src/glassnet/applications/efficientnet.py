@@ -85,6 +85,29 @@ def EfficientNet(
 ):
     """An EfficientNet scaled by ``width_coefficient`` and ``depth_coefficient``.
 
+    Args:
+        width_coefficient: the factor on every layer's filters.
+        depth_coefficient: the factor on every stage's number of blocks.
+        default_size: the image side the model is made for when input_shape is None.
+        dropout_rate: the dropout before the classifier.
+        drop_connect_rate: the largest per-sample dropout of residual branches; block b of n
+            gets b / n of it.
+        depth_divisor: filter counts are rounded to multiples of it.
+        activation: the activation of the convolutions ("swish").
+        blocks_args: a list of block settings (dicts), or "default" for DEFAULT_BLOCKS_ARGS.
+        name: the model's name.
+        include_top: whether to end with the classifier (global pooling and a Dense layer).
+        weights: None (random initialization), "imagenet" (Keras's published weights) or the
+            path of a weights file.
+        input_tensor: a SymbolicTensor (from ``glassnet.Input``) to use as the image input, or
+            None for a new Input.
+        input_shape: (height, width, channels) of the images, or None for the default size.
+        pooling: with include_top=False, None (the last 4-D feature map), "avg" or "max".
+        classes: the number of classes of the classifier (1000 with ImageNet weights).
+        classifier_activation: the classifier's activation ("softmax"; None gives logits).
+        weights_name: the variant whose ImageNet weights weights loads ("b0"...); None for
+            a custom configuration.
+
     Example:
 
     >>> model = EfficientNet(0.25, 0.25, 64, blocks_args=DEFAULT_BLOCKS_ARGS[:2], weights=None,
@@ -197,6 +220,20 @@ def block(
 ):
     """One MBConv block: 1x1 expansion, depthwise convolution, squeeze-and-excite, 1x1 projection,
     and a residual connection (with dropout of whole samples) when the shapes allow it.
+
+    Args:
+        inputs: the input feature map, (batch, height, width, filters_in).
+        activation: the activation of the convolutions.
+        drop_rate: the per-sample dropout of the residual branch.
+        name: the prefix of the layer names.
+        filters_in: the input's channels.
+        filters_out: the output's channels.
+        kernel_size: the depthwise kernel's side.
+        strides: the depthwise convolution's stride (1 or 2).
+        expand_ratio: the expansion of the channels before the depthwise convolution.
+        se_ratio: the squeeze-and-excite width as a fraction of filters_in; 0 means none.
+        id_skip: whether to add the residual connection (when strides is 1 and the channels
+            match).
 
     Example:
 
@@ -343,6 +380,10 @@ EfficientNetB7 = _make("b7")
 def preprocess_input(x, data_format=None):
     """Returns ``x`` unchanged: EfficientNet models rescale their input themselves.
 
+    Args:
+        x: images, any form.
+        data_format: accepted for Keras compatibility.
+
     Example:
 
     >>> preprocess_input(255.0)
@@ -352,6 +393,7 @@ def preprocess_input(x, data_format=None):
 
 
 def decode_predictions(preds, top=5):
+    """The ``top`` ImageNet classes of each row of ``preds`` (see imagenet_utils)."""
     return imagenet_utils.decode_predictions(preds, top=top)
 
 

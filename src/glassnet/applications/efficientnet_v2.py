@@ -96,7 +96,19 @@ DENSE_KERNEL_INITIALIZER = {
 
 
 def round_filters(filters, width_coefficient, min_depth, depth_divisor):
-    """``filters`` scaled by the width coefficient, rounded to a multiple of the divisor."""
+    """``filters`` scaled by the width coefficient, rounded to a multiple of the divisor.
+
+    Args:
+        filters: the unscaled number of filters.
+        width_coefficient: the scaling factor.
+        min_depth: the least result, or None for ``depth_divisor``.
+        depth_divisor: the result is a multiple of it.
+
+    Example:
+
+    >>> round_filters(32, 1.1, 8, 8)
+    32
+    """
     filters *= width_coefficient
     minimum_depth = min_depth or depth_divisor
     return int(
@@ -105,7 +117,17 @@ def round_filters(filters, width_coefficient, min_depth, depth_divisor):
 
 
 def round_repeats(repeats, depth_coefficient):
-    """``repeats`` scaled by the depth coefficient, rounded up."""
+    """``repeats`` scaled by the depth coefficient, rounded up.
+
+    Args:
+        repeats: the unscaled number of blocks.
+        depth_coefficient: the scaling factor.
+
+    Example:
+
+    >>> round_repeats(3, 1.1)
+    4
+    """
     return int(math.ceil(depth_coefficient * repeats))
 
 
@@ -173,6 +195,22 @@ def MBConvBlock(
     """A function applying one MBConv block: 1x1 expansion, depthwise convolution,
     squeeze-and-excite, 1x1 projection, residual connection when the shapes allow it.
 
+    Args:
+        input_filters: the input's channels.
+        output_filters: the output's channels.
+        expand_ratio: the expansion of the channels (1 for none).
+        kernel_size: the side of the (depthwise) kernel.
+        strides: the stride (1 or 2).
+        se_ratio: the squeeze-and-excite width as a fraction of input_filters; 0 means none.
+        bn_momentum: the BatchNormalization momentum.
+        activation: the activation of the convolutions ("swish").
+        survival_probability: despite Keras's name, the drop rate of the per-sample Dropout on
+            the residual branch (0 for none).
+        name: the prefix of the layer names ("block0" when None).
+
+    Returns:
+        A function from a SymbolicTensor to the block's output.
+
     Example:
 
     >>> from glassnet import Input
@@ -220,6 +258,22 @@ def FusedMBConvBlock(
 ):
     """A function applying one Fused-MBConv block: a full kernel_size convolution expands (or,
     with expand_ratio 1, is the whole block), optional squeeze-and-excite, 1x1 projection.
+
+    Args:
+        input_filters: the input's channels.
+        output_filters: the output's channels.
+        expand_ratio: the expansion of the channels (1 for none).
+        kernel_size: the side of the (depthwise) kernel.
+        strides: the stride (1 or 2).
+        se_ratio: the squeeze-and-excite width as a fraction of input_filters; 0 means none.
+        bn_momentum: the BatchNormalization momentum.
+        activation: the activation of the convolutions ("swish").
+        survival_probability: despite Keras's name, the drop rate of the per-sample Dropout on
+            the residual branch (0 for none).
+        name: the prefix of the layer names ("block0" when None).
+
+    Returns:
+        A function from a SymbolicTensor to the block's output.
 
     Example:
 
@@ -276,6 +330,32 @@ def EfficientNetV2(
 ):
     """An EfficientNetV2 scaled by ``width_coefficient`` and ``depth_coefficient``;
     ``blocks_args`` "default" takes the stages of the variant named by ``name``.
+
+    Args:
+        width_coefficient: the factor on every layer's filters.
+        depth_coefficient: the factor on every stage's number of blocks.
+        default_size: the image side the model is made for when input_shape is None.
+        dropout_rate: the dropout before the classifier.
+        drop_connect_rate: the largest per-sample dropout of residual branches; block b of n
+            gets b / n of it.
+        depth_divisor: filter counts are rounded to multiples of it.
+        min_depth: the least filter count.
+        bn_momentum: the BatchNormalization momentum.
+        activation: the activation of the convolutions ("swish").
+        blocks_args: a list of stage settings (dicts), or "default" for the stages of name.
+        name: the model's name (a key of DEFAULT_BLOCKS_ARGS with blocks_args="default").
+        include_top: whether to end with the classifier (global pooling and a Dense layer).
+        weights: None (random initialization), "imagenet" (Keras's published weights) or the
+            path of a weights file.
+        input_tensor: a SymbolicTensor (from ``glassnet.Input``) to use as the image input, or
+            None for a new Input.
+        input_shape: (height, width, channels) of the images, or None for the default size.
+        pooling: with include_top=False, None (the last 4-D feature map), "avg" or "max".
+        classes: the number of classes of the classifier (1000 with ImageNet weights).
+        classifier_activation: the classifier's activation ("softmax"; None gives logits).
+        include_preprocessing: begin with the variant's rescaling of [0, 255] pixels.
+        weights_name: the variant whose ImageNet weights weights loads; None for a custom
+            configuration.
 
     Example:
 
@@ -452,6 +532,10 @@ EfficientNetV2L = _make("EfficientNetV2L")
 def preprocess_input(x, data_format=None):
     """Returns ``x`` unchanged: EfficientNetV2 models rescale their input themselves.
 
+    Args:
+        x: images, any form.
+        data_format: accepted for Keras compatibility.
+
     Example:
 
     >>> preprocess_input(255.0)
@@ -461,6 +545,7 @@ def preprocess_input(x, data_format=None):
 
 
 def decode_predictions(preds, top=5):
+    """The ``top`` ImageNet classes of each row of ``preds`` (see imagenet_utils)."""
     return imagenet_utils.decode_predictions(preds, top=top)
 
 

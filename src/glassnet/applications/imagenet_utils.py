@@ -217,6 +217,10 @@ def correct_pad(inputs, kernel_size):
     """((top, bottom), (left, right)) zero padding that makes a strided 'valid' convolution of
     ``kernel_size`` behave like TensorFlow's 'same' on ``inputs`` (batch, height, width, c).
 
+    Args:
+        inputs: a 4-D channels-last SymbolicTensor (or anything with such a ``shape``).
+        kernel_size: an int or a (height, width) pair.
+
     Example:
 
     >>> from glassnet import Input
@@ -232,6 +236,10 @@ def correct_pad(inputs, kernel_size):
 
 def validate_activation(classifier_activation, weights):
     """Refuse a classifier activation other than softmax or None with pretrained weights.
+
+    Args:
+        classifier_activation: the activation asked for (a name, a function or None).
+        weights: the weights asked for; None (random) allows any activation.
 
     Example:
 

@@ -35,6 +35,10 @@ WEIGHT_FILES = (
 class CustomScaleLayer(layers.Layer):
     """inputs[0] + scale * inputs[1]: the residual of an Inception-ResNet block, scaled.
 
+    Args:
+        scale: the factor on the residual branch.
+        **kwargs: the base ``Layer`` arguments.
+
     Example:
 
     >>> import numpy as np
@@ -58,6 +62,16 @@ def conv2d_bn(
 ):
     """Convolution, then (without bias) BatchNormalization without scale, then ``activation``.
 
+    Args:
+        x: the input feature map.
+        filters: the convolution's filters.
+        kernel_size: an int or a (height, width) pair.
+        strides: the convolution's stride.
+        padding: "same" or "valid".
+        activation: the activation after the normalization, or None.
+        use_bias: give the convolution a bias and leave out the BatchNormalization.
+        name: the convolution's name; the others get "_bn" and "_ac" after it (None: automatic).
+
     Example:
 
     >>> from glassnet import Input
@@ -78,6 +92,13 @@ def conv2d_bn(
 
 def inception_resnet_block(x, scale, block_type, block_idx, activation="relu"):
     """One Inception-ResNet block: 'block35' (35x35 grid), 'block17' or 'block8'.
+
+    Args:
+        x: the input feature map.
+        scale: the factor on the residual branch before it is added.
+        block_type: "block35", "block17" or "block8".
+        block_idx: the block's number, for its layer names ("block35_1_...").
+        activation: the activation after the addition, or None.
 
     Example:
 
@@ -129,6 +150,7 @@ def InceptionResNetV2(
     classifier_activation="softmax",
     name="inception_resnet_v2",
 ):
+    """The InceptionResNetV2 model (Args and example: the docstring ``document`` attaches below)."""
     check_weights(name, weights, include_top, classes)
     input_shape = imagenet_utils.obtain_input_shape(
         input_shape, 299, 75, "channels_last", include_top, weights

@@ -32,6 +32,15 @@ WEIGHT_FILES = (
 def conv2d_bn(x, filters, num_row, num_col, padding="same", strides=(1, 1), name=None):
     """Convolution (no bias), BatchNormalization (no scale) and ReLU.
 
+    Args:
+        x: the input feature map.
+        filters: the convolution's filters.
+        num_row: the kernel's height.
+        num_col: the kernel's width.
+        padding: "same" or "valid".
+        strides: the convolution's strides.
+        name: the ReLU's name; the others get "_conv" and "_bn" after it (None: automatic).
+
     Example:
 
     >>> from glassnet import Input
@@ -67,6 +76,7 @@ def InceptionV3(
     classifier_activation="softmax",
     name="inception_v3",
 ):
+    """The InceptionV3 model (its Args and example: the docstring ``document`` attaches below)."""
     check_weights(name, weights, include_top, classes)
     input_shape = imagenet_utils.obtain_input_shape(
         input_shape, 299, 75, "channels_last", include_top, weights

@@ -48,6 +48,7 @@ def MobileNet(
     classifier_activation="softmax",
     name=None,
 ):
+    """The MobileNet model (its Args and example: the docstring ``document`` attaches below)."""
     where = name or "MobileNet"
     check_weights(where, weights, include_top, classes)
     rows = None if input_shape is None else input_shape[0]
@@ -175,6 +176,7 @@ def preprocess_input(x, data_format=None):
 
 
 def decode_predictions(preds, top=5):
+    """The ``top`` ImageNet classes of each row of ``preds`` (see imagenet_utils)."""
     return imagenet_utils.decode_predictions(preds, top=top)
 
 

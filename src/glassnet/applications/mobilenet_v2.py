@@ -53,6 +53,7 @@ def MobileNetV2(
     classifier_activation="softmax",
     name=None,
 ):
+    """The MobileNetV2 model (its Args and example: the docstring ``document`` attaches below)."""
     where = name or "MobileNetV2"
     check_weights(where, weights, include_top, classes)
     if input_shape is not None and input_tensor is not None:

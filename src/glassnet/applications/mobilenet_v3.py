@@ -78,15 +78,38 @@ LARGE_BLOCKS = [
 
 
 def relu(x):
+    """A ReLU layer applied to ``x`` (the activation of MobileNetV3's "re" blocks).
+
+    Args:
+        x: a symbolic tensor.
+
+    Returns:
+        The symbolic output of a new ``layers.ReLU()``.
+    """
     return layers.ReLU()(x)
 
 
 def hard_sigmoid(x):
-    """relu6(x + 3) / 6, written as Keras writes it (two graph operations around a ReLU)."""
+    """relu6(x + 3) / 6, written as Keras writes it (two graph operations around a ReLU).
+
+    Args:
+        x: a symbolic tensor.
+
+    Returns:
+        The symbolic output, in [0, 1].
+    """
     return layers.ReLU(6.0)(x + 3.0) * (1.0 / 6.0)
 
 
 def hard_swish(x):
+    """x * hard_sigmoid(x) as one ``Activation("hard_swish")`` layer (MobileNetV3's "hs" blocks).
+
+    Args:
+        x: a symbolic tensor.
+
+    Returns:
+        The symbolic output of the new activation layer.
+    """
     return layers.Activation("hard_swish")(x)
 
 
@@ -177,6 +200,25 @@ def MobileNetV3(
     name=None,
 ):
     """A MobileNetV3 made of ``blocks`` (see SMALL_BLOCKS) and a ``last_point_ch``-wide head.
+
+    Args:
+        blocks: the inverted residual blocks, one (expansion, filters, kernel, stride,
+            squeeze-excite, activation) tuple each.
+        last_point_ch: the width of the head's 1x1 convolution before the classifier.
+        input_shape: (height, width, 3) of the images (at least 32x32), or None.
+        alpha: the width multiplier of every block's filters.
+        model_type: "large" or "small": which published weights weights loads.
+        minimalistic: 3x3 kernels, ReLU and no squeeze-and-excite everywhere.
+        include_top: whether to end with the classifier.
+        weights: None (random initialization), "imagenet" (Keras's published weights) or the
+            path of a weights file.
+        input_tensor: a SymbolicTensor to use as the image input, or None for a new Input.
+        classes: the number of classes of the classifier (1000 with ImageNet weights).
+        pooling: with include_top=False, None (the last 4-D feature map), "avg" or "max".
+        dropout_rate: the dropout before the classifier.
+        classifier_activation: the classifier's activation ("softmax"; None gives logits).
+        include_preprocessing: begin by rescaling [0, 255] pixels to [-1, 1].
+        name: the model's name.
 
     Example:
 
@@ -330,6 +372,10 @@ MobileNetV3Large.__doc__ = MobileNetV3Large.__doc__.replace("MobileNetV3Small", 
 def preprocess_input(x, data_format=None):
     """Returns ``x`` unchanged: MobileNetV3 models rescale their input themselves.
 
+    Args:
+        x: images, any form.
+        data_format: accepted for Keras compatibility.
+
     Example:
 
     >>> preprocess_input(255.0)
@@ -339,6 +385,7 @@ def preprocess_input(x, data_format=None):
 
 
 def decode_predictions(preds, top=5):
+    """The ``top`` ImageNet classes of each row of ``preds`` (see imagenet_utils)."""
     return imagenet_utils.decode_predictions(preds, top=top)
 
 

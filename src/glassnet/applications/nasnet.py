@@ -69,6 +69,26 @@ def NASNet(
     """A NASNet-A: a stem, then ``num_blocks`` normal cells between reduction cells, three
     times; ``penultimate_filters`` sets the width (see NASNetMobile).
 
+    Args:
+        input_shape: (height, width, channels) of the images, or None for the default size.
+        penultimate_filters: the filters of the last cells; a multiple of
+            24 * filter_multiplier ** 2.
+        num_blocks: the normal cells between two reduction cells.
+        stem_block_filters: the filters of the stem convolution.
+        skip_reduction: whether a cell after a reduction takes the cell before the reduction
+            as its "previous" input (NASNetLarge) instead of the reduction's other output.
+        filter_multiplier: the widening at each reduction.
+        include_top: whether to end with the classifier.
+        weights: None (random initialization), "imagenet" (only for the Mobile and Large
+            configurations) or the path of a weights file.
+        input_tensor: a SymbolicTensor to use as the image input, or None for a new Input.
+        pooling: with include_top=False, None (the last 4-D feature map), "avg" or "max".
+        classes: the number of classes of the classifier (1000 with ImageNet weights).
+        default_size: the image side the model is made for (331 when None); 224 or 331 picks
+            the ImageNet weights.
+        classifier_activation: the classifier's activation ("softmax"; None gives logits).
+        name: the model's name.
+
     Example:
 
     >>> model = NASNet((32, 32, 3), penultimate_filters=96, num_blocks=1, stem_block_filters=8,
@@ -147,6 +167,7 @@ def NASNetMobile(
     classifier_activation="softmax",
     name="nasnet_mobile",
 ):
+    """The NASNetMobile model (its Args and example: the docstring ``document`` attaches below)."""
     if not include_top and input_shape is None:
         input_shape = (224, 224, 3)
     return NASNet(
@@ -177,6 +198,7 @@ def NASNetLarge(
     classifier_activation="softmax",
     name="nasnet_large",
 ):
+    """The NASNetLarge model (its Args and example: the docstring ``document`` attaches below)."""
     return NASNet(
         input_shape,
         penultimate_filters=4032,

@@ -27,7 +27,17 @@ EPSILON = 1.001e-5
 
 
 def imagenet_file(weights_name, include_top):
-    """The published weights of ``weights_name`` ('resnet50', 'resnet50v2'...)."""
+    """The published weights of ``weights_name`` ('resnet50', 'resnet50v2'...).
+
+    Args:
+        weights_name: the variant's name in Keras's file names.
+        include_top: whether the file holds the classifier's weights too.
+
+    Example:
+
+    >>> imagenet_file("resnet50", include_top=False).name
+    'resnet50_weights_tf_dim_ordering_tf_kernels_notop.h5'
+    """
     suffix = "" if include_top else "_notop"
     file_name = f"{weights_name}_weights_tf_dim_ordering_tf_kernels{suffix}.h5"
     return WeightsFile(BASE_WEIGHTS_PATH + file_name, WEIGHTS_HASHES[weights_name][1 - include_top])
@@ -102,6 +112,14 @@ def residual_block_v1(x, filters, kernel_size=3, stride=1, conv_shortcut=True, n
     """A bottleneck block: 1x1 -> kernel_size -> 1x1 (4 * filters) convolutions, plus the
     shortcut (a strided 1x1 convolution, or the input itself).
 
+    Args:
+        x: the input feature map, (batch, height, width, channels).
+        filters: the bottleneck's width; the block outputs 4 * filters channels.
+        kernel_size: the side of the middle convolution.
+        stride: the block's stride.
+        conv_shortcut: project the shortcut with a 1x1 convolution (True) or use the input.
+        name: the prefix of the layer names.
+
     Example:
 
     >>> from glassnet import Input
@@ -128,6 +146,13 @@ def residual_block_v1(x, filters, kernel_size=3, stride=1, conv_shortcut=True, n
 def stack_residual_blocks_v1(x, filters, blocks, stride1=2, name=None):
     """``blocks`` v1 blocks; the first strides by ``stride1`` and projects the shortcut.
 
+    Args:
+        x: the input feature map.
+        filters: the bottleneck width of every block.
+        blocks: the number of blocks.
+        stride1: the first block's stride.
+        name: the prefix of the layer names ("conv2" gives "conv2_block1_...").
+
     Example:
 
     >>> from glassnet import Input
@@ -143,6 +168,15 @@ def stack_residual_blocks_v1(x, filters, blocks, stride1=2, name=None):
 def residual_block_v2(x, filters, kernel_size=3, stride=1, conv_shortcut=False, name=None):
     """A pre-activation bottleneck block (ResNetV2): BatchNorm and ReLU come before each conv,
     and the stride sits on the 3x3 convolution.
+
+    Args:
+        x: the input feature map, (batch, height, width, channels).
+        filters: the bottleneck's width; the block outputs 4 * filters channels.
+        kernel_size: the side of the middle convolution.
+        stride: the block's stride.
+        conv_shortcut: project the shortcut with a 1x1 convolution (True), or use the input
+            (max-pooled when strided).
+        name: the prefix of the layer names.
 
     Example:
 
@@ -171,6 +205,13 @@ def residual_block_v2(x, filters, kernel_size=3, stride=1, conv_shortcut=False, 
 
 def stack_residual_blocks_v2(x, filters, blocks, stride1=2, name=None):
     """``blocks`` v2 blocks; the first projects the shortcut, the last strides by ``stride1``.
+
+    Args:
+        x: the input feature map.
+        filters: the bottleneck width of every block.
+        blocks: the number of blocks.
+        stride1: the last block's stride.
+        name: the prefix of the layer names ("conv2" gives "conv2_block1_...").
 
     Example:
 
@@ -272,7 +313,12 @@ def preprocess_input(x, data_format=None):
 
 
 def decode_predictions(preds, top=5):
-    """The ``top`` ImageNet classes of each row of ``preds`` (see imagenet_utils)."""
+    """The ``top`` ImageNet classes of each row of ``preds`` (see imagenet_utils).
+
+    Args:
+        preds: (batch, 1000) ImageNet scores.
+        top: how many classes to return per sample.
+    """
     return imagenet_utils.decode_predictions(preds, top=top)
 
 

@@ -31,6 +31,20 @@ def vgg(
     as ``convs_per_block`` says) each ending in 2x2 max pooling, then two 4096-unit Dense layers
     and the classifier. ``weight_files``: (with top, without top) WeightsFiles.
 
+    Args:
+        convs_per_block: the number of convolutions in each of the 5 blocks.
+        weight_files: (with top, without top) WeightsFiles of the ImageNet weights.
+        include_top: whether to end with the classifier (global pooling and a Dense layer).
+        weights: None (random initialization), "imagenet" (Keras's published weights) or the
+            path of a weights file.
+        input_tensor: a SymbolicTensor (from ``glassnet.Input``) to use as the image input, or
+            None for a new Input.
+        input_shape: (height, width, channels) of the images, or None for the default size.
+        pooling: with include_top=False, None (the last 4-D feature map), "avg" or "max".
+        classes: the number of classes of the classifier (1000 with ImageNet weights).
+        classifier_activation: the classifier's activation ("softmax"; None gives logits).
+        name: the model's name.
+
     Example:
 
     >>> model = vgg([1, 1, 1, 1, 1], None, False, None, None, (32, 32, 3), "avg", 0, None, "v")
@@ -84,6 +98,7 @@ def VGG16(
     classifier_activation="softmax",
     name="vgg16",
 ):
+    """The VGG16 model (its Args and example: the docstring ``document`` attaches below)."""
     return vgg(
         [2, 2, 3, 3, 3],
         WEIGHT_FILES,
@@ -128,6 +143,7 @@ def preprocess_input(x, data_format=None):
 
 
 def decode_predictions(preds, top=5):
+    """The ``top`` ImageNet classes of each row of ``preds`` (see imagenet_utils)."""
     return imagenet_utils.decode_predictions(preds, top=top)
 
 

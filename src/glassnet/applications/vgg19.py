@@ -28,6 +28,7 @@ def VGG19(
     classifier_activation="softmax",
     name="vgg19",
 ):
+    """The VGG19 model (its Args and example: the docstring ``document`` attaches below)."""
     return vgg(
         [2, 2, 4, 4, 4],
         WEIGHT_FILES,

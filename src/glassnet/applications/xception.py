@@ -58,6 +58,7 @@ def Xception(
     classifier_activation="softmax",
     name="xception",
 ):
+    """The Xception model (its Args and example: the docstring ``document`` attaches below)."""
     check_weights(name, weights, include_top, classes)
     input_shape = imagenet_utils.obtain_input_shape(
         input_shape, 299, 71, "channels_last", include_top, weights
