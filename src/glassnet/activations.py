@@ -27,6 +27,9 @@ from glassnet.ops.operation import keras_op
 def linear(x):
     """The identity: x unchanged (as a tensor).
 
+    Args:
+        x: a tensor, array or nested list of numbers.
+
     Example:
 
     >>> import glassnet as keras
@@ -39,6 +42,9 @@ def linear(x):
 @keras_op(name="activations.exponential")
 def exponential(x):
     """exp(x).
+
+    Args:
+        x: a tensor, array or number.
 
     Example:
 
@@ -94,6 +100,11 @@ def relu(x, negative_slope=0.0, max_value=None, threshold=0.0):
 @keras_op(name="activations.gelu")
 def gelu(x, approximate=False):
     """Gaussian error linear unit; the exact form unless ``approximate`` (the tanh formula).
+
+    Args:
+        x: a tensor, array or number.
+        approximate: use 0.5 x (1 + tanh(sqrt(2 / pi) (x + 0.044715 x^3))) instead of the exact
+            x Phi(x) (False by default).
 
     Example:
 
@@ -178,6 +189,12 @@ def get(identifier):
     """An activation function from a name ('relu'), a serialized config, None (linear) or a
     callable (returned as is).
 
+    Args:
+        identifier: a name, a config (str or dict), a callable, or None.
+
+    Raises:
+        ValueError: for an unknown name or anything else.
+
     Example:
 
     >>> import glassnet as keras
@@ -204,6 +221,9 @@ def serialize(activation):
     A custom function is stored by its registered name ("package>name") when it was registered
     with ``register_keras_serializable``; other callables are refused: configs hold names,
     never code.
+
+    Args:
+        activation: an activation function (a built-in, an alias, or a registered custom one).
 
     Example:
 
