@@ -165,6 +165,9 @@ _BY_NAME = {
 def serialize(constraint):
     """A constraint as Keras's dict {"module", "class_name", "config", "registered_name"}.
 
+    Args:
+        constraint: a constraint instance (built-in or custom).
+
     Example:
 
     >>> from glassnet import constraints
@@ -184,6 +187,10 @@ def serialize(constraint):
 def deserialize(config, custom_objects=None):
     """The constraint a ``serialize`` dict describes; classes from glassnet or
     ``custom_objects`` only.
+
+    Args:
+        config: the dict (Keras's "module" and "registered_name" keys are understood).
+        custom_objects: optional dict name -> class for constraints glassnet does not define.
 
     Example:
 
@@ -205,6 +212,10 @@ def deserialize(config, custom_objects=None):
 
 def get(identifier):
     """A constraint from a name ('max_norm'), a config dict, a class, an instance or a function.
+
+    Args:
+        identifier: a name, a config dict, a class (instantiated), an instance or a function
+            (returned as they are), or None (returns None).
 
     Example:
 
