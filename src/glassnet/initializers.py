@@ -278,6 +278,12 @@ def compute_fans(shape, input_axes=None, output_axes=None):
     A conv kernel (..., in, out) counts its receptive field; ``input_axes``/``output_axes``
     (both given) name the axes whose sizes multiply into each fan instead.
 
+    Args:
+        shape: the weight's shape; for rank > 2, the last two axes are (in, out) and the others
+            the receptive field.
+        input_axes: the axes whose sizes multiply into fan_in (with ``output_axes``), or None.
+        output_axes: the axes whose sizes multiply into fan_out, or None.
+
     Example:
 
     >>> from glassnet.initializers import compute_fans
@@ -555,6 +561,12 @@ def get_window(window, length, periodic=False):
     boxcar; SciPy's ``get_window`` for the others), ``length`` samples long. Periodic windows
     (for spectral analysis) are the symmetric window of length + 1 without its last sample.
 
+    Args:
+        window: the window's name ("hann", "hamming", "blackman", "bartlett", "boxcar" or
+            another name SciPy knows).
+        length: the number of samples.
+        periodic: the periodic (DFT-even) form; False gives the symmetric one.
+
     Example:
 
     >>> from glassnet.initializers import get_window
@@ -694,6 +706,9 @@ _BY_NAME = {
 def serialize(initializer):
     """An initializer as Keras's dict {"module", "class_name", "config", "registered_name"}.
 
+    Args:
+        initializer: an initializer instance (built-in or custom).
+
     Example:
 
     >>> from glassnet import initializers
@@ -713,6 +728,10 @@ def serialize(initializer):
 def deserialize(config, custom_objects=None):
     """The initializer a ``serialize`` dict (or {"class_name", "config"}) describes; classes come
     from glassnet's initializers or ``custom_objects`` (name -> class), never from an import.
+
+    Args:
+        config: the dict (Keras's "module" and "registered_name" keys are understood).
+        custom_objects: optional dict name -> class for initializers glassnet does not define.
 
     Example:
 
@@ -735,6 +754,10 @@ def deserialize(config, custom_objects=None):
 def get(identifier):
     """An initializer from a name ('he_normal'), a config dict, a class, an instance, a function
     or an array (used as the value, for that shape only).
+
+    Args:
+        identifier: a name, a config dict, a class (instantiated), an instance or a function
+            (returned as they are), an array, or None (returns None).
 
     Example:
 
