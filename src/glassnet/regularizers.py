@@ -189,6 +189,9 @@ _BY_NAME = {
 def serialize(regularizer):
     """A regularizer as Keras's dict {"module", "class_name", "config", "registered_name"}.
 
+    Args:
+        regularizer: a regularizer instance (built-in or custom).
+
     Example:
 
     >>> from glassnet import regularizers
@@ -208,6 +211,10 @@ def serialize(regularizer):
 def deserialize(config, custom_objects=None):
     """The regularizer a ``serialize`` dict describes; classes from glassnet or
     ``custom_objects`` only.
+
+    Args:
+        config: the dict (Keras's "module" and "registered_name" keys are understood).
+        custom_objects: optional dict name -> class for regularizers glassnet does not define.
 
     Example:
 
@@ -229,6 +236,10 @@ def deserialize(config, custom_objects=None):
 
 def get(identifier):
     """A regularizer from a name ('l2'), a config dict, a class, an instance or a function.
+
+    Args:
+        identifier: a name, a config dict, a class (instantiated), an instance or a function
+            (returned as they are), or None (returns None).
 
     Example:
 
