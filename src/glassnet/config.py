@@ -41,12 +41,27 @@ from glassnet.backend.config import (
 
 
 def enable_fusion():
-    """Run the fusion rules (the default)."""
+    """Run the fusion rules (the default).
+
+    Example:
+
+    >>> enable_fusion()
+    >>> is_fusion_enabled()
+    True
+    """
     set_fusion_enabled(True)
 
 
 def disable_fusion():
-    """Run every layer's own ``call``: the reference path (see ``glassnet.models.fusion``)."""
+    """Run every layer's own ``call``: the reference path (see ``glassnet.models.fusion``).
+
+    Example:
+
+    >>> disable_fusion()
+    >>> is_fusion_enabled()
+    False
+    >>> enable_fusion()  # back to the default
+    """
     set_fusion_enabled(False)
 
 
