@@ -11,5 +11,11 @@ __version__ = "0.2.0"
 
 
 def version():
-    """The installed glassnet version, as a string."""
+    """The installed glassnet version, as a string.
+
+    Example:
+
+    >>> version() == __version__
+    True
+    """
     return __version__
