@@ -10,6 +10,9 @@ import numpy as np
 def sigmoid(z):
     """1 / (1 + e^-z), computed without overflow for large |z|.
 
+    Args:
+        z: an array (any shape).
+
     Example:
 
     >>> sigmoid(np.array([0.0, 1000.0, -1000.0]))
