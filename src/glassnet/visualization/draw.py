@@ -113,6 +113,14 @@ def draw_bounding_boxes(
 
     Raises:
         ValueError: for images that are not a 4-D batch or boxes without "boxes"/"labels".
+
+    Example:
+
+    >>> import numpy as np
+    >>> boxes = {"boxes": [[[1, 1, 5, 5]]], "labels": [[0]]}
+    >>> drawn = draw_bounding_boxes(np.zeros((1, 8, 8, 3)), boxes, "xyxy", color=(255, 0, 0))
+    >>> drawn.shape, drawn[0, 1, 1].tolist(), drawn[0, 3, 3].tolist()  # on the outline, inside
+    ((1, 8, 8, 3), [255, 0, 0], [0, 0, 0])
     """
     from PIL import Image, ImageDraw
 
@@ -155,6 +163,9 @@ def draw_bounding_boxes(
 
 def color_palette(num_classes):
     """``num_classes`` distinct RGB colours, the same each time (class 0 is black).
+
+    Args:
+        num_classes: the number of colours.
 
     Example:
 

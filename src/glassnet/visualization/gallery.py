@@ -61,6 +61,15 @@ def plot_image_gallery(
 
     Raises:
         ValueError: for labels without ``label_map``.
+
+    Example:
+
+    >>> import numpy as np
+    >>> figure = plot_image_gallery(
+    ...     np.zeros((3, 8, 8, 3)), y_true=[0, 1, 0], label_map={0: "cat", 1: "dog"}
+    ... )
+    >>> [axis.get_title() for axis in figure.axes]
+    ['Label: cat', 'Label: dog', 'Label: cat', '']
     """
     from matplotlib.figure import Figure
 
@@ -140,6 +149,16 @@ def plot_bounding_box_gallery(
 
     Returns:
         the matplotlib Figure.
+
+    Example:
+
+    >>> import numpy as np
+    >>> boxes = {"boxes": np.array([[[1.0, 1.0, 5.0, 5.0]]] * 2), "labels": np.array([[0]] * 2)}
+    >>> figure = plot_bounding_box_gallery(
+    ...     np.zeros((2, 8, 8, 3)), "xyxy", y_true=boxes, class_mapping={0: "cat"}
+    ... )
+    >>> len(figure.axes)
+    2
     """
     from matplotlib import patches
 
@@ -211,6 +230,14 @@ def plot_segmentation_mask_gallery(
 
     Returns:
         the matplotlib Figure.
+
+    Example:
+
+    >>> import numpy as np
+    >>> masks = np.zeros((2, 8, 8, 1), dtype=int)
+    >>> figure = plot_segmentation_mask_gallery(np.zeros((2, 8, 8, 3)), num_classes=2, y_true=masks)
+    >>> len(figure.axes)  # two rows: each image, then its true mask
+    4
     """
     images = np.asarray(images)
     if images.ndim != 4:
