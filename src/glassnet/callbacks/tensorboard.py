@@ -227,6 +227,19 @@ class TensorBoard(Callback):
     Raises:
         ImportError: when the ``tensorboard`` package is missing, saying what to install.
         ValueError: for an ``update_freq`` that is not "epoch", "batch" or a positive int.
+
+    Example:
+
+    >>> import os, tempfile
+    >>> import numpy as np
+    >>> import glassnet as keras
+    >>> model = keras.Sequential([keras.Input((2,)), keras.layers.Dense(1)])
+    >>> model.compile("sgd", "mse")
+    >>> log_dir = tempfile.mkdtemp()
+    >>> _ = model.fit(np.ones((4, 2)), np.ones((4, 1)), epochs=1, verbose=0,
+    ...               callbacks=[TensorBoard(log_dir)])
+    >>> os.listdir(log_dir)
+    ['train']
     """
 
     def __init__(
@@ -479,6 +492,15 @@ def model_graph_def(model, tb=None):
 
     Returns:
         a ``GraphDef`` protocol buffer.
+
+    Example:
+
+    >>> import glassnet as keras
+    >>> model = keras.Sequential([keras.Input((2,)), keras.layers.Dense(3, activation="relu",
+    ...                           name="hidden"), keras.layers.Dense(1, name="out")])
+    >>> graph = model_graph_def(model)
+    >>> [node.name for node in graph.node][1:], [node.op for node in graph.node][1:]
+    (['fused/dense_activation/hidden', 'out'], ['Dense', 'Dense'])
     """
     tb = tb or _tensorboard()
     fused = fused_layers(model)
