@@ -55,7 +55,14 @@ def _add(commands, name, help, description=None):
 
 
 def build_parser():
-    """The argparse parser of every subcommand."""
+    """The argparse parser of every subcommand.
+
+    Example:
+
+    >>> args = build_parser().parse_args(["summary", "model.glassnet"])
+    >>> args.command, args.model
+    ('summary', 'model.glassnet')
+    """
     from glassnet.cli.data import DATASETS
     from glassnet.version import __version__
 
@@ -184,7 +191,21 @@ def build_parser():
 
 
 def main(argv=None):
-    """Run the command line with ``argv`` (default: sys.argv[1:]); returns the exit status."""
+    """Run the command line with ``argv`` (default: sys.argv[1:]); returns the exit status.
+
+    Args:
+        argv: the arguments, without the program name; None means ``sys.argv[1:]``.
+
+    Returns:
+        0 on success, 2 for a usage or input error, 130 when interrupted (and argparse's own
+        status for --help and --version).
+
+    Example:
+
+    >>> main(["--version"])
+    glassnet ...
+    0
+    """
     parser = build_parser()
     try:
         args = parser.parse_args(argv)

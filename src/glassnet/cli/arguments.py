@@ -27,6 +27,12 @@ def _integer(text):
 def positive_int(text):
     """A whole number >= 1 (epochs, batch size).
 
+    Args:
+        text: the command-line argument.
+
+    Raises:
+        argparse.ArgumentTypeError: argparse shows its message as the usage error.
+
     Example:
 
     >>> positive_int("7")
@@ -41,6 +47,12 @@ def positive_int(text):
 def non_negative_int(text):
     """A whole number >= 0 (a sample index).
 
+    Args:
+        text: the command-line argument.
+
+    Raises:
+        argparse.ArgumentTypeError: argparse shows its message as the usage error.
+
     Example:
 
     >>> non_negative_int("0")
@@ -54,6 +66,12 @@ def non_negative_int(text):
 
 def seed(text):
     """A random seed: a whole number from 0 to 2**32 - 1.
+
+    Args:
+        text: the command-line argument.
+
+    Raises:
+        argparse.ArgumentTypeError: argparse shows its message as the usage error.
 
     Example:
 
@@ -79,6 +97,12 @@ def _number(text):
 def positive_float(text):
     """A finite number > 0 (a learning rate).
 
+    Args:
+        text: the command-line argument.
+
+    Raises:
+        argparse.ArgumentTypeError: argparse shows its message as the usage error.
+
     Example:
 
     >>> positive_float("1e-3")
@@ -92,6 +116,12 @@ def positive_float(text):
 
 def fraction(text):
     """A number from 0 (included) to 1 (excluded): a share of the training data.
+
+    Args:
+        text: the command-line argument.
+
+    Raises:
+        argparse.ArgumentTypeError: argparse shows its message as the usage error.
 
     Example:
 
@@ -109,6 +139,12 @@ def fraction(text):
 def port(text):
     """A TCP port: 0 (any free one) to 65535.
 
+    Args:
+        text: the command-line argument.
+
+    Raises:
+        argparse.ArgumentTypeError: argparse shows its message as the usage error.
+
     Example:
 
     >>> port("8123")
@@ -122,6 +158,12 @@ def port(text):
 
 def path_text(text):
     """A path given on the command line: not empty, no NUL character.
+
+    Args:
+        text: the command-line argument.
+
+    Raises:
+        argparse.ArgumentTypeError: argparse shows its message as the usage error.
 
     Example:
 

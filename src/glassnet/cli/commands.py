@@ -20,7 +20,15 @@ BACKUP = "backup"  # BackupAndRestore's folder inside a run folder, while traini
 
 
 class Interrupted(Exception):
-    """Ctrl-C stopped a command; the message says what was kept."""
+    """Ctrl-C stopped a command; the message says what was kept.
+
+    Example:
+
+    >>> raise Interrupted("stopped after epoch 3; the run folder keeps a backup")
+    Traceback (most recent call last):
+    ...
+    glassnet.cli.commands.Interrupted: stopped after epoch 3; the run folder keeps a backup
+    """
 
 
 # -- train ---------------------------------------------------------------------------------------
@@ -103,7 +111,11 @@ def _write_history(folder, rows):
 
 
 def train(args):
-    """``glassnet train``: check everything, train, then save model, metrics and plots."""
+    """``glassnet train``: check everything, train, then save model, metrics and plots.
+
+    Args:
+        args: the parsed command line (an ``argparse.Namespace``) of ``glassnet train``.
+    """
     import glassnet as keras
     from glassnet.cli import data, models
     from glassnet.distribution.data_parallel import is_chief, launched_under_mpi
@@ -286,7 +298,11 @@ def _dataset_for(model, name):
 
 
 def evaluate(args):
-    """``glassnet evaluate``: accuracy, per-class report and confusion matrix."""
+    """``glassnet evaluate``: accuracy, per-class report and confusion matrix.
+
+    Args:
+        args: the parsed command line (an ``argparse.Namespace``) of ``glassnet evaluate``.
+    """
     from glassnet import plot
     from glassnet.evaluation import classification_report
 
@@ -320,7 +336,11 @@ def _class_names(model_path, count):
 
 
 def predict(args):
-    """``glassnet predict``: the class and probabilities of each sample in a file."""
+    """``glassnet predict``: the class and probabilities of each sample in a file.
+
+    Args:
+        args: the parsed command line (an ``argparse.Namespace``) of ``glassnet predict``.
+    """
     from glassnet.cli import data, inputs
 
     if not os.path.isfile(args.input):
@@ -348,12 +368,20 @@ def predict(args):
 
 
 def summary(args):
-    """``glassnet summary``: the layer table of a saved model."""
+    """``glassnet summary``: the layer table of a saved model.
+
+    Args:
+        args: the parsed command line (an ``argparse.Namespace``) of ``glassnet summary``.
+    """
     _load_model(args.model, compile=False).summary()
 
 
 def explain(args):
-    """``glassnet explain``: one training step with every number shown."""
+    """``glassnet explain``: one training step with every number shown.
+
+    Args:
+        args: the parsed command line (an ``argparse.Namespace``) of ``glassnet explain``.
+    """
     from glassnet.inspect import textbook_example, trace
 
     if args.model is None:

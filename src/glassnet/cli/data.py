@@ -38,6 +38,14 @@ class Dataset:
         class_names: one name per class id.
         scale: a factor that brings the raw values to [0, 1] (None: already there).
         standardise: whether the features are standardised with the training statistics.
+
+    Example:
+
+    >>> import numpy as np
+    >>> pixels = np.zeros((4, 3), np.uint8)
+    >>> data = Dataset("demo", pixels, np.zeros(4), pixels, np.zeros(4), ["a", "b"], scale=1 / 255)
+    >>> data.classes, [type(layer).__name__ for layer in data.preprocessing()]
+    (2, ['Rescaling'])
     """
 
     name: str
@@ -94,6 +102,12 @@ def load(name, images=False, path=None):
         name: the dataset.
         images: keep image datasets as (n, height, width, 1) for convolutional models.
         path: a folder holding MNIST/Fashion-MNIST files (otherwise the usual places).
+
+    Example:
+
+    >>> digits = load("digits", images=True)
+    >>> digits.x_train.shape, digits.classes
+    ((1437, 8, 8, 1), 10)
     """
     from glassnet import datasets
     from glassnet.backend.naming import lookup
@@ -128,6 +142,9 @@ def load(name, images=False, path=None):
 
 def shape_text(shape):
     """A shape as Python writes a tuple, None where any size goes.
+
+    Args:
+        shape: a sequence of ints and None.
 
     Example:
 

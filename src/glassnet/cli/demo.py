@@ -30,6 +30,7 @@ def run(out_dir=None, quick=False, seed=0, stream=None, overwrite=False):
         out_dir: the run folder (default: a new ``runs/demo-<date-time>``).
         quick: fewer epochs.
         seed: the random seed.
+        stream: not used (the progress lines go to stdout).
         overwrite: replace an earlier demo's results in ``out_dir`` (otherwise refused).
     """
     import glassnet as keras

@@ -35,6 +35,9 @@ def pixel_scale_of(model):
     """What a gray level of 1.0 (full brightness) is in the model's raw input: 1 / scale of a
     ``Rescaling`` layer at its input, else 1.
 
+    Args:
+        model: a model (or anything; without ``layers`` the scale is 1).
+
     Example:
 
     >>> import glassnet as keras
@@ -76,6 +79,15 @@ def read_input(path, pixel_scale):
 
     Raises:
         ValueError: an unknown kind of file, or one that cannot be read as that kind.
+
+    Example:
+
+    >>> import os, tempfile
+    >>> path = os.path.join(tempfile.mkdtemp(), "sample.csv")
+    >>> with open(path, "w") as handle:
+    ...     _ = handle.write("1,2,3")
+    >>> read_input(path, pixel_scale=255.0)
+    array([[1., 2., 3.]], dtype=float32)
     """
     lower = path.lower()
     if not lower.endswith((*IMAGE_SUFFIXES, ".npy", ".csv")):

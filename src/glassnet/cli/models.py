@@ -15,7 +15,16 @@ import numpy as np
 
 
 def output_layer(classes):
-    """A sigmoid unit for two classes, a softmax over ``classes`` otherwise."""
+    """A sigmoid unit for two classes, a softmax over ``classes`` otherwise.
+
+    Args:
+        classes: the number of classes.
+
+    Example:
+
+    >>> output_layer(2).units, output_layer(3).units
+    (1, 3)
+    """
     from glassnet import layers
 
     if classes == 2:
@@ -24,12 +33,33 @@ def output_layer(classes):
 
 
 def loss_for(classes):
-    """The cross-entropy that matches ``output_layer(classes)``."""
+    """The cross-entropy that matches ``output_layer(classes)``.
+
+    Args:
+        classes: the number of classes.
+
+    Example:
+
+    >>> loss_for(2), loss_for(10)
+    ('binary_crossentropy', 'sparse_categorical_crossentropy')
+    """
     return "binary_crossentropy" if classes == 2 else "sparse_categorical_crossentropy"
 
 
 def mlp(input_shape, classes, preprocessing=(), hidden=(128, 64)):
-    """Dense ReLU layers on the (flattened) input."""
+    """Dense ReLU layers on the (flattened) input.
+
+    Args:
+        input_shape: the shape of one sample.
+        classes: the number of classes.
+        preprocessing: layers put right after the Input (see ``Dataset.preprocessing``).
+        hidden: the units of each hidden Dense layer.
+
+    Example:
+
+    >>> mlp((4,), 3, hidden=(8,)).count_params()
+    67
+    """
     import glassnet as keras
     from glassnet import layers
 
@@ -41,7 +71,19 @@ def mlp(input_shape, classes, preprocessing=(), hidden=(128, 64)):
 
 
 def cnn(input_shape, classes, preprocessing=()):
-    """Two convolution + pooling blocks and a dense layer, for (height, width, channels)."""
+    """Two convolution + pooling blocks and a dense layer, for (height, width, channels).
+
+    Args:
+        input_shape: (height, width, channels) of one image; below 16 rows, "same" padding and
+            fewer filters.
+        classes: the number of classes.
+        preprocessing: layers put right after the Input.
+
+    Example:
+
+    >>> cnn((8, 8, 1), 10).outputs[0].shape
+    (None, 10)
+    """
     import glassnet as keras
     from glassnet import layers
 
@@ -71,7 +113,24 @@ def cnn(input_shape, classes, preprocessing=()):
 
 def from_config_file(path, dataset):
     """The model a config file (``model.to_json()``) describes, behind the dataset's
-    preprocessing; its input and output must suit the dataset."""
+    preprocessing; its input and output must suit the dataset.
+
+    Args:
+        path: the JSON file.
+        dataset: the ``cli.data.Dataset`` the model is for.
+
+    Example:
+
+    >>> import os, tempfile
+    >>> import glassnet as keras
+    >>> from glassnet.cli import data
+    >>> config = keras.Sequential([keras.Input((2,)), keras.layers.Dense(1, "sigmoid")]).to_json()
+    >>> path = os.path.join(tempfile.mkdtemp(), "tiny.json")
+    >>> with open(path, "w") as handle:
+    ...     _ = handle.write(config)
+    >>> from_config_file(path, data.load("xor")).outputs[0].shape
+    (None, 1)
+    """
     import glassnet as keras
     from glassnet.saving import model_from_json
 
@@ -104,7 +163,23 @@ def from_config_file(path, dataset):
 
 
 def check_outputs(model, dataset, what):
-    """Refuse a model whose outputs cannot be the dataset's classes."""
+    """Refuse a model whose outputs cannot be the dataset's classes.
+
+    Args:
+        model: the model.
+        dataset: the ``cli.data.Dataset``.
+        what: what to call the model in the error message.
+
+    Example:
+
+    >>> import glassnet as keras
+    >>> from glassnet.cli import data
+    >>> model = keras.Sequential([keras.Input((2,)), keras.layers.Dense(5)])
+    >>> check_outputs(model, data.load("xor"), "the model")
+    Traceback (most recent call last):
+    ...
+    ValueError: the model has 5 output unit(s), but xor has 2 classes; use 1 sigmoid unit ...
+    """
     units = model.outputs[0].shape[-1] if getattr(model, "outputs", None) else None
     if units is None:
         return
@@ -116,7 +191,12 @@ def check_outputs(model, dataset, what):
 
 
 def build(spec, dataset):
-    """The model named by ``--model`` for ``dataset``: 'mlp', 'cnn' or a .json config file."""
+    """The model named by ``--model`` for ``dataset``: 'mlp', 'cnn' or a .json config file.
+
+    Args:
+        spec: "mlp", "cnn" or the path of a .json model config.
+        dataset: the ``cli.data.Dataset`` the model is for.
+    """
     shape = dataset.x_train.shape[1:]
     if spec == "mlp":
         return mlp(shape, dataset.classes, dataset.preprocessing())
@@ -136,6 +216,9 @@ def _safe_name(text):
 
 def classes_of(y):
     """The number of classes in integer labels ``y`` (largest id + 1).
+
+    Args:
+        y: integer class ids.
 
     Example:
 

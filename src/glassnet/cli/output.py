@@ -22,6 +22,9 @@ import time
 def fresh_path(prefix):
     """A folder name under ``runs/`` for this run, made unique with -2, -3... if taken.
 
+    Args:
+        prefix: the start of the folder name, e.g. "train-digits-mlp".
+
     Example:
 
     >>> fresh_path("train-digits-mlp").startswith(os.path.join("runs", "train-digits-mlp-"))
@@ -43,6 +46,19 @@ class OutputFolder:
         guarded: file names that mark an earlier run's results there; a folder holding one is
             refused unless ``overwrite`` is set.
         overwrite: allow replacing the earlier results.
+
+    Example:
+
+    >>> import os, tempfile
+    >>> folder = OutputFolder(os.path.join(tempfile.mkdtemp(), "run"), guarded=("metrics.json",))
+    >>> folder.prepare()
+    >>> folder.created, os.path.isdir(folder.path)
+    (True, True)
+    >>> open(folder.file("metrics.json"), "w").close()
+    >>> OutputFolder(folder.path, guarded=("metrics.json",)).check()
+    Traceback (most recent call last):
+    ...
+    ValueError: --out '...' already holds metrics.json from an earlier run; ...
     """
 
     def __init__(self, path, option="--out", guarded=(), overwrite=False):

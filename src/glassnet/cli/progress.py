@@ -16,6 +16,19 @@ class EpochLine(Callback):
         label: what is trained, shown at the start of the line.
         stream: where to write (default: stdout).
         width: characters of the bar.
+
+    Example (a stream that is not a terminal: only the last epoch's line):
+
+    >>> import io
+    >>> import numpy as np
+    >>> import glassnet as keras
+    >>> model = keras.Sequential([keras.Input((2,)), keras.layers.Dense(1)])
+    >>> model.compile("sgd", "mse")
+    >>> stream = io.StringIO()
+    >>> _ = model.fit(np.ones((4, 2)), np.ones((4, 1)), epochs=2, verbose=0,
+    ...               callbacks=[EpochLine("demo", stream=stream)])
+    >>> stream.getvalue().split("]")[1].split()[0]
+    '2/2'
     """
 
     def __init__(self, label, stream=None, width=24):
