@@ -20,7 +20,20 @@ from glassnet.playground.server import PlaygroundServer
 
 
 def add_command(commands):
-    """Add the ``playground`` subcommand to an argparse subparsers object; returns its parser."""
+    """Add the ``playground`` subcommand to an argparse subparsers object; returns its parser.
+
+    Args:
+        commands: the object ``ArgumentParser.add_subparsers()`` returns.
+
+    Example:
+
+    >>> import argparse
+    >>> parser = argparse.ArgumentParser(prog="glassnet")
+    >>> _ = add_command(parser.add_subparsers(dest="command"))
+    >>> args = parser.parse_args(["playground", "--port", "8123"])
+    >>> args.command, args.port, args.no_browser
+    ('playground', 8123, False)
+    """
     parser = commands.add_parser(
         "playground",
         help="watch a network learn in the browser, then export its code (local server)",

@@ -32,7 +32,23 @@ MAX_UPLOAD_BYTES = 1_000_000
 
 
 def make_moons(n_samples, noise, rng):
-    """Two interleaving half circles."""
+    """Two interleaving half circles.
+
+    Args:
+        n_samples: the number of points (half of each class, the odd one to the second).
+        noise: the noise level, 0 to 50 as the page's slider gives it.
+        rng: a NumPy ``Generator``.
+
+    Returns:
+        (points (n, 2) float64, labels (n,) int64).
+
+    Example:
+
+    >>> import numpy as np
+    >>> points, labels = make_moons(6, 0, np.random.default_rng(0))
+    >>> points.shape, labels.tolist()
+    ((6, 2), [0, 0, 0, 1, 1, 1])
+    """
     half = n_samples // 2
     angle = rng.uniform(0, np.pi, n_samples)
     upper = np.stack([np.cos(angle[:half]), np.sin(angle[:half])], axis=1)
@@ -44,7 +60,16 @@ def make_moons(n_samples, noise, rng):
 
 
 def make_circles(n_samples, noise, rng):
-    """A disc of one class inside a ring of the other."""
+    """A disc of one class inside a ring of the other.
+
+    Args:
+        n_samples: the number of points (half of each class, the odd one to the second).
+        noise: the noise level, 0 to 50 as the page's slider gives it.
+        rng: a NumPy ``Generator``.
+
+    Returns:
+        (points (n, 2) float64, labels (n,) int64).
+    """
     half = n_samples // 2
     radius = np.concatenate([rng.uniform(0, 2.5, half), rng.uniform(3.5, 5, n_samples - half)])
     angle = rng.uniform(0, 2 * np.pi, n_samples)
@@ -55,7 +80,16 @@ def make_circles(n_samples, noise, rng):
 
 
 def make_spirals(n_samples, noise, rng):
-    """Two spiral arms wound around each other, 1.25 turns each."""
+    """Two spiral arms wound around each other, 1.25 turns each.
+
+    Args:
+        n_samples: the number of points (half of each class, the odd one to the second).
+        noise: the noise level, 0 to 50 as the page's slider gives it.
+        rng: a NumPy ``Generator``.
+
+    Returns:
+        (points (n, 2) float64, labels (n,) int64).
+    """
     half = n_samples // 2
     arms, labels = [], []
     for label, (count, phase) in enumerate(((half, 0.0), (n_samples - half, np.pi))):
@@ -68,7 +102,23 @@ def make_spirals(n_samples, noise, rng):
 
 
 def make_xor(n_samples, noise, rng):
-    """Points in the four quadrants; the label says whether x1 and x2 have the same sign."""
+    """Points in the four quadrants; the label says whether x1 and x2 have the same sign.
+
+    Args:
+        n_samples: the number of points.
+        noise: the noise level, 0 to 50 as the page's slider gives it.
+        rng: a NumPy ``Generator``.
+
+    Returns:
+        (points (n, 2) float64, labels (n,) int64).
+
+    Example:
+
+    >>> import numpy as np
+    >>> points, labels = make_xor(6, 0, np.random.default_rng(0))
+    >>> points.shape, labels.tolist()
+    ((6, 2), [0, 1, 1, 1, 1, 0])
+    """
     points = rng.uniform(-5, 5, (n_samples, 2))
     points += np.where(points > 0, 0.3, -0.3)  # a gap along the axes
     labels = (points[:, 0] * points[:, 1] > 0).astype(np.int64)
@@ -77,7 +127,16 @@ def make_xor(n_samples, noise, rng):
 
 
 def make_blobs(n_samples, noise, rng):
-    """Two Gaussian clouds around (2, 2) and (-2, -2), wider with more noise."""
+    """Two Gaussian clouds around (2, 2) and (-2, -2), wider with more noise.
+
+    Args:
+        n_samples: the number of points (half of each class, the odd one to the second).
+        noise: the noise level, 0 to 50 as the page's slider gives it.
+        rng: a NumPy ``Generator``.
+
+    Returns:
+        (points (n, 2) float64, labels (n,) int64).
+    """
     half = n_samples // 2
     spread = 0.5 + 3.5 * noise / 50
     centers = np.concatenate(
@@ -113,6 +172,10 @@ def input_features(points, names):
     """The chosen input features of points (n, 2), as the network's input (n, len(names))
     float32.
 
+    Args:
+        points: (n, 2) points.
+        names: feature names, keys of ``FEATURES``.
+
     Example:
 
     >>> import numpy as np
@@ -127,7 +190,23 @@ def input_features(points, names):
 @dataclass
 class UploadedTable:
     """A parsed CSV: the raw feature values, the labels 0/1, the class names, and the linear map
-    (center, half_range) that puts each column into [-CSV_EXTENT, CSV_EXTENT]."""
+    (center, half_range) that puts each column into [-CSV_EXTENT, CSV_EXTENT].
+
+    Args:
+        raw: (n, 2) the feature values as uploaded.
+        labels: (n,) int64, 0 or 1.
+        classes: the two label values as written, in label order.
+        center: (2,) the middle of each column's range.
+        half_range: (2,) half of each column's range (1 for a constant column).
+
+    Example:
+
+    >>> import numpy as np
+    >>> table = UploadedTable(np.array([[0.0, 0.0], [2.0, 4.0]]), np.array([0, 1]), ["a", "b"],
+    ...                       np.array([1.0, 2.0]), np.array([1.0, 2.0]))
+    >>> table.points.tolist()
+    [[-5.0, -5.0], [5.0, 5.0]]
+    """
 
     raw: np.ndarray
     labels: np.ndarray
@@ -213,7 +292,25 @@ def _sort_key(name):
 
 @dataclass
 class Dataset:
-    """The points of both parts, and the network's inputs and targets made from them."""
+    """The points of both parts, and the network's inputs and targets made from them.
+
+    Args:
+        points: (n, 2) every point.
+        labels: (n,) every label.
+        train: the indices of the training points.
+        test: the indices of the test points.
+        x_train: the training inputs, (n_train, features) float32.
+        y_train: the training targets, (n_train, 1) float32.
+        x_test: the test inputs.
+        y_test: the test targets.
+
+    Example:
+
+    >>> spec = {"name": "xor", "samples": 20, "noise": 0, "test_percent": 25, "seed": 1}
+    >>> data = make_dataset(spec, ["x1", "x2", "x1*x2"])
+    >>> data.x_train.shape, data.x_test.shape, data.y_train.shape
+    ((15, 3), (5, 3), (15, 1))
+    """
 
     points: np.ndarray
     labels: np.ndarray
@@ -235,6 +332,13 @@ def make_dataset(spec, features, table=None):
 
     Returns:
         a ``Dataset``; the exported program repeats these steps with the same seed.
+
+    Example:
+
+    >>> spec = {"name": "moons", "samples": 40, "noise": 10, "test_percent": 50, "seed": 0}
+    >>> data = make_dataset(spec, ["x1", "x2"])
+    >>> len(data.train), len(data.test), data.x_train.dtype
+    (20, 20, dtype('float32'))
     """
     rng = np.random.default_rng(spec["seed"])
     if spec["name"] == "csv":
@@ -260,6 +364,10 @@ def make_dataset(spec, features, table=None):
 
 def held_out_count(n_samples, test_percent):
     """How many of n_samples points are held out for testing (at least one in each part).
+
+    Args:
+        n_samples: the number of points.
+        test_percent: the share held out, in percent.
 
     Example:
 

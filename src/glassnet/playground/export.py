@@ -37,6 +37,15 @@ def program(config, epochs, table=None):
 
     Returns:
         str: a complete Python script that prints the test loss and accuracy.
+
+    Example:
+
+    >>> from glassnet.playground.session import DEFAULT_CONFIG
+    >>> text = program(DEFAULT_CONFIG, epochs=3)
+    >>> text.splitlines()[0].lstrip('"')
+    'A network trained in the glassnet playground, as a program.'
+    >>> compile(text, "playground.py", "exec") is not None
+    True
     """
     spec = config["data"]
     features = config["features"]

@@ -74,7 +74,18 @@ SECURITY_HEADERS = {
 
 
 class RequestError(Exception):
-    """A request the server refuses: an HTTP status and a message for the page."""
+    """A request the server refuses: an HTTP status and a message for the page.
+
+    Args:
+        status: the HTTP status code to answer with (400, 403, 404...).
+        message: what the page shows.
+
+    Example:
+
+    >>> error = RequestError(404, "not found: /nothing")
+    >>> error.status, str(error)
+    (404, 'not found: /nothing')
+    """
 
     def __init__(self, status, message):
         super().__init__(message)
@@ -87,6 +98,16 @@ class PlaygroundServer(ThreadingHTTPServer):
     Args:
         port: the port; 0 takes a free one (``url`` says which).
         session: the ``Session`` to serve (a new one by default).
+
+    Example:
+
+    >>> import urllib.request
+    >>> server = PlaygroundServer(port=0)
+    >>> server.start()
+    >>> with urllib.request.urlopen(server.url + "/") as response:
+    ...     response.status, response.headers["Content-Type"]
+    (200, 'text/html; charset=utf-8')
+    >>> server.close()
     """
 
     daemon_threads = True
@@ -152,7 +173,20 @@ class PlaygroundServer(ThreadingHTTPServer):
 
 
 class PlaygroundHandler(BaseHTTPRequestHandler):
-    """Answers one request: checks where it comes from, then routes it."""
+    """Answers one request: checks where it comes from, then routes it.
+
+    Example (an unknown path is answered 404):
+
+    >>> import urllib.error, urllib.request
+    >>> server = PlaygroundServer(port=0)
+    >>> server.start()
+    >>> try:
+    ...     urllib.request.urlopen(server.url + "/nothing")
+    ... except urllib.error.HTTPError as error:
+    ...     error.code
+    404
+    >>> server.close()
+    """
 
     server_version = "glassnet-playground"
     protocol_version = "HTTP/1.1"

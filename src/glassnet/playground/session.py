@@ -56,6 +56,9 @@ MONITOR_EVERY = 5  # GradientMonitor records every this many steps
 def json_bytes(value):
     """``value`` as UTF-8 JSON, with NaN and infinities written as null (JSON has neither).
 
+    Args:
+        value: JSON-compatible data (dicts, lists, numbers, strings, None).
+
     Example:
 
     >>> from glassnet.playground.session import json_bytes
@@ -119,6 +122,15 @@ class Session:
 
     Args:
         config: settings to start from (merged into ``DEFAULT_CONFIG``); they are checked.
+
+    Example:
+
+    >>> session = Session()
+    >>> session.state()["config"]["data"]["name"]
+    'circles'
+    >>> session.export_program().lstrip('"').startswith("A network trained in the glassnet")
+    True
+    >>> session.close()
     """
 
     def __init__(self, config=None):

@@ -84,6 +84,10 @@ def options(grid, thumbnail):
     """What the page may choose from, and the caps (sent to the page with the state); grid and
     thumbnail are the sides, in cells, of the boundary and of the neuron pictures.
 
+    Args:
+        grid: the side, in cells, of the decision-boundary picture.
+        thumbnail: the side, in cells, of each neuron's picture.
+
     Example:
 
     >>> from glassnet.playground.settings import options
