@@ -86,6 +86,8 @@ class InputSpec:
         axes: dict axis -> required size.
         dtype: accepted for Keras compatibility.
         shape: a full shape (None where free) instead of ndim/axes.
+        **kwargs: accepted for Keras compatibility (max_ndim, name, allow_last_axis_squeeze...)
+            and not used.
 
     Example:
 
