@@ -63,6 +63,7 @@ class BaseImagePreprocessingLayer(Layer):
         bounding_box_format: the format of ``bounding_boxes['boxes']`` in dict inputs ("xyxy",
             "rel_xyxy", "xywh", "center_xywh", "yxyx"...).
         data_format: "channels_last" or "channels_first".
+        **kwargs: the base ``Layer`` arguments (name, dtype, ...).
 
     Example (a subclass; in inference a random layer returns its input):
 
