@@ -37,6 +37,8 @@ class Model(Trainer, Layer):
         inputs, outputs: for the functional form, SymbolicTensors from ``Input`` and layers.
         name: the model's name.
         trainable: whether its weights train.
+        *args: (inputs, outputs) given by position, for the functional form.
+        **kwargs: the base ``Layer`` arguments (dtype, ...).
 
     Example (a subclassed model):
 
