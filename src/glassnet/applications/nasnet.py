@@ -75,8 +75,9 @@ def NASNet(
             24 * filter_multiplier ** 2.
         num_blocks: the normal cells between two reduction cells.
         stem_block_filters: the filters of the stem convolution.
-        skip_reduction: whether a cell after a reduction takes the cell before the reduction
-            as its "previous" input (NASNetLarge) instead of the reduction's other output.
+        skip_reduction: which "previous" input the first cell after a reduction gets: True
+            (NASNetLarge) the input of the last normal cell before the reduction, False the
+            reduction cell's own input.
         filter_multiplier: the widening at each reduction.
         include_top: whether to end with the classifier.
         weights: None (random initialization), "imagenet" (only for the Mobile and Large
