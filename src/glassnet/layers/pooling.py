@@ -213,7 +213,7 @@ class GlobalAveragePooling1D(_GlobalPooling):
     Args:
         data_format: "channels_last" or "channels_first"; None means the configured
             ``image_data_format()``.
-        keepdims: keep the steps axis with size 1, (batch, 1, features).
+        keepdims: keep the steps axis, with size 1, instead of dropping it.
         **kwargs: the base ``Layer`` arguments (name, dtype, ...).
 
     Example:
