@@ -64,7 +64,8 @@ def encode(value, refs):
         }
     if value is Ellipsis:
         return {"__ellipsis__": True}
-    data = getattr(value, "data", value)
+    # a Tensor's array; an ndarray is its own (its ``.data`` is the raw buffer, a memoryview)
+    data = value if isinstance(value, np.ndarray) else getattr(value, "data", value)
     if (
         isinstance(data, np.ndarray)
         and data.size <= MAX_CONSTANT_ELEMENTS
