@@ -208,14 +208,17 @@ def test_data_two_axes_off_is_refused_by_the_first_layer_with_both_shapes():
         model(np.ones((4, 3, 2), "float32"))
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="dict data is matched with the Input layers' names, Keras matches it with the keys "
-    "of model.input (and warns that the names differ); reported to the lead: models/functional.py",
-)
 def test_dict_data_is_matched_with_the_keys_of_the_models_inputs():
     a, b = keras.Input((2,), name="first_input"), keras.Input((3,), name="second_input")
     joined = layers.Concatenate()([a, b])
     model = keras.Model({"a": a, "b": b}, layers.Dense(1, kernel_initializer="ones")(joined))
     out = model.predict({"a": np.ones((1, 2)), "b": np.ones((1, 3))}, verbose=0)
     np.testing.assert_allclose(out, [[5.0]])
+    # the Input layers' names still work, and fit takes the dict's keys too
+    by_name = {"first_input": np.ones((1, 2)), "second_input": 2 * np.ones((1, 3))}
+    np.testing.assert_allclose(model(by_name), [[8.0]])
+    model.compile("sgd", "mse")
+    x = {"b": np.zeros((4, 3), "float32"), "a": np.ones((4, 2), "float32")}
+    model.fit(x, np.zeros((4, 1), "float32"), epochs=1, verbose=0)
+    with pytest.raises(ValueError, match="missing input"):
+        model.predict({"a": np.ones((1, 2))}, verbose=0)

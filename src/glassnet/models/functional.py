@@ -169,9 +169,19 @@ class Functional(Model):
     def _standardize_inputs(self, inputs):
         """The inputs as a flat list in ``self.inputs`` order, each a Tensor of its Input dtype."""
         if isinstance(inputs, dict):
+            # as in Keras: a model built on a dict of Inputs takes data under that dict's keys;
+            # otherwise (and as a fallback) under the Input layers' names
+            struct = self._inputs_struct
+            struct_keys = (
+                {id(t): key for key, t in struct.items() if isinstance(t, SymbolicTensor)}
+                if isinstance(struct, dict)
+                else {}
+            )
             flat = []
             for t in self.inputs:
-                key = t.node.operation.name
+                key = struct_keys.get(id(t))
+                if key is None or key not in inputs:
+                    key = t.node.operation.name
                 if key not in inputs:
                     raise ValueError(
                         f"Model '{self.name}': missing input '{key}'; inputs are {self.input_names}"
