@@ -2,10 +2,7 @@
 
 from tests.keras_defaults import check_defaults
 
-KNOWN = {
-    "ops.normalize": "glassnet's ops.normalize is the batch-norm helper (x, axes, scale, offset), "
-    "not Keras's normalize(x, axis=-1, order=2); renaming it is the lead's (ops/__init__, layers)",
-}
+KNOWN = {}
 
 
 def test_op_defaults_equal_keras():

@@ -5,7 +5,7 @@ import numpy as np
 import pytest
 
 from glassnet import Tensor, ops
-from glassnet.ops import nn
+from glassnet.ops import nn, normalization
 from tests.ops.harness import OpCase, normal, standard_tests, uniform
 
 try:
@@ -121,8 +121,15 @@ def test_float16_statistics_are_taken_in_float32():
     assert ops.layer_normalization(x.reshape(2, -1)).dtype == np.float16
 
 
-def test_flat_ops_normalize_is_still_the_fused_batch_statistics_op():
-    out, mean, variance = ops.normalize(np.array([[1.0], [3.0]]), axes=(0,), epsilon=0.0)
+def test_flat_ops_normalize_is_keras_lp_normalization():
+    # keras.ops.normalize(x, axis=-1, order=2) is the L^p one; the normalization layers' fused
+    # batch-statistics op is glassnet.ops.normalization.normalize
+    assert ops.normalize is ops.nn.normalize
+    np.testing.assert_allclose(ops.normalize(np.array([[3.0, 4.0]])).data, [[0.6, 0.8]])
+    np.testing.assert_allclose(
+        ops.normalize(np.array([[3.0, -4.0]]), order=1).data, [[3 / 7, -4 / 7]]
+    )
+    out, mean, _ = normalization.normalize(np.array([[1.0], [3.0]]), axes=(0,), epsilon=0.0)
     assert out.data.ravel().tolist() == [-1.0, 1.0] and mean.ravel().tolist() == [2.0]
 
 

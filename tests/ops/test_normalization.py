@@ -1,11 +1,13 @@
-"""ops.normalize: gradients of every argument, for the axis and scale layouts its fast paths treat
-differently (leading axes with a per-feature scale as in BatchNormalization, trailing axes with a
-scale that varies over them as in LayerNormalization, no scale, non-leading axes)."""
+"""ops.normalization.normalize (the normalization layers' batch-statistics op): gradients of every
+argument, for the axis and scale layouts its fast paths treat differently (leading axes with a
+per-feature scale as in BatchNormalization, trailing axes with a scale that varies over them as in
+LayerNormalization, no scale, non-leading axes)."""
 
 import numpy as np
 import pytest
 
-from glassnet import gradcheck, ops
+from glassnet import gradcheck
+from glassnet.ops import normalization
 
 rng = np.random.default_rng(0)
 
@@ -15,7 +17,7 @@ def normalize_output(axes, with_scale=True, with_offset=True):
         weights = list(weights)
         scale = weights.pop(0) if with_scale else None
         offset = weights.pop(0) if with_offset else None
-        return ops.normalize(x, axes, scale, offset)[0]
+        return normalization.normalize(x, axes, scale, offset)[0]
 
     return f
 
@@ -56,7 +58,7 @@ def test_normalize_gradients(axes, scale_shape, with_scale, with_offset):
 
 def test_normalize_statistics_match_numpy():
     x = rng.normal(3.0, 2.0, size=(6, 4, 4, 2)).astype(np.float32)
-    out, mean, var = ops.normalize(x, (0, 1, 2))
+    out, mean, var = normalization.normalize(x, (0, 1, 2))
     np.testing.assert_allclose(mean.reshape(-1), x.mean(axis=(0, 1, 2)), rtol=1e-5)
     np.testing.assert_allclose(var.reshape(-1), x.var(axis=(0, 1, 2)), rtol=1e-4)
     np.testing.assert_allclose(

@@ -19,6 +19,7 @@ from glassnet.distribution import distribution
 from glassnet.layers.core import weight_options_config
 from glassnet.layers.layer import InputSpec, Layer
 from glassnet.layers.wrappers import Wrapper
+from glassnet.ops.normalization import normalize as normalize_with_statistics
 
 
 class BatchNormalization(Layer):
@@ -156,7 +157,7 @@ class BatchNormalization(Layer):
                 and dist.size > 1
                 and (self.synchronized or dist.synchronized_batchnorm)
             )
-            out, mean, variance = ops.normalize(
+            out, mean, variance = normalize_with_statistics(
                 inputs,
                 reduce_axes,
                 gamma,
@@ -318,7 +319,7 @@ class LayerNormalization(Layer):
             variance = ops.var(inputs, axis=axes, keepdims=True)
             out = ops.divide(inputs, ops.sqrt(ops.add(variance, self.epsilon)))
             return out if gamma is None else ops.multiply(out, gamma)
-        return ops.normalize(inputs, axes, gamma, beta, self.epsilon)[0]
+        return normalize_with_statistics(inputs, axes, gamma, beta, self.epsilon)[0]
 
     def compute_output_shape(self, input_shape):
         return input_shape
@@ -449,7 +450,7 @@ class GroupNormalization(Layer):
         per_channel[axis], per_channel[axis + 1] = self.groups, channels // self.groups
         gamma = None if self.gamma is None else ops.reshape(self.gamma, per_channel)
         beta = None if self.beta is None else ops.reshape(self.beta, per_channel)
-        out = ops.normalize(grouped, axes, gamma, beta, self.epsilon)[0]
+        out = normalize_with_statistics(grouped, axes, gamma, beta, self.epsilon)[0]
         return ops.reshape(out, inputs.shape)
 
     def compute_output_shape(self, input_shape):

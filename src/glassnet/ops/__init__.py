@@ -330,9 +330,9 @@ from glassnet.ops.math import (
     view_as_complex,
     view_as_real,
 )
-from glassnet.ops.moments import layer_normalization, moments, psnr, rms_normalization
+from glassnet.ops.moments import layer_normalization, moments, normalize, psnr, rms_normalization
 from glassnet.ops.nn import ctc_decode, ctc_loss
-from glassnet.ops.normalization import batch_normalization, normalize
+from glassnet.ops.normalization import batch_normalization
 from glassnet.ops.operation import FunctionOperation, Operation, keras_op
 from glassnet.ops.pooling import (
     adaptive_average_pool,

@@ -4,8 +4,8 @@ Nothing is defined here: every function lives in its family
 file (activation.py, spatial.py, moments.py, attention.py, loss.py, ctc.py...) and is also
 reachable as ``glassnet.ops.<name>``. Where Keras's ``ops.nn`` signature differs from glassnet's
 older flat op of the same name, this namespace holds Keras's: ``conv``, ``conv_transpose``,
-``depthwise_conv``, ``max_pool`` and ``average_pool`` take any rank and a ``data_format``, and
-``normalize`` is the L^p normalisation.
+``depthwise_conv``, ``max_pool`` and ``average_pool`` take any rank and a ``data_format``.
+``normalize`` is the L^p normalisation here and as ``glassnet.ops.normalize``, as in Keras.
 
 Example:
 
