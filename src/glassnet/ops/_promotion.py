@@ -105,13 +105,34 @@ def result_type(*dtypes):
 
 def array_of(value):
     """The array behind a Tensor, or ``value`` itself (a NumPy array's own ``.data`` is its raw
-    buffer, so ``getattr(value, "data", value)`` would be wrong for arrays)."""
+    buffer, so ``getattr(value, "data", value)`` would be wrong for arrays).
+
+    Args:
+        value: a Tensor, or anything else (array, scalar, list), which is returned unchanged.
+
+    Example:
+
+    >>> from glassnet import ops
+    >>> array_of(ops.convert_to_tensor([1.0, 2.0]))
+    array([1., 2.], dtype=float32)
+    """
     return value.data if isinstance(value, Tensor) else value
 
 
 def dtype_of(value):
     """``value``'s dtype for promotion: ``int``/``float`` for Python scalars (weak), else its
-    dtype."""
+    dtype.
+
+    Args:
+        value: a Python scalar, an array or Tensor (its ``dtype``), or anything ``as_tensor``
+            converts (a list: the dtype it converts to).
+
+    Example:
+
+    >>> import numpy as np
+    >>> dtype_of(3), dtype_of(True), dtype_of(np.zeros(2, "int8"))
+    (<class 'int'>, 'bool', dtype('int8'))
+    """
     if isinstance(value, bool):
         return "bool"
     if isinstance(value, int):
@@ -125,14 +146,35 @@ def dtype_of(value):
 
 
 def float_type(dtype):
-    """The float dtype a float-valued function of ``dtype`` gives: integers and bool -> floatx."""
+    """The float dtype a float-valued function of ``dtype`` gives: integers and bool -> floatx.
+
+    Args:
+        dtype: any dtype or dtype name; float and complex dtypes are returned as they are.
+
+    Example:
+
+    >>> float_type("int32"), float_type("float64")
+    (dtype('float32'), dtype('float64'))
+    """
     dtype = xp.dtype(dtype)
     return dtype if dtype.kind in "fc" else xp.dtype(floatx())
 
 
 def to_dtype(tensor, dtype):
     """``tensor`` with data of ``dtype``; differentiable when it must be (a float that requires
-    grad), otherwise a plain constant Tensor."""
+    grad), otherwise a plain constant Tensor.
+
+    Args:
+        tensor: a Tensor; returned itself when it already has ``dtype``.
+        dtype: the target NumPy dtype.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from glassnet import ops
+    >>> to_dtype(ops.convert_to_tensor(np.array([1, 2], "int32")), np.dtype("float32"))
+    Tensor([1., 2.], dtype=float32)
+    """
     if tensor.dtype == dtype:
         return tensor
 
@@ -145,7 +187,19 @@ def to_dtype(tensor, dtype):
 def float_operand(x, op, wide_int64=False):
     """``x`` as a Tensor of a float dtype (integers and bool become floatx), for float functions.
 
-    ``wide_int64``: int64 becomes float64, as Keras does for a few functions (cbrt, i0, deg2rad...).
+    Args:
+        x: a Tensor or anything ``as_tensor`` converts; float and complex tensors pass unchanged.
+        op: the calling op's name, used in conversion error messages.
+        wide_int64: int64 becomes float64, as Keras does for a few functions (cbrt, i0,
+            deg2rad...); False (the default) gives floatx for every integer dtype.
+
+    Example:
+
+    >>> import numpy as np
+    >>> float_operand(np.array([1, 2]), "exp").dtype
+    dtype('float32')
+    >>> float_operand(np.array([1, 2]), "cbrt", wide_int64=True).dtype
+    dtype('float64')
     """
     x = as_tensor(x, where=op)
     if x.dtype.kind in "fc":
@@ -154,7 +208,16 @@ def float_operand(x, op, wide_int64=False):
 
 
 def wide_float(dtype):
-    """float64 for int64 and float64, the dtype itself for other floats, floatx otherwise."""
+    """float64 for int64 and float64, the dtype itself for other floats, floatx otherwise.
+
+    Args:
+        dtype: any dtype or dtype name.
+
+    Example:
+
+    >>> wide_float("int64"), wide_float("float16"), wide_float("int32")
+    (dtype('float64'), dtype('float16'), dtype('float32'))
+    """
     dtype = xp.dtype(dtype)
     if dtype in (xp.int64, xp.float64):
         return xp.dtype("float64")
@@ -168,9 +231,28 @@ def promoted(x1, x2, op, floating=False, weak_scalars=True):
     """Both operands as Tensors of Keras's common dtype (``floating``: at least floatx).
 
     Only operands whose dtype must change are converted; the common cases (same dtype, float
-    tensor and Python scalar) return at once. ``weak_scalars=False`` is for the Keras functions
-    that convert Python numbers to tensors first (int32, float32) instead of letting them adopt
-    the other operand's dtype (mod, hypot, bitwise_and, ...).
+    tensor and Python scalar) return at once.
+
+    Args:
+        x1, x2: the operands: Tensors, arrays, lists or Python scalars.
+        op: the calling op's name, used in conversion error messages.
+        floating: promote to at least floatx, for float-valued ops (divide...); default False.
+        weak_scalars: True (the default) lets Python numbers adopt the other operand's dtype;
+            False is for the Keras functions that convert them to tensors first (int32,
+            float32) instead (mod, hypot, bitwise_and, ...).
+
+    Returns:
+        A pair of Tensors of one dtype.
+
+    Example:
+
+    >>> import numpy as np
+    >>> a, b = promoted(np.array([1, 2], "int8"), 2, "add")
+    >>> a.dtype, b.dtype
+    (dtype('int8'), dtype('int8'))
+    >>> a, b = promoted(np.array([1, 2], "int8"), 2, "mod", weak_scalars=False)
+    >>> a.dtype, b.dtype
+    (dtype('int32'), dtype('int32'))
     """
     if isinstance(x1, Tensor) and isinstance(x2, Tensor):  # hot path: two tensors, one dtype
         dtype = x1.data.dtype

@@ -45,6 +45,15 @@ class ActivationSpec:
         monotone: f never decreases (it then commutes with max pooling).
         mask_derivative: the derivative is a 0/1 mask (relu): ``chain`` multiplies by the
             boolean mask directly instead of building a float array first.
+
+    Example:
+
+    >>> import numpy as np
+    >>> double = ActivationSpec("double", lambda z: 2 * z, lambda z, y: 2.0, True)
+    >>> z = np.array([1.0, -3.0])
+    >>> y = double.forward(z)
+    >>> y, double.chain(np.ones(2), None, y)
+    (array([ 2., -6.]), array([2., 2.]))
     """
 
     name: str
@@ -70,7 +79,17 @@ class ActivationSpec:
 
 
 def sigmoid_array(z):
-    """1 / (1 + exp(-z)) on an array (SciPy's expit: one pass, accurate in both tails)."""
+    """1 / (1 + exp(-z)) on an array (SciPy's expit: one pass, accurate in both tails).
+
+    Args:
+        z: a NumPy array (or scalar); integers give float64, floats keep their dtype.
+
+    Example:
+
+    >>> import numpy as np
+    >>> sigmoid_array(np.array([0.0, 2.0]))
+    array([0.5       , 0.88079708])
+    """
     return scipy_special.expit(z)
 
 
@@ -341,7 +360,17 @@ ACTIVATIONS = {
 
 
 def get_spec(name, where="activation"):
-    """The table entry for ``name``, or a ValueError listing the names there are."""
+    """The table entry for ``name``, or a ValueError listing the names there are.
+
+    Args:
+        name: a key of ``ACTIVATIONS`` ("relu", "tanh", "gelu_tanh", ...).
+        where: the caller's name, for the error message; default "activation".
+
+    Example:
+
+    >>> get_spec("tanh").from_output
+    True
+    """
     spec = ACTIVATIONS.get(name)
     if spec is None:
         raise ValueError(f"{where}: unknown activation {name!r}; known: {sorted(ACTIVATIONS)}")
@@ -349,7 +378,16 @@ def get_spec(name, where="activation"):
 
 
 def fusable(name):
-    """True when ``name`` can run inside dense/conv/recurrent ops (its derivative needs only y)."""
+    """True when ``name`` can run inside dense/conv/recurrent ops (its derivative needs only y).
+
+    Args:
+        name: an activation name; names not in ``ACTIVATIONS`` give False.
+
+    Example:
+
+    >>> fusable("relu"), fusable("gelu"), fusable("softmax")
+    (True, False, False)
+    """
     spec = ACTIVATIONS.get(name)
     return spec is not None and spec.from_output
 
@@ -364,6 +402,13 @@ def apply_activation(spec, x, where=None):
 
     Returns:
         Tensor y whose ``activation`` is the spec's name and ``pre_activation`` is x.
+
+    Example:
+
+    >>> import numpy as np
+    >>> y = apply_activation(ACTIVATIONS["relu"], np.array([-1.0, 2.0]))
+    >>> y.data.tolist(), y.activation, y.pre_activation.data.tolist()
+    ([0.0, 2.0], 'relu', [-1.0, 2.0])
     """
     x = as_tensor(x, where=where or spec.name)
     out = spec.forward(x.data)
@@ -400,6 +445,9 @@ def relu(x):
 def relu6(x):
     """min(max(x, 0), 6).
 
+    Args:
+        x: tensor.
+
     Example:
 
     >>> from glassnet import ops
@@ -413,6 +461,9 @@ def relu6(x):
 def sigmoid(x):
     """1 / (1 + exp(-x)).
 
+    Args:
+        x: tensor (floats; the result has x's shape).
+
     Example:
 
     >>> from glassnet import ops
@@ -425,6 +476,9 @@ def sigmoid(x):
 @keras_op
 def tanh(x):
     """Hyperbolic tangent.
+
+    Args:
+        x: tensor (floats; the result has x's shape).
 
     Example:
 
@@ -461,6 +515,10 @@ def leaky_relu(x, negative_slope=0.2, alpha=None):
 def elu(x, alpha=1.0):
     """x for x > 0, alpha * (exp(x) - 1) below.
 
+    Args:
+        x: tensor (floats).
+        alpha: the scale of the negative side, which tends to -alpha; default 1.0.
+
     Example:
 
     >>> from glassnet import ops
@@ -476,6 +534,9 @@ def elu(x, alpha=1.0):
 @keras_op
 def selu(x):
     """scale * elu(x, alpha) with the self-normalising constants (1.0507, 1.6733).
+
+    Args:
+        x: tensor (floats).
 
     Example:
 
@@ -508,6 +569,9 @@ def gelu(x, approximate=True):
 def silu(x):
     """x * sigmoid(x) (also called swish).
 
+    Args:
+        x: tensor (floats).
+
     Example:
 
     >>> from glassnet import ops
@@ -524,6 +588,9 @@ swish = silu
 def softplus(x):
     """log(1 + exp(x)), computed so it never overflows.
 
+    Args:
+        x: tensor (floats).
+
     Example:
 
     >>> from glassnet import ops
@@ -536,6 +603,9 @@ def softplus(x):
 @keras_op
 def softsign(x):
     """x / (1 + |x|).
+
+    Args:
+        x: tensor (floats).
 
     Example:
 
@@ -550,6 +620,9 @@ def softsign(x):
 def hard_sigmoid(x):
     """relu6(x + 3) / 6, the piecewise-linear sigmoid of Keras 3 and PyTorch.
 
+    Args:
+        x: tensor (floats).
+
     Example:
 
     >>> from glassnet import ops
@@ -562,6 +635,9 @@ def hard_sigmoid(x):
 @keras_op
 def hard_silu(x):
     """x * hard_sigmoid(x) (hard swish).
+
+    Args:
+        x: tensor (floats).
 
     Example:
 
@@ -578,6 +654,13 @@ hard_swish = hard_silu
 def softmax_array(x, axis=-1):
     """The forward arithmetic of ``softmax`` on an array (shared with the fusion pass's
     tape-free inference chain, so both give the same bits).
+
+    Args:
+        x: a float NumPy array.
+        axis: the axis the probabilities sum to 1 along; default the last.
+
+    Returns:
+        A new array of x's shape and dtype.
 
     Example:
 
@@ -622,6 +705,10 @@ def softmax(x, axis=-1):
 @keras_op
 def log_softmax(x, axis=-1):
     """x - logsumexp(x) along ``axis``.
+
+    Args:
+        x: tensor (floats).
+        axis: the axis to normalise along; default the last.
 
     Example:
 
@@ -674,6 +761,9 @@ def celu(x, alpha=1.0):
 def hard_tanh(x):
     """clip(x, -1, 1).
 
+    Args:
+        x: tensor (floats).
+
     Example:
 
     >>> from glassnet import ops
@@ -686,6 +776,10 @@ def hard_tanh(x):
 @keras_op
 def hard_shrink(x, threshold=0.5):
     """x where |x| > threshold, else 0.
+
+    Args:
+        x: tensor (floats).
+        threshold: the magnitude x must exceed to pass; default 0.5.
 
     Example:
 
@@ -705,6 +799,10 @@ def hard_shrink(x, threshold=0.5):
 @keras_op
 def soft_shrink(x, threshold=0.5):
     """x - threshold above threshold, x + threshold below -threshold, 0 between.
+
+    Args:
+        x: tensor (floats).
+        threshold: the width of the zero band on each side of 0; default 0.5.
 
     Example:
 
@@ -750,6 +848,9 @@ def threshold(x, threshold, default_value):
 def log_sigmoid(x):
     """log(sigmoid(x)) = -softplus(-x), computed without overflow.
 
+    Args:
+        x: tensor (floats).
+
     Example:
 
     >>> from glassnet import ops
@@ -763,6 +864,9 @@ def log_sigmoid(x):
 def sparse_plus(x):
     """0 for x <= -1, (x + 1)^2 / 4 for -1 < x < 1, x for x >= 1 (a smooth-ish ReLU).
 
+    Args:
+        x: tensor (floats).
+
     Example:
 
     >>> from glassnet import ops
@@ -775,6 +879,9 @@ def sparse_plus(x):
 @keras_op
 def sparse_sigmoid(x):
     """0 for x <= -1, (x + 1) / 2 between, 1 for x >= 1.
+
+    Args:
+        x: tensor (floats).
 
     Example:
 
@@ -814,6 +921,9 @@ def squareplus(x, b=4):
 def tanh_shrink(x):
     """x - tanh(x).
 
+    Args:
+        x: tensor (floats).
+
     Example:
 
     >>> from glassnet import ops
@@ -826,6 +936,9 @@ def tanh_shrink(x):
 @keras_op
 def mish(x):
     """x * tanh(softplus(x)) (Misra, 2019); ``keras.activations.mish``.
+
+    Args:
+        x: tensor (floats).
 
     Example:
 

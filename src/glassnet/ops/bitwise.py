@@ -2,7 +2,7 @@
 
 They work on integer and boolean tensors, have no gradient and return Tensors outside the graph.
 Two operands of different dtypes meet at Keras's common dtype (int8 with int32 gives int32; a
-Python int adopts the tensor's dtype).
+Python int counts as int32, except as a shift count, where it adopts the tensor's dtype).
 
 Example:
 
@@ -31,6 +31,10 @@ def _integer_pair(x, y, op, function, weak_scalars=False):
 def bitwise_and(x, y):
     """Bitwise AND, elementwise.
 
+    Args:
+        x, y: integer or bool tensors, broadcastable; they meet at Keras's common dtype (a
+            Python int counts as int32).
+
     Example:
 
     >>> from glassnet import ops
@@ -43,6 +47,10 @@ def bitwise_and(x, y):
 @keras_op
 def bitwise_or(x, y):
     """Bitwise OR, elementwise.
+
+    Args:
+        x, y: integer or bool tensors, broadcastable; they meet at Keras's common dtype (a
+            Python int counts as int32).
 
     Example:
 
@@ -57,6 +65,10 @@ def bitwise_or(x, y):
 def bitwise_xor(x, y):
     """Bitwise exclusive OR, elementwise.
 
+    Args:
+        x, y: integer or bool tensors, broadcastable; they meet at Keras's common dtype (a
+            Python int counts as int32).
+
     Example:
 
     >>> from glassnet import ops
@@ -69,6 +81,9 @@ def bitwise_xor(x, y):
 @keras_op
 def bitwise_invert(x):
     """Bitwise NOT (two's complement: ~x = -x - 1 for signed integers; logical NOT for bool).
+
+    Args:
+        x: integer or bool tensor.
 
     Example:
 
@@ -86,6 +101,9 @@ def bitwise_invert(x):
 def bitwise_not(x):
     """Bitwise NOT; the same as ``bitwise_invert``.
 
+    Args:
+        x: integer or bool tensor.
+
     Example:
 
     >>> from glassnet import ops
@@ -98,6 +116,11 @@ def bitwise_not(x):
 @keras_op
 def bitwise_left_shift(x, y):
     """x shifted left by y bits (x * 2**y for non-negative integers), elementwise.
+
+    Args:
+        x: integer tensor, the values to shift.
+        y: integer tensor or Python int, the number of bits, broadcastable against x (a Python
+            int adopts x's dtype).
 
     Example:
 
@@ -112,6 +135,11 @@ def bitwise_left_shift(x, y):
 def left_shift(x, y):
     """x shifted left by y bits; the same as ``bitwise_left_shift``.
 
+    Args:
+        x: integer tensor, the values to shift.
+        y: integer tensor or Python int, the number of bits, broadcastable against x (a Python
+            int adopts x's dtype).
+
     Example:
 
     >>> from glassnet import ops
@@ -124,6 +152,11 @@ def left_shift(x, y):
 @keras_op
 def bitwise_right_shift(x, y):
     """x shifted right by y bits (floor of x / 2**y), elementwise.
+
+    Args:
+        x: integer tensor, the values to shift.
+        y: integer tensor or Python int, the number of bits, broadcastable against x (a Python
+            int adopts x's dtype).
 
     Example:
 
@@ -138,6 +171,11 @@ def bitwise_right_shift(x, y):
 def right_shift(x, y):
     """x shifted right by y bits; the same as ``bitwise_right_shift``.
 
+    Args:
+        x: integer tensor, the values to shift.
+        y: integer tensor or Python int, the number of bits, broadcastable against x (a Python
+            int adopts x's dtype).
+
     Example:
 
     >>> from glassnet import ops
@@ -151,6 +189,10 @@ def right_shift(x, y):
 def gcd(x1, x2):
     """Greatest common divisor of |x1| and |x2|, elementwise.
 
+    Args:
+        x1, x2: integer tensors, broadcastable; they meet at Keras's common dtype (a Python int
+            counts as int32).
+
     Example:
 
     >>> from glassnet import ops
@@ -163,6 +205,10 @@ def gcd(x1, x2):
 @keras_op
 def lcm(x1, x2):
     """Least common multiple of |x1| and |x2|, elementwise.
+
+    Args:
+        x1, x2: integer tensors, broadcastable; they meet at Keras's common dtype (a Python int
+            counts as int32).
 
     Example:
 

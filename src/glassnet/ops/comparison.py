@@ -38,55 +38,138 @@ def equal(x1, x2):
 
 @keras_op
 def not_equal(x1, x2):
-    """x1 != x2, elementwise (bool Tensor)."""
+    """x1 != x2, elementwise (bool Tensor).
+
+    Args:
+        x1, x2: tensors, arrays or numbers, broadcastable against each other.
+
+    Example:
+
+    >>> from glassnet import ops
+    >>> ops.not_equal([1, 2], 2).data.tolist()
+    [True, False]
+    """
     return Tensor(xp.not_equal(_values(x1), _values(x2)))
 
 
 @keras_op
 def greater(x1, x2):
-    """x1 > x2, elementwise (bool Tensor)."""
+    """x1 > x2, elementwise (bool Tensor).
+
+    Args:
+        x1, x2: tensors, arrays or numbers, broadcastable against each other.
+
+    Example:
+
+    >>> from glassnet import ops
+    >>> ops.greater([1, 5], 3).data.tolist()
+    [False, True]
+    """
     return Tensor(xp.greater(_values(x1), _values(x2)))
 
 
 @keras_op
 def greater_equal(x1, x2):
-    """x1 >= x2, elementwise (bool Tensor)."""
+    """x1 >= x2, elementwise (bool Tensor).
+
+    Args:
+        x1, x2: tensors, arrays or numbers, broadcastable against each other.
+
+    Example:
+
+    >>> from glassnet import ops
+    >>> ops.greater_equal([1, 3], 3).data.tolist()
+    [False, True]
+    """
     return Tensor(xp.greater_equal(_values(x1), _values(x2)))
 
 
 @keras_op
 def less(x1, x2):
-    """x1 < x2, elementwise (bool Tensor)."""
+    """x1 < x2, elementwise (bool Tensor).
+
+    Args:
+        x1, x2: tensors, arrays or numbers, broadcastable against each other.
+
+    Example:
+
+    >>> from glassnet import ops
+    >>> ops.less([1, 5], 3).data.tolist()
+    [True, False]
+    """
     return Tensor(xp.less(_values(x1), _values(x2)))
 
 
 @keras_op
 def less_equal(x1, x2):
-    """x1 <= x2, elementwise (bool Tensor)."""
+    """x1 <= x2, elementwise (bool Tensor).
+
+    Args:
+        x1, x2: tensors, arrays or numbers, broadcastable against each other.
+
+    Example:
+
+    >>> from glassnet import ops
+    >>> ops.less_equal([3, 5], 3).data.tolist()
+    [True, False]
+    """
     return Tensor(xp.less_equal(_values(x1), _values(x2)))
 
 
 @keras_op
 def logical_and(x1, x2):
-    """Elementwise AND of the truth values (bool Tensor)."""
+    """Elementwise AND of the truth values (bool Tensor).
+
+    Args:
+        x1, x2: tensors, arrays or numbers, broadcastable; nonzero values count as true.
+
+    Example:
+
+    >>> from glassnet import ops
+    >>> ops.logical_and([1, 0], [2, 2]).data.tolist()
+    [True, False]
+    """
     return Tensor(xp.logical_and(_values(x1), _values(x2)))
 
 
 @keras_op
 def logical_or(x1, x2):
-    """Elementwise OR of the truth values (bool Tensor)."""
+    """Elementwise OR of the truth values (bool Tensor).
+
+    Args:
+        x1, x2: tensors, arrays or numbers, broadcastable; nonzero values count as true.
+
+    Example:
+
+    >>> from glassnet import ops
+    >>> ops.logical_or([True, False], False).data.tolist()
+    [True, False]
+    """
     return Tensor(xp.logical_or(_values(x1), _values(x2)))
 
 
 @keras_op
 def logical_not(x):
-    """Elementwise NOT of the truth values (bool Tensor)."""
+    """Elementwise NOT of the truth values (bool Tensor).
+
+    Args:
+        x: tensor, array or number; nonzero values count as true.
+
+    Example:
+
+    >>> from glassnet import ops
+    >>> ops.logical_not([0, 3]).data.tolist()
+    [True, False]
+    """
     return Tensor(xp.logical_not(_values(x)))
 
 
 @keras_op
 def isnan(x):
     """True where x is NaN (bool Tensor).
+
+    Args:
+        x: tensor, array or number.
 
     Example:
 
@@ -100,25 +183,63 @@ def isnan(x):
 
 @keras_op
 def isfinite(x):
-    """True where x is neither NaN nor infinite (bool Tensor)."""
+    """True where x is neither NaN nor infinite (bool Tensor).
+
+    Args:
+        x: tensor, array or number.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from glassnet import ops
+    >>> ops.isfinite([1.0, np.inf, np.nan]).data.tolist()
+    [True, False, False]
+    """
     return Tensor(xp.isfinite(_values(x)))
 
 
 @keras_op
 def all(x, axis=None, keepdims=False):
-    """Whether every element along ``axis`` is true (bool Tensor)."""
+    """Whether every element along ``axis`` is true (bool Tensor).
+
+    Args:
+        x: tensor, array or nested list; nonzero values count as true.
+        axis: int or tuple of ints to reduce over; None (the default) reduces over all axes.
+        keepdims: keep the reduced axes with size 1; default False.
+
+    Example:
+
+    >>> from glassnet import ops
+    >>> ops.all([[True, False], [True, True]], axis=1).data.tolist()
+    [False, True]
+    """
     return Tensor(xp.all(_values(x), axis=axis, keepdims=keepdims))
 
 
 @keras_op
 def any(x, axis=None, keepdims=False):
-    """Whether some element along ``axis`` is true (bool Tensor)."""
+    """Whether some element along ``axis`` is true (bool Tensor).
+
+    Args:
+        x: tensor, array or nested list; nonzero values count as true.
+        axis: int or tuple of ints to reduce over; None (the default) reduces over all axes.
+        keepdims: keep the reduced axes with size 1; default False.
+
+    Example:
+
+    >>> from glassnet import ops
+    >>> ops.any([[True, False], [False, False]], axis=1, keepdims=True).data.tolist()
+    [[True], [False]]
+    """
     return Tensor(xp.any(_values(x), axis=axis, keepdims=keepdims))
 
 
 @keras_op
 def logical_xor(x1, x2):
     """Elementwise exclusive OR of the truth values (bool Tensor).
+
+    Args:
+        x1, x2: tensors, arrays or numbers, broadcastable; nonzero values count as true.
 
     Example:
 
@@ -132,6 +253,9 @@ def logical_xor(x1, x2):
 @keras_op
 def isinf(x):
     """True where x is +inf or -inf (bool Tensor).
+
+    Args:
+        x: tensor, array or number.
 
     Example:
 
@@ -147,6 +271,9 @@ def isinf(x):
 def isposinf(x):
     """True where x is +inf (bool Tensor).
 
+    Args:
+        x: tensor, array or number.
+
     Example:
 
     >>> import numpy as np
@@ -160,6 +287,9 @@ def isposinf(x):
 @keras_op
 def isneginf(x):
     """True where x is -inf (bool Tensor).
+
+    Args:
+        x: tensor, array or number.
 
     Example:
 
@@ -175,6 +305,9 @@ def isneginf(x):
 def isreal(x):
     """True where x has no imaginary part (always, for real dtypes) (bool Tensor).
 
+    Args:
+        x: tensor, array or number.
+
     Example:
 
     >>> from glassnet import ops
@@ -187,6 +320,9 @@ def isreal(x):
 @keras_op
 def signbit(x):
     """True where the sign bit is set: negative numbers and -0.0 (bool Tensor).
+
+    Args:
+        x: tensor, array or number.
 
     Example:
 

@@ -123,6 +123,12 @@ def while_loop(cond, body, loop_vars, maximum_iterations=None):
 def fori_loop(lower, upper, body_fun, init_val):
     """``val = body_fun(i, val)`` for i in range(lower, upper); returns the final ``val``.
 
+    Args:
+        lower: the first value of i (converted with ``int``).
+        upper: the end of the range, excluded (converted with ``int``).
+        body_fun: function (i, val) -> new val.
+        init_val: the starting value (any structure ``body_fun`` accepts).
+
     Example:
 
     >>> from glassnet import ops
@@ -279,6 +285,13 @@ def vectorized_map(function, elements):
     The same result as ``map``: glassnet runs the slices one after another rather than
     vectorising the function.
 
+    Args:
+        function: function of one slice (a structure like ``elements`` without its leading axis).
+        elements: a tensor or nested structure of tensors with one leading size.
+
+    Returns:
+        ``function``'s outputs stacked along a new axis 0.
+
     Example:
 
     >>> import numpy as np
@@ -292,6 +305,12 @@ def vectorized_map(function, elements):
 @keras_op
 def stop_gradient(variable):
     """The same values, cut from the graph: no gradient flows back through the result.
+
+    Args:
+        variable: a tensor, Variable, array or number.
+
+    Returns:
+        a new Tensor with the same data and no link to the graph.
 
     Example:
 

@@ -179,6 +179,16 @@ def slice(inputs, start_indices, shape):
 def slice_update(inputs, start_indices, updates):
     """A copy of ``inputs`` with the block at ``start_indices`` replaced by ``updates``.
 
+    Args:
+        inputs: tensor.
+        start_indices: one non-negative start per axis of ``inputs`` (list, array or tensor).
+        updates: tensor of the same rank as ``inputs``; its shape is the size of the block, which
+            must fit inside ``inputs``; its values are stored in ``inputs``' dtype.
+
+    Returns:
+        a new tensor of ``inputs``' shape and dtype; the gradient of the block goes to
+        ``updates``, the rest to ``inputs``.
+
     Example:
 
     >>> import numpy as np
@@ -271,7 +281,13 @@ def segment_max(data, segment_ids, num_segments=None, sorted=False):
     """Maxima of the rows of ``data`` that share a segment id (empty segments: the dtype's
     lowest value, e.g. -3.4e38 for float32).
 
-    Args as ``segment_sum``. Rows tied for the maximum share its gradient equally.
+    Rows tied for the maximum share its gradient equally.
+
+    Args:
+        data: (N, ...) tensor.
+        segment_ids: (N,) integers; rows with a negative id are left out.
+        num_segments: the number of segments (default: max id + 1).
+        sorted: accepted for Keras compatibility (the ids need not be sorted).
 
     Example:
 
@@ -287,6 +303,14 @@ def segment_max(data, segment_ids, num_segments=None, sorted=False):
 def segment_min(data, segment_ids, num_segments=None, sorted=False):
     """Minima of the rows of ``data`` that share a segment id (empty segments: the dtype's
     highest value).
+
+    Rows tied for the minimum share its gradient equally.
+
+    Args:
+        data: (N, ...) tensor.
+        segment_ids: (N,) integers; rows with a negative id are left out.
+        num_segments: the number of segments (default: max id + 1).
+        sorted: accepted for Keras compatibility (the ids need not be sorted).
 
     Example:
 
@@ -318,6 +342,12 @@ def _products_of_others(rows, segment, count):
 @keras_op
 def segment_prod(data, segment_ids, num_segments=None, sorted=False):
     """Products of the rows of ``data`` that share a segment id (empty segments: 1).
+
+    Args:
+        data: (N, ...) tensor.
+        segment_ids: (N,) integers; rows with a negative id are left out.
+        num_segments: the number of segments (default: max id + 1).
+        sorted: accepted for Keras compatibility (the ids need not be sorted).
 
     Example:
 
@@ -384,6 +414,9 @@ def is_tensor(x):
     """True for a glassnet Tensor (a Variable too) or a symbolic KerasTensor (a question about
     its argument, so not recorded in graphs).
 
+    Args:
+        x: any value.
+
     Example:
 
     >>> import numpy as np
@@ -396,6 +429,9 @@ def is_tensor(x):
 
 def dtype(x):
     """The dtype of x as Keras's standard string ('float32', 'int64', 'bool'...).
+
+    Args:
+        x: a tensor, array, NumPy scalar or anything ``convert_to_tensor`` accepts.
 
     Example:
 

@@ -41,17 +41,55 @@ def convert_to_tensor(x, dtype=None, sparse=None, ragged=None):
 
 @keras_op
 def convert_to_numpy(x):
+    """x as a NumPy array: a Tensor's own data (not a copy), anything else through ``asarray``.
+
+    Args:
+        x: a Tensor, array, list or number; lists and numbers keep NumPy's dtypes (int64,
+            float64).
+
+    Returns:
+        ``numpy.ndarray``.
+
+    Example:
+
+    >>> from glassnet import ops
+    >>> ops.convert_to_numpy(ops.convert_to_tensor([1.0, 2.0]))
+    array([1., 2.], dtype=float32)
+    """
     return xp.asarray(array_of(x))
 
 
 @keras_op
 def shape(x):
-    """The shape as a tuple of ints."""
+    """The shape as a tuple of ints.
+
+    Args:
+        x: a tensor, array, nested list or number (a number's shape is ``()``).
+
+    Example:
+
+    >>> import numpy as np
+    >>> from glassnet import ops
+    >>> ops.shape(np.zeros((2, 3))), ops.shape([[1, 2, 3]])
+    ((2, 3), (1, 3))
+    """
     return tuple(getattr(x, "shape", xp.shape(x)))
 
 
 @keras_op
 def ndim(x):
+    """The number of axes of x, as an int.
+
+    Args:
+        x: a tensor, array, nested list or number (a number has 0 axes).
+
+    Example:
+
+    >>> import numpy as np
+    >>> from glassnet import ops
+    >>> ops.ndim(np.zeros((2, 3))), ops.ndim(3.0)
+    (2, 0)
+    """
     return len(shape(x))
 
 
@@ -86,26 +124,88 @@ def arange(start, stop=None, step=None, dtype=None):
 
 @keras_op
 def zeros(shape, dtype=None):
+    """A tensor of ``shape`` filled with 0.
+
+    Args:
+        shape: int or tuple of ints.
+        dtype: the result dtype; default floatx.
+
+    Example:
+
+    >>> from glassnet import ops
+    >>> ops.zeros((2,))
+    Tensor([0., 0.], dtype=float32)
+    """
     return Tensor(xp.zeros(shape, dtype=standardize_dtype(dtype)))
 
 
 @keras_op
 def ones(shape, dtype=None):
+    """A tensor of ``shape`` filled with 1.
+
+    Args:
+        shape: int or tuple of ints.
+        dtype: the result dtype; default floatx.
+
+    Example:
+
+    >>> from glassnet import ops
+    >>> ops.ones(2, dtype="int32")
+    Tensor([1, 1], dtype=int32)
+    """
     return Tensor(xp.ones(shape, dtype=standardize_dtype(dtype)))
 
 
 @keras_op
 def full(shape, fill_value, dtype=None):
+    """A tensor of ``shape`` filled with ``fill_value``.
+
+    Args:
+        shape: int or tuple of ints.
+        fill_value: the value (a number, or an array broadcastable to ``shape``).
+        dtype: the result dtype; default floatx, whatever the type of ``fill_value``.
+
+    Example:
+
+    >>> from glassnet import ops
+    >>> ops.full((2,), 7)
+    Tensor([7., 7.], dtype=float32)
+    """
     return Tensor(xp.full(shape, fill_value, dtype=standardize_dtype(dtype)))
 
 
 @keras_op
 def zeros_like(x, dtype=None):
+    """A tensor of zeros with x's shape and (by default) dtype.
+
+    Args:
+        x: a tensor or array (a list, having no dtype, gives NumPy's default float64).
+        dtype: the result dtype; default x's.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from glassnet import ops
+    >>> ops.zeros_like(np.ones(2, dtype="int8"))
+    Tensor([0, 0], dtype=int8)
+    """
     return Tensor(xp.zeros(shape(x), dtype=dtype or getattr(x, "dtype", None)))
 
 
 @keras_op
 def ones_like(x, dtype=None):
+    """A tensor of ones with x's shape and (by default) dtype.
+
+    Args:
+        x: a tensor or array (a list, having no dtype, gives NumPy's default float64).
+        dtype: the result dtype; default x's.
+
+    Example:
+
+    >>> from glassnet import ops
+    >>> ops.ones_like(ops.convert_to_tensor([1.0, 2.0]))
+    Tensor([1., 1.], dtype=float32)
+    """
     return Tensor(xp.ones(shape(x), dtype=dtype or getattr(x, "dtype", None)))
 
 
@@ -184,12 +284,26 @@ def triu(x, k=0):
 
 @keras_op
 def sign(x):
+    """-1, 0 or 1 by the sign of x, elementwise, in x's dtype (no gradient).
+
+    Args:
+        x: tensor, array or nested list.
+
+    Example:
+
+    >>> from glassnet import ops
+    >>> ops.sign(ops.convert_to_tensor([-2.0, 0.0, 3.0]))
+    Tensor([-1.,  0.,  1.], dtype=float32)
+    """
     return Tensor(xp.sign(array_of(x)))
 
 
 @keras_op
 def floor(x):
     """Largest integer value <= x, elementwise (no gradient); integers and bool become floatx.
+
+    Args:
+        x: tensor, array or number.
 
     Example:
 
@@ -202,6 +316,19 @@ def floor(x):
 
 @keras_op
 def round(x, decimals=0):
+    """x rounded to ``decimals`` decimal places, halves to even as in NumPy (no gradient).
+
+    Args:
+        x: tensor, array or nested list; the result keeps its dtype.
+        decimals: the number of decimals to keep; negative values round to tens, hundreds...;
+            default 0.
+
+    Example:
+
+    >>> from glassnet import ops
+    >>> ops.round([0.5, 1.5, 2.567]).data.tolist(), ops.round([2.567], 2).data.tolist()
+    ([0.0, 2.0, 3.0], [2.57])
+    """
     return Tensor(xp.round(array_of(x), decimals))
 
 
@@ -273,6 +400,10 @@ def empty(shape, dtype=None):
 def empty_like(x, dtype=None):
     """An uninitialised tensor of x's shape and (by default) dtype.
 
+    Args:
+        x: a tensor, array or nested list.
+        dtype: the result dtype; default x's.
+
     Example:
 
     >>> import numpy as np
@@ -286,6 +417,11 @@ def empty_like(x, dtype=None):
 @keras_op
 def full_like(x, fill_value, dtype=None):
     """A tensor of x's shape and (by default) dtype filled with ``fill_value``.
+
+    Args:
+        x: a tensor, array or nested list, giving the shape.
+        fill_value: the value (a number, tensor or array broadcastable to x's shape).
+        dtype: the result dtype; default x's.
 
     Example:
 

@@ -14,7 +14,18 @@ from glassnet.ops.operation import keras_op
 
 @keras_op
 def add(x1, x2):
-    """x1 + x2 with broadcasting."""
+    """x1 + x2 with broadcasting.
+
+    Args:
+        x1, x2: tensors, arrays or numbers, broadcastable; they meet at Keras's common dtype
+            (a Python number adopts the other operand's dtype where it can).
+
+    Example:
+
+    >>> from glassnet import ops
+    >>> ops.add([1.0, 2.0], 1.0).data.tolist()
+    [2.0, 3.0]
+    """
     a, b = promoted(x1, x2, "add")
     out = broadcast_call("add", xp.add, a.data, b.data)
 
@@ -26,7 +37,18 @@ def add(x1, x2):
 
 @keras_op
 def subtract(x1, x2):
-    """x1 - x2 with broadcasting."""
+    """x1 - x2 with broadcasting.
+
+    Args:
+        x1, x2: tensors, arrays or numbers, broadcastable; they meet at Keras's common dtype
+            (a Python number adopts the other operand's dtype where it can).
+
+    Example:
+
+    >>> from glassnet import ops
+    >>> ops.subtract([[1.0], [2.0]], [1.0, 2.0]).data.tolist()
+    [[0.0, -1.0], [1.0, 0.0]]
+    """
     a, b = promoted(x1, x2, "subtract")
     out = broadcast_call("subtract", xp.subtract, a.data, b.data)
 
@@ -40,7 +62,20 @@ def subtract(x1, x2):
 
 @keras_op
 def multiply(x1, x2):
-    """x1 * x2 with broadcasting."""
+    """x1 * x2 with broadcasting.
+
+    Complex operands are supported; their gradients use the conjugates (PyTorch's convention).
+
+    Args:
+        x1, x2: tensors, arrays or numbers, broadcastable; they meet at Keras's common dtype
+            (a Python number adopts the other operand's dtype where it can).
+
+    Example:
+
+    >>> from glassnet import ops
+    >>> ops.multiply([1.0, 2.0], [3.0, 4.0]).data.tolist()
+    [3.0, 8.0]
+    """
     a, b = promoted(x1, x2, "multiply")
     out = broadcast_call("multiply", xp.multiply, a.data, b.data)
     if out.dtype.kind == "c":
@@ -73,7 +108,19 @@ def _complex_multiply(a, b, out):
 
 @keras_op
 def divide(x1, x2):
-    """x1 / x2 with broadcasting (true division)."""
+    """x1 / x2 with broadcasting (true division).
+
+    Division by zero gives inf or NaN without a warning, as in Keras.
+
+    Args:
+        x1, x2: tensors, arrays or numbers, broadcastable; integers and bool become floatx.
+
+    Example:
+
+    >>> from glassnet import ops
+    >>> ops.divide([1.0, 3.0], [2.0, 0.0]).data.tolist()
+    [0.5, inf]
+    """
     a, b = promoted(x1, x2, "divide", floating=True)
     with xp.errstate(divide="ignore", invalid="ignore"):  # x / 0 is inf or NaN, as in Keras
         out = broadcast_call("divide", xp.true_divide, a.data, b.data)
@@ -93,7 +140,18 @@ def divide(x1, x2):
 
 @keras_op
 def power(x1, x2):
-    """x1 ** x2 with broadcasting."""
+    """x1 ** x2 with broadcasting.
+
+    Args:
+        x1: the bases (tensor, array or number).
+        x2: the exponents, broadcastable against x1.
+
+    Example:
+
+    >>> from glassnet import ops
+    >>> ops.power([2.0, 3.0], 2.0).data.tolist()
+    [4.0, 9.0]
+    """
     a, b = promoted(x1, x2, "power")
     out = broadcast_call("power", xp.power, a.data, b.data)
 
@@ -110,7 +168,17 @@ def power(x1, x2):
 
 @keras_op
 def negative(x):
-    """-x."""
+    """-x.
+
+    Args:
+        x: tensor, array or number.
+
+    Example:
+
+    >>> from glassnet import ops
+    >>> ops.negative([1.0, -2.0]).data.tolist()
+    [-1.0, 2.0]
+    """
     x = as_tensor(x, where="negative")
 
     def backward(grad_output):  # dL/dx = -g
@@ -121,7 +189,17 @@ def negative(x):
 
 @keras_op
 def exp(x):
-    """e ** x."""
+    """e ** x.
+
+    Args:
+        x: tensor, array or number; integers and bool become floatx.
+
+    Example:
+
+    >>> from glassnet import ops
+    >>> ops.exp([0.0]).data.tolist()
+    [1.0]
+    """
     x = float_operand(x, "exp")
     out = xp.exp(x.data)
 
@@ -133,7 +211,17 @@ def exp(x):
 
 @keras_op
 def log(x):
-    """Natural logarithm."""
+    """Natural logarithm (log(0) is -inf and log of a negative number NaN, without a warning).
+
+    Args:
+        x: tensor, array or number; integers and bool become floatx.
+
+    Example:
+
+    >>> from glassnet import ops
+    >>> ops.log([1.0, 0.0]).data.tolist()
+    [0.0, -inf]
+    """
     x = float_operand(x, "log")
 
     def backward(grad_output):  # dL/dx = g / x
@@ -145,7 +233,17 @@ def log(x):
 
 @keras_op
 def sqrt(x):
-    """Square root."""
+    """Square root.
+
+    Args:
+        x: tensor, array or number; integers and bool become floatx.
+
+    Example:
+
+    >>> from glassnet import ops
+    >>> ops.sqrt([4.0, 9.0]).data.tolist()
+    [2.0, 3.0]
+    """
     x = float_operand(x, "sqrt")
     out = xp.sqrt(x.data)
 
@@ -157,7 +255,17 @@ def sqrt(x):
 
 @keras_op
 def square(x):
-    """x * x (bool becomes int32, as in Keras)."""
+    """x * x (bool becomes int32, as in Keras).
+
+    Args:
+        x: tensor, array or number.
+
+    Example:
+
+    >>> from glassnet import ops
+    >>> ops.square([-3.0, 2.0]).data.tolist()
+    [9.0, 4.0]
+    """
     x = as_tensor(x, where="square")
     if x.dtype == bool:
         x = Tensor(x.data.astype("int32"))
@@ -170,7 +278,17 @@ def square(x):
 
 @keras_op
 def abs(x):
-    """|x| (gradient 0 at 0)."""
+    """|x| (gradient 0 at 0).
+
+    Args:
+        x: tensor, array or number.
+
+    Example:
+
+    >>> from glassnet import ops
+    >>> ops.abs([-1.5, 2.0]).data.tolist()
+    [1.5, 2.0]
+    """
     x = as_tensor(x, where="abs")
 
     def backward(grad_output):  # dL/dx = g * sign(x)
@@ -188,7 +306,18 @@ def _tie_split(winner, tie, dtype):
 
 @keras_op
 def maximum(x1, x2):
-    """Elementwise larger value; on ties the gradient is shared half and half."""
+    """Elementwise larger value; on ties the gradient is shared half and half.
+
+    Args:
+        x1, x2: tensors, arrays or numbers, broadcastable; they meet at Keras's common dtype
+            (a Python number adopts the other operand's dtype where it can).
+
+    Example:
+
+    >>> from glassnet import ops
+    >>> ops.maximum([1.0, 5.0], 3.0).data.tolist()
+    [3.0, 5.0]
+    """
     a, b = promoted(x1, x2, "maximum")
     out = broadcast_call("maximum", xp.maximum, a.data, b.data)
 
@@ -203,7 +332,18 @@ def maximum(x1, x2):
 
 @keras_op
 def minimum(x1, x2):
-    """Elementwise smaller value; on ties the gradient is shared half and half."""
+    """Elementwise smaller value; on ties the gradient is shared half and half.
+
+    Args:
+        x1, x2: tensors, arrays or numbers, broadcastable; they meet at Keras's common dtype
+            (a Python number adopts the other operand's dtype where it can).
+
+    Example:
+
+    >>> from glassnet import ops
+    >>> ops.minimum([1.0, 5.0], 3.0).data.tolist()
+    [1.0, 3.0]
+    """
     a, b = promoted(x1, x2, "minimum")
     out = broadcast_call("minimum", xp.minimum, a.data, b.data)
 
@@ -218,7 +358,19 @@ def minimum(x1, x2):
 
 @keras_op
 def clip(x, x_min, x_max):
-    """Limit values to [x_min, x_max]; the gradient passes where x lies inside (bounds included)."""
+    """Limit values to [x_min, x_max]; the gradient passes where x lies inside (bounds included).
+
+    Args:
+        x: tensor, array or number; bool becomes int32, float dtypes are kept.
+        x_min: the lower bound (a number, or None for no lower bound); at most ``x_max``.
+        x_max: the upper bound (a number, or None for no upper bound).
+
+    Example:
+
+    >>> from glassnet import ops
+    >>> ops.clip([-2.0, 0.5, 3.0], 0.0, 1.0).data.tolist()
+    [0.0, 0.5, 1.0]
+    """
     x = as_tensor(x, where="clip")
     if x.dtype == bool:
         x = Tensor(x.data.astype("int32"))
@@ -281,7 +433,18 @@ def where(condition, x1=None, x2=None):
 
 @keras_op
 def cast(x, dtype):
-    """x converted to ``dtype``; the gradient is converted back to x's dtype."""
+    """x converted to ``dtype``; the gradient is converted back to x's dtype.
+
+    Args:
+        x: tensor, array or number.
+        dtype: the target dtype (name or NumPy dtype); floats cast to integers truncate toward 0.
+
+    Example:
+
+    >>> from glassnet import ops
+    >>> ops.cast([1.7, -1.7], "int32")
+    Tensor([ 1, -1], dtype=int32)
+    """
     x = as_tensor(x, where="cast")
     dtype = xp.dtype(dtype)
 

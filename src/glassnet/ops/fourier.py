@@ -413,6 +413,12 @@ def _window(x, op, make, *args):
 def bartlett(x):
     """The Bartlett (triangular) window of x points.
 
+    Args:
+        x: the number of points, an int (or a 0-d tensor holding one).
+
+    Returns:
+        1-D floatx tensor of x values.
+
     Example:
 
     >>> from glassnet import ops
@@ -425,6 +431,12 @@ def bartlett(x):
 @keras_op
 def blackman(x):
     """The Blackman window of x points.
+
+    Args:
+        x: the number of points, an int (or a 0-d tensor holding one).
+
+    Returns:
+        1-D floatx tensor of x values.
 
     Example:
 
@@ -439,6 +451,12 @@ def blackman(x):
 def hamming(x):
     """The Hamming window of x points (symmetric).
 
+    Args:
+        x: the number of points, an int (or a 0-d tensor holding one).
+
+    Returns:
+        1-D floatx tensor of x values.
+
     Example:
 
     >>> from glassnet import ops
@@ -452,6 +470,12 @@ def hamming(x):
 def hanning(x):
     """The Hann window of x points (symmetric).
 
+    Args:
+        x: the number of points, an int (or a 0-d tensor holding one).
+
+    Returns:
+        1-D floatx tensor of x values.
+
     Example:
 
     >>> from glassnet import ops
@@ -464,6 +488,13 @@ def hanning(x):
 @keras_op
 def kaiser(x, beta):
     """The Kaiser window of x points with shape parameter ``beta``.
+
+    Args:
+        x: the number of points, an int (or a 0-d tensor holding one).
+        beta: the shape parameter, a number: 0 gives a rectangular window, larger values narrow it.
+
+    Returns:
+        1-D floatx tensor of x values.
 
     Example:
 

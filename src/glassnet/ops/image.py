@@ -67,7 +67,17 @@ _GRAYSCALE_WEIGHTS = (0.2989, 0.5870, 0.1140)  # ITU-R 601 luma, as tf.image.rgb
 
 # -- shared helpers --------------------------------------------------------------------------------
 def standardize_data_format(data_format, where="ops.image"):
-    """'channels_last' or 'channels_first'; None means the configured image data format."""
+    """'channels_last' or 'channels_first'; None means the configured image data format.
+
+    Args:
+        data_format: "channels_last", "channels_first" (any case) or None.
+        where: the caller's name, for the ValueError raised on any other value.
+
+    Example:
+
+    >>> standardize_data_format("Channels_First")
+    'channels_first'
+    """
     if data_format is None:
         reader = getattr(config, "image_data_format", None)
         data_format = reader() if reader is not None else "channels_last"
@@ -404,6 +414,22 @@ def scale_and_translate_weights(in_size, out_size, scale, translation, method, a
     centres); input pixel i gets weight kernel(|sample - i| / kernel_scale), where kernel_scale
     widens the kernel by 1/scale when antialiasing a downscale. Weights are normalised to sum 1
     and rows whose sample falls outside the input are zero.
+
+    Args:
+        in_size: the number of input pixels along the axis.
+        out_size: the number of output pixels along the axis.
+        scale: output size per input size (2.0 doubles the axis).
+        translation: the shift of the output, in output pixels.
+        method: the kernel: "linear", "cubic", "lanczos3" or "lanczos5".
+        antialias: widen the kernel when downscaling (scale < 1).
+
+    Returns:
+        float64 NumPy array (out_size, in_size).
+
+    Example:
+
+    >>> scale_and_translate_weights(2, 4, 2.0, 0.0, "linear", False).tolist()
+    [[1.0, 0.0], [0.75, 0.25], [0.25, 0.75], [0.0, 1.0]]
     """
     kernel = _KERNELS[method]
     inv_scale = 1.0 / scale
@@ -458,7 +484,23 @@ def _nearest_indices(in_size, out_size):
 
 
 def resize_weights(in_size, out_size, interpolation, antialias):
-    """The (out_size, in_size) weight matrix ``resize`` applies along one axis."""
+    """The (out_size, in_size) weight matrix ``resize`` applies along one axis.
+
+    Args:
+        in_size: the number of input pixels along the axis.
+        out_size: the number of output pixels along the axis.
+        interpolation: one of ``resize``'s methods ("bilinear", "nearest", "bicubic", "area",
+            "lanczos3", "lanczos5").
+        antialias: widen the kernel when downscaling (ignored by "area" and "nearest").
+
+    Returns:
+        float64 NumPy array (out_size, in_size).
+
+    Example:
+
+    >>> resize_weights(4, 2, "area", False).tolist()
+    [[0.5, 0.5, 0.0, 0.0], [0.0, 0.0, 0.5, 0.5]]
+    """
     if interpolation == "area":
         return _area_weights(in_size, out_size)
     if interpolation == "nearest":
@@ -677,6 +719,13 @@ def compute_homography_matrix(start_points, end_points):
 
     Returns:
         NumPy array (B, 8), float32, in ``affine_transform``'s layout.
+
+    Example:
+
+    >>> start = [[0, 0], [2, 0], [0, 2], [2, 2]]
+    >>> moved_right = [[1, 0], [3, 0], [1, 2], [3, 2]]
+    >>> (compute_homography_matrix(start, moved_right).round(4) + 0.0).tolist()
+    [[1.0, 0.0, -1.0, 0.0, 1.0, 0.0, 0.0, 0.0]]
     """
     start = xp.asarray(start_points, dtype=xp.float64).reshape(-1, 4, 2)
     end = xp.asarray(end_points, dtype=xp.float64).reshape(-1, 4, 2)
@@ -950,8 +999,17 @@ def elastic_transform(
 
 
 def random_generator(seed):
-    """A ``numpy.random.Generator`` for ``seed``: an int, a Generator (used as is) or None (a
-    generator seeded from glassnet's shared one, so ``utils.set_random_seed`` makes it repeat)."""
+    """A ``numpy.random.Generator`` for ``seed``.
+
+    Args:
+        seed: an int, a Generator (used as is) or None (a generator seeded from glassnet's
+            shared one, so ``utils.set_random_seed`` makes it repeat).
+
+    Example:
+
+    >>> int(random_generator(3).integers(10)) == int(random_generator(3).integers(10))
+    True
+    """
     if isinstance(seed, xp.random.Generator):
         return seed
     if seed is None:
@@ -1096,6 +1154,16 @@ def pad_images(
     """Pad images with zeros: give two of (top, bottom, target_height) and two of (left, right,
     target_width).
 
+    Args:
+        images: (B, H, W, C) or (H, W, C) (channels_first: channels before height).
+        top_padding: rows of zeros above, or None.
+        left_padding: columns of zeros on the left, or None.
+        bottom_padding: rows of zeros below, or None.
+        right_padding: columns of zeros on the right, or None.
+        target_height: the height of the result, or None.
+        target_width: the width of the result, or None.
+        data_format: "channels_last" or "channels_first"; None means the configured default.
+
     Returns:
         Tensor; differentiable.
 
@@ -1144,6 +1212,16 @@ def crop_images(
 ):
     """Crop images: give two of (top, bottom, target_height) and two of (left, right,
     target_width).
+
+    Args:
+        images: (B, H, W, C) or (H, W, C) (channels_first: channels before height).
+        top_cropping: rows removed at the top, or None.
+        left_cropping: columns removed on the left, or None.
+        bottom_cropping: rows removed at the bottom, or None.
+        right_cropping: columns removed on the right, or None.
+        target_height: the height of the result, or None.
+        target_width: the width of the result, or None.
+        data_format: "channels_last" or "channels_first"; None means the configured default.
 
     Returns:
         Tensor; differentiable.

@@ -45,7 +45,22 @@ from glassnet.ops.reduction import sum as reduce_sum
 @keras_op
 def matmul(x1, x2):
     """Matrix product with NumPy's rules: (..., n, k) @ (..., k, m) -> (..., n, m); 1-D operands
-    are treated as a row (left) or a column (right) vector and that axis is dropped again."""
+    are treated as a row (left) or a column (right) vector and that axis is dropped again.
+
+    Args:
+        x1: tensor (..., n, k) or (k,).
+        x2: tensor (..., k, m) or (k,); batch axes broadcast against x1's. The operands meet at
+            Keras's common dtype (int8 with int8 gives int32, as in Keras).
+
+    Example:
+
+    >>> import numpy as np
+    >>> from glassnet import ops
+    >>> ops.matmul(np.ones((5, 2, 3)), np.ones((3, 4))).shape
+    (5, 2, 4)
+    >>> ops.matmul([1.0, 2.0], [[1.0], [1.0]]).data.tolist()
+    [3.0]
+    """
     a, b = promoted(x1, x2, "matmul")
     if a.dtype == xp.int8 and b.dtype == xp.int8:  # Keras multiplies int8 in int32
         a, b = Tensor(a.data.astype("int32")), Tensor(b.data.astype("int32"))

@@ -15,7 +15,20 @@ from glassnet.ops.operation import keras_op
 
 @keras_op
 def reshape(x, newshape):
-    """Same values, new shape (one dimension may be -1)."""
+    """Same values, new shape (one dimension may be -1).
+
+    Args:
+        x: tensor.
+        newshape: int or tuple of ints with the same number of values as x; one entry may be -1,
+            inferred from the others.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from glassnet import ops
+    >>> ops.reshape(np.arange(6.0), (2, -1)).shape
+    (2, 3)
+    """
     x = as_tensor(x, where="reshape")
     newshape = (newshape,) if isinstance(newshape, int) else tuple(int(n) for n in newshape)
     known = math.prod(n for n in newshape if n != -1)
@@ -34,7 +47,21 @@ def reshape(x, newshape):
 
 @keras_op
 def transpose(x, axes=None):
-    """Permute the axes (default: reverse them)."""
+    """Permute the axes (default: reverse them).
+
+    Args:
+        x: tensor.
+        axes: a permutation of x's axes (negative values count from the end); None reverses
+            them.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from glassnet import ops
+    >>> x = np.zeros((2, 3, 4))
+    >>> ops.transpose(x).shape, ops.transpose(x, (0, 2, 1)).shape
+    ((4, 3, 2), (2, 4, 3))
+    """
     x = as_tensor(x, where="transpose")
     axes = tuple(range(x.ndim))[::-1] if axes is None else tuple(a % x.ndim for a in axes)
     if sorted(axes) != list(range(x.ndim)):
@@ -51,12 +78,38 @@ def transpose(x, axes=None):
 
 @keras_op
 def permute_dims(x, axes):
-    """Keras 3's name for transpose with explicit axes."""
+    """Keras 3's name for transpose with explicit axes.
+
+    Args:
+        x: tensor.
+        axes: a permutation of x's axes: output axis i is input axis ``axes[i]``.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from glassnet import ops
+    >>> ops.permute_dims(np.zeros((2, 3, 4)), (2, 0, 1)).shape
+    (4, 2, 3)
+    """
     return transpose(x, axes)
 
 
 @keras_op
 def swapaxes(x, axis1, axis2):
+    """x with two axes exchanged (a transpose; the gradient swaps them back).
+
+    Args:
+        x: tensor.
+        axis1: an axis of x (negative values count from the end).
+        axis2: the axis to exchange it with.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from glassnet import ops
+    >>> ops.swapaxes(np.zeros((2, 3, 4)), 0, -1).shape
+    (4, 3, 2)
+    """
     x = as_tensor(x, where="swapaxes")
     axes = list(range(x.ndim))
     axes[axis1], axes[axis2] = axes[axis2], axes[axis1]
@@ -65,7 +118,22 @@ def swapaxes(x, axis1, axis2):
 
 @keras_op
 def broadcast_to(x, shape):
-    """x repeated along new or size-1 axes to ``shape``."""
+    """x repeated along new or size-1 axes to ``shape``.
+
+    Args:
+        x: tensor.
+        shape: tuple of ints that x's shape broadcasts to (NumPy's rules).
+
+    Returns:
+        tensor of ``shape``; the gradient sums the copies back into x's shape.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from glassnet import ops
+    >>> ops.broadcast_to([1.0, 2.0], (3, 2)).shape
+    (3, 2)
+    """
     x = as_tensor(x, where="broadcast_to")
     shape = tuple(shape)
     try:
@@ -81,7 +149,20 @@ def broadcast_to(x, shape):
 
 @keras_op
 def expand_dims(x, axis):
-    """Insert a size-1 axis at ``axis``."""
+    """Insert a size-1 axis at ``axis``.
+
+    Args:
+        x: tensor.
+        axis: int (or tuple of ints): the position(s) of the new axes in the result; negative
+            values count from the end.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from glassnet import ops
+    >>> ops.expand_dims(np.zeros((2, 3)), -1).shape
+    (2, 3, 1)
+    """
     x = as_tensor(x, where="expand_dims")
 
     def backward(grad_output):
@@ -92,7 +173,19 @@ def expand_dims(x, axis):
 
 @keras_op
 def squeeze(x, axis=None):
-    """Remove size-1 axes (all of them, or those in ``axis``)."""
+    """Remove size-1 axes (all of them, or those in ``axis``).
+
+    Args:
+        x: tensor.
+        axis: int or tuple of ints, each an axis of size 1; None removes every size-1 axis.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from glassnet import ops
+    >>> ops.squeeze(np.zeros((1, 2, 1))).shape, ops.squeeze(np.zeros((1, 2, 1)), axis=0).shape
+    ((2,), (2, 1))
+    """
     x = as_tensor(x, where="squeeze")
     if axis is not None:
         for a in normalize_axes(axis, x.ndim, "squeeze"):
@@ -109,7 +202,18 @@ def squeeze(x, axis=None):
 
 @keras_op
 def flatten(x):
-    """All axes but the first folded into one: (batch, ...) -> (batch, prod(...))."""
+    """All axes but the first folded into one: (batch, ...) -> (batch, prod(...)).
+
+    Args:
+        x: tensor (a 0-d one becomes shape (1,)).
+
+    Example:
+
+    >>> import numpy as np
+    >>> from glassnet import ops
+    >>> ops.flatten(np.zeros((2, 3, 4))).shape
+    (2, 12)
+    """
     x = as_tensor(x, where="flatten")
     return reshape(x, (x.shape[0], -1) if x.ndim else (1,))
 
@@ -127,7 +231,20 @@ def _sequence(xs, op):
 
 @keras_op
 def concatenate(xs, axis=0):
-    """Join tensors along an existing axis."""
+    """Join tensors along an existing axis.
+
+    Args:
+        xs: non-empty list of tensors whose shapes match on every axis but ``axis``; different
+            dtypes meet at Keras's common dtype.
+        axis: the axis to join along; default 0.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from glassnet import ops
+    >>> ops.concatenate([np.zeros((2, 3)), np.ones((1, 3))]).shape
+    (3, 3)
+    """
     tensors = _sequence(xs, "concatenate")
     try:
         out = xp.concatenate([t.data for t in tensors], axis=axis)
@@ -145,7 +262,19 @@ def concatenate(xs, axis=0):
 
 @keras_op
 def stack(x, axis=0):
-    """Join tensors of one shape along a new axis."""
+    """Join tensors of one shape along a new axis.
+
+    Args:
+        x: non-empty list of tensors of one shape; different dtypes meet at Keras's common dtype.
+        axis: the position of the new axis in the result; default 0.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from glassnet import ops
+    >>> ops.stack([np.zeros(3), np.ones(3)], axis=1).shape
+    (3, 2)
+    """
     tensors = _sequence(x, "stack")
     shapes = {t.shape for t in tensors}
     if len(shapes) != 1:
@@ -162,7 +291,20 @@ def stack(x, axis=0):
 
 @keras_op
 def getitem(x, index):
-    """x[index]: basic slicing, boolean masks and integer-array gather (repeated indices add up)."""
+    """x[index]: basic slicing, boolean masks and integer-array gather (repeated indices add up).
+
+    Args:
+        x: tensor.
+        index: anything NumPy indexing accepts (int, slice, Ellipsis, None, bool mask, integer
+            array or list, or a tuple of these); Tensors inside it are read as their arrays.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from glassnet import ops
+    >>> ops.getitem(np.arange(5.0), [0, 0, 4]).data.tolist()
+    [0.0, 0.0, 4.0]
+    """
     x = as_tensor(x, where="getitem")
     index = _raw_index(index)
     try:
@@ -201,7 +343,20 @@ def _has_integer_array(index):
 
 @keras_op
 def take(x, indices, axis=None):
-    """Gather entries of x at integer ``indices`` along ``axis`` (None: of the flattened x)."""
+    """Gather entries of x at integer ``indices`` along ``axis`` (None: of the flattened x).
+
+    Args:
+        x: tensor.
+        indices: integer tensor, array or list; negative values count from the end.
+        axis: the axis to gather along; None (the default) gathers from the flattened x.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from glassnet import ops
+    >>> ops.take(np.arange(6.0).reshape(2, 3), [2, 0], axis=1).data.tolist()
+    [[2.0, 0.0], [5.0, 3.0]]
+    """
     x = as_tensor(x, where="take")
     indices = xp.asarray(array_of(indices))
     if indices.dtype.kind not in "iu":
@@ -220,7 +375,24 @@ def take(x, indices, axis=None):
 
 @keras_op
 def split(x, indices_or_sections, axis=0):
-    """Cut x into pieces along ``axis``: a number of equal sections, or at the given indices."""
+    """Cut x into pieces along ``axis``: a number of equal sections, or at the given indices.
+
+    Args:
+        x: tensor.
+        indices_or_sections: an int that divides x's size along ``axis`` (the number of equal
+            pieces), or a sorted list of the indices to cut at.
+        axis: the axis to cut; default 0.
+
+    Returns:
+        list of tensors.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from glassnet import ops
+    >>> [piece.shape for piece in ops.split(np.zeros((6, 2)), [1, 4])]
+    [(1, 2), (3, 2), (2, 2)]
+    """
     x = as_tensor(x, where="split")
     size = x.shape[axis]
     if isinstance(indices_or_sections, int):

@@ -833,6 +833,9 @@ def conjugate(x):
 def conj(x):
     """Complex conjugate; the same as ``conjugate``.
 
+    Args:
+        x: tensor; real values come back unchanged.
+
     Example:
 
     >>> from glassnet import ops

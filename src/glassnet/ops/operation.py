@@ -29,8 +29,25 @@ _FUNCTIONS = {}  # public op name -> the eager function (what a recorded Functio
 class Operation:
     """Base of layers and recorded op calls: ``__call__`` computes or records.
 
+    Subclasses define ``call``; called with any SymbolicTensor among its arguments, the
+    operation records a ``Node`` instead and returns SymbolicTensors.
+
     Args:
         name: a name (unique within the session by default, from the class name).
+
+    Example:
+
+    >>> import numpy as np
+    >>> from glassnet.autograd.symbolic import SymbolicTensor
+    >>> class Double(Operation):
+    ...     def call(self, x):
+    ...         return x * 2.0
+    >>> double = Double(name="double")
+    >>> double(np.array([1.0, 2.0]))
+    array([2., 4.])
+    >>> y = double(SymbolicTensor((None, 3), "float32"))
+    >>> y.shape, y.node.operation is double
+    ((None, 3), True)
     """
 
     def __init__(self, name=None):
@@ -86,6 +103,14 @@ class FunctionOperation(Operation):
     Args:
         function: the op's name, e.g. "add".
         name: the node's name.
+
+    Example:
+
+    >>> operation = FunctionOperation("add")
+    >>> operation([1.0], [2.0])
+    Tensor([3.], dtype=float32)
+    >>> operation.get_config()["function"]
+    'add'
     """
 
     def __init__(self, function, name=None):
@@ -140,12 +165,31 @@ def keras_op(fn=None, *, name=None):
 
 
 def public_op_names():
-    """Names of every function decorated with ``keras_op``, sorted."""
+    """Names of every function decorated with ``keras_op``, sorted.
+
+    Example:
+
+    >>> names = public_op_names()
+    >>> "add" in names, names == sorted(names)
+    (True, True)
+    """
     return sorted(_FUNCTIONS)
 
 
 def map_symbolic(fn, structure):
-    """``structure`` with ``fn(t)`` in place of every SymbolicTensor."""
+    """``structure`` with ``fn(t)`` in place of every SymbolicTensor.
+
+    Args:
+        fn: function of one SymbolicTensor.
+        structure: a SymbolicTensor, or a nest (list, tuple, dict) that may hold some; other
+            leaves are kept as they are.
+
+    Example:
+
+    >>> from glassnet.autograd.symbolic import SymbolicTensor
+    >>> map_symbolic(lambda t: t.shape, {"a": SymbolicTensor((None, 3), "float32"), "b": 1})
+    {'a': (None, 3), 'b': 1}
+    """
     return nest.map_structure(fn, structure, lambda v: isinstance(v, SymbolicTensor))
 
 
@@ -157,7 +201,23 @@ UNKNOWN_SIZE_TRIALS = (((2, 2), (3, 3)), ((2, 32), (3, 48)), ((2, 224), (3, 256)
 
 def infer_by_running(run, operation):
     """Output spec from ``run(size)`` -- the computation on zeros with unknown sizes ``size``
-    (a (batch, other) pair) -- done twice per trial of UNKNOWN_SIZE_TRIALS until one works."""
+    (a (batch, other) pair) -- done twice per trial of UNKNOWN_SIZE_TRIALS until one works.
+
+    Args:
+        run: function (batch, other) pair -> the computation's output on zero inputs.
+        operation: the Operation being run, named in ``output_spec``'s errors.
+
+    Returns:
+        SymbolicTensors shaped like the output, None where the two runs' sizes differ; when
+        every trial fails, the first trial's error is raised.
+
+    Example:
+
+    >>> import numpy as np
+    >>> spec = infer_by_running(lambda size: Tensor(np.zeros((size[0], 4))), None)
+    >>> spec.shape, spec.dtype
+    ((None, 4), 'float64')
+    """
     first_error = None
     for small, large in UNKNOWN_SIZE_TRIALS:
         try:
@@ -170,7 +230,19 @@ def infer_by_running(run, operation):
 
 def zeros_like_symbolic(tensor, unknown_size):
     """A zero Tensor of ``tensor``'s shape where the size is known, ``unknown_size`` (an int, or a
-    (batch axis, other axes) pair) where it is None."""
+    (batch axis, other axes) pair) where it is None.
+
+    Args:
+        tensor: a SymbolicTensor (string dtypes give an object array of "" instead).
+        unknown_size: int, or a (batch, other) pair: the size of the unknown batch axis (axis 0)
+            and of the other unknown axes.
+
+    Example:
+
+    >>> from glassnet.autograd.symbolic import SymbolicTensor
+    >>> zeros_like_symbolic(SymbolicTensor((None, None, 3), "float32"), (2, 5)).shape
+    (2, 5, 3)
+    """
     batch, other = (unknown_size, unknown_size) if isinstance(unknown_size, int) else unknown_size
     shape = tuple(
         (batch if axis == 0 else other) if n is None else n for axis, n in enumerate(tensor.shape)
@@ -181,7 +253,19 @@ def zeros_like_symbolic(tensor, unknown_size):
 
 
 def output_spec(first, second, operation):
-    """SymbolicTensors from two runs on differently sized zeros (None where sizes differ)."""
+    """SymbolicTensors from two runs on differently sized zeros (None where sizes differ).
+
+    Args:
+        first: the output of the first run: a Tensor or array, or a list, tuple or dict of them.
+        second: the output of the second run, of the same structure.
+        operation: the Operation that ran, named in the TypeError for any other output type.
+
+    Example:
+
+    >>> import numpy as np
+    >>> output_spec(Tensor(np.zeros((2, 3))), Tensor(np.zeros((3, 3))), None).shape
+    (None, 3)
+    """
 
     def spec(a, b):
         shape = tuple(n if n == m else None for n, m in zip(a.shape, b.shape))
@@ -200,7 +284,27 @@ def output_spec(first, second, operation):
 
 
 def record_node(operation, args, kwargs, outputs):
-    """Make the Node for ``outputs = operation(*args, **kwargs)`` and point outputs at it."""
+    """Make the Node for ``outputs = operation(*args, **kwargs)`` and point outputs at it.
+
+    Args:
+        operation: the Operation (layer or FunctionOperation) that was called.
+        args: the call's positional arguments, SymbolicTensors where tensors flowed in.
+        kwargs: the call's keyword arguments.
+        outputs: the call's SymbolicTensors (one, or a nest of them); each gets ``node``,
+            ``index`` and a ``name`` from the operation's.
+
+    Returns:
+        the new Node.
+
+    Example:
+
+    >>> from glassnet.autograd.symbolic import SymbolicTensor
+    >>> operation = FunctionOperation("add", name="plus")
+    >>> x, y = SymbolicTensor((None, 3), "float32"), SymbolicTensor((None, 3), "float32")
+    >>> node = record_node(operation, (x, 1.0), {}, y)
+    >>> y.node is node, y.name
+    (True, 'plus')
+    """
     flat = flatten_symbolic(outputs)
     node = Node(operation, args, kwargs, flat)
     for i, tensor in enumerate(flat):

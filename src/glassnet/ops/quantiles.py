@@ -168,6 +168,16 @@ def median(x, axis=None, keepdims=False):
 def nanquantile(x, q, axis=None, method="linear", keepdims=False):
     """``quantile`` over the non-NaN values (NaN where a group holds nothing else).
 
+    Args:
+        x: tensor.
+        q: quantile(s) in [0, 1], a scalar or 1-D.
+        axis: int, sequence of ints or None (all).
+        method: "linear" (interpolate), "lower", "higher", "midpoint" or "nearest".
+        keepdims: keep the reduced axes with size 1.
+
+    Returns:
+        float tensor of shape q.shape + the remaining axes.
+
     Example:
 
     >>> import numpy as np
@@ -181,6 +191,16 @@ def nanquantile(x, q, axis=None, method="linear", keepdims=False):
 @keras_op
 def nanpercentile(x, q, axis=None, method="linear", keepdims=False):
     """``percentile`` over the non-NaN values.
+
+    Args:
+        x: tensor.
+        q: percentile(s) in [0, 100], a scalar or 1-D.
+        axis: int, sequence of ints or None (all).
+        method: "linear" (interpolate), "lower", "higher", "midpoint" or "nearest".
+        keepdims: keep the reduced axes with size 1.
+
+    Returns:
+        float tensor of shape q.shape + the remaining axes.
 
     Example:
 
@@ -196,6 +216,14 @@ def nanpercentile(x, q, axis=None, method="linear", keepdims=False):
 @keras_op
 def nanmedian(x, axis=None, keepdims=False):
     """``median`` over the non-NaN values.
+
+    Args:
+        x: tensor.
+        axis: int, sequence of ints or None (all).
+        keepdims: keep the reduced axes with size 1.
+
+    Returns:
+        float tensor.
 
     Example:
 

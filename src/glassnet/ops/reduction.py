@@ -40,7 +40,19 @@ def _mean_dtype(dtype):
 
 @keras_op
 def sum(x, axis=None, keepdims=False):
-    """Sum over ``axis`` (None: all axes); bool and small integers sum in int32, as in Keras."""
+    """Sum over ``axis`` (None: all axes); bool and small integers sum in int32, as in Keras.
+
+    Args:
+        x: tensor.
+        axis: int, sequence of ints or None (the default: all axes); negatives count from the end.
+        keepdims: keep the reduced axes with size 1; default False.
+
+    Example:
+
+    >>> from glassnet import ops
+    >>> ops.sum([[1.0, 2.0], [3.0, 4.0]], axis=0).data.tolist()
+    [4.0, 6.0]
+    """
     x = as_tensor(x, where="sum")
     axes = normalize_axes(axis, x.ndim, "sum")
     if x.dtype.kind in "fc":
@@ -56,7 +68,19 @@ def sum(x, axis=None, keepdims=False):
 
 @keras_op
 def mean(x, axis=None, keepdims=False):
-    """Arithmetic mean over ``axis``; integers and bool give float32, as in Keras."""
+    """Arithmetic mean over ``axis``; integers and bool give float32, as in Keras.
+
+    Args:
+        x: tensor.
+        axis: int, sequence of ints or None (the default: all axes); negatives count from the end.
+        keepdims: keep the reduced axes with size 1; default False.
+
+    Example:
+
+    >>> from glassnet import ops
+    >>> ops.mean([[1.0, 2.0], [3.0, 4.0]], axis=1).data.tolist()
+    [1.5, 3.5]
+    """
     x = as_tensor(x, where="mean")
     if x.dtype.kind not in "fc":
         x = Tensor(x.data.astype(_mean_dtype(x.dtype)))
@@ -96,19 +120,61 @@ def _extreme(x, axis, keepdims, name, reduce, initial=None):
 @keras_op
 def max(x, axis=None, keepdims=False, initial=None):
     """Largest value over ``axis``; with ``initial``, the largest of that and the values (where
-    ``initial`` wins, no gradient reaches x)."""
+    ``initial`` wins, no gradient reaches x).
+
+    Ties share the gradient equally.
+
+    Args:
+        x: tensor.
+        axis: int, sequence of ints or None (the default: all axes); negatives count from the end.
+        keepdims: keep the reduced axes with size 1; default False.
+        initial: a number that takes part in the comparison; None (the default) for none.
+
+    Example:
+
+    >>> from glassnet import ops
+    >>> ops.max([[1.0, 2.0], [3.0, 4.0]], axis=0).data.tolist()
+    [3.0, 4.0]
+    """
     return _extreme(x, axis, keepdims, "max", xp.max, initial)
 
 
 @keras_op
 def min(x, axis=None, keepdims=False, initial=None):
-    """Smallest value over ``axis``; with ``initial``, the smallest of that and the values."""
+    """Smallest value over ``axis``; with ``initial``, the smallest of that and the values.
+
+    Ties share the gradient equally; where ``initial`` wins, no gradient reaches x.
+
+    Args:
+        x: tensor.
+        axis: int, sequence of ints or None (the default: all axes); negatives count from the end.
+        keepdims: keep the reduced axes with size 1; default False.
+        initial: a number that takes part in the comparison; None (the default) for none.
+
+    Example:
+
+    >>> from glassnet import ops
+    >>> ops.min([[1.0, 2.0], [3.0, 4.0]], axis=1).data.tolist()
+    [1.0, 3.0]
+    """
     return _extreme(x, axis, keepdims, "min", xp.min, initial)
 
 
 @keras_op
 def var(x, axis=None, keepdims=False):
-    """Population variance (divides by n, as Keras and NumPy do) over ``axis``."""
+    """Population variance (divides by n, as Keras and NumPy do) over ``axis``.
+
+    Args:
+        x: tensor; integers and bool give float32.
+        axis: int, sequence of ints or None (the default: all axes); negatives count from the end.
+        keepdims: keep the reduced axes with size 1; default False.
+
+    Example:
+
+    >>> from glassnet import ops
+    >>> ops.var([1.0, 3.0]).data.tolist()
+    1.0
+    """
     x = as_tensor(x, where="var")
     if x.dtype.kind not in "fc":
         x = Tensor(x.data.astype(_mean_dtype(x.dtype)))
@@ -125,13 +191,37 @@ def var(x, axis=None, keepdims=False):
 
 @keras_op
 def std(x, axis=None, keepdims=False):
-    """Population standard deviation over ``axis`` (sqrt of var)."""
+    """Population standard deviation over ``axis`` (sqrt of var).
+
+    Args:
+        x: tensor; integers and bool give float32.
+        axis: int, sequence of ints or None (the default: all axes); negatives count from the end.
+        keepdims: keep the reduced axes with size 1; default False.
+
+    Example:
+
+    >>> from glassnet import ops
+    >>> ops.std([1.0, 3.0]).data.tolist()
+    1.0
+    """
     return sqrt(var(x, axis=axis, keepdims=keepdims))
 
 
 @keras_op
 def logsumexp(x, axis=None, keepdims=False):
-    """log(sum(exp(x))) over ``axis``, computed without overflow by shifting by the maximum."""
+    """log(sum(exp(x))) over ``axis``, computed without overflow by shifting by the maximum.
+
+    Args:
+        x: float tensor.
+        axis: int, sequence of ints or None (the default: all axes); negatives count from the end.
+        keepdims: keep the reduced axes with size 1; default False.
+
+    Example:
+
+    >>> from glassnet import ops
+    >>> round(float(ops.logsumexp([1000.0, 1000.0]).data), 4)
+    1000.6932
+    """
     x = as_tensor(x, where="logsumexp")
     axes = normalize_axes(axis, x.ndim, "logsumexp")
     shift = xp.max(x.data, axis=axes, keepdims=True)
@@ -157,6 +247,11 @@ def _arg_extreme(x, axis, keepdims, name, pick):
 def argmax(x, axis=None, keepdims=False):
     """Index of the largest value (int32, as in Keras; outside the graph).
 
+    Args:
+        x: tensor, array or nested list.
+        axis: int, or None (the default) for the index into the flattened x.
+        keepdims: keep the reduced axis with size 1; default False.
+
     Example:
 
     >>> from glassnet import ops
@@ -169,6 +264,11 @@ def argmax(x, axis=None, keepdims=False):
 @keras_op
 def argmin(x, axis=None, keepdims=False):
     """Index of the smallest value (int32, as in Keras; outside the graph).
+
+    Args:
+        x: tensor, array or nested list.
+        axis: int, or None (the default) for the index into the flattened x.
+        keepdims: keep the reduced axis with size 1; default False.
 
     Example:
 
@@ -318,6 +418,11 @@ def _without_nan(x, fill):
 def nansum(x, axis=None, keepdims=False):
     """Sum over ``axis`` counting NaN as 0.
 
+    Args:
+        x: tensor.
+        axis: int, sequence of ints or None (the default: all axes); negatives count from the end.
+        keepdims: keep the reduced axes with size 1; default False.
+
     Example:
 
     >>> import numpy as np
@@ -332,6 +437,11 @@ def nansum(x, axis=None, keepdims=False):
 @keras_op
 def nanprod(x, axis=None, keepdims=False):
     """Product over ``axis`` counting NaN as 1.
+
+    Args:
+        x: tensor.
+        axis: int, sequence of ints or None (the default: all axes); negatives count from the end.
+        keepdims: keep the reduced axes with size 1; default False.
 
     Example:
 
@@ -353,6 +463,11 @@ def _nan_count(x, axis, keepdims, dtype):
 def nanmean(x, axis=None, keepdims=False):
     """Mean over ``axis`` of the non-NaN values (NaN where there are none).
 
+    Args:
+        x: tensor; integers and bool become floatx.
+        axis: int, sequence of ints or None (the default: all axes); negatives count from the end.
+        keepdims: keep the reduced axes with size 1; default False.
+
     Example:
 
     >>> import numpy as np
@@ -370,6 +485,11 @@ def nanmean(x, axis=None, keepdims=False):
 @keras_op
 def nanvar(x, axis=None, keepdims=False):
     """Population variance over ``axis`` of the non-NaN values.
+
+    Args:
+        x: tensor; integers and bool become floatx.
+        axis: int, sequence of ints or None (the default: all axes); negatives count from the end.
+        keepdims: keep the reduced axes with size 1; default False.
 
     Example:
 
@@ -390,6 +510,11 @@ def nanvar(x, axis=None, keepdims=False):
 @keras_op
 def nanstd(x, axis=None, keepdims=False):
     """Population standard deviation over ``axis`` of the non-NaN values.
+
+    Args:
+        x: tensor; integers and bool become floatx.
+        axis: int, sequence of ints or None (the default: all axes); negatives count from the end.
+        keepdims: keep the reduced axes with size 1; default False.
 
     Example:
 
@@ -416,6 +541,11 @@ def _nan_extreme(x, axis, keepdims, name, reduce, fill):
 def nanmax(x, axis=None, keepdims=False):
     """Largest non-NaN value over ``axis`` (NaN where all are NaN).
 
+    Args:
+        x: tensor.
+        axis: int, sequence of ints or None (the default: all axes); negatives count from the end.
+        keepdims: keep the reduced axes with size 1; default False.
+
     Example:
 
     >>> import numpy as np
@@ -429,6 +559,11 @@ def nanmax(x, axis=None, keepdims=False):
 @keras_op
 def nanmin(x, axis=None, keepdims=False):
     """Smallest non-NaN value over ``axis`` (NaN where all are NaN).
+
+    Args:
+        x: tensor.
+        axis: int, sequence of ints or None (the default: all axes); negatives count from the end.
+        keepdims: keep the reduced axes with size 1; default False.
 
     Example:
 
@@ -454,6 +589,11 @@ def _nan_arg(x, axis, keepdims, pick, fill):
 def nanargmax(x, axis=None, keepdims=False):
     """Index of the largest non-NaN value (int32; -1 where all are NaN).
 
+    Args:
+        x: tensor, array or nested list.
+        axis: int, or None (the default) for the index into the flattened x.
+        keepdims: keep the reduced axis with size 1; default False.
+
     Example:
 
     >>> import numpy as np
@@ -467,6 +607,11 @@ def nanargmax(x, axis=None, keepdims=False):
 @keras_op
 def nanargmin(x, axis=None, keepdims=False):
     """Index of the smallest non-NaN value (int32; -1 where all are NaN).
+
+    Args:
+        x: tensor, array or nested list.
+        axis: int, or None (the default) for the index into the flattened x.
+        keepdims: keep the reduced axis with size 1; default False.
 
     Example:
 

@@ -230,7 +230,12 @@ def max_pool(inputs, pool_size, strides=None, padding="valid", data_format=None)
 def average_pool(inputs, pool_size, strides=None, padding="valid", data_format=None):
     """Mean of each window, over 1 to 3 spatial axes ('same' padding cells are not counted).
 
-    Args as ``max_pool``.
+    Args:
+        inputs: (batch, *spatial, channels) (channels_first: channels second).
+        pool_size: int or one per spatial axis.
+        strides: int, tuple or None (= pool_size).
+        padding: "valid" or "same".
+        data_format: "channels_last" or "channels_first"; None: the configured default.
 
     Example:
 

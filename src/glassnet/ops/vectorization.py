@@ -118,6 +118,20 @@ class VectorizedFunction(Operation):
     Args:
         run: the mapping loop.
         pyfunc: the function it maps (for its name).
+
+    Example:
+
+    >>> import numpy as np
+    >>> from glassnet import ops
+    >>> from glassnet.autograd.symbolic import SymbolicTensor
+    >>> def dot(a, b):
+    ...     return ops.sum(a * b)
+    >>> row_dot = ops.vectorize(dot, signature="(n),(n)->()")
+    >>> type(row_dot).__name__, row_dot.name
+    ('VectorizedFunction', 'vectorize_dot')
+    >>> y = row_dot(SymbolicTensor((None, 3), "float32"), np.ones(3, dtype="float32"))
+    >>> y.shape, y.node.operation is row_dot
+    ((None,), True)
     """
 
     def __init__(self, run, pyfunc):
