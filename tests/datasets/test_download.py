@@ -85,6 +85,28 @@ def test_wrong_checksum_never_reaches_the_cache(tmp_path, server):
     assert list((tmp_path / "cache").iterdir()) == []
 
 
+def test_a_file_over_the_size_limit_is_refused_and_nothing_is_kept(tmp_path, server):
+    root, url = server
+    (root / "big.bin").write_bytes(b"x" * 1000)
+    digest = hashlib.sha256(b"x" * 1000).hexdigest()
+    with pytest.raises(DatasetError, match="larger than the limit of 999 bytes"):
+        download.fetch("big.bin", digest, [url], tmp_path / "cache", verbose=False, max_bytes=999)
+    assert list((tmp_path / "cache").iterdir()) == []
+    path = download.fetch(
+        "big.bin", digest, [url], tmp_path / "cache", verbose=False, max_bytes=1000
+    )
+    assert path.stat().st_size == 1000
+
+
+def test_a_file_without_a_published_hash_is_kept_and_its_sha256_printed(tmp_path, server):
+    root, url = server
+    (root / "w.h5").write_bytes(b"weights")
+    stream = io.StringIO()
+    path = download.fetch("w.h5", None, [url], tmp_path / "cache", verbose=False, stream=stream)
+    assert path.read_bytes() == b"weights"
+    assert hashlib.sha256(b"weights").hexdigest() in stream.getvalue()
+
+
 def test_unreachable_mirrors_are_all_named(tmp_path, server):
     _, url = server
     with pytest.raises(DatasetError) as error:

@@ -9,16 +9,11 @@ cache folder, moved in only once complete and matching). A file without a publis
 accepted as Keras accepts it; its SHA-256 is printed so that it can be compared or pinned.
 """
 
-import hashlib
 import os
 import pathlib
-import sys
-import tempfile
-import urllib.error
-import urllib.request
 from dataclasses import dataclass
 
-from glassnet.datasets import download
+from glassnet.datasets import download, files
 from glassnet.datasets.idx import DatasetError
 from glassnet.saving.archive import MAX_MEMBER_BYTES
 
@@ -78,31 +73,6 @@ def search_dirs():
     return dirs
 
 
-def file_digest(path, algorithm):
-    """The hex digest of the file at ``path``, read in 1 MiB blocks.
-
-    Args:
-        path: the file to hash.
-        algorithm: a ``hashlib`` algorithm name, e.g. "sha256".
-
-    Returns:
-        The digest as a lowercase hex string.
-
-    Example:
-
-    >>> import tempfile
-    >>> with tempfile.NamedTemporaryFile(delete=False) as handle:
-    ...     _ = handle.write(b"abc")
-    >>> file_digest(handle.name, "md5")
-    '900150983cd24fb0d6963f7d28e17f72'
-    """
-    digest = hashlib.new(algorithm)
-    with open(path, "rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
-
-
 def weights_path(spec, download_missing=True):
     """The local path of ``spec``'s file, verified; downloaded into the cache if not found.
 
@@ -121,7 +91,7 @@ def weights_path(spec, download_missing=True):
         path = directory / spec.name
         if path.is_file():
             if spec.algorithm is not None:
-                actual = file_digest(path, spec.algorithm)
+                actual = files.sha256(path, spec.algorithm)
                 if actual != spec.file_hash:
                     raise DatasetError(
                         f"{path} has {spec.algorithm.upper()} {actual}, Keras publishes "
@@ -132,60 +102,11 @@ def weights_path(spec, download_missing=True):
     if not download_missing:
         raise DatasetError(f"{spec.name} is not in {', '.join(str(d) for d in search_dirs())}")
     base, name = spec.url.rsplit("/", 1)
-    if spec.algorithm == "sha256":
-        return download.fetch(name, spec.file_hash, [base], cache_dir())
-    return _fetch_checked(spec, cache_dir())
-
-
-def _fetch_checked(spec, destination, timeout=30, stream=None):
-    """Download ``spec`` into ``destination``, checking its size and its MD5 (where published)."""
-    stream = stream or sys.stderr
-    destination.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(prefix=f".{spec.name}.", dir=destination)
-    digests = {"sha256": hashlib.sha256()}
-    if spec.algorithm is not None:
-        digests.setdefault(spec.algorithm, hashlib.new(spec.algorithm))
-    try:
-        with (
-            os.fdopen(handle, "wb") as out,
-            urllib.request.urlopen(spec.url, timeout=timeout) as response,
-        ):
-            expected_size = int(response.headers.get("Content-Length") or 0)
-            done = 0
-            while block := response.read(1 << 16):
-                done += len(block)
-                if done > MAX_MEMBER_BYTES:
-                    raise DatasetError(
-                        f"{spec.url}: larger than the limit of {MAX_MEMBER_BYTES} bytes"
-                    )
-                out.write(block)
-                for digest in digests.values():
-                    digest.update(block)
-                download._progress(spec.name, done, expected_size, stream)
-        stream.write("\n")
-        if expected_size and done != expected_size:
-            raise DatasetError(
-                f"{spec.url}: received {done} bytes, the server announced {expected_size}"
-            )
-        if spec.algorithm is not None:
-            actual = digests[spec.algorithm].hexdigest()
-            if actual != spec.file_hash:
-                raise DatasetError(
-                    f"{spec.url}: {spec.algorithm.upper()} {actual} does not match the "
-                    f"published {spec.file_hash}"
-                )
-        else:
-            stream.write(
-                f"{spec.name}: Keras publishes no hash for this file; its SHA-256 is "
-                f"{digests['sha256'].hexdigest()}\n"
-            )
-        target = destination / spec.name
-        os.replace(temporary, target)
-        return target
-    except (urllib.error.URLError, OSError, TimeoutError) as error:
-        raise DatasetError(
-            f"could not download {spec.url}: {getattr(error, 'reason', error)}"
-        ) from None
-    finally:
-        if os.path.exists(temporary):
-            os.remove(temporary)
+    return download.fetch(
+        name,
+        spec.file_hash if spec.algorithm is not None else None,
+        [base],
+        cache_dir(),
+        algorithm=spec.algorithm or "sha256",
+        max_bytes=MAX_MEMBER_BYTES,
+    )

@@ -41,6 +41,7 @@ def fetch(
     verbose=True,
     stream=None,
     algorithm="sha256",
+    max_bytes=None,
 ):
     """Download ``filename`` from the first mirror that serves it with the right checksum
     (SHA-256, or MD5 with ``algorithm="md5"`` where a publisher gives only that); returns its
@@ -51,7 +52,8 @@ def fetch(
 
     Args:
         filename: the file's name, appended to each mirror's URL.
-        sha256: the expected hex digest (of ``algorithm``).
+        sha256: the expected hex digest (of ``algorithm``); None where the publisher gives none:
+            the file is accepted and its SHA-256 is printed on ``stream``.
         mirrors: base URLs, tried in order.
         destination_dir: the folder the file goes into (created if missing).
         retries: attempts per mirror on network errors (a wrong checksum is not retried).
@@ -59,6 +61,7 @@ def fetch(
         verbose: whether to draw a progress line on ``stream``.
         stream: where the progress goes; None means stderr.
         algorithm: the ``hashlib`` name of the checksum, "sha256" by default.
+        max_bytes: refuse a file larger than this many bytes (None: no limit).
 
     Returns:
         The ``pathlib.Path`` of the downloaded file.
@@ -75,7 +78,7 @@ def fetch(
         for attempt in range(retries):
             handle, temporary = tempfile.mkstemp(prefix=f".{filename}.", dir=destination_dir)
             try:
-                digest = hashlib.new(algorithm)
+                digest = hashlib.new(algorithm if sha256 is not None else "sha256")
                 with (
                     urllib.request.urlopen(url, timeout=timeout) as response,
                     os.fdopen(handle, "wb") as out,
@@ -86,16 +89,25 @@ def fetch(
                         block = response.read(1 << 16)
                         if not block:
                             break
+                        done += len(block)
+                        if max_bytes is not None and done > max_bytes:
+                            raise DatasetError(f"{url}: larger than the limit of {max_bytes} bytes")
                         out.write(block)
                         digest.update(block)
-                        done += len(block)
                         if verbose:
                             _progress(filename, done, total, stream)
                     out.flush()
                     os.fsync(out.fileno())
                 if verbose:
                     stream.write("\n")
-                if digest.hexdigest() != sha256:
+                if total and done != total:
+                    raise OSError(f"received {done} bytes, the server announced {total}")
+                if sha256 is None:
+                    stream.write(
+                        f"{filename}: no published hash for this file; its SHA-256 is "
+                        f"{digest.hexdigest()}\n"
+                    )
+                elif digest.hexdigest() != sha256:
                     failures.append(
                         f"{url}: {algorithm} {digest.hexdigest()} does not match {sha256}"
                     )
