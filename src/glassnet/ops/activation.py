@@ -377,6 +377,38 @@ def get_spec(name, where="activation"):
     return spec
 
 
+def spec_inside_op(name, where):
+    """The table entry for an activation that an op (dense, conv2d...) applies inside itself.
+
+    Only activations whose derivative can be written from their output qualify: the op keeps
+    y, not z.
+
+    Args:
+        name: a key of ``ACTIVATIONS``.
+        where: the op's name, for the error message.
+
+    Raises:
+        ValueError: for an unknown name, or one whose derivative needs the input.
+
+    Example:
+
+    >>> spec_inside_op("relu", "dense").name
+    'relu'
+    >>> try:
+    ...     spec_inside_op("gelu", "dense")
+    ... except ValueError as error:
+    ...     print(str(error)[:46])
+    dense: activation 'gelu' cannot run inside the
+    """
+    spec = get_spec(name, where)
+    if not spec.from_output:
+        raise ValueError(
+            f"{where}: activation {name!r} cannot run inside the op (its derivative needs the "
+            f"input); apply it after the op with activation='linear'"
+        )
+    return spec
+
+
 def fusable(name):
     """True when ``name`` can run inside dense/conv/recurrent ops (its derivative needs only y).
 

@@ -17,7 +17,7 @@ from numpy.lib.stride_tricks import as_strided
 from glassnet.autograd.tensor import as_tensor, from_op
 from glassnet.backend import xp
 from glassnet.ops._helpers import sum_rows
-from glassnet.ops.activation import get_spec
+from glassnet.ops.activation import spec_inside_op
 from glassnet.ops.manipulation import expand_dims, pad, squeeze
 from glassnet.ops.operation import keras_op
 
@@ -245,12 +245,7 @@ def conv2d(
     >>> ops.conv2d(np.ones((1, 5, 5, 2)), np.ones((3, 3, 2, 4))).shape
     (1, 3, 3, 4)
     """
-    spec = get_spec(activation, "conv2d")
-    if not spec.from_output:
-        raise ValueError(
-            f"conv2d: activation {activation!r} cannot run inside the op (its derivative needs the "
-            f"input); apply it after conv2d(..., activation='linear')"
-        )
+    spec = spec_inside_op(activation, "conv2d")
     x, k, b, parents = _conv_operands(inputs, kernel, bias, "conv2d")
     if x.ndim != 4 or k.ndim != 4:
         raise ValueError(
@@ -455,12 +450,7 @@ def depthwise_conv2d(
     >>> ops.depthwise_conv2d(np.ones((1, 4, 4, 3)), np.ones((3, 3, 3, 2))).shape
     (1, 2, 2, 6)
     """
-    spec = get_spec(activation, "depthwise_conv2d")
-    if not spec.from_output:
-        raise ValueError(
-            f"depthwise_conv2d: activation {activation!r} cannot run inside the op (its "
-            f"derivative needs the input); apply it after the op"
-        )
+    spec = spec_inside_op(activation, "depthwise_conv2d")
     x, k, b, parents = _conv_operands(inputs, kernel, bias, "depthwise_conv2d")
     if x.ndim != 4 or k.ndim != 4:
         raise ValueError(

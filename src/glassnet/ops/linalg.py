@@ -22,7 +22,7 @@ from glassnet.autograd.tensor import Tensor, as_tensor, from_op
 from glassnet.backend import floatx, xp
 from glassnet.ops._helpers import normalize_axes, restore_reduced, sum_rows, unbroadcast
 from glassnet.ops._promotion import float_operand, promoted, result_type, to_dtype
-from glassnet.ops.activation import get_spec
+from glassnet.ops.activation import spec_inside_op
 from glassnet.ops.elementwise import abs as absolute
 from glassnet.ops.elementwise import clip, divide, multiply, sqrt, square, subtract
 from glassnet.ops.manipulation import (
@@ -259,12 +259,7 @@ def dense(inputs, kernel, bias=None, activation="linear"):
     >>> ops.dense(np.ones((2, 3)), np.ones((3, 4)), np.zeros(4), "relu").shape
     (2, 4)
     """
-    spec = get_spec(activation, "dense")
-    if not spec.from_output:
-        raise ValueError(
-            f"dense: activation {activation!r} cannot run inside the op (its derivative needs the "
-            f"input); apply it after dense(..., activation='linear')"
-        )
+    spec = spec_inside_op(activation, "dense")
     x = as_tensor(inputs, where="dense")
     k = as_tensor(kernel, like=x, where="dense")
     parents = (x, k) if bias is None else (x, k, as_tensor(bias, like=x, where="dense"))
