@@ -413,14 +413,46 @@ def test_a_binary_cross_entropy_object_on_a_sigmoid_output_is_fused_and_equal(fl
         finally:
             config.set_fusion_enabled(True)
     kernel, bias = model.get_weights()
-    probability = np.clip(1 / (1 + np.exp(-(x @ kernel + bias))), 1e-7, 1 - 1e-7)
+    logits = x @ kernel + bias
+    probability = np.clip(1 / (1 + np.exp(-logits)), 1e-7, 1 - 1e-7)
     target = y * 0.9 + 0.05  # label smoothing 0.1
-    # Keras's TensorFlow form: log(p + eps) and log(1 - p + eps)
+    # fused: from the logits, max(z, 0) - z * y + log(1 + exp(-|z|)), as Keras's TensorFlow
+    # backend computes it for a sigmoid's output (it keeps the logits on the tensor)
+    from_logits = np.maximum(logits, 0) - logits * target + np.log1p(np.exp(-np.abs(logits)))
+    assert losses[0] == pytest.approx(np.mean(from_logits), rel=1e-10)
+    # unfused: from the clipped probabilities, log(p + eps) and log(1 - p + eps)
     expected = -np.mean(
         target * np.log(probability + 1e-7) + (1 - target) * np.log(1 - probability + 1e-7)
     )
     assert losses[1] == pytest.approx(expected, rel=1e-10)
-    assert losses[0] == pytest.approx(losses[1], rel=1e-10)
+    assert losses[0] == pytest.approx(losses[1], rel=1e-5)  # the two differ by about eps / p
+
+
+@pytest.mark.parametrize("spelling", ["dense", "activation_layer"])
+def test_a_sigmoid_output_keeps_its_logits_so_the_loss_rule_takes_effect(spelling):
+    """A sigmoid that makes the model's output is not fused into its Dense: the loss rule needs
+    the logits, and a saturated output then gets its true loss, not the clipped one."""
+    if spelling == "dense":
+        tail = [layers.Dense(1, activation="sigmoid", name="out")]
+    else:
+        tail = [layers.Dense(1, name="out"), layers.Activation("sigmoid", name="act")]
+    model = keras.Sequential([keras.Input((2,)), layers.Dense(4, activation="sigmoid"), *tail])
+    assert fired(model) == [("dense_activation", ["dense"])]  # the hidden sigmoid is fused
+    model.compile("sgd", "binary_crossentropy")
+    out = model.get_layer("out")
+    out.kernel.assign(np.full((4, 1), 20.0, dtype="float32"))
+    y_pred = model(np.ones((1, 2), dtype="float32"), training=True)
+    assert y_pred.activation == "sigmoid" and y_pred.pre_activation is not None
+    logit = float(y_pred.pre_activation.data[0, 0])
+    assert logit > 17  # the sigmoid rounds to 1.0 in float32
+    loss = model.compute_loss(y=np.zeros((1, 1), dtype="float32"), y_pred=y_pred)
+    assert float(loss.data) == pytest.approx(logit, rel=1e-6)  # -log(1 - sigmoid(z)) ~ z
+    with keras.config.fusion_disabled():
+        clipped = model.compute_loss(y=np.zeros((1, 1), dtype="float32"), y_pred=y_pred)
+    eps = np.float32(1e-7)  # the probability path clips p to 1 - eps and adds eps in the log
+    capped = -np.log(np.float32(1) - np.clip(np.float32(1), eps, np.float32(1) - eps) + eps)
+    assert float(clipped.data) == pytest.approx(float(capped), rel=1e-5)
+    assert float(clipped.data) < 16.2 < logit
 
 
 # -- the inference chain ---------------------------------------------------------------------------

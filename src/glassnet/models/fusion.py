@@ -9,7 +9,9 @@ rule                      what it does
 ========================  ===================================================================
 dense_activation          Dense with an activation whose derivative needs only the output
                           (relu, sigmoid, tanh, elu...): the activation runs inside ``ops.dense``
-                          on the product's own buffer, one op and one backward.
+                          on the product's own buffer, one op and one backward. A sigmoid that
+                          makes a model output stays its own op, so its logits stay on the output
+                          for sigmoid_crossentropy.
 dense_activation_layer    Dense (linear) followed by an Activation/ReLU layer that is its only
                           user: the same single op.
 conv2d_activation         The same for Conv2D (channels_last) and ``ops.conv2d``.
@@ -169,10 +171,16 @@ def _plain(layer, cls):
     )
 
 
-def _fusable_activation(layer):
-    """The layer's activation when one of the fused ops can apply it (linear: nothing to do)."""
+def _fusable_activation(layer, writes_output=False):
+    """The layer's activation when one of the fused ops can apply it (linear: nothing to do).
+
+    A sigmoid whose result is a model output is left to its own op: that op keeps the logits on
+    its output (``pre_activation``), which the sigmoid_crossentropy rule computes the loss from.
+    """
     spec = ACTIVATIONS.get(activation_name(layer))
-    return spec.name if spec is not None and spec.name != "linear" and spec.from_output else None
+    if spec is None or spec.name == "linear" or not spec.from_output:
+        return None
+    return None if writes_output and spec.name == "sigmoid" else spec.name
 
 
 # -- fused steps -----------------------------------------------------------------------------------
@@ -444,7 +452,7 @@ def fuse_plan(plan):
             continue
         layer = step.operation
         nxt = only_reader(step)
-        folded = _conv_batchnorm(step, nxt, only_reader)
+        folded = _conv_batchnorm(step, nxt, only_reader, outputs)
         if folded is not None:
             replaced.update(id(s) for s in folded.reference)
             fused_at[id(folded.reference[-1])] = folded
@@ -465,21 +473,21 @@ def fuse_plan(plan):
                 replaced.update((id(step), id(nxt)))
                 fused_at[id(nxt)] = fused
                 continue
-            name = _fusable_activation(layer)
+            name = _fusable_activation(layer, step.out_slots[0] in outputs)
             if name is not None:
                 fused_at[id(step)] = Conv2DActivationStep(
                     "conv2d_activation", [step], step.in_slot, step.out_slots[0], name
                 )
                 replaced.add(id(step))
         elif _plain(layer, Dense):
-            name = _fusable_activation(layer)
+            name = _fusable_activation(layer, step.out_slots[0] in outputs)
             if name is not None:
                 fused_at[id(step)] = DenseActivationStep(
                     "dense_activation", [step], step.in_slot, step.out_slots[0], name
                 )
                 replaced.add(id(step))
             elif activation_name(layer) == "linear" and nxt is not None:
-                name = _activation_layer_name(nxt.operation)
+                name = _activation_layer_name(nxt.operation, nxt.out_slots[0] in outputs)
                 if name is not None:
                     fused = DenseActivationStep(
                         "dense_activation_layer", [step, nxt], step.in_slot, nxt.out_slots[0], name
@@ -498,9 +506,10 @@ def fuse_plan(plan):
     return plan
 
 
-def _conv_batchnorm(step, nxt, only_reader):
+def _conv_batchnorm(step, nxt, only_reader, outputs):
     """The conv_batchnorm rule's fused step for ``step`` (a plain linear Conv2D or DepthwiseConv2D
-    whose only user is a plain channels-last BatchNormalization), or None."""
+    whose only user is a plain channels-last BatchNormalization), or None. ``outputs``: the
+    plan's output slots."""
     conv = step.operation
     is_conv = _plain(conv, Conv2D) or _plain(conv, DepthwiseConv2D)
     if not is_conv or conv.data_format != "channels_last" or activation_name(conv) != "linear":
@@ -513,7 +522,7 @@ def _conv_batchnorm(step, nxt, only_reader):
     reference, name = [step, nxt], "linear"
     after = only_reader(nxt)
     if after is not None:
-        fused_name = _activation_layer_name(after.operation)
+        fused_name = _activation_layer_name(after.operation, after.out_slots[0] in outputs)
         if fused_name is not None:
             reference.append(after)
             name = fused_name
@@ -522,10 +531,10 @@ def _conv_batchnorm(step, nxt, only_reader):
     )
 
 
-def _activation_layer_name(layer):
+def _activation_layer_name(layer, writes_output=False):
     """The fusable activation an Activation or plain ReLU layer applies, else None."""
     if _plain(layer, Activation):
-        return _fusable_activation(layer)
+        return _fusable_activation(layer, writes_output)
     if _plain(layer, ReLU) and layer.negative_slope == 0 and layer.threshold == 0:
         if layer.max_value is None:
             return "relu"
