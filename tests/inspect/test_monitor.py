@@ -31,9 +31,9 @@ def digits(images=False):
     return x[:512], y[:512]
 
 
-def train(model, optimizer, x, y, monitors, epochs=1):
+def train(model, optimizer, x, y, monitors, epochs=1, loss="sparse_categorical_crossentropy"):
     """Fit with the monitors attached; returns the GradientHealthWarnings raised."""
-    model.compile(optimizer, "sparse_categorical_crossentropy")
+    model.compile(optimizer, loss)
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         with np.errstate(all="ignore"):  # the bad runs overflow on purpose
@@ -77,8 +77,15 @@ def raw_pixels_into_sigmoid():
 
 
 def softmax_saturated_by_huge_inputs():
-    x, y = digits()  # finite activations, a one-hot softmax: every gradient exactly zero
-    return mlp("relu", [32]), keras.optimizers.SGD(0.01), x * np.float32(1e38), y, 1
+    # finite activations, a one-hot softmax, and a loss on the clipped probabilities (a plain
+    # function, which the softmax_crossentropy rule does not take over): every gradient is
+    # exactly zero. With the compiled cross-entropy the loss comes from the logits, and those
+    # overflow it: that run is non-finite, as overflowing_inputs is.
+    def loss(y_true, y_pred):
+        return keras.losses.sparse_categorical_crossentropy(y_true, y_pred)
+
+    x, y = digits()
+    return mlp("relu", [32]), keras.optimizers.SGD(0.01), x * np.float32(1e38), y, 1, loss
 
 
 def healthy_mlp():
@@ -113,9 +120,9 @@ def healthy_lstm():
 
 def run(setup, *monitors):
     keras.utils.set_random_seed(0)
-    model, optimizer, x, y, epochs = setup()
+    model, optimizer, x, y, epochs, *loss = setup()
     monitors = monitors or (GradientMonitor(every=1),)
-    caught = train(model, optimizer, x, y, monitors, epochs)
+    caught = train(model, optimizer, x, y, monitors, epochs, *loss)
     return model, monitors[0], caught
 
 
@@ -260,6 +267,33 @@ def test_dead_and_saturated_fractions_count_from_the_threshold_up(setup, kind, a
     model, _, _ = run(setup, at, above)
     assert positions(model, flagged(at, kind)) == {0} and flagged(above, kind) == set()
     assert bool(flagged(probe, kind)) == (fraction >= 0.9)  # the default threshold
+
+
+@pytest.mark.parametrize("output", ["softmax", "sigmoid"])
+def test_looking_does_not_change_the_training(output):
+    """A monitored fit ends with the same weights, to the bit, as an unmonitored one: the
+    monitor's hooks make only the hooked layers run their reference ops, and the loss rules
+    (cross-entropy from the logits) stay as they are."""
+    x, y = digits()
+    loss = "sparse_categorical_crossentropy"
+    if output == "sigmoid":
+        y, loss = (y % 2).astype("float32")[:, None], "binary_crossentropy"
+    results = []
+    for monitors in ((), (GradientMonitor(every=2, warn=False),)):
+        keras.utils.set_random_seed(0)
+        model = keras.Sequential(
+            [
+                keras.Input((64,)),
+                layers.Dense(16, activation="relu"),
+                layers.Dense(8, activation="tanh"),
+                layers.Dense(10 if output == "softmax" else 1, activation=output),
+            ]
+        )
+        train(model, keras.optimizers.Adam(1e-2), x, y, monitors, epochs=2, loss=loss)
+        results.append(model.get_weights())
+    assert monitors[0].records  # it did look
+    for unwatched, watched in zip(*results):
+        np.testing.assert_array_equal(unwatched, watched)
 
 
 def test_several_monitors_leave_fusion_as_it_was():

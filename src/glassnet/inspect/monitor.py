@@ -4,16 +4,21 @@ whether learning works, and says in plain words when it does not.
 Every ``every`` steps it records for each layer with weights: the gradient norm and its RMS (norm
 / sqrt(number of weights)), the weight norm, the update-to-weight ratio (||delta W|| / ||W||), and
 for the layer's outputs the mean and standard deviation, the fraction of dead ReLU units (never
-positive in the batch) and of saturated sigmoid/tanh outputs. On those steps the model runs its
-reference path (fusion off) and the monitor watches each layer through its public forward hook;
-the gradients are the ones the training step left in each variable's ``.grad``.
+positive in the batch) and of saturated sigmoid/tanh outputs. On those steps the monitor watches
+each layer through its public forward hook: a fused step whose layer has a hook runs that
+layer's reference ops instead, and the loss rules (cross-entropy from the logits) stay as they
+are. So looking does not change the training: a Dense or LSTM model ends with the same weights
+to the bit as without the monitor; a Conv2D + MaxPooling2D pair, which the fusion pass pools
+before its bias, differs by float rounding. The gradients are the ones the training step left
+in each variable's ``.grad``.
 
 Problems are warned about once per kind and layer, naming the step, with a likely cause and
 remedy. The thresholds were calibrated on the runs in ``tests/inspect/test_monitor.py`` (which
 lists what each measured): 8 sigmoid layers trained with SGD and a softmax saturated by huge
-inputs (vanishing), a learning rate of 10 (exploding), ReLUs killed by a large negative bias
-(dead), sigmoid units fed raw pixel values (saturated), inputs that overflow (non-finite), and
-healthy MLP, deep tanh, CNN and LSTM runs (nothing flagged).
+inputs under a loss on its clipped probabilities (vanishing), a learning rate of 10
+(exploding), ReLUs killed by a large negative bias (dead), sigmoid units fed raw pixel values
+(saturated), inputs that overflow (non-finite), and healthy MLP, deep tanh, CNN and LSTM runs
+(nothing flagged).
 
 Example:
 
@@ -35,7 +40,6 @@ import warnings
 import numpy as np
 
 from glassnet import activations
-from glassnet.backend import config
 from glassnet.callbacks.callback import Callback
 
 
@@ -143,7 +147,6 @@ class GradientMonitor(Callback):
         self._active = self._step % self.every == 0
         if not self._active:
             return
-        _hold_reference_path(self)
         self._before = {id(v): v.data.copy() for v in self.model.trainable_weights}
         self._outputs = {}
         for layer in self.watched_layers():
@@ -167,7 +170,6 @@ class GradientMonitor(Callback):
         for handle in self._handles:
             handle.remove()
         self._handles = []
-        _release_reference_path(self)
 
     def _record(self, logs):
         step = self._step
@@ -266,28 +268,6 @@ class GradientMonitor(Callback):
         self.problems.append({"kind": kind, "layer": layer, "step": step, "message": message})
         if self.warn:
             warnings.warn(message, GradientHealthWarning, stacklevel=2)
-
-
-# Monitors that need the reference (unfused) path now, and the fusion setting from before the
-# first of them: several monitors in one fit begin and end their steps in the same order, so
-# each restoring "its" previous setting would leave fusion switched off.
-_reference_path_holders = set()
-_fusion_before = [True]
-
-
-def _hold_reference_path(monitor):
-    if not _reference_path_holders:
-        _fusion_before[0] = config.is_fusion_enabled()
-        config.set_fusion_enabled(False)
-    _reference_path_holders.add(id(monitor))
-
-
-def _release_reference_path(monitor):
-    if id(monitor) not in _reference_path_holders:
-        return
-    _reference_path_holders.discard(id(monitor))
-    if not _reference_path_holders:
-        config.set_fusion_enabled(_fusion_before[0])
 
 
 def _activation_kind(layer):
