@@ -5,7 +5,7 @@ import numpy as np
 import pytest
 
 from glassnet import Tensor, enable_grad, no_grad, ops
-from glassnet.autograd import is_grad_enabled
+from glassnet.autograd import is_grad_enabled, topological_order
 
 
 def test_default_dtypes_follow_keras():
@@ -185,3 +185,38 @@ def test_deep_graph_does_not_hit_the_recursion_limit():
         y = y * 1.0 + 0.0
     y.sum().backward()
     np.testing.assert_allclose(x.grad, [1.0])
+
+
+def test_each_node_passes_its_gradient_on_once_complete():
+    """backward takes tensors latest-created first: a tensor used by branches created long after
+    it, in interleaved order, passes on its gradient once, after every use has added to it. A
+    hook on it sees that complete gradient, and the result equals the depth-first order's."""
+    x = Tensor([0.5, -1.0], requires_grad=True)
+    w = Tensor([2.0, 3.0], requires_grad=True)
+    a = x * w  # used three times, by tensors created at different points
+    b = ops.exp(a)
+    c = a * a
+    d = ops.sin(b) + c * a
+    seen = []
+    a.register_hook(lambda grad: seen.append(grad.copy()))
+    (d.sum() + b.sum()).backward()
+    ax = np.array([0.5, -1.0]) * np.array([2.0, 3.0])
+    dd_da = np.cos(np.exp(ax)) * np.exp(ax) + 3 * ax**2 + np.exp(ax)
+    assert len(seen) == 1
+    np.testing.assert_allclose(seen[0], dd_da, rtol=1e-6)
+    np.testing.assert_allclose(x.grad, dd_da * [2.0, 3.0], rtol=1e-6)
+    np.testing.assert_allclose(w.grad, dd_da * [0.5, -1.0], rtol=1e-6)
+    order = topological_order(d)
+    assert [t._order for t in order] != [] and all(
+        parent._order < node._order for node in order for parent in node._parents
+    )
+
+
+def test_a_leaf_created_after_the_graph_began_is_still_reached_last():
+    x = Tensor([1.0], requires_grad=True)
+    y = x * 2.0
+    late = Tensor([3.0], requires_grad=True)  # created after y, used with it
+    z = (y * late + late).sum()
+    z.backward()
+    np.testing.assert_allclose(x.grad, [6.0])
+    np.testing.assert_allclose(late.grad, [3.0])

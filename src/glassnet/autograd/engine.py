@@ -2,9 +2,12 @@
 inputs.
 
 Every op output remembers its ``_parents`` and a ``_backward(grad_output)`` closure that
-returns one gradient per parent (or None). ``backward`` orders the graph topologically,
-then visits each node once, after all of its consumers, so gradients from several uses of
-a tensor are summed before they flow further.
+returns one gradient per parent (or None). ``backward`` visits each node once, after all of its
+consumers, so gradients from several uses of a tensor are summed before they flow further. It
+finds that order without sorting the graph first: every tensor carries its creation number
+(``_order``), and an op's output is always created after its inputs, so taking the reached
+tensors latest-created first (a heap) is a topological order (``topological_order`` computes the
+same kind of order by a depth-first walk, for showing a graph).
 
 Example:
 
@@ -15,7 +18,14 @@ Example:
 [7.0]
 """
 
+import heapq
+import itertools
+
 from glassnet.backend import xp
+
+# Tensor creation numbers: a tensor's number is larger than those of the tensors it was made
+# from, which is all ``backward`` needs to order the graph.
+creation_order = itertools.count()
 
 
 def _freed_graph(_grad_output):
@@ -120,10 +130,12 @@ def backward(root, grad_output=None, retain_graph=False):
 
     grads = {id(root): grad_output}
     handed_out = set()  # arrays already stored in some .grad; copy before storing one twice
-    for node in reversed(topological_order(root)):
-        grad = grads.pop(id(node), None)
-        if grad is None:
-            continue
+    # the tensors that have received a gradient and not passed it on yet, latest-created first:
+    # each one's consumers were all created after it, so they have all passed theirs to it
+    waiting = [(-root._order, root)]
+    while waiting:
+        node = heapq.heappop(waiting)[1]
+        grad = grads.pop(id(node))
         if node._hooks:
             grad = _run_hooks(node._hooks, grad)
         if node._backward is None or node._retain_grad:
@@ -141,7 +153,11 @@ def backward(root, grad_output=None, retain_graph=False):
             if parent_grad.dtype != parent.data.dtype:
                 parent_grad = parent_grad.astype(parent.data.dtype)
             key = id(parent)
-            grads[key] = parent_grad if key not in grads else grads[key] + parent_grad
+            if key in grads:
+                grads[key] = grads[key] + parent_grad
+            else:
+                grads[key] = parent_grad
+                heapq.heappush(waiting, (-parent._order, parent))
         if not retain_graph:
             node._parents = ()
             node._backward = _freed_graph

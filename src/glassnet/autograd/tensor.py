@@ -14,7 +14,7 @@ import numbers
 import numpy as np
 
 from glassnet.autograd import grad_mode
-from glassnet.autograd.engine import backward
+from glassnet.autograd.engine import backward, creation_order
 from glassnet.backend import floatx, xp
 
 _NON_NUMERIC_KINDS = {
@@ -127,6 +127,7 @@ class Tensor:
         "_backward",
         "_retain_grad",
         "_hooks",
+        "_order",
         "__weakref__",
     )
     __array_priority__ = 1000  # so ndarray + Tensor calls Tensor.__radd__
@@ -145,6 +146,7 @@ class Tensor:
         self._backward = None
         self._retain_grad = False
         self._hooks = None
+        self._order = next(creation_order)
         self.activation = None
         self.pre_activation = None
 
@@ -492,6 +494,7 @@ def from_op(data, parents, backward):
     out.name = None
     out._retain_grad = False
     out._hooks = None
+    out._order = next(creation_order)
     out.activation = None
     out.pre_activation = None
     if grad_mode._enabled and any(parent.requires_grad for parent in parents):
