@@ -242,3 +242,27 @@ def test_new_loss_trains_and_evaluates_through_compile():
     assert history.history["loss"][-1] < history.history["loss"][0]
     expected = losses.BinaryFocalCrossentropy()(y, model.predict(x, verbose=0)).item()
     assert model.evaluate(x, y, verbose=0) == pytest.approx(expected, rel=1e-5)
+
+
+@pytest.mark.parametrize("dtype", ["float32", "float64"])
+@pytest.mark.parametrize("reduction", ["sum_over_batch_size", "mean", "mean_with_sample_weight"])
+def test_the_unweighted_mean_is_keras_sum_over_size_to_the_bit(dtype, reduction):
+    """Without weights the reduction is one mean op; Keras divides the sum by the size. Both the
+    value and the gradient must be the same bits."""
+    from glassnet import ops
+    from glassnet.losses.loss import reduce_weighted_values
+
+    data = np.random.default_rng(3).standard_normal((37, 5)).astype(dtype) * 1e3
+    ours, theirs = Tensor(data, requires_grad=True), Tensor(data, requires_grad=True)
+    reduced = reduce_weighted_values(ours, reduction=reduction)
+    expected = ops.divide(ops.sum(theirs), float(data.size))
+    assert reduced.dtype == expected.dtype and reduced.data.tobytes() == expected.data.tobytes()
+    reduced.backward()
+    expected.backward()
+    assert ours.grad.tobytes() == theirs.grad.tobytes()
+
+
+def test_an_empty_batch_reduces_to_zero_not_nan():
+    from glassnet.losses.loss import reduce_weighted_values
+
+    assert float(reduce_weighted_values(Tensor(np.zeros((0, 3), "float32"))).data) == 0.0

@@ -141,6 +141,13 @@ def reduce_weighted_values(
         values = ops.multiply(values, weight)
     if reduction is None or reduction == "none" or values.shape in ((), (0,)):
         return values
+    if (
+        weight is None
+        and reduction != "sum"
+        and values.size
+        and values.dtype in (xp.float32, xp.float64)
+    ):
+        return ops.mean(values)  # the same bits as sum / size for these dtypes, in one op
     total = ops.sum(values)
     if reduction == "sum":
         return total

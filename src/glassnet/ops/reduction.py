@@ -13,7 +13,7 @@ import math
 
 from glassnet.autograd.tensor import Tensor, as_tensor, from_op
 from glassnet.backend import xp
-from glassnet.ops._helpers import normalize_axes, restore_reduced
+from glassnet.ops._helpers import broadcast_view, normalize_axes, restore_reduced
 from glassnet.ops._promotion import array_of, float_operand, promoted, result_type
 from glassnet.ops.elementwise import divide, multiply, sqrt, square, subtract, where
 from glassnet.ops.manipulation import reshape
@@ -61,7 +61,7 @@ def sum(x, axis=None, keepdims=False):
         out = xp.sum(x.data, axis=axes, keepdims=keepdims, dtype=_accumulator_dtype(x.dtype))
 
     def backward(grad_output):  # every summed element receives g
-        return (xp.broadcast_to(restore_reduced(grad_output, axes, keepdims), x.shape),)
+        return (broadcast_view(restore_reduced(grad_output, axes, keepdims), x.shape),)
 
     return from_op(out, (x,), backward)
 
@@ -93,7 +93,7 @@ def mean(x, axis=None, keepdims=False):
         out = xp.mean(x.data, axis=axes, keepdims=keepdims)
 
     def backward(grad_output):  # every element receives g / n
-        return (xp.broadcast_to(restore_reduced(grad_output, axes, keepdims) / count, x.shape),)
+        return (broadcast_view(restore_reduced(grad_output, axes, keepdims) / count, x.shape),)
 
     return from_op(out, (x,), backward)
 
