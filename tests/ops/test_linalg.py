@@ -105,6 +105,56 @@ ELLIPSIS_CASES = [
 ) = standard_tests(ELLIPSIS_CASES)
 
 
+# contractions that einsum computes as one matrix product (the contracted letters together, first
+# or last in each operand; no batch letters), and their gradients, which are such products too
+MATRIX_PRODUCT_SPECS = [
+    ("projection", "abc,cde->abde", [normal(2, 3, 4), normal(4, 2, 3)]),
+    ("projection_back", "abde,cde->abc", [normal(2, 3, 2, 3), normal(4, 2, 3)]),
+    ("kernel_gradient", "abc,abde->cde", [normal(2, 3, 4), normal(2, 3, 2, 3)]),
+    ("contracted_first_in_a", "ba,bc->ac", [normal(4, 3), normal(4, 2)]),
+    ("contracted_last_in_b", "ab,cb->ac", [normal(3, 4), normal(2, 4)]),
+    ("outer", "a,bc->abc", [normal(3), normal(2, 4)]),
+    ("full", "ab,ab->", [normal(3, 4), normal(3, 4)]),
+    ("output_projection_kernel_gradient", "abe,abcd->cde", [normal(2, 3, 4), normal(2, 3, 2, 3)]),
+    ("b_letters_first", "abde,abc->cde", [normal(2, 3, 2, 3), normal(2, 3, 4)]),
+    ("contracted_in_the_middle", "abc,bd->acd", [normal(2, 3, 4), normal(3, 5)]),
+]
+MATRIX_PRODUCT_CASES = [
+    OpCase(
+        f"einsum_{name}",
+        lambda *xs, spec=spec: ops.einsum(spec, *xs),
+        makers,
+        lambda *xs, spec=spec: np.einsum(spec, *xs),
+        lambda *xs, spec=spec: torch.einsum(spec, *xs),
+    )
+    for name, spec, makers in MATRIX_PRODUCT_SPECS
+]
+(
+    test_einsum_matrix_product_forward,
+    test_einsum_matrix_product_float32,
+    test_einsum_matrix_product_gradcheck,
+    test_einsum_matrix_product_torch,
+) = standard_tests(MATRIX_PRODUCT_CASES)
+
+
+@pytest.mark.parametrize(
+    "name,spec,makers", MATRIX_PRODUCT_SPECS, ids=[s[0] for s in MATRIX_PRODUCT_SPECS]
+)
+def test_einsum_takes_the_matrix_product_only_where_it_is_one(name, spec, makers):
+    from glassnet.ops.linalg import _contract_pair
+
+    rng = np.random.default_rng(0)
+    arrays = [make(rng) if callable(make) else make for make in makers]
+    inputs, output = spec.split("->")
+    product = _contract_pair(*inputs.split(","), output, *arrays)
+    transposed = _contract_pair(*inputs.split(","), output, *[a.T.copy().T for a in arrays])
+    if name == "contracted_in_the_middle":  # b sits between a and c: a transposing copy
+        assert product is None
+    else:  # also from operands that are not contiguous (Fortran order): reshape copies them
+        for result in (product, transposed):
+            np.testing.assert_allclose(result, np.einsum(spec, *arrays), rtol=1e-12, atol=1e-12)
+
+
 def test_einsum_errors_name_the_operands():
     with pytest.raises(ValueError, match="einsum: operand 'ij' has 2 indices but shape"):
         ops.einsum("ij->i", np.zeros(3))

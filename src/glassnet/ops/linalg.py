@@ -148,6 +148,69 @@ def _prepare_einsum(subscripts, tensors):
     return [s for s, _ in prepared], output, [t for _, t in prepared]
 
 
+def _as_matrix(array, spec, contracted):
+    """``array`` (axes named by ``spec``) as a 2-D (free, contracted) matrix, or None: its
+    contracted axes must come all first or all last, in ``contracted``'s order. A view for a
+    contiguous array; ``reshape`` copies one that is not."""
+    k = len(contracted)
+    if spec.endswith(contracted) and (k or spec):
+        free = math.prod(array.shape[: len(spec) - k])
+        return array.reshape(free, -1) if free else None
+    if k and spec.startswith(contracted):
+        rows = math.prod(array.shape[:k])
+        return array.reshape(rows, -1).T if rows else None
+    return None
+
+
+def _contract_pair(spec_a, spec_b, output, a, b):
+    """einsum of two arrays as one matrix product, or None when it is not one.
+
+    It is one when no letter is shared by both operands and the output (no batch axes), each
+    operand holds its contracted letters together, first or last, in the same order, and the
+    output lists one operand's other letters and then the other's, in their own order: the
+    EinsumDense projections of attention and their gradients. For contiguous operands the
+    reshapes are free and the product is one BLAS call; NumPy's einsum reaches the same call only
+    after transposing copies.
+    """
+    if (
+        a.dtype != b.dtype
+        or a.dtype.kind != "f"
+        or len(set(spec_a)) != len(spec_a)
+        or len(set(spec_b)) != len(spec_b)
+    ):
+        return None
+    contracted_a = "".join(c for c in spec_a if c in spec_b and c not in output)
+    contracted_b = "".join(c for c in spec_b if c in spec_a and c not in output)
+    free_a = "".join(c for c in spec_a if c not in contracted_a)
+    free_b = "".join(c for c in spec_b if c not in contracted_b)
+    if contracted_a != contracted_b or set(free_a) & set(free_b):
+        return None
+    if free_a + free_b != output:
+        if free_b + free_a != output:
+            return None
+        spec_a, spec_b, a, b = spec_b, spec_a, b, a  # the output lists B's letters first
+    sizes = {}
+    for spec, shape in ((spec_a, a.shape), (spec_b, b.shape)):
+        for c, n in zip(spec, shape):
+            if sizes.setdefault(c, n) != n:
+                return None
+    left = _as_matrix(a, spec_a, contracted_a)
+    right = _as_matrix(b, spec_b, contracted_a)
+    if left is None or right is None:
+        return None
+    # (free_a, contracted) @ (contracted, free_b); right came as (free_b, contracted)
+    return (left @ right.T).reshape([sizes[c] for c in output])
+
+
+def _einsum_arrays(inputs, output, arrays):
+    """NumPy's einsum on arrays, through one matrix product when two operands allow it."""
+    if len(arrays) == 2:
+        out = _contract_pair(inputs[0], inputs[1], output, *arrays)
+        if out is not None:
+            return out
+    return xp.einsum(f"{','.join(inputs)}->{output}", *arrays, optimize=True)
+
+
 @keras_op
 def einsum(subscripts, *operands, **kwargs):
     """Einstein summation, e.g. einsum('bqd,bkd->bqk', q, k); differentiable in every operand.
@@ -178,7 +241,7 @@ def einsum(subscripts, *operands, **kwargs):
         dtype = result_type(*dtypes)
         tensors = [to_dtype(t, dtype) for t in tensors]
     inputs, output, tensors = _prepare_einsum(subscripts, tensors)
-    out = xp.einsum(f"{','.join(inputs)}->{output}", *[t.data for t in tensors], optimize=True)
+    out = _einsum_arrays(inputs, output, [t.data for t in tensors])
 
     def backward(grad_output):
         # dL/d(operand i) = einsum(output, other operands -> operand i's indices), then broadcast
@@ -191,11 +254,8 @@ def einsum(subscripts, *operands, **kwargs):
             others = [(s, u.data) for j, (s, u) in enumerate(zip(inputs, tensors)) if j != i]
             available = set(output).union(*[set(s) for s, _ in others])
             kept = "".join(c for c in spec if c in available)
-            grad = xp.einsum(
-                f"{','.join([output] + [s for s, _ in others])}->{kept}",
-                grad_output,
-                *[a for _, a in others],
-                optimize=True,
+            grad = _einsum_arrays(
+                [output] + [s for s, _ in others], kept, [grad_output] + [a for _, a in others]
             )
             if kept != spec:
                 grad = xp.broadcast_to(
