@@ -404,3 +404,24 @@ def test_monotone_flag_is_true_exactly_for_the_nondecreasing_activations():
     for name, spec in ACTIVATIONS.items():
         nondecreasing = bool(np.all(np.diff(spec.forward(z.copy())) >= -1e-12))
         assert spec.monotone == nondecreasing, name
+
+
+@pytest.mark.parametrize("axis", [-1, 1])
+def test_softmax_gradient_for_a_transposed_incoming_gradient(axis):
+    """The backward takes the row sums as dot products along memory; a gradient that arrives
+    transposed (as einsum leaves attention's) gives the same result as its contiguous copy,
+    and both equal y * (g - sum(g * y))."""
+    rng = np.random.default_rng(0)
+    x = Tensor(rng.standard_normal((2, 3, 5)), requires_grad=True)
+    transposed = rng.standard_normal((2, 5, 3)).transpose(0, 2, 1)  # shape (2, 3, 5), strided
+    assert not transposed.flags.c_contiguous
+    grads = []
+    for incoming in (transposed, np.ascontiguousarray(transposed)):
+        y = ops.softmax(x, axis=axis)
+        y.backward(incoming)
+        grads.append(x.grad)
+        x.grad = None
+    p = y.data
+    expected = p * (transposed - np.sum(transposed * p, axis=axis, keepdims=True))
+    np.testing.assert_allclose(grads[0], expected, rtol=1e-12, atol=1e-14)
+    np.testing.assert_allclose(grads[1], expected, rtol=1e-12, atol=1e-14)

@@ -726,7 +726,16 @@ def softmax(x, axis=-1):
     out = softmax_array(x.data, axis)
 
     def backward(grad_output):  # dL/dx = y * (g - sum(g * y))
-        return (out * (grad_output - xp.sum(grad_output * out, axis=axis, keepdims=True)),)
+        if axis in (-1, x.ndim - 1):  # the row sums as dot products: no g * y temporary
+            # rows read along memory: a gradient that arrives transposed (as einsum leaves the
+            # attention scores' gradient) is copied once rather than walked across 3 times
+            grad_output = xp.ascontiguousarray(grad_output)
+            dot = xp.einsum("...i,...i->...", grad_output, out)[..., None]
+        else:
+            dot = xp.sum(grad_output * out, axis=axis, keepdims=True)
+        grad = grad_output - dot
+        grad *= out
+        return (grad,)
 
     result = from_op(out, (x,), backward)
     if axis == -1 or axis == x.ndim - 1:
