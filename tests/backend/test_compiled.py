@@ -211,3 +211,90 @@ def test_a_keras_lstm_layer_trains_to_the_same_weights_with_and_without_kernels(
         weights.append(model.get_weights())
     for a, b in zip(*weights, strict=True):
         np.testing.assert_allclose(a, b, rtol=1e-5, atol=1e-6)
+
+
+def _max_pool_with_gradient(x, pool, strides, padding, context):
+    tensor = Tensor(x.copy(), requires_grad=True)
+    with context:
+        out = ops.max_pool2d(tensor, pool, strides, padding)
+        grad_output = np.random.default_rng(7).standard_normal(out.shape).astype(x.dtype)
+        out.backward(grad_output)
+    return out.data, tensor.grad
+
+
+def _pool_input(dtype, shape=(3, 7, 6, 4), transpose=False):
+    # small whole numbers: ties inside a window are common, so the tie rule is exercised
+    x = np.random.default_rng(8).integers(-2, 3, size=shape).astype(dtype)
+    if transpose:  # a view whose channels are not contiguous
+        x = np.ascontiguousarray(x.transpose(0, 1, 3, 2)).transpose(0, 1, 3, 2)
+    return x
+
+
+@needs_numba
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+@pytest.mark.parametrize(
+    "pool,strides,padding",
+    [((2, 2), None, "valid"), ((3, 2), (3, 2), "same"), ((3, 3), (2, 1), "valid"), (2, 1, "same")],
+    ids=["2x2", "3x2_same", "overlapping", "stride_1_same"],
+)
+@pytest.mark.parametrize("transpose", [False, True], ids=["contiguous", "strided"])
+def test_compiled_max_pool_equals_the_numpy_reference(dtype, pool, strides, padding, transpose):
+    """Forward values and the routed gradient, bit for bit, with ties in most windows; the
+    gradient of overlapping windows is summed by the NumPy lines in both cases."""
+    x = _pool_input(dtype, transpose=transpose)
+    fast = _max_pool_with_gradient(x, pool, strides, padding, contextlib.nullcontext())
+    reference = _max_pool_with_gradient(x, pool, strides, padding, compiled.disabled())
+    for a, b in zip(fast, reference, strict=True):
+        assert a.dtype == dtype
+        np.testing.assert_array_equal(a, b)
+    assert compiled.kernels()["max_pool2d_forward"] == "compiled"
+
+
+@needs_numba
+def test_compiled_max_pool_keeps_nan_and_infinities_as_numpy_does(monkeypatch):
+    x = _pool_input(np.float64, shape=(1, 4, 4, 2))
+    x[0, 0, 1, 0] = np.nan  # in the first window, after its first cell
+    x[0, 2, 2, 1] = np.inf
+    x[0, 3, 3, 1] = -np.inf
+    fast = _max_pool_with_gradient(x, 2, None, "valid", contextlib.nullcontext())
+    reference = _max_pool_with_gradient(x, 2, None, "valid", compiled.disabled())
+    np.testing.assert_array_equal(fast[0], reference[0])  # NaN where NumPy has NaN
+    assert np.isnan(fast[0][0, 0, 0, 0]) and fast[0][0, 1, 1, 1] == np.inf
+    np.testing.assert_array_equal(fast[1], reference[1])
+    from glassnet.ops import pooling
+
+    kernels_used = []
+    real_get = compiled.get
+    monkeypatch.setattr(
+        pooling.compiled, "get", lambda name: kernels_used.append(name) or real_get(name)
+    )
+    _max_pool_with_gradient(x, 2, None, "valid", contextlib.nullcontext())
+    _max_pool_with_gradient(x.astype(np.float16), 2, None, "valid", contextlib.nullcontext())
+    assert kernels_used == ["max_pool2d_forward", "max_pool2d_backward"]  # not for float16
+
+
+@needs_numba
+def test_a_cnn_trains_to_the_same_weights_with_and_without_the_pool_kernels():
+    import glassnet as keras
+
+    rng = np.random.default_rng(9)
+    x = rng.standard_normal((16, 9, 9, 2)).astype(np.float32)
+    y = rng.integers(0, 3, 16)
+    weights = []
+    for context in (contextlib.nullcontext(), compiled.disabled()):
+        keras.utils.set_random_seed(0)
+        model = keras.Sequential(
+            [
+                keras.Input((9, 9, 2)),
+                keras.layers.Conv2D(4, 3, activation="relu"),
+                keras.layers.MaxPooling2D(),
+                keras.layers.Flatten(),
+                keras.layers.Dense(3, activation="softmax"),
+            ]
+        )
+        model.compile(keras.optimizers.SGD(0.1), "sparse_categorical_crossentropy")
+        with context:
+            model.fit(x, y, batch_size=8, epochs=2, shuffle=False, verbose=0)
+        weights.append(model.get_weights())
+    for a, b in zip(*weights, strict=True):
+        np.testing.assert_array_equal(a, b)

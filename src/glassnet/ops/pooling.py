@@ -21,7 +21,7 @@ import math
 
 from glassnet.autograd.grad_mode import is_grad_enabled
 from glassnet.autograd.tensor import as_tensor, from_op
-from glassnet.backend import xp
+from glassnet.backend import compiled, xp
 from glassnet.ops.conv import as_pair, as_tuple, output_size_and_padding
 from glassnet.ops.image import standardize_data_format
 from glassnet.ops.manipulation import expand_dims, squeeze
@@ -69,6 +69,117 @@ def _unpad(grad, x_shape, pad_h, pad_w):
     return grad[:, pad_h[0] : pad_h[0] + x_shape[1], pad_w[0] : pad_w[0] + x_shape[2]]
 
 
+@compiled.register("max_pool2d_forward")
+def max_pool2d_forward_loop(padded, pool_h, pool_w, stride_h, stride_w, result, winner):
+    """Max pooling and each window's winning offset in one pass: the compiled sibling of the
+    NumPy lines in ``max_pool2d`` (which walk the image once per window offset, thirteen passes
+    for 2 x 2 windows).
+
+    The same values: a later cell wins only when strictly greater (ties keep the first cell in
+    row-major order) and a NaN spreads to its window, as ``np.maximum`` does.
+
+    Args:
+        padded: (N, H, W, C), the padded input.
+        pool_h, pool_w: the window.
+        stride_h, stride_w: the strides.
+        result: (N, out_h, out_w, C), written with the maxima.
+        winner: (N, out_h, out_w, C) integers, written with the winning offset (row * pool_w +
+            column within the window).
+
+    Example:
+
+    >>> import numpy as np
+    >>> x = np.array([1.0, 3.0, 2.0, 3.0]).reshape(1, 2, 2, 1)
+    >>> result, winner = np.empty((1, 1, 1, 1)), np.empty((1, 1, 1, 1), dtype=np.uint8)
+    >>> max_pool2d_forward_loop(x, 2, 2, 2, 2, result, winner)
+    >>> float(result[0, 0, 0, 0]), int(winner[0, 0, 0, 0])
+    (3.0, 1)
+    """
+    n, out_h, out_w, channels = result.shape
+    for b in range(n):
+        for i in range(out_h):
+            for j in range(out_w):
+                top, left = i * stride_h, j * stride_w
+                for c in range(channels):
+                    result[b, i, j, c] = padded[b, top, left, c]
+                    winner[b, i, j, c] = 0
+                for di in range(pool_h):
+                    for dj in range(pool_w):
+                        if di == 0 and dj == 0:
+                            continue
+                        offset = di * pool_w + dj
+                        for c in range(channels):  # selects, not branches: it vectorises
+                            value = padded[b, top + di, left + dj, c]
+                            best = result[b, i, j, c]
+                            wins = value > best
+                            winner[b, i, j, c] = offset if wins else winner[b, i, j, c]
+                            # value != value: a NaN, which np.maximum keeps
+                            result[b, i, j, c] = value if wins or value != value else best
+
+
+@compiled.register("max_pool2d_backward")
+def max_pool2d_backward_loop(grad_output, winner, pool_h, pool_w, stride_h, stride_w, grad):
+    """Each window's gradient into the cell that won it and 0 into its other cells, for windows
+    that do not overlap: the compiled sibling of the NumPy lines in ``max_pool2d``'s backward.
+
+    Cells outside every window keep the zeros ``grad`` starts with. (The NumPy lines write
+    0 * g into the cells that lost, which differs from 0 only for an infinite or NaN gradient.)
+
+    Args:
+        grad_output: (N, out_h, out_w, C).
+        winner: the winning offsets ``max_pool2d_forward_loop`` wrote.
+        pool_h, pool_w: the window.
+        stride_h, stride_w: the strides (at least the window: no overlap).
+        grad: (N, H, W, C) zeros, the padded input's gradient; written in place.
+
+    Example:
+
+    >>> import numpy as np
+    >>> grad = np.zeros((1, 2, 2, 1))
+    >>> winner = np.array([1], dtype=np.uint8).reshape(1, 1, 1, 1)
+    >>> max_pool2d_backward_loop(np.full((1, 1, 1, 1), 5.0), winner, 2, 2, 2, 2, grad)
+    >>> grad.ravel().tolist()
+    [0.0, 5.0, 0.0, 0.0]
+    """
+    n, out_h, out_w, channels = grad_output.shape
+    zero = grad.dtype.type(0)
+    for b in range(n):
+        for i in range(out_h):
+            for j in range(out_w):
+                top, left = i * stride_h, j * stride_w
+                for di in range(pool_h):
+                    for dj in range(pool_w):
+                        offset = di * pool_w + dj
+                        for c in range(channels):
+                            won = winner[b, i, j, c] == offset
+                            grad[b, top + di, left + dj, c] = (
+                                grad_output[b, i, j, c] if won else zero
+                            )
+
+
+def _max_pool_offsets(padded, pool, stride, out, index_type):
+    """Max pooling with NumPy, one pass per window offset: (result, winner), where winner holds
+    each window's winning offset (None when ``index_type`` is None: no gradient to route)."""
+    result = winner = better = claim = None
+    for offset, (_, view) in enumerate(_offset_views(padded, pool, stride, out)):
+        if result is None:
+            result = view.copy()
+            if index_type is not None:
+                winner, better, claim = (
+                    xp.zeros(result.shape, dtype=index_type),
+                    xp.empty(result.shape, dtype=bool),
+                    xp.empty(result.shape, dtype=index_type),
+                )
+            continue
+        if winner is not None:  # strictly greater: on ties the first cell (row-major) keeps it
+            xp.greater(view, result, out=better)
+            # offset where this one wins, else 0; it exceeds every earlier winner
+            xp.multiply(better, index_type(offset), out=claim)
+            xp.maximum(winner, claim, out=winner)
+        xp.maximum(result, view, out=result)
+    return result, winner
+
+
 @keras_op
 def max_pool2d(inputs, pool_size=2, strides=None, padding="valid"):
     """Largest value of each window: (N, H, W, C) -> (N, out_h, out_w, C).
@@ -93,29 +204,25 @@ def max_pool2d(inputs, pool_size=2, strides=None, padding="valid"):
     pool, stride, out, pad_h, pad_w = _setup(x, pool_size, strides, padding, "max_pool2d")
     padded = _pad(x.data, pad_h, pad_w, -xp.inf)
     track = x.requires_grad and is_grad_enabled()  # which offset won each window, for the backward
-    result = winner = better = None
-    for offset, (_, view) in enumerate(_offset_views(padded, pool, stride, out)):
-        if result is None:
-            result = view.copy()
-            if track:
-                index_type = xp.uint8 if pool[0] * pool[1] <= 256 else xp.int32
-                winner, better, claim = (
-                    xp.zeros(result.shape, dtype=index_type),
-                    xp.empty(result.shape, dtype=bool),
-                    xp.empty(result.shape, dtype=index_type),
-                )
-            continue
-        if track:  # strictly greater: on ties the first cell in row-major order keeps the window
-            xp.greater(view, result, out=better)
-            # offset where this one wins, else 0; it exceeds every earlier winner
-            xp.multiply(better, index_type(offset), out=claim)
-            xp.maximum(winner, claim, out=winner)
-        xp.maximum(result, view, out=result)
-
+    index_type = xp.uint8 if pool[0] * pool[1] <= 256 else xp.int32
+    compiles = padded.dtype in (xp.float32, xp.float64)
+    forward_kernel = compiled.get("max_pool2d_forward") if compiles else None
+    if forward_kernel is not None:
+        result = xp.empty((x.shape[0], *out, x.shape[3]), dtype=padded.dtype)
+        winner = xp.empty(result.shape, dtype=index_type)
+        forward_kernel(padded, *pool, *stride, result, winner)
+    else:
+        result, winner = _max_pool_offsets(padded, pool, stride, out, index_type if track else None)
     overlapping = stride[0] < pool[0] or stride[1] < pool[1]
 
     def backward(grad_output):  # grad_output goes to the cell that won its window
         grad = xp.zeros(padded.shape, dtype=grad_output.dtype)
+        kernel = None
+        if not overlapping and grad.dtype in (xp.float32, xp.float64):
+            kernel = compiled.get("max_pool2d_backward")
+        if kernel is not None:
+            kernel(xp.ascontiguousarray(grad_output), winner, *pool, *stride, grad)
+            return (_unpad(grad, x.shape, pad_h, pad_w),)
         hit = xp.empty(result.shape, dtype=bool)
         for offset, (index, _) in enumerate(_offset_views(padded, pool, stride, out)):
             xp.equal(winner, offset, out=hit)
