@@ -117,6 +117,15 @@ MATRIX_PRODUCT_SPECS = [
     ("full", "ab,ab->", [normal(3, 4), normal(3, 4)]),
     ("output_projection_kernel_gradient", "abe,abcd->cde", [normal(2, 3, 4), normal(2, 3, 2, 3)]),
     ("b_letters_first", "abde,abc->cde", [normal(2, 3, 2, 3), normal(2, 3, 4)]),
+    ("attention_scores", "bshd,bthd->bhts", [normal(2, 5, 3, 4), normal(2, 6, 3, 4)]),
+    ("attention_values", "bhts,bshd->bthd", [normal(2, 3, 6, 5), normal(2, 5, 3, 4)]),
+    ("attention_values_gradient", "bhts,bthd->bshd", [normal(2, 3, 6, 5), normal(2, 6, 3, 4)]),
+    ("batch_of_grouped_letters", "xyab,xybcd->xyacd", [normal(2, 3, 4, 5), normal(2, 3, 5, 2, 3)]),
+    ("batch_with_one_row", "bij,bjk->bik", [normal(3, 1, 4), normal(3, 4, 2)]),
+    ("batch_output_b_first", "bik,bij->bjk", [normal(3, 4, 2), normal(3, 4, 5)]),
+    ("batched_outer", "bi,bj->bij", [normal(3, 4), normal(3, 2)]),
+    ("batched_dot", "bi,bi->b", [normal(3, 4), normal(3, 4)]),
+    ("interleaved_output", "ab,cb->ca", [normal(3, 4), normal(2, 4)]),
     ("contracted_in_the_middle", "abc,bd->acd", [normal(2, 3, 4), normal(3, 5)]),
 ]
 MATRIX_PRODUCT_CASES = [

@@ -163,43 +163,92 @@ def _as_matrix(array, spec, contracted):
 
 
 def _contract_pair(spec_a, spec_b, output, a, b):
-    """einsum of two arrays as one matrix product, or None when it is not one.
+    """einsum of two arrays as one (batched) matrix product, or None when it is not one.
 
-    It is one when no letter is shared by both operands and the output (no batch axes), each
-    operand holds its contracted letters together, first or last, in the same order, and the
-    output lists one operand's other letters and then the other's, in their own order: the
-    EinsumDense projections of attention and their gradients. For contiguous operands the
-    reshapes are free and the product is one BLAS call; NumPy's einsum reaches the same call only
-    after transposing copies.
+    It is one when every letter of the output comes from the operands and every letter only one
+    operand has is in the output; the product comes with the letters both share (the batch)
+    first, then one operand's other letters, then the other's, and is returned transposed (a
+    view) to the output's order. The projections of attention and their
+    gradients have no batch letters: each operand is reshaped to a matrix, for contiguous
+    operands without a copy, and the product is one BLAS call. The attention scores and the
+    weighted sum of values have two (batch and head): they become one ``matmul`` over those
+    axes, on transposed views where BLAS can read them. NumPy's einsum reaches the same products
+    only after transposing copies, and leaves its result transposed.
     """
     if (
         a.dtype != b.dtype
         or a.dtype.kind != "f"
         or len(set(spec_a)) != len(spec_a)
         or len(set(spec_b)) != len(spec_b)
+        or len(set(output)) != len(output)
     ):
         return None
-    contracted_a = "".join(c for c in spec_a if c in spec_b and c not in output)
-    contracted_b = "".join(c for c in spec_b if c in spec_a and c not in output)
-    free_a = "".join(c for c in spec_a if c not in contracted_a)
-    free_b = "".join(c for c in spec_b if c not in contracted_b)
-    if contracted_a != contracted_b or set(free_a) & set(free_b):
-        return None
-    if free_a + free_b != output:
-        if free_b + free_a != output:
-            return None
-        spec_a, spec_b, a, b = spec_b, spec_a, b, a  # the output lists B's letters first
+    batch = "".join(c for c in output if c in spec_a and c in spec_b)
+    contracted = "".join(c for c in spec_a if c in spec_b and c not in output)
+    free_a = "".join(c for c in spec_a if c not in spec_b)
+    free_b = "".join(c for c in spec_b if c not in spec_a)
+    if sorted(output) != sorted(batch + free_a + free_b):
+        return None  # a letter summed within one operand, or one that no operand has
+    # the operand whose own letters come first in the output goes on the left
+    if free_a and free_b and output.index(free_b[0]) < output.index(free_a[0]):
+        spec_a, spec_b, a, b, free_a, free_b = spec_b, spec_a, b, a, free_b, free_a
     sizes = {}
     for spec, shape in ((spec_a, a.shape), (spec_b, b.shape)):
         for c, n in zip(spec, shape):
             if sizes.setdefault(c, n) != n:
                 return None
-    left = _as_matrix(a, spec_a, contracted_a)
-    right = _as_matrix(b, spec_b, contracted_a)
+    made = batch + free_a + free_b  # the order the product comes in
+    if not batch:
+        out = _matrix_product(a, b, spec_a, spec_b, contracted, sizes, made)
+    else:
+        left = _batched_matrices(a, spec_a, batch, free_a, contracted, sizes)
+        right = _batched_matrices(b, spec_b, batch, contracted, free_b, sizes)
+        out = xp.matmul(left, right).reshape([sizes[c] for c in made])
+    if out is None or made == output:
+        return out
+    return out.transpose([made.index(c) for c in output])  # a view, as einsum's result often is
+
+
+def _matrix_product(a, b, spec_a, spec_b, contracted, sizes, output):
+    """The no-batch case of ``_contract_pair``: (free_a, contracted) @ (contracted, free_b) with
+    the axes of ``output`` (free_a then free_b), or None when a contracted group is not at one
+    end of its operand in the same order."""
+    if not (spec_a.endswith(contracted) or spec_a.startswith(contracted)):
+        return None
+    if not (spec_b.endswith(contracted) or spec_b.startswith(contracted)):
+        return None
+    left = _as_matrix(a, spec_a, contracted)
+    right = _as_matrix(b, spec_b, contracted)
     if left is None or right is None:
         return None
-    # (free_a, contracted) @ (contracted, free_b); right came as (free_b, contracted)
+    # right came as (free_b, contracted)
     return (left @ right.T).reshape([sizes[c] for c in output])
+
+
+def _batched_matrices(array, spec, batch, rows, columns, sizes):
+    """``array`` as a stack of (rows, columns) matrices over the ``batch`` axes: a transposed
+    view, copied only where a group of several letters must merge or BLAS could not read the
+    view (NumPy's matmul would then run its slow loop)."""
+    view = array.transpose([spec.index(c) for c in batch + rows + columns])
+    shape = [sizes[c] for c in batch] + [
+        math.prod(sizes[c] for c in rows),
+        math.prod(sizes[c] for c in columns),
+    ]
+    if len(rows) != 1 or len(columns) != 1:
+        return view.reshape(shape)  # copies when the view's axes cannot merge
+    return view if _blas_readable(view) else xp.ascontiguousarray(view)
+
+
+def _blas_readable(stack):
+    """Whether BLAS can read each matrix of ``stack`` in place (as NumPy's matmul decides): one
+    axis of unit stride, the other a whole number of elements at least one row (column) long."""
+    item = stack.itemsize
+    (rows, columns), (row_stride, column_stride) = stack.shape[-2:], stack.strides[-2:]
+    if rows < 2 or columns < 2:
+        return False  # a degenerate axis may carry any stride: copy rather than guess
+    row_major = column_stride == item and row_stride % item == 0 and row_stride >= columns * item
+    column_major = row_stride == item and column_stride % item == 0 and column_stride >= rows * item
+    return row_major or column_major
 
 
 def _einsum_arrays(inputs, output, arrays):
