@@ -80,22 +80,30 @@ test_einsum_forward, test_einsum_float32, test_einsum_gradcheck, test_einsum_tor
 )
 
 
-ELLIPSIS_CASES = [
-    OpCase(
-        f"einsum_{name}",
-        lambda *xs, spec=spec: ops.einsum(spec, *xs),
-        makers,
-        lambda *xs, spec=spec: np.einsum(spec, *xs),
-        lambda *xs, spec=spec: torch.einsum(spec, *xs),
-    )
-    for name, spec, makers in [
+def einsum_cases(specs):
+    """OpCases for (name, subscripts, operand makers): glassnet's einsum against NumPy's and
+    PyTorch's."""
+    return [
+        OpCase(
+            f"einsum_{name}",
+            lambda *xs, spec=spec: ops.einsum(spec, *xs),
+            makers,
+            lambda *xs, spec=spec: np.einsum(spec, *xs),
+            lambda *xs, spec=spec: torch.einsum(spec, *xs),
+        )
+        for name, spec, makers in specs
+    ]
+
+
+ELLIPSIS_CASES = einsum_cases(
+    [
         ("batched_matmul", "...ij,...jk->...ik", [normal(2, 3, 4), normal(4, 5)]),
         ("broadcast_batch", "...ij,...jk", [normal(2, 1, 3, 4), normal(3, 4, 2)]),
         ("trace", "ii", [normal(3, 3)]),
         ("diagonal", "bii->bi", [normal(2, 3, 3)]),
         ("repeated_in_two", "iji,jk->k", [normal(3, 2, 3), normal(2, 4)]),
     ]
-]
+)
 
 (
     test_einsum_ellipsis_forward,
@@ -128,16 +136,7 @@ MATRIX_PRODUCT_SPECS = [
     ("interleaved_output", "ab,cb->ca", [normal(3, 4), normal(2, 4)]),
     ("contracted_in_the_middle", "abc,bd->acd", [normal(2, 3, 4), normal(3, 5)]),
 ]
-MATRIX_PRODUCT_CASES = [
-    OpCase(
-        f"einsum_{name}",
-        lambda *xs, spec=spec: ops.einsum(spec, *xs),
-        makers,
-        lambda *xs, spec=spec: np.einsum(spec, *xs),
-        lambda *xs, spec=spec: torch.einsum(spec, *xs),
-    )
-    for name, spec, makers in MATRIX_PRODUCT_SPECS
-]
+MATRIX_PRODUCT_CASES = einsum_cases(MATRIX_PRODUCT_SPECS)
 (
     test_einsum_matrix_product_forward,
     test_einsum_matrix_product_float32,
