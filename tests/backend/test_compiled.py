@@ -1,6 +1,7 @@
 """Compiled kernels (numba, the ``fast`` extra) against their NumPy reference paths."""
 
 import contextlib
+import importlib
 
 import numpy as np
 import pytest
@@ -298,3 +299,55 @@ def test_a_cnn_trains_to_the_same_weights_with_and_without_the_pool_kernels():
         weights.append(model.get_weights())
     for a, b in zip(*weights, strict=True):
         np.testing.assert_array_equal(a, b)
+
+
+def _conv_input_gradient(x, kernel, strides, padding, dilation, context):
+    tensor = Tensor(x.copy(), requires_grad=True)
+    with context:
+        out = ops.conv2d(tensor, kernel, None, strides, padding, dilation)
+        grad_output = np.random.default_rng(10).standard_normal(out.shape).astype(x.dtype)
+        out.backward(grad_output.transpose(0, 2, 1, 3).copy().transpose(0, 2, 1, 3))
+    return tensor.grad
+
+
+@needs_numba
+@pytest.mark.parametrize(
+    "kernel_shape,strides,padding,dilation",
+    [
+        ((3, 3, 4, 5), 1, "valid", 1),
+        ((3, 2, 4, 5), (2, 1), "same", 1),
+        ((2, 3, 4, 3), 1, "same", (2, 1)),
+        ((1, 1, 4, 6), 2, "valid", 1),
+    ],
+    ids=["3x3", "3x2_stride_same", "dilated", "1x1_stride"],
+)
+@pytest.mark.parametrize("chunk", [None, 1], ids=["one_chunk", "chunk_per_image"])
+def test_compiled_col2im_input_gradient_equals_the_per_offset_reference(
+    kernel_shape, strides, padding, dilation, chunk, monkeypatch
+):
+    """conv2d's input gradient through one GEMM and the compiled col2im_add equals the NumPy
+    per-offset additions: float64 to 1e-10 (the additions come in another order), float32 to
+    float32 rounding; also when the batch is split into chunks, the last one partial."""
+    conv_module = importlib.import_module("glassnet.ops.conv")  # ops.conv is also an op's name
+    if chunk is not None:  # one image per chunk: 3 chunks for the batch of 3
+        monkeypatch.setattr(conv_module, "_COL2IM_CHUNK_FLOATS", 1)
+    used = []
+    real_get = compiled.get
+
+    def spy(name):
+        kernel = real_get(name)
+        if kernel is not None:
+            used.append(name)
+        return kernel
+
+    monkeypatch.setattr(conv_module.compiled, "get", spy)
+    rng = np.random.default_rng(11)
+    for dtype, rtol in ((np.float64, 1e-10), (np.float32, 1e-5)):
+        x = rng.standard_normal((3, 7, 6, 4)).astype(dtype)
+        kernel = rng.standard_normal(kernel_shape).astype(dtype)
+        args = (x, kernel, strides, padding, dilation)
+        fast = _conv_input_gradient(*args, contextlib.nullcontext())
+        reference = _conv_input_gradient(*args, compiled.disabled())
+        assert fast.dtype == dtype and fast.shape == x.shape
+        np.testing.assert_allclose(fast, reference, rtol=rtol, atol=rtol)
+    assert "col2im_add" in used

@@ -15,7 +15,7 @@ import math
 from numpy.lib.stride_tricks import as_strided
 
 from glassnet.autograd.tensor import as_tensor, from_op
-from glassnet.backend import xp
+from glassnet.backend import compiled, xp
 from glassnet.ops._helpers import sum_rows
 from glassnet.ops.activation import spec_inside_op
 from glassnet.ops.manipulation import expand_dims, pad, squeeze
@@ -211,6 +211,60 @@ def _conv_operands(inputs, kernel, bias, where):
     return x, k, b, [x, k] if b is None else [x, k, b]
 
 
+@compiled.register("col2im_add")
+def col2im_add_loop(cols, out_h, out_w, kh, kw, strides, dilation, image):
+    """Add every window's gradient row back onto the image cells it read, in one pass: the
+    compiled sibling of the per-offset additions in ``conv2d``'s backward.
+
+    Args:
+        cols: (n * out_h * out_w, kh * kw * C), rows in image order, each row the window's
+            entries in (kernel row, kernel column, channel) order, as ``im2col`` lays them out.
+        out_h, out_w: the output's height and width.
+        kh, kw: the kernel's height and width.
+        strides, dilation: (along height, along width).
+        image: (n, H, W, C), the padded image's gradient; added to in place.
+
+    Example:
+
+    >>> import numpy as np
+    >>> image = np.zeros((1, 3, 3, 1))
+    >>> col2im_add_loop(np.ones((4, 4)), 2, 2, 2, 2, (1, 1), (1, 1), image)
+    >>> image[0, :, :, 0].tolist()
+    [[1.0, 2.0, 1.0], [2.0, 4.0, 2.0], [1.0, 2.0, 1.0]]
+    """
+    n, channels = image.shape[0], image.shape[3]
+    for b in range(n):
+        for i in range(out_h):
+            for j in range(out_w):
+                row = (b * out_h + i) * out_w + j
+                for di in range(kh):
+                    top = i * strides[0] + di * dilation[0]
+                    for dj in range(kw):
+                        left = j * strides[1] + dj * dilation[1]
+                        first = (di * kw + dj) * channels
+                        for c in range(channels):
+                            image[b, top, left, c] += cols[row, first + c]
+
+
+# images per chunk of conv2d's input gradient through col2im_add: the chunk's gradient rows
+# (images * out_h * out_w * kh * kw * C floats) stay a few MB, not the whole batch's
+_COL2IM_CHUNK_FLOATS = 1 << 21
+
+
+def _input_gradient_by_col2im(kernel, grad_rows, kernel_matrix, shape, sizes):
+    """conv2d's dL/d(padded input) as one GEMM per chunk of images, each chunk's window
+    gradients added onto the image by the compiled ``col2im_add``."""
+    (n, out_h, out_w), (kh, kw), strides, dilation = sizes
+    image = xp.zeros(shape, dtype=grad_rows.dtype)
+    per_image = out_h * out_w
+    images = max(1, _COL2IM_CHUNK_FLOATS // (per_image * kernel_matrix.shape[0]))
+    for first in range(0, n, images):
+        last = min(n, first + images)
+        cols = grad_rows[first * per_image : last * per_image] @ kernel_matrix.T
+        kernel(cols, out_h, out_w, kh, kw, strides, dilation, image[first:last])
+    return image
+
+
 @keras_op
 def conv2d(
     inputs,
@@ -300,7 +354,16 @@ def conv2d(
         if groups == 1:
             # dL/dK = cols^T grad_rows
             grad_kernel = (cols.T @ grad_rows).reshape(k.shape) if k.requires_grad else None
-            if x.requires_grad:
+            add_back = None  # the compiled col2im_add, when it can run
+            if x.requires_grad and grad_rows.dtype in (xp.float32, xp.float64):
+                add_back = compiled.get("col2im_add")
+            if add_back is not None:  # one GEMM per chunk of images, added back in one pass
+                sizes = ((n, out_h, out_w), (kh, kw), stride, dilation)
+                image = _input_gradient_by_col2im(
+                    add_back, xp.ascontiguousarray(grad_rows), kernel_matrix, padded.shape, sizes
+                )
+                grad_x = image[:, top : top + h, left : left + w, :]
+            elif x.requires_grad:
                 # dL/dx: for each kernel offset (i, j), grad_rows K[i, j]^T lands on the input
                 # cells that offset read. One small GEMM per offset, added in place, instead of
                 # materialising grad_rows K^T for all offsets at once and scattering it back (less
