@@ -238,7 +238,7 @@ def _batched_matrices(array, spec, batch, rows, columns, sizes):
         math.prod(sizes[c] for c in columns),
     ]
     if len(rows) != 1 or len(columns) != 1:
-        return view.reshape(shape)  # copies when the view's axes cannot merge
+        view = view.reshape(shape)  # copies when the view's axes cannot merge
     return view if _blas_readable(view) else xp.ascontiguousarray(view)
 
 
