@@ -5,6 +5,7 @@ import numpy as np
 import pytest
 
 from glassnet import ops
+from glassnet.ops import _helpers
 from glassnet.ops.conv import (
     conv1d_transpose,
     conv3d,
@@ -348,6 +349,25 @@ def test_float32(case):
 @parametrize(ALL)
 def test_torch(case):
     check_against_torch(case)
+
+
+# a one-channel image batch: the kernel gradient's windows have 9 columns, few enough that
+# ``product_over_rows`` sums it in chunks of rows
+CHUNKED_KERNEL_GRADIENT = OpCase(
+    "conv2d_grayscale_chunked",
+    conv(),
+    [normal(3, 9, 8, 1), normal(3, 3, 1, 4), normal(4)],
+    None,
+    torch_conv2d(),
+)
+
+
+@pytest.mark.parametrize("check", [check_gradients, check_against_torch])
+def test_kernel_gradient_summed_in_chunks_of_rows(check, monkeypatch):
+    # 32-row chunks: this batch has 3 * 7 * 6 = 126 rows
+    monkeypatch.setattr(_helpers, "_ROW_CHUNK_FLOATS", 1)
+    monkeypatch.setattr(_helpers, "_ROW_CHUNK_MIN_ROWS", 32)
+    check(CHUNKED_KERNEL_GRADIENT)
 
 
 def test_conv_is_cross_correlation_by_hand():

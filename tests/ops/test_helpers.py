@@ -1,7 +1,8 @@
 import numpy as np
 import pytest
 
-from glassnet.ops._helpers import broadcast_view, restore_reduced
+from glassnet.ops import _helpers
+from glassnet.ops._helpers import broadcast_view, product_over_rows, restore_reduced
 
 
 @pytest.mark.parametrize(
@@ -45,3 +46,41 @@ def test_restore_reduced_puts_the_axes_back_as_expand_dims_does(axes):
 def test_broadcast_view_of_a_scalar_array_to_no_axes_is_that_scalar():
     view = broadcast_view(np.array(1.5), ())
     assert view.shape == () and float(view) == 1.5
+
+
+@pytest.mark.parametrize(
+    "rows,columns,n",
+    [
+        (86528, 9, 32),  # the tutorial CNN's first kernel gradient: chunked
+        (5000, 9, 3),  # the last chunk is shorter than the others
+        (1000, 16, 8),  # the most columns that are chunked
+        (3000, 17, 8),  # one more: a single product
+        (100, 9, 32),  # fewer rows than one chunk: a single product
+    ],
+)
+def test_product_over_rows_is_the_transposed_product(rows, columns, n):
+    rng = np.random.default_rng(0)
+    tall, other = rng.standard_normal((rows, columns)), rng.standard_normal((rows, n))
+    result = product_over_rows(tall, other)
+    assert result.shape == (columns, n) and result.dtype == np.float64
+    np.testing.assert_allclose(result, tall.T @ other, rtol=1e-10, atol=1e-10)
+
+
+def test_product_over_rows_adds_every_chunk_once(monkeypatch):
+    """Four chunks of 256 rows, the last one short: a chunk left out or added twice changes
+    the (exact, integer) sums."""
+    monkeypatch.setattr(_helpers, "_ROW_CHUNK_FLOATS", 1)  # the smallest chunk, 256 rows
+    rows = 3 * 256 + 7
+    tall = np.stack([np.ones(rows), np.arange(rows) % 3], axis=1)
+    other = np.arange(rows, dtype=np.float64)[:, None]
+    np.testing.assert_array_equal(product_over_rows(tall, other), tall.T @ other)
+
+
+def test_product_over_rows_keeps_float32():
+    rng = np.random.default_rng(1)
+    tall = rng.standard_normal((20000, 9)).astype(np.float32)
+    other = rng.standard_normal((20000, 32)).astype(np.float32)
+    result = product_over_rows(tall, other)
+    assert result.dtype == np.float32
+    exact = tall.astype(np.float64).T @ other.astype(np.float64)
+    np.testing.assert_allclose(result, exact, rtol=1e-4, atol=1e-3)

@@ -98,6 +98,48 @@ def sum_rows(matrix):
     return xp.ones(matrix.shape[0], dtype=matrix.dtype) @ matrix
 
 
+# a chunk of rows for ``product_over_rows``: its two operands' floats (about 256 KB in float32),
+# and never fewer rows than this
+_ROW_CHUNK_FLOATS = 1 << 16
+_ROW_CHUNK_MIN_ROWS = 256
+# ``product_over_rows`` chunks when the first operand has at most this many columns
+_FEW_COLUMNS = 16
+
+
+def product_over_rows(tall, other):
+    """tall^T @ other for two arrays with many rows: the sum over rows of each row's outer
+    product, which is what a convolution's kernel gradient is (windows^T @ output gradient).
+
+    When ``tall`` has few columns (the 3 x 3 windows of a one-channel image have 9) OpenBLAS runs
+    one product over tens of thousands of rows about twice as slowly as the same product in
+    chunks of rows that stay in cache: the tutorial CNN's first kernel gradient, (86528, 9)^T @
+    (86528, 32) in float32, takes 1.4-1.7 ms as one product and 0.7-0.8 ms in chunks of 1598
+    rows. With more columns the chunks gained nothing, so one product runs. The chunks' products
+    are added in order; the sum's rounding differs from one product's.
+
+    Args:
+        tall: (rows, k) array.
+        other: (rows, n) array.
+
+    Returns:
+        (k, n) array.
+
+    Example:
+
+    >>> import numpy as np
+    >>> product_over_rows(np.ones((3, 2)), np.arange(3.0)[:, None]).tolist()
+    [[3.0], [3.0]]
+    """
+    rows, columns = tall.shape
+    chunk = max(_ROW_CHUNK_MIN_ROWS, _ROW_CHUNK_FLOATS // (columns + other.shape[1]))
+    if columns > _FEW_COLUMNS or rows <= chunk:
+        return tall.T @ other
+    total = tall[:chunk].T @ other[:chunk]
+    for first in range(chunk, rows, chunk):
+        total += tall[first : first + chunk].T @ other[first : first + chunk]
+    return total
+
+
 def positive_part(array, out=None):
     """max(array, 0), elementwise: ReLU's forward.
 

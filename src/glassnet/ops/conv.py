@@ -16,7 +16,7 @@ from numpy.lib.stride_tricks import as_strided
 
 from glassnet.autograd.tensor import as_tensor, from_op
 from glassnet.backend import compiled, xp
-from glassnet.ops._helpers import sum_rows
+from glassnet.ops._helpers import product_over_rows, sum_rows
 from glassnet.ops.activation import spec_inside_op
 from glassnet.ops.manipulation import expand_dims, pad, squeeze
 from glassnet.ops.operation import keras_op
@@ -353,7 +353,9 @@ def conv2d(
         grad_x = None
         if groups == 1:
             # dL/dK = cols^T grad_rows
-            grad_kernel = (cols.T @ grad_rows).reshape(k.shape) if k.requires_grad else None
+            grad_kernel = (
+                product_over_rows(cols, grad_rows).reshape(k.shape) if k.requires_grad else None
+            )
             add_back = None  # the compiled col2im_add, when it can run
             if x.requires_grad and grad_rows.dtype in (xp.float32, xp.float64):
                 add_back = compiled.get("col2im_add")
