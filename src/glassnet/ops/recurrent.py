@@ -227,7 +227,7 @@ def lstm_step_forward(z, c_prev, c_new, half):
 
 
 @compiled.register("lstm_step_backward")
-def lstm_step_backward(z, act_c, c_prev, dh, dc, dz, one):
+def lstm_step_backward(z, act_c, c_prev, dh, dc, dz, t, one):
     """One LSTM step's backward through its gates, in one pass (sibling of the loop in ``lstm``).
 
     The same arithmetic, in the same order, as the NumPy reference in ``lstm``'s backward for
@@ -239,15 +239,16 @@ def lstm_step_backward(z, act_c, c_prev, dh, dc, dz, one):
         act_c: (u, N) tanh(c_t).
         c_prev: (u, N) c_{t-1}.
         dh, dc: (u, N) dL/dh_t and dL/dc_t; ``dc`` becomes dL/dc_{t-1} (through this step).
-        dz: (4u, N) output: dL/dz for the step's GEMM.
+        dz: (4u, T, N) output: dL/dz of every step, this step's written into ``dz[:, t]``.
+        t: the step.
         one: 1 in the arrays' dtype.
 
     Example:
 
     >>> import numpy as np
     >>> z = np.full((4, 1), 0.5); z[3] = 0.0  # i = f = o = 1/2, g = 0
-    >>> dz, dc = np.empty((4, 1)), np.zeros((1, 1))
-    >>> lstm_step_backward(z, np.zeros((1, 1)), np.ones((1, 1)), np.ones((1, 1)), dc, dz, 1.0)
+    >>> dz, dc = np.empty((4, 1, 1)), np.zeros((1, 1))
+    >>> lstm_step_backward(z, np.zeros((1, 1)), np.ones((1, 1)), np.ones((1, 1)), dc, dz, 0, 1.0)
     >>> dz.ravel(), dc.ravel()  # total = 1/2: dz_f = 1/2 * 1 * 1/4, dz_g = 1/2 * 1/2 * 1
     (array([0.   , 0.125, 0.   , 0.25 ]), array([0.25]))
     """
@@ -261,10 +262,10 @@ def lstm_step_backward(z, act_c, c_prev, dh, dc, dz, one):
             tanh_c = act_c[row, col]
             grad_h = dh[row, col]
             total = (one - tanh_c * tanh_c) * o * grad_h + dc[row, col]
-            dz[3 * units + row, col] = total * i * (one - g * g)
-            dz[units + row, col] = total * c_prev[row, col] * (f - f * f)
-            dz[row, col] = total * g * (i - i * i)
-            dz[2 * units + row, col] = grad_h * tanh_c * (o - o * o)
+            dz[3 * units + row, t, col] = total * i * (one - g * g)
+            dz[units + row, t, col] = total * c_prev[row, col] * (f - f * f)
+            dz[row, t, col] = total * g * (i - i * i)
+            dz[2 * units + row, t, col] = grad_h * tanh_c * (o - o * o)
             dc[row, col] = total * f
 
 
@@ -290,7 +291,10 @@ def lstm(
     Computed as one GEMM per step on stacked operands, as in textbook NumPy LSTMs:
     W = [U; K; b]^T (4u, u + F + 1) times s_t = [h_{t-1}; x_t; 1] (u + F + 1, N). The states are
     kept transposed, (u, N), so every gate is a contiguous block of rows: NumPy's elementwise
-    calls run faster on contiguous blocks than on column slices of an (N, 4u) array.
+    calls run faster on contiguous blocks than on column slices of an (N, 4u) array. The s_t and
+    the backward's dL/dz_t are stored with the step as their middle axis, (rows, T, N), so that
+    the weight gradient sum_t dL/dz_t s_t^T is one GEMM over all steps after the loop (on views,
+    no copy): it runs in about 0.9 ms where 50 small GEMMs, one per step, took 2.2-2.5.
 
     Args:
         inputs: (N, T, F).
@@ -349,11 +353,11 @@ def lstm(
     # (4u, width), C-contiguous, rows in the gate order above
     w = xp.take(xp.concatenate(stacked).T, order, axis=0)
     width = w.shape[1]
-    # s_t = [h_{t-1} (after recurrent dropout); x_t; 1]
-    s = xp.empty((steps, width, n), dtype=x.dtype)
-    s[:, u : u + features] = x.data.transpose(1, 2, 0)
+    # s[:, t] = s_t = [h_{t-1} (after recurrent dropout); x_t; 1]
+    s = xp.empty((width, steps, n), dtype=x.dtype)
+    s[u : u + features] = x.data.transpose(2, 1, 0)
     if b is not None:
-        s[:, -1] = 1
+        s[-1] = 1
     keep = None if mask is None else mask.T  # (T, N): keep[t] broadcasts over the rows of a state
     drop = None if recurrent_mask is None else recurrent_mask.T
     gates = xp.empty((steps, 4 * u, n), dtype=x.dtype)
@@ -382,11 +386,11 @@ def lstm(
     h, c = h0.data.T, c0.data.T
     for t in range(steps):
         if drop is None:
-            s[t, :u] = h
+            s[:u, t] = h
         else:
-            xp.multiply(h, drop, out=s[t, :u])
+            xp.multiply(h, drop, out=s[:u, t])
         z = gates[t]
-        xp.matmul(w_forward, s[t], out=z)
+        xp.matmul(w_forward, s[:, t], out=z)
         h_new, c_new, act_c = states[t, :u], states[t, u:], cell_act[t]
         if step_forward is not None:
             xp.tanh(z, out=z)
@@ -415,17 +419,14 @@ def lstm(
         # grad_output
         receives = (grad_output != 0).any(axis=0)  # (T, 2u)
         h_receives, c_receives = receives[:, :u].any(axis=1), receives[:, u:].any(axis=1)
-        grad_w = xp.zeros_like(w)
-        # dL/dh_{t-1} = U^T dz per step; dL/dx_t = K^T dz for all steps after the loop, and only
-        # when asked (the h rows alone make the per-step GEMM smaller)
+        # dL/dh_{t-1} = U^T dz_t per step; dL/dW = sum_t dz_t s_t^T and dL/dx_t = K^T dz_t for
+        # all steps at once after the loop (the h rows alone make the per-step GEMM smaller)
         recurrent_t = w[:, :u].T
         grad_h_prev = xp.empty((steps, u, n), dtype=x.dtype)
-        dz_all = xp.empty((steps, 4 * u, n), dtype=x.dtype) if x.requires_grad else None
-        dz = xp.empty((4 * u, n), dtype=x.dtype)
+        dz_all = xp.empty((4 * u, steps, n), dtype=x.dtype)  # dz_all[:, t] = dL/dz_t
         dh, dc = xp.zeros((u, n), dtype=x.dtype), xp.zeros((u, n), dtype=x.dtype)
         for t in reversed(range(steps)):
-            if dz_all is not None:
-                dz = dz_all[t]
+            dz = dz_all[:, t]
             z, act_c = gates[t], cell_act[t]
             c_prev = states[t - 1, u:] if t else c0.data.T
             i, f, o, g = z[:u], z[u : 2 * u], z[2 * u : 3 * u], z[3 * u :]
@@ -437,7 +438,7 @@ def lstm(
                 dh, dh_carried = dh * keep[t], dh * ~keep[t]
                 dc, dc_carried = dc * keep[t], dc * ~keep[t]
             if step_backward is not None:  # dc (an array of this loop's own) is written over
-                step_backward(z, act_c, c_prev, dh, dc, dz, one)
+                step_backward(z, act_c, c_prev, dh, dc, dz_all, t, one)
             else:
                 dc_total = d_act(act_c)  # h = o * act(c)
                 dc_total *= o
@@ -449,18 +450,19 @@ def lstm(
                 xp.multiply(dh, act_c, out=dz[2 * u : 3 * u])
                 dz *= gate_derivative(z)  # through each gate's activation
                 dc = dc_total * f
-            grad_w += dz @ s[t].T  # z = W s_t
             xp.matmul(recurrent_t, dz, out=grad_h_prev[t])
             dh = grad_h_prev[t] if drop is None else grad_h_prev[t] * drop
             if keep is not None:
                 dh = dh + dh_carried
                 dc += dc_carried
+        dz_rows = dz_all.reshape(4 * u, steps * n)  # a view: [dz_0 | dz_1 | ...]
+        grad_w = dz_rows @ s.reshape(width, steps * n).T  # z_t = W s_t
         # back to Keras's gate order, (width, 4u)
         grad_stacked = xp.take(grad_w, xp.argsort(order), axis=0).T
         grad_x = (  # (N, T, F)
-            None
-            if dz_all is None
-            else xp.matmul(w[:, u : u + features].T, dz_all).transpose(2, 0, 1)
+            (w[:, u : u + features].T @ dz_rows).reshape(features, steps, n).transpose(2, 1, 0)
+            if x.requires_grad
+            else None
         )
         grads = [grad_x, grad_stacked[u : u + features], grad_stacked[:u]]
         grads += [] if b is None else [grad_stacked[-1]]
