@@ -24,6 +24,7 @@ Tensor([[[1.],
 
 from glassnet.autograd.tensor import as_tensor, from_op
 from glassnet.backend import compiled, xp
+from glassnet.ops._helpers import sum_rows
 from glassnet.ops.activation import ACTIVATIONS
 from glassnet.ops.operation import keras_op
 
@@ -123,16 +124,17 @@ def simple_rnn(
     )
     act, d_act = activation_pair(activation, "simple_rnn")
     out = xp.empty((n, steps, u), dtype=xz.dtype)
-    h_inputs, h = [], h0.data
+    # every step's h_{t-1} (after recurrent dropout), (N, T, u) like the gradients of x_proj, so
+    # that the recurrent kernel's gradient is one GEMM over all steps
+    h_inputs, h = xp.empty((n, steps, u), dtype=xz.dtype), h0.data
     for t in range(steps):
         h_in = h if recurrent_mask is None else h * recurrent_mask
+        h_inputs[:, t] = h_in
         h_new = act(xz.data[:, t] + h_in @ rk.data)
-        h_inputs.append(h_in)
         out[:, t] = h = _carry(mask, t, h_new, h)
 
     def backward(grad_output):
         grad_x = xp.empty_like(xz.data)
-        grad_rk = xp.zeros_like(rk.data)
         dh = xp.zeros_like(h0.data)
         for t in reversed(range(steps)):
             dh = dh + grad_output[:, t]
@@ -140,11 +142,12 @@ def simple_rnn(
             # through the activation (at masked steps the update is unused)
             da = active * d_act(out[:, t])
             grad_x[:, t] = da
-            grad_rk += h_inputs[t].T @ da  # dL/dU = sum_t h_{t-1}^T da_t
             dh = da @ rk.data.T
             if recurrent_mask is not None:
                 dh *= recurrent_mask
             dh = dh + carried
+        # dL/dU = sum_t h_{t-1}^T da_t, all steps in one product
+        grad_rk = h_inputs.reshape(-1, u).T @ grad_x.reshape(-1, u)
         return grad_x, grad_rk, dh
 
     return from_op(out, (xz, rk, h0), backward)
@@ -509,37 +512,44 @@ def gru(
     act, d_act = activation_pair(activation, "gru")
     gate, d_gate = activation_pair(recurrent_activation, "gru")
     out = xp.empty((n, steps, u), dtype=xz.dtype)
-    saved = []  # per step: (h_prev, h_in, z, r, recurrent part of the candidate, hh)
-    h = h0.data
+    saved = []  # per step: (h_prev, z, r, recurrent part of the candidate, hh)
+    # every step's h_{t-1} (after recurrent dropout), (N, T, u), so that the recurrent kernel's
+    # gradient is one GEMM over all steps
+    h_inputs, h = xp.empty((n, steps, u), dtype=xz.dtype), h0.data
     for t in range(steps):
         h_in = h if recurrent_mask is None else h * recurrent_mask
+        h_inputs[:, t] = h_in
         x_t = xz.data[:, t]
         rec = h_in @ rk.data + rb.data
         z = gate(x_t[:, :u] + rec[:, :u])
         r = gate(x_t[:, u : 2 * u] + rec[:, u : 2 * u])
         hh = act(x_t[:, 2 * u :] + r * rec[:, 2 * u :])
-        saved.append((h, h_in, z, r, rec[:, 2 * u :], hh))
+        saved.append((h, z, r, rec[:, 2 * u :], hh))
         h = _carry(mask, t, z * h + (1 - z) * hh, h)
         out[:, t] = h
 
     def backward(grad_output):
         grad_x = xp.empty_like(xz.data)
-        grad_rk, grad_rb = xp.zeros_like(rk.data), xp.zeros_like(rb.data)
+        grad_rec = xp.empty_like(xz.data)  # dL/d(h_in @ U + b_rec) per step, (N, T, 3u)
         dh = xp.zeros_like(h0.data)
         for t in reversed(range(steps)):
-            h_prev, h_in, z, r, rec_h, hh = saved[t]
+            h_prev, z, r, rec_h, hh = saved[t]
             active, carried = _split_by_mask(mask, t, dh + grad_output[:, t])
             dz = active * (h_prev - hh) * d_gate(z)  # h = z * h_prev + (1 - z) * hh
             dhh = active * (1 - z) * d_act(hh)  # hh = act(x_h + r * rec_h)
             dr = dhh * rec_h * d_gate(r)
-            grad_x[:, t] = xp.concatenate([dz, dr, dhh], axis=1)
-            d_rec = xp.concatenate([dz, dr, dhh * r], axis=1)
-            grad_rk += h_in.T @ d_rec
-            grad_rb += d_rec.sum(axis=0)
+            grad_x[:, t, :u], grad_x[:, t, u : 2 * u], grad_x[:, t, 2 * u :] = dz, dr, dhh
+            d_rec = grad_rec[:, t]
+            d_rec[:, : 2 * u] = grad_x[:, t, : 2 * u]
+            xp.multiply(dhh, r, out=d_rec[:, 2 * u :])
             d_in = d_rec @ rk.data.T
             if recurrent_mask is not None:
                 d_in *= recurrent_mask
             dh = active * z + d_in + carried
-        return grad_x, grad_rk, grad_rb, dh
+        # dL/dU = sum_t h_in_t^T d_rec_t and dL/db_rec = sum_t (column sums of d_rec_t): all
+        # steps in one product each
+        rec_rows = grad_rec.reshape(-1, 3 * u)
+        grad_rk = h_inputs.reshape(-1, u).T @ rec_rows
+        return grad_x, grad_rk, sum_rows(rec_rows), dh
 
     return from_op(out, (xz, rk, rb, h0), backward)
