@@ -4,19 +4,22 @@ Keras's asymmetric 'same' rule) and against numerical gradients."""
 import numpy as np
 import pytest
 
-from glassnet import ops
-from glassnet.ops import _helpers
+from glassnet import Tensor, ops
+from glassnet.backend import compiled
+from glassnet.ops import _helpers, pooling
 from glassnet.ops.conv import (
     conv1d_transpose,
     conv3d,
     conv3d_transpose,
     depthwise_conv1d,
 )
+from glassnet.ops.pooling import conv2d_max_pool2d
 from tests.ops.harness import (
     OpCase,
     check_against_torch,
     check_float32_stays_float32,
     check_gradients,
+    make_inputs,
     normal,
     parametrize,
 )
@@ -368,6 +371,174 @@ def test_kernel_gradient_summed_in_chunks_of_rows(check, monkeypatch):
     monkeypatch.setattr(_helpers, "_ROW_CHUNK_FLOATS", 1)
     monkeypatch.setattr(_helpers, "_ROW_CHUNK_MIN_ROWS", 32)
     check(CHUNKED_KERNEL_GRADIENT)
+
+
+# -- conv2d_max_pool2d: the fused convolution and pooling, a chunk of images at a time ----------
+def conv_pool(pool=2, pool_stride=None, pool_padding="valid", **conv_args):
+    def fn(x, k):
+        return conv2d_max_pool2d(
+            x, k, pool_size=pool, pool_strides=pool_stride, pool_padding=pool_padding, **conv_args
+        )
+
+    return fn
+
+
+def torch_conv_pool(pool=2, pool_stride=None, stride=1, padding="valid", dilation=1):
+    def ref(x, k):
+        convolved = torch_conv2d(stride, padding, dilation)(x, k)
+        return torch_max_pool(pool, pool_stride or pool, "valid")(convolved)
+
+    return ref
+
+
+CONV_POOL_CASES = [
+    OpCase(
+        "conv_pool_grayscale",
+        conv_pool(),
+        [normal(5, 8, 9, 1), normal(3, 3, 1, 4)],
+        None,
+        torch_conv_pool(),
+    ),
+    OpCase(
+        "conv_pool_channels_odd_sizes",  # 7 x 6 outputs: a row no window covers
+        conv_pool(),
+        [normal(3, 9, 8, 3), normal(3, 3, 3, 2)],
+        None,
+        torch_conv_pool(),
+    ),
+    OpCase(
+        "conv_pool_same_strided_dilated",
+        conv_pool(strides=2, padding="same", dilation_rate=1),
+        [normal(3, 9, 9, 2), normal(3, 3, 2, 3)],
+        None,
+        torch_conv_pool(stride=2, padding="same"),
+    ),
+    OpCase(
+        "conv_pool_dilated_3x3_windows",
+        conv_pool(3, dilation_rate=2),
+        [normal(2, 11, 11, 2), normal(2, 2, 2, 3)],
+        None,
+        torch_conv_pool(3, dilation=2),
+    ),
+    OpCase(
+        "conv_pool_gaps_between_windows",  # pool strides 3 > pool 2: cells in no window
+        conv_pool(2, 3),
+        [normal(3, 10, 10, 2), normal(3, 3, 2, 3)],
+        None,
+        torch_conv_pool(2, 3),
+    ),
+]
+
+
+@pytest.fixture(params=["one chunk", "chunks of one image"])
+def conv_pool_chunks(request, monkeypatch):
+    """Run each case in one chunk and again with one image per chunk (three or more chunks)."""
+    if request.param == "chunks of one image":
+        monkeypatch.setattr(pooling, "_CONV_POOL_CHUNK_FLOATS", 1)
+    taken = []
+    real = pooling._conv_pool_kernels
+    monkeypatch.setattr(
+        pooling, "_conv_pool_kernels", lambda *a: taken.append(real(*a)) or taken[-1]
+    )
+    return taken
+
+
+def assert_the_kernels_ran(taken):
+    if compiled.numba_available():  # else the composed reference ops ran, which is what to test
+        assert taken and all(kernels is not None for kernels in taken)
+
+
+@parametrize(CONV_POOL_CASES)
+def test_conv_pool_gradcheck(case, conv_pool_chunks):
+    check_gradients(case)
+    assert_the_kernels_ran(conv_pool_chunks)
+
+
+@parametrize(CONV_POOL_CASES)
+def test_conv_pool_torch(case, conv_pool_chunks):
+    check_against_torch(case)
+    assert_the_kernels_ran(conv_pool_chunks)
+
+
+@parametrize(CONV_POOL_CASES)
+def test_conv_pool_equals_the_composed_ops(case, conv_pool_chunks):
+    """Values and gradients equal max_pool2d(conv2d(...)) in float64 (to 1e-10: the kernel
+    gradient's chunks are added in another order), and float32 stays float32."""
+    arrays = make_inputs(case)
+    for dtype, tolerance in ((np.float64, 1e-10), (np.float32, 1e-5)):
+        results = []
+        for fn in (case.fn, composed_reference(case.fn)):
+            x, k = (Tensor(a.astype(dtype), requires_grad=True) for a in arrays)
+            out = fn(x, k)
+            out.backward(np.random.default_rng(1).standard_normal(out.shape).astype(dtype))
+            results.append([out.data, x.grad, k.grad])
+        for ours, reference in zip(*results):
+            assert ours.dtype == dtype
+            np.testing.assert_allclose(ours, reference, rtol=tolerance, atol=tolerance)
+    assert_the_kernels_ran(conv_pool_chunks)
+
+
+def composed_reference(fused):
+    """The same convolution and pooling as ``fused`` (a ``conv_pool`` function), composed."""
+    cell = dict(zip(fused.__code__.co_freevars, (c.cell_contents for c in fused.__closure__)))
+
+    def reference(x, k):
+        convolved = ops.conv2d(x, k, **cell["conv_args"])
+        return ops.max_pool2d(convolved, cell["pool"], cell["pool_stride"], cell["pool_padding"])
+
+    return reference
+
+
+@pytest.mark.parametrize(
+    "conv_args,pool_args",
+    [
+        ({"groups": 2}, {}),  # grouped convolution
+        ({}, {"pool_size": 3, "pool_strides": 2}),  # overlapping windows
+        ({}, {"pool_padding": "same"}),
+    ],
+)
+def test_conv_pool_composes_the_reference_ops_where_the_kernels_do_not_apply(
+    conv_args, pool_args, monkeypatch
+):
+    taken = []
+    real = pooling._conv_pool_kernels
+    monkeypatch.setattr(
+        pooling, "_conv_pool_kernels", lambda *a: taken.append(real(*a)) or taken[-1]
+    )
+    rng = np.random.default_rng(0)
+    x, k = rng.standard_normal((2, 9, 9, 4)), rng.standard_normal((3, 3, 2 if conv_args else 4, 4))
+    out = conv2d_max_pool2d(x, k, **conv_args, **pool_args)
+    expected = ops.max_pool2d(
+        ops.conv2d(x, k, **conv_args),
+        pool_args.get("pool_size", 2),
+        pool_args.get("pool_strides"),
+        pool_args.get("pool_padding", "valid"),
+    )
+    np.testing.assert_array_equal(out.data, expected.data)
+    assert taken == [None]
+
+
+def test_conv_pool_without_the_compiled_kernels_composes_the_reference_ops():
+    rng = np.random.default_rng(0)
+    x, k = rng.standard_normal((2, 8, 8, 1)), rng.standard_normal((3, 3, 1, 2))
+    with compiled.disabled():
+        assert (
+            pooling._conv_pool_kernels(
+                Tensor(x), Tensor(k), 1, (2, 2), (2, 2), (3, 3), (0, 0), (0, 0)
+            )
+            is None
+        )
+        out = conv2d_max_pool2d(x, k)
+    np.testing.assert_array_equal(out.data, ops.max_pool2d(ops.conv2d(x, k)).data)
+
+
+def test_conv_pool_of_an_input_without_gradient_gives_the_kernel_gradient():
+    rng = np.random.default_rng(2)
+    x, k = rng.standard_normal((4, 8, 8, 1)), Tensor(rng.standard_normal((3, 3, 1, 2)), True)
+    conv2d_max_pool2d(Tensor(x), k).sum().backward()
+    reference = Tensor(k.data, requires_grad=True)
+    ops.max_pool2d(ops.conv2d(Tensor(x), reference)).sum().backward()
+    np.testing.assert_allclose(k.grad, reference.grad, rtol=1e-12)
 
 
 def test_conv_is_cross_correlation_by_hand():

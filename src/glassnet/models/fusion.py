@@ -76,7 +76,7 @@ from glassnet.ops.conv import conv2d, depthwise_conv2d
 from glassnet.ops.elementwise import add, multiply
 from glassnet.ops.linalg import dense, dense_rows
 from glassnet.ops.manipulation import reshape
-from glassnet.ops.pooling import max_pool2d
+from glassnet.ops.pooling import conv2d_max_pool2d
 
 
 @dataclass(frozen=True)
@@ -327,10 +327,17 @@ class Conv2DMaxPoolStep(FusedStep):
 
     def compute(self, x):
         conv, pool = self.layers
-        z = conv2d(
-            x, conv.kernel, None, conv.strides, conv.padding, conv.dilation_rate, conv.groups
+        z = conv2d_max_pool2d(
+            x,
+            conv.kernel,
+            conv.strides,
+            conv.padding,
+            conv.dilation_rate,
+            conv.groups,
+            pool.pool_size,
+            pool.strides,
+            pool.padding,
         )
-        z = max_pool2d(z, pool.pool_size, pool.strides, pool.padding)
         if conv.bias is not None:
             z = add(z, conv.bias)
         return z if self.spec.name == "linear" else apply_activation(self.spec, z)

@@ -265,6 +265,53 @@ def _input_gradient_by_col2im(kernel, grad_rows, kernel_matrix, shape, sizes):
     return image
 
 
+def conv2d_geometry(x, k, strides, padding, dilation_rate, groups, where="conv2d"):
+    """Check conv2d's operands and lay out its windows: what ``conv2d`` and the fused
+    ``conv2d_max_pool2d`` both start from.
+
+    Args:
+        x: (N, H, W, C) tensor.
+        k: (kh, kw, C // groups, F) tensor.
+        strides, padding, dilation_rate, groups: as ``conv2d``.
+        where: the op's name, for error messages.
+
+    Returns:
+        ((stride, dilation), (out_h, out_w), (top, left), padded): pairs of ints, the output's
+        size, the padding before the image, and the padded input array.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from glassnet import Tensor
+    >>> x, k = Tensor(np.ones((1, 5, 5, 2))), Tensor(np.ones((3, 3, 2, 4)))
+    >>> conv2d_geometry(x, k, 1, "same", 1, 1)[1:3]
+    ((5, 5), (1, 1))
+    """
+    if x.ndim != 4 or k.ndim != 4:
+        raise ValueError(
+            f"{where}: expected inputs (batch, height, width, channels) and a 4-D kernel, got "
+            f"shapes {x.shape} and {k.shape}"
+        )
+    _, h, w, c = x.shape
+    kh, kw, c_group, filters = k.shape
+    if c % groups or filters % groups or c_group != c // groups:
+        raise ValueError(
+            f"{where}: inputs have {c} channels and groups={groups}, so the kernel needs "
+            f"{c // groups if not c % groups else '?'} input channels and filters divisible by "
+            f"groups; got kernel shape {k.shape}"
+        )
+    stride = as_pair(strides, f"{where} strides")
+    dilation = as_pair(dilation_rate, f"{where} dilation_rate")
+    out_h, (top, bottom) = output_size_and_padding(h, kh, stride[0], dilation[0], padding, where)
+    out_w, (left, right) = output_size_and_padding(w, kw, stride[1], dilation[1], padding, where)
+    padded = (
+        x.data
+        if not (top or bottom or left or right)
+        else xp.pad(x.data, ((0, 0), (top, bottom), (left, right), (0, 0)))
+    )
+    return (stride, dilation), (out_h, out_w), (top, left), padded
+
+
 @keras_op
 def conv2d(
     inputs,
@@ -301,28 +348,11 @@ def conv2d(
     """
     spec = spec_inside_op(activation, "conv2d")
     x, k, b, parents = _conv_operands(inputs, kernel, bias, "conv2d")
-    if x.ndim != 4 or k.ndim != 4:
-        raise ValueError(
-            f"conv2d: expected inputs (batch, height, width, channels) and a 4-D kernel, got "
-            f"shapes {x.shape} and {k.shape}"
-        )
+    (stride, dilation), (out_h, out_w), (top, left), padded = conv2d_geometry(
+        x, k, strides, padding, dilation_rate, groups
+    )
     n, h, w, c = x.shape
     kh, kw, c_group, filters = k.shape
-    if c % groups or filters % groups or c_group != c // groups:
-        raise ValueError(
-            f"conv2d: inputs have {c} channels and groups={groups}, so the kernel needs "
-            f"{c // groups if not c % groups else '?'} input channels and filters divisible by "
-            f"groups; got kernel shape {k.shape}"
-        )
-    stride = as_pair(strides, "conv2d strides")
-    dilation = as_pair(dilation_rate, "conv2d dilation_rate")
-    out_h, (top, bottom) = output_size_and_padding(h, kh, stride[0], dilation[0], padding, "conv2d")
-    out_w, (left, right) = output_size_and_padding(w, kw, stride[1], dilation[1], padding, "conv2d")
-    padded = (
-        x.data
-        if not (top or bottom or left or right)
-        else xp.pad(x.data, ((0, 0), (top, bottom), (left, right), (0, 0)))
-    )
     rows = n * out_h * out_w
     if groups == 1:
         cols = im2col(padded, (kh, kw), stride, dilation, (out_h, out_w))  # the one copy

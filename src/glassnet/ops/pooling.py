@@ -22,21 +22,29 @@ import math
 from glassnet.autograd.grad_mode import is_grad_enabled
 from glassnet.autograd.tensor import as_tensor, from_op
 from glassnet.backend import compiled, xp
-from glassnet.ops.conv import as_pair, as_tuple, output_size_and_padding
+from glassnet.ops._helpers import product_over_rows
+from glassnet.ops.conv import (
+    as_pair,
+    as_tuple,
+    conv2d,
+    conv2d_geometry,
+    im2col,
+    output_size_and_padding,
+)
 from glassnet.ops.image import standardize_data_format
 from glassnet.ops.manipulation import expand_dims, squeeze
 from glassnet.ops.operation import keras_op
 
 
-def _setup(x, pool_size, strides, padding, where):
-    if x.ndim != 4:
+def _setup(shape, pool_size, strides, padding, where):
+    if len(shape) != 4:
         raise ValueError(
-            f"{where}: expected inputs (batch, height, width, channels), got shape {x.shape}"
+            f"{where}: expected inputs (batch, height, width, channels), got shape {shape}"
         )
     pool = as_pair(pool_size, f"{where} pool_size")
     stride = as_pair(strides if strides is not None else pool, f"{where} strides")
-    out_h, pad_h = output_size_and_padding(x.shape[1], pool[0], stride[0], 1, padding, where)
-    out_w, pad_w = output_size_and_padding(x.shape[2], pool[1], stride[1], 1, padding, where)
+    out_h, pad_h = output_size_and_padding(shape[1], pool[0], stride[0], 1, padding, where)
+    out_w, pad_w = output_size_and_padding(shape[2], pool[1], stride[1], 1, padding, where)
     return pool, stride, (out_h, out_w), pad_h, pad_w
 
 
@@ -201,7 +209,7 @@ def max_pool2d(inputs, pool_size=2, strides=None, padding="valid"):
     [5.0, 7.0, 13.0, 15.0]
     """
     x = as_tensor(inputs, where="max_pool2d")
-    pool, stride, out, pad_h, pad_w = _setup(x, pool_size, strides, padding, "max_pool2d")
+    pool, stride, out, pad_h, pad_w = _setup(x.shape, pool_size, strides, padding, "max_pool2d")
     padded = _pad(x.data, pad_h, pad_w, -xp.inf)
     track = x.requires_grad and is_grad_enabled()  # which offset won each window, for the backward
     index_type = xp.uint8 if pool[0] * pool[1] <= 256 else xp.int32
@@ -235,6 +243,125 @@ def max_pool2d(inputs, pool_size=2, strides=None, padding="valid"):
     return from_op(result, (x,), backward)
 
 
+# images per chunk of ``conv2d_max_pool2d``: the chunk's convolution output (images * out_h *
+# out_w * filters floats, 512 KB in float32) stays in cache between the GEMM and the pooling
+_CONV_POOL_CHUNK_FLOATS = 1 << 17
+
+
+def _conv_pool_kernels(x, k, groups, pool, stride, out, pad_h, pad_w):
+    """The compiled kernels ``conv2d_max_pool2d`` runs with, or None when it must compose the
+    reference ops: one group, non-overlapping 'valid' windows, float32/float64, numba."""
+    if (
+        groups != 1
+        or pad_h != (0, 0)
+        or pad_w != (0, 0)
+        or stride[0] < pool[0]
+        or stride[1] < pool[1]
+        or 0 in out
+        or x.dtype != k.dtype
+        or x.dtype not in (xp.float32, xp.float64)
+    ):
+        return None
+    kernels = [compiled.get(name) for name in ("max_pool2d_forward", "max_pool2d_backward")]
+    kernels.append(compiled.get("col2im_add") if x.requires_grad else None)
+    if None in kernels[:2] or (x.requires_grad and kernels[2] is None):
+        return None
+    return kernels
+
+
+def conv2d_max_pool2d(
+    inputs,
+    kernel,
+    strides=1,
+    padding="valid",
+    dilation_rate=1,
+    groups=1,
+    pool_size=2,
+    pool_strides=None,
+    pool_padding="valid",
+):
+    """max_pool2d(conv2d(inputs, kernel)) as one op that convolves and pools a chunk of images
+    at a time, so the convolution's output (four times the pooled one for 2 x 2 windows) never
+    exists for the whole batch: it goes from the GEMM to the pooling kernel while in cache, and
+    the backward routes each chunk's gradient to the window winners and on through the GEMMs
+    the same way. The fusion pass's ``conv2d_maxpool`` rule calls it.
+
+    It runs when the compiled pooling (and, for an input gradient, ``col2im_add``) kernels are
+    there, with one group and non-overlapping 'valid' windows; otherwise it returns
+    ``max_pool2d(conv2d(...))``. The values are the reference's up to the order of the kernel
+    gradient's additions (the chunks are summed one after another).
+
+    Args:
+        inputs: (N, H, W, C).
+        kernel: (kh, kw, C // groups, F).
+        strides, padding, dilation_rate, groups: the convolution's, as ``conv2d``.
+        pool_size, pool_strides, pool_padding: the pooling's, as ``max_pool2d``.
+
+    Returns:
+        (N, pooled_h, pooled_w, F).
+
+    Example:
+
+    >>> import numpy as np
+    >>> x, k = np.arange(32.0).reshape(2, 4, 4, 1), np.ones((1, 1, 1, 3))
+    >>> out = conv2d_max_pool2d(x, k)
+    >>> out.shape, bool(np.array_equal(out.data, max_pool2d(x @ np.ones((1, 3))).data))
+    ((2, 2, 2, 3), True)
+    """
+    x = as_tensor(inputs, where="conv2d_max_pool2d")
+    k = as_tensor(kernel, like=x, where="conv2d_max_pool2d")
+    (stride, dilation), (out_h, out_w), (top, left), padded = conv2d_geometry(
+        x, k, strides, padding, dilation_rate, groups, "conv2d_max_pool2d"
+    )
+    n, h, w, c = x.shape
+    kh, kw, _, filters = k.shape
+    pool, pool_stride, out, pad_h, pad_w = _setup(
+        (n, out_h, out_w, filters), pool_size, pool_strides, pool_padding, "conv2d_max_pool2d"
+    )
+    kernels = _conv_pool_kernels(x, k, groups, pool, pool_stride, out, pad_h, pad_w)
+    if kernels is None:
+        convolved = conv2d(x, k, None, strides, padding, dilation_rate, groups)
+        return max_pool2d(convolved, pool_size, pool_strides, pool_padding)
+    pool_forward, pool_backward, add_back = kernels
+    per_image = out_h * out_w
+    images = max(1, min(n, _CONV_POOL_CHUNK_FLOATS // (per_image * filters)))
+    chunks = [(first, min(n, first + images)) for first in range(0, n, images)]
+    # every window as a row, for the whole batch: the kernel gradient reads it again
+    cols = im2col(padded, (kh, kw), stride, dilation, (out_h, out_w))
+    kernel_matrix = k.data.reshape(kh * kw * c, filters)
+    result = xp.empty((n, *out, filters), dtype=x.dtype)
+    winner = xp.empty(result.shape, dtype=xp.uint8 if pool[0] * pool[1] <= 256 else xp.int32)
+    chunk_out = xp.empty((images * per_image, filters), dtype=x.dtype)
+    for first, last in chunks:
+        convolved = chunk_out[: (last - first) * per_image]
+        xp.matmul(cols[first * per_image : last * per_image], kernel_matrix, out=convolved)
+        convolved = convolved.reshape(last - first, out_h, out_w, filters)
+        pool_forward(convolved, *pool, *pool_stride, result[first:last], winner[first:last])
+
+    def backward(grad_output):
+        grad_output = xp.ascontiguousarray(grad_output)
+        grad_kernel = xp.zeros(kernel_matrix.shape, dtype=x.dtype) if k.requires_grad else None
+        image = xp.zeros(padded.shape, dtype=x.dtype) if x.requires_grad else None
+        # each chunk's gradient of the convolution output: the pooling kernel writes every cell
+        # a window covers, so the cells no window covers keep the zeros they start with
+        chunk_grad = xp.zeros((images, out_h, out_w, filters), dtype=x.dtype)
+        for first, last in chunks:
+            routed = chunk_grad[: last - first]
+            pool_backward(grad_output[first:last], winner[first:last], *pool, *pool_stride, routed)
+            rows = routed.reshape(-1, filters)
+            chunk_cols = cols[first * per_image : last * per_image]
+            if grad_kernel is not None:
+                grad_kernel += product_over_rows(chunk_cols, rows)
+            if image is not None:
+                window_grads = rows @ kernel_matrix.T
+                sizes = (out_h, out_w, kh, kw, stride, dilation)
+                add_back(window_grads, *sizes, image[first:last])
+        grad_x = None if image is None else image[:, top : top + h, left : left + w, :]
+        return grad_x, None if grad_kernel is None else grad_kernel.reshape(k.shape)
+
+    return from_op(result, (x, k), backward)
+
+
 @keras_op
 def average_pool2d(inputs, pool_size=2, strides=None, padding="valid"):
     """Mean of each window: (N, H, W, C) -> (N, out_h, out_w, C); with 'same' padding the padded
@@ -257,7 +384,7 @@ def average_pool2d(inputs, pool_size=2, strides=None, padding="valid"):
     [2.5, 4.5, 10.5, 12.5]
     """
     x = as_tensor(inputs, where="average_pool2d")
-    pool, stride, out, pad_h, pad_w = _setup(x, pool_size, strides, padding, "average_pool2d")
+    pool, stride, out, pad_h, pad_w = _setup(x.shape, pool_size, strides, padding, "average_pool2d")
     padded = _pad(x.data, pad_h, pad_w, 0)
     total = None
     for _, view in _offset_views(padded, pool, stride, out):
