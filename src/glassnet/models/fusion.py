@@ -19,7 +19,9 @@ conv2d_maxpool            Conv2D (relu or any non-decreasing activation) followe
                           MaxPooling2D that is its only user: convolve, pool, then add the bias
                           and apply the activation on the pooled quarter of the data. Max pooling
                           commutes with a per-channel bias and a non-decreasing function, so the
-                          values are equal and every gradient too (same winner per window).
+                          values are equal and every gradient too (same winner per window). With
+                          the compiled pooling kernels it convolves and pools a chunk of images at
+                          a time (``ops.pooling.conv2d_max_pool2d``).
 conv_batchnorm            Conv2D or DepthwiseConv2D (linear), then the BatchNormalization that is
                           its only user, and optionally a ReLU/Activation after it, while the
                           BatchNormalization uses its moving statistics (inference, or frozen):
