@@ -284,7 +284,9 @@ def conv2d_max_pool2d(
     at a time, so the convolution's output (four times the pooled one for 2 x 2 windows) never
     exists for the whole batch: it goes from the GEMM to the pooling kernel while in cache, and
     the backward routes each chunk's gradient to the window winners and on through the GEMMs
-    the same way. The fusion pass's ``conv2d_maxpool`` rule calls it.
+    the same way. The windows (im2col) are made per chunk too, again in the backward, rather
+    than kept for the whole batch between the two. The fusion pass's ``conv2d_maxpool`` rule
+    calls it.
 
     It runs when the compiled pooling (and, for an input gradient, ``col2im_add``) kernels are
     there, with one group and non-overlapping 'valid' windows; otherwise it returns
@@ -326,15 +328,17 @@ def conv2d_max_pool2d(
     per_image = out_h * out_w
     images = max(1, min(n, _CONV_POOL_CHUNK_FLOATS // (per_image * filters)))
     chunks = [(first, min(n, first + images)) for first in range(0, n, images)]
-    # every window as a row, for the whole batch: the kernel gradient reads it again
-    cols = im2col(padded, (kh, kw), stride, dilation, (out_h, out_w))
     kernel_matrix = k.data.reshape(kh * kw * c, filters)
+
+    def windows_of(first, last):  # every window of these images as a row (im2col)
+        return im2col(padded[first:last], (kh, kw), stride, dilation, (out_h, out_w))
+
     result = xp.empty((n, *out, filters), dtype=x.dtype)
     winner = xp.empty(result.shape, dtype=xp.uint8 if pool[0] * pool[1] <= 256 else xp.int32)
     chunk_out = xp.empty((images * per_image, filters), dtype=x.dtype)
     for first, last in chunks:
         convolved = chunk_out[: (last - first) * per_image]
-        xp.matmul(cols[first * per_image : last * per_image], kernel_matrix, out=convolved)
+        xp.matmul(windows_of(first, last), kernel_matrix, out=convolved)
         convolved = convolved.reshape(last - first, out_h, out_w, filters)
         pool_forward(convolved, *pool, *pool_stride, result[first:last], winner[first:last])
 
@@ -349,9 +353,8 @@ def conv2d_max_pool2d(
             routed = chunk_grad[: last - first]
             pool_backward(grad_output[first:last], winner[first:last], *pool, *pool_stride, routed)
             rows = routed.reshape(-1, filters)
-            chunk_cols = cols[first * per_image : last * per_image]
-            if grad_kernel is not None:
-                grad_kernel += product_over_rows(chunk_cols, rows)
+            if grad_kernel is not None:  # the windows again, made while in cache
+                grad_kernel += product_over_rows(windows_of(first, last), rows)
             if image is not None:
                 window_grads = rows @ kernel_matrix.T
                 sizes = (out_h, out_w, kh, kw, stride, dilation)
