@@ -116,6 +116,23 @@ def test_conv2d_maxpool_pools_first_with_the_same_values_and_gradients(float64, 
     ]
 
 
+def test_conv2d_maxpool_leaves_a_sigmoid_its_logits():
+    """A sigmoid after the pooling stays its own op, so a model output made by it keeps its
+    logits for the sigmoid_crossentropy rule; relu runs inside the fused op."""
+    for activation, inside in (("sigmoid", False), ("relu", True)):
+        model = keras.Sequential(
+            [
+                keras.Input((6, 6, 1)),
+                layers.Conv2D(1, 3, activation=activation, name="conv"),
+                layers.MaxPooling2D(name="pool"),
+            ]
+        )
+        assert fired(model) == [("conv2d_maxpool", ["conv", "pool"])]
+        out = model(np.random.default_rng(0).standard_normal((2, 6, 6, 1)))
+        assert out.activation == activation
+        assert (out.pre_activation is None) == inside
+
+
 def test_conv2d_maxpool_in_a_functional_graph(float64):
     inputs = keras.Input((8, 8, 1))
     pooled = layers.MaxPooling2D(name="pool")(

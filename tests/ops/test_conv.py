@@ -374,19 +374,37 @@ def test_kernel_gradient_summed_in_chunks_of_rows(check, monkeypatch):
 
 
 # -- conv2d_max_pool2d: the fused convolution and pooling, a chunk of images at a time ----------
-def conv_pool(pool=2, pool_stride=None, pool_padding="valid", **conv_args):
-    def fn(x, k):
+class ConvPool:
+    """``conv2d_max_pool2d`` with fixed arguments, called on (x, kernel[, bias]); ``composed``
+    computes the same with the reference ops."""
+
+    def __init__(self, pool=2, pool_stride=None, activation="linear", **conv_args):
+        self.pool, self.pool_stride, self.activation = pool, pool_stride, activation
+        self.conv_args = conv_args
+
+    def __call__(self, x, k, b=None):
         return conv2d_max_pool2d(
-            x, k, pool_size=pool, pool_strides=pool_stride, pool_padding=pool_padding, **conv_args
+            x,
+            k,
+            b,
+            pool_size=self.pool,
+            pool_strides=self.pool_stride,
+            activation=self.activation,
+            **self.conv_args,
         )
 
-    return fn
+    def composed(self, x, k, b=None):
+        pooled = ops.max_pool2d(ops.conv2d(x, k, **self.conv_args), self.pool, self.pool_stride)
+        pooled = pooled if b is None else ops.add(pooled, b)
+        return getattr(ops, self.activation)(pooled) if self.activation != "linear" else pooled
 
 
-def torch_conv_pool(pool=2, pool_stride=None, stride=1, padding="valid", dilation=1):
-    def ref(x, k):
+def torch_conv_pool(pool=2, pool_stride=None, stride=1, padding="valid", dilation=1, then=None):
+    def ref(x, k, b=None):
         convolved = torch_conv2d(stride, padding, dilation)(x, k)
-        return torch_max_pool(pool, pool_stride or pool, "valid")(convolved)
+        pooled = torch_max_pool(pool, pool_stride or pool, "valid")(convolved)
+        pooled = pooled if b is None else pooled + b
+        return pooled if then is None else then(pooled)
 
     return ref
 
@@ -394,36 +412,43 @@ def torch_conv_pool(pool=2, pool_stride=None, stride=1, padding="valid", dilatio
 CONV_POOL_CASES = [
     OpCase(
         "conv_pool_grayscale",
-        conv_pool(),
+        ConvPool(),
         [normal(5, 8, 9, 1), normal(3, 3, 1, 4)],
         None,
         torch_conv_pool(),
     ),
     OpCase(
-        "conv_pool_channels_odd_sizes",  # 7 x 6 outputs: a row no window covers
-        conv_pool(),
-        [normal(3, 9, 8, 3), normal(3, 3, 3, 2)],
+        "conv_pool_grayscale_bias_relu",
+        ConvPool(activation="relu"),
+        [normal(5, 8, 9, 1), normal(3, 3, 1, 4), normal(4)],
         None,
-        torch_conv_pool(),
+        torch_conv_pool(then=lambda t: torch.relu(t)),
     ),
     OpCase(
-        "conv_pool_same_strided_dilated",
-        conv_pool(strides=2, padding="same", dilation_rate=1),
-        [normal(3, 9, 9, 2), normal(3, 3, 2, 3)],
+        "conv_pool_channels_odd_sizes_tanh",  # 7 x 6 outputs: a row no window covers
+        ConvPool(activation="tanh"),
+        [normal(3, 9, 8, 3), normal(3, 3, 3, 2), normal(2)],
         None,
-        torch_conv_pool(stride=2, padding="same"),
+        torch_conv_pool(then=lambda t: torch.tanh(t)),
+    ),
+    OpCase(
+        "conv_pool_same_strided_elu",
+        ConvPool(strides=2, padding="same", activation="elu"),
+        [normal(3, 9, 9, 2), normal(3, 3, 2, 3), normal(3)],
+        None,
+        torch_conv_pool(stride=2, padding="same", then=lambda t: F.elu(t)),
     ),
     OpCase(
         "conv_pool_dilated_3x3_windows",
-        conv_pool(3, dilation_rate=2),
+        ConvPool(3, dilation_rate=2),
         [normal(2, 11, 11, 2), normal(2, 2, 2, 3)],
         None,
         torch_conv_pool(3, dilation=2),
     ),
     OpCase(
         "conv_pool_gaps_between_windows",  # pool strides 3 > pool 2: cells in no window
-        conv_pool(2, 3),
-        [normal(3, 10, 10, 2), normal(3, 3, 2, 3)],
+        ConvPool(2, 3),
+        [normal(3, 10, 10, 2), normal(3, 3, 2, 3), normal(3)],
         None,
         torch_conv_pool(2, 3),
     ),
@@ -462,31 +487,20 @@ def test_conv_pool_torch(case, conv_pool_chunks):
 
 @parametrize(CONV_POOL_CASES)
 def test_conv_pool_equals_the_composed_ops(case, conv_pool_chunks):
-    """Values and gradients equal max_pool2d(conv2d(...)) in float64 (to 1e-10: the kernel
-    gradient's chunks are added in another order), and float32 stays float32."""
+    """Values and gradients equal the composed ops' in float64 (to 1e-10: the kernel and bias
+    gradients' chunks are added in another order), and float32 stays float32."""
     arrays = make_inputs(case)
     for dtype, tolerance in ((np.float64, 1e-10), (np.float32, 1e-5)):
         results = []
-        for fn in (case.fn, composed_reference(case.fn)):
-            x, k = (Tensor(a.astype(dtype), requires_grad=True) for a in arrays)
-            out = fn(x, k)
+        for fn in (case.fn, case.fn.composed):
+            tensors = [Tensor(a.astype(dtype), requires_grad=True) for a in arrays]
+            out = fn(*tensors)
             out.backward(np.random.default_rng(1).standard_normal(out.shape).astype(dtype))
-            results.append([out.data, x.grad, k.grad])
-        for ours, reference in zip(*results):
+            results.append([out.data] + [t.grad for t in tensors])
+        for ours, reference in zip(*results, strict=True):
             assert ours.dtype == dtype
             np.testing.assert_allclose(ours, reference, rtol=tolerance, atol=tolerance)
     assert_the_kernels_ran(conv_pool_chunks)
-
-
-def composed_reference(fused):
-    """The same convolution and pooling as ``fused`` (a ``conv_pool`` function), composed."""
-    cell = dict(zip(fused.__code__.co_freevars, (c.cell_contents for c in fused.__closure__)))
-
-    def reference(x, k):
-        convolved = ops.conv2d(x, k, **cell["conv_args"])
-        return ops.max_pool2d(convolved, cell["pool"], cell["pool_stride"], cell["pool_padding"])
-
-    return reference
 
 
 @pytest.mark.parametrize(
@@ -521,6 +535,7 @@ def test_conv_pool_composes_the_reference_ops_where_the_kernels_do_not_apply(
 def test_conv_pool_without_the_compiled_kernels_composes_the_reference_ops():
     rng = np.random.default_rng(0)
     x, k = rng.standard_normal((2, 8, 8, 1)), rng.standard_normal((3, 3, 1, 2))
+    b = rng.standard_normal(2)
     with compiled.disabled():
         assert (
             pooling._conv_pool_kernels(
@@ -528,8 +543,10 @@ def test_conv_pool_without_the_compiled_kernels_composes_the_reference_ops():
             )
             is None
         )
-        out = conv2d_max_pool2d(x, k)
-    np.testing.assert_array_equal(out.data, ops.max_pool2d(ops.conv2d(x, k)).data)
+        out = conv2d_max_pool2d(x, k, b, activation="relu")
+    expected = ops.relu(ops.add(ops.max_pool2d(ops.conv2d(x, k)), b))
+    np.testing.assert_array_equal(out.data, expected.data)
+    assert out.activation == "relu"
 
 
 def test_conv_pool_of_an_input_without_gradient_gives_the_kernel_gradient():

@@ -329,9 +329,13 @@ class Conv2DMaxPoolStep(FusedStep):
 
     def compute(self, x):
         conv, pool = self.layers
+        # an activation runs inside the op when its derivative needs only the output, except a
+        # sigmoid, which keeps its logits on the output for the sigmoid_crossentropy rule
+        inside = self.spec.from_output and self.spec.name != "sigmoid"
         z = conv2d_max_pool2d(
             x,
             conv.kernel,
+            conv.bias,
             conv.strides,
             conv.padding,
             conv.dilation_rate,
@@ -339,10 +343,9 @@ class Conv2DMaxPoolStep(FusedStep):
             pool.pool_size,
             pool.strides,
             pool.padding,
+            self.spec.name if inside else "linear",
         )
-        if conv.bias is not None:
-            z = add(z, conv.bias)
-        return z if self.spec.name == "linear" else apply_activation(self.spec, z)
+        return z if inside or self.spec.name == "linear" else apply_activation(self.spec, z)
 
 
 class ConvBatchNormStep(FusedStep):

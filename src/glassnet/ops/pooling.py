@@ -22,7 +22,8 @@ import math
 from glassnet.autograd.grad_mode import is_grad_enabled
 from glassnet.autograd.tensor import as_tensor, from_op
 from glassnet.backend import compiled, xp
-from glassnet.ops._helpers import product_over_rows
+from glassnet.ops._helpers import product_over_rows, sum_rows
+from glassnet.ops.activation import apply_activation, spec_inside_op
 from glassnet.ops.conv import (
     as_pair,
     as_tuple,
@@ -31,6 +32,7 @@ from glassnet.ops.conv import (
     im2col,
     output_size_and_padding,
 )
+from glassnet.ops.elementwise import add
 from glassnet.ops.image import standardize_data_format
 from glassnet.ops.manipulation import expand_dims, squeeze
 from glassnet.ops.operation import keras_op
@@ -272,6 +274,7 @@ def _conv_pool_kernels(x, k, groups, pool, stride, out, pad_h, pad_w):
 def conv2d_max_pool2d(
     inputs,
     kernel,
+    bias=None,
     strides=1,
     padding="valid",
     dilation_rate=1,
@@ -279,25 +282,30 @@ def conv2d_max_pool2d(
     pool_size=2,
     pool_strides=None,
     pool_padding="valid",
+    activation="linear",
 ):
-    """max_pool2d(conv2d(inputs, kernel)) as one op that convolves and pools a chunk of images
-    at a time, so the convolution's output (four times the pooled one for 2 x 2 windows) never
-    exists for the whole batch: it goes from the GEMM to the pooling kernel while in cache, and
-    the backward routes each chunk's gradient to the window winners and on through the GEMMs
-    the same way. The windows (im2col) are made per chunk too, again in the backward, rather
-    than kept for the whole batch between the two. The fusion pass's ``conv2d_maxpool`` rule
-    calls it.
+    """activation(max_pool2d(conv2d(inputs, kernel)) + bias) as one op that convolves and pools
+    a chunk of images at a time, so the convolution's output (four times the pooled one for 2 x 2
+    windows) never exists for the whole batch: it goes from the GEMM to the pooling kernel while
+    in cache, and the backward routes each chunk's gradient to the window winners and on through
+    the GEMMs the same way. The windows (im2col) are made per chunk too, again in the backward,
+    rather than kept for the whole batch between the two; the bias and the activation are
+    applied to each chunk's pooled values in place. The fusion pass's ``conv2d_maxpool`` rule
+    calls it: for a non-decreasing activation this equals pooling the activated convolution.
 
     It runs when the compiled pooling (and, for an input gradient, ``col2im_add``) kernels are
-    there, with one group and non-overlapping 'valid' windows; otherwise it returns
-    ``max_pool2d(conv2d(...))``. The values are the reference's up to the order of the kernel
-    gradient's additions (the chunks are summed one after another).
+    there, with one group and non-overlapping 'valid' windows; otherwise it composes the ops
+    (``conv2d``, ``max_pool2d``, ``add``, the activation). The values are the reference's up to
+    the order of the kernel and bias gradients' additions (the chunks are summed one after
+    another).
 
     Args:
         inputs: (N, H, W, C).
         kernel: (kh, kw, C // groups, F).
+        bias: (F,) or None, added after the pooling.
         strides, padding, dilation_rate, groups: the convolution's, as ``conv2d``.
         pool_size, pool_strides, pool_padding: the pooling's, as ``max_pool2d``.
+        activation: applied last; a name whose derivative needs only the output (as ``dense``).
 
     Returns:
         (N, pooled_h, pooled_w, F).
@@ -310,8 +318,10 @@ def conv2d_max_pool2d(
     >>> out.shape, bool(np.array_equal(out.data, max_pool2d(x @ np.ones((1, 3))).data))
     ((2, 2, 2, 3), True)
     """
+    spec = spec_inside_op(activation, "conv2d_max_pool2d")
     x = as_tensor(inputs, where="conv2d_max_pool2d")
     k = as_tensor(kernel, like=x, where="conv2d_max_pool2d")
+    b = None if bias is None else as_tensor(bias, like=x, where="conv2d_max_pool2d")
     (stride, dilation), (out_h, out_w), (top, left), padded = conv2d_geometry(
         x, k, strides, padding, dilation_rate, groups, "conv2d_max_pool2d"
     )
@@ -323,7 +333,9 @@ def conv2d_max_pool2d(
     kernels = _conv_pool_kernels(x, k, groups, pool, pool_stride, out, pad_h, pad_w)
     if kernels is None:
         convolved = conv2d(x, k, None, strides, padding, dilation_rate, groups)
-        return max_pool2d(convolved, pool_size, pool_strides, pool_padding)
+        pooled = max_pool2d(convolved, pool_size, pool_strides, pool_padding)
+        pooled = pooled if b is None else add(pooled, b)
+        return pooled if spec.name == "linear" else apply_activation(spec, pooled)
     pool_forward, pool_backward, add_back = kernels
     per_image = out_h * out_w
     images = max(1, min(n, _CONV_POOL_CHUNK_FLOATS // (per_image * filters)))
@@ -340,18 +352,30 @@ def conv2d_max_pool2d(
         convolved = chunk_out[: (last - first) * per_image]
         xp.matmul(windows_of(first, last), kernel_matrix, out=convolved)
         convolved = convolved.reshape(last - first, out_h, out_w, filters)
-        pool_forward(convolved, *pool, *pool_stride, result[first:last], winner[first:last])
+        pooled = result[first:last]
+        pool_forward(convolved, *pool, *pool_stride, pooled, winner[first:last])
+        if b is not None:
+            pooled += b.data
+        activated = spec.apply_inplace(pooled)
+        if activated is not pooled:
+            pooled[...] = activated
 
     def backward(grad_output):
-        grad_output = xp.ascontiguousarray(grad_output)
         grad_kernel = xp.zeros(kernel_matrix.shape, dtype=x.dtype) if k.requires_grad else None
+        grad_bias = xp.zeros(filters, dtype=x.dtype) if b is not None else None
         image = xp.zeros(padded.shape, dtype=x.dtype) if x.requires_grad else None
         # each chunk's gradient of the convolution output: the pooling kernel writes every cell
         # a window covers, so the cells no window covers keep the zeros they start with
         chunk_grad = xp.zeros((images, out_h, out_w, filters), dtype=x.dtype)
         for first, last in chunks:
             routed = chunk_grad[: last - first]
-            pool_backward(grad_output[first:last], winner[first:last], *pool, *pool_stride, routed)
+            grad_pooled = grad_output[first:last]
+            if spec.name != "linear":  # dL/dz = dL/dy * f'(z), written from y
+                grad_pooled = spec.chain(grad_pooled, None, result[first:last])
+            if grad_bias is not None:
+                grad_bias += sum_rows(grad_pooled.reshape(-1, filters))
+            grad_pooled = xp.ascontiguousarray(grad_pooled)
+            pool_backward(grad_pooled, winner[first:last], *pool, *pool_stride, routed)
             rows = routed.reshape(-1, filters)
             if grad_kernel is not None:  # the windows again, made while in cache
                 grad_kernel += product_over_rows(windows_of(first, last), rows)
@@ -360,9 +384,14 @@ def conv2d_max_pool2d(
                 sizes = (out_h, out_w, kh, kw, stride, dilation)
                 add_back(window_grads, *sizes, image[first:last])
         grad_x = None if image is None else image[:, top : top + h, left : left + w, :]
-        return grad_x, None if grad_kernel is None else grad_kernel.reshape(k.shape)
+        grad_kernel = None if grad_kernel is None else grad_kernel.reshape(k.shape)
+        return (grad_x, grad_kernel) + (() if b is None else (grad_bias,))
 
-    return from_op(result, (x, k), backward)
+    parents = (x, k) if b is None else (x, k, b)
+    out = from_op(result, parents, backward)
+    if spec.name != "linear":
+        out.activation = spec.name
+    return out
 
 
 @keras_op
