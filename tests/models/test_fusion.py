@@ -9,7 +9,7 @@ import pytest
 
 import glassnet as keras
 from glassnet import layers
-from glassnet.backend import config
+from glassnet.backend import compiled, config
 from glassnet.models import fusion
 
 BIAS = keras.initializers.RandomNormal(0.0, 0.5)
@@ -130,7 +130,10 @@ def test_conv2d_maxpool_leaves_a_sigmoid_its_logits():
         assert fired(model) == [("conv2d_maxpool", ["conv", "pool"])]
         out = model(np.random.default_rng(0).standard_normal((2, 6, 6, 1)))
         assert out.activation == activation
-        assert (out.pre_activation is None) == inside
+        if not inside:
+            assert out.pre_activation is not None
+        elif compiled.get("max_pool2d_forward") is not None:  # else the ops were composed
+            assert out.pre_activation is None
 
 
 def test_conv2d_maxpool_in_a_functional_graph(float64):

@@ -52,8 +52,8 @@ def test_broadcast_view_of_a_scalar_array_to_no_axes_is_that_scalar():
     "rows,columns,n",
     [
         (86528, 9, 32),  # the tutorial CNN's first kernel gradient: chunked
-        (5000, 9, 3),  # the last chunk is shorter than the others
-        (1000, 16, 8),  # the most columns that are chunked
+        (12000, 9, 3),  # chunks of 5461 rows, the last one shorter
+        (6000, 16, 8),  # the most columns that are chunked: chunks of 2730 rows
         (3000, 17, 8),  # one more: a single product
         (100, 9, 32),  # fewer rows than one chunk: a single product
     ],

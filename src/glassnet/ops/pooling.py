@@ -250,11 +250,13 @@ def max_pool2d(inputs, pool_size=2, strides=None, padding="valid"):
 _CONV_POOL_CHUNK_FLOATS = 1 << 17
 
 
-def _conv_pool_kernels(x, k, groups, pool, stride, out, pad_h, pad_w):
+def _conv_pool_kernels(x, k, b, groups, pool, stride, out, pad_h, pad_w):
     """The compiled kernels ``conv2d_max_pool2d`` runs with, or None when it must compose the
-    reference ops: one group, non-overlapping 'valid' windows, float32/float64, numba."""
+    reference ops: one group, non-overlapping 'valid' windows, operands of one dtype, float32 or
+    float64, numba."""
     if (
         groups != 1
+        or (b is not None and b.dtype != x.dtype)
         or pad_h != (0, 0)
         or pad_w != (0, 0)
         or stride[0] < pool[0]
@@ -330,7 +332,12 @@ def conv2d_max_pool2d(
     pool, pool_stride, out, pad_h, pad_w = _setup(
         (n, out_h, out_w, filters), pool_size, pool_strides, pool_padding, "conv2d_max_pool2d"
     )
-    kernels = _conv_pool_kernels(x, k, groups, pool, pool_stride, out, pad_h, pad_w)
+    if b is not None and b.shape != (filters,):
+        raise ValueError(
+            f"conv2d_max_pool2d: the bias must have shape ({filters},), one value per filter; "
+            f"got {b.shape}"
+        )
+    kernels = _conv_pool_kernels(x, k, b, groups, pool, pool_stride, out, pad_h, pad_w)
     if kernels is None:
         convolved = conv2d(x, k, None, strides, padding, dilation_rate, groups)
         pooled = max_pool2d(convolved, pool_size, pool_strides, pool_padding)
@@ -342,7 +349,11 @@ def conv2d_max_pool2d(
     chunks = [(first, min(n, first + images)) for first in range(0, n, images)]
     kernel_matrix = k.data.reshape(kh * kw * c, filters)
 
-    def windows_of(first, last):  # every window of these images as a row (im2col)
+    # every window of these images as a row (im2col); the backward makes them again from
+    # ``padded``, which is the input's own array when no padding is needed: an input changed in
+    # place between the forward and the backward changes the kernel gradient, as for other ops
+    # that keep their inputs
+    def windows_of(first, last):
         return im2col(padded[first:last], (kh, kw), stride, dilation, (out_h, out_w))
 
     result = xp.empty((n, *out, filters), dtype=x.dtype)
