@@ -399,10 +399,10 @@ def conv2d_max_pool2d(
         return (grad_x, grad_kernel) + (() if b is None else (grad_bias,))
 
     parents = (x, k) if b is None else (x, k, b)
-    out = from_op(result, parents, backward)
+    output = from_op(result, parents, backward)
     if spec.name != "linear":
-        out.activation = spec.name
-    return out
+        output.activation = spec.name
+    return output
 
 
 @keras_op
