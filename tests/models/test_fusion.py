@@ -224,6 +224,7 @@ def test_the_switch_turns_every_rule_off():
         "softmax_crossentropy",
         "sigmoid_crossentropy",
         "inference_chain",
+        "training_chain",
     ]
 
 
@@ -632,3 +633,107 @@ def test_a_model_with_fused_steps_pickles_and_fuses_again():
     restored = pickle.loads(pickle.dumps(model))
     np.testing.assert_array_equal(restored.predict(x, verbose=0), expected)
     assert fired(restored) == fired(model) == [("conv2d_maxpool", ["conv2d", "max_pooling2d"])]
+
+
+# -- training_chain: train_step of a Dense chain on arrays ----------------------------------------
+def dense_chain(hidden, output, use_bias=True):
+    return keras.Sequential(
+        [keras.Input((5,))]
+        + [layers.Dense(6, activation=name, bias_initializer=BIAS) for name in hidden]
+        + [layers.Dense(3 if output == "softmax" else 1, activation=output, use_bias=use_bias)]
+    )
+
+
+def fit_twice(make_model, loss, metrics, x, y, monkeypatch, **fit_args):
+    """(chain model, reference model, their histories, the chain's forward calls): the same
+    model trained with the training_chain and with the reference step."""
+    calls = []
+    real_forward = fusion.TrainingChain.forward
+    monkeypatch.setattr(
+        fusion.TrainingChain, "forward", lambda self, x: calls.append(1) or real_forward(self, x)
+    )
+    models, histories = [], []
+    for use_chain in (True, False):
+        keras.utils.set_random_seed(0)
+        model = make_model()
+        model.compile(keras.optimizers.Adam(0.01), loss, metrics=metrics)
+        if not use_chain:
+            monkeypatch.setattr(type(model), "_training_chain", lambda self, x: None)
+        histories.append(model.fit(x, y, batch_size=8, epochs=2, verbose=0, **fit_args).history)
+        models.append(model)
+    monkeypatch.undo()
+    return models, histories, calls
+
+
+@pytest.mark.parametrize(
+    "hidden, output, loss, metrics",
+    [
+        (["relu", "relu"], "softmax", "sparse_categorical_crossentropy", ["accuracy"]),
+        (["tanh"], "sigmoid", "binary_crossentropy", ["accuracy"]),
+        (["elu", "sigmoid"], "linear", "mse", ["mae"]),
+        ([], "softmax", "sparse_categorical_crossentropy", []),
+    ],
+)
+def test_training_chain_trains_to_the_reference_bits(hidden, output, loss, metrics, monkeypatch):
+    rng = np.random.default_rng(0)
+    x = rng.standard_normal((40, 5)).astype(np.float32)
+    y = rng.integers(0, 3, 40) if output == "softmax" else (x[:, :1] > 0).astype(np.float32)
+    weights = rng.random(40).astype(np.float32)
+    models, histories, calls = fit_twice(
+        lambda: dense_chain(hidden, output), loss, metrics, x, y, monkeypatch, sample_weight=weights
+    )
+    assert len(calls) == 10  # 5 batches in each of 2 epochs, all through the chain
+    assert histories[0] == histories[1]
+    for a, b in zip(models[0].get_weights(), models[1].get_weights(), strict=True):
+        assert a.dtype == np.float32
+        np.testing.assert_array_equal(a, b)
+
+
+def test_training_chain_without_biases_and_in_float64(float64, monkeypatch):
+    rng = np.random.default_rng(1)
+    x, y = rng.standard_normal((24, 5)), rng.standard_normal((24, 1))
+    models, histories, calls = fit_twice(
+        lambda: dense_chain(["tanh"], "linear", use_bias=False), "mae", [], x, y, monkeypatch
+    )
+    assert calls and histories[0] == histories[1]
+    for a, b in zip(models[0].get_weights(), models[1].get_weights(), strict=True):
+        np.testing.assert_array_equal(a, b)
+
+
+@pytest.mark.parametrize(
+    "make_model",
+    [
+        lambda: keras.Sequential(  # a Dropout: not a chain of Dense layers
+            [keras.Input((5,)), layers.Dense(6), layers.Dropout(0.5), layers.Dense(1)]
+        ),
+        lambda: keras.Sequential(  # a penalty: its gradient comes through the tape
+            [keras.Input((5,)), layers.Dense(1, kernel_regularizer="l2")]
+        ),
+        lambda: keras.Sequential(  # a hidden activation that cannot run inside the product
+            [keras.Input((5,)), layers.Dense(6, activation="gelu"), layers.Dense(1)]
+        ),
+        lambda: keras.Sequential(  # the last layer fused by dense_activation: not plain
+            [keras.Input((5,)), layers.Dense(6), layers.Dense(1, activation="relu")]
+        ),
+    ],
+    ids=["dropout", "regularizer", "gelu", "fused_last_layer"],
+)
+def test_training_chain_steps_aside_where_it_does_not_apply(make_model, monkeypatch):
+    rng = np.random.default_rng(2)
+    x, y = rng.standard_normal((16, 5)).astype(np.float32), rng.standard_normal((16, 1))
+    _, histories, calls = fit_twice(make_model, "mse", [], x, y, monkeypatch)
+    assert calls == [] and histories[0] == histories[1]
+
+
+def test_training_chain_steps_aside_for_hooks_and_the_switch():
+    model = dense_chain(["relu"], "linear")
+    model.compile(keras.optimizers.Adam(0.01), "mse")
+    x = np.ones((4, 5), dtype=np.float32)
+    assert model._training_chain(x) is not None
+    handle = model.layers[0].register_forward_hook(lambda layer, inputs, output: None)
+    assert model._training_chain(x) is None
+    handle.remove()
+    assert model._training_chain(x) is not None
+    assert model._training_chain(np.ones((4, 6), dtype=np.float32)) is None  # another width
+    with keras.config.fusion_disabled():
+        assert model._training_chain(x) is None

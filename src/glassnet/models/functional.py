@@ -159,6 +159,14 @@ class Functional(Model):
             return None
         return self.execution_plan().inference
 
+    def training_chain(self):
+        """The fusion pass's chain that ``train_step`` runs its Dense layers with
+        (``fusion.TrainingChain``), or None: fusion off, a ``call`` of the subclass's own, or a
+        graph that is not a chain of Dense layers."""
+        if type(self).call is not Functional.call:
+            return None
+        return self.execution_plan().training
+
     def graph_fusions(self):
         """The fusion rules that fire on this model's graph, as ``Fusion`` records."""
         return list(self.execution_plan(fused=True).fusions)

@@ -37,6 +37,12 @@ inference_chain           ``predict`` of a model that is a chain of Dense (any a
                           fused plan run on NumPy arrays, with no Tensors, no tape and no
                           per-layer call machinery; the same arithmetic functions as the ops
                           (``dense_rows``, ``softmax_array``), so the same bits.
+training_chain            ``train_step`` of a model that is a chain of Dense layers (hidden ones
+                          fused by dense_activation, the last one plain): their forward and
+                          backward on arrays with the ``dense`` op's arithmetic, the last product
+                          a leaf tensor that the last activation, ``compute_loss``, the metrics
+                          and the optimizer use as in the reference step; the same bits, with
+                          no tape nodes or layer calls for the Dense layers.
 ========================  ===================================================================
 
 Rules apply when a model's plan is made (at its first call, after it is built) and to the losses
@@ -73,6 +79,7 @@ from glassnet.layers import (
     ReLU,
     in_training_mode,
 )
+from glassnet.ops._helpers import sum_rows
 from glassnet.ops.activation import ACTIVATIONS, apply_activation, get_spec, softmax_array
 from glassnet.ops.conv import conv2d, depthwise_conv2d
 from glassnet.ops.elementwise import add, multiply
@@ -114,6 +121,11 @@ RULES = (
     Rule(
         "inference_chain",
         "predict of a chain of Dense/Flatten/Dropout/Activation layers on NumPy arrays, no tape",
+    ),
+    Rule(
+        "training_chain",
+        "train_step of a chain of Dense layers: their forward and backward on arrays, the loss "
+        "and the optimizer as in the reference step",
     ),
 )
 
@@ -515,6 +527,7 @@ def fuse_plan(plan):
             steps.append(step)
     plan.steps = steps
     plan.inference = inference_chain(plan)
+    plan.training = training_chain(plan)
     return plan
 
 
@@ -610,6 +623,141 @@ class InferenceChain:
         for fn in self.functions:
             x = fn(x)
         return x
+
+
+class TrainingChain:
+    """The training_chain rule: ``train_step`` of a model that is one chain of Dense layers, with
+    the layers' forward and backward on arrays and no tape for them.
+
+    The forward is the fused plan's arithmetic (``dense_rows``, each hidden activation inside its
+    product); the last layer's product becomes a leaf tensor, and the last layer's own activation
+    function (softmax, sigmoid...) makes the output from it as ``Dense.call`` does. So the
+    model's ``compute_loss``, the loss rules, the metrics and the optimizer run as in the
+    reference step; after ``loss.backward()`` has put dL/d(last product) on the leaf, ``backward``
+    goes back through the layers with the ``dense`` op's own backward arithmetic and sets the
+    kernels' and biases' gradients. The values are the reference step's bits.
+
+    Args:
+        input_shape: the model input's shape (None for any size).
+        dtype: the layers' dtype.
+        layers: the Dense layers, first to last.
+        inside: for each layer, the name of the activation its product applies in place
+            ("linear" for the last one, whose activation runs as its own op).
+
+    Example:
+
+    >>> import numpy as np
+    >>> import glassnet as keras
+    >>> model = keras.Sequential([keras.Input((2,)), keras.layers.Dense(3, activation="relu",
+    ...                           name="hidden"), keras.layers.Dense(1, name="out")])
+    >>> chain = model.execution_plan().training
+    >>> [layer.name for layer in chain.layers], chain.inside
+    (['hidden', 'out'], ['relu', 'linear'])
+    """
+
+    def __init__(self, input_shape, dtype, layers, inside):
+        self.input_shape, self.dtype = tuple(input_shape), dtype
+        self.layers, self.inside = list(layers), list(inside)
+        self.specs = [get_spec(name) for name in inside]
+        self.activations = [layer.activation for layer in self.layers]
+
+    def accepts(self, x):
+        """True when ``forward(x)`` gives what the reference step computes for ``x``."""
+        if (
+            type(x) is not xp.ndarray
+            or x.dtype.kind not in "fiu"
+            or x.ndim != 2
+            or len(self.input_shape) != 2
+            or (self.input_shape[1] is not None and self.input_shape[1] != x.shape[1])
+        ):
+            return False
+        for layer, activation in zip(self.layers, self.activations):
+            if layer.has_hooks or layer.activation is not activation:
+                return False
+            if layer.activity_regularizer is not None or not layer.trainable:
+                return False
+            for weight in (layer.kernel, layer.bias):  # a penalty's gradient comes by the tape
+                if weight is not None and weight.regularizer is not None:
+                    return False
+        return True
+
+    def forward(self, x):
+        """(y_pred, backward): the output tensor, and a function that, after ``backward()`` of a
+        loss of it, sets the gradients of the layers' kernels and biases."""
+        rows = [x.astype(self.dtype, copy=False)]  # the cast the layers' calls make
+        for layer, spec in zip(self.layers, self.specs):
+            bias = None if layer.bias is None else layer.bias.data
+            rows.append(dense_rows(rows[-1], layer.kernel.data, bias, spec))
+        # the last layer's product, before its activation: a leaf the loss's backward reaches
+        product = Tensor(rows.pop(), requires_grad=True)
+        y_pred = self.layers[-1].activation(product)
+
+        def backward():
+            grad = product.grad  # dL/d(last product), put there by the loss's backward
+            if grad is None:
+                return
+            outputs = rows[1:] + [None]
+            for index in reversed(range(len(self.layers))):
+                layer, spec = self.layers[index], self.specs[index]
+                if spec.name != "linear":  # as the dense op's backward: f' from the output
+                    grad = spec.chain(grad, None, outputs[index])
+                kernel = layer.kernel
+                if index:
+                    grad_input = grad @ kernel.data.T
+                kernel.grad = rows[index].T @ grad
+                if layer.bias is not None:
+                    layer.bias.grad = sum_rows(grad)
+                if index:
+                    grad = grad_input
+
+        return y_pred, backward
+
+
+def training_chain(plan):
+    """The TrainingChain of a fused plan, or None: the plan must be one chain of Dense layers
+    whose hidden activations run inside their products (dense_activation) and whose last one is
+    plain (its activation, any built-in, runs as its own op).
+
+    Args:
+        plan: a ``GraphPlan`` after ``fuse_plan``.
+
+    Example:
+
+    >>> import glassnet as keras
+    >>> model = keras.Sequential([keras.Input((4,)), keras.layers.Dense(3, activation="softmax")])
+    >>> training_chain(model.execution_plan()).inside
+    ['linear']
+    """
+    if len(plan.inputs) != 1 or not plan.steps:
+        return None
+    slot, layers, inside = plan.input_slots[0], [], []
+    for index, step in enumerate(plan.steps):
+        last = index == len(plan.steps) - 1
+        if isinstance(step, DenseActivationStep) and len(step.layers) == 1 and not last:
+            layers.append(step.layers[0])
+            inside.append(step.activation_name)
+        elif (
+            last
+            and not isinstance(step, FusedStep)
+            and _single_in_out(step)
+            and _plain(step.operation, Dense)
+            and activation_name(step.operation) is not None
+        ):
+            layers.append(step.operation)
+            inside.append("linear")
+        else:
+            return None
+        if step.in_slot != slot:
+            return None
+        slot = step.out_slot if isinstance(step, FusedStep) else step.out_slots[0]
+    if plan.single_output_slot() != slot:
+        return None
+    dtypes = {xp.dtype(layer.dtype) for layer in layers}
+    dtypes |= {xp.dtype(getattr(layer, "compute_dtype", layer.dtype)) for layer in layers}
+    input_dtype = xp.dtype(plan.inputs[0].dtype) if plan.inputs[0].dtype else None
+    if len(dtypes) != 1 or next(iter(dtypes)).kind != "f" or input_dtype not in dtypes:
+        return None
+    return TrainingChain(plan.inputs[0].shape, next(iter(dtypes)), layers, inside)
 
 
 def _dense_link(layer, spec, then_softmax=False):

@@ -134,6 +134,7 @@ class GraphPlan:
         self.steps = [NodeStep(node, self.slots) for node in nodes]
         self.fusions = []  # (rule name, layer names) for every rule the fusion pass applied
         self.inference = None  # the fusion pass's tape-free InferenceChain, when one applies
+        self.training = None  # the fusion pass's TrainingChain, when one applies
 
     def consumers(self):
         """dict slot -> the steps that read it (for rules that must know who uses a value)."""

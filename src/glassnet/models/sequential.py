@@ -140,6 +140,12 @@ class Sequential(Model):
             return None
         return self._functional.inference_chain()
 
+    def training_chain(self):
+        """The fusion pass's chain for ``train_step`` (``Functional.training_chain``)."""
+        if type(self).call is not Sequential.call or self._functional is None:
+            return None
+        return self._functional.training_chain()
+
     def compute_output_spec(self, *args, **kwargs):
         return self._functional.compute_output_spec(*args, **kwargs)
 

@@ -424,7 +424,11 @@ class Trainer:
             dict of metric name -> value, passed to the callbacks and the progress bar.
         """
         x, y, sample_weight = unpack_x_y_sample_weight(data)
-        y_pred = self(x, training=True)
+        chain = self._training_chain(x)
+        if chain is None:
+            y_pred, chain_backward = self(x, training=True), None
+        else:  # the fusion pass's training_chain: the Dense layers on arrays
+            y_pred, chain_backward = chain.forward(x)
         variables = self._step_variables()  # after the forward pass: it builds the model
         for variable in variables:
             variable.grad = None
@@ -432,6 +436,8 @@ class Trainer:
         self._loss_tracker.add(float(loss.data), _batch_size(x))
         if variables:
             self.optimizer.scale_loss(loss).backward()  # the optimizer divides the scale out
+            if chain_backward is not None:
+                chain_backward()
             grads = [v.grad for v in variables]
             dist = distribution()
             if dist is not None:
@@ -892,6 +898,22 @@ class Trainer:
         if chain is not None and chain.accepts(x):
             return [chain.run(x)]
         return [_array(t) for t in _as_list(self.predict_step((x,)))]
+
+    def _training_chain(self, x):
+        """The fusion pass's ``TrainingChain`` when it can run this step: the default
+        ``train_step`` (this method's caller), ``call`` and ``compute_loss``, no hooks or activity
+        regularizer on the model, its dtype the chain's, and the chain accepting ``x``."""
+        if (
+            type(self).compute_loss is not Trainer.compute_loss
+            or self.has_hooks
+            or self.activity_regularizer is not None
+            or not hasattr(self, "training_chain")
+        ):
+            return None
+        chain = self.training_chain()
+        if chain is None or np.dtype(self.dtype) != chain.dtype or not chain.accepts(x):
+            return None
+        return chain
 
     def _inference_chain(self):
         """The chain (``fusion.InferenceChain``) when nothing of this model's own must run: the
