@@ -737,3 +737,23 @@ def test_training_chain_steps_aside_for_hooks_and_the_switch():
     assert model._training_chain(np.ones((4, 6), dtype=np.float32)) is None  # another width
     with keras.config.fusion_disabled():
         assert model._training_chain(x) is None
+
+
+def test_training_chain_steps_aside_for_a_computed_kernel():
+    class ScaledKernel(layers.Dense):  # Dense's call, with a kernel computed from a Variable
+        @property
+        def kernel(self):
+            return keras.ops.multiply(self._kernel, 2.0)
+
+        @kernel.setter
+        def kernel(self, value):
+            self._kernel = value
+
+    model = keras.Sequential([keras.Input((5,)), ScaledKernel(1)])
+    model.compile(keras.optimizers.Adam(0.01), "mse")
+    x = np.ones((4, 5), dtype=np.float32)
+    model(x)
+    assert model.execution_plan().training is not None
+    assert model._training_chain(x) is None
+    model.fit(x, np.ones((4, 1)), verbose=0)
+    assert model.layers[0]._kernel.grad is not None  # reached through the multiply

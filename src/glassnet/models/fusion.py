@@ -66,6 +66,7 @@ from dataclasses import dataclass
 
 from glassnet import activations, losses
 from glassnet.autograd.tensor import Tensor
+from glassnet.autograd.variable import Variable
 from glassnet.backend import config, xp
 from glassnet.layers import (
     Activation,
@@ -676,8 +677,12 @@ class TrainingChain:
                 return False
             if layer.activity_regularizer is not None or not layer.trainable:
                 return False
-            for weight in (layer.kernel, layer.bias):  # a penalty's gradient comes by the tape
-                if weight is not None and weight.regularizer is not None:
+            for weight in (layer.kernel, layer.bias):
+                if weight is None:
+                    continue
+                # a computed kernel (not a Variable) passes its gradient on through the tape, and
+                # so does a penalty
+                if not isinstance(weight, Variable) or weight.regularizer is not None:
                     return False
         return True
 
