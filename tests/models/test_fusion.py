@@ -757,3 +757,54 @@ def test_training_chain_steps_aside_for_a_computed_kernel():
     assert model._training_chain(x) is None
     model.fit(x, np.ones((4, 1)), verbose=0)
     assert model.layers[0]._kernel.grad is not None  # reached through the multiply
+
+
+def test_training_chain_adds_to_a_gradient_the_loss_gave_a_weight(monkeypatch):
+    """A loss that reads a kernel: its gradient and the chain's add up, as in the tape."""
+    rng = np.random.default_rng(4)
+    x, y = rng.standard_normal((16, 5)).astype(np.float32), rng.standard_normal((16, 1))
+    holder = {}
+
+    def make():
+        holder["model"] = dense_chain(["relu"], "linear")
+        return holder["model"]
+
+    def penalised_mse(y_true, y_pred):
+        kernel = holder["model"].layers[-1].kernel
+        return keras.ops.mean(keras.ops.square(y_true - y_pred)) + keras.ops.sum(kernel * kernel)
+
+    models, histories, calls = fit_twice(make, penalised_mse, [], x, y, monkeypatch)
+    assert calls and histories[0] == histories[1]
+    for a, b in zip(models[0].get_weights(), models[1].get_weights(), strict=True):
+        np.testing.assert_array_equal(a, b)
+
+
+def test_training_chain_drops_losses_added_before_the_step(monkeypatch):
+    """A loss added outside a call stops counting at the next call, as in Keras; the chain,
+    which calls no layer, starts that new call generation too."""
+    rng = np.random.default_rng(5)
+    x, y = rng.standard_normal((16, 5)).astype(np.float32), rng.standard_normal((16, 1))
+
+    def make():
+        model = dense_chain(["relu"], "linear")
+        model.add_loss(keras.ops.convert_to_tensor(np.float32(5.0)))
+        return model
+
+    _, histories, calls = fit_twice(make, "mse", [], x, y, monkeypatch)
+    assert calls and histories[0] == histories[1]
+    assert histories[0]["loss"][0] < 5.0
+
+
+def test_training_chain_steps_aside_for_a_weight_hook_or_a_layer_used_twice():
+    x = np.ones((4, 5), dtype=np.float32)
+    model = dense_chain(["relu"], "linear")
+    model.compile(keras.optimizers.Adam(0.01), "mse")
+    model(x)
+    model.layers[0].kernel.register_hook(lambda grad: grad * 0.0)
+    assert model._training_chain(x) is None
+    inputs, hidden = keras.Input((5,)), layers.Dense(5, activation="relu")
+    twice = keras.Model(inputs, layers.Dense(1)(hidden(hidden(inputs))))
+    twice.compile(keras.optimizers.Adam(0.01), "mse")
+    twice(x)
+    assert twice.execution_plan().training is not None
+    assert twice._training_chain(x) is None

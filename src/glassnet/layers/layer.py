@@ -103,6 +103,19 @@ class InputSpec:
         self.ndim, self.min_ndim, self.axes, self.dtype = ndim, min_ndim, axes or {}, dtype
 
 
+def begin_outermost_call():
+    """What an outermost eager layer call does first: losses added before it (``add_loss``
+    outside a call, or during the previous step) stop counting, as in Keras 3. Code that runs a
+    model's forward without calling it (the fusion pass's training chain) calls it too.
+
+    Example:
+
+    >>> begin_outermost_call()  # nothing to see: the next ``losses`` starts empty
+    """
+    if _calls["depth"] == 0:
+        _calls["generation"] += 1
+
+
 class Layer(Operation):
     """Base class of all layers (and of Model).
 
@@ -602,8 +615,7 @@ class Layer(Operation):
         return self._eager_call(*args, **kwargs)
 
     def _eager_call(self, *args, run_hooks=True, **kwargs):
-        if _calls["depth"] == 0:  # an outermost call: losses added before it are stale
-            _calls["generation"] += 1
+        begin_outermost_call()
         _calls["depth"] += 1
         try:
             return self._eager_call_body(args, kwargs, run_hooks)

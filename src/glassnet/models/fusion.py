@@ -635,8 +635,9 @@ class TrainingChain:
     function (softmax, sigmoid...) makes the output from it as ``Dense.call`` does. So the
     model's ``compute_loss``, the loss rules, the metrics and the optimizer run as in the
     reference step; after ``loss.backward()`` has put dL/d(last product) on the leaf, ``backward``
-    goes back through the layers with the ``dense`` op's own backward arithmetic and sets the
-    kernels' and biases' gradients. The values are the reference step's bits.
+    goes back through the layers with the ``dense`` op's own backward arithmetic and adds the
+    kernels' and biases' gradients. The values are the reference step's bits. It steps aside
+    (``accepts``) for hooks, penalties, computed or shared weights and frozen layers.
 
     Args:
         input_shape: the model input's shape (None for any size).
@@ -672,6 +673,7 @@ class TrainingChain:
             or (self.input_shape[1] is not None and self.input_shape[1] != x.shape[1])
         ):
             return False
+        weights = set()
         for layer, activation in zip(self.layers, self.activations):
             if layer.has_hooks or layer.activation is not activation:
                 return False
@@ -681,9 +683,13 @@ class TrainingChain:
                 if weight is None:
                     continue
                 # a computed kernel (not a Variable) passes its gradient on through the tape, and
-                # so does a penalty
+                # so does a penalty; a gradient hook must see the weight's whole gradient; a
+                # weight used twice (a layer called twice, or shared) gets two contributions
                 if not isinstance(weight, Variable) or weight.regularizer is not None:
                     return False
+                if weight._hooks or id(weight) in weights:
+                    return False
+                weights.add(id(weight))
         return True
 
     def forward(self, x):
@@ -709,13 +715,19 @@ class TrainingChain:
                 kernel = layer.kernel
                 if index:
                     grad_input = grad @ kernel.data.T
-                kernel.grad = rows[index].T @ grad
+                _add_gradient(kernel, rows[index].T @ grad)
                 if layer.bias is not None:
-                    layer.bias.grad = sum_rows(grad)
+                    _add_gradient(layer.bias, sum_rows(grad))
                 if index:
                     grad = grad_input
 
         return y_pred, backward
+
+
+def _add_gradient(weight, grad):
+    """Add ``grad`` to ``weight.grad``, as the engine does for a leaf: the loss's own backward may
+    already have put a gradient there (a loss that reads the weight)."""
+    weight.grad = grad if weight.grad is None else weight.grad + grad
 
 
 def training_chain(plan):

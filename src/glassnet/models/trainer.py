@@ -34,6 +34,7 @@ from glassnet.autograd.tensor import Tensor
 from glassnet.backend import memory
 from glassnet.callbacks.progbar import emit, format_logs
 from glassnet.distribution.data_parallel import distribution
+from glassnet.layers.layer import begin_outermost_call
 from glassnet.models import data as data_utils
 from glassnet.models import data_adapters
 from glassnet.models.compile_utils import CompiledLossAndMetrics
@@ -428,7 +429,9 @@ class Trainer:
         if chain is None:
             y_pred, chain_backward = self(x, training=True), None
         else:  # the fusion pass's training_chain: the Dense layers on arrays
+            begin_outermost_call()  # what calling the model would do first
             y_pred, chain_backward = chain.forward(x)
+            self.output_shape_ = (None,) + y_pred.shape[1:]
         variables = self._step_variables()  # after the forward pass: it builds the model
         for variable in variables:
             variable.grad = None
