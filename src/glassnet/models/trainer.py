@@ -903,33 +903,29 @@ class Trainer:
         return [_array(t) for t in _as_list(self.predict_step((x,)))]
 
     def _training_chain(self, x):
-        """The fusion pass's ``TrainingChain`` when it can run this step: the default
-        ``train_step`` (this method's caller), ``call`` and ``compute_loss``, no hooks or activity
-        regularizer on the model, its dtype the chain's, and the chain accepting ``x``."""
-        if (
-            type(self).compute_loss is not Trainer.compute_loss
-            or self.has_hooks
-            or self.activity_regularizer is not None
-            or not hasattr(self, "training_chain")
-        ):
-            return None
-        chain = self.training_chain()
-        if chain is None or np.dtype(self.dtype) != chain.dtype or not chain.accepts(x):
-            return None
-        return chain
+        """The fusion pass's ``TrainingChain`` when it can run this step of the default
+        ``train_step`` (this method's caller): the default ``compute_loss``, and the chain
+        accepting ``x``."""
+        chain = self._chain_of_the_plan("compute_loss", "training_chain")
+        return chain if chain is not None and chain.accepts(x) else None
 
     def _inference_chain(self):
-        """The chain (``fusion.InferenceChain``) when nothing of this model's own must run: the
-        default predict_step, no hooks or activity regularizer on the model, its dtype the
-        chain's."""
+        """The chain (``fusion.InferenceChain``) when nothing of this model's own must run in
+        ``predict``: the default predict_step."""
+        return self._chain_of_the_plan("predict_step", "inference_chain")
+
+    def _chain_of_the_plan(self, method, accessor):
+        """``self.<accessor>()`` (a chain of the fusion pass) when the model's ``method`` is
+        Trainer's own, the model has no hooks or activity regularizer, and its dtype is the
+        chain's; else None."""
         if (
-            type(self).predict_step is not Trainer.predict_step
+            getattr(type(self), method) is not getattr(Trainer, method)
             or self.has_hooks
             or self.activity_regularizer is not None
-            or not hasattr(self, "inference_chain")
+            or not hasattr(self, accessor)
         ):
             return None
-        chain = self.inference_chain()
+        chain = getattr(self, accessor)()
         return chain if chain is not None and np.dtype(self.dtype) == chain.dtype else None
 
     def train_on_batch(self, x, y=None, sample_weight=None, class_weight=None, return_dict=False):
