@@ -351,3 +351,121 @@ def test_compiled_col2im_input_gradient_equals_the_per_offset_reference(
         assert fast.dtype == dtype and fast.shape == x.shape
         np.testing.assert_allclose(fast, reference, rtol=rtol, atol=rtol)
     assert "col2im_add" in used
+
+
+# -- ReLU's bias-and-forward and its backward, one pass each ------------------------------------
+def _relu_operands(dtype, shape, seed=11):
+    """z, bias and dL/dy with the values where a max or a product by 0 could round differently:
+    -0.0 in z and in the bias, NaN and both infinities in z and in the gradient."""
+    rng = np.random.default_rng(seed)
+    z = rng.standard_normal(shape).astype(dtype)
+    bias = rng.standard_normal(shape[-1]).astype(dtype)
+    grad = rng.standard_normal(shape).astype(dtype)
+    z.flat[::7] = -0.0
+    bias[::5] = -0.0
+    z.flat[3], z.flat[-2], z.flat[-5] = np.nan, np.inf, -np.inf
+    grad.flat[::11] = np.nan
+    grad.flat[1::13] = -np.inf
+    return z, bias, grad
+
+
+def _relu_spy(monkeypatch):
+    from glassnet.ops import activation
+
+    calls = []
+    real_get = compiled.get
+
+    def spy(name):
+        kernel = real_get(name)
+        return None if kernel is None else (lambda *a: (calls.append(name), kernel(*a))[1])
+
+    monkeypatch.setattr(activation.compiled, "get", spy)
+    return calls
+
+
+@needs_numba
+@pytest.mark.filterwarnings("ignore:invalid value encountered in multiply")
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+@pytest.mark.parametrize("shape", [(128, 256), (37, 61), (5, 3, 100)], ids=["wide", "odd", "3d"])
+def test_compiled_relu_kernels_give_numpys_bits(dtype, shape, monkeypatch):
+    """max(z + bias, 0) in place and dL/dz = dL/dy (y > 0), each in one compiled pass, equal the
+    NumPy lines bit for bit (the dtype kept, -0.0 made 0.0 as NumPy's maximum does, NaN kept)."""
+    from glassnet.ops.activation import ACTIVATIONS
+
+    relu = ACTIVATIONS["relu"]
+    z, bias, grad = _relu_operands(dtype, shape)
+    calls = _relu_spy(monkeypatch)
+    fast_y = relu.apply_inplace(z.copy(), bias)
+    fast_grad = relu.chain(grad, None, fast_y)
+    assert calls == ["relu_add_bias", "relu_chain"]
+    with compiled.disabled():
+        reference_y = relu.apply_inplace(z.copy(), bias)
+        reference_grad = relu.chain(grad, None, reference_y)
+    assert calls == ["relu_add_bias", "relu_chain"]  # the switch stops them
+    for fast, reference in ((fast_y, reference_y), (fast_grad, reference_grad)):
+        assert fast.dtype == reference.dtype == dtype
+        assert fast.tobytes() == reference.tobytes()
+    assert not np.signbit(fast_y[fast_y == 0]).any()
+
+
+@needs_numba
+def test_relu_kernels_step_aside_where_numpy_must_do_it(monkeypatch):
+    """Small arrays, float16, a bias of another dtype, a non-contiguous array and a gradient
+    that broadcasts run NumPy's lines, with the reference's results."""
+    from glassnet.ops import activation
+
+    relu = activation.ACTIVATIONS["relu"]
+    calls = _relu_spy(monkeypatch)
+    big = activation.KERNEL_MIN_SIZE
+    z, bias, grad = _relu_operands(np.float32, (big // 32 + 1, 32))
+    cases = [  # (z, bias, dL/dy, the kernels that may run)
+        (z[:2], bias, grad[:2], []),  # too small to pay for a call
+        (z.astype(np.float16), bias.astype(np.float16), grad.astype(np.float16), []),
+        # z += bias casts with NumPy's rounding; the backward's operands are one dtype again
+        (z, bias.astype(np.float64), grad, ["relu_chain"]),
+        (np.asfortranarray(z), bias, np.asfortranarray(grad), []),
+        (z, bias, grad.astype(np.float64), ["relu_add_bias"]),  # the product promotes
+    ]
+    with np.errstate(invalid="ignore"):
+        for z_case, bias_case, grad_case, kernels in cases:
+            calls.clear()
+            y = relu.apply_inplace(z_case.copy(order="K"), bias_case)
+            expected_y = np.maximum(z_case + bias_case, 0).astype(z_case.dtype)
+            np.testing.assert_array_equal(y, expected_y)
+            grad_z = relu.chain(grad_case, None, y)
+            assert grad_z.dtype == (grad_case * (y > 0)).dtype
+            np.testing.assert_array_equal(grad_z, grad_case * (expected_y > 0))
+            assert calls == kernels
+        calls.clear()
+        y = relu.apply_inplace(z.copy(), bias)
+        column = grad[:, :1]  # broadcast against y: NumPy's product
+        np.testing.assert_array_equal(relu.chain(column, None, y), column * (y > 0))
+    assert calls == ["relu_add_bias"]
+
+
+@needs_numba
+def test_an_mlp_trains_to_the_same_weights_with_and_without_the_relu_kernels(monkeypatch):
+    import glassnet as keras
+
+    calls = _relu_spy(monkeypatch)
+    rng = np.random.default_rng(12)
+    x = rng.standard_normal((64, 20)).astype(np.float32)
+    y = rng.integers(0, 4, 64)
+    weights = []
+    for context in (contextlib.nullcontext(), compiled.disabled()):
+        keras.utils.set_random_seed(0)
+        model = keras.Sequential(
+            [
+                keras.Input((20,)),
+                keras.layers.Dense(48, activation="relu"),
+                keras.layers.Dense(32, activation="relu"),
+                keras.layers.Dense(4, activation="softmax"),
+            ]
+        )
+        model.compile(keras.optimizers.Adam(0.01), "sparse_categorical_crossentropy")
+        with context:
+            model.fit(x, y, batch_size=32, epochs=2, shuffle=False, verbose=0)
+        weights.append(model.get_weights())
+    assert {"relu_add_bias", "relu_chain"} <= set(calls)
+    for a, b in zip(*weights, strict=True):
+        np.testing.assert_array_equal(a, b)

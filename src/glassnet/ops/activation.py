@@ -26,7 +26,7 @@ from typing import Callable
 from scipy import special as scipy_special
 
 from glassnet.autograd.tensor import as_tensor, from_op
-from glassnet.backend import xp
+from glassnet.backend import compiled, xp
 from glassnet.ops._helpers import positive_part
 from glassnet.ops.operation import keras_op
 from glassnet.ops.special import erfc
@@ -45,6 +45,10 @@ class ActivationSpec:
         monotone: f never decreases (it then commutes with max pooling).
         mask_derivative: the derivative is a 0/1 mask (relu): ``chain`` multiplies by the
             boolean mask directly instead of building a float array first.
+        compiled_chain: the name of a compiled kernel (``glassnet.backend.compiled``) that does
+            ``chain`` from y in one pass, ``kernel(grad, y, out)`` on flat arrays; None if none.
+        compiled_bias: the name of a compiled kernel that does ``apply_inplace(z, bias)`` in one
+            pass, ``kernel(z, bias)`` on (rows, units) and (units,); None if none.
 
     Example:
 
@@ -63,19 +67,108 @@ class ActivationSpec:
     forward_inplace: Callable = None
     monotone: bool = False
     mask_derivative: Callable = None
+    compiled_chain: str = None
+    compiled_bias: str = None
 
     def chain(self, grad_output, z, y):
         """dL/dz = dL/dy * f'(z), computed from y alone when ``from_output``."""
+        if self.compiled_chain is not None and _kernel_operands(grad_output, y):
+            kernel = compiled.get(self.compiled_chain)
+            if kernel is not None:
+                out = xp.empty_like(grad_output)
+                kernel(grad_output.reshape(-1), y.reshape(-1), out.reshape(-1))
+                return out
         if self.mask_derivative is not None:
             return grad_output * self.mask_derivative(y)
         return grad_output * self.derivative(None if self.from_output else z, y)
 
-    def apply_inplace(self, z):
-        """f(z), written into z where possible; returns the array holding the result."""
+    def apply_inplace(self, z, bias=None):
+        """f(z + bias), written into z where possible; returns the array holding the result.
+
+        Args:
+            z: the pre-activation array (changed in place).
+            bias: None, or an array added to z first (``z += bias``, broadcast on the last axis).
+        """
+        if bias is not None:
+            if (
+                self.compiled_bias is not None
+                and z.ndim
+                and bias.shape == z.shape[-1:]
+                and _kernel_operands(z, bias, sized=z)
+            ):
+                kernel = compiled.get(self.compiled_bias)
+                if kernel is not None:
+                    kernel(z.reshape(-1, z.shape[-1]), bias)
+                    return z
+            z += bias
         if self.forward_inplace is not None:
             self.forward_inplace(z)
             return z
         return self.forward(z)
+
+
+# A compiled kernel's call and checks cost about a microsecond; below this many elements NumPy's
+# own loops are as fast, and the reference path runs.
+KERNEL_MIN_SIZE = 1024
+
+
+def _kernel_operands(*arrays, sized=None):
+    """Whether a compiled activation kernel can take these arrays: NumPy arrays of one float
+    dtype, C-contiguous (so flat views are views), the first (or ``sized``) large enough."""
+    first = arrays[0]
+    if (sized if sized is not None else first).size < KERNEL_MIN_SIZE:
+        return False
+    dtype = first.dtype
+    if dtype != xp.float32 and dtype != xp.float64:
+        return False
+    return all(
+        type(a) is xp.ndarray and a.dtype == dtype and a.flags.c_contiguous for a in arrays
+    ) and (sized is not None or all(a.shape == first.shape for a in arrays))
+
+
+@compiled.register("relu_chain")
+def relu_chain_loop(grad, y, out):
+    """ReLU's backward from its output in one pass, out = grad * (y > 0): the compiled sibling
+    of ``grad * (y > 0)``, with the same bits (a product by 1 or 0, so NaN and -0.0 as NumPy's).
+
+    Args:
+        grad, y, out: 1-D arrays of one float dtype and one size; out is written.
+
+    Example:
+
+    >>> import numpy as np
+    >>> out = np.empty(3)
+    >>> relu_chain_loop(np.array([1.0, 2.0, -3.0]), np.array([0.0, 5.0, 1.0]), out)
+    >>> out
+    array([ 0.,  2., -3.])
+    """
+    for i in range(grad.size):
+        out[i] = grad[i] * (1.0 if y[i] > 0 else 0.0)
+
+
+@compiled.register("relu_add_bias")
+def relu_add_bias_loop(z, bias):
+    """max(z + bias, 0) written into z in one pass: the compiled sibling of ``z += bias`` then
+    ReLU's in-place forward, with NumPy's rounding and NumPy's maximum (NaN stays NaN, -0.0
+    becomes 0.0, as ``positive_part`` gives).
+
+    Args:
+        z: (rows, units) array, changed in place.
+        bias: (units,) array of z's dtype.
+
+    Example:
+
+    >>> import numpy as np
+    >>> z = np.array([[1.0, -2.0]])
+    >>> relu_add_bias_loop(z, np.array([0.5, 1.0]))
+    >>> z
+    array([[1.5, 0. ]])
+    """
+    rows, units = z.shape
+    for i in range(rows):
+        for j in range(units):
+            value = z[i, j] + bias[j]
+            z[i, j] = value if value > 0 or value != value else 0.0
 
 
 def sigmoid_array(z):
@@ -240,6 +333,8 @@ ACTIVATIONS = {
             _relu_inplace,
             monotone=True,
             mask_derivative=lambda y: y > 0,
+            compiled_chain="relu_chain",
+            compiled_bias="relu_add_bias",
         ),
         ActivationSpec(
             "relu6",

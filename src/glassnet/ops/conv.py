@@ -372,9 +372,7 @@ def conv2d(
             .reshape(groups, kh * kw * c_group, f_group)
         )
         out = xp.matmul(cols, kernel_matrix).transpose(1, 0, 2).reshape(rows, filters)
-    if b is not None:
-        out += b.data
-    out = spec.apply_inplace(out).reshape(n, out_h, out_w, filters)
+    out = spec.apply_inplace(out, None if b is None else b.data).reshape(n, out_h, out_w, filters)
 
     def backward(grad_output):
         if spec.name != "linear":  # dL/dz = dL/dy * f'(z), written from y
@@ -574,9 +572,7 @@ def depthwise_conv2d(
     # out[n, i, j, c, m] = sum over the window offsets (a, b) of x[n, i+a, j+b, c] k[a, b, c, m]
     out = xp.einsum("nhwabc,abcm->nhwcm", view, k.data, optimize=False)
     out = out.reshape(n, out_h, out_w, channels * multiplier)
-    if b is not None:
-        out += b.data
-    out = spec.apply_inplace(out)
+    out = spec.apply_inplace(out, None if b is None else b.data)
 
     def backward(grad_output):
         if spec.name != "linear":  # dL/dz = dL/dy * f'(z), written from y

@@ -341,10 +341,7 @@ def dense_rows(rows, kernel, bias, spec):
     >>> dense_rows(np.ones((1, 2)), np.ones((2, 1)), np.array([-3.0]), get_spec("relu"))
     array([[0.]])
     """
-    out = rows @ kernel
-    if bias is not None:
-        out += bias
-    return spec.apply_inplace(out)
+    return spec.apply_inplace(rows @ kernel, bias)
 
 
 @keras_op

@@ -365,9 +365,7 @@ def conv2d_max_pool2d(
         convolved = convolved.reshape(last - first, out_h, out_w, filters)
         pooled = result[first:last]
         pool_forward(convolved, *pool, *pool_stride, pooled, winner[first:last])
-        if b is not None:
-            pooled += b.data
-        activated = spec.apply_inplace(pooled)
+        activated = spec.apply_inplace(pooled, None if b is None else b.data)
         if activated is not pooled:
             pooled[...] = activated
 
