@@ -94,6 +94,61 @@ def test_the_kernel_is_really_called_and_amsgrad_and_float16_keep_the_reference(
 
 
 @needs_numba
+def test_adams_kept_flat_views_follow_replaced_arrays_and_mixed_operands():
+    """Adam keeps each variable's flat views between steps; a variable whose array is replaced,
+    restored moments (set_weights), a float64 gradient for a float32 weight, a Fortran-ordered
+    weight and a non-contiguous gradient all give the reference path's bits, step after step."""
+    import copy
+
+    rng = np.random.default_rng(3)
+    shapes = [(6, 5), (5,), (4, 3)]
+    start = [rng.standard_normal(s).astype(np.float32) for s in shapes]
+    start[2] = np.asfortranarray(start[2])
+    grads = [[rng.standard_normal(s).astype(np.float32) for s in shapes] for _ in range(4)]
+    for step in grads:
+        step[1] = step[1].astype(np.float64)  # promoted on the way, as the base loop does
+        step[0] = np.asfortranarray(step[0])  # copied to a contiguous gradient
+    replacement = rng.standard_normal(shapes[0]).astype(np.float32)
+
+    def run(context):
+        variables = [Variable(w.copy(order="K")) for w in start]
+        optimizer = optimizers.Adam(0.05)
+        with context:
+            optimizer.apply(grads[0], variables)
+            copied = copy.deepcopy(optimizer)  # a copy steps on its own arrays
+            copied.apply(grads[1], variables)
+            variables[0].data = replacement.copy()  # another array for the same variable
+            optimizer.apply(grads[1], variables)
+            kept = [variable.data for variable in optimizer.variables]
+            optimizer.set_weights(kept[:1] + [w * 0.5 for w in kept[1:]])  # in place
+            state = optimizer._state[id(variables[0])]
+            state["v"] = state["v"] * 2  # a new array, as a restore of another shape makes
+            optimizer.apply(grads[2], variables)
+            optimizer.apply(grads[3], variables)
+        moments = [optimizer._state[id(v)][k] for v in variables for k in ("m", "v")]
+        return [v.data for v in variables] + moments
+
+    fast, reference = run(contextlib.nullcontext()), run(compiled.disabled())
+    for a, b in zip(fast, reference, strict=True):
+        assert a.dtype == b.dtype
+        np.testing.assert_array_equal(a, b)
+
+
+@needs_numba
+def test_an_adam_subclass_with_its_own_update_runs_it():
+    class Halved(optimizers.Adam):
+        def update(self, value, grad, lr, state, step):
+            super().update(value, grad / 2, lr, state, step)
+
+    variable = Variable(np.zeros(4))
+    Halved(0.1, epsilon=0.0).apply([np.full(4, 2.0)], [variable])
+    np.testing.assert_allclose(variable.data, -0.1)  # the first step moves lr * sign(g)
+    optimizer = Halved(0.1, beta_1=0.0, beta_2=0.0, epsilon=0.0)
+    optimizer.apply([np.full(4, 8.0)], [variable])
+    assert optimizer._state[id(variable)]["m"].tolist() == [4.0] * 4  # the halved gradient
+
+
+@needs_numba
 def test_non_contiguous_arrays_are_updated_by_the_reference_path():
     # Adam.update on Fortran-ordered arrays: reshape(-1) would copy, so the kernel must not run.
     rng = np.random.default_rng(2)

@@ -66,12 +66,63 @@ class Adam(Optimizer):
     ):
         super().__init__(learning_rate, **kwargs)
         self.beta_1, self.beta_2, self.epsilon, self.amsgrad = beta_1, beta_2, epsilon, amsgrad
+        self._kernel_views = _KernelViews()  # not state: neither saved nor copied
 
     def build_state(self, variable):
         state = {"m": np.zeros_like(variable.data), "v": np.zeros_like(variable.data)}
         if self.amsgrad:
             state["v_hat"] = np.zeros_like(variable.data)
         return state
+
+    def _backend_update_step(self, grads, variables, learning_rate):
+        """Every variable's update with the compiled kernel where it applies: the same call as
+        ``update`` makes, with the flat views of each variable and its moments made once and
+        kept (a step of a model with six weights spends less time on Python than on the update).
+        Falls back to ``update`` per variable for what the kernel does not take, and to the
+        base loop for subclasses that change ``update`` or ``update_step``."""
+        kernel = None if self.amsgrad else compiled.get("adam_update")
+        if (
+            kernel is None
+            or type(self).update is not Adam.update
+            or type(self).update_step is not Optimizer.update_step
+        ):
+            super()._backend_update_step(grads, variables, learning_rate)
+            return
+        step = self.iterations + 1
+        alpha = learning_rate * math.sqrt(1 - self.beta_2**step) / (1 - self.beta_1**step)
+        constants = {}  # dtype -> the scalars in that dtype, as ``update`` makes them
+        for grad, variable in zip(grads, variables):
+            value = variable.data
+            state = self._state[id(variable)]
+            views = self._flat_views_of(variable, value, state)
+            if views is None or grad.dtype != value.dtype:
+                self.update(value, grad.astype(value.dtype, copy=False), learning_rate, state, step)
+                continue
+            dtype = value.dtype.type
+            scalars = constants.get(dtype)
+            if scalars is None:
+                scalars = constants[dtype] = (
+                    dtype(1 - self.beta_1),
+                    dtype(1 - self.beta_2),
+                    dtype(self.epsilon),
+                    dtype(alpha),
+                )
+            kernel(views[3], np.ascontiguousarray(grad).reshape(-1), views[4], views[5], *scalars)
+
+    def _flat_views_of(self, variable, value, state):
+        """(value, m, v, and their flat views) for the kernel, made once per variable and made
+        again if the variable's array or a moment is replaced; None if the kernel cannot update
+        them in place."""
+        cache = self._kernel_views
+        views = cache.get(id(variable))
+        m, v = state["m"], state["v"]
+        if views is not None and views[0] is value and views[1] is m and views[2] is v:
+            return views
+        if not _flat_views(value, m, v):
+            cache.pop(id(variable), None)
+            return None
+        views = cache[id(variable)] = (value, m, v, value.reshape(-1), m.reshape(-1), v.reshape(-1))
+        return views
 
     def update(self, value, grad, lr, state, step):
         m, v = state["m"], state["v"]
@@ -115,6 +166,14 @@ class Adam(Optimizer):
             "epsilon": self.epsilon,
             "amsgrad": self.amsgrad,
         }
+
+
+class _KernelViews(dict):
+    """id(variable) -> (value, m, v, and their flat views), a cache that ``copy.deepcopy`` of
+    the optimizer leaves behind (the copy's views would not share memory with its arrays)."""
+
+    def __deepcopy__(self, memo):
+        return _KernelViews()
 
 
 def _flat_views(*arrays):
