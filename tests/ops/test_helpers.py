@@ -2,7 +2,7 @@ import numpy as np
 import pytest
 
 from glassnet.ops import _helpers
-from glassnet.ops._helpers import broadcast_view, product_over_rows, restore_reduced
+from glassnet.ops._helpers import broadcast_view, max_along, product_over_rows, restore_reduced
 
 
 @pytest.mark.parametrize(
@@ -84,3 +84,37 @@ def test_product_over_rows_keeps_float32():
     assert result.dtype == np.float32
     exact = tall.astype(np.float64).T @ other.astype(np.float64)
     np.testing.assert_allclose(result, exact, rtol=1e-4, atol=1e-3)
+
+
+@pytest.mark.parametrize(
+    "shape",
+    [(128, 10), (3, 7, 5), (16, 32), (15, 2), (1000, 1), (4, 33), (2, 3), (8, 0), (5,)],
+    ids=lambda shape: "x".join(map(str, shape)),
+)
+@pytest.mark.parametrize("dtype", [np.float32, np.float64, np.int32])
+def test_max_along_is_numpys_max_with_the_axis_kept(shape, dtype):
+    """The same values, shape and dtype as ``x.max(axis=-1, keepdims=True)``, NaN and infinities
+    included, whether the transposed copy runs (narrow rows, enough of them) or NumPy's own."""
+    rng = np.random.default_rng(4)
+    x = (rng.standard_normal(shape) * 5).astype(dtype)
+    if dtype != np.int32 and x.size:
+        x.flat[::13], x.flat[1::17], x.flat[2::19] = np.nan, np.inf, -np.inf
+    for array in (x, x[..., ::-1]):  # contiguous, and a reversed view
+        if array.shape[-1] == 0:
+            with pytest.raises(ValueError):
+                max_along(array)
+            continue
+        got, expected = max_along(array), array.max(axis=-1, keepdims=True)
+        assert got.shape == expected.shape and got.dtype == expected.dtype
+        np.testing.assert_array_equal(got, expected)
+
+
+def test_max_along_another_axis_is_numpys(monkeypatch):
+    x = np.random.default_rng(5).standard_normal((40, 6, 3))
+    np.testing.assert_array_equal(max_along(x, 1), x.max(axis=1, keepdims=True))
+    transposed = []
+    monkeypatch.setattr(
+        _helpers.xp, "ascontiguousarray", lambda a: transposed.append(a.shape) or np.array(a)
+    )
+    max_along(x, -1)
+    assert transposed == [(3, 240)]  # the narrow last axis: one copy, rows as columns

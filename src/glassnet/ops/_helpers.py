@@ -76,6 +76,40 @@ def broadcast_call(op, fn, a, b):
         ) from None
 
 
+# Rows at most this long along the last axis are reduced from a transposed copy (``max_along``).
+NARROW_ROW = 32
+
+
+def max_along(x, axis=-1):
+    """``x.max(axis=axis, keepdims=True)``: the same values (a maximum is exact in any order).
+
+    NumPy reduces a short contiguous axis with a loop set up again for every row, so the row
+    maxima of a softmax over 10 classes cost more than its exponentials. Rows of at most
+    ``NARROW_ROW`` values along the last axis are reduced instead from a transposed copy, one
+    elementwise maximum per column: 128 x 10 float32 6.8 -> 2.2 us, 1024 x 10 47 -> 7 us.
+
+    Args:
+        x: a NumPy array.
+        axis: the axis to reduce (an int).
+
+    Returns:
+        The maxima, with ``axis`` kept as size 1.
+
+    Example:
+
+    >>> import numpy as np
+    >>> max_along(np.array([[1.0, 3.0], [4.0, 2.0]]))
+    array([[3.],
+           [4.]])
+    """
+    width = x.shape[-1] if x.ndim else 0
+    last_axis = x.ndim >= 2 and axis in (-1, x.ndim - 1)
+    if last_axis and 0 < width <= NARROW_ROW and x.size >= 16 * width:
+        rows = x.reshape(-1, width)
+        return xp.maximum.reduce(xp.ascontiguousarray(rows.T), axis=0).reshape(x.shape[:-1] + (1,))
+    return x.max(axis=axis, keepdims=True)
+
+
 def sum_rows(matrix):
     """Column sums of a 2-D array, (rows, cols) -> (cols,), as one matrix-vector product with ones.
 

@@ -27,7 +27,7 @@ from scipy import special as scipy_special
 
 from glassnet.autograd.tensor import as_tensor, from_op
 from glassnet.backend import compiled, xp
-from glassnet.ops._helpers import positive_part
+from glassnet.ops._helpers import max_along, positive_part
 from glassnet.ops.operation import keras_op
 from glassnet.ops.special import erfc
 
@@ -795,7 +795,7 @@ def softmax_array(x, axis=-1):
     >>> softmax_array(np.array([0.0, 0.0]))
     array([0.5, 0.5])
     """
-    e = xp.exp(x - x.max(axis=axis, keepdims=True))
+    e = xp.exp(x - max_along(x, axis))
     e /= e.sum(axis=axis, keepdims=True)
     return e
 
@@ -853,7 +853,7 @@ def log_softmax(x, axis=-1):
     -0.6931
     """
     x = as_tensor(x, where="log_softmax")
-    shifted = x.data - xp.max(x.data, axis=axis, keepdims=True)
+    shifted = x.data - max_along(x.data, axis)
     out = shifted - xp.log(xp.sum(xp.exp(shifted), axis=axis, keepdims=True))
 
     def backward(grad_output):  # dL/dx = g - softmax(x) * sum(g)
