@@ -432,7 +432,6 @@ def lstm(
             dz = dz_all[:, t]
             z, act_c = gates[t], cell_act[t]
             c_prev = states[t - 1, u:] if t else c0.data.T
-            i, f, o, g = z[:u], z[u : 2 * u], z[2 * u : 3 * u], z[3 * u :]
             if h_receives[t]:
                 dh = dh + grad_output[:, t, :u].T
             if c_receives[t]:
@@ -443,6 +442,7 @@ def lstm(
             if step_backward is not None:  # dc (an array of this loop's own) is written over
                 step_backward(z, act_c, c_prev, dh, dc, dz_all, t, one)
             else:
+                i, f, o, g = z[:u], z[u : 2 * u], z[2 * u : 3 * u], z[3 * u :]
                 dc_total = d_act(act_c)  # h = o * act(c)
                 dc_total *= o
                 dc_total *= dh
