@@ -495,6 +495,9 @@ def test_relu_kernels_step_aside_where_numpy_must_do_it(monkeypatch):
         y = relu.apply_inplace(z.copy(), bias)
         column = grad[:, :1]  # broadcast against y: NumPy's product
         np.testing.assert_array_equal(relu.chain(column, None, y), column * (y > 0))
+        np.testing.assert_array_equal(relu.chain(2.0, None, y), 2.0 * (y > 0))  # a scalar
+        masked = np.ma.masked_array(grad, mask=np.zeros_like(grad, dtype=bool))
+        assert isinstance(relu.chain(masked, None, y), np.ma.MaskedArray)  # a subclass
     assert calls == ["relu_add_bias"]
 
 

@@ -115,15 +115,17 @@ KERNEL_MIN_SIZE = 1024
 def _kernel_operands(*arrays, sized=None):
     """Whether a compiled activation kernel can take these arrays: NumPy arrays of one float
     dtype, C-contiguous (so flat views are views), the first (or ``sized``) large enough."""
+    if not all(type(a) is xp.ndarray for a in arrays):
+        return False
     first = arrays[0]
     if (sized if sized is not None else first).size < KERNEL_MIN_SIZE:
         return False
     dtype = first.dtype
     if dtype != xp.float32 and dtype != xp.float64:
         return False
-    return all(
-        type(a) is xp.ndarray and a.dtype == dtype and a.flags.c_contiguous for a in arrays
-    ) and (sized is not None or all(a.shape == first.shape for a in arrays))
+    return all(a.dtype == dtype and a.flags.c_contiguous for a in arrays) and (
+        sized is not None or all(a.shape == first.shape for a in arrays)
+    )
 
 
 @compiled.register("relu_chain")
