@@ -2,7 +2,14 @@ import numpy as np
 import pytest
 
 from glassnet.ops import _helpers
-from glassnet.ops._helpers import broadcast_view, max_along, product_over_rows, restore_reduced
+from glassnet.ops._helpers import (
+    broadcast_view,
+    max_along,
+    product_over_rows,
+    restore_reduced,
+    sum_along,
+    sum_columns,
+)
 
 
 @pytest.mark.parametrize(
@@ -118,3 +125,33 @@ def test_max_along_another_axis_is_numpys(monkeypatch):
     )
     max_along(x, -1)
     assert transposed == [(3, 240)]  # the narrow last axis: one copy, rows as columns
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+@pytest.mark.parametrize("shape", [(2048, 64), (128, 10), (1, 7), (5, 0), (0, 3)])
+def test_sum_columns_is_as_accurate_as_numpys_sum(shape, dtype):
+    """The row sums of BLAS's product with ones: the additions come in another order than
+    NumPy's, so the test holds both to the float64 sum, NumPy's own error being the measure."""
+    rng = np.random.default_rng(6)
+    matrix = (rng.standard_normal(shape) * rng.uniform(0.5, 50, (shape[0], 1))).astype(dtype)
+    got = sum_columns(matrix)
+    assert got.shape == (shape[0],) and got.dtype == dtype
+    exact = matrix.astype(np.float64).sum(axis=1)
+    numpy_error = np.abs(matrix.sum(axis=1) - exact).max(initial=0.0)
+    tolerance = np.finfo(dtype).eps * np.abs(matrix).sum(axis=1).max(initial=0.0)
+    assert np.abs(got - exact).max(initial=0.0) <= max(2 * numpy_error, tolerance)
+
+
+def test_sum_columns_leaves_other_dtypes_to_numpy():
+    for matrix in (np.arange(12).reshape(3, 4), np.full((3, 700), 0.1, dtype=np.float16)):
+        got = sum_columns(matrix)
+        assert got.dtype == matrix.sum(axis=1).dtype
+        np.testing.assert_array_equal(got, matrix.sum(axis=1))  # float16 sums in float32
+
+
+@pytest.mark.parametrize("shape,axis", [((4, 3, 5), -1), ((4, 3, 5), 2), ((4, 3, 5), 1), ((6,), 0)])
+def test_sum_along_keeps_the_axis_as_numpy_does(shape, axis):
+    x = np.random.default_rng(7).standard_normal(shape).astype(np.float32)
+    got, expected = sum_along(x, axis), x.sum(axis=axis, keepdims=True)
+    assert got.shape == expected.shape and got.dtype == expected.dtype
+    np.testing.assert_allclose(got, expected, rtol=1e-6, atol=1e-6)

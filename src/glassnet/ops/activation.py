@@ -27,7 +27,7 @@ from scipy import special as scipy_special
 
 from glassnet.autograd.tensor import as_tensor, from_op
 from glassnet.backend import compiled, xp
-from glassnet.ops._helpers import max_along, positive_part
+from glassnet.ops._helpers import max_along, positive_part, sum_along
 from glassnet.ops.operation import keras_op
 from glassnet.ops.special import erfc
 
@@ -798,7 +798,7 @@ def softmax_array(x, axis=-1):
     array([0.5, 0.5])
     """
     e = xp.exp(x - max_along(x, axis))
-    e /= e.sum(axis=axis, keepdims=True)
+    e /= sum_along(e, axis)
     return e
 
 
@@ -856,7 +856,7 @@ def log_softmax(x, axis=-1):
     """
     x = as_tensor(x, where="log_softmax")
     shifted = x.data - max_along(x.data, axis)
-    out = shifted - xp.log(xp.sum(xp.exp(shifted), axis=axis, keepdims=True))
+    out = shifted - xp.log(sum_along(xp.exp(shifted), axis))
 
     def backward(grad_output):  # dL/dx = g - softmax(x) * sum(g)
         return (grad_output - xp.exp(out) * xp.sum(grad_output, axis=axis, keepdims=True),)

@@ -16,7 +16,7 @@ from glassnet.autograd.tensor import Tensor, as_tensor, from_op
 from glassnet.backend import epsilon, xp
 from glassnet.ops import activation, reduction
 from glassnet.ops import elementwise as ew
-from glassnet.ops._helpers import broadcast_call, max_along, unbroadcast
+from glassnet.ops._helpers import broadcast_call, max_along, sum_along, unbroadcast
 from glassnet.ops.activation import sigmoid_array
 from glassnet.ops.encoding import one_hot
 from glassnet.ops.operation import keras_op
@@ -221,7 +221,7 @@ def categorical_crossentropy(y_true, y_pred, from_logits=False, axis=-1):
         return ew.negative(reduction.sum(ew.multiply(y_true, ew.log(p)), axis=axis))
     x, y = y_pred.data, y_true.data
     shifted = x - max_along(x, axis)
-    log_probs = shifted - xp.log(xp.sum(xp.exp(shifted), axis=axis, keepdims=True))
+    log_probs = shifted - xp.log(sum_along(xp.exp(shifted), axis))
     out = -xp.sum(y * log_probs, axis=axis)
 
     def backward(grad_output):
@@ -295,7 +295,7 @@ def sparse_categorical_crossentropy(y_true, y_pred, from_logits=False, axis=-1):
         # (batch, classes), the common case: plain indexing, and exp kept
         rows = xp.arange(x.shape[0])
         exps = xp.exp(shifted)
-        totals = xp.sum(exps, axis=1, keepdims=True)
+        totals = sum_along(exps, 1)
         # -log_softmax(x)[y] = log(sum(exp)) - shifted[y]
         out = xp.log(totals[:, 0]) - shifted[rows, labels]
 

@@ -12,7 +12,7 @@ Example:
 from glassnet.autograd.tensor import as_tensor, from_op
 from glassnet.backend import xp
 from glassnet.ops import elementwise as ew
-from glassnet.ops._helpers import normalize_axes, sum_rows, unbroadcast
+from glassnet.ops._helpers import normalize_axes, sum_columns, sum_rows, unbroadcast
 from glassnet.ops.operation import keras_op
 
 
@@ -57,10 +57,13 @@ def normalize(x, axes, scale=None, offset=None, epsilon=1e-3, cross_replica_sum=
         count *= x.shape[axis]
     keep_shape = tuple(1 if axis in axes else size for axis, size in enumerate(x.shape))
     leading = axes == tuple(range(len(axes)))  # BatchNormalization, channels last: (rows, features)
+    trailing = axes == tuple(range(x.ndim - len(axes), x.ndim))  # LayerNormalization
 
     def local_sums(array):  # sums over the normalised axes, keepdims shape
         if leading and array.flags.c_contiguous:  # one BLAS matrix-vector product
             return sum_rows(array.reshape(count, -1)).reshape(keep_shape)
+        if trailing and array.flags.c_contiguous:  # the same, the other way round
+            return sum_columns(array.reshape(-1, count)).reshape(keep_shape)
         return xp.sum(array, axis=axes, keepdims=True)
 
     def global_means(*sums):  # means from local sums, over this process's batch or all of them
