@@ -149,9 +149,21 @@ def test_sum_columns_leaves_other_dtypes_to_numpy():
         np.testing.assert_array_equal(got, matrix.sum(axis=1))  # float16 sums in float32
 
 
-@pytest.mark.parametrize("shape,axis", [((4, 3, 5), -1), ((4, 3, 5), 2), ((4, 3, 5), 1), ((6,), 0)])
-def test_sum_along_keeps_the_axis_as_numpy_does(shape, axis):
+@pytest.mark.parametrize(
+    "shape,axis,by_blas",
+    [
+        ((64, 3, 5), -1, True),
+        ((64, 3, 5), 2, True),
+        ((4, 3, 5), -1, False),  # 12 rows: NumPy's sum is the cheaper call
+        ((64, 3, 5), 1, False),
+        ((6,), 0, False),
+    ],
+)
+def test_sum_along_keeps_the_axis_as_numpy_does(shape, axis, by_blas, monkeypatch):
+    calls = []
+    monkeypatch.setattr(_helpers, "sum_columns", lambda m: calls.append(m.shape) or m.sum(1))
     x = np.random.default_rng(7).standard_normal(shape).astype(np.float32)
     got, expected = sum_along(x, axis), x.sum(axis=axis, keepdims=True)
+    assert bool(calls) == by_blas
     assert got.shape == expected.shape and got.dtype == expected.dtype
     np.testing.assert_allclose(got, expected, rtol=1e-6, atol=1e-6)

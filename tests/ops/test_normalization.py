@@ -71,16 +71,17 @@ def test_normalize_statistics_match_numpy():
 
 
 def test_layer_norm_statistics_are_row_sums_by_blas_and_match_numpy(monkeypatch):
-    """Trailing axes (LayerNormalization) take their sums as one matrix-vector product each
-    (``sum_columns``): two in the forward, two in the backward; the values are NumPy's within
-    float32 rounding, and the gradients pass gradcheck above (the "layer_norm" case)."""
+    """Trailing axes (LayerNormalization) of at least 16 rows take their sums as one
+    matrix-vector product each (``sum_columns``): two in the forward, two in the backward; the
+    values are NumPy's within float32 rounding, and the gradients pass gradcheck above (the
+    "layer_norm" case)."""
     calls = []
     real = normalization.sum_columns
     monkeypatch.setattr(normalization, "sum_columns", lambda m: calls.append(m.shape) or real(m))
-    x = rng.normal(3.0, 2.0, size=(8, 6, 16)).astype(np.float32)
+    x = rng.normal(3.0, 2.0, size=(32, 6, 16)).astype(np.float32)
     scale, offset = rng.normal(size=16), rng.normal(size=16)
     out, mean, var = normalization.normalize(x, (1, 2), scale.astype(np.float32))
-    assert calls == [(8, 96), (8, 96)]
+    assert calls == [(32, 96), (32, 96)]
     np.testing.assert_allclose(mean.reshape(-1), x.mean(axis=(1, 2)), rtol=1e-5)
     np.testing.assert_allclose(var.reshape(-1), x.var(axis=(1, 2)), rtol=1e-4)
     from glassnet import Tensor
@@ -89,6 +90,9 @@ def test_layer_norm_statistics_are_row_sums_by_blas_and_match_numpy(monkeypatch)
     y, _, _ = normalization.normalize(tensor, -1, None, offset)  # no scale: see below
     calls.clear()
     y.backward(np.ones_like(x))
-    assert calls == [(48, 16), (48, 16)]
+    assert calls == [(192, 16), (192, 16)]
     # without a scale each row of y sums to a constant (x_hat sums to 0): no gradient
     assert np.abs(tensor.grad).max() < 1e-4
+    calls.clear()
+    normalization.normalize(x[:8], (1, 2))  # fewer than 16 rows: NumPy's sums
+    assert calls == []
