@@ -92,7 +92,7 @@ class ActivationSpec:
         if bias is not None:
             if (
                 self.compiled_bias is not None
-                and z.ndim
+                and z.size >= KERNEL_MIN_SIZE  # first: the one-sample case leaves here
                 and bias.shape == z.shape[-1:]
                 and _kernel_operands(z, bias, sized=z)
             ):
