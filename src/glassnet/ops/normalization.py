@@ -62,8 +62,8 @@ def normalize(x, axes, scale=None, offset=None, epsilon=1e-3, cross_replica_sum=
     def local_sums(array):  # sums over the normalised axes, keepdims shape
         if leading and array.flags.c_contiguous:  # one BLAS matrix-vector product
             return sum_rows(array.reshape(count, -1)).reshape(keep_shape)
-        if trailing and array.flags.c_contiguous and array.size >= 16 * count:
-            # the same the other way round (for fewer than 16 rows NumPy's sum is cheaper)
+        if trailing and array.flags.c_contiguous:  # the same the other way round, for any
+            # number of rows (a sample's statistics must not depend on its batch's size)
             return sum_columns(array.reshape(-1, count)).reshape(keep_shape)
         return xp.sum(array, axis=axes, keepdims=True)
 
