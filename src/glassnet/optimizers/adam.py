@@ -89,8 +89,8 @@ class Adam(Optimizer):
             super()._backend_update_step(grads, variables, learning_rate)
             return
         step = self.iterations + 1
-        alpha = learning_rate * math.sqrt(1 - self.beta_2**step) / (1 - self.beta_1**step)
-        constants = {}  # dtype -> the scalars in that dtype, as ``update`` makes them
+        alpha = self._step_size(learning_rate, step)
+        scalars = {}  # dtype -> the kernel's scalars in that dtype
         for grad, variable in zip(grads, variables):
             value = variable.data
             state = self._state[id(variable)]
@@ -98,16 +98,20 @@ class Adam(Optimizer):
             if views is None or grad.dtype != value.dtype:
                 self.update(value, grad.astype(value.dtype, copy=False), learning_rate, state, step)
                 continue
-            dtype = value.dtype.type
-            scalars = constants.get(dtype)
-            if scalars is None:
-                scalars = constants[dtype] = (
-                    dtype(1 - self.beta_1),
-                    dtype(1 - self.beta_2),
-                    dtype(self.epsilon),
-                    dtype(alpha),
-                )
-            kernel(views[3], np.ascontiguousarray(grad).reshape(-1), views[4], views[5], *scalars)
+            if value.dtype not in scalars:
+                scalars[value.dtype] = self._kernel_scalars(value.dtype, alpha)
+            flat_value, flat_m, flat_v = views[3:]
+            flat_grad = np.ascontiguousarray(grad).reshape(-1)
+            kernel(flat_value, flat_grad, flat_m, flat_v, *scalars[value.dtype])
+
+    def _step_size(self, lr, step):
+        """lr sqrt(1 - b2^t) / (1 - b1^t): the learning rate with both bias corrections."""
+        return lr * math.sqrt(1 - self.beta_2**step) / (1 - self.beta_1**step)
+
+    def _kernel_scalars(self, dtype, alpha):
+        """The compiled kernel's four scalars in the arrays' dtype (rounding as NumPy's)."""
+        dtype = np.dtype(dtype).type
+        return dtype(1 - self.beta_1), dtype(1 - self.beta_2), dtype(self.epsilon), dtype(alpha)
 
     def _flat_views_of(self, variable, value, state):
         """(value, m, v, and their flat views) for the kernel, made once per variable and made
@@ -126,20 +130,12 @@ class Adam(Optimizer):
 
     def update(self, value, grad, lr, state, step):
         m, v = state["m"], state["v"]
-        alpha = lr * math.sqrt(1 - self.beta_2**step) / (1 - self.beta_1**step)
+        alpha = self._step_size(lr, step)
         kernel = None if self.amsgrad else compiled.get("adam_update")
         if kernel is not None and _flat_views(value, m, v) and grad.dtype == value.dtype:
-            dtype = value.dtype.type  # scalars in the arrays' dtype: rounding as NumPy's
-            kernel(
-                value.reshape(-1),
-                np.ascontiguousarray(grad).reshape(-1),
-                m.reshape(-1),
-                v.reshape(-1),
-                dtype(1 - self.beta_1),
-                dtype(1 - self.beta_2),
-                dtype(self.epsilon),
-                dtype(alpha),
-            )
+            flat_grad = np.ascontiguousarray(grad).reshape(-1)
+            scalars = self._kernel_scalars(value.dtype, alpha)
+            kernel(value.reshape(-1), flat_grad, m.reshape(-1), v.reshape(-1), *scalars)
             return
         tmp = self.scratch(value)  # in place throughout: no temporaries on the hot path
         np.subtract(grad, m, out=tmp)
