@@ -527,3 +527,167 @@ def test_an_mlp_trains_to_the_same_weights_with_and_without_the_relu_kernels(mon
     assert {"relu_add_bias", "relu_chain"} <= set(calls)
     for a, b in zip(*weights, strict=True):
         np.testing.assert_array_equal(a, b)
+
+
+# -- LayerNormalization's forward and backward, one pass per row --------------------------------
+def _layer_norm_spy(monkeypatch):
+    from glassnet.ops import normalization
+
+    calls = []
+    real_get = compiled.get
+
+    def spy(name):
+        kernel = real_get(name)
+        return None if kernel is None else (lambda *a: (calls.append(name), kernel(*a))[1])
+
+    monkeypatch.setattr(normalization.compiled, "get", spy)
+    return calls
+
+
+def _layer_norm_results(x, axes, scale, offset, grad_output):
+    """(y, mean, var, dL/dx, dL/dscale, dL/doffset) of ``normalize`` with this seed gradient."""
+    from glassnet.ops.normalization import normalize
+
+    x = Tensor(x, requires_grad=True)
+    weights = [None if w is None else Tensor(w, requires_grad=True) for w in (scale, offset)]
+    y, mean, var = normalize(x, axes, *weights, epsilon=1e-5)
+    y.backward(grad_output)
+    return [y.data, mean, var, x.grad] + [None if w is None else w.grad for w in weights]
+
+
+@needs_numba
+@pytest.mark.parametrize("dtype, tolerance", [(np.float64, 1e-10), (np.float32, 1e-5)])
+@pytest.mark.parametrize(
+    "shape, axes, weight_shape",
+    [
+        ((32, 6, 16), -1, (16,)),
+        ((7, 33), -1, (1, 33)),  # an odd row length: vector lanes and a scalar remainder
+        ((4, 3, 5), (1, 2), (3, 5)),  # two normalised axes, a scale over both
+        ((5, 8), -1, None),  # neither scale nor offset
+    ],
+    ids=["features", "odd", "two_axes", "plain"],
+)
+@pytest.mark.parametrize("with_scale, with_offset", [(True, True), (True, False), (False, True)])
+def test_compiled_layer_norm_equals_the_numpy_reference(
+    dtype, tolerance, shape, axes, weight_shape, with_scale, with_offset, monkeypatch
+):
+    """The kernels give the NumPy lines' output, statistics and gradients within rounding (their
+    row sums are added in another order): float64 to 1e-10, float32 to float32 rounding."""
+    rng = np.random.default_rng(13)
+    x = rng.normal(2.0, 3.0, size=shape).astype(dtype)
+    grad_output = rng.standard_normal(shape).astype(dtype)
+    scale = offset = None
+    if weight_shape is not None:
+        scale = rng.standard_normal(weight_shape).astype(dtype) if with_scale else None
+        offset = rng.standard_normal(weight_shape).astype(dtype) if with_offset else None
+    calls = _layer_norm_spy(monkeypatch)
+    fast = _layer_norm_results(x, axes, scale, offset, grad_output)
+    assert calls == ["layer_norm_forward", "layer_norm_backward"]
+    with compiled.disabled():
+        reference = _layer_norm_results(x, axes, scale, offset, grad_output)
+    assert len(calls) == 2  # the switch stops them
+    for a, b in zip(fast, reference, strict=True):
+        if b is None:
+            assert a is None
+            continue
+        assert a.dtype == b.dtype and a.shape == b.shape
+        np.testing.assert_allclose(a, b, rtol=tolerance, atol=tolerance)
+
+
+@needs_numba
+@pytest.mark.filterwarnings("ignore:invalid value encountered")
+def test_compiled_layer_norm_carries_nan_and_infinities_as_numpy_does(monkeypatch):
+    """A row with NaN or an infinity gives what the NumPy lines give (NaN rows, an infinite
+    mean), and the other rows are untouched by it."""
+    rng = np.random.default_rng(14)
+    x = rng.standard_normal((6, 40))
+    x[1, 3], x[2, 39], x[3, 0], x[4, 7] = np.nan, np.inf, -np.inf, np.inf
+    x[4, 8] = -np.inf
+    scale, offset = rng.standard_normal((2, 40))
+    grad_output = rng.standard_normal((6, 40))
+    calls = _layer_norm_spy(monkeypatch)
+    fast = _layer_norm_results(x, -1, scale, offset, grad_output)
+    with compiled.disabled():
+        reference = _layer_norm_results(x, -1, scale, offset, grad_output)
+    assert calls == ["layer_norm_forward", "layer_norm_backward"]
+    for a, b in zip(fast, reference, strict=True):
+        np.testing.assert_allclose(a, b, rtol=1e-10, atol=1e-10)  # NaN equals NaN here
+    assert np.isnan(fast[0][1:5]).all() and np.isfinite(fast[0][[0, 5]]).all()
+    assert fast[1][2, 0] == np.inf and fast[1][3, 0] == -np.inf
+
+
+@needs_numba
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_a_rows_compiled_layer_norm_does_not_depend_on_its_batch(dtype, monkeypatch):
+    """Each row's output and statistics are the same bits in any slice of its batch, whatever
+    the row's address (33 values a row: the rows start at every alignment)."""
+    from glassnet.ops.normalization import normalize
+
+    calls = _layer_norm_spy(monkeypatch)
+    rng = np.random.default_rng(15)
+    x = rng.standard_normal((40, 33)).astype(dtype)
+    scale, offset = rng.standard_normal((2, 33)).astype(dtype)
+    whole, mean, var = normalize(x, -1, scale, offset)
+    for start, stop in ((0, 1), (5, 6), (3, 20), (7, 40), (1, 2)):
+        part, part_mean, part_var = normalize(x[start:stop].copy(), -1, scale, offset)
+        np.testing.assert_array_equal(part.data, whole.data[start:stop])
+        np.testing.assert_array_equal(part_mean, mean[start:stop])
+        np.testing.assert_array_equal(part_var, var[start:stop])
+    assert calls == ["layer_norm_forward"] * 6
+
+
+@needs_numba
+def test_layer_norm_kernels_step_aside_where_the_numpy_lines_must_run(monkeypatch):
+    """Leading axes (BatchNormalization), float16, a non-contiguous input, a scale that is one
+    number or another dtype, and statistics summed across processes run the NumPy lines."""
+    from glassnet.ops.normalization import normalize
+
+    calls = _layer_norm_spy(monkeypatch)
+    rng = np.random.default_rng(16)
+    x = rng.standard_normal((8, 12)).astype(np.float32)
+    features = rng.standard_normal(12).astype(np.float32)
+    cases = [
+        (x, 0, rng.standard_normal(12).astype(np.float32), {}),  # over the batch axis
+        (x.astype(np.float16), -1, features.astype(np.float16), {}),
+        (np.asfortranarray(x), -1, features, {}),
+        (x[:, ::2], -1, features[::2], {}),
+        (x, -1, np.float32(2.0), {}),  # one scale for every position: broadcast
+        (x, -1, features, {"cross_replica_sum": lambda arrays: arrays}),
+    ]
+    for array, axes, scale, options in cases:
+        out, _, _ = normalize(array, axes, scale, None, 1e-3, **options)
+        with compiled.disabled():
+            expected, _, _ = normalize(array, axes, scale, None, 1e-3, **options)
+        np.testing.assert_array_equal(out.data, expected.data)
+    assert calls == []
+    normalize(x, -1, features)  # and the ordinary case does run them
+    assert calls == ["layer_norm_forward"]
+
+
+@needs_numba
+def test_a_transformer_block_trains_alike_with_and_without_the_layer_norm_kernels(monkeypatch):
+    """Attention, residual additions and two LayerNormalization layers: three epochs give the
+    same weights within float32 rounding (the kernels' sums round differently) and the kernels
+    ran."""
+    import glassnet as keras
+
+    calls = _layer_norm_spy(monkeypatch)
+    rng = np.random.default_rng(17)
+    x = rng.standard_normal((16, 6, 8)).astype(np.float32)
+    y = rng.standard_normal((16, 6, 8)).astype(np.float32)
+    weights = []
+    for context in (contextlib.nullcontext(), compiled.disabled()):
+        keras.utils.set_random_seed(0)
+        inputs = keras.Input((6, 8))
+        attended = keras.layers.MultiHeadAttention(num_heads=2, key_dim=4)(inputs, inputs)
+        hidden = keras.layers.LayerNormalization()(keras.layers.Add()([inputs, attended]))
+        feed = keras.layers.Dense(8)(keras.layers.Dense(16, activation="relu")(hidden))
+        outputs = keras.layers.LayerNormalization()(keras.layers.Add()([hidden, feed]))
+        model = keras.Model(inputs, outputs)
+        model.compile(keras.optimizers.Adam(0.01), "mse")
+        with context:
+            model.fit(x, y, batch_size=8, epochs=3, shuffle=False, verbose=0)
+        weights.append(model.get_weights())
+    assert {"layer_norm_forward", "layer_norm_backward"} <= set(calls)
+    for a, b in zip(*weights, strict=True):
+        np.testing.assert_allclose(a, b, rtol=1e-4, atol=1e-5)

@@ -7,6 +7,7 @@ import numpy as np
 import pytest
 
 from glassnet import gradcheck
+from glassnet.backend import compiled
 from glassnet.ops import normalization
 
 rng = np.random.default_rng(0)
@@ -71,9 +72,15 @@ def test_normalize_statistics_match_numpy():
 
 
 def test_layer_norm_statistics_are_row_sums_by_blas_and_match_numpy(monkeypatch):
-    """Trailing axes (LayerNormalization) take their sums as one matrix-vector product each
-    (``sum_columns``): two in the forward, two in the backward; the values are NumPy's within
-    float32 rounding, and the gradients pass gradcheck above (the "layer_norm" case)."""
+    """Without the compiled kernels, trailing axes (LayerNormalization) take their sums as one
+    matrix-vector product each (``sum_columns``): two in the forward, two in the backward; the
+    values are NumPy's within float32 rounding, and the gradients pass gradcheck above (the
+    "layer_norm" case, which runs the kernels when numba is installed)."""
+    with compiled.disabled():  # the reference path; the kernels are tested with the others
+        _check_layer_norm_sums_by_blas(monkeypatch)
+
+
+def _check_layer_norm_sums_by_blas(monkeypatch):
     calls = []
     real = normalization.sum_columns
     monkeypatch.setattr(normalization, "sum_columns", lambda m: calls.append(m.shape) or real(m))

@@ -31,18 +31,26 @@ import os
 from glassnet.backend import config
 
 _KERNELS = {}  # name -> the Python function numba compiles
+_REASSOCIATE = set()  # names of the kernels whose sums may be added in any order
 _COMPILED = {}  # name -> the compiled function, once made
 _ENABLED = os.environ.get("GLASSNET_COMPILED_KERNELS", "1") != "0"
 _NUMBA = None  # the numba module once imported; False when it is not installed
 
 
-def register(name):
+def register(name, reassociate=False):
     """Decorator: register a plain-Python array loop as the kernel ``name``.
 
     The function itself is returned unchanged (it still runs, slowly, as Python).
 
     Args:
         name: the kernel's name, as ``get`` and ``kernels`` use it.
+        reassociate: let the compiler add (and multiply) in any order, so that a sum over a
+            row runs as vector lanes: numba's ``fastmath={"reassoc"}`` and no other flag, so
+            NaN, infinities and signed zeros keep their IEEE meaning. Only for kernels whose
+            reference adds in an unspecified order too (a BLAS product), and whose tests
+            compare to a tolerance: the last bits then differ from NumPy's. The order is the
+            same for every row of a given length, so a row's result does not depend on the
+            other rows of its batch.
 
     Example:
 
@@ -59,6 +67,8 @@ def register(name):
         if name in _KERNELS and _KERNELS[name] is not function:
             raise ValueError(f"compiled.register: a kernel named {name!r} already exists")
         _KERNELS[name] = function
+        if reassociate:
+            _REASSOCIATE.add(name)
         return function
 
     return decorate
@@ -174,7 +184,9 @@ def get(name):
         if name not in _KERNELS:
             raise KeyError(f"compiled.get: no kernel named {name!r}; known: {sorted(_KERNELS)}")
         # error_model="numpy": division follows IEEE (no Python ZeroDivisionError check), which
-        # lets the loop vectorise; no fastmath, so the arithmetic rounds as NumPy's does.
-        kernel = _NUMBA.njit(cache=True, error_model="numpy")(_KERNELS[name])
+        # lets the loop vectorise; no fastmath, so the arithmetic rounds as NumPy's does, except
+        # the reassociated sums of kernels registered with reassociate=True
+        fastmath = {"reassoc"} if name in _REASSOCIATE else False
+        kernel = _NUMBA.njit(cache=True, error_model="numpy", fastmath=fastmath)(_KERNELS[name])
         _COMPILED[name] = kernel
     return kernel

@@ -10,7 +10,7 @@ Example:
 """
 
 from glassnet.autograd.tensor import as_tensor, from_op
-from glassnet.backend import xp
+from glassnet.backend import compiled, xp
 from glassnet.ops import elementwise as ew
 from glassnet.ops._helpers import normalize_axes, sum_columns, sum_rows, unbroadcast
 from glassnet.ops.operation import keras_op
@@ -56,6 +56,10 @@ def normalize(x, axes, scale=None, offset=None, epsilon=1e-3, cross_replica_sum=
     for axis in axes:
         count *= x.shape[axis]
     keep_shape = tuple(1 if axis in axes else size for axis, size in enumerate(x.shape))
+    if cross_replica_sum is None and _row_kernels_fit(x, axes, count, gamma, beta):
+        kernels = compiled.get("layer_norm_forward"), compiled.get("layer_norm_backward")
+        if None not in kernels:
+            return _normalize_rows(x, gamma, beta, epsilon, count, keep_shape, kernels)
     leading = axes == tuple(range(len(axes)))  # BatchNormalization, channels last: (rows, features)
     trailing = axes == tuple(range(x.ndim - len(axes), x.ndim))  # LayerNormalization
 
@@ -121,6 +125,161 @@ def normalize(x, axes, scale=None, offset=None, epsilon=1e-3, cross_replica_sum=
         return tuple(grads)
 
     return from_op(out, tuple(parents), backward), mean, var
+
+
+def _row_kernels_fit(x, axes, count, gamma, beta):
+    """Whether the compiled layer-norm kernels can take this ``normalize``: statistics over the
+    trailing axes of a C-contiguous float32/float64 array, and a scale and offset that are None
+    or of x's dtype with one value per normalised position (LayerNormalization's)."""
+    if x.dtype not in (xp.float32, xp.float64) or not x.data.flags.c_contiguous or not x.size:
+        return False
+    if axes != tuple(range(x.ndim - len(axes), x.ndim)) or not count:
+        return False
+    for weight in (gamma, beta):
+        if weight is None:
+            continue
+        if weight.dtype != x.dtype or weight.ndim > x.ndim or not weight.data.flags.c_contiguous:
+            return False
+        shape = (1,) * (x.ndim - weight.ndim) + weight.shape
+        if any(size != (x.shape[axis] if axis in axes else 1) for axis, size in enumerate(shape)):
+            return False
+    return True
+
+
+def _normalize_rows(x, gamma, beta, epsilon, count, keep_shape, kernels):
+    """``normalize`` over trailing axes by the compiled kernels: x as (rows, count), one pass per
+    row forward and backward; the same results as the NumPy lines within rounding (the row sums
+    are added in another order)."""
+    forward, backward_kernel = kernels
+    dtype = x.dtype.type
+    rows = x.data.reshape(-1, count)
+    scale = None if gamma is None else gamma.data.reshape(count)
+    offset = None if beta is None else beta.data.reshape(count)
+    x_hat = xp.empty_like(rows)
+    out = x_hat if scale is None and offset is None else xp.empty_like(rows)
+    mean, var, inv_std = (xp.empty(len(rows), dtype=x.dtype) for _ in range(3))
+    forward(rows, scale, offset, dtype(epsilon), dtype(count), x_hat, out, mean, var, inv_std)
+
+    def backward(grad_output):
+        grad = xp.ascontiguousarray(grad_output, dtype=x.dtype).reshape(rows.shape)
+        grad_x = xp.empty_like(grad)
+        grad_scale, grad_offset = xp.empty(count, dtype=x.dtype), xp.empty(count, dtype=x.dtype)
+        backward_kernel(grad, x_hat, scale, inv_std, dtype(count), grad_x, grad_scale, grad_offset)
+        grads = [grad_x.reshape(x.shape)]
+        if gamma is not None:
+            grads.append(grad_scale.reshape(gamma.shape) if gamma.requires_grad else None)
+        if beta is not None:
+            grads.append(grad_offset.reshape(beta.shape) if beta.requires_grad else None)
+        return tuple(grads)
+
+    parents = (x,) + tuple(weight for weight in (gamma, beta) if weight is not None)
+    tensor = from_op(out.reshape(x.shape), parents, backward)
+    return tensor, mean.reshape(keep_shape), var.reshape(keep_shape)
+
+
+@compiled.register("layer_norm_forward", reassociate=True)
+def layer_norm_forward(x, scale, offset, epsilon, count, x_hat, out, mean, var, inv_std):
+    """LayerNormalization's forward, one row at a time: the compiled sibling of ``normalize``'s
+    NumPy lines for trailing axes, with the same steps in the same dtype:
+
+        mean = sum(x) / n;  var = sum((x - mean)^2) / n;  inv_std = 1 / sqrt(var + epsilon)
+        x_hat = (x - mean) * inv_std;  out = x_hat * scale + offset
+
+    A row's sums are added as vector lanes (registered with reassociate=True); the reference
+    takes them from BLAS, in its own order, so the last bits may differ.
+
+    Args:
+        x: (rows, n) C-contiguous.
+        scale, offset: (n,) arrays, or None for none.
+        epsilon, count: epsilon and n as scalars of x's dtype.
+        x_hat: (rows, n) output: the normalised rows (the backward reads them).
+        out: (rows, n) output: the result (may be ``x_hat`` itself without scale and offset).
+        mean, var, inv_std: (rows,) outputs.
+
+    Example:
+
+    >>> import numpy as np
+    >>> x = np.array([[1.0, 3.0]])
+    >>> x_hat, mean, var, inv_std = np.empty((1, 2)), np.empty(1), np.empty(1), np.empty(1)
+    >>> layer_norm_forward(x, None, None, 0.0, 2.0, x_hat, x_hat, mean, var, inv_std)
+    >>> x_hat, mean, var
+    (array([[-1.,  1.]]), array([2.]), array([1.]))
+    """
+    rows, n = x.shape
+    zero, one = count - count, count / count  # 0 and 1 in x's dtype
+    for row in range(rows):
+        total = zero
+        for j in range(n):
+            total += x[row, j]
+        row_mean = total / count
+        squares = zero
+        for j in range(n):
+            centred = x[row, j] - row_mean
+            x_hat[row, j] = centred
+            squares += centred * centred
+        row_var = squares / count
+        inverse = one / xp.sqrt(row_var + epsilon)
+        for j in range(n):
+            normalised = x_hat[row, j] * inverse
+            x_hat[row, j] = normalised
+            if scale is not None:
+                normalised = normalised * scale[j]
+            if offset is not None:
+                normalised = normalised + offset[j]
+            out[row, j] = normalised
+        mean[row], var[row], inv_std[row] = row_mean, row_var, inverse
+
+
+@compiled.register("layer_norm_backward", reassociate=True)
+def layer_norm_backward(grad, x_hat, scale, inv_std, count, grad_x, grad_scale, grad_offset):
+    """LayerNormalization's backward, one row at a time (sibling of ``normalize``'s backward):
+    with d = dL/dx_hat = grad * scale and means over the row,
+
+        dL/dx = ((d - x_hat * mean(d * x_hat)) - mean(d)) * inv_std
+
+    and the scale's and offset's gradients summed over the rows in float64.
+
+    Args:
+        grad: (rows, n) dL/d(out), C-contiguous.
+        x_hat: (rows, n) the forward's normalised rows.
+        scale: (n,) or None.
+        inv_std: (rows,) the forward's 1 / sqrt(var + epsilon).
+        count: n as a scalar of the arrays' dtype.
+        grad_x: (rows, n) output: dL/dx.
+        grad_scale, grad_offset: (n,) outputs: sum over rows of grad * x_hat, and of grad.
+
+    Example:
+
+    >>> import numpy as np
+    >>> grad_x, grad_scale, grad_offset = np.empty((1, 2)), np.empty(2), np.empty(2)
+    >>> layer_norm_backward(np.array([[1.0, 1.0]]), np.array([[-1.0, 1.0]]), None,
+    ...                     np.array([1.0]), 2.0, grad_x, grad_scale, grad_offset)
+    >>> grad_x, grad_scale, grad_offset  # a constant gradient moves no normalised value
+    (array([[0., 0.]]), array([-1.,  1.]), array([1., 1.]))
+    """
+    rows, n = grad.shape
+    zero = count - count
+    scale_sums, offset_sums = xp.zeros(n), xp.zeros(n)  # float64
+    for row in range(rows):
+        sum_d = zero
+        sum_d_x_hat = zero
+        for j in range(n):
+            g = grad[row, j]
+            normalised = x_hat[row, j]
+            d = g if scale is None else g * scale[j]
+            scale_sums[j] += g * normalised
+            offset_sums[j] += g
+            sum_d += d
+            sum_d_x_hat += d * normalised
+        mean_d = sum_d / count
+        mean_d_x_hat = sum_d_x_hat / count
+        inverse = inv_std[row]
+        for j in range(n):
+            d = grad[row, j] if scale is None else grad[row, j] * scale[j]
+            grad_x[row, j] = ((d - x_hat[row, j] * mean_d_x_hat) - mean_d) * inverse
+    for j in range(n):
+        grad_scale[j] = scale_sums[j]
+        grad_offset[j] = offset_sums[j]
 
 
 @keras_op
