@@ -5,6 +5,7 @@ from glassnet.ops import _helpers
 from glassnet.ops._helpers import (
     broadcast_view,
     max_along,
+    minus_row_max,
     product_over_rows,
     restore_reduced,
     sum_along,
@@ -114,6 +115,69 @@ def test_max_along_is_numpys_max_with_the_axis_kept(shape, dtype):
         got, expected = max_along(array), array.max(axis=-1, keepdims=True)
         assert got.shape == expected.shape and got.dtype == expected.dtype
         np.testing.assert_array_equal(got, expected)
+
+
+def _shift_spy(monkeypatch):
+    """The names of the compiled kernels ``minus_row_max`` runs."""
+    calls = []
+    real_get = _helpers.compiled.get
+
+    def spy(name):
+        kernel = real_get(name)
+        return None if kernel is None else (lambda *a: (calls.append(name), kernel(*a))[1])
+
+    monkeypatch.setattr(_helpers.compiled, "get", spy)
+    return calls
+
+
+@pytest.mark.filterwarnings("ignore:invalid value encountered in subtract")
+@pytest.mark.parametrize(
+    "shape",
+    [(128, 10), (3, 7, 5), (16, 64), (9, 33), (4, 40), (1000, 1), (2, 256), (1, 10), (5,)],
+    ids=lambda shape: "x".join(map(str, shape)),
+)
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_minus_row_max_gives_numpys_bits(shape, dtype, monkeypatch):
+    """x - max(x) along the last axis, by the compiled kernel when numba is there: the NumPy
+    lines' values, shape and dtype, with NaN, both infinities and -0.0 in the rows (a NaN
+    anywhere makes its row NaN) and rows shorter than, equal to and longer than the 16 lanes."""
+    calls = _shift_spy(monkeypatch)
+    rng = np.random.default_rng(6)
+    x = (rng.standard_normal(shape) * 5).astype(dtype)
+    rows = x.reshape(-1, x.shape[-1])  # a view: what is set in it is set in x
+    rows[0::4, -1] = np.nan  # a NaN in the last place, after every lane has its maximum
+    rows[1::4, ::3], rows[1::4, 1::5] = np.inf, -0.0
+    rows[2::4, ::2] = -np.inf
+    rows[3::4, -1] = 1e6  # the row's largest value in the last place (a partial lane group)
+    rows[3::4, 0] = -0.0
+    got = minus_row_max(x)
+    expected = x - x.max(axis=-1, keepdims=True)
+    assert got.shape == expected.shape and got.dtype == expected.dtype
+    np.testing.assert_array_equal(got, expected)
+    assert calls == (["subtract_row_max"] if _helpers.compiled.numba_available() else [])
+
+
+def test_minus_row_max_steps_aside_for_what_numpy_must_do(monkeypatch):
+    """Long rows, another axis, float16, integers, a non-contiguous view, a subclass and no
+    values run ``x - max_along(x)``, with its results."""
+    calls = _shift_spy(monkeypatch)
+    rng = np.random.default_rng(7)
+    x = rng.standard_normal((6, 300))
+    cases = [
+        (x, -1),  # rows longer than SHIFT_KERNEL_MAX_ROW: NumPy's loops are as fast
+        (x[:, :40], -1),
+        (x[:, :40], 0),
+        (x[:, :40].astype(np.float16), -1),
+        (np.arange(12).reshape(3, 4), -1),
+        (np.ma.masked_array(x[:, :40].copy()), -1),
+        (np.zeros((0, 5)), -1),
+    ]
+    for array, axis in cases:
+        got = minus_row_max(array, axis)
+        expected = array - array.max(axis=axis, keepdims=True)
+        assert type(got) is type(expected) and got.dtype == expected.dtype
+        np.testing.assert_array_equal(got, expected)
+    assert calls == []
 
 
 def test_max_along_another_axis_is_numpys(monkeypatch):

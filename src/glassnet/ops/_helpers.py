@@ -10,7 +10,7 @@ Example:
 import math
 
 from glassnet.autograd.tensor import Tensor, as_tensor
-from glassnet.backend import xp
+from glassnet.backend import compiled, xp
 
 
 def operands(x1, x2, op):
@@ -108,6 +108,103 @@ def max_along(x, axis=-1):
         rows = x.reshape(-1, width)
         return xp.maximum.reduce(xp.ascontiguousarray(rows.T), axis=0).reshape(x.shape[:-1] + (1,))
     return x.max(axis=axis, keepdims=True)
+
+
+# Rows at most this long go to the compiled ``subtract_row_max``; NumPy's own loops are as fast
+# on longer rows (1000 values: 85 us for both on 256 rows)
+SHIFT_KERNEL_MAX_ROW = 256
+
+
+def minus_row_max(x, axis=-1):
+    """``x - x.max(axis=axis, keepdims=True)``: the shift a softmax, log_softmax or cross-entropy
+    makes so that exp never overflows, as a new array with the same bits.
+
+    The maximum is exact in any order, and the subtraction is the same IEEE operation, so the
+    compiled sibling ``subtract_row_max`` (one pass over each row, for float32/float64 rows of at
+    most ``SHIFT_KERNEL_MAX_ROW`` values along the last axis of a C-contiguous array) gives the
+    NumPy lines' values: attention scores (8192 rows of 64) 615 -> 204 us, a batch of 128
+    ten-class rows 8.4 -> 1.3 us. (A row's maximum among equal +0.0 and -0.0 may be either, as
+    in NumPy's own SIMD loops; x - max is then 0.0 either way, or -0.0 for x = -0.0.)
+
+    Args:
+        x: a NumPy array.
+        axis: the axis of the rows (an int).
+
+    Example:
+
+    >>> import numpy as np
+    >>> minus_row_max(np.array([[1.0, 3.0], [4.0, 2.0]]))
+    array([[-2.,  0.],
+           [ 0., -2.]])
+    """
+    width = x.shape[-1] if x.ndim else 0
+    if (
+        x.ndim >= 1
+        and axis in (-1, x.ndim - 1)
+        and 0 < width <= SHIFT_KERNEL_MAX_ROW
+        and x.size
+        and x.dtype in (xp.float32, xp.float64)
+        and type(x) is xp.ndarray
+        and x.flags.c_contiguous
+    ):
+        kernel = compiled.get("subtract_row_max")
+        if kernel is not None:
+            shifted = xp.empty_like(x)
+            kernel(x.reshape(-1, width), shifted.reshape(-1, width))
+            return shifted
+    return x - max_along(x, axis)
+
+
+@compiled.register("subtract_row_max")
+def subtract_row_max(x, shifted):
+    """shifted = x - max(x) for each row: the compiled sibling of ``x - max_along(x)``.
+
+    The maximum is taken in 16 lanes (each the running maximum of every 16th value), which the
+    compiler keeps in vector registers, and then across the lanes in halves; a NaN anywhere in
+    the row makes the maximum NaN, as NumPy's does.
+
+    Args:
+        x: (rows, width) array.
+        shifted: (rows, width) output.
+
+    Example:
+
+    >>> import numpy as np
+    >>> shifted = np.empty((1, 3))
+    >>> subtract_row_max(np.array([[1.0, 5.0, 2.0]]), shifted)
+    >>> shifted
+    array([[-4.,  0., -3.]])
+    """
+    rows, width = x.shape
+    lanes = 16
+    running = xp.empty(lanes, dtype=x.dtype)
+    for row in range(rows):
+        if width >= lanes:
+            for k in range(lanes):
+                running[k] = x[row, k]
+            start = lanes
+            while start + lanes <= width:
+                for k in range(lanes):
+                    value, best = x[row, start + k], running[k]
+                    running[k] = value if (value > best or value != value) else best
+                start += lanes
+            for k in range(width - start):  # the last, partial group of 16
+                value, best = x[row, start + k], running[k]
+                running[k] = value if (value > best or value != value) else best
+            half = lanes // 2
+            while half:
+                for k in range(half):
+                    value, best = running[k + half], running[k]
+                    running[k] = value if (value > best or value != value) else best
+                half //= 2
+            maximum = running[0]
+        else:
+            maximum = x[row, 0]
+            for j in range(1, width):
+                value = x[row, j]
+                maximum = value if (value > maximum or value != value) else maximum
+        for j in range(width):
+            shifted[row, j] = x[row, j] - maximum
 
 
 def sum_rows(matrix):

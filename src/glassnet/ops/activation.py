@@ -27,7 +27,7 @@ from scipy import special as scipy_special
 
 from glassnet.autograd.tensor import as_tensor, from_op
 from glassnet.backend import compiled, xp
-from glassnet.ops._helpers import max_along, positive_part, sum_along
+from glassnet.ops._helpers import minus_row_max, positive_part, sum_along
 from glassnet.ops.operation import keras_op
 from glassnet.ops.special import erfc
 
@@ -797,7 +797,7 @@ def softmax_array(x, axis=-1):
     >>> softmax_array(np.array([0.0, 0.0]))
     array([0.5, 0.5])
     """
-    e = xp.exp(x - max_along(x, axis))
+    e = xp.exp(minus_row_max(x, axis))
     e /= sum_along(e, axis)
     return e
 
@@ -855,7 +855,7 @@ def log_softmax(x, axis=-1):
     -0.6931
     """
     x = as_tensor(x, where="log_softmax")
-    shifted = x.data - max_along(x.data, axis)
+    shifted = minus_row_max(x.data, axis)
     out = shifted - xp.log(sum_along(xp.exp(shifted), axis))
 
     def backward(grad_output):  # dL/dx = g - softmax(x) * sum(g)

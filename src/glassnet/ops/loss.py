@@ -16,7 +16,7 @@ from glassnet.autograd.tensor import Tensor, as_tensor, from_op
 from glassnet.backend import epsilon, xp
 from glassnet.ops import activation, reduction
 from glassnet.ops import elementwise as ew
-from glassnet.ops._helpers import broadcast_call, max_along, sum_along, unbroadcast
+from glassnet.ops._helpers import broadcast_call, minus_row_max, sum_along, unbroadcast
 from glassnet.ops.activation import sigmoid_array
 from glassnet.ops.encoding import one_hot
 from glassnet.ops.operation import keras_op
@@ -220,7 +220,7 @@ def categorical_crossentropy(y_true, y_pred, from_logits=False, axis=-1):
         p = ew.clip(y_pred, epsilon(), 1.0 - epsilon())
         return ew.negative(reduction.sum(ew.multiply(y_true, ew.log(p)), axis=axis))
     x, y = y_pred.data, y_true.data
-    shifted = x - max_along(x, axis)
+    shifted = minus_row_max(x, axis)
     log_probs = shifted - xp.log(sum_along(xp.exp(shifted), axis))
     out = -xp.sum(y * log_probs, axis=axis)
 
@@ -290,7 +290,7 @@ def sparse_categorical_crossentropy(y_true, y_pred, from_logits=False, axis=-1):
         target = one_hot(labels, y_pred.shape[axis], axis=axis, dtype=y_pred.dtype)
         return categorical_crossentropy(target, y_pred, from_logits=False, axis=axis)
     x = y_pred.data
-    shifted = x - max_along(x, axis)
+    shifted = minus_row_max(x, axis)
     if x.ndim == 2 and axis in (-1, 1):
         # (batch, classes), the common case: plain indexing, and exp kept
         rows = xp.arange(x.shape[0])
