@@ -780,6 +780,48 @@ def hard_silu(x):
 hard_swish = hard_silu
 
 
+def _softmax_backward_kernel(grad_output, out):
+    """The compiled ``softmax_backward_rows`` when it can take these rows (float32/float64,
+    C-contiguous, one dtype, at least one value), else None."""
+    if (
+        out.dtype not in (xp.float32, xp.float64)
+        or grad_output.dtype != out.dtype
+        or grad_output.shape != out.shape
+        or not out.size
+        or not out.flags.c_contiguous
+    ):
+        return None
+    return compiled.get("softmax_backward_rows")
+
+
+@compiled.register("softmax_backward_rows", reassociate=True)
+def softmax_backward_rows(grad, y, out):
+    """softmax's backward for each row in one pass: out = (g - sum(g * y)) * y, the compiled
+    sibling of the einsum, subtraction and product in ``softmax``'s backward (same steps; the
+    row's dot product added as vector lanes, the reference's in einsum's order).
+
+    Args:
+        grad: (rows, width) dL/dy, C-contiguous.
+        y: (rows, width) the softmax's output.
+        out: (rows, width) output: dL/dx.
+
+    Example:
+
+    >>> import numpy as np
+    >>> out = np.empty((1, 2))
+    >>> softmax_backward_rows(np.array([[1.0, 0.0]]), np.array([[0.5, 0.5]]), out)
+    >>> out  # (1 - 0.5) * 0.5 and (0 - 0.5) * 0.5
+    array([[ 0.25, -0.25]])
+    """
+    rows, width = y.shape
+    for row in range(rows):
+        dot = grad[row, 0] * y[row, 0]
+        for j in range(1, width):
+            dot += grad[row, j] * y[row, j]
+        for j in range(width):
+            out[row, j] = (grad[row, j] - dot) * y[row, j]
+
+
 def softmax_array(x, axis=-1):
     """The forward arithmetic of ``softmax`` on an array (shared with the fusion pass's
     tape-free inference chain, so both give the same bits).
@@ -824,9 +866,17 @@ def softmax(x, axis=-1):
 
     def backward(grad_output):  # dL/dx = y * (g - sum(g * y))
         if axis in (-1, x.ndim - 1):  # the row sums as dot products: no g * y temporary
-            # rows read along memory: a gradient that arrives transposed (as einsum leaves the
-            # attention scores' gradient) is copied once rather than walked across 3 times
+            # rows read along memory: a gradient that arrives transposed is copied once rather
+            # than walked across 3 times
             grad_output = xp.ascontiguousarray(grad_output)
+            kernel = _softmax_backward_kernel(grad_output, out)
+            if kernel is not None:
+                grad = xp.empty_like(out)
+                width = out.shape[-1]
+                kernel(
+                    grad_output.reshape(-1, width), out.reshape(-1, width), grad.reshape(-1, width)
+                )
+                return (grad,)
             dot = xp.einsum("...i,...i->...", grad_output, out)[..., None]
         else:
             dot = xp.sum(grad_output * out, axis=axis, keepdims=True)
