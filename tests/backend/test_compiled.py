@@ -638,8 +638,8 @@ def test_a_rows_compiled_layer_norm_does_not_depend_on_its_batch(dtype, monkeypa
 
 @needs_numba
 def test_layer_norm_kernels_step_aside_where_the_numpy_lines_must_run(monkeypatch):
-    """Leading axes (BatchNormalization), float16, a non-contiguous input, a scale that is one
-    number or another dtype, and statistics summed across processes run the NumPy lines."""
+    """A middle axis, float16, a non-contiguous input, a scale that is one number, and statistics
+    summed across processes run the NumPy lines."""
     from glassnet.ops.normalization import normalize
 
     calls = _layer_norm_spy(monkeypatch)
@@ -647,7 +647,8 @@ def test_layer_norm_kernels_step_aside_where_the_numpy_lines_must_run(monkeypatc
     x = rng.standard_normal((8, 12)).astype(np.float32)
     features = rng.standard_normal(12).astype(np.float32)
     cases = [
-        (x, 0, rng.standard_normal(12).astype(np.float32), {}),  # over the batch axis
+        # a middle axis: neither LayerNormalization's trailing nor BatchNormalization's leading
+        (x.reshape(2, 4, 12), 1, rng.standard_normal((4, 1)).astype(np.float32), {}),
         (x.astype(np.float16), -1, features.astype(np.float16), {}),
         (np.asfortranarray(x), -1, features, {}),
         (x[:, ::2], -1, features[::2], {}),
@@ -758,3 +759,138 @@ def test_softmax_backward_kernel_steps_aside_for_float16_and_other_axes(monkeypa
     with compiled.disabled():
         np.testing.assert_array_equal(first_axis, _softmax_gradient(x, grad_output, axis=0))
     assert "softmax_backward_rows" not in calls
+
+
+# -- BatchNormalization's forward and backward, all features at once ----------------------------
+def _batch_norm_spy(monkeypatch):
+    from glassnet.ops import normalization
+
+    calls = []
+    real_get = compiled.get
+
+    def spy(name):
+        kernel = real_get(name)
+        return None if kernel is None else (lambda *a: (calls.append(name), kernel(*a))[1])
+
+    monkeypatch.setattr(normalization.compiled, "get", spy)
+    return calls
+
+
+@needs_numba
+@pytest.mark.parametrize("dtype, tolerance", [(np.float64, 1e-10), (np.float32, 1e-5)])
+@pytest.mark.parametrize(
+    "shape, axes, weight_shape",
+    [
+        ((16, 5, 5, 8), (0, 1, 2), (8,)),  # images, channels last
+        ((64, 10), 0, (10,)),  # features of a Dense layer
+        ((3, 4, 7), (0, 1), (1, 1, 7)),  # the layer's broadcast shape
+    ],
+    ids=["images", "features", "broadcast_shape"],
+)
+@pytest.mark.parametrize(
+    "with_scale, with_offset", [(True, True), (True, False), (False, True), (False, False)]
+)
+def test_compiled_batch_norm_equals_the_numpy_reference(
+    dtype, tolerance, shape, axes, weight_shape, with_scale, with_offset, monkeypatch
+):
+    """The kernels give the NumPy lines' output, batch statistics and gradients within rounding
+    (each feature's sums are added in float64, the reference's by BLAS in x's dtype)."""
+    rng = np.random.default_rng(20)
+    x = rng.normal(1.5, 2.0, size=shape).astype(dtype)
+    grad_output = rng.standard_normal(shape).astype(dtype)
+    scale = rng.standard_normal(weight_shape).astype(dtype) if with_scale else None
+    offset = rng.standard_normal(weight_shape).astype(dtype) if with_offset else None
+    calls = _batch_norm_spy(monkeypatch)
+    fast = _layer_norm_results(x, axes, scale, offset, grad_output)
+    assert calls == ["batch_norm_forward", "batch_norm_backward"]
+    with compiled.disabled():
+        reference = _layer_norm_results(x, axes, scale, offset, grad_output)
+    for a, b in zip(fast, reference, strict=True):
+        if b is None:
+            assert a is None
+            continue
+        assert a.dtype == b.dtype and a.shape == b.shape
+        np.testing.assert_allclose(a, b, rtol=tolerance, atol=tolerance)
+
+
+@needs_numba
+@pytest.mark.filterwarnings("ignore:invalid value encountered")
+def test_compiled_batch_norm_carries_nan_and_infinities_as_numpy_does(monkeypatch):
+    """A feature with NaN or an infinity among its rows gives what the NumPy lines give, and the
+    other features are untouched by it."""
+    rng = np.random.default_rng(21)
+    x = rng.standard_normal((30, 6))
+    x[4, 1], x[7, 2], x[9, 3], x[2, 4], x[3, 4] = np.nan, np.inf, -np.inf, np.inf, -np.inf
+    scale, offset = rng.standard_normal((2, 6))
+    grad_output = rng.standard_normal((30, 6))
+    calls = _batch_norm_spy(monkeypatch)
+    fast = _layer_norm_results(x, 0, scale, offset, grad_output)
+    with compiled.disabled():
+        reference = _layer_norm_results(x, 0, scale, offset, grad_output)
+    assert calls == ["batch_norm_forward", "batch_norm_backward"]
+    for a, b in zip(fast, reference, strict=True):
+        np.testing.assert_allclose(a, b, rtol=1e-10, atol=1e-10)  # NaN equals NaN here
+    assert np.isnan(fast[0][:, 1:5]).all() and np.isfinite(fast[0][:, [0, 5]]).all()
+
+
+@needs_numba
+def test_batch_norm_kernels_step_aside_where_the_numpy_lines_must_run(monkeypatch):
+    """Channels first, float16, a non-contiguous input, one scale for every feature and
+    statistics summed across processes run the NumPy lines."""
+    from glassnet.ops.normalization import normalize
+
+    calls = _batch_norm_spy(monkeypatch)
+    rng = np.random.default_rng(22)
+    x = rng.standard_normal((6, 3, 4, 5)).astype(np.float32)
+    channels = rng.standard_normal(5).astype(np.float32)
+    cases = [
+        (x, (0, 2, 3), rng.standard_normal((1, 3, 1, 1)).astype(np.float32), {}),
+        (x.astype(np.float16), (0, 1, 2), channels.astype(np.float16), {}),
+        (x[:, :, :, ::2], (0, 1, 2), channels[::2], {}),
+        (x, (0, 1, 2), np.float32(2.0), {}),
+        (x, (0, 1, 2), channels, {"cross_replica_sum": lambda arrays: arrays}),
+    ]
+    for array, axes, scale, options in cases:
+        out, _, _ = normalize(array, axes, scale, None, 1e-3, **options)
+        with compiled.disabled():
+            expected, _, _ = normalize(array, axes, scale, None, 1e-3, **options)
+        np.testing.assert_array_equal(out.data, expected.data)
+    assert calls == []
+    normalize(x, (0, 1, 2), channels)  # and the ordinary case does run them
+    assert calls == ["batch_norm_forward"]
+
+
+@needs_numba
+def test_a_cnn_with_batch_norm_trains_alike_with_and_without_its_kernels(monkeypatch, float64):
+    """Conv2D -> BatchNormalization -> ReLU twice, in float64 with SGD: three epochs give the
+    same weights, moving statistics included, to 1e-10 with the kernels and without."""
+    import glassnet as keras
+
+    calls = _batch_norm_spy(monkeypatch)
+    rng = np.random.default_rng(23)
+    x = rng.standard_normal((24, 8, 8, 2))
+    y = rng.integers(0, 3, 24)
+    weights = []
+    for context in (contextlib.nullcontext(), compiled.disabled()):
+        keras.utils.set_random_seed(0)
+        model = keras.Sequential(
+            [
+                keras.Input((8, 8, 2)),
+                keras.layers.Conv2D(4, 3, use_bias=False),
+                keras.layers.BatchNormalization(),
+                keras.layers.ReLU(),
+                keras.layers.Conv2D(6, 3),
+                keras.layers.BatchNormalization(center=False),
+                keras.layers.ReLU(),
+                keras.layers.Flatten(),
+                keras.layers.Dense(3, activation="softmax"),
+            ]
+        )
+        model.compile(keras.optimizers.SGD(0.05), "sparse_categorical_crossentropy")
+        with context:
+            model.fit(x, y, batch_size=8, epochs=3, shuffle=False, verbose=0)
+        weights.append(model.get_weights())
+    assert {"batch_norm_forward", "batch_norm_backward"} <= set(calls)
+    assert weights[0][0].dtype == np.float64
+    for a, b in zip(*weights, strict=True):
+        np.testing.assert_allclose(a, b, rtol=1e-10, atol=1e-12)

@@ -60,6 +60,10 @@ def normalize(x, axes, scale=None, offset=None, epsilon=1e-3, cross_replica_sum=
         kernels = compiled.get("layer_norm_forward"), compiled.get("layer_norm_backward")
         if None not in kernels:
             return _normalize_rows(x, gamma, beta, epsilon, count, keep_shape, kernels)
+    elif cross_replica_sum is None and _column_kernels_fit(x, axes, count, gamma, beta):
+        kernels = compiled.get("batch_norm_forward"), compiled.get("batch_norm_backward")
+        if None not in kernels:
+            return _normalize_columns(x, gamma, beta, epsilon, count, keep_shape, kernels)
     leading = axes == tuple(range(len(axes)))  # BatchNormalization, channels last: (rows, features)
     trailing = axes == tuple(range(x.ndim - len(axes), x.ndim))  # LayerNormalization
 
@@ -131,9 +135,26 @@ def _row_kernels_fit(x, axes, count, gamma, beta):
     """Whether the compiled layer-norm kernels can take this ``normalize``: statistics over the
     trailing axes of a C-contiguous float32/float64 array, and a scale and offset that are None
     or of x's dtype with one value per normalised position (LayerNormalization's)."""
+    if axes != tuple(range(x.ndim - len(axes), x.ndim)):
+        return False
+    return _kernel_operands_fit(x, count, gamma, beta, lambda axis: axis in axes)
+
+
+def _column_kernels_fit(x, axes, count, gamma, beta):
+    """Whether the compiled batch-norm kernels can take this ``normalize``: statistics over the
+    leading axes of a C-contiguous float32/float64 array (BatchNormalization's, channels last),
+    and a scale and offset that are None or of x's dtype with one value per feature."""
+    if axes != tuple(range(len(axes))) or len(axes) == x.ndim:
+        return False
+    return _kernel_operands_fit(x, count, gamma, beta, lambda axis: axis not in axes)
+
+
+def _kernel_operands_fit(x, count, gamma, beta, varies_along):
+    """x is float32/float64, C-contiguous and not empty; the scale and offset are None or
+    C-contiguous arrays of x's dtype that vary along exactly the axes ``varies_along`` says."""
     if x.dtype not in (xp.float32, xp.float64) or not x.data.flags.c_contiguous or not x.size:
         return False
-    if axes != tuple(range(x.ndim - len(axes), x.ndim)) or not count:
+    if not count:
         return False
     for weight in (gamma, beta):
         if weight is None:
@@ -141,8 +162,9 @@ def _row_kernels_fit(x, axes, count, gamma, beta):
         if weight.dtype != x.dtype or weight.ndim > x.ndim or not weight.data.flags.c_contiguous:
             return False
         shape = (1,) * (x.ndim - weight.ndim) + weight.shape
-        if any(size != (x.shape[axis] if axis in axes else 1) for axis, size in enumerate(shape)):
-            return False
+        for axis, size in enumerate(shape):
+            if size != (x.shape[axis] if varies_along(axis) else 1):
+                return False
     return True
 
 
@@ -280,6 +302,139 @@ def layer_norm_backward(grad, x_hat, scale, inv_std, count, grad_x, grad_scale, 
     for j in range(n):
         grad_scale[j] = scale_sums[j]
         grad_offset[j] = offset_sums[j]
+
+
+def _normalize_columns(x, gamma, beta, epsilon, count, keep_shape, kernels):
+    """``normalize`` over leading axes by the compiled kernels: x as (count, features), each
+    feature's statistics summed in float64 over the rows; two passes forward, two backward. The
+    normalised values are made again in the backward from x and the statistics (the same
+    operations, so the same bits) rather than kept."""
+    forward, backward_kernel = kernels
+    dtype = x.dtype.type
+    columns = x.data.reshape(count, -1)
+    features = columns.shape[1]
+    scale = None if gamma is None else gamma.data.reshape(features)
+    offset = None if beta is None else beta.data.reshape(features)
+    out = xp.empty_like(columns)
+    mean, var, inv_std = (xp.empty(features, dtype=x.dtype) for _ in range(3))
+    forward(columns, scale, offset, dtype(epsilon), out, mean, var, inv_std)
+
+    def backward(grad_output):
+        grad = xp.ascontiguousarray(grad_output, dtype=x.dtype).reshape(columns.shape)
+        grad_x = xp.empty_like(grad)
+        grad_scale = xp.empty(features, dtype=x.dtype)
+        grad_offset = xp.empty(features, dtype=x.dtype)
+        backward_kernel(grad, columns, mean, inv_std, scale, grad_x, grad_scale, grad_offset)
+        grads = [grad_x.reshape(x.shape)]
+        if gamma is not None:
+            grads.append(grad_scale.reshape(gamma.shape) if gamma.requires_grad else None)
+        if beta is not None:
+            grads.append(grad_offset.reshape(beta.shape) if beta.requires_grad else None)
+        return tuple(grads)
+
+    parents = (x,) + tuple(weight for weight in (gamma, beta) if weight is not None)
+    tensor = from_op(out.reshape(x.shape), parents, backward)
+    return tensor, mean.reshape(keep_shape), var.reshape(keep_shape)
+
+
+@compiled.register("batch_norm_forward")
+def batch_norm_forward(x, scale, offset, epsilon, out, mean, var, inv_std):
+    """BatchNormalization's forward over the rows of x, for every feature (column) at once: the
+    compiled sibling of ``normalize``'s NumPy lines for leading axes, with the same steps:
+
+        mean = sum(x) / n;  var = sum((x - mean)^2) / n;  inv_std = 1 / sqrt(var + epsilon)
+        out = ((x - mean) * inv_std) * scale + offset
+
+    Each feature's two sums are added row after row in float64 (a batch of images has tens of
+    thousands of rows), then rounded to x's dtype; the reference's come from BLAS in x's dtype.
+
+    Args:
+        x: (n, features) C-contiguous.
+        scale, offset: (features,) arrays, or None for none.
+        epsilon: a scalar of x's dtype.
+        out: (n, features) output.
+        mean, var, inv_std: (features,) outputs.
+
+    Example:
+
+    >>> import numpy as np
+    >>> out, mean, var, inv_std = np.empty((2, 1)), np.empty(1), np.empty(1), np.empty(1)
+    >>> batch_norm_forward(np.array([[1.0], [3.0]]), None, None, 0.0, out, mean, var, inv_std)
+    >>> out.ravel(), mean, var
+    (array([-1.,  1.]), array([2.]), array([1.]))
+    """
+    rows, features = x.shape
+    sums = xp.zeros(features)  # float64
+    for row in range(rows):
+        for j in range(features):
+            sums[j] += x[row, j]
+    for j in range(features):
+        mean[j] = sums[j] / rows
+        sums[j] = 0.0
+    for row in range(rows):
+        for j in range(features):
+            centred = x[row, j] - mean[j]
+            sums[j] += centred * centred
+    for j in range(features):
+        var[j] = sums[j] / rows
+        inv_std[j] = 1 / xp.sqrt(var[j] + epsilon)
+    for row in range(rows):
+        for j in range(features):
+            normalised = (x[row, j] - mean[j]) * inv_std[j]
+            if scale is not None:
+                normalised = normalised * scale[j]
+            if offset is not None:
+                normalised = normalised + offset[j]
+            out[row, j] = normalised
+
+
+@compiled.register("batch_norm_backward")
+def batch_norm_backward(grad, x, mean, inv_std, scale, grad_x, grad_scale, grad_offset):
+    """BatchNormalization's backward (sibling of ``normalize``'s backward for leading axes): with
+    x_hat = (x - mean) inv_std made again as the forward made it, d = grad * scale and means over
+    the rows,
+
+        dL/dx = ((d - x_hat * mean(d * x_hat)) - mean(d)) * inv_std
+
+    and dL/dscale = sum(grad * x_hat), dL/doffset = sum(grad), summed row after row in float64.
+
+    Args:
+        grad: (n, features) dL/d(out), C-contiguous.
+        x: (n, features) the forward's input.
+        mean, inv_std: (features,) the forward's statistics.
+        scale: (features,) or None.
+        grad_x: (n, features) output: dL/dx.
+        grad_scale, grad_offset: (features,) outputs.
+
+    Example:
+
+    >>> import numpy as np
+    >>> grad_x, grad_scale, grad_offset = np.empty((2, 1)), np.empty(1), np.empty(1)
+    >>> batch_norm_backward(np.array([[1.0], [1.0]]), np.array([[1.0], [3.0]]), np.array([2.0]),
+    ...                     np.array([1.0]), None, grad_x, grad_scale, grad_offset)
+    >>> grad_x.ravel(), grad_scale, grad_offset  # a constant gradient moves no normalised value
+    (array([0., 0.]), array([0.]), array([2.]))
+    """
+    rows, features = grad.shape
+    sum_grad, sum_grad_x_hat = xp.zeros(features), xp.zeros(features)  # float64
+    for row in range(rows):
+        for j in range(features):
+            g = grad[row, j]
+            sum_grad[j] += g
+            sum_grad_x_hat[j] += g * ((x[row, j] - mean[j]) * inv_std[j])
+    mean_d = xp.empty(features, dtype=grad.dtype)
+    mean_d_x_hat = xp.empty(features, dtype=grad.dtype)
+    for j in range(features):
+        factor = 1.0 if scale is None else scale[j]
+        mean_d[j] = sum_grad[j] * factor / rows
+        mean_d_x_hat[j] = sum_grad_x_hat[j] * factor / rows
+        grad_scale[j] = sum_grad_x_hat[j]
+        grad_offset[j] = sum_grad[j]
+    for row in range(rows):
+        for j in range(features):
+            x_hat = (x[row, j] - mean[j]) * inv_std[j]
+            d = grad[row, j] if scale is None else grad[row, j] * scale[j]
+            grad_x[row, j] = ((d - x_hat * mean_d_x_hat[j]) - mean_d[j]) * inv_std[j]
 
 
 @keras_op
