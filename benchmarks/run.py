@@ -154,6 +154,28 @@ def keras_api_case(keras, case, quick):
             model, x, y, 128, "sparse_categorical_crossentropy", shuffle=False
         )
         return {"seconds": seconds / steps, "unit": "step", "rss": rss}
+    if case == "cnn_bn_train_128":  # the tutorial CNN with BatchNormalization after each conv
+        x, y = fashion(images=True, n=128 * (30 if quick else 100))
+        model = keras.Sequential(
+            [
+                keras.Input((28, 28, 1)),
+                layers.Conv2D(32, 3, use_bias=False),
+                layers.BatchNormalization(),
+                layers.ReLU(),
+                layers.MaxPooling2D(),
+                layers.Conv2D(64, 3, use_bias=False),
+                layers.BatchNormalization(),
+                layers.ReLU(),
+                layers.MaxPooling2D(),
+                layers.Flatten(),
+                layers.Dense(64, activation="relu"),
+                layers.Dense(10, activation="softmax"),
+            ]
+        )
+        seconds, steps, rss = train(
+            model, x, y, 128, "sparse_categorical_crossentropy", shuffle=False
+        )
+        return {"seconds": seconds / steps, "unit": "step", "rss": rss}
     if case == "lstm_train_64":
         steps = 30 if quick else 100
         rng = np.random.default_rng(0)
@@ -300,6 +322,26 @@ def torch_case(case, quick, threads):
             model, np.ascontiguousarray(x.transpose(0, 3, 1, 2)), y, 128, nn.CrossEntropyLoss()
         )
         return {"seconds": seconds / steps, "unit": "step", "rss": rss}
+    if case == "cnn_bn_train_128":
+        x, y = fashion(images=True, n=128 * (30 if quick else 100))
+        model = nn.Sequential(
+            nn.Conv2d(1, 32, 3, bias=False),
+            nn.BatchNorm2d(32, eps=1e-3, momentum=0.01),  # Keras's defaults
+            nn.ReLU(),
+            nn.MaxPool2d(2),
+            nn.Conv2d(32, 64, 3, bias=False),
+            nn.BatchNorm2d(64, eps=1e-3, momentum=0.01),
+            nn.ReLU(),
+            nn.MaxPool2d(2),
+            nn.Flatten(),
+            nn.Linear(1600, 64),
+            nn.ReLU(),
+            nn.Linear(64, 10),
+        )
+        seconds, steps, rss = train(
+            model, np.ascontiguousarray(x.transpose(0, 3, 1, 2)), y, 128, nn.CrossEntropyLoss()
+        )
+        return {"seconds": seconds / steps, "unit": "step", "rss": rss}
     if case == "lstm_train_64":
         steps = 30 if quick else 100
         rng = np.random.default_rng(0)
@@ -407,6 +449,7 @@ CASES = [
     ("mlp_train_128", "MLP 784-256-128-10, Adam", 128),
     ("mlp_train_32", "MLP 784-256-128-10, Adam", 32),
     ("cnn_train_128", "tutorial CNN, Adam", 128),
+    ("cnn_bn_train_128", "tutorial CNN with BatchNormalization, Adam", 128),
     ("lstm_train_64", "LSTM(64), T=50, 8 features", 64),
     ("mlp_predict_1", "MLP predict, 1 sample", 1),
     ("mlp_call_1", "MLP model(x), 1 sample, eager", 1),
