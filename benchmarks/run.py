@@ -136,37 +136,24 @@ def keras_api_case(keras, case, quick):
             "gflops": mlp_flops(batch) * steps / seconds / 1e9,
             "ceiling": mlp_flops(batch) / gemm_ceiling(batch) / 1e9,
         }
-    if case == "cnn_train_128":
+    if case in ("cnn_train_128", "cnn_bn_train_128"):
         x, y = fashion(images=True, n=128 * (30 if quick else 100))
-        model = keras.Sequential(
-            [
-                keras.Input((28, 28, 1)),
-                layers.Conv2D(32, 3, activation="relu"),
+
+        def block(filters):  # the tutorial's conv -> pool, or conv -> batch norm -> ReLU -> pool
+            if case == "cnn_train_128":
+                return [layers.Conv2D(filters, 3, activation="relu"), layers.MaxPooling2D()]
+            return [
+                layers.Conv2D(filters, 3, use_bias=False),
+                layers.BatchNormalization(),
+                layers.ReLU(),
                 layers.MaxPooling2D(),
-                layers.Conv2D(64, 3, activation="relu"),
-                layers.MaxPooling2D(),
-                layers.Flatten(),
-                layers.Dense(64, activation="relu"),
-                layers.Dense(10, activation="softmax"),
             ]
-        )
-        seconds, steps, rss = train(
-            model, x, y, 128, "sparse_categorical_crossentropy", shuffle=False
-        )
-        return {"seconds": seconds / steps, "unit": "step", "rss": rss}
-    if case == "cnn_bn_train_128":  # the tutorial CNN with BatchNormalization after each conv
-        x, y = fashion(images=True, n=128 * (30 if quick else 100))
+
         model = keras.Sequential(
             [
                 keras.Input((28, 28, 1)),
-                layers.Conv2D(32, 3, use_bias=False),
-                layers.BatchNormalization(),
-                layers.ReLU(),
-                layers.MaxPooling2D(),
-                layers.Conv2D(64, 3, use_bias=False),
-                layers.BatchNormalization(),
-                layers.ReLU(),
-                layers.MaxPooling2D(),
+                *block(32),
+                *block(64),
                 layers.Flatten(),
                 layers.Dense(64, activation="relu"),
                 layers.Dense(10, activation="softmax"),
@@ -304,35 +291,23 @@ def torch_case(case, quick, threads):
             "rss": rss,
             "gflops": mlp_flops(batch) * steps / seconds / 1e9,
         }
-    if case == "cnn_train_128":
+    if case in ("cnn_train_128", "cnn_bn_train_128"):
         x, y = fashion(images=True, n=128 * (30 if quick else 100))
+        batch_norm = case == "cnn_bn_train_128"
+
+        def block(channels_in, channels_out):  # conv [-> batch norm] -> ReLU -> pool
+            if not batch_norm:
+                return [nn.Conv2d(channels_in, channels_out, 3), nn.ReLU(), nn.MaxPool2d(2)]
+            return [
+                nn.Conv2d(channels_in, channels_out, 3, bias=False),
+                nn.BatchNorm2d(channels_out, eps=1e-3, momentum=0.01),  # Keras's defaults
+                nn.ReLU(),
+                nn.MaxPool2d(2),
+            ]
+
         model = nn.Sequential(
-            nn.Conv2d(1, 32, 3),
-            nn.ReLU(),
-            nn.MaxPool2d(2),
-            nn.Conv2d(32, 64, 3),
-            nn.ReLU(),
-            nn.MaxPool2d(2),
-            nn.Flatten(),
-            nn.Linear(1600, 64),
-            nn.ReLU(),
-            nn.Linear(64, 10),
-        )
-        seconds, steps, rss = train(
-            model, np.ascontiguousarray(x.transpose(0, 3, 1, 2)), y, 128, nn.CrossEntropyLoss()
-        )
-        return {"seconds": seconds / steps, "unit": "step", "rss": rss}
-    if case == "cnn_bn_train_128":
-        x, y = fashion(images=True, n=128 * (30 if quick else 100))
-        model = nn.Sequential(
-            nn.Conv2d(1, 32, 3, bias=False),
-            nn.BatchNorm2d(32, eps=1e-3, momentum=0.01),  # Keras's defaults
-            nn.ReLU(),
-            nn.MaxPool2d(2),
-            nn.Conv2d(32, 64, 3, bias=False),
-            nn.BatchNorm2d(64, eps=1e-3, momentum=0.01),
-            nn.ReLU(),
-            nn.MaxPool2d(2),
+            *block(1, 32),
+            *block(32, 64),
             nn.Flatten(),
             nn.Linear(1600, 64),
             nn.ReLU(),

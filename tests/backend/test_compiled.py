@@ -424,9 +424,9 @@ def _relu_operands(dtype, shape, seed=11):
     return z, bias, grad
 
 
-def _relu_spy(monkeypatch):
-    from glassnet.ops import activation
-
+def _kernel_spy(monkeypatch):
+    """The names of the compiled kernels that run from here on, in order (every module holds the
+    same ``compiled`` module, so one patch sees them all)."""
     calls = []
     real_get = compiled.get
 
@@ -434,7 +434,7 @@ def _relu_spy(monkeypatch):
         kernel = real_get(name)
         return None if kernel is None else (lambda *a: (calls.append(name), kernel(*a))[1])
 
-    monkeypatch.setattr(activation.compiled, "get", spy)
+    monkeypatch.setattr(compiled, "get", spy)
     return calls
 
 
@@ -449,7 +449,7 @@ def test_compiled_relu_kernels_give_numpys_bits(dtype, shape, monkeypatch):
 
     relu = ACTIVATIONS["relu"]
     z, bias, grad = _relu_operands(dtype, shape)
-    calls = _relu_spy(monkeypatch)
+    calls = _kernel_spy(monkeypatch)
     fast_y = relu.apply_inplace(z.copy(), bias)
     fast_grad = relu.chain(grad, None, fast_y)
     assert calls == ["relu_add_bias", "relu_chain"]
@@ -470,7 +470,7 @@ def test_relu_kernels_step_aside_where_numpy_must_do_it(monkeypatch):
     from glassnet.ops import activation
 
     relu = activation.ACTIVATIONS["relu"]
-    calls = _relu_spy(monkeypatch)
+    calls = _kernel_spy(monkeypatch)
     big = activation.KERNEL_MIN_SIZE
     z, bias, grad = _relu_operands(np.float32, (big // 32 + 1, 32))
     cases = [  # (z, bias, dL/dy, the kernels that may run)
@@ -505,7 +505,7 @@ def test_relu_kernels_step_aside_where_numpy_must_do_it(monkeypatch):
 def test_an_mlp_trains_to_the_same_weights_with_and_without_the_relu_kernels(monkeypatch):
     import glassnet as keras
 
-    calls = _relu_spy(monkeypatch)
+    calls = _kernel_spy(monkeypatch)
     rng = np.random.default_rng(12)
     x = rng.standard_normal((64, 20)).astype(np.float32)
     y = rng.integers(0, 4, 64)
@@ -530,21 +530,7 @@ def test_an_mlp_trains_to_the_same_weights_with_and_without_the_relu_kernels(mon
 
 
 # -- LayerNormalization's forward and backward, one pass per row --------------------------------
-def _layer_norm_spy(monkeypatch):
-    from glassnet.ops import normalization
-
-    calls = []
-    real_get = compiled.get
-
-    def spy(name):
-        kernel = real_get(name)
-        return None if kernel is None else (lambda *a: (calls.append(name), kernel(*a))[1])
-
-    monkeypatch.setattr(normalization.compiled, "get", spy)
-    return calls
-
-
-def _layer_norm_results(x, axes, scale, offset, grad_output):
+def _normalize_results(x, axes, scale, offset, grad_output):
     """(y, mean, var, dL/dx, dL/dscale, dL/doffset) of ``normalize`` with this seed gradient."""
     from glassnet.ops.normalization import normalize
 
@@ -553,6 +539,25 @@ def _layer_norm_results(x, axes, scale, offset, grad_output):
     y, mean, var = normalize(x, axes, *weights, epsilon=1e-5)
     y.backward(grad_output)
     return [y.data, mean, var, x.grad] + [None if w is None else w.grad for w in weights]
+
+
+def _normalize_kernels_match(monkeypatch, kernels, tolerance, x, axes, scale, offset, grad):
+    """``normalize`` with its compiled ``kernels`` (which must be the ones that run) and with the
+    NumPy lines: the same output, statistics and gradients within ``tolerance`` (NaN equal to
+    NaN); returns the kernels' results."""
+    calls = _kernel_spy(monkeypatch)
+    fast = _normalize_results(x, axes, scale, offset, grad)
+    assert calls == kernels
+    with compiled.disabled():
+        reference = _normalize_results(x, axes, scale, offset, grad)
+    assert calls == kernels  # the switch stops them
+    for a, b in zip(fast, reference, strict=True):
+        if b is None:
+            assert a is None
+            continue
+        assert a.dtype == b.dtype and a.shape == b.shape
+        np.testing.assert_allclose(a, b, rtol=tolerance, atol=tolerance)
+    return fast
 
 
 @needs_numba
@@ -580,18 +585,8 @@ def test_compiled_layer_norm_equals_the_numpy_reference(
     if weight_shape is not None:
         scale = rng.standard_normal(weight_shape).astype(dtype) if with_scale else None
         offset = rng.standard_normal(weight_shape).astype(dtype) if with_offset else None
-    calls = _layer_norm_spy(monkeypatch)
-    fast = _layer_norm_results(x, axes, scale, offset, grad_output)
-    assert calls == ["layer_norm_forward", "layer_norm_backward"]
-    with compiled.disabled():
-        reference = _layer_norm_results(x, axes, scale, offset, grad_output)
-    assert len(calls) == 2  # the switch stops them
-    for a, b in zip(fast, reference, strict=True):
-        if b is None:
-            assert a is None
-            continue
-        assert a.dtype == b.dtype and a.shape == b.shape
-        np.testing.assert_allclose(a, b, rtol=tolerance, atol=tolerance)
+    kernels = ["layer_norm_forward", "layer_norm_backward"]
+    _normalize_kernels_match(monkeypatch, kernels, tolerance, x, axes, scale, offset, grad_output)
 
 
 @needs_numba
@@ -605,13 +600,8 @@ def test_compiled_layer_norm_carries_nan_and_infinities_as_numpy_does(monkeypatc
     x[4, 8] = -np.inf
     scale, offset = rng.standard_normal((2, 40))
     grad_output = rng.standard_normal((6, 40))
-    calls = _layer_norm_spy(monkeypatch)
-    fast = _layer_norm_results(x, -1, scale, offset, grad_output)
-    with compiled.disabled():
-        reference = _layer_norm_results(x, -1, scale, offset, grad_output)
-    assert calls == ["layer_norm_forward", "layer_norm_backward"]
-    for a, b in zip(fast, reference, strict=True):
-        np.testing.assert_allclose(a, b, rtol=1e-10, atol=1e-10)  # NaN equals NaN here
+    kernels = ["layer_norm_forward", "layer_norm_backward"]
+    fast = _normalize_kernels_match(monkeypatch, kernels, 1e-10, x, -1, scale, offset, grad_output)
     assert np.isnan(fast[0][1:5]).all() and np.isfinite(fast[0][[0, 5]]).all()
     assert fast[1][2, 0] == np.inf and fast[1][3, 0] == -np.inf
 
@@ -623,7 +613,7 @@ def test_a_rows_compiled_layer_norm_does_not_depend_on_its_batch(dtype, monkeypa
     the row's address (33 values a row: the rows start at every alignment)."""
     from glassnet.ops.normalization import normalize
 
-    calls = _layer_norm_spy(monkeypatch)
+    calls = _kernel_spy(monkeypatch)
     rng = np.random.default_rng(15)
     x = rng.standard_normal((40, 33)).astype(dtype)
     scale, offset = rng.standard_normal((2, 33)).astype(dtype)
@@ -642,7 +632,7 @@ def test_layer_norm_kernels_step_aside_where_the_numpy_lines_must_run(monkeypatc
     summed across processes run the NumPy lines."""
     from glassnet.ops.normalization import normalize
 
-    calls = _layer_norm_spy(monkeypatch)
+    calls = _kernel_spy(monkeypatch)
     rng = np.random.default_rng(16)
     x = rng.standard_normal((8, 12)).astype(np.float32)
     features = rng.standard_normal(12).astype(np.float32)
@@ -674,7 +664,7 @@ def test_a_transformer_block_trains_alike_with_and_without_the_layer_norm_kernel
     with the compiled kernels and without, and the layer-norm kernels ran."""
     import glassnet as keras
 
-    calls = _layer_norm_spy(monkeypatch)
+    calls = _kernel_spy(monkeypatch)
     rng = np.random.default_rng(17)
     x = rng.standard_normal((16, 6, 8))
     y = rng.standard_normal((16, 6, 8))
@@ -714,15 +704,7 @@ def test_compiled_softmax_backward_equals_the_numpy_reference(dtype, tolerance, 
     """dL/dx = (g - sum(g y)) y in one pass per row: the einsum lines' values within rounding
     (the dot product is added in another order), NaN carried through its row; also for a
     gradient that arrives transposed (copied first, as the reference does)."""
-    from glassnet.ops import activation
-
-    calls = []
-    real_get = compiled.get
-    monkeypatch.setattr(
-        activation.compiled,
-        "get",
-        lambda name: None if real_get(name) is None else calls.append(name) or real_get(name),
-    )
+    calls = _kernel_spy(monkeypatch)
     rng = np.random.default_rng(18)
     x = rng.standard_normal(shape).astype(dtype) * 3
     grad_output = rng.standard_normal(shape).astype(dtype)
@@ -742,15 +724,7 @@ def test_compiled_softmax_backward_equals_the_numpy_reference(dtype, tolerance, 
 
 @needs_numba
 def test_softmax_backward_kernel_steps_aside_for_float16_and_other_axes(monkeypatch):
-    from glassnet.ops import activation
-
-    calls = []
-    real_get = compiled.get
-    monkeypatch.setattr(
-        activation.compiled,
-        "get",
-        lambda name: None if real_get(name) is None else calls.append(name) or real_get(name),
-    )
+    calls = _kernel_spy(monkeypatch)
     rng = np.random.default_rng(19)
     x, grad_output = rng.standard_normal((2, 6, 5))
     half = _softmax_gradient(x.astype(np.float16), grad_output.astype(np.float16))
@@ -762,20 +736,6 @@ def test_softmax_backward_kernel_steps_aside_for_float16_and_other_axes(monkeypa
 
 
 # -- BatchNormalization's forward and backward, all features at once ----------------------------
-def _batch_norm_spy(monkeypatch):
-    from glassnet.ops import normalization
-
-    calls = []
-    real_get = compiled.get
-
-    def spy(name):
-        kernel = real_get(name)
-        return None if kernel is None else (lambda *a: (calls.append(name), kernel(*a))[1])
-
-    monkeypatch.setattr(normalization.compiled, "get", spy)
-    return calls
-
-
 @needs_numba
 @pytest.mark.parametrize("dtype, tolerance", [(np.float64, 1e-10), (np.float32, 1e-5)])
 @pytest.mark.parametrize(
@@ -800,17 +760,8 @@ def test_compiled_batch_norm_equals_the_numpy_reference(
     grad_output = rng.standard_normal(shape).astype(dtype)
     scale = rng.standard_normal(weight_shape).astype(dtype) if with_scale else None
     offset = rng.standard_normal(weight_shape).astype(dtype) if with_offset else None
-    calls = _batch_norm_spy(monkeypatch)
-    fast = _layer_norm_results(x, axes, scale, offset, grad_output)
-    assert calls == ["batch_norm_forward", "batch_norm_backward"]
-    with compiled.disabled():
-        reference = _layer_norm_results(x, axes, scale, offset, grad_output)
-    for a, b in zip(fast, reference, strict=True):
-        if b is None:
-            assert a is None
-            continue
-        assert a.dtype == b.dtype and a.shape == b.shape
-        np.testing.assert_allclose(a, b, rtol=tolerance, atol=tolerance)
+    kernels = ["batch_norm_forward", "batch_norm_backward"]
+    _normalize_kernels_match(monkeypatch, kernels, tolerance, x, axes, scale, offset, grad_output)
 
 
 @needs_numba
@@ -823,13 +774,8 @@ def test_compiled_batch_norm_carries_nan_and_infinities_as_numpy_does(monkeypatc
     x[4, 1], x[7, 2], x[9, 3], x[2, 4], x[3, 4] = np.nan, np.inf, -np.inf, np.inf, -np.inf
     scale, offset = rng.standard_normal((2, 6))
     grad_output = rng.standard_normal((30, 6))
-    calls = _batch_norm_spy(monkeypatch)
-    fast = _layer_norm_results(x, 0, scale, offset, grad_output)
-    with compiled.disabled():
-        reference = _layer_norm_results(x, 0, scale, offset, grad_output)
-    assert calls == ["batch_norm_forward", "batch_norm_backward"]
-    for a, b in zip(fast, reference, strict=True):
-        np.testing.assert_allclose(a, b, rtol=1e-10, atol=1e-10)  # NaN equals NaN here
+    kernels = ["batch_norm_forward", "batch_norm_backward"]
+    fast = _normalize_kernels_match(monkeypatch, kernels, 1e-10, x, 0, scale, offset, grad_output)
     assert np.isnan(fast[0][:, 1:5]).all() and np.isfinite(fast[0][:, [0, 5]]).all()
 
 
@@ -839,7 +785,7 @@ def test_batch_norm_kernels_step_aside_where_the_numpy_lines_must_run(monkeypatc
     statistics summed across processes run the NumPy lines."""
     from glassnet.ops.normalization import normalize
 
-    calls = _batch_norm_spy(monkeypatch)
+    calls = _kernel_spy(monkeypatch)
     rng = np.random.default_rng(22)
     x = rng.standard_normal((6, 3, 4, 5)).astype(np.float32)
     channels = rng.standard_normal(5).astype(np.float32)
@@ -866,7 +812,7 @@ def test_a_cnn_with_batch_norm_trains_alike_with_and_without_its_kernels(monkeyp
     same weights, moving statistics included, to 1e-10 with the kernels and without."""
     import glassnet as keras
 
-    calls = _batch_norm_spy(monkeypatch)
+    calls = _kernel_spy(monkeypatch)
     rng = np.random.default_rng(23)
     x = rng.standard_normal((24, 8, 8, 2))
     y = rng.integers(0, 3, 24)

@@ -187,16 +187,9 @@ def _normalize_rows(x, gamma, beta, epsilon, count, keep_shape, kernels):
         grad_x = xp.empty_like(grad)
         grad_scale, grad_offset = xp.empty(count, dtype=x.dtype), xp.empty(count, dtype=x.dtype)
         backward_kernel(grad, x_hat, scale, inv_std, dtype(count), grad_x, grad_scale, grad_offset)
-        grads = [grad_x.reshape(x.shape)]
-        if gamma is not None:
-            grads.append(grad_scale.reshape(gamma.shape) if gamma.requires_grad else None)
-        if beta is not None:
-            grads.append(grad_offset.reshape(beta.shape) if beta.requires_grad else None)
-        return tuple(grads)
+        return _gradients(x, gamma, beta, grad_x, grad_scale, grad_offset)
 
-    parents = (x,) + tuple(weight for weight in (gamma, beta) if weight is not None)
-    tensor = from_op(out.reshape(x.shape), parents, backward)
-    return tensor, mean.reshape(keep_shape), var.reshape(keep_shape)
+    return _kernel_result(x, gamma, beta, out, backward, mean, var, keep_shape)
 
 
 @compiled.register("layer_norm_forward", reassociate=True)
@@ -325,13 +318,25 @@ def _normalize_columns(x, gamma, beta, epsilon, count, keep_shape, kernels):
         grad_scale = xp.empty(features, dtype=x.dtype)
         grad_offset = xp.empty(features, dtype=x.dtype)
         backward_kernel(grad, columns, mean, inv_std, scale, grad_x, grad_scale, grad_offset)
-        grads = [grad_x.reshape(x.shape)]
-        if gamma is not None:
-            grads.append(grad_scale.reshape(gamma.shape) if gamma.requires_grad else None)
-        if beta is not None:
-            grads.append(grad_offset.reshape(beta.shape) if beta.requires_grad else None)
-        return tuple(grads)
+        return _gradients(x, gamma, beta, grad_x, grad_scale, grad_offset)
 
+    return _kernel_result(x, gamma, beta, out, backward, mean, var, keep_shape)
+
+
+def _gradients(x, gamma, beta, grad_x, grad_scale, grad_offset):
+    """The kernels' backward results as ``normalize``'s backward returns them: one per parent
+    (x, then the scale and the offset where given), each in its parent's shape, None for a
+    weight that does not require grad."""
+    grads = [grad_x.reshape(x.shape)]
+    if gamma is not None:
+        grads.append(grad_scale.reshape(gamma.shape) if gamma.requires_grad else None)
+    if beta is not None:
+        grads.append(grad_offset.reshape(beta.shape) if beta.requires_grad else None)
+    return tuple(grads)
+
+
+def _kernel_result(x, gamma, beta, out, backward, mean, var, keep_shape):
+    """``normalize``'s return value, (y, mean, var), from a kernel's flat output and statistics."""
     parents = (x,) + tuple(weight for weight in (gamma, beta) if weight is not None)
     tensor = from_op(out.reshape(x.shape), parents, backward)
     return tensor, mean.reshape(keep_shape), var.reshape(keep_shape)
