@@ -110,6 +110,29 @@ def max_along(x, axis=-1):
     return x.max(axis=axis, keepdims=True)
 
 
+def kernel_arrays(*arrays):
+    """Whether a compiled kernel can read and write these arrays as they are: plain NumPy
+    arrays (no subclass), all float32 or all float64, C-contiguous (so reshaped views are views)
+    and not empty. The ops' own conditions (shapes, sizes, axes) come on top.
+
+    Args:
+        *arrays: the operands.
+
+    Example:
+
+    >>> import numpy as np
+    >>> kernel_arrays(np.ones((2, 3)), np.ones(3)), kernel_arrays(np.ones((2, 3)).T)
+    (True, False)
+    """
+    dtype = arrays[0].dtype
+    if dtype != xp.float32 and dtype != xp.float64:
+        return False
+    return all(
+        type(a) is xp.ndarray and a.dtype == dtype and a.flags.c_contiguous and a.size
+        for a in arrays
+    )
+
+
 # Rows at most this long go to the compiled ``subtract_row_max``; NumPy's own loops are as fast
 # on longer rows (1000 values: 85 us for both on 256 rows)
 SHIFT_KERNEL_MAX_ROW = 256
@@ -138,15 +161,7 @@ def minus_row_max(x, axis=-1):
            [ 0., -2.]])
     """
     width = x.shape[-1] if x.ndim else 0
-    if (
-        x.ndim >= 1
-        and axis in (-1, x.ndim - 1)
-        and 0 < width <= SHIFT_KERNEL_MAX_ROW
-        and x.size
-        and x.dtype in (xp.float32, xp.float64)
-        and type(x) is xp.ndarray
-        and x.flags.c_contiguous
-    ):
+    if axis in (-1, x.ndim - 1) and 0 < width <= SHIFT_KERNEL_MAX_ROW and kernel_arrays(x):
         kernel = compiled.get("subtract_row_max")
         if kernel is not None:
             shifted = xp.empty_like(x)

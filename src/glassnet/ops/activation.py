@@ -27,7 +27,7 @@ from scipy import special as scipy_special
 
 from glassnet.autograd.tensor import as_tensor, from_op
 from glassnet.backend import compiled, xp
-from glassnet.ops._helpers import minus_row_max, positive_part, sum_along
+from glassnet.ops._helpers import kernel_arrays, minus_row_max, positive_part, sum_along
 from glassnet.ops.operation import keras_op
 from glassnet.ops.special import erfc
 
@@ -113,17 +113,15 @@ KERNEL_MIN_SIZE = 1024
 
 
 def _kernel_operands(*arrays, sized=None):
-    """Whether a compiled activation kernel can take these arrays: NumPy arrays of one float
-    dtype, C-contiguous (so flat views are views), the first (or ``sized``) large enough."""
-    if not all(type(a) is xp.ndarray for a in arrays):
-        return False
+    """Whether a compiled activation kernel can take these arrays (``kernel_arrays``), the first
+    (or ``sized``) large enough, and all of one shape unless ``sized`` is given."""
     first = arrays[0]
-    if (sized if sized is not None else first).size < KERNEL_MIN_SIZE:
+    if (
+        type(first) is not xp.ndarray
+        or (sized if sized is not None else first).size < KERNEL_MIN_SIZE
+    ):
         return False
-    dtype = first.dtype
-    if dtype != xp.float32 and dtype != xp.float64:
-        return False
-    return all(a.dtype == dtype and a.flags.c_contiguous for a in arrays) and (
+    return kernel_arrays(*arrays) and (
         sized is not None or all(a.shape == first.shape for a in arrays)
     )
 
@@ -783,13 +781,7 @@ hard_swish = hard_silu
 def _softmax_backward_kernel(grad_output, out):
     """The compiled ``softmax_backward_rows`` when it can take these rows (float32/float64,
     C-contiguous, one dtype, at least one value), else None."""
-    if (
-        out.dtype not in (xp.float32, xp.float64)
-        or grad_output.dtype != out.dtype
-        or grad_output.shape != out.shape
-        or not out.size
-        or not out.flags.c_contiguous
-    ):
+    if grad_output.shape != out.shape or not kernel_arrays(out, grad_output):
         return None
     return compiled.get("softmax_backward_rows")
 

@@ -12,7 +12,13 @@ Example:
 from glassnet.autograd.tensor import as_tensor, from_op
 from glassnet.backend import compiled, xp
 from glassnet.ops import elementwise as ew
-from glassnet.ops._helpers import normalize_axes, sum_columns, sum_rows, unbroadcast
+from glassnet.ops._helpers import (
+    kernel_arrays,
+    normalize_axes,
+    sum_columns,
+    sum_rows,
+    unbroadcast,
+)
 from glassnet.ops.operation import keras_op
 
 
@@ -150,16 +156,14 @@ def _column_kernels_fit(x, axes, count, gamma, beta):
 
 
 def _kernel_operands_fit(x, count, gamma, beta, varies_along):
-    """x is float32/float64, C-contiguous and not empty; the scale and offset are None or
-    C-contiguous arrays of x's dtype that vary along exactly the axes ``varies_along`` says."""
-    if x.dtype not in (xp.float32, xp.float64) or not x.data.flags.c_contiguous or not x.size:
+    """x, the scale and the offset (those given) are arrays the kernels can read
+    (``kernel_arrays``), and the scale and offset vary along exactly the axes ``varies_along``
+    says."""
+    weights = [weight for weight in (gamma, beta) if weight is not None]
+    if not count or not kernel_arrays(x.data, *(weight.data for weight in weights)):
         return False
-    if not count:
-        return False
-    for weight in (gamma, beta):
-        if weight is None:
-            continue
-        if weight.dtype != x.dtype or weight.ndim > x.ndim or not weight.data.flags.c_contiguous:
+    for weight in weights:
+        if weight.ndim > x.ndim:
             return False
         shape = (1,) * (x.ndim - weight.ndim) + weight.shape
         for axis, size in enumerate(shape):
