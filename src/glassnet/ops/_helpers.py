@@ -127,10 +127,12 @@ def kernel_arrays(*arrays):
     dtype = arrays[0].dtype
     if dtype != xp.float32 and dtype != xp.float64:
         return False
-    return all(
-        type(a) is xp.ndarray and a.dtype == dtype and a.flags.c_contiguous and a.size
-        for a in arrays
-    )
+    for array in arrays:  # a loop, not all(...): this runs on every small softmax
+        if type(array) is not xp.ndarray or array.dtype != dtype or not array.size:
+            return False
+        if not array.flags.c_contiguous:
+            return False
+    return True
 
 
 # Rows at most this long go to the compiled ``subtract_row_max``; NumPy's own loops are as fast
