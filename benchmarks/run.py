@@ -33,14 +33,22 @@ def rss_mb():
 
 
 class PeakRss:
-    """Highest RSS seen while the block runs (sampled every 2 ms); ru_maxrss cannot be reset, and
-    would
-    include the peak of loading the data before training."""
+    """Peak RSS growth while the block runs (MB).
+
+    On Linux the kernel keeps the peak itself (VmHWM in /proc/self/status); writing 5 to
+    /proc/self/clear_refs resets it to the current RSS on entry, so the peak is exact and nothing
+    runs beside the timed code. Where the reset is refused, a thread samples RSS every 2 ms
+    (ru_maxrss cannot be reset, and would include the peak of loading the data). That thread's
+    wake-ups cost a 2-core machine 5-8% of an MLP training step, so it is only the fallback.
+    """
 
     def __enter__(self):
+        self.before = self.peak = rss_mb()
+        self._thread = None
+        if _reset_peak_rss():
+            return self
         import threading
 
-        self.before = self.peak = rss_mb()
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._sample, daemon=True)
         self._thread.start()
@@ -51,13 +59,35 @@ class PeakRss:
             self.peak = max(self.peak, rss_mb())
 
     def __exit__(self, *exc):
-        self._stop.set()
-        self._thread.join()
+        if self._thread is None:
+            self.peak = max(self.peak, _kernel_peak_rss_mb())
+        else:
+            self._stop.set()
+            self._thread.join()
         self.peak = max(self.peak, rss_mb())
 
     @property
     def growth(self):
         return self.peak - self.before
+
+
+def _kernel_peak_rss_mb():
+    """The kernel's high-water mark of this process's RSS (VmHWM), in MB."""
+    with open("/proc/self/status") as handle:
+        for line in handle:
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
+    raise OSError("no VmHWM in /proc/self/status")
+
+
+def _reset_peak_rss():
+    """Reset VmHWM to the current RSS; True when the kernel did (checked by reading it back)."""
+    try:
+        with open("/proc/self/clear_refs", "w") as handle:
+            handle.write("5")
+        return _kernel_peak_rss_mb() <= rss_mb() + 1
+    except OSError:
+        return False
 
 
 def fashion(images=False, n=None):
