@@ -3,6 +3,8 @@ argument, for the axis and scale layouts its fast paths treat differently (leadi
 per-feature scale as in BatchNormalization, trailing axes with a scale that varies over them as in
 LayerNormalization, no scale, non-leading axes)."""
 
+import contextlib
+
 import numpy as np
 import pytest
 
@@ -102,3 +104,73 @@ def _check_layer_norm_sums_by_blas(monkeypatch):
     calls.clear()
     normalization.normalize(x[:1], (1, 2))  # one row too: its statistics whatever the batch
     assert calls == [(1, 96), (1, 96)]
+
+
+# -- an activation inside the op (the fusion pass's batchnorm_activation rule) --------------------
+def _normalized_then(x, axes, scale, offset, grad_output, activation, inside):
+    """(y, dL/dx, dL/dscale, dL/doffset) of the activation of ``normalize``: applied inside the
+    op, or as its own op after it."""
+    from glassnet import Tensor, ops
+
+    x = Tensor(x, requires_grad=True)
+    weights = [None if w is None else Tensor(w, requires_grad=True) for w in (scale, offset)]
+    if inside:
+        y = normalization.normalize(x, axes, *weights, activation=activation)[0]
+    else:
+        y = getattr(ops, activation)(normalization.normalize(x, axes, *weights)[0])
+    y.backward(grad_output)
+    return [y.data, x.grad] + [None if w is None else w.grad for w in weights]
+
+
+@pytest.mark.parametrize("kernels", [True, False], ids=["kernels", "numpy"])
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+@pytest.mark.parametrize(
+    "shape, axes, weight_shape, activation",
+    [
+        ((16, 5, 5, 8), (0, 1, 2), (8,), "relu"),  # BatchNormalization, channels last
+        ((40, 6), 0, (6,), "relu6"),
+        ((6, 4, 9), (0, 1), (1, 1, 9), "tanh"),
+        ((5, 12), -1, (12,), "relu"),  # LayerNormalization's axes
+        ((4, 3, 5), (0, 2), (1, 3, 1), "sigmoid"),  # axes neither leading nor trailing
+    ],
+    ids=["images_relu", "features_relu6", "broadcast_tanh", "trailing_relu", "middle_sigmoid"],
+)
+@pytest.mark.parametrize("with_weights", [True, False], ids=["affine", "plain"])
+@pytest.mark.filterwarnings("ignore:invalid value encountered")
+def test_an_activation_inside_normalize_gives_the_bits_of_the_activation_after_it(
+    kernels, dtype, shape, axes, weight_shape, activation, with_weights
+):
+    """The output and every gradient equal, bit for bit, those of the activation's own op after
+    ``normalize``: on every path (the compiled kernels, which run a ReLU inside their passes and
+    other activations around them, and the NumPy lines), with NaN and infinities in the input."""
+    x = rng.normal(0.5, 2.0, size=shape).astype(dtype)
+    x.flat[3], x.flat[17] = np.nan, np.inf  # their features' outputs are NaN
+    grad_output = rng.standard_normal(shape).astype(dtype)
+    weights = [rng.normal(size=weight_shape).astype(dtype) for _ in range(2)]
+    scale, offset = weights if with_weights else (None, None)
+    runs = []
+    for inside in (True, False):
+        with contextlib.nullcontext() if kernels else compiled.disabled():
+            runs.append(_normalized_then(x, axes, scale, offset, grad_output, activation, inside))
+    for fused, separate in zip(*runs, strict=True):
+        if separate is None:
+            assert fused is None
+            continue
+        assert fused.dtype == separate.dtype == dtype
+        np.testing.assert_array_equal(fused, separate)
+    assert np.isnan(runs[0][0]).any() and np.isfinite(runs[0][0]).any()
+
+
+def test_normalize_leaves_its_normalized_values_alone_when_the_activation_runs_in_place():
+    """Without scale and offset the output buffer is the normalised values the backward reads:
+    the activation must not write over them (the gradient would then be wrong)."""
+    x = rng.normal(size=(6, 4))
+    with compiled.disabled():
+        assert gradcheck(lambda t: normalization.normalize(t, -1, activation="tanh")[0], x)
+        assert gradcheck(lambda t: normalization.normalize(t, 0, activation="tanh")[0], x)
+    assert gradcheck(lambda t: normalization.normalize(t, -1, activation="tanh")[0], x)
+
+
+def test_normalize_refuses_an_activation_whose_derivative_needs_its_input():
+    with pytest.raises(ValueError, match="normalize: activation 'gelu'"):
+        normalization.normalize(np.ones((2, 3)), 0, activation="gelu")

@@ -19,11 +19,14 @@ from glassnet.ops._helpers import (
     sum_rows,
     unbroadcast,
 )
+from glassnet.ops.activation import spec_inside_op
 from glassnet.ops.operation import keras_op
 
 
 @keras_op
-def normalize(x, axes, scale=None, offset=None, epsilon=1e-3, cross_replica_sum=None):
+def normalize(
+    x, axes, scale=None, offset=None, epsilon=1e-3, cross_replica_sum=None, activation="linear"
+):
     """y = (x - mean) / sqrt(var + epsilon) * scale + offset, mean and var taken over ``axes``.
 
     Args:
@@ -35,6 +38,11 @@ def normalize(x, axes, scale=None, offset=None, epsilon=1e-3, cross_replica_sum=
         cross_replica_sum: for synchronised BatchNorm under data parallelism, a function that
             sums a list of arrays over all processes; the means (forward and backward) are then
             over the global batch.
+        activation: an activation applied to y inside the op, one whose derivative needs only
+            its output (``ops.activation.spec_inside_op``); "linear" for none. The fusion pass
+            runs a training BatchNormalization and the ReLU after it this way
+            (batchnorm_activation); the compiled batch-norm kernels then apply the ReLU in their
+            own passes, forward and backward.
 
     Returns:
         ``(y, mean, var)``: y a tensor of x's shape; mean and var arrays of the keepdims shape
@@ -48,6 +56,7 @@ def normalize(x, axes, scale=None, offset=None, epsilon=1e-3, cross_replica_sum=
     >>> y.data.round(3).tolist()
     [[-1.0, 3.0], [1.0, 7.0]]
     """
+    spec = spec_inside_op(activation, "normalize")
     x = as_tensor(x, where="normalize")
     axes = normalize_axes(axes, x.ndim, "normalize")
     parents = [x]
@@ -65,11 +74,11 @@ def normalize(x, axes, scale=None, offset=None, epsilon=1e-3, cross_replica_sum=
     if cross_replica_sum is None and _row_kernels_fit(x, axes, count, gamma, beta):
         kernels = compiled.get("layer_norm_forward"), compiled.get("layer_norm_backward")
         if None not in kernels:
-            return _normalize_rows(x, gamma, beta, epsilon, count, keep_shape, kernels)
+            return _normalize_rows(x, gamma, beta, epsilon, count, keep_shape, kernels, spec)
     elif cross_replica_sum is None and _column_kernels_fit(x, axes, count, gamma, beta):
         kernels = compiled.get("batch_norm_forward"), compiled.get("batch_norm_backward")
         if None not in kernels:
-            return _normalize_columns(x, gamma, beta, epsilon, count, keep_shape, kernels)
+            return _normalize_columns(x, gamma, beta, epsilon, count, keep_shape, kernels, spec)
     leading = axes == tuple(range(len(axes)))  # BatchNormalization, channels last: (rows, features)
     trailing = axes == tuple(range(x.ndim - len(axes), x.ndim))  # LayerNormalization
 
@@ -134,7 +143,22 @@ def normalize(x, axes, scale=None, offset=None, epsilon=1e-3, cross_replica_sum=
             grads.append(unbroadcast(grad_output, beta.shape) if beta.requires_grad else None)
         return tuple(grads)
 
+    out, backward = _activated(out, backward, spec, x_hat, x.shape)
     return from_op(out, tuple(parents), backward), mean, var
+
+
+def _activated(out, backward, spec, x_hat, shape):
+    """``out`` as ``shape`` with the activation ``spec`` applied in place (on a copy when ``out``
+    is the normalised values the backward reads), and ``backward`` taking the gradient through
+    the activation first, from its output; both unchanged for "linear"."""
+    if spec.name == "linear":
+        return out, backward
+    activated = spec.apply_inplace((out.copy() if out is x_hat else out).reshape(shape))
+
+    def through_activation(grad_output):
+        return backward(spec.chain(grad_output, None, activated))
+
+    return activated, through_activation
 
 
 def _row_kernels_fit(x, axes, count, gamma, beta):
@@ -172,7 +196,7 @@ def _kernel_operands_fit(x, count, gamma, beta, varies_along):
     return True
 
 
-def _normalize_rows(x, gamma, beta, epsilon, count, keep_shape, kernels):
+def _normalize_rows(x, gamma, beta, epsilon, count, keep_shape, kernels, spec):
     """``normalize`` over trailing axes by the compiled kernels: x as (rows, count), one pass per
     row forward and backward; the same results as the NumPy lines within rounding (the row sums
     are added in another order)."""
@@ -193,6 +217,7 @@ def _normalize_rows(x, gamma, beta, epsilon, count, keep_shape, kernels):
         backward_kernel(grad, x_hat, scale, inv_std, dtype(count), grad_x, grad_scale, grad_offset)
         return _gradients(x, gamma, beta, grad_x, grad_scale, grad_offset)
 
+    out, backward = _activated(out, backward, spec, x_hat, x.shape)
     return _kernel_result(x, gamma, beta, out, backward, mean, var, keep_shape)
 
 
@@ -301,29 +326,34 @@ def layer_norm_backward(grad, x_hat, scale, inv_std, count, grad_x, grad_scale, 
         grad_offset[j] = offset_sums[j]
 
 
-def _normalize_columns(x, gamma, beta, epsilon, count, keep_shape, kernels):
+def _normalize_columns(x, gamma, beta, epsilon, count, keep_shape, kernels, spec):
     """``normalize`` over leading axes by the compiled kernels: x as (count, features), each
     feature's statistics summed in float64 over the rows; two passes forward, two backward. The
     normalised values are made again in the backward from x and the statistics (the same
-    operations, so the same bits) rather than kept."""
+    operations, so the same bits) rather than kept. A ReLU runs inside the kernels' passes (its
+    backward's mask from the normalised values made again); another activation around them."""
     forward, backward_kernel = kernels
     dtype = x.dtype.type
     columns = x.data.reshape(count, -1)
     features = columns.shape[1]
     scale = None if gamma is None else gamma.data.reshape(features)
     offset = None if beta is None else beta.data.reshape(features)
+    relu = spec.name == "relu"
     out = xp.empty_like(columns)
     mean, var, inv_std = (xp.empty(features, dtype=x.dtype) for _ in range(3))
-    forward(columns, scale, offset, dtype(epsilon), out, mean, var, inv_std)
+    forward(columns, scale, offset, dtype(epsilon), relu, out, mean, var, inv_std)
 
     def backward(grad_output):
         grad = xp.ascontiguousarray(grad_output, dtype=x.dtype).reshape(columns.shape)
         grad_x = xp.empty_like(grad)
         grad_scale = xp.empty(features, dtype=x.dtype)
         grad_offset = xp.empty(features, dtype=x.dtype)
-        backward_kernel(grad, columns, mean, inv_std, scale, grad_x, grad_scale, grad_offset)
+        statistics = (mean, inv_std, scale, offset, relu, dtype(1))
+        backward_kernel(grad, columns, *statistics, grad_x, grad_scale, grad_offset)
         return _gradients(x, gamma, beta, grad_x, grad_scale, grad_offset)
 
+    if not relu:
+        out, backward = _activated(out, backward, spec, None, x.shape)
     return _kernel_result(x, gamma, beta, out, backward, mean, var, keep_shape)
 
 
@@ -347,20 +377,22 @@ def _kernel_result(x, gamma, beta, out, backward, mean, var, keep_shape):
 
 
 @compiled.register("batch_norm_forward")
-def batch_norm_forward(x, scale, offset, epsilon, out, mean, var, inv_std):
+def batch_norm_forward(x, scale, offset, epsilon, relu, out, mean, var, inv_std):
     """BatchNormalization's forward over the rows of x, for every feature (column) at once: the
     compiled sibling of ``normalize``'s NumPy lines for leading axes, with the same steps:
 
         mean = sum(x) / n;  var = sum((x - mean)^2) / n;  inv_std = 1 / sqrt(var + epsilon)
-        out = ((x - mean) * inv_std) * scale + offset
+        out = ((x - mean) * inv_std) * scale + offset, then max(out, 0) with ``relu``
 
     Each feature's two sums are added row after row in float64 (a batch of images has tens of
     thousands of rows), then rounded to x's dtype; the reference's come from BLAS in x's dtype.
+    The ReLU is ReLU's own: NaN stays NaN, -0.0 becomes 0.0.
 
     Args:
         x: (n, features) C-contiguous.
         scale, offset: (features,) arrays, or None for none.
         epsilon: a scalar of x's dtype.
+        relu: apply a ReLU to out (the batchnorm_activation rule).
         out: (n, features) output.
         mean, var, inv_std: (features,) outputs.
 
@@ -368,9 +400,13 @@ def batch_norm_forward(x, scale, offset, epsilon, out, mean, var, inv_std):
 
     >>> import numpy as np
     >>> out, mean, var, inv_std = np.empty((2, 1)), np.empty(1), np.empty(1), np.empty(1)
-    >>> batch_norm_forward(np.array([[1.0], [3.0]]), None, None, 0.0, out, mean, var, inv_std)
+    >>> x = np.array([[1.0], [3.0]])
+    >>> batch_norm_forward(x, None, None, 0.0, False, out, mean, var, inv_std)
     >>> out.ravel(), mean, var
     (array([-1.,  1.]), array([2.]), array([1.]))
+    >>> batch_norm_forward(x, None, None, 0.0, True, out, mean, var, inv_std)
+    >>> out.ravel()
+    array([0., 1.])
     """
     rows, features = x.shape
     sums = xp.zeros(features)  # float64
@@ -394,24 +430,33 @@ def batch_norm_forward(x, scale, offset, epsilon, out, mean, var, inv_std):
                 normalised = normalised * scale[j]
             if offset is not None:
                 normalised = normalised + offset[j]
-            out[row, j] = normalised
+            if relu and not (normalised > 0 or normalised != normalised):
+                out[row, j] = 0.0
+            else:
+                out[row, j] = normalised
 
 
 @compiled.register("batch_norm_backward")
-def batch_norm_backward(grad, x, mean, inv_std, scale, grad_x, grad_scale, grad_offset):
+def batch_norm_backward(
+    grad, x, mean, inv_std, scale, offset, relu, one, grad_x, grad_scale, grad_offset
+):
     """BatchNormalization's backward (sibling of ``normalize``'s backward for leading axes): with
-    x_hat = (x - mean) inv_std made again as the forward made it, d = grad * scale and means over
+    x_hat = (x - mean) inv_std made again as the forward made it, d = g * scale and means over
     the rows,
 
         dL/dx = ((d - x_hat * mean(d * x_hat)) - mean(d)) * inv_std
 
-    and dL/dscale = sum(grad * x_hat), dL/doffset = sum(grad), summed row after row in float64.
+    and dL/dscale = sum(g * x_hat), dL/doffset = sum(g), summed row after row in float64. g is
+    the gradient, or with ``relu`` the gradient times (y > 0), y = x_hat * scale + offset made
+    again: ReLU's backward from its output, which is positive exactly where y is.
 
     Args:
         grad: (n, features) dL/d(out), C-contiguous.
         x: (n, features) the forward's input.
         mean, inv_std: (features,) the forward's statistics.
-        scale: (features,) or None.
+        scale, offset: (features,) or None, as the forward had them.
+        relu: the forward applied a ReLU.
+        one: 1 as a scalar of x's dtype.
         grad_x: (n, features) output: dL/dx.
         grad_scale, grad_offset: (features,) outputs.
 
@@ -420,17 +465,25 @@ def batch_norm_backward(grad, x, mean, inv_std, scale, grad_x, grad_scale, grad_
     >>> import numpy as np
     >>> grad_x, grad_scale, grad_offset = np.empty((2, 1)), np.empty(1), np.empty(1)
     >>> batch_norm_backward(np.array([[1.0], [1.0]]), np.array([[1.0], [3.0]]), np.array([2.0]),
-    ...                     np.array([1.0]), None, grad_x, grad_scale, grad_offset)
+    ...                     np.array([1.0]), None, None, False, 1.0, grad_x, grad_scale,
+    ...                     grad_offset)
     >>> grad_x.ravel(), grad_scale, grad_offset  # a constant gradient moves no normalised value
     (array([0., 0.]), array([0.]), array([2.]))
     """
     rows, features = grad.shape
+    zero = one - one
     sum_grad, sum_grad_x_hat = xp.zeros(features), xp.zeros(features)  # float64
     for row in range(rows):
         for j in range(features):
+            x_hat = (x[row, j] - mean[j]) * inv_std[j]
             g = grad[row, j]
+            if relu:
+                y = x_hat if scale is None else x_hat * scale[j]
+                if offset is not None:
+                    y = y + offset[j]
+                g = g * (one if y > 0 else zero)
             sum_grad[j] += g
-            sum_grad_x_hat[j] += g * ((x[row, j] - mean[j]) * inv_std[j])
+            sum_grad_x_hat[j] += g * x_hat
     mean_d = xp.empty(features, dtype=grad.dtype)
     mean_d_x_hat = xp.empty(features, dtype=grad.dtype)
     for j in range(features):
@@ -442,7 +495,13 @@ def batch_norm_backward(grad, x, mean, inv_std, scale, grad_x, grad_scale, grad_
     for row in range(rows):
         for j in range(features):
             x_hat = (x[row, j] - mean[j]) * inv_std[j]
-            d = grad[row, j] if scale is None else grad[row, j] * scale[j]
+            g = grad[row, j]
+            if relu:
+                y = x_hat if scale is None else x_hat * scale[j]
+                if offset is not None:
+                    y = y + offset[j]
+                g = g * (one if y > 0 else zero)
+            d = g if scale is None else g * scale[j]
             grad_x[row, j] = ((d - x_hat * mean_d_x_hat[j]) - mean_d[j]) * inv_std[j]
 
 
