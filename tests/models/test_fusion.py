@@ -221,6 +221,7 @@ def test_the_switch_turns_every_rule_off():
         "conv2d_activation",
         "conv2d_maxpool",
         "conv_batchnorm",
+        "batchnorm_activation",
         "softmax_crossentropy",
         "sigmoid_crossentropy",
         "inference_chain",
@@ -371,7 +372,11 @@ def _conv_bn(conv, activation_layer=None, frozen=False):
 )
 def test_conv_batchnorm_folds_in_inference_and_equals_the_unfused_graph(float64, make, fused):
     model = _conv_bn(*make())
-    assert fired(model) == [("conv_batchnorm", fused)]
+    # with an activation layer, training runs the normalisation and it as batchnorm_activation
+    expected = [("conv_batchnorm", fused)] + [("batchnorm_activation", fused[1:])] * (
+        len(fused) == 3
+    )
+    assert fired(model) == expected
     # in inference (training=False, model(x)) the folded step runs
     assert_same_as_unfused(model, np.random.default_rng(0).standard_normal((2, 7, 7, 3)))
 
@@ -402,6 +407,151 @@ def test_conv_batchnorm_folds_while_training_a_frozen_normalization(float64):
     np.testing.assert_allclose(fused_out, plain_out, rtol=1e-10, atol=1e-12)
     for a, b in zip(fused_grads, plain_grads):
         np.testing.assert_allclose(a, b, rtol=1e-10, atol=1e-12)
+
+
+def _training_call(model, x, fused):
+    """(outputs, [dL/dx, dL/dw for every weight], the moving statistics after the call) of one
+    training-mode call, L = sum(w * model(x)); the statistics are put back afterwards."""
+    inputs = keras.Tensor(x, requires_grad=True)
+    before = [v.data.copy() for v in model.non_trainable_weights]
+    config.set_fusion_enabled(fused)
+    try:
+        out = model(inputs, training=True)
+    finally:
+        config.set_fusion_enabled(True)
+    moved = [v.data.copy() for v in model.non_trainable_weights]
+    for variable, data in zip(model.non_trainable_weights, before):
+        variable.assign(data)
+    weights = np.random.default_rng(1).standard_normal(out.shape)
+    keras.ops.sum(out * weights).backward()
+    grads = [inputs.grad] + [v.grad for v in model.trainable_weights]
+    for v in model.trainable_weights:
+        v.grad = None
+    return out.data, grads, moved
+
+
+def _bn_then(activation_layer, before, input_shape, **options):
+    """``before`` -> BatchNormalization "bn" (scale and offset away from 1 and 0) -> the
+    activation layer -> Flatten -> Dense."""
+    model = keras.Sequential(
+        [
+            keras.Input(input_shape),
+            before,
+            layers.BatchNormalization(name="bn", **options),
+            activation_layer,
+            layers.Flatten(),
+            layers.Dense(2),
+        ]
+    )
+    rng = np.random.default_rng(6)
+    for variable in model.get_layer("bn").trainable_weights:
+        variable.assign(rng.uniform(-0.5, 1.5, variable.shape))
+    return model
+
+
+@pytest.mark.parametrize(
+    "make, input_shape, fused",
+    [
+        (
+            lambda: _bn_then(layers.ReLU(name="act"), layers.Dense(6, name="d"), (5,)),
+            (5,),
+            [("batchnorm_activation", ["bn", "act"])],
+        ),
+        (
+            lambda: _bn_then(
+                layers.Activation("relu", name="act"), layers.Conv2D(4, 3, name="c"), (7, 7, 3)
+            ),
+            (7, 7, 3),
+            [("conv_batchnorm", ["c", "bn", "act"]), ("batchnorm_activation", ["bn", "act"])],
+        ),
+        (
+            lambda: _bn_then(
+                layers.ReLU(6.0, name="act"),
+                layers.Conv2D(4, 3, activation="tanh", name="c"),
+                (7, 7, 3),
+                center=False,
+                scale=False,
+            ),
+            (7, 7, 3),
+            [("conv2d_activation", ["c"]), ("batchnorm_activation", ["bn", "act"])],
+        ),
+        (
+            lambda: _bn_then(
+                layers.Activation("tanh", name="act"), layers.Dense(6, name="d"), (4, 5), axis=1
+            ),
+            (4, 5),
+            [("batchnorm_activation", ["bn", "act"])],
+        ),
+    ],
+    ids=["dense_relu", "conv_relu", "conv_relu6_plain", "other_axis_tanh"],
+)
+def test_batchnorm_activation_trains_like_the_unfused_graph(float64, make, input_shape, fused):
+    """In training (batch statistics) the fused step runs: the same outputs, every gradient and
+    the same moving statistics as the layers one by one (1e-10); in inference the reference
+    steps run, with the moving statistics."""
+    model = make()
+    assert fired(model) == fused
+    runs = []
+    real = fusion.BatchNormActivationStep.compute
+    computed = []
+    fusion.BatchNormActivationStep.compute = lambda step, x: computed.append(1) or real(step, x)
+    try:
+        x = np.random.default_rng(2).standard_normal((6, *input_shape))
+        for fuse in (True, False):
+            runs.append(_training_call(model, x, fuse))
+        assert len(computed) == 1  # the fused run, and only that one
+        assert_same_as_unfused(model, x)  # inference: the step is not valid
+        assert len(computed) == 1
+    finally:
+        fusion.BatchNormActivationStep.compute = real
+    (fused_out, fused_grads, fused_moved), (plain_out, plain_grads, plain_moved) = runs
+    np.testing.assert_allclose(fused_out, plain_out, rtol=1e-10, atol=1e-12)
+    for a, b in zip(fused_grads + fused_moved, plain_grads + plain_moved, strict=True):
+        np.testing.assert_allclose(a, b, rtol=1e-10, atol=1e-12)
+    # the call moved the statistics (they were put back after it)
+    moving = [v.data for v in model.non_trainable_weights]
+    assert all(np.abs(a - b).max() > 0 for a, b in zip(fused_moved, moving, strict=True))
+
+
+def test_batchnorm_activation_leaves_a_frozen_normalization_to_the_reference_steps(float64):
+    model = _bn_then(layers.ReLU(name="act"), layers.Dense(6, name="d"), (5,))
+    x = keras.Tensor(np.random.default_rng(3).standard_normal((4, 5)))
+    step = model.execution_plan().steps[1]
+    assert step.rule == "batchnorm_activation"
+    with keras.layers.training_mode(True):
+        assert step.still_valid(x, None)
+        model.get_layer("bn").trainable = False
+        assert not step.still_valid(x, None)
+    with keras.layers.training_mode(False):
+        model.get_layer("bn").trainable = True
+        assert not step.still_valid(x, None)
+
+
+@pytest.mark.parametrize(
+    "make",
+    [
+        lambda: keras.Sequential(
+            [keras.Input((5,)), layers.BatchNormalization(), layers.Activation("gelu")]
+        ),
+        lambda: keras.Sequential(
+            [keras.Input((5,)), layers.BatchNormalization(), layers.Activation("sigmoid")]
+        ),
+        lambda: keras.Sequential(
+            [keras.Input((5,)), layers.BatchNormalization(), layers.LeakyReLU()]
+        ),
+    ],
+    ids=["derivative_needs_the_input", "sigmoid_output_keeps_its_logits", "not_an_activation"],
+)
+def test_batchnorm_activation_leaves_what_it_cannot_fuse_alone(float64, make):
+    model = make()
+    assert fired(model) == []
+
+
+def test_batchnorm_activation_leaves_a_normalization_used_twice_alone(float64):
+    inputs = keras.Input((5,))
+    normalized = layers.BatchNormalization()(inputs)
+    model = keras.Model(inputs, [layers.ReLU()(normalized), normalized])
+    assert fired(model) == []
 
 
 @pytest.mark.parametrize(

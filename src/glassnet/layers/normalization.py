@@ -141,36 +141,17 @@ class BatchNormalization(Layer):
         return tuple(shape)
 
     def call(self, inputs, training=None, mask=None):
-        axis = self.axis % inputs.ndim
-        reduce_axes = tuple(a for a in range(inputs.ndim) if a != axis)
-        shape = self._broadcast_shape(inputs.ndim, inputs.shape[axis])
-        gamma = None if self.gamma is None else ops.reshape(self.gamma, shape)
-        beta = None if self.beta is None else ops.reshape(self.beta, shape)
         # a frozen layer (trainable=False) normalises with its moving statistics, as in Keras 3,
         # so fine-tuning a pretrained model leaves them alone
-        if training and self.trainable and mask is not None:
-            return self._masked_training_call(inputs, mask, reduce_axes, gamma, beta)
+        if training and self.trainable and mask is None:
+            return self.normalize_batch(inputs)
+        axis = self.axis % inputs.ndim
         if training and self.trainable:
-            dist = distribution()
-            sync = (
-                dist is not None
-                and dist.size > 1
-                and (self.synchronized or dist.synchronized_batchnorm)
-            )
-            out, mean, variance = normalize_with_statistics(
-                inputs,
-                reduce_axes,
-                gamma,
-                beta,
-                self.epsilon,
-                cross_replica_sum=dist.sum_arrays if sync else None,
-            )
-            m = self.momentum
-            self.moving_mean.assign(self.moving_mean.data * m + mean.reshape(-1) * (1 - m))
-            self.moving_variance.assign(
-                self.moving_variance.data * m + variance.reshape(-1) * (1 - m)
-            )
-            return out
+            reduce_axes = tuple(a for a in range(inputs.ndim) if a != axis)
+            shape = self._broadcast_shape(inputs.ndim, inputs.shape[axis])
+            gamma = None if self.gamma is None else ops.reshape(self.gamma, shape)
+            beta = None if self.beta is None else ops.reshape(self.beta, shape)
+            return self._masked_training_call(inputs, mask, reduce_axes, gamma, beta)
         return ops.batch_normalization(
             inputs,
             self.moving_mean,
@@ -180,6 +161,52 @@ class BatchNormalization(Layer):
             scale=self.gamma,
             epsilon=self.epsilon,
         )
+
+    def normalize_batch(self, inputs, activation="linear"):
+        """The training call without a mask: normalise with the batch's statistics and move the
+        moving statistics towards them; ``activation`` is applied inside the op (the fusion
+        pass's batchnorm_activation rule runs the ReLU after this layer this way).
+
+        Args:
+            inputs: a tensor of the layer's input shape.
+            activation: see ``ops.normalization.normalize``.
+
+        Returns:
+            the normalised (and activated) tensor.
+
+        Example:
+
+        >>> import numpy as np
+        >>> import glassnet as keras
+        >>> layer = keras.layers.BatchNormalization(epsilon=0.0)
+        >>> layer.build((2, 1))
+        >>> layer.normalize_batch(np.array([[1.0], [3.0]]), "relu").numpy().ravel().tolist()
+        [0.0, 1.0]
+        """
+        axis = self.axis % inputs.ndim
+        reduce_axes = tuple(a for a in range(inputs.ndim) if a != axis)
+        shape = self._broadcast_shape(inputs.ndim, inputs.shape[axis])
+        gamma = None if self.gamma is None else ops.reshape(self.gamma, shape)
+        beta = None if self.beta is None else ops.reshape(self.beta, shape)
+        dist = distribution()
+        sync = (
+            dist is not None
+            and dist.size > 1
+            and (self.synchronized or dist.synchronized_batchnorm)
+        )
+        out, mean, variance = normalize_with_statistics(
+            inputs,
+            reduce_axes,
+            gamma,
+            beta,
+            self.epsilon,
+            cross_replica_sum=dist.sum_arrays if sync else None,
+            activation=activation,
+        )
+        m = self.momentum
+        self.moving_mean.assign(self.moving_mean.data * m + mean.reshape(-1) * (1 - m))
+        self.moving_variance.assign(self.moving_variance.data * m + variance.reshape(-1) * (1 - m))
+        return out
 
     def _masked_training_call(self, inputs, mask, reduce_axes, gamma, beta):
         """Training with a padding mask: the batch statistics count only the unmasked

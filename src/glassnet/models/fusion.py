@@ -27,7 +27,14 @@ conv_batchnorm            Conv2D or DepthwiseConv2D (linear), then the BatchNorm
                           BatchNormalization uses its moving statistics (inference, or frozen):
                           the normalisation folded into the kernel and bias (W * g / sqrt(v + e),
                           (b - m) * g / sqrt(v + e) + beta) and the activation run inside the
-                          convolution: one op where there were three.
+                          convolution: one op where there were three. While the normalisation
+                          uses batch statistics (training), the convolution runs on its own and
+                          the normalisation and activation as batchnorm_activation.
+batchnorm_activation      BatchNormalization using batch statistics (training, not frozen), then
+                          the Activation/ReLU layer that is its only user: one ``normalize`` op
+                          with the activation inside. With the compiled batch-norm kernels a
+                          ReLU runs inside their passes (its backward's mask from the normalised
+                          values they make again): two passes over the data fewer each way.
 softmax_crossentropy      Cross-entropy on probabilities that a softmax made: computed from the
                           softmax's logits (``y_pred.pre_activation``), stable and with the
                           gradient p - y.
@@ -116,6 +123,10 @@ RULES = (
         "conv_batchnorm",
         "Conv2D/DepthwiseConv2D + BatchNormalization (+ activation) folded into one convolution "
         "while the normalisation uses its moving statistics",
+    ),
+    Rule(
+        "batchnorm_activation",
+        "BatchNormalization with batch statistics + the Activation/ReLU layer after it as one op",
     ),
     Rule("softmax_crossentropy", "softmax + cross-entropy computed from the logits"),
     Rule("sigmoid_crossentropy", "sigmoid + binary cross-entropy computed from the logits"),
@@ -244,6 +255,10 @@ class FusedStep:
     def compute(self, x):
         raise NotImplementedError
 
+    def fusions(self):
+        """The report's entries for this step: its rule on its layers."""
+        return [Fusion(self.rule, [layer.name for layer in self.layers])]
+
 
 class DenseActivationStep(FusedStep):
     """The dense_activation and dense_activation_layer rules: Dense (and an activation layer)
@@ -366,7 +381,9 @@ class ConvBatchNormStep(FusedStep):
     as one convolution with a scaled kernel and a shifted bias.
 
     While the BatchNormalization is trainable and training mode is on it uses batch
-    statistics, so the step is not valid and the reference steps run.
+    statistics, so the step is not valid: the convolution's reference step runs, then the
+    normalisation and the activation layer as one batchnorm_activation step (or the
+    normalisation's reference step when there is no activation layer).
 
     Args:
         rule: "conv_batchnorm".
@@ -383,19 +400,44 @@ class ConvBatchNormStep(FusedStep):
     ...     [keras.Input((4, 4, 1)), keras.layers.Conv2D(2, 3, use_bias=False, name="conv"),
     ...      keras.layers.BatchNormalization(name="bn"), keras.layers.ReLU(name="relu")]
     ... )
-    >>> model.fusion_report()
-    [Fusion(rule='conv_batchnorm', layers=['conv', 'bn', 'relu'])]
+    >>> for fusion in model.fusion_report():
+    ...     print(fusion)
+    Fusion(rule='conv_batchnorm', layers=['conv', 'bn', 'relu'])
+    Fusion(rule='batchnorm_activation', layers=['bn', 'relu'])
     """
 
     def __init__(self, rule, reference, in_slot, out_slot, activation):
         super().__init__(rule, reference, in_slot, out_slot)
         self.activation_name = activation
+        self.unfolded = list(reference)  # what runs when the step is not valid
+        if len(reference) == 3:
+            normalization, after = reference[1:]
+            self.unfolded[1:] = [
+                BatchNormActivationStep(
+                    "batchnorm_activation",
+                    [normalization, after],
+                    normalization.in_slot,
+                    after.out_slots[0],
+                    activation,
+                )
+            ]
 
     def still_valid(self, x, mask):
         normalization = self.layers[1]
         if in_training_mode() and normalization.trainable:  # batch statistics: no folding
             return False
         return super().still_valid(x, mask)
+
+    def run(self, values, masks):
+        if not self.still_valid(values[self.in_slot], masks[self.in_slot]):
+            for step in self.unfolded:  # a fused step among them checks itself
+                step.run(values, masks)
+            return
+        values[self.out_slot] = self.compute(values[self.in_slot])
+
+    def fusions(self):
+        inner = [step for step in self.unfolded if isinstance(step, FusedStep)]
+        return super().fusions() + [fusion for step in inner for fusion in step.fusions()]
 
     def compute(self, x):
         conv, normalization = self.layers[0], self.layers[1]
@@ -431,6 +473,45 @@ class ConvBatchNormStep(FusedStep):
             conv.groups,
             self.activation_name,
         )
+
+
+class BatchNormActivationStep(FusedStep):
+    """The batchnorm_activation rule: a BatchNormalization normalising with its batch's
+    statistics and the activation layer after it, as one ``normalize`` op with the activation
+    inside (``BatchNormalization.normalize_batch``).
+
+    With moving statistics (inference, or a frozen layer) the step is not valid and the
+    reference steps run.
+
+    Args:
+        rule: "batchnorm_activation".
+        reference: the BatchNormalization step and the activation layer's step.
+        in_slot: where the normalisation's input is read.
+        out_slot: where the activation layer's output is written.
+        activation: the name of the activation the op applies.
+
+    Example:
+
+    >>> import glassnet as keras
+    >>> model = keras.Sequential(
+    ...     [keras.Input((3,)), keras.layers.Dense(4, name="dense"),
+    ...      keras.layers.BatchNormalization(name="bn"), keras.layers.ReLU(name="relu")]
+    ... )
+    >>> model.fusion_report()
+    [Fusion(rule='batchnorm_activation', layers=['bn', 'relu'])]
+    """
+
+    def __init__(self, rule, reference, in_slot, out_slot, activation):
+        super().__init__(rule, reference, in_slot, out_slot)
+        self.activation_name = activation
+
+    def still_valid(self, x, mask):
+        if not (in_training_mode() and self.layers[0].trainable):  # moving statistics
+            return False
+        return super().still_valid(x, mask)
+
+    def compute(self, x):
+        return self.layers[0].normalize_batch(x, self.activation_name)
 
 
 # -- the graph rules -------------------------------------------------------------------------------
@@ -482,6 +563,11 @@ def fuse_plan(plan):
             replaced.update(id(s) for s in folded.reference)
             fused_at[id(folded.reference[-1])] = folded
             continue
+        fused = _batchnorm_activation(step, nxt, outputs)
+        if fused is not None:
+            replaced.update(id(s) for s in fused.reference)
+            fused_at[id(nxt)] = fused
+            continue
         if _plain(layer, Conv2D) and layer.data_format == "channels_last":
             name = activation_name(layer)
             pool = nxt.operation if nxt is not None else None
@@ -523,7 +609,7 @@ def fuse_plan(plan):
         if id(step) in fused_at:
             fused = fused_at[id(step)]
             steps.append(fused)
-            plan.fusions.append(Fusion(fused.rule, [layer.name for layer in fused.layers]))
+            plan.fusions.extend(fused.fusions())
         elif id(step) not in replaced:
             steps.append(step)
     plan.steps = steps
@@ -554,6 +640,20 @@ def _conv_batchnorm(step, nxt, only_reader, outputs):
             name = fused_name
     return ConvBatchNormStep(
         "conv_batchnorm", reference, step.in_slot, reference[-1].out_slots[0], name
+    )
+
+
+def _batchnorm_activation(step, nxt, outputs):
+    """The batchnorm_activation rule's fused step for ``step`` (a plain BatchNormalization whose
+    only user is an activation layer of its dtype that the op can apply), or None."""
+    normalization = step.operation
+    if nxt is None or not _plain(normalization, BatchNormalization):
+        return None
+    name = _activation_layer_name(nxt.operation, nxt.out_slots[0] in outputs)
+    if name is None or nxt.operation.dtype != normalization.dtype:
+        return None
+    return BatchNormActivationStep(
+        "batchnorm_activation", [step, nxt], step.in_slot, nxt.out_slots[0], name
     )
 
 
