@@ -807,8 +807,8 @@ def fit_twice(make_model, loss, metrics, x, y, monkeypatch, **fit_args):
         keras.utils.set_random_seed(0)
         model = make_model()
         model.compile(keras.optimizers.Adam(0.01), loss, metrics=metrics)
-        if not use_chain:
-            monkeypatch.setattr(type(model), "_training_chain", lambda self, x: None)
+        if not use_chain:  # neither train_step nor the model's call takes the chain
+            monkeypatch.setattr(fusion.TrainingChain, "accepts", lambda self, x: False)
         histories.append(model.fit(x, y, batch_size=8, epochs=2, verbose=0, **fit_args).history)
         models.append(model)
     monkeypatch.undo()
@@ -958,3 +958,84 @@ def test_training_chain_steps_aside_for_a_weight_hook_or_a_layer_used_twice():
     twice(x)
     assert twice.execution_plan().training is not None
     assert twice._training_chain(x) is None
+
+
+# -- model(x) of a Dense chain: the training chain as one op on the tape ---------------------------
+def _eager_call(model, x, fused, input_grad):
+    """(output, its pre_activation or None, [dL/dx, dL/dw for every weight]) of ``model(x)``,
+    L = sum(w * model(x))."""
+    inputs = keras.Tensor(x, requires_grad=input_grad)
+    config.set_fusion_enabled(fused)
+    try:
+        out = model(inputs)
+    finally:
+        config.set_fusion_enabled(True)
+    keras.ops.sum(out * np.random.default_rng(1).standard_normal(out.shape)).backward()
+    grads = [inputs.grad] + [v.grad for v in model.trainable_weights]
+    for v in model.trainable_weights:
+        v.grad = None
+    logits = getattr(out, "pre_activation", None)
+    return out.data, None if logits is None else logits.data, grads
+
+
+@pytest.mark.parametrize(
+    "hidden, output, use_bias",
+    [(["relu", "tanh"], "softmax", True), (["sigmoid"], "linear", False), ([], "sigmoid", True)],
+)
+@pytest.mark.parametrize("input_grad", [True, False], ids=["input_grad", "no_input_grad"])
+@pytest.mark.parametrize("dtype", ["float32", "float64"])
+def test_an_eager_call_of_a_dense_chain_gives_the_reference_bits(
+    hidden, output, use_bias, input_grad, dtype, monkeypatch
+):
+    """model(x) runs the chain as one op: the output, the logits the loss rules read and every
+    gradient (x's too, when it has one) are the layer-by-layer path's bits."""
+    calls = []
+    real = fusion.TrainingChain.call
+    monkeypatch.setattr(
+        fusion.TrainingChain, "call", lambda self, x: calls.append(1) or real(self, x)
+    )
+    keras.config.set_floatx(dtype)
+    try:
+        model = dense_chain(hidden, output, use_bias)
+        x = np.random.default_rng(3).standard_normal((7, 5)).astype(dtype)
+        fused = _eager_call(model, x, True, input_grad)
+        assert calls == [1]
+        reference = _eager_call(model, x, False, input_grad)
+        assert calls == [1]
+    finally:
+        keras.config.set_floatx("float32")
+    (out, logits, grads), (plain_out, plain_logits, plain_grads) = fused, reference
+    np.testing.assert_array_equal(out, plain_out)
+    assert out.dtype == dtype
+    if output == "linear":
+        assert logits is None and plain_logits is None
+    else:
+        np.testing.assert_array_equal(logits, plain_logits)
+    assert (grads[0] is None) == (not input_grad) == (plain_grads[0] is None)
+    for a, b in zip(grads, plain_grads, strict=True):
+        if b is not None:
+            np.testing.assert_array_equal(a, b)
+
+
+def test_an_eager_call_steps_aside_for_hooks_and_frozen_layers(monkeypatch):
+    calls = []
+    real = fusion.TrainingChain.call
+    monkeypatch.setattr(
+        fusion.TrainingChain, "call", lambda self, x: calls.append(1) or real(self, x)
+    )
+    model = dense_chain(["relu"], "linear")
+    x = np.random.default_rng(4).standard_normal((3, 5)).astype(np.float32)
+    expected = model(x).data  # the plan is made here, before any hook
+    assert calls == [1]
+    calls.clear()
+    seen = []
+    handle = model.layers[0].register_forward_hook(lambda layer, i, output: seen.append(output))
+    np.testing.assert_array_equal(model(x).data, expected)
+    assert calls == [] and len(seen) == 1  # the hook saw the hidden layer's real output
+    handle.remove()
+    np.testing.assert_array_equal(model(x).data, expected)
+    assert calls == [1]
+    model.layers[0].trainable = False  # a frozen layer's weights get no gradient: the layers run
+    keras.ops.sum(model(x)).backward()
+    assert calls == [1]
+    assert model.layers[0].kernel.grad is None and model.layers[1].kernel.grad is not None

@@ -49,7 +49,9 @@ training_chain            ``train_step`` of a model that is a chain of Dense lay
                           backward on arrays with the ``dense`` op's arithmetic, the last product
                           a leaf tensor that the last activation, ``compute_loss``, the metrics
                           and the optimizer use as in the reference step; the same bits, with
-                          no tape nodes or layer calls for the Dense layers.
+                          no tape nodes or layer calls for the Dense layers. An eager call
+                          (``model(x)``) of such a model runs the same forward as one op on the
+                          tape, whose backward is the same arithmetic.
 ========================  ===================================================================
 
 Rules apply when a model's plan is made (at its first call, after it is built) and to the losses
@@ -72,7 +74,7 @@ Example:
 from dataclasses import dataclass
 
 from glassnet import activations, losses
-from glassnet.autograd.tensor import Tensor
+from glassnet.autograd.tensor import Tensor, from_op
 from glassnet.autograd.variable import Variable
 from glassnet.backend import config, xp
 from glassnet.layers import (
@@ -137,7 +139,7 @@ RULES = (
     Rule(
         "training_chain",
         "train_step of a chain of Dense layers: their forward and backward on arrays, the loss "
-        "and the optimizer as in the reference step",
+        "and the optimizer as in the reference step; model(x) of it as one op on the tape",
     ),
 )
 
@@ -795,10 +797,7 @@ class TrainingChain:
     def forward(self, x):
         """(y_pred, backward): the output tensor, and a function that, after ``backward()`` of a
         loss of it, sets the gradients of the layers' kernels and biases."""
-        rows = [x.astype(self.dtype, copy=False)]  # the cast the layers' calls make
-        for layer, spec in zip(self.layers, self.specs):
-            bias = None if layer.bias is None else layer.bias.data
-            rows.append(dense_rows(rows[-1], layer.kernel.data, bias, spec))
+        rows = self._rows(x)
         # the last layer's product, before its activation: a leaf the loss's backward reaches
         product = Tensor(rows.pop(), requires_grad=True)
         y_pred = self.layers[-1].activation(product)
@@ -807,21 +806,77 @@ class TrainingChain:
             grad = product.grad  # dL/d(last product), put there by the loss's backward
             if grad is None:
                 return
-            outputs = rows[1:] + [None]
-            for index in reversed(range(len(self.layers))):
-                layer, spec = self.layers[index], self.specs[index]
-                if spec.name != "linear":  # as the dense op's backward: f' from the output
-                    grad = spec.chain(grad, None, outputs[index])
-                kernel = layer.kernel
-                if index:
-                    grad_input = grad @ kernel.data.T
-                _add_gradient(kernel, rows[index].T @ grad)
-                if layer.bias is not None:
-                    _add_gradient(layer.bias, sum_rows(grad))
-                if index:
-                    grad = grad_input
+            for layer, grad_kernel, grad_bias in self._gradients(rows, grad):
+                _add_gradient(layer.kernel, grad_kernel)
+                if grad_bias is not None:
+                    _add_gradient(layer.bias, grad_bias)
 
         return y_pred, backward
+
+    def call(self, x):
+        """The model's output for the Tensor ``x`` (call ``accepts(x.data)`` first): the chain as
+        one op on the tape, its parents x and every kernel and bias, its backward the ``dense``
+        op's arithmetic layer by layer; the last layer's activation after it as its own op, as
+        ``Dense.call`` applies it (so a softmax keeps its logits for the loss rules). An eager
+        ``model(x)`` of a Functional or Sequential model runs this.
+
+        Args:
+            x: a Tensor of the input's shape.
+
+        Returns:
+            the output Tensor.
+
+        Example:
+
+        >>> import numpy as np
+        >>> import glassnet as keras
+        >>> model = keras.Sequential([keras.Input((2,)), keras.layers.Dense(1, name="out")])
+        >>> chain = model.execution_plan().training
+        >>> x = keras.Tensor(np.ones((3, 2), dtype="float32"))
+        >>> bool(np.array_equal(chain.call(x).numpy(), model(x).numpy()))
+        True
+        """
+        rows = self._rows(x.data)
+        weights = [w for layer in self.layers for w in (layer.kernel, layer.bias) if w is not None]
+
+        def backward(grad_output):
+            grads = []  # last layer first, reversed below
+            for _, grad_kernel, grad_bias in self._gradients(rows, grad_output, x.requires_grad):
+                grads += [grad_bias, grad_kernel] if grad_bias is not None else [grad_kernel]
+            if not x.requires_grad:
+                grads.append(None)
+            return tuple(reversed(grads))
+
+        product = from_op(rows.pop(), (x, *weights), backward)
+        return self.layers[-1].activation(product)
+
+    def _rows(self, x):
+        """[x in the layers' dtype, each layer's output]: the forward on arrays, each hidden
+        activation inside its product; the last entry is the last layer's product."""
+        rows = [x.astype(self.dtype, copy=False)]  # the cast the layers' calls make
+        for layer, spec in zip(self.layers, self.specs):
+            bias = None if layer.bias is None else layer.bias.data
+            rows.append(dense_rows(rows[-1], layer.kernel.data, bias, spec))
+        return rows
+
+    def _gradients(self, rows, grad, input_gradient=False):
+        """(layer, dL/dkernel, dL/dbias or None) for every layer, last first, from ``grad`` =
+        dL/d(last product) and the forward's ``rows`` (the last product popped), with the
+        ``dense`` op's backward arithmetic; then (None, dL/dx, None) when ``input_gradient``."""
+        outputs = rows[1:] + [None]
+        for index in reversed(range(len(self.layers))):
+            layer, spec = self.layers[index], self.specs[index]
+            if spec.name != "linear":  # as the dense op's backward: f' from the output
+                grad = spec.chain(grad, None, outputs[index])
+            passes_on = index > 0 or input_gradient
+            if passes_on:
+                grad_input = grad @ layer.kernel.data.T
+            grad_bias = None if layer.bias is None else sum_rows(grad)
+            yield layer, rows[index].T @ grad, grad_bias
+            if passes_on:
+                grad = grad_input
+        if input_gradient:
+            yield None, grad, None
 
 
 def _add_gradient(weight, grad):
