@@ -15,12 +15,13 @@ from glassnet.models import fusion
 BIAS = keras.initializers.RandomNormal(0.0, 0.5)
 
 
-def loss_and_gradients(model, x, fused):
-    """(outputs, [dL/dx, dL/dw for every weight]) for L = sum(w * model(x)), fused or not."""
-    inputs = keras.Tensor(x, requires_grad=True)
+def call_and_gradients(model, x, fused, training=False, input_grad=True):
+    """(output tensor, [dL/dx, dL/dw for every weight]) for L = sum(w * model(x)), w fixed
+    random weights, with fusion on or off; dL/dx is None without ``input_grad``."""
+    inputs = keras.Tensor(x, requires_grad=input_grad)
     config.set_fusion_enabled(fused)
     try:
-        out = model(inputs)
+        out = model(inputs, training=training)
     finally:
         config.set_fusion_enabled(True)
     weights = np.random.default_rng(1).standard_normal(out.shape)
@@ -28,6 +29,12 @@ def loss_and_gradients(model, x, fused):
     grads = [inputs.grad] + [v.grad for v in model.trainable_weights]
     for v in model.trainable_weights:
         v.grad = None
+    return out, grads
+
+
+def loss_and_gradients(model, x, fused):
+    """(outputs, [dL/dx, dL/dw for every weight]) of an inference call, fused or not."""
+    out, grads = call_and_gradients(model, x, fused)
     return out.data, grads
 
 
@@ -412,21 +419,11 @@ def test_conv_batchnorm_folds_while_training_a_frozen_normalization(float64):
 def _training_call(model, x, fused):
     """(outputs, [dL/dx, dL/dw for every weight], the moving statistics after the call) of one
     training-mode call, L = sum(w * model(x)); the statistics are put back afterwards."""
-    inputs = keras.Tensor(x, requires_grad=True)
     before = [v.data.copy() for v in model.non_trainable_weights]
-    config.set_fusion_enabled(fused)
-    try:
-        out = model(inputs, training=True)
-    finally:
-        config.set_fusion_enabled(True)
+    out, grads = call_and_gradients(model, x, fused, training=True)
     moved = [v.data.copy() for v in model.non_trainable_weights]
     for variable, data in zip(model.non_trainable_weights, before):
         variable.assign(data)
-    weights = np.random.default_rng(1).standard_normal(out.shape)
-    keras.ops.sum(out * weights).backward()
-    grads = [inputs.grad] + [v.grad for v in model.trainable_weights]
-    for v in model.trainable_weights:
-        v.grad = None
     return out.data, grads, moved
 
 
@@ -964,16 +961,7 @@ def test_training_chain_steps_aside_for_a_weight_hook_or_a_layer_used_twice():
 def _eager_call(model, x, fused, input_grad):
     """(output, its pre_activation or None, [dL/dx, dL/dw for every weight]) of ``model(x)``,
     L = sum(w * model(x))."""
-    inputs = keras.Tensor(x, requires_grad=input_grad)
-    config.set_fusion_enabled(fused)
-    try:
-        out = model(inputs)
-    finally:
-        config.set_fusion_enabled(True)
-    keras.ops.sum(out * np.random.default_rng(1).standard_normal(out.shape)).backward()
-    grads = [inputs.grad] + [v.grad for v in model.trainable_weights]
-    for v in model.trainable_weights:
-        v.grad = None
+    out, grads = call_and_gradients(model, x, fused, input_grad=input_grad)
     logits = getattr(out, "pre_activation", None)
     return out.data, None if logits is None else logits.data, grads
 
