@@ -35,7 +35,6 @@ _REASSOCIATE = set()  # names of the kernels whose sums may be added in any orde
 _COMPILED = {}  # name -> the compiled function, once made
 _ENABLED = os.environ.get("GLASSNET_COMPILED_KERNELS", "1") != "0"
 _NUMBA = None  # the numba module once imported; False when it is not installed
-_HELPERS = []  # functions kernels call (``helper``), made compilable once numba is imported
 
 
 def register(name, reassociate=False):
@@ -75,38 +74,6 @@ def register(name, reassociate=False):
     return decorate
 
 
-def helper(function):
-    """Decorator: a plain-Python function that registered kernels call (an expression several of
-    a kernel's loops share). Python runs it as it is; once numba is imported, the kernels that
-    call it compile it into themselves (numba's ``register_jitable``, inlined), with a kernel's
-    options: IEEE division, no fastmath. Keep it in the module of the kernels that call it:
-    numba's on-disk cache of a kernel is checked against that file's time stamp only.
-
-    Args:
-        function: the function.
-
-    Returns:
-        ``function`` itself.
-
-    Example:
-
-    >>> @helper
-    ... def twice(value):
-    ...     return value * 2
-    >>> twice(3)
-    6
-    >>> _HELPERS.remove(twice)
-    """
-    _HELPERS.append(function)
-    if _NUMBA:
-        _make_jitable(function)
-    return function
-
-
-def _make_jitable(function):
-    _NUMBA.extending.register_jitable(error_model="numpy", inline="always")(function)
-
-
 def numba_available():
     """Whether numba can be imported (the ``fast`` extra is installed).
 
@@ -121,11 +88,8 @@ def numba_available():
             _NUMBA = False
         else:
             import numba
-            import numba.extending
 
             _NUMBA = numba
-            for function in _HELPERS:  # the helpers registered before numba was imported
-                _make_jitable(function)
     return _NUMBA is not False
 
 

@@ -471,13 +471,17 @@ def batch_norm_backward(
     (array([0., 0.]), array([0.]), array([2.]))
     """
     rows, features = grad.shape
+    zero = one - one
     sum_grad, sum_grad_x_hat = xp.zeros(features), xp.zeros(features)  # float64
     for row in range(rows):
         for j in range(features):
             x_hat = (x[row, j] - mean[j]) * inv_std[j]
             g = grad[row, j]
             if relu:
-                g = _through_relu(g, x_hat, scale, offset, j, one)
+                y = x_hat if scale is None else x_hat * scale[j]
+                if offset is not None:
+                    y = y + offset[j]
+                g = g * (one if y > 0 else zero)
             sum_grad[j] += g
             sum_grad_x_hat[j] += g * x_hat
     mean_d = xp.empty(features, dtype=grad.dtype)
@@ -493,27 +497,12 @@ def batch_norm_backward(
             x_hat = (x[row, j] - mean[j]) * inv_std[j]
             g = grad[row, j]
             if relu:
-                g = _through_relu(g, x_hat, scale, offset, j, one)
+                y = x_hat if scale is None else x_hat * scale[j]
+                if offset is not None:
+                    y = y + offset[j]
+                g = g * (one if y > 0 else zero)
             d = g if scale is None else g * scale[j]
             grad_x[row, j] = ((d - x_hat * mean_d_x_hat[j]) - mean_d[j]) * inv_std[j]
-
-
-@compiled.helper
-def _through_relu(grad, x_hat, scale, offset, feature, one):
-    """ReLU's backward for one value of ``batch_norm_backward``: grad * (y > 0), with
-    y = x_hat * scale + offset made again as ``batch_norm_forward`` made it (so y > 0 exactly
-    where the ReLU's output is), in x's dtype (``one`` is 1 in it).
-
-    Example:
-
-    >>> import numpy as np
-    >>> _through_relu(2.0, -0.5, None, np.array([1.0]), 0, 1.0)  # y = 0.5: passes
-    2.0
-    """
-    y = x_hat if scale is None else x_hat * scale[feature]
-    if offset is not None:
-        y = y + offset[feature]
-    return grad * (one if y > 0 else one - one)
 
 
 @keras_op
