@@ -412,8 +412,8 @@ class ConvBatchNormStep(FusedStep):
         super().__init__(rule, reference, in_slot, out_slot)
         self.activation_name = activation
         self.unfolded = list(reference)  # what runs when the step is not valid
-        if len(reference) == 3:
-            normalization, after = reference[1:]
+        normalization, after = reference[1], reference[2] if len(reference) == 3 else None
+        if after is not None and after.operation.dtype == normalization.operation.dtype:
             self.unfolded[1:] = [
                 BatchNormActivationStep(
                     "batchnorm_activation",
