@@ -541,6 +541,21 @@ def _normalize_results(x, axes, scale, offset, grad_output):
     return [y.data, mean, var, x.grad] + [None if w is None else w.grad for w in weights]
 
 
+def _normalize_operands(seed, loc, spread, shape, weight_shape, dtype, with_scale, with_offset):
+    """(x, dL/dy, scale, offset) in ``dtype`` for the kernel-vs-reference tests: x normal around
+    ``loc``; a weight is None when not asked for or when ``weight_shape`` is None."""
+    rng = np.random.default_rng(seed)
+    x = rng.normal(loc, spread, size=shape).astype(dtype)
+    grad_output = rng.standard_normal(shape).astype(dtype)
+    weights = [
+        rng.standard_normal(weight_shape).astype(dtype)
+        if wanted and weight_shape is not None
+        else None
+        for wanted in (with_scale, with_offset)
+    ]
+    return x, grad_output, *weights
+
+
 def _normalize_kernels_match(monkeypatch, kernels, tolerance, x, axes, scale, offset, grad):
     """``normalize`` with its compiled ``kernels`` (which must be the ones that run) and with the
     NumPy lines: the same output, statistics and gradients within ``tolerance`` (NaN equal to
@@ -578,13 +593,9 @@ def test_compiled_layer_norm_equals_the_numpy_reference(
 ):
     """The kernels give the NumPy lines' output, statistics and gradients within rounding (their
     row sums are added in another order): float64 to 1e-10, float32 to float32 rounding."""
-    rng = np.random.default_rng(13)
-    x = rng.normal(2.0, 3.0, size=shape).astype(dtype)
-    grad_output = rng.standard_normal(shape).astype(dtype)
-    scale = offset = None
-    if weight_shape is not None:
-        scale = rng.standard_normal(weight_shape).astype(dtype) if with_scale else None
-        offset = rng.standard_normal(weight_shape).astype(dtype) if with_offset else None
+    x, grad_output, scale, offset = _normalize_operands(
+        13, 2.0, 3.0, shape, weight_shape, dtype, with_scale, with_offset
+    )
     kernels = ["layer_norm_forward", "layer_norm_backward"]
     _normalize_kernels_match(monkeypatch, kernels, tolerance, x, axes, scale, offset, grad_output)
 
@@ -755,11 +766,9 @@ def test_compiled_batch_norm_equals_the_numpy_reference(
 ):
     """The kernels give the NumPy lines' output, batch statistics and gradients within rounding
     (each feature's sums are added in float64, the reference's by BLAS in x's dtype)."""
-    rng = np.random.default_rng(20)
-    x = rng.normal(1.5, 2.0, size=shape).astype(dtype)
-    grad_output = rng.standard_normal(shape).astype(dtype)
-    scale = rng.standard_normal(weight_shape).astype(dtype) if with_scale else None
-    offset = rng.standard_normal(weight_shape).astype(dtype) if with_offset else None
+    x, grad_output, scale, offset = _normalize_operands(
+        20, 1.5, 2.0, shape, weight_shape, dtype, with_scale, with_offset
+    )
     kernels = ["batch_norm_forward", "batch_norm_backward"]
     _normalize_kernels_match(monkeypatch, kernels, tolerance, x, axes, scale, offset, grad_output)
 
