@@ -133,31 +133,34 @@ def backward(root, grad_output=None, retain_graph=False):
     # the tensors that have received a gradient and not passed it on yet, latest-created first:
     # each one's consumers were all created after it, so they have all passed theirs to it
     waiting = [(-root._order, root)]
+    pop, push = heapq.heappop, heapq.heappush  # (local names: this loop runs once per node)
     while waiting:
-        node = heapq.heappop(waiting)[1]
+        node = pop(waiting)[1]
         grad = grads.pop(id(node))
         if node._hooks:
             grad = _run_hooks(node._hooks, grad)
-        if node._backward is None or node._retain_grad:
+        node_backward = node._backward
+        if node_backward is None or node._retain_grad:
             # broadcast views are read-only
             if id(grad) in handed_out or not grad.flags.writeable:
                 grad = grad.copy()
             handed_out.add(id(grad))
             node.grad = grad if node.grad is None else node.grad + grad
-        if node._backward is None:
-            continue
-        parent_grads = node._backward(grad)
+            if node_backward is None:
+                continue
+        parent_grads = node_backward(grad)
         for parent, parent_grad in zip(node._parents, parent_grads):
             if parent_grad is None or not parent.requires_grad:
                 continue
-            if parent_grad.dtype != parent.data.dtype:
-                parent_grad = parent_grad.astype(parent.data.dtype)
+            dtype = parent.data.dtype
+            if parent_grad.dtype is not dtype and parent_grad.dtype != dtype:
+                parent_grad = parent_grad.astype(dtype)
             key = id(parent)
             if key in grads:
                 grads[key] = grads[key] + parent_grad
             else:
                 grads[key] = parent_grad
-                heapq.heappush(waiting, (-parent._order, parent))
+                push(waiting, (-parent._order, parent))
         if not retain_graph:
             node._parents = ()
             node._backward = _freed_graph

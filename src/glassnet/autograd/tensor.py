@@ -458,8 +458,29 @@ def as_tensor(value, like=None, where="glassnet"):
             isinstance(value, np.ndarray) and value.ndim == 0
         )
         if is_scalar and not isinstance(value, (bool, np.bool_)):
-            return Tensor(xp.asarray(value, dtype=like.data.dtype))
+            return constant(xp.asarray(value, dtype=like.data.dtype))
     return Tensor(to_array(value, where=where))
+
+
+def constant(array):
+    """A Tensor that holds ``array`` itself and records nothing, made without ``Tensor()``'s
+    conversion and checks: for arrays glassnet made itself, such as a Python number an op has
+    turned into a 0-d array of its operand's dtype.
+
+    Args:
+        array: a numeric NumPy array.
+
+    Returns:
+        A Tensor with ``requires_grad`` False whose ``.data`` is ``array``.
+
+    Example:
+
+    >>> import numpy as np
+    >>> two = constant(np.asarray(2.0, dtype="float16"))
+    >>> two.dtype, two.requires_grad, two.is_leaf
+    (dtype('float16'), False, True)
+    """
+    return from_op(array, (), None)
 
 
 def from_op(data, parents, backward):
@@ -497,12 +518,14 @@ def from_op(data, parents, backward):
     out._order = next(creation_order)
     out.activation = None
     out.pre_activation = None
-    if grad_mode._enabled and any(parent.requires_grad for parent in parents):
-        out.requires_grad = True
-        out._parents = parents
-        out._backward = backward
-    else:
-        out.requires_grad = False
-        out._parents = ()
-        out._backward = None
+    if grad_mode._enabled:
+        for parent in parents:  # (a loop, not any(): this runs for every op)
+            if parent.requires_grad:
+                out.requires_grad = True
+                out._parents = parents
+                out._backward = backward
+                return out
+    out.requires_grad = False
+    out._parents = ()
+    out._backward = None
     return out
