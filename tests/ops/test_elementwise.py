@@ -1,3 +1,5 @@
+import warnings
+
 import numpy as np
 import pytest
 
@@ -120,6 +122,51 @@ def test_python_scalars_do_not_upcast_float32():
     x = Tensor(np.ones((2, 2), dtype=np.float32))
     for result in (x * 2.5, 2.5 * x, x + 1, x / 3.0, 1.0 - x, x**2.0, x * np.float64(2.0)):
         assert result.dtype == np.float32
+
+
+@pytest.mark.parametrize("dtype", ["float16", "float32", "float64"])
+@pytest.mark.parametrize("scalar", [2, 2.5, -0.75])
+def test_a_python_number_acts_as_a_0d_array_of_the_tensors_dtype(dtype, scalar):
+    # the operators turn a Python number into a constant of the tensor's dtype at once; the
+    # result, dtype and gradient are those of the number given as such an array
+    values = np.array([[0.5, -3.0], [0.25, 7.0]], dtype=dtype)
+    as_array = np.asarray(scalar, dtype=dtype)
+
+    def output_and_gradient(operator, operand):
+        x = Tensor(values, requires_grad=True)
+        out = operator(x, operand)
+        ops.sum(out).backward()
+        return out, x.grad
+
+    operators = [
+        lambda a, s: a + s,
+        lambda a, s: s + a,
+        lambda a, s: a - s,
+        lambda a, s: s - a,
+        lambda a, s: a * s,
+        lambda a, s: s * a,
+        lambda a, s: a / s,
+        lambda a, s: s / a,
+    ]
+    for operator in operators:
+        fast, x_grad = output_and_gradient(operator, scalar)
+        reference, reference_grad = output_and_gradient(operator, Tensor(as_array))
+        assert fast.dtype == reference.dtype == np.dtype(dtype)
+        np.testing.assert_array_equal(fast.data, reference.data)
+        np.testing.assert_array_equal(x_grad, reference_grad)
+
+
+@pytest.mark.parametrize("divisor", [3.0, -0.5, 1e30, 0.0, -0.0, np.inf, -np.inf, np.nan])
+def test_divide_by_a_number_is_silent_and_is_numpys_division(divisor):
+    # dividing by a finite non-zero number skips np.errstate; every other divisor keeps it
+    x = np.array([1.0, -2.0, 0.0, np.inf, -np.inf, np.nan], dtype="float32")
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        out = ops.divide(Tensor(x), divisor)
+    with np.errstate(all="ignore"):
+        expected = x / np.float32(divisor)
+    assert out.dtype == np.float32
+    np.testing.assert_array_equal(out.data, expected)
 
 
 def test_float64_array_follows_numpy_promotion():

@@ -24,6 +24,7 @@ from glassnet.ops._helpers import (
         (np.ones((0, 1)), (0, 4)),
         (np.ones(1), (2, 0)),
         (np.ones((2, 3)), (2, 3)),
+        (np.full((1, 1), 4.0, dtype="float32"), (3, 1, 2)),  # one element: every stride 0
     ],
 )
 def test_broadcast_view_is_what_numpy_broadcast_to_gives(array, shape):
@@ -35,10 +36,27 @@ def test_broadcast_view_is_what_numpy_broadcast_to_gives(array, shape):
         view[...] = 0
 
 
-@pytest.mark.parametrize("array,shape", [(np.ones(3), (4,)), (np.ones((2, 3)), (3,))])
+@pytest.mark.parametrize(
+    "array,shape", [(np.ones(3), (4,)), (np.ones((2, 3)), (3,)), (np.ones((1, 1, 1)), (2, 2))]
+)
 def test_broadcast_view_refuses_shapes_that_do_not_broadcast(array, shape):
     with pytest.raises(ValueError, match="broadcast_view"):
         broadcast_view(array, shape)
+
+
+@pytest.mark.parametrize("shape", [(4, 4), (1, 256), (64, 64), (128, 256), (2, 3, 700)])
+@pytest.mark.parametrize("dtype", ["float32", "float64"])
+def test_positive_part_is_numpys_maximum_with_zero_for_small_and_large_arrays(shape, dtype):
+    # below 4096 elements against the scalar 0, from there against a row of zeros
+    x = np.random.default_rng(0).standard_normal(shape).astype(dtype)
+    x.flat[:4] = [np.nan, -0.0, np.inf, -np.inf]
+    expected = np.maximum(x, np.zeros((), dtype=dtype))
+    out = _helpers.positive_part(x)
+    assert out.dtype == x.dtype
+    np.testing.assert_array_equal(out, expected)
+    assert not np.signbit(out).any()  # -0.0 becomes 0.0 on both paths
+    _helpers.positive_part(x, out=x)
+    np.testing.assert_array_equal(x, expected)
 
 
 @pytest.mark.parametrize("axes", [(0,), (1,), (0, 2), (0, 1, 2), ()])

@@ -18,7 +18,7 @@ dtype('int8')
 
 import functools
 
-from glassnet.autograd.tensor import Tensor, as_tensor, from_op
+from glassnet.autograd.tensor import Tensor, as_tensor, constant, from_op
 from glassnet.backend import floatx, xp
 from glassnet.ops._helpers import operands
 
@@ -225,6 +225,7 @@ def wide_float(dtype):
 
 
 _STRONG_SCALARS = {int: "int32", float: "float32"}
+_PYTHON_NUMBERS = (int, float)  # exact types: bool, also an int, is not weak in the same way
 
 
 def promoted(x1, x2, op, floating=False, weak_scalars=True):
@@ -254,10 +255,17 @@ def promoted(x1, x2, op, floating=False, weak_scalars=True):
     >>> a.dtype, b.dtype
     (dtype('int32'), dtype('int32'))
     """
-    if isinstance(x1, Tensor) and isinstance(x2, Tensor):  # hot path: two tensors, one dtype
+    # the hot paths: two tensors of one dtype; a float tensor and a Python number (x * 2.0)
+    if isinstance(x1, Tensor):
         dtype = x1.data.dtype
-        if dtype == x2.data.dtype and (not floating or dtype.kind in "fc"):
-            return x1, x2
+        if isinstance(x2, Tensor):
+            if dtype == x2.data.dtype and (not floating or dtype.kind in "fc"):
+                return x1, x2
+        elif weak_scalars and type(x2) in _PYTHON_NUMBERS and dtype.kind == "f":
+            return x1, constant(xp.asarray(x2, dtype=dtype))
+    elif weak_scalars and type(x1) in _PYTHON_NUMBERS and isinstance(x2, Tensor):
+        if x2.data.dtype.kind == "f":
+            return constant(xp.asarray(x1, dtype=x2.data.dtype)), x2
     a, b = operands(x1, x2, op)
     scalars = isinstance(x1, (int, float)) or isinstance(x2, (int, float))
     if (

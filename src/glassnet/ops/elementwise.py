@@ -4,6 +4,8 @@ Each backward receives ``grad_output`` (dL/d(out), the shape of the output) and 
 dL/d(input) for each input, reduced back to that input's shape when it was broadcast.
 """
 
+import math
+
 from glassnet.autograd.tensor import Tensor, as_tensor, from_op
 from glassnet.backend import xp
 from glassnet.ops._helpers import broadcast_call, unbroadcast
@@ -30,7 +32,10 @@ def add(x1, x2):
     out = broadcast_call("add", xp.add, a.data, b.data)
 
     def backward(grad_output):  # dL/da = dL/dout, dL/db = dL/dout
-        return unbroadcast(grad_output, a.shape), unbroadcast(grad_output, b.shape)
+        return (
+            unbroadcast(grad_output, a.shape) if a.requires_grad else None,
+            unbroadcast(grad_output, b.shape) if b.requires_grad else None,
+        )
 
     return from_op(out, (a, b), backward)
 
@@ -53,9 +58,10 @@ def subtract(x1, x2):
     out = broadcast_call("subtract", xp.subtract, a.data, b.data)
 
     def backward(grad_output):  # dL/da = g, dL/db = -g
-        return unbroadcast(grad_output, a.shape), unbroadcast(
-            -grad_output, b.shape
-        ) if b.requires_grad else None
+        return (
+            unbroadcast(grad_output, a.shape) if a.requires_grad else None,
+            unbroadcast(-grad_output, b.shape) if b.requires_grad else None,
+        )
 
     return from_op(out, (a, b), backward)
 
@@ -106,6 +112,14 @@ def _complex_multiply(a, b, out):
     return from_op(out, (a, b), backward)
 
 
+def _finite_nonzero_number(array):
+    """Whether ``array`` is one real number, finite and not 0: dividing by it cannot give the
+    divide-by-zero or invalid warnings that ``divide`` silences (entering ``np.errstate`` costs
+    about 1 us, as much as the division of a small array)."""
+    # (math.fabs: this module defines the op abs)
+    return array.ndim == 0 and array.dtype.kind == "f" and 0.0 < math.fabs(array) < math.inf
+
+
 @keras_op
 def divide(x1, x2):
     """x1 / x2 with broadcasting (true division).
@@ -122,8 +136,11 @@ def divide(x1, x2):
     [0.5, inf]
     """
     a, b = promoted(x1, x2, "divide", floating=True)
-    with xp.errstate(divide="ignore", invalid="ignore"):  # x / 0 is inf or NaN, as in Keras
-        out = broadcast_call("divide", xp.true_divide, a.data, b.data)
+    if _finite_nonzero_number(b.data):  # (x / 3.0): no division by zero, no inf / inf
+        out = xp.true_divide(a.data, b.data)
+    else:
+        with xp.errstate(divide="ignore", invalid="ignore"):  # x / 0 is inf or NaN, as in Keras
+            out = broadcast_call("divide", xp.true_divide, a.data, b.data)
 
     def backward(grad_output):  # dL/da = g / b, dL/db = -g * a / b^2 = -g * out / b
         if out.dtype.kind == "c":  # conjugates, as for multiply

@@ -62,14 +62,15 @@ def matmul(x1, x2):
     [3.0]
     """
     a, b = promoted(x1, x2, "matmul")
-    if a.dtype == xp.int8 and b.dtype == xp.int8:  # Keras multiplies int8 in int32
+    if a.data.dtype == xp.int8 and b.data.dtype == xp.int8:  # Keras multiplies int8 in int32
         a, b = Tensor(a.data.astype("int32")), Tensor(b.data.astype("int32"))
-    if a.ndim == 0 or b.ndim == 0:
+    a_shape, b_shape = a.data.shape, b.data.shape
+    if not a_shape or not b_shape:
         raise ValueError(
             f"matmul: operands must have at least 1 dimension, got shapes {a.shape} and "
             f"{b.shape}; use multiply for scalars"
         )
-    if a.shape[-1] != b.shape[-2 if b.ndim > 1 else 0]:
+    if a_shape[-1] != b_shape[-2 if len(b_shape) > 1 else 0]:
         raise ValueError(
             f"matmul: shapes {a.shape} and {b.shape} are not aligned: the last dimension of the "
             f"first ({a.shape[-1]}) must equal the {'second-to-last' if b.ndim > 1 else 'only'} "
@@ -79,6 +80,11 @@ def matmul(x1, x2):
     out = xp.matmul(a.data, b.data)
 
     def backward(grad_output):  # dL/da = g @ b^T, dL/db = a^T @ g (batch axes summed if broadcast)
+        if len(a_shape) == 2 and len(b_shape) == 2:  # two matrices: nothing to restore or sum
+            return (
+                xp.matmul(grad_output, b.data.T) if a.requires_grad else None,
+                xp.matmul(a.data.T, grad_output) if b.requires_grad else None,
+            )
         a2 = a.data if a.ndim > 1 else a.data[None, :]
         b2 = b.data if b.ndim > 1 else b.data[:, None]
         # put back the axes a 1-D operand dropped, so g has the shape of a2 @ b2

@@ -54,9 +54,9 @@ def sum(x, axis=None, keepdims=False):
     [4.0, 6.0]
     """
     x = as_tensor(x, where="sum")
-    axes = normalize_axes(axis, x.ndim, "sum")
-    if x.dtype.kind in "fc":
-        out = xp.sum(x.data, axis=axes, keepdims=keepdims)
+    axes = normalize_axes(axis, x.data.ndim, "sum")
+    if x.data.dtype.kind in "fc":  # (add.reduce: what np.sum calls, without its Python layer)
+        out = xp.add.reduce(x.data, axis=axes, keepdims=keepdims)
     else:
         out = xp.sum(x.data, axis=axes, keepdims=keepdims, dtype=_accumulator_dtype(x.dtype))
 
