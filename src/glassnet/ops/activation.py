@@ -72,7 +72,11 @@ class ActivationSpec:
 
     def chain(self, grad_output, z, y):
         """dL/dz = dL/dy * f'(z), computed from y alone when ``from_output``."""
-        if self.compiled_chain is not None and _kernel_operands(grad_output, y):
+        if (
+            self.compiled_chain is not None
+            and getattr(grad_output, "size", 0) >= KERNEL_MIN_SIZE  # (first: small ones leave)
+            and _kernel_operands(grad_output, y)
+        ):
             kernel = compiled.get(self.compiled_chain)
             if kernel is not None:
                 out = xp.empty_like(grad_output)

@@ -24,6 +24,8 @@ from glassnet.backend import nest, xp
 from glassnet.backend.naming import snake_case, unique_name
 
 _FUNCTIONS = {}  # public op name -> the eager function (what a recorded FunctionOperation runs)
+# argument types that neither are nor hold a SymbolicTensor (a Tensor's data is an array)
+_CANNOT_BE_SYMBOLIC = frozenset({Tensor, xp.ndarray, float, int, bool, str, type(None)})
 
 
 class Operation:
@@ -155,6 +157,12 @@ def keras_op(fn=None, *, name=None):
 
     @functools.wraps(fn)
     def op(*args, **kwargs):
+        if not kwargs:  # the eager call on tensors, arrays and numbers: checked by type alone
+            for value in args:
+                if type(value) not in _CANNOT_BE_SYMBOLIC:
+                    break
+            else:
+                return fn(*args)
         if contains_symbolic(args, kwargs):
             return FunctionOperation(op_name)(*args, **kwargs)
         return fn(*args, **kwargs)
