@@ -41,7 +41,21 @@ CASES = [
         lambda x: np.sum(x, axis=(0, 2), keepdims=True),
         lambda x: torch.sum(x, (0, 2), keepdim=True),
     ),
+    OpCase(
+        "sum_one_element_left",  # one output element, one axis reduced: the size-1 backward
+        lambda x: ops.sum(x, axis=1),
+        [normal(1, 5)],
+        lambda x: np.sum(x, axis=1),
+        lambda x: torch.sum(x, 1),
+    ),
     OpCase("mean_all", ops.mean, [normal(3, 4)], np.mean, torch.mean if torch else None),
+    OpCase(
+        "mean_one_element_left_keepdims",
+        lambda x: ops.mean(x, axis=(0, 2), keepdims=True),
+        [normal(3, 1, 4)],
+        lambda x: np.mean(x, axis=(0, 2), keepdims=True),
+        lambda x: torch.mean(x, (0, 2), keepdim=True),
+    ),
     OpCase(
         "mean_negative_axis",
         lambda x: ops.mean(x, axis=-1),

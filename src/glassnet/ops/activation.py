@@ -25,7 +25,7 @@ from typing import Callable
 
 from scipy import special as scipy_special
 
-from glassnet.autograd.tensor import as_tensor, from_op
+from glassnet.autograd.tensor import Tensor, as_tensor, from_op
 from glassnet.backend import compiled, xp
 from glassnet.ops._helpers import kernel_arrays, minus_row_max, positive_part, sum_along
 from glassnet.ops.operation import keras_op
@@ -541,7 +541,8 @@ def apply_activation(spec, x, where=None):
     >>> y.data.tolist(), y.activation, y.pre_activation.data.tolist()
     ([0.0, 2.0], 'relu', [-1.0, 2.0])
     """
-    x = as_tensor(x, where=where or spec.name)
+    if type(x) is not Tensor:
+        x = as_tensor(x, where=where or spec.name)
     out = spec.forward(x.data)
 
     def backward(grad_output):  # dL/dx = dL/dy * f'(x)

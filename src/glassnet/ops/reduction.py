@@ -61,6 +61,8 @@ def sum(x, axis=None, keepdims=False):
         out = xp.sum(x.data, axis=axes, keepdims=keepdims, dtype=_accumulator_dtype(x.dtype))
 
     def backward(grad_output):  # every summed element receives g
+        if grad_output.size == 1:  # (one sum, as of a loss: no axes to put back)
+            return (broadcast_view(grad_output, x.shape),)
         return (broadcast_view(restore_reduced(grad_output, axes, keepdims), x.shape),)
 
     return from_op(out, (x,), backward)
@@ -88,11 +90,13 @@ def mean(x, axis=None, keepdims=False):
     count = _count(x.shape, axes)
     if x.dtype in (xp.float32, xp.float64) and count:
         # what NumPy's mean computes for these (sum / n), without its Python wrapper
-        out = xp.sum(x.data, axis=axes, keepdims=keepdims) / count
+        out = xp.add.reduce(x.data, axis=axes, keepdims=keepdims) / count
     else:  # float16 sums in float32 there (as Keras does), so 100 x 1000.0 gives 1000, not inf
         out = xp.mean(x.data, axis=axes, keepdims=keepdims)
 
     def backward(grad_output):  # every element receives g / n
+        if grad_output.size == 1:  # (one mean, as of a loss: no axes to put back)
+            return (broadcast_view(grad_output / count, x.shape),)
         return (broadcast_view(restore_reduced(grad_output, axes, keepdims) / count, x.shape),)
 
     return from_op(out, (x,), backward)
