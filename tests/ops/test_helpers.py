@@ -257,3 +257,17 @@ def test_sum_along_gives_a_row_the_same_bits_in_any_batch():
     whole = sum_along(x)
     for rows in (slice(0, 1), slice(3, 8), slice(0, 32), slice(32, 64), slice(64, 70)):
         np.testing.assert_array_equal(sum_along(x[rows]), whole[rows])
+
+
+def test_ones_vector_is_shared_read_only_and_fresh_beyond_the_cached_length():
+    ones = _helpers.ones_vector(10, np.dtype("float64"))
+    assert ones is _helpers.ones_vector(10, np.dtype("float64"))  # made once
+    assert ones.dtype == np.float64 and ones.tolist() == [1.0] * 10
+    with pytest.raises(ValueError):  # no caller can change what the next one receives
+        ones[0] = 2.0
+    assert _helpers.ones_vector(10, np.dtype("float32")).dtype == np.float32
+    long = _helpers.ones_vector(_helpers.ONES_VECTOR_MAX_CACHED + 1, np.dtype("float32"))
+    assert long is not _helpers.ones_vector(
+        _helpers.ONES_VECTOR_MAX_CACHED + 1, np.dtype("float32")
+    )
+    assert long.sum() == _helpers.ONES_VECTOR_MAX_CACHED + 1

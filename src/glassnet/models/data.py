@@ -18,6 +18,7 @@ import numbers
 import numpy as np
 
 from glassnet.backend import nest
+from glassnet.ops._helpers import ones_vector
 
 STRING_KINDS = "USO"
 
@@ -222,7 +223,7 @@ def _sum_screen(array):
             array.ndim == 2 or (array.ndim > 2 and array.flags.c_contiguous)
         ):
             rows = array.reshape(array.shape[0], -1)
-            return np.sum(rows @ np.ones(rows.shape[1], dtype=array.dtype))
+            return np.sum(rows @ ones_vector(rows.shape[1], array.dtype))
         return np.sum(array)
 
 
