@@ -73,6 +73,50 @@ def test_trainable_flag_freezes_weights():
     assert len(block.trainable_weights) == 9
 
 
+def _walked_separately(layer):
+    """The three lists as separate recursive walks (the definitions _variable_lists merges)."""
+
+    def weights(layer):
+        nested = [v for sub in layer._sublayers for v in weights(sub)]
+        return _unique_by_id(layer._own_variables() + nested)
+
+    def trainable(layer):
+        if not layer.trainable:
+            return []
+        own = [v for v in layer._own_variables() if v.trainable]
+        return _unique_by_id(own + [v for sub in layer._sublayers for v in trainable(sub)])
+
+    def inside(layer):
+        return [each for sub in layer._sublayers for each in [sub, *inside(sub)]]
+
+    return weights(layer), trainable(layer), inside(layer)
+
+
+def _unique_by_id(items):
+    return list({id(item): item for item in items}.values())
+
+
+def test_one_walk_gives_the_weights_trainable_weights_and_layers_of_separate_walks():
+    shared = layers.Dense(4, name="shared")
+    outer = Block(4)
+    outer.extra = [shared, {"again": shared}]  # one layer reached twice: its weights once
+    outer.frozen = Block(4)
+    outer.flag, outer.label, outer.count = True, "text", 3  # plain attributes are skipped
+    outer(np.ones((2, 3), dtype=np.float32))
+    shared(np.ones((2, 4), dtype=np.float32))
+    outer.frozen(np.ones((2, 3), dtype=np.float32))
+    outer.frozen.trainable = False
+    outer.stack[1].kernel.trainable = False  # one frozen variable in a trainable layer
+    weights, trainable, inside = outer._variable_lists()
+    expected_weights, expected_trainable, expected_inside = _walked_separately(outer)
+    assert [id(v) for v in weights] == [id(v) for v in expected_weights]
+    assert [id(v) for v in trainable] == [id(v) for v in expected_trainable]
+    assert [id(layer) for layer in inside] == [id(layer) for layer in expected_inside]
+    assert len(weights) == 9 + 2 + 9 and len(trainable) == 9 - 1 + 2
+    assert [id(v) for v in outer.weights] == [id(v) for v in weights]
+    assert [id(v) for v in outer.trainable_weights] == [id(v) for v in trainable]
+
+
 def test_training_flag_reaches_nested_layers():
     seen = []
 

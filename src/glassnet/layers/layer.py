@@ -276,23 +276,50 @@ class Layer(Operation):
             shape, initializer, dtype, trainable, regularizer, constraint, name, autocast
         )
 
-    def _tracked(self, kind):
-        """Variables or sublayers reached from attributes, lists and dicts, in assignment order."""
+    def _tracked_layers_and_variables(self):
+        """(sublayers, variables) reached from attributes, lists and dicts, each in assignment
+        order: one scan of the attributes for both."""
         skip = type(self).NOT_TRACKED
-        attributes = [value for key, value in vars(self).items() if key not in skip]
-        found = nest.flatten(attributes, lambda v: isinstance(v, kind))
-        return _unique(v for v in found if v is not self)
+        attributes = [
+            value
+            for key, value in vars(self).items()
+            if type(value) not in _NEVER_TRACKING and key not in skip
+        ]
+        found = nest.flatten(attributes, lambda v: isinstance(v, (Layer, Variable)))
+        layers = _unique(v for v in found if isinstance(v, Layer) and v is not self)
+        return layers, _unique(v for v in found if isinstance(v, Variable))
+
+    def _tracked(self, kind):
+        """Variables or sublayers (``kind``) reached from attributes, in assignment order."""
+        layers, variables = self._tracked_layers_and_variables()
+        return layers if kind is Layer else variables
 
     @property
     def _sublayers(self):
-        return self._tracked(Layer)
+        return self._tracked_layers_and_variables()[0]
 
     def _own_variables(self):
-        return self._tracked(Variable)
+        return self._tracked_layers_and_variables()[1]
 
     def _all_variables(self):
-        nested = [v for layer in self._sublayers for v in layer._all_variables()]
-        return _unique(self._own_variables() + nested)
+        return self._variable_lists()[0]
+
+    def _variable_lists(self):
+        """(weights, trainable_weights, every layer inside): what the three walks of the layer
+        tree give, found in one walk that scans each layer's attributes once (a training step
+        outside ``fit``, such as ``train_on_batch``, gathers them on every call)."""
+        sublayers, own = self._tracked_layers_and_variables()
+        weights = list(own)
+        trainable = [v for v in own if v.trainable] if self.trainable else []
+        inside = []
+        for layer in sublayers:
+            layer_weights, layer_trainable, layer_inside = layer._variable_lists()
+            weights += layer_weights
+            if self.trainable:
+                trainable += layer_trainable
+            inside.append(layer)
+            inside += layer_inside
+        return _unique(weights), _unique(trainable), inside
 
     @property
     def weights(self):
@@ -309,9 +336,7 @@ class Layer(Operation):
         """The variables training updates (none when the layer is frozen)."""
         if not self.trainable:
             return []
-        own = [v for v in self._own_variables() if v.trainable]
-        nested = [v for layer in self._sublayers for v in layer.trainable_weights]
-        return _unique(own + nested)
+        return self._variable_lists()[1]
 
     @property
     def trainable_variables(self):
@@ -723,6 +748,10 @@ def _dtype_name(dtype):
         return floatx()
     dtype = getattr(dtype, "name", dtype)
     return "string" if dtype in ("string", "str") else str(xp.dtype(dtype))
+
+
+# attribute types that can neither be nor hold a layer or variable: skipped before the walk
+_NEVER_TRACKING = frozenset({str, int, float, bool, type(None)})
 
 
 def _unique(items):

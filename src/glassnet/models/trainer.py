@@ -480,10 +480,11 @@ class Trainer:
         """The trainable variables, the weights with a regularizer and every layer (which may add
         losses): they do not change between steps, so they are gathered once per loop."""
         if self._step_cache is None:
+            weights, trainable, inside = self._variable_lists()  # one walk of the layers
             self._step_cache = (
-                self.trainable_weights,
-                [v for v in self.weights if v.regularizer is not None],
-                [self, *_all_sublayers(self)],
+                trainable,
+                [v for v in weights if v.regularizer is not None],
+                [self, *inside],
             )
             dist = distribution()
             if dist is not None and not self._broadcast_done:
@@ -1108,14 +1109,6 @@ def _batch_result(logs, return_dict):
         return logs
     values = list(logs.values())
     return values[0] if len(values) == 1 else values
-
-
-def _all_sublayers(layer):
-    out = []
-    for sub in layer._sublayers:
-        out.append(sub)
-        out.extend(_all_sublayers(sub))
-    return out
 
 
 def _reduce_metric_states(dist, metrics):
