@@ -50,3 +50,14 @@ def test_opt_out_leaves_malloc_alone():
 def test_other_platforms_are_left_alone(monkeypatch):
     monkeypatch.setattr(memory.sys, "platform", "darwin")
     assert memory.tune_malloc() is False
+
+
+@pytest.mark.skipif(not glibc, reason="the tuning applies to glibc's malloc only")
+def test_later_calls_look_nothing_up_again(monkeypatch):
+    # train_on_batch calls it on every batch: no reading of the binary, no new ctypes objects
+    assert memory.tune_malloc() is True
+    monkeypatch.setattr(memory.platform, "libc_ver", lambda: pytest.fail("libc_ver read again"))
+    monkeypatch.setattr(memory.ctypes, "CDLL", lambda *args: pytest.fail("CDLL made again"))
+    assert memory.tune_malloc() is True
+    monkeypatch.setenv("GLASSNET_MALLOC_TUNING", "0")  # asking for it off is still answered
+    assert memory.tune_malloc() is False

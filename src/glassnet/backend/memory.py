@@ -18,6 +18,7 @@ Example:
 """
 
 import ctypes
+import functools
 import os
 import platform
 import sys
@@ -47,14 +48,26 @@ def tune_malloc():
     global applied
     if os.environ.get("GLASSNET_MALLOC_TUNING", "1") == "0" or not sys.platform.startswith("linux"):
         return False
-    if platform.libc_ver()[0] != "glibc":
+    if applied:  # the settings hold for the rest of the process (train_on_batch calls this often)
+        return True
+    mallopt = _glibc_mallopt()
+    if mallopt is None:
         return False
-    try:
-        mallopt = ctypes.CDLL(None).mallopt
-    except (OSError, AttributeError):
-        return False
-    mallopt.argtypes, mallopt.restype = [ctypes.c_int, ctypes.c_int], ctypes.c_int
     applied = bool(mallopt(M_MMAP_THRESHOLD, MMAP_THRESHOLD)) and bool(
         mallopt(M_TRIM_THRESHOLD, TRIM_THRESHOLD)
     )
     return applied
+
+
+@functools.lru_cache(maxsize=1)
+def _glibc_mallopt():
+    """glibc's ``mallopt`` through ctypes, or None elsewhere: looked up once, as finding it reads
+    the interpreter's binary (``platform.libc_ver``) and builds a ctypes library object."""
+    if platform.libc_ver()[0] != "glibc":
+        return None
+    try:
+        mallopt = ctypes.CDLL(None).mallopt
+    except (OSError, AttributeError):
+        return None
+    mallopt.argtypes, mallopt.restype = [ctypes.c_int, ctypes.c_int], ctypes.c_int
+    return mallopt
