@@ -280,14 +280,24 @@ class Layer(Operation):
         """(sublayers, variables) reached from attributes, lists and dicts, each in assignment
         order: one scan of the attributes for both."""
         skip = type(self).NOT_TRACKED
-        attributes = [
-            value
-            for key, value in vars(self).items()
-            if type(value) not in _NEVER_TRACKING and key not in skip
-        ]
-        found = nest.flatten(attributes, lambda v: isinstance(v, (Layer, Variable)))
-        layers = _unique(v for v in found if isinstance(v, Layer) and v is not self)
-        return layers, _unique(v for v in found if isinstance(v, Variable))
+        layers, variables = [], []
+        # depth first through lists, tuples and dict values, in assignment order
+        stack = [value for key, value in vars(self).items() if key not in skip]
+        stack.reverse()
+        while stack:
+            value = stack.pop()
+            if type(value) in _NEVER_TRACKING:
+                continue
+            if isinstance(value, Variable):
+                variables.append(value)
+            elif isinstance(value, Layer):
+                if value is not self:
+                    layers.append(value)
+            elif isinstance(value, (list, tuple)):
+                stack.extend(reversed(value))
+            elif isinstance(value, dict):
+                stack.extend(reversed(list(value.values())))
+        return _unique(layers), _unique(variables)
 
     def _tracked(self, kind):
         """Variables or sublayers (``kind``) reached from attributes, in assignment order."""
