@@ -25,44 +25,29 @@ def torch_amin(axis, keepdims=False):
     )
 
 
+def _reduction_case(name, op_name, shape, axis, keepdims=False):
+    """An OpCase for a reduction that glassnet, NumPy and PyTorch all spell ``op_name``."""
+    torch_op = None
+    if torch is not None:
+        torch_op = lambda x: getattr(torch, op_name)(x, axis, keepdim=keepdims)  # noqa: E731
+    return OpCase(
+        name,
+        lambda x: getattr(ops, op_name)(x, axis=axis, keepdims=keepdims),
+        [normal(*shape)],
+        lambda x: getattr(np, op_name)(x, axis=axis, keepdims=keepdims),
+        torch_op,
+    )
+
+
 CASES = [
     OpCase("sum_all", ops.sum, [normal(3, 4)], np.sum, torch.sum if torch else None),
-    OpCase(
-        "sum_axis0",
-        lambda x: ops.sum(x, axis=0),
-        [normal(3, 4)],
-        lambda x: np.sum(x, axis=0),
-        lambda x: torch.sum(x, 0),
-    ),
-    OpCase(
-        "sum_axes_keepdims",
-        lambda x: ops.sum(x, axis=(0, 2), keepdims=True),
-        [normal(2, 3, 4)],
-        lambda x: np.sum(x, axis=(0, 2), keepdims=True),
-        lambda x: torch.sum(x, (0, 2), keepdim=True),
-    ),
-    OpCase(
-        "sum_one_element_left",  # one output element, one axis reduced: the size-1 backward
-        lambda x: ops.sum(x, axis=1),
-        [normal(1, 5)],
-        lambda x: np.sum(x, axis=1),
-        lambda x: torch.sum(x, 1),
-    ),
+    _reduction_case("sum_axis0", "sum", (3, 4), 0),
+    _reduction_case("sum_axes_keepdims", "sum", (2, 3, 4), (0, 2), keepdims=True),
+    # one output element of a partial reduction: the backward's one-element path
+    _reduction_case("sum_one_element_left", "sum", (1, 5), 1),
     OpCase("mean_all", ops.mean, [normal(3, 4)], np.mean, torch.mean if torch else None),
-    OpCase(
-        "mean_one_element_left_keepdims",
-        lambda x: ops.mean(x, axis=(0, 2), keepdims=True),
-        [normal(3, 1, 4)],
-        lambda x: np.mean(x, axis=(0, 2), keepdims=True),
-        lambda x: torch.mean(x, (0, 2), keepdim=True),
-    ),
-    OpCase(
-        "mean_negative_axis",
-        lambda x: ops.mean(x, axis=-1),
-        [normal(2, 3, 4)],
-        lambda x: np.mean(x, axis=-1),
-        lambda x: torch.mean(x, -1),
-    ),
+    _reduction_case("mean_one_element_left_keepdims", "mean", (3, 1, 4), (0, 2), keepdims=True),
+    _reduction_case("mean_negative_axis", "mean", (2, 3, 4), -1),
     OpCase("max_all", ops.max, [normal(3, 4)], np.max, torch_amax(None)),
     OpCase(
         "max_axis1_keepdims",
