@@ -299,11 +299,6 @@ class Layer(Operation):
                 stack.extend(reversed(list(value.values())))
         return _unique(layers), _unique(variables)
 
-    def _tracked(self, kind):
-        """Variables or sublayers (``kind``) reached from attributes, in assignment order."""
-        layers, variables = self._tracked_layers_and_variables()
-        return layers if kind is Layer else variables
-
     @property
     def _sublayers(self):
         return self._tracked_layers_and_variables()[0]

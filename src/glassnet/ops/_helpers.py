@@ -243,7 +243,7 @@ def ones_vector(length, dtype):
     Vectors of up to ``ONES_VECTOR_MAX_CACHED`` values are made once and handed out again:
     ``np.ones`` spends 0.8 us in Python on every call, which was a seventh of a one-row softmax,
     and writes the vector anew (7 us for the 86,528 rows of the tutorial CNN's first bias
-    gradient, which is not cached: longer vectors are made at each call).
+    gradient). Longer vectors are made at each call, so the cache stays small.
 
     Args:
         length: the number of ones.
