@@ -192,6 +192,23 @@ def test_one_dimensional_data_feeds_an_input_of_one_feature():
     )
 
 
+def test_calling_on_tensors_adjusts_rank_and_dtype_as_on_arrays():
+    # a Tensor of the Input's dtype and rank goes straight in; any other takes the conversions
+    inputs = keras.Input((1,))
+    model = keras.Model(inputs, layers.Dense(2, kernel_initializer="ones")(inputs))
+    column = np.arange(5, dtype="float32")[:, None]
+    expected = model(column).numpy()
+    for data in (column, column[:, 0], column.astype("float64"), column.astype("int32")):
+        out = model(keras.Tensor(data))
+        assert out.dtype == np.float32
+        np.testing.assert_array_equal(out.numpy(), expected)
+
+
+def test_a_layer_refuses_a_non_numeric_array_naming_the_dtype():
+    with pytest.raises(TypeError, match="expected a numeric array.*datetime64"):
+        layers.Dense(2)(np.array([["2026-12-01"]], dtype="datetime64[D]"))
+
+
 def test_calling_on_arrays_casts_them_to_the_inputs_dtype():
     inputs = keras.Input((3,))
     model = keras.Model(inputs, layers.Dense(2, kernel_initializer="ones")(inputs))

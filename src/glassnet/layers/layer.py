@@ -27,7 +27,7 @@ from glassnet import constraints as constraints_module
 from glassnet import initializers as initializers_module
 from glassnet import regularizers
 from glassnet.autograd.symbolic import SymbolicTensor, contains_symbolic
-from glassnet.autograd.tensor import HookHandle, Tensor
+from glassnet.autograd.tensor import HookHandle, Tensor, constant
 from glassnet.autograd.variable import Variable
 from glassnet.backend import floatx, nest, registry, xp
 from glassnet.backend.naming import snake_case, unique_name
@@ -861,7 +861,8 @@ def _to_tensors(value, dtype, cast_integers):
         return array
     if (kind == "f" or (cast_integers and kind in "biu")) and array.dtype != dtype:
         array = array.astype(dtype)
-    return Tensor(array)
+    # (a numeric array needs none of Tensor()'s conversions; other kinds get its error)
+    return constant(array) if kind in "biufc" else Tensor(array)
 
 
 def _shapes(value):

@@ -181,6 +181,10 @@ class Functional(Model):
 
     def _standardize_inputs(self, inputs):
         """The inputs as a flat list in ``self.inputs`` order, each a Tensor of its Input dtype."""
+        if isinstance(inputs, Tensor) and len(self.inputs) == 1:  # one input, as it should be
+            data = inputs.data
+            if data.dtype == self._input_dtypes[0] and data.ndim == len(self.inputs[0].shape):
+                return [inputs]
         if isinstance(inputs, dict):
             # as in Keras: a model built on a dict of Inputs takes data under that dict's keys;
             # otherwise (and as a fallback) under the Input layers' names
