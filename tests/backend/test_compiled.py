@@ -465,8 +465,9 @@ def test_compiled_relu_kernels_give_numpys_bits(dtype, shape, monkeypatch):
 
 @needs_numba
 def test_relu_kernels_step_aside_where_numpy_must_do_it(monkeypatch):
-    """Small arrays, float16, a bias of another dtype, a non-contiguous array and a gradient
-    that broadcasts run NumPy's lines, with the reference's results."""
+    """Small gradients, float16, a bias of another dtype or byte order, a non-contiguous array
+    and a gradient that broadcasts run NumPy's lines, with the reference's results. The
+    forward's kernel takes small arrays too (one sample's row)."""
     from glassnet.ops import activation
 
     relu = activation.ACTIVATIONS["relu"]
@@ -474,7 +475,9 @@ def test_relu_kernels_step_aside_where_numpy_must_do_it(monkeypatch):
     big = activation.KERNEL_MIN_SIZE
     z, bias, grad = _relu_operands(np.float32, (big // 32 + 1, 32))
     cases = [  # (z, bias, dL/dy, the kernels that may run)
-        (z[:2], bias, grad[:2], []),  # too small to pay for a call
+        (z[:2], bias, grad[:2], ["relu_add_bias"]),  # too small for the backward's kernel
+        (z[:1, :5], bias[:5], grad[:1, :5], ["relu_add_bias"]),
+        (z, bias.astype(">f4"), grad, ["relu_chain"]),  # equal to float32 but not native
         (z.astype(np.float16), bias.astype(np.float16), grad.astype(np.float16), []),
         # z += bias casts with NumPy's rounding; the backward's operands are one dtype again
         (z, bias.astype(np.float64), grad, ["relu_chain"]),
@@ -696,6 +699,78 @@ def test_a_transformer_block_trains_alike_with_and_without_the_layer_norm_kernel
     assert weights[0][0].dtype == np.float64
     for a, b in zip(*weights, strict=True):
         np.testing.assert_allclose(a, b, rtol=1e-10, atol=1e-12)
+
+
+# -- softmax's forward: the shift, NumPy's exp and the normalisation -----------------------------
+@needs_numba
+@pytest.mark.filterwarnings("ignore:invalid value encountered")
+@pytest.mark.parametrize("dtype, tolerance", [(np.float64, 1e-12), (np.float32, 1e-6)])
+@pytest.mark.parametrize(
+    "shape",
+    [(8, 4, 16, 16), (128, 10), (1, 10), (5, 1), (7, 33)],
+    ids=["scores", "classes", "one_sample", "one", "odd"],
+)
+def test_compiled_softmax_equals_the_numpy_reference(dtype, tolerance, shape, monkeypatch):
+    """The shift and the division by the row sum in one pass each: the NumPy lines' values
+    within rounding (the sum is added in another order), summing to 1, with a NaN, +inf or
+    -inf in a row making that row NaN as in NumPy's lines."""
+    from glassnet.ops.activation import softmax_array
+
+    calls = _kernel_spy(monkeypatch)
+    rng = np.random.default_rng(20)
+    x = (rng.standard_normal(shape) * 30).astype(dtype)
+    fast = softmax_array(x)
+    assert calls == ["subtract_row_max", "divide_by_row_sum"]
+    with compiled.disabled():
+        reference = softmax_array(x)
+    assert fast.dtype == reference.dtype == dtype and fast.shape == shape
+    np.testing.assert_allclose(fast, reference, rtol=tolerance, atol=tolerance)
+    np.testing.assert_allclose(fast.sum(axis=-1), 1, rtol=10 * tolerance)
+    rows = x.reshape(-1, shape[-1]).copy()
+    for value, row in zip((np.nan, np.inf, -np.inf), range(len(rows))):
+        rows[row, 0] = value
+    fast = softmax_array(rows)
+    with compiled.disabled():
+        reference = softmax_array(rows)
+    np.testing.assert_array_equal(np.isnan(fast), np.isnan(reference))
+    np.testing.assert_allclose(fast, reference, rtol=tolerance, atol=tolerance)
+
+
+@needs_numba
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_a_samples_softmax_does_not_depend_on_its_batch(dtype):
+    """Each row of a width takes the same path whatever the batch: one sample's probabilities
+    are the bits of its row in a batch of 128."""
+    from glassnet.ops.activation import softmax_array
+
+    batch = np.random.default_rng(21).standard_normal((128, 10)).astype(dtype) * 5
+    together = softmax_array(batch)
+    for row in (0, 63, 127):
+        assert softmax_array(batch[row : row + 1]).tobytes() == together[row].tobytes()
+
+
+@needs_numba
+def test_softmax_forward_kernels_step_aside_where_the_numpy_lines_must_run(monkeypatch):
+    """float16, the first axis, rows longer than SHIFT_KERNEL_MAX_ROW and a strided array run
+    the NumPy lines (the same values as with the kernels off)."""
+    from glassnet.ops._helpers import SHIFT_KERNEL_MAX_ROW
+    from glassnet.ops.activation import softmax_array
+
+    calls = _kernel_spy(monkeypatch)
+    rng = np.random.default_rng(22)
+    x = rng.standard_normal((6, 5))
+    cases = [
+        (x.astype(np.float16), -1),
+        (x, 0),
+        (rng.standard_normal((3, SHIFT_KERNEL_MAX_ROW + 1)), -1),
+        (rng.standard_normal((40, 6))[:, ::2], -1),
+    ]
+    for array, axis in cases:
+        fast = softmax_array(array, axis)
+        with compiled.disabled():
+            np.testing.assert_array_equal(fast, softmax_array(array, axis))
+        assert fast.dtype == array.dtype
+    assert "divide_by_row_sum" not in calls
 
 
 # -- softmax's backward, one pass per row ------------------------------------------------------

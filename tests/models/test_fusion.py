@@ -625,9 +625,27 @@ def test_a_sigmoid_output_keeps_its_logits_so_the_loss_rule_takes_effect(spellin
 
 # -- the inference chain ---------------------------------------------------------------------------
 def _reference_predict(model, x):
+    """predict with fusion off: the layers' own calls, and NumPy's lines where the compiled
+    kernels would run (they are off with it)."""
     with keras.config.fusion_disabled():
         assert model.inference_chain() is None
         return model.predict(x, verbose=0)
+
+
+def _layers_predict(model, x):
+    """The layers' own calls (the plan before the fusion pass) with the compiled kernels as
+    predict has them: the values the inference chain must give bit for bit."""
+    graph = model.graph if isinstance(model, keras.Sequential) else model
+    with keras.no_grad():
+        return graph.execution_plan(fused=False).run(graph._standardize_inputs(x)).data
+
+
+def _assert_reference_values(actual, model, x):
+    """``actual`` is the layers' calls' bits, and the fusion-off values but for the last bits
+    of a softmax's row sums: the compiled kernel adds them as vector lanes, NumPy by BLAS
+    (test_compiled.py compares the two kernels at that tolerance)."""
+    np.testing.assert_array_equal(actual, _layers_predict(model, x))
+    np.testing.assert_allclose(actual, _reference_predict(model, x), rtol=1e-12, atol=0)
 
 
 CHAINS = {
@@ -671,12 +689,11 @@ def test_inference_chain_predicts_the_same_bits_as_the_reference_path(float64, n
     model = CHAINS[name]()
     shape = (6,) if name != "flatten_and_activation_layers" else (3, 2)
     x = np.random.default_rng(0).standard_normal((70,) + shape)
-    expected = _reference_predict(model, x)
     assert model.inference_chain() is not None
     chain = model.inference_chain()
     assert chain.accepts(x[:32])
-    np.testing.assert_array_equal(model.predict(x, verbose=0), expected)  # batches of 32
-    np.testing.assert_array_equal(model.predict(x[:5], verbose=0), expected[:5])  # one batch
+    _assert_reference_values(model.predict(x, verbose=0), model, x)  # batches of 32
+    _assert_reference_values(model.predict(x[:5], verbose=0), model, x[:5])  # one batch
     np.testing.assert_array_equal(chain.run(x[:5]), model(x[:5]).data)
 
 
@@ -712,7 +729,7 @@ def test_inference_chain_steps_aside_for_hooks_changed_activations_and_custom_co
     model.layers[2].activation = keras.activations.linear
     out = model.predict(x, verbose=0)
     assert not model.inference_chain().accepts(x)
-    np.testing.assert_array_equal(out, _reference_predict(model, x))
+    _assert_reference_values(out, model, x)
 
     class Doubled(keras.Sequential):
         def predict_step(self, data):

@@ -27,7 +27,13 @@ from scipy import special as scipy_special
 
 from glassnet.autograd.tensor import Tensor, as_tensor, from_op
 from glassnet.backend import compiled, xp
-from glassnet.ops._helpers import kernel_arrays, minus_row_max, positive_part, sum_along
+from glassnet.ops._helpers import (
+    SHIFT_KERNEL_MAX_ROW,
+    kernel_arrays,
+    minus_row_max,
+    positive_part,
+    sum_along,
+)
 from glassnet.ops.operation import keras_op
 from glassnet.ops.special import erfc
 
@@ -94,15 +100,10 @@ class ActivationSpec:
             bias: None, or an array added to z first (``z += bias``, broadcast on the last axis).
         """
         if bias is not None:
-            if (
-                self.compiled_bias is not None
-                and z.size >= KERNEL_MIN_SIZE  # first: the one-sample case leaves here
-                and bias.shape == z.shape[-1:]
-                and _kernel_operands(z, bias, sized=z)
-            ):
+            if self.compiled_bias is not None and _bias_kernel_operands(z, bias):
                 kernel = compiled.get(self.compiled_bias)
                 if kernel is not None:
-                    kernel(z.reshape(-1, z.shape[-1]), bias)
+                    kernel(z if z.ndim == 2 else z.reshape(-1, z.shape[-1]), bias)
                     return z
             z += bias
         if self.forward_inplace is not None:
@@ -116,17 +117,37 @@ class ActivationSpec:
 KERNEL_MIN_SIZE = 1024
 
 
-def _kernel_operands(*arrays, sized=None):
+def _kernel_operands(*arrays):
     """Whether a compiled activation kernel can take these arrays (``kernel_arrays``), the first
-    (or ``sized``) large enough, and all of one shape unless ``sized`` is given."""
+    large enough, and all of one shape."""
     first = arrays[0]
-    if (
-        type(first) is not xp.ndarray
-        or (sized if sized is not None else first).size < KERNEL_MIN_SIZE
-    ):
+    if type(first) is not xp.ndarray or first.size < KERNEL_MIN_SIZE:
         return False
-    return kernel_arrays(*arrays) and (
-        sized is not None or all(a.shape == first.shape for a in arrays)
+    return kernel_arrays(*arrays) and all(a.shape == first.shape for a in arrays)
+
+
+_FLOAT32, _FLOAT64 = xp.dtype(xp.float32), xp.dtype(xp.float64)
+
+
+def _bias_kernel_operands(z, bias):
+    """Whether a compiled bias kernel (``compiled_bias``) can take z (..., units) and bias
+    (units,): what ``kernel_arrays`` asks, written out with the dtypes compared by identity.
+
+    At any size: the kernel's call costs 0.2 us against NumPy's two passes' 1.8 us on one row of
+    256, and these checks 0.3 us (``kernel_arrays`` and the generic ones took 1.2, so one-sample
+    calls used to stay on NumPy). A dtype equal but not identical to float32's or float64's
+    (another byte order) takes the NumPy lines.
+    """
+    if type(z) is not xp.ndarray or type(bias) is not xp.ndarray:
+        return False
+    dtype = z.dtype
+    return (
+        (dtype is _FLOAT32 or dtype is _FLOAT64)
+        and bias.dtype is dtype
+        and bias.shape == z.shape[-1:]
+        and z.size != 0
+        and z.flags.c_contiguous
+        and bias.flags.c_contiguous
     )
 
 
@@ -823,6 +844,14 @@ def softmax_array(x, axis=-1):
     """The forward arithmetic of ``softmax`` on an array (shared with the fusion pass's
     tape-free inference chain, so both give the same bits).
 
+    The reference is NumPy's lines: exp(x - max), then divided by its row sums. Rows along the
+    last axis of at most ``SHIFT_KERNEL_MAX_ROW`` values of a C-contiguous float32/float64 array
+    take the compiled sibling: the shift in one pass (``subtract_row_max``), NumPy's own exp in
+    place, and the sum and division in one pass (``divide_by_row_sum``). The shift and exp give
+    the reference's bits; the sum adds in another order, so the last bit may differ. Every row
+    of a given width takes the same path whatever the batch, so a sample's probabilities do not
+    depend on its batch. One row of 10 classes: 5.3 -> 2.7 us.
+
     Args:
         x: a float NumPy array.
         axis: the axis the probabilities sum to 1 along; default the last.
@@ -836,9 +865,45 @@ def softmax_array(x, axis=-1):
     >>> softmax_array(np.array([0.0, 0.0]))
     array([0.5, 0.5])
     """
+    width = x.shape[-1] if x.ndim else 0
+    if 0 < width <= SHIFT_KERNEL_MAX_ROW and axis in (-1, x.ndim - 1) and kernel_arrays(x):
+        shift = compiled.get("subtract_row_max")
+        if shift is not None:
+            rows = x.reshape(-1, width)
+            e = xp.empty_like(rows)
+            shift(rows, e)
+            xp.exp(e, out=e)
+            compiled.get("divide_by_row_sum")(e)
+            return e.reshape(x.shape)
     e = xp.exp(minus_row_max(x, axis))
     e /= sum_along(e, axis)
     return e
+
+
+@compiled.register("divide_by_row_sum", reassociate=True)
+def divide_by_row_sum(e):
+    """e /= e.sum(axis=1, keepdims=True) for each row in one pass: the compiled sibling of
+    softmax's normalisation (the row's sum added as vector lanes, the reference's by BLAS).
+
+    Args:
+        e: (rows, width) array, changed in place.
+
+    Example:
+
+    >>> import numpy as np
+    >>> e = np.array([[1.0, 3.0], [2.0, 2.0]])
+    >>> divide_by_row_sum(e)
+    >>> e
+    array([[0.25, 0.75],
+           [0.5 , 0.5 ]])
+    """
+    rows, width = e.shape
+    for row in range(rows):
+        total = e[row, 0]
+        for j in range(1, width):
+            total += e[row, j]
+        for j in range(width):
+            e[row, j] = e[row, j] / total
 
 
 @keras_op
