@@ -697,6 +697,26 @@ def test_inference_chain_predicts_the_same_bits_as_the_reference_path(float64, n
     np.testing.assert_array_equal(chain.run(x[:5]), model(x[:5]).data)
 
 
+def test_inference_chain_takes_any_length_of_an_unknown_axis_and_checks_the_rest(float64):
+    model = keras.Sequential(
+        [
+            keras.Input((None, 6)),
+            layers.Dense(3, activation="relu", bias_initializer=BIAS),
+            layers.Dense(2, activation="softmax"),
+        ]
+    )
+    x = np.random.default_rng(1).standard_normal((2, 5, 6))
+    chain = model.inference_chain()
+    assert chain.accepts(x) and chain.accepts(x[:, :2]) and not chain.accepts(x[..., :5])
+    _assert_reference_values(model.predict(x, verbose=0), model, x)
+    _assert_reference_values(model.predict(x[:, :2], verbose=0), model, x[:, :2])
+    with pytest.raises(ValueError, match="expects input of shape"):
+        model.predict(x[..., :5], verbose=0)
+    x[0, 1, 2] = np.nan  # checked before the chain runs
+    with pytest.raises(ValueError, match="x contains 1 NaN or infinite"):
+        model.predict(x[:1], verbose=0)
+
+
 def test_inference_chain_casts_like_the_layers_and_refuses_what_it_cannot_run():
     model = CHAINS["mlp"]()
     x32 = np.random.default_rng(0).standard_normal((4, 6)).astype(np.float32)

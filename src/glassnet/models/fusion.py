@@ -703,6 +703,8 @@ class InferenceChain:
         self.layers = [layer for layer, _ in links]
         self.functions = [fn for _, fn in links]
         self.activations = [getattr(layer, "activation", None) for layer in self.layers]
+        features = self.input_shape[1:]
+        self._features = None if None in features else features  # all known: one comparison
 
     def accepts(self, x):
         """True when ``run(x)`` gives what the reference path gives for ``x``."""
@@ -712,9 +714,13 @@ class InferenceChain:
             or x.ndim != len(self.input_shape)
         ):
             return False
-        for expected, actual in zip(self.input_shape[1:], x.shape[1:]):
-            if expected is not None and expected != actual:
+        if self._features is not None:
+            if x.shape[1:] != self._features:
                 return False
+        else:
+            for expected, actual in zip(self.input_shape[1:], x.shape[1:]):
+                if expected is not None and expected != actual:
+                    return False
         for layer, activation in zip(self.layers, self.activations):
             if layer.has_hooks or getattr(layer, "activation", None) is not activation:
                 return False
@@ -936,8 +942,11 @@ def _dense_link(layer, spec, then_softmax=False):
     def run(x):
         kernel = layer.kernel.data
         bias = None if layer.bias is None else layer.bias.data
-        out = dense_rows(x.reshape(-1, x.shape[-1]), kernel, bias, spec)
-        out = out.reshape(*x.shape[:-1], kernel.shape[1])
+        if x.ndim == 2:
+            out = dense_rows(x, kernel, bias, spec)
+        else:
+            out = dense_rows(x.reshape(-1, x.shape[-1]), kernel, bias, spec)
+            out = out.reshape(*x.shape[:-1], kernel.shape[1])
         return softmax_array(out, -1) if then_softmax else out
 
     return run

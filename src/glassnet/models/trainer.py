@@ -890,6 +890,9 @@ class Trainer:
         if x.shape[0] == 0:
             raise ValueError(f"{where}: x has no samples (shape {x.shape}); give at least one")
         data_utils.check_finite(x, where, "x")
+        chain = self._inference_chain()
+        if chain is not None and chain.accepts(x):  # x has the input's shape: nothing to check
+            return chain.run(x)
         self._check_input_shape(x, where)
         with no_grad():
             outputs = self._predict_batch(x)
