@@ -751,8 +751,8 @@ def test_a_samples_softmax_does_not_depend_on_its_batch(dtype):
 
 @needs_numba
 def test_softmax_forward_kernels_step_aside_where_the_numpy_lines_must_run(monkeypatch):
-    """float16, the first axis, rows longer than SHIFT_KERNEL_MAX_ROW and a strided array run
-    the NumPy lines (the same values as with the kernels off)."""
+    """float16, the first axis, rows longer than SHIFT_KERNEL_MAX_ROW, a strided array and
+    big-endian floats run the NumPy lines (the same values as with the kernels off)."""
     from glassnet.ops._helpers import SHIFT_KERNEL_MAX_ROW
     from glassnet.ops.activation import softmax_array
 
@@ -764,12 +764,14 @@ def test_softmax_forward_kernels_step_aside_where_the_numpy_lines_must_run(monke
         (x, 0),
         (rng.standard_normal((3, SHIFT_KERNEL_MAX_ROW + 1)), -1),
         (rng.standard_normal((40, 6))[:, ::2], -1),
+        (x.astype(">f8"), -1),  # float64 of the other byte order
     ]
     for array, axis in cases:
         fast = softmax_array(array, axis)
         with compiled.disabled():
             np.testing.assert_array_equal(fast, softmax_array(array, axis))
-        assert fast.dtype == array.dtype
+        assert fast.dtype == array.dtype.newbyteorder("=")
+        np.testing.assert_allclose(fast.sum(axis=axis), 1, rtol=1e-3)
     assert "divide_by_row_sum" not in calls
 
 

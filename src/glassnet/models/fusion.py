@@ -728,7 +728,8 @@ class InferenceChain:
 
     def run(self, x):
         """The model's output for ``x`` as an array (call ``accepts`` first)."""
-        x = x.astype(self.dtype, copy=False)  # the cast the layers' calls make
+        if x.dtype is not self.dtype:
+            x = x.astype(self.dtype)  # the cast the layers' calls make
         for fn in self.functions:
             x = fn(x)
         return x

@@ -129,6 +129,19 @@ def _kernel_operands(*arrays):
 _FLOAT32, _FLOAT64 = xp.dtype(xp.float32), xp.dtype(xp.float64)
 
 
+def _rows_operand(x):
+    """Whether a compiled kernel can take x's rows as they are: ``kernel_arrays(x)`` with the
+    dtype compared by identity (a one-sample softmax runs this; a float32 of another byte order
+    takes the NumPy lines)."""
+    dtype = x.dtype
+    return (
+        type(x) is xp.ndarray
+        and (dtype is _FLOAT32 or dtype is _FLOAT64)
+        and x.size != 0
+        and x.flags.c_contiguous
+    )
+
+
 def _bias_kernel_operands(z, bias):
     """Whether a compiled bias kernel (``compiled_bias``) can take z (..., units) and bias
     (units,): what ``kernel_arrays`` asks, written out with the dtypes compared by identity.
@@ -865,16 +878,17 @@ def softmax_array(x, axis=-1):
     >>> softmax_array(np.array([0.0, 0.0]))
     array([0.5, 0.5])
     """
-    width = x.shape[-1] if x.ndim else 0
-    if 0 < width <= SHIFT_KERNEL_MAX_ROW and axis in (-1, x.ndim - 1) and kernel_arrays(x):
+    ndim = x.ndim
+    width = x.shape[-1] if ndim else 0
+    if 0 < width <= SHIFT_KERNEL_MAX_ROW and (axis == -1 or axis == ndim - 1) and _rows_operand(x):
         shift = compiled.get("subtract_row_max")
         if shift is not None:
-            rows = x.reshape(-1, width)
+            rows = x if ndim == 2 else x.reshape(-1, width)
             e = xp.empty_like(rows)
             shift(rows, e)
             xp.exp(e, out=e)
             compiled.get("divide_by_row_sum")(e)
-            return e.reshape(x.shape)
+            return e if ndim == 2 else e.reshape(x.shape)
     e = xp.exp(minus_row_max(x, axis))
     e /= sum_along(e, axis)
     return e
