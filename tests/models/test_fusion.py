@@ -1064,3 +1064,57 @@ def test_an_eager_call_steps_aside_for_hooks_and_frozen_layers(monkeypatch):
     keras.ops.sum(model(x)).backward()
     assert calls == [1]
     assert model.layers[0].kernel.grad is None and model.layers[1].kernel.grad is not None
+
+
+def test_an_eager_call_goes_straight_to_the_chain_only_where_the_layer_call_adds_nothing(
+    monkeypatch,
+):
+    """Model.__call__ runs the chain without Layer.__call__ for one array or Tensor of the
+    chain's dtype, with or without ``training``: the same values, the output shape recorded and
+    losses added before the call dropped, as a layer call does. A mask, another dtype, a
+    model hook and fusion turned off take Layer.__call__, with the same values."""
+    from glassnet.layers.layer import Layer
+
+    layer_calls = []
+    real_call = Layer.__call__
+
+    def spy(self, *args, **kwargs):
+        layer_calls.append(self)
+        return real_call(self, *args, **kwargs)
+
+    monkeypatch.setattr(Layer, "__call__", spy)
+    model = dense_chain(["relu"], "softmax")
+    x = np.random.default_rng(6).standard_normal((4, 5)).astype(np.float32)
+    with keras.config.fusion_disabled():
+        expected = model(x).data
+    assert layer_calls  # the reference went through the layer calls
+    layer_calls.clear()
+    model.output_shape_ = None
+    model.add_loss(keras.ops.convert_to_tensor(np.float32(5.0)))
+    for args, kwargs in [((x,), {}), ((x,), {"training": True}), ((keras.Tensor(x),), {})]:
+        out = model(*args, **kwargs)
+        np.testing.assert_allclose(out.data, expected, rtol=1e-6)
+        assert out.pre_activation is not None  # the softmax keeps its logits for the loss
+    assert layer_calls == [] and model.output_shape_ == (None, 3) and model.losses == []
+    others = [
+        ((x,), {"mask": np.ones((4, 5), dtype=bool)}),
+        ((x.astype(np.float64),), {}),  # Layer.__call__ casts it
+    ]
+    for args, kwargs in others:
+        layer_calls.clear()
+        np.testing.assert_allclose(model(*args, **kwargs).data, expected, rtol=1e-6)
+        assert layer_calls and layer_calls[0] is model
+    layer_calls.clear()
+    with pytest.raises(ValueError, match="do not fit a kernel"):  # the layers' own error
+        model(x[:, :4])
+    assert layer_calls[0] is model
+    seen = []
+    handle = model.register_forward_hook(lambda layer, inputs, output: seen.append(output))
+    layer_calls.clear()
+    model(x)
+    assert layer_calls[0] is model and len(seen) == 1
+    handle.remove()
+    layer_calls.clear()
+    with keras.config.fusion_disabled():
+        model(x)
+    assert layer_calls[0] is model

@@ -51,7 +51,9 @@ training_chain            ``train_step`` of a model that is a chain of Dense lay
                           and the optimizer use as in the reference step; the same bits, with
                           no tape nodes or layer calls for the Dense layers. An eager call
                           (``model(x)``) of such a model runs the same forward as one op on the
-                          tape, whose backward is the same arithmetic.
+                          tape, whose backward is the same arithmetic; on one array or Tensor of
+                          the chain's dtype ``Model.__call__`` runs it directly, without the
+                          layer-call machinery around it.
 ========================  ===================================================================
 
 Rules apply when a model's plan is made (at its first call, after it is built) and to the losses

@@ -23,6 +23,7 @@ from glassnet import saving
 from glassnet.autograd.symbolic import SymbolicTensor
 from glassnet.backend import registry
 from glassnet.layers import Layer
+from glassnet.layers.layer import begin_outermost_call
 from glassnet.models.summary import print_summary
 from glassnet.models.trainer import Trainer
 
@@ -65,6 +66,21 @@ class Model(Trainer, Layer):
     def __init__(self, *args, trainable=True, name=None, **kwargs):
         Layer.__init__(self, trainable=trainable, name=name, **kwargs)
         self._init_trainer()
+
+    def __call__(self, *args, **kwargs):
+        """``Layer.__call__``; an eager call that the fusion pass's training chain takes (a chain
+        of Dense layers called on one array or Tensor, see ``Trainer._eager_chain``) runs the
+        chain directly, as ``Functional.call`` would, without the layer-call machinery around
+        it: the same op on the tape and the same bits. ``config.disable_fusion()`` turns it off.
+        """
+        taken = self._eager_chain(args, kwargs)
+        if taken is None:
+            return Layer.__call__(self, *args, **kwargs)
+        chain, x = taken
+        begin_outermost_call()  # what Layer.__call__ does first
+        outputs = chain.call(x)
+        self.output_shape_ = (None,) + outputs.shape[1:]
+        return outputs
 
     @property
     def layers(self):

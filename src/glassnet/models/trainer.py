@@ -30,7 +30,7 @@ from glassnet import losses as losses_module
 from glassnet import metrics as metrics_module
 from glassnet import optimizers as optimizers_module
 from glassnet.autograd.grad_mode import no_grad
-from glassnet.autograd.tensor import Tensor
+from glassnet.autograd.tensor import Tensor, constant
 from glassnet.backend import memory
 from glassnet.callbacks.progbar import emit, format_logs
 from glassnet.distribution.data_parallel import distribution
@@ -918,12 +918,32 @@ class Trainer:
         ``predict``: the default predict_step."""
         return self._chain_of_the_plan("predict_step", "inference_chain")
 
+    def _eager_chain(self, args, kwargs):
+        """``(chain, x)`` when the eager call ``self(*args, **kwargs)`` can go straight to the
+        fusion pass's training chain, as ``Model.__call__`` does: one array or Tensor of the
+        chain's dtype that the chain accepts, no keyword but ``training`` (the chain's Dense
+        layers compute the same either way), and what ``_chain_of_the_plan`` asks; else None.
+        ``x`` is the Tensor that ``Layer.__call__`` would have made of the argument."""
+        if len(args) != 1 or (kwargs and (len(kwargs) != 1 or "training" not in kwargs)):
+            return None
+        x = args[0]
+        if type(x) is np.ndarray:
+            data = x
+        elif isinstance(x, Tensor):
+            data = x.data
+        else:
+            return None
+        chain = self._chain_of_the_plan(None, "training_chain")
+        if chain is None or data.dtype is not chain.dtype or not chain.accepts(data):
+            return None
+        return chain, (x if data is not x else constant(x))
+
     def _chain_of_the_plan(self, method, accessor):
         """``self.<accessor>()`` (a chain of the fusion pass) when the model's ``method`` is
-        Trainer's own, the model has no hooks or activity regularizer, and its dtype is the
-        chain's; else None."""
+        Trainer's own (any, for None), the model has no hooks or activity regularizer, and its
+        dtype is the chain's; else None."""
         if (
-            getattr(type(self), method) is not getattr(Trainer, method)
+            (method is not None and getattr(type(self), method) is not getattr(Trainer, method))
             or self.has_hooks
             or self.activity_regularizer is not None
             or not hasattr(self, accessor)
