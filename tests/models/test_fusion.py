@@ -994,6 +994,30 @@ def test_training_chain_steps_aside_for_a_weight_hook_or_a_layer_used_twice():
     assert twice._training_chain(x) is None
 
 
+def test_training_chain_vets_weights_again_when_a_layer_gets_another():
+    """accepts compares weights it has vetted by identity: a kernel shared after the first
+    step, a computed one or a penalty added later is still seen."""
+    x = np.ones((4, 5), dtype=np.float32)
+    model = keras.Sequential(
+        [keras.Input((5,)), layers.Dense(5, "relu"), layers.Dense(5, "tanh"), layers.Dense(1)]
+    )
+    model.compile(keras.optimizers.Adam(0.01), "mse")
+    model(x)
+    chain = model.execution_plan().training
+    assert chain.accepts(x) and chain.accepts(x)  # vetted, then compared
+    own = model.layers[1].kernel
+    model.layers[1].kernel = model.layers[0].kernel  # one Variable in two layers
+    assert not chain.accepts(x) and not chain.accepts(x)
+    model.layers[1].kernel = keras.ops.multiply(own, 1.0)  # computed: not a Variable
+    assert not chain.accepts(x)
+    model.layers[1].kernel = own
+    assert chain.accepts(x)
+    own.regularizer = keras.regularizers.L2(0.1)
+    assert not chain.accepts(x)
+    own.regularizer = None
+    assert chain.accepts(x)
+
+
 # -- model(x) of a Dense chain: the training chain as one op on the tape ---------------------------
 def _eager_call(model, x, fused, input_grad):
     """(output, its pre_activation or None, [dL/dx, dL/dw for every weight]) of ``model(x)``,

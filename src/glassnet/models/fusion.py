@@ -773,6 +773,8 @@ class TrainingChain:
         self.layers, self.inside = list(layers), list(inside)
         self.specs = [get_spec(name) for name in inside]
         self.activations = [layer.activation for layer in self.layers]
+        never = object()  # nothing is vetted yet (see _vet_weights)
+        self._vetted = [(never, never)] * len(self.layers)
 
     def accepts(self, x):
         """True when ``forward(x)`` gives what the reference step computes for ``x``."""
@@ -784,12 +786,27 @@ class TrainingChain:
             or (self.input_shape[1] is not None and self.input_shape[1] != x.shape[1])
         ):
             return False
-        weights = set()
-        for layer, activation in zip(self.layers, self.activations):
+        for layer, activation, (kernel, bias) in zip(self.layers, self.activations, self._vetted):
             if layer.has_hooks or layer.activation is not activation:
                 return False
             if layer.activity_regularizer is not None or not layer.trainable:
                 return False
+            if layer.kernel is not kernel or layer.bias is not bias:
+                return self._vet_weights()
+            # a penalty passes its gradient on through the tape; a gradient hook must see the
+            # weight's whole gradient (both can come to a weight already vetted)
+            if kernel.regularizer is not None or kernel._hooks:
+                return False
+            if bias is not None and (bias.regularizer is not None or bias._hooks):
+                return False
+        return True
+
+    def _vet_weights(self):
+        """Whether every kernel and bias is a Variable of its own, without penalty or gradient
+        hook; if so, they are kept (``_vetted``), so that the next ``accepts`` only compares them
+        by identity and looks at their penalty and hooks again."""
+        weights = set()
+        for layer in self.layers:
             for weight in (layer.kernel, layer.bias):
                 if weight is None:
                     continue
@@ -801,6 +818,7 @@ class TrainingChain:
                 if weight._hooks or id(weight) in weights:
                     return False
                 weights.add(id(weight))
+        self._vetted = [(layer.kernel, layer.bias) for layer in self.layers]
         return True
 
     def forward(self, x):
