@@ -177,9 +177,15 @@ def get(name):
     >>> kernel is None or callable(kernel)
     True
     """
-    if not (_ENABLED and config.is_fusion_enabled() and numba_available()):
+    # the switches read as attributes, not through their functions: a one-sample predict asks
+    # for four kernels
+    if not (_ENABLED and config._FUSION_ENABLED):
         return None
     kernel = _COMPILED.get(name)
+    if kernel is not None and _NUMBA:  # (False once numba is known to be missing)
+        return kernel
+    if not numba_available():
+        return None
     if kernel is None:
         if name not in _KERNELS:
             raise KeyError(f"compiled.get: no kernel named {name!r}; known: {sorted(_KERNELS)}")

@@ -367,6 +367,8 @@ def positive_int(value, name, where, minimum=1, allow_none=True):
     """
     if value is None and allow_none:
         return None
+    if type(value) is int and value >= minimum:  # the usual case, without the ABC checks
+        return value
     if isinstance(value, bool) or not isinstance(value, numbers.Integral):
         if isinstance(value, numbers.Real) and float(value).is_integer():
             value = int(value)

@@ -946,11 +946,11 @@ class Trainer:
             (method is not None and getattr(type(self), method) is not getattr(Trainer, method))
             or self.has_hooks
             or self.activity_regularizer is not None
-            or not hasattr(self, accessor)
         ):
             return None
-        chain = getattr(self, accessor)()
-        return chain if chain is not None and np.dtype(self.dtype) == chain.dtype else None
+        make_chain = getattr(self, accessor, None)
+        chain = None if make_chain is None else make_chain()
+        return chain if chain is not None and chain.dtype == self.dtype else None
 
     def train_on_batch(self, x, y=None, sample_weight=None, class_weight=None, return_dict=False):
         """One training step on exactly this batch; returns the loss (and metrics)."""
