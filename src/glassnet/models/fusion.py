@@ -863,8 +863,8 @@ class TrainingChain:
         >>> bool(np.array_equal(chain.call(x).numpy(), model(x).numpy()))
         True
         """
-        rows = self._rows(x.data)
-        weights = [w for layer in self.layers for w in (layer.kernel, layer.bias) if w is not None]
+        weights = []
+        rows = self._rows(x.data, weights)
 
         def backward(grad_output):
             grads = []  # last layer first, reversed below
@@ -877,13 +877,19 @@ class TrainingChain:
         product = from_op(rows.pop(), (x, *weights), backward)
         return self.layers[-1].activation(product)
 
-    def _rows(self, x):
+    def _rows(self, x, weights=None):
         """[x in the layers' dtype, each layer's output]: the forward on arrays, each hidden
-        activation inside its product; the last entry is the last layer's product."""
-        rows = [x.astype(self.dtype, copy=False)]  # the cast the layers' calls make
+        activation inside its product; the last entry is the last layer's product. The kernels
+        and biases it reads are appended to ``weights`` when given."""
+        rows = [x if x.dtype is self.dtype else x.astype(self.dtype)]  # the layers' cast
         for layer, spec in zip(self.layers, self.specs):
-            bias = None if layer.bias is None else layer.bias.data
-            rows.append(dense_rows(rows[-1], layer.kernel.data, bias, spec))
+            kernel, bias = layer.kernel, layer.bias
+            if weights is not None:
+                weights.append(kernel)
+                if bias is not None:
+                    weights.append(bias)
+            bias_data = None if bias is None else bias.data
+            rows.append(dense_rows(rows[-1], kernel.data, bias_data, spec))
         return rows
 
     def _gradients(self, rows, grad, input_gradient=False):
