@@ -220,3 +220,30 @@ def test_a_leaf_created_after_the_graph_began_is_still_reached_last():
     z.backward()
     np.testing.assert_allclose(x.grad, [6.0])
     np.testing.assert_allclose(late.grad, [3.0])
+
+
+def test_chain_links_that_skip_the_queue_still_wait_for_every_contribution():
+    """backward runs a chain's next link at once while nothing else waits. A tensor used twice
+    by one op (x * x), an op whose first parent also feeds its second, and a hook in the chain
+    must still give each tensor its whole gradient, once."""
+    x = Tensor([0.5, -1.5], requires_grad=True)
+    y = Tensor([2.0, 0.25], requires_grad=True)
+    square = x * x  # one parent twice
+    # two parents with gradients, the first older than the second, which also reads it: the
+    # first must wait for the second's contribution
+    joined = square * (y * square)
+    tail = ops.tanh(ops.exp(joined) * 0.5)  # a plain chain
+    seen = []
+    tail.register_hook(lambda grad: seen.append(grad.copy()))
+    loss = tail.sum()
+    loss.backward()
+    xs, ys = np.array([0.5, -1.5]), np.array([2.0, 0.25])
+    inner = np.exp(ys * xs**4) * 0.5
+    d_joined = (1 - np.tanh(inner) ** 2) * inner
+    d_square = d_joined * 2 * ys * xs**2
+    assert len(seen) == 1
+    np.testing.assert_allclose(seen[0], [1.0, 1.0])
+    np.testing.assert_allclose(x.grad, 2 * xs * d_square, rtol=1e-6)
+    np.testing.assert_allclose(y.grad, d_joined * xs**4, rtol=1e-6)
+    with pytest.raises(RuntimeError):
+        loss.backward()  # freed: every link ran once

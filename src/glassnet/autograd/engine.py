@@ -129,15 +129,14 @@ def backward(root, grad_output=None, retain_graph=False):
                 f"shape {root.shape}"
             )
 
-    grads = {id(root): grad_output}
+    grads = {}  # id -> the gradient gathered so far, for each tensor in ``waiting``
     handed_out = set()  # arrays already stored in some .grad; copy before storing one twice
     # the tensors that have received a gradient and not passed it on yet, latest-created first:
     # each one's consumers were all created after it, so they have all passed theirs to it
-    waiting = [(-root._order, root)]
+    waiting = []
     pop, push = heapq.heappop, heapq.heappush  # (local names: this loop runs once per node)
-    while waiting:
-        node = pop(waiting)[1]
-        grad = grads.pop(id(node))
+    node, grad = root, grad_output
+    while True:
         if node._hooks:
             grad = _run_hooks(node._hooks, grad)
         node_backward = node._backward
@@ -147,21 +146,39 @@ def backward(root, grad_output=None, retain_graph=False):
                 grad = grad.copy()
             handed_out.add(id(grad))
             node.grad = grad if node.grad is None else node.grad + grad
-            if node_backward is None:
-                continue
-        parent_grads = node_backward(grad)
-        for parent, parent_grad in zip(node._parents, parent_grads):
-            if parent_grad is None or not parent.requires_grad:
-                continue
-            dtype = parent.data.dtype
-            if parent_grad.dtype is not dtype and parent_grad.dtype != dtype:
-                parent_grad = parent_grad.astype(dtype)
-            key = id(parent)
-            if key in grads:
-                grads[key] = grads[key] + parent_grad
-            else:
-                grads[key] = parent_grad
-                push(waiting, (-parent._order, parent))
-        if not retain_graph:
-            node._parents = ()
-            node._backward = _freed_graph
+        if node_backward is not None:
+            parent_grads = node_backward(grad)
+            # A chain's next link skips the heap and the dictionary: while nothing else waits,
+            # the first parent handed a gradient is kept aside (``single``); if it stays the only
+            # tensor waiting, no other can still add to its gradient, and it runs next.
+            single = single_grad = None
+            for parent, parent_grad in zip(node._parents, parent_grads):
+                if parent_grad is None or not parent.requires_grad:
+                    continue
+                dtype = parent.data.dtype
+                if parent_grad.dtype is not dtype and parent_grad.dtype != dtype:
+                    parent_grad = parent_grad.astype(dtype)
+                if parent is single:  # (x * x: one parent twice)
+                    single_grad = single_grad + parent_grad
+                    continue
+                key = id(parent)
+                if key in grads:
+                    grads[key] = grads[key] + parent_grad
+                elif single is None and not waiting:
+                    single, single_grad = parent, parent_grad
+                else:
+                    grads[key] = parent_grad
+                    push(waiting, (-parent._order, parent))
+            if not retain_graph:
+                node._parents = ()
+                node._backward = _freed_graph
+            if single is not None:
+                if not waiting:
+                    node, grad = single, single_grad
+                    continue
+                grads[id(single)] = single_grad
+                push(waiting, (-single._order, single))
+        if not waiting:
+            break
+        node = pop(waiting)[1]
+        grad = grads.pop(id(node))
