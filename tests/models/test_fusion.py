@@ -1016,6 +1016,12 @@ def test_training_chain_vets_weights_again_when_a_layer_gets_another():
     assert not chain.accepts(x)
     own.regularizer = None
     assert chain.accepts(x)
+    # a new weight in the first layer and a hook on the last: the hook is still seen
+    model.layers[0].kernel = keras.Variable(model.layers[0].kernel.numpy().copy())
+    handle = model.layers[2].register_forward_hook(lambda layer, inputs, output: None)
+    assert not chain.accepts(x)
+    handle.remove()
+    assert chain.accepts(x)
 
 
 # -- model(x) of a Dense chain: the training chain as one op on the tape ---------------------------

@@ -786,20 +786,22 @@ class TrainingChain:
             or (self.input_shape[1] is not None and self.input_shape[1] != x.shape[1])
         ):
             return False
+        vetted = True
         for layer, activation, (kernel, bias) in zip(self.layers, self.activations, self._vetted):
             if layer.has_hooks or layer.activation is not activation:
                 return False
             if layer.activity_regularizer is not None or not layer.trainable:
                 return False
             if layer.kernel is not kernel or layer.bias is not bias:
-                return self._vet_weights()
+                vetted = False  # every weight is vetted again below, after every layer's checks
+                continue
             # a penalty passes its gradient on through the tape; a gradient hook must see the
             # weight's whole gradient (both can come to a weight already vetted)
             if kernel.regularizer is not None or kernel._hooks:
                 return False
             if bias is not None and (bias.regularizer is not None or bias._hooks):
                 return False
-        return True
+        return vetted or self._vet_weights()
 
     def _vet_weights(self):
         """Whether every kernel and bias is a Variable of its own, without penalty or gradient
