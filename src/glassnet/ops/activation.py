@@ -133,13 +133,10 @@ def _rows_operand(x):
     """Whether a compiled kernel can take x's rows as they are: ``kernel_arrays(x)`` with the
     dtype compared by identity (a one-sample softmax runs this; a float32 of another byte order
     takes the NumPy lines)."""
+    if type(x) is not xp.ndarray:
+        return False
     dtype = x.dtype
-    return (
-        type(x) is xp.ndarray
-        and (dtype is _FLOAT32 or dtype is _FLOAT64)
-        and x.size != 0
-        and x.flags.c_contiguous
-    )
+    return (dtype is _FLOAT32 or dtype is _FLOAT64) and x.size != 0 and x.flags.c_contiguous
 
 
 def _bias_kernel_operands(z, bias):
@@ -151,15 +148,11 @@ def _bias_kernel_operands(z, bias):
     calls used to stay on NumPy). A dtype equal but not identical to float32's or float64's
     (another byte order) takes the NumPy lines.
     """
-    if type(z) is not xp.ndarray or type(bias) is not xp.ndarray:
-        return False
-    dtype = z.dtype
     return (
-        (dtype is _FLOAT32 or dtype is _FLOAT64)
-        and bias.dtype is dtype
+        _rows_operand(z)
+        and type(bias) is xp.ndarray
+        and bias.dtype is z.dtype
         and bias.shape == z.shape[-1:]
-        and z.size != 0
-        and z.flags.c_contiguous
         and bias.flags.c_contiguous
     )
 
