@@ -213,8 +213,15 @@ def sigmoid_array(z):
     >>> import numpy as np
     >>> sigmoid_array(np.array([0.0, 2.0]))
     array([0.5       , 0.88079708])
+    >>> sigmoid_array(np.array([0.0, 2.0], dtype="float16"))
+    array([0.5  , 0.881], dtype=float16)
     """
+    if getattr(z, "dtype", None) == _FLOAT16:  # SciPy has no float16 loop: it would give float64
+        return scipy_special.expit(z, dtype=xp.float32).astype(_FLOAT16)
     return scipy_special.expit(z)
+
+
+_FLOAT16 = xp.dtype(xp.float16)
 
 
 def _relu_inplace(z):
