@@ -427,6 +427,32 @@ def test_softmax_gradient_for_a_transposed_incoming_gradient(axis):
     np.testing.assert_allclose(grads[1], expected, rtol=1e-12, atol=1e-14)
 
 
+@pytest.mark.parametrize("name", ["relu", "tanh", "sigmoid"])
+@pytest.mark.parametrize("dtype", ["float16", "float32", "float64"])
+def test_small_backward_steps_are_the_formulas_with_python_numbers(name, dtype):
+    # the derivatives write 1 and 0 as 0-d arrays of y's dtype (TypedConstant), which NumPy
+    # computes with as it does with the Python numbers: the same bits, NaN and -0.0 included
+    from glassnet.ops.activation import ACTIVATIONS
+
+    rng = np.random.default_rng(3)
+    z = rng.standard_normal((5, 7)).astype(dtype)
+    z.flat[:4] = [np.nan, -0.0, np.inf, -np.inf]
+    spec = ACTIVATIONS[name]
+    y = spec.forward(z)
+    grad = rng.standard_normal(y.shape).astype(dtype)
+    grad.flat[4:6] = [np.inf, -0.0]
+    formulas = {
+        "relu": lambda: grad * (y > 0),
+        "tanh": lambda: grad * (1 - y * y),
+        "sigmoid": lambda: grad * (y * (1 - y)),
+    }
+    with np.errstate(invalid="ignore"):  # (inf * 0 where the mask is 0, as NumPy's)
+        out, expected = spec.chain(grad, z, y), formulas[name]()
+    assert out.dtype == np.dtype(dtype)
+    np.testing.assert_array_equal(out, expected)
+    assert (np.signbit(out) == np.signbit(expected)).all()
+
+
 @pytest.mark.parametrize("dtype", ["float16", "float32", "float64"])
 def test_every_activation_keeps_the_dtype_forward_and_backward(dtype):
     # SciPy's expit has no float16 loop: sigmoid gave float64, and silu's and mish's derivatives

@@ -271,3 +271,14 @@ def test_ones_vector_is_shared_read_only_and_fresh_beyond_the_cached_length():
         _helpers.ONES_VECTOR_MAX_CACHED + 1, np.dtype("float32")
     )
     assert long.sum() == _helpers.ONES_VECTOR_MAX_CACHED + 1
+
+
+def test_typed_constants_are_one_shared_read_only_0d_array_per_dtype():
+    for dtype in ("float16", "float32", "float64", "int8", ">f4"):
+        one = _helpers.ONE[np.dtype(dtype)]
+        assert one.shape == () and one.dtype == np.dtype(dtype) and one == 1
+        assert _helpers.ONE[np.dtype(dtype)] is one  # made once
+        assert not one.flags.writeable
+    assert _helpers.ZERO[np.dtype("float32")] == 0
+    with pytest.raises(ValueError, match="read-only"):
+        _helpers.ZERO[np.dtype("float32")][...] = 5

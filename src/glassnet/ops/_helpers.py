@@ -380,13 +380,46 @@ def product_over_rows(tall, other):
     return total
 
 
+class TypedConstant(dict):
+    """One number as a read-only 0-d array of each dtype asked for, made once per dtype.
+
+    NumPy 2 takes a Python number beside an array by a slower route than a 0-d array of the
+    array's own dtype, with the same result (``a - 1`` is computed as ``a - float32(1)`` when a is
+    float32): 0.6 against 0.3 us on a 4 x 4 array, which is a tenth of an op's cost on small
+    tensors. Indexing with the dtype costs 0.05 us.
+
+    Args:
+        value: the number (a Python int or float).
+
+    Example:
+
+    >>> import numpy as np
+    >>> ONE = TypedConstant(1)
+    >>> ONE[np.dtype("float32")], (ONE[np.dtype("float32")] - np.zeros(2, "float32")).dtype
+    (array(1., dtype=float32), dtype('float32'))
+    """
+
+    def __init__(self, value):
+        super().__init__()
+        self.value = value
+
+    def __missing__(self, dtype):
+        array = xp.asarray(self.value, dtype=dtype)
+        array.flags.writeable = False  # shared by every op that reads it
+        self[dtype] = array
+        return array
+
+
+ZERO, ONE = TypedConstant(0), TypedConstant(1)
+
+
 def positive_part(array, out=None):
     """max(array, 0), elementwise: ReLU's forward.
 
     Written against a row of zeros rather than the scalar 0 for arrays of 4096 elements or more,
     so that NumPy runs its two-array loop for maximum, which is faster there (128 x 256 float32:
     7.8 against 12.9 us); smaller arrays take the scalar, which spares allocating the row
-    (4 x 4: 0.7 against 1.3 us). Both give the same values, NaN included.
+    (4 x 4: 0.4 against 1.3 us). Both give the same values, NaN included.
 
     Args:
         array: any array with at least one axis.
@@ -402,7 +435,7 @@ def positive_part(array, out=None):
     [0.0, 0.5]
     """
     if array.size < 4096:
-        return xp.maximum(array, 0, out=out)
+        return xp.maximum(array, ZERO[array.dtype], out=out)
     return xp.maximum(array, xp.zeros(array.shape[-1:], dtype=array.dtype), out=out)
 
 
@@ -517,16 +550,17 @@ def broadcast_view(array, shape):
     >>> view.tolist(), view.flags.writeable
     ([[1.0, 1.0, 1.0], [2.0, 2.0, 2.0]], False)
     """
+    # the gradient of a full reduction, first: every stride is 0 (one element is contiguous)
+    if array.size == 1 and array.ndim <= len(shape):
+        view = xp.ndarray(shape, array.dtype, array, 0, (0,) * len(shape))
+        view.flags.writeable = False
+        return view
     if not array.flags.c_contiguous:  # (ascontiguousarray would make a 0-d array 1-d)
         array = array.copy()
     shape = tuple(shape)
     lead = len(shape) - array.ndim
     if lead < 0:
         raise ValueError(f"broadcast_view: shape {array.shape} has more axes than {shape}")
-    if array.size == 1:  # the gradient of a full reduction: every stride is 0
-        view = xp.ndarray(shape, array.dtype, array, 0, (0,) * len(shape))
-        view.flags.writeable = False
-        return view
     strides = [0] * lead
     for size, target, stride in zip(array.shape, shape[lead:], array.strides):
         if size == target:
