@@ -156,7 +156,29 @@ def test_a_python_number_acts_as_a_0d_array_of_the_tensors_dtype(dtype, scalar):
         np.testing.assert_array_equal(x_grad, reference_grad)
 
 
-@pytest.mark.parametrize("divisor", [3.0, -0.5, 1e30, 0.0, -0.0, np.inf, -np.inf, np.nan])
+@pytest.mark.parametrize("op", [ops.add, ops.subtract, ops.multiply, ops.divide])
+def test_a_python_number_beside_a_float_tensor_is_not_recorded_as_a_parent(op):
+    # tensor_and_number's route: the graph holds the tensor alone (its backward gives one
+    # gradient); every other pair of operands takes promoted's route, with a parent each
+    x = Tensor(np.array([0.5, -2.0], dtype="float32"), requires_grad=True)
+    assert op(x, 2.0)._parents == (x,)
+    assert op(x, 3)._parents == (x,)
+    if op is not ops.divide:  # (2.0 / x: the general route, whose gradient needs out / x)
+        assert op(2.0, x)._parents == (x,)
+    for other in (True, np.float32(2.0), np.array(2.0, dtype="float32"), [2.0, 2.0]):
+        assert len(op(x, other)._parents) == 2, other
+    integers = Tensor(np.array([1, 2], dtype="int32"))
+    weights = Tensor(np.array([1.0, 1.0], dtype="float32"), requires_grad=True)
+    assert len(op(integers * weights, 2.0)._parents) == 1  # (float32 by then)
+    assert op(integers, 2).dtype == (np.float32 if op is ops.divide else np.int32)
+    by_zero = op(x, 0.0)
+    if op is ops.divide:  # x / 0.0 takes the general route, which silences NumPy's warning
+        assert len(by_zero._parents) == 2
+    else:
+        assert by_zero._parents == (x,)
+
+
+@pytest.mark.parametrize("divisor", [3.0, -0.5, 3, 1e30, 0.0, -0.0, 0, np.inf, -np.inf, np.nan])
 def test_divide_by_a_number_is_silent_and_is_numpys_division(divisor):
     # dividing by a finite non-zero number skips np.errstate; every other divisor keeps it
     x = np.array([1.0, -2.0, 0.0, np.inf, -np.inf, np.nan], dtype="float32")

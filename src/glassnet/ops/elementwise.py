@@ -9,9 +9,35 @@ import math
 from glassnet.autograd.tensor import Tensor, as_tensor, from_op
 from glassnet.backend import xp
 from glassnet.ops._helpers import broadcast_call, unbroadcast
-from glassnet.ops._promotion import array_of, float_operand, promoted, result_type, wide_float
+from glassnet.ops._promotion import (
+    array_of,
+    float_operand,
+    promoted,
+    result_type,
+    tensor_and_number,
+    wide_float,
+)
 from glassnet.ops.manipulation import nonzero
 from glassnet.ops.operation import keras_op
+
+# The backward of an op with one tensor and a Python number (``tensor_and_number``): the tensor's
+# gradient alone, as the general backward computes it for that operand.
+
+
+def _gradient_as_it_is(grad_output):  # x + c, x - c, c + x
+    return (grad_output,)
+
+
+def _gradient_negated(grad_output):  # c - x
+    return (-grad_output,)
+
+
+def _times(number):  # x * c, c * x
+    return lambda grad_output: (grad_output * number,)
+
+
+def _divided_by(number):  # x / c
+    return lambda grad_output: (grad_output / number,)
 
 
 @keras_op
@@ -28,6 +54,11 @@ def add(x1, x2):
     >>> ops.add([1.0, 2.0], 1.0).data.tolist()
     [2.0, 3.0]
     """
+    with_number = tensor_and_number(x1, x2)
+    if with_number is not None:  # x + 2.0, 2.0 + x
+        x, number, number_first = with_number
+        out = xp.add(number, x.data) if number_first else xp.add(x.data, number)
+        return from_op(out, (x,), _gradient_as_it_is)
     a, b = promoted(x1, x2, "add")
     out = broadcast_call("add", xp.add, a.data, b.data)
 
@@ -54,6 +85,12 @@ def subtract(x1, x2):
     >>> ops.subtract([[1.0], [2.0]], [1.0, 2.0]).data.tolist()
     [[0.0, -1.0], [1.0, 0.0]]
     """
+    with_number = tensor_and_number(x1, x2)
+    if with_number is not None:  # x - 2.0, 2.0 - x
+        x, number, number_first = with_number
+        if number_first:
+            return from_op(xp.subtract(number, x.data), (x,), _gradient_negated)
+        return from_op(xp.subtract(x.data, number), (x,), _gradient_as_it_is)
     a, b = promoted(x1, x2, "subtract")
     out = broadcast_call("subtract", xp.subtract, a.data, b.data)
 
@@ -82,6 +119,11 @@ def multiply(x1, x2):
     >>> ops.multiply([1.0, 2.0], [3.0, 4.0]).data.tolist()
     [3.0, 8.0]
     """
+    with_number = tensor_and_number(x1, x2)
+    if with_number is not None:  # x * 2.0, 2.0 * x
+        x, number, number_first = with_number
+        out = xp.multiply(number, x.data) if number_first else xp.multiply(x.data, number)
+        return from_op(out, (x,), _times(number))
     a, b = promoted(x1, x2, "multiply")
     out = broadcast_call("multiply", xp.multiply, a.data, b.data)
     if out.dtype.kind == "c":
@@ -135,6 +177,11 @@ def divide(x1, x2):
     >>> ops.divide([1.0, 3.0], [2.0, 0.0]).data.tolist()
     [0.5, inf]
     """
+    with_number = tensor_and_number(x1, x2)
+    # x / 2.0 (not 2.0 / x, nor x / 0.0, which warns: the general lines below)
+    if with_number is not None and not with_number[2] and _finite_nonzero_number(with_number[1]):
+        x, number, _ = with_number
+        return from_op(xp.true_divide(x.data, number), (x,), _divided_by(number))
     a, b = promoted(x1, x2, "divide", floating=True)
     if _finite_nonzero_number(b.data):  # (x / 3.0): no division by zero, no inf / inf
         out = xp.true_divide(a.data, b.data)
