@@ -6,6 +6,7 @@ import pytest
 
 from glassnet import Tensor, enable_grad, no_grad, ops
 from glassnet.autograd import is_grad_enabled, topological_order
+from glassnet.autograd.tensor import from_op
 
 
 def test_default_dtypes_follow_keras():
@@ -247,3 +248,20 @@ def test_chain_links_that_skip_the_queue_still_wait_for_every_contribution():
     np.testing.assert_allclose(y.grad, d_joined * xs**4, rtol=1e-6)
     with pytest.raises(RuntimeError):
         loss.backward()  # freed: every link ran once
+
+
+def test_a_chain_link_casts_its_parents_gradient_and_may_end_the_walk():
+    """A one-parent link whose backward hands back another dtype gives its parent a gradient of
+    the parent's dtype, as every other link does; a link that gives None ends the walk."""
+    x = Tensor(np.array([1.0, 2.0], dtype="float32"), requires_grad=True)
+    doubled = from_op(x.data * 2, (x,), lambda grad: ((grad * 2).astype("float64"),))
+    ops.exp(doubled).sum().backward()  # every link has one parent and nothing else waits
+    assert x.grad.dtype == np.float32
+    np.testing.assert_allclose(x.grad, 2 * np.exp(2 * x.data), rtol=1e-6)
+
+    x.grad = None
+    cut = from_op(x.data * 2, (x,), lambda grad: (None,))
+    seen = []
+    cut.register_hook(lambda grad: seen.append(grad.copy()))
+    ops.exp(cut).sum().backward()
+    assert x.grad is None and len(seen) == 1

@@ -120,7 +120,9 @@ def backward(root, grad_output=None, retain_graph=False):
                 "(e.g. .sum())"
             )
         # (np.array is made in C; ones_like spends about 1 us in Python)
-        grad_output = xp.array(1, dtype=root.data.dtype).reshape(root.data.shape)
+        grad_output = xp.array(1, dtype=root.data.dtype)
+        if root.data.ndim:  # ((1, 1) from keepdims)
+            grad_output = grad_output.reshape(root.data.shape)
     else:
         grad_output = xp.asarray(getattr(grad_output, "data", grad_output), dtype=root.data.dtype)
         if grad_output.shape != root.shape:
@@ -148,11 +150,26 @@ def backward(root, grad_output=None, retain_graph=False):
             node.grad = grad if node.grad is None else node.grad + grad
         if node_backward is not None:
             parent_grads = node_backward(grad)
-            # A chain's next link skips the heap and the dictionary: while nothing else waits,
-            # the first parent handed a gradient is kept aside (``single``); if it stays the only
-            # tensor waiting, no other can still add to its gradient, and it runs next.
+            parents = node._parents
+            if not retain_graph:
+                node._parents = ()
+                node._backward = _freed_graph
+            # A chain's next link skips the heap and the dictionary. While nothing else waits, a
+            # node's only parent can receive no other gradient, and it runs next (an op on one
+            # tensor, or on a tensor and a Python number: most ops).
+            if len(parents) == 1 and not waiting:
+                parent, parent_grad = parents[0], parent_grads[0]
+                if parent_grad is None or not parent.requires_grad:
+                    break
+                dtype = parent.data.dtype
+                if parent_grad.dtype is not dtype and parent_grad.dtype != dtype:
+                    parent_grad = parent_grad.astype(dtype)
+                node, grad = parent, parent_grad
+                continue
+            # Of several parents, the first handed a gradient while nothing waits is kept aside
+            # (``single``); if it stays the only tensor waiting, it runs next in the same way.
             single = single_grad = None
-            for parent, parent_grad in zip(node._parents, parent_grads):
+            for parent, parent_grad in zip(parents, parent_grads):
                 if parent_grad is None or not parent.requires_grad:
                     continue
                 dtype = parent.data.dtype
@@ -161,17 +178,15 @@ def backward(root, grad_output=None, retain_graph=False):
                 if parent is single:  # (x * x: one parent twice)
                     single_grad = single_grad + parent_grad
                     continue
+                if single is None and not waiting:  # (then no gradient is gathered in grads)
+                    single, single_grad = parent, parent_grad
+                    continue
                 key = id(parent)
                 if key in grads:
                     grads[key] = grads[key] + parent_grad
-                elif single is None and not waiting:
-                    single, single_grad = parent, parent_grad
                 else:
                     grads[key] = parent_grad
                     push(waiting, (-parent._order, parent))
-            if not retain_graph:
-                node._parents = ()
-                node._backward = _freed_graph
             if single is not None:
                 if not waiting:
                     node, grad = single, single_grad
