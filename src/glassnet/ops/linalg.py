@@ -41,6 +41,8 @@ from glassnet.ops.reduction import max as reduce_max
 from glassnet.ops.reduction import min as reduce_min
 from glassnet.ops.reduction import sum as reduce_sum
 
+_INT8 = xp.dtype("int8")  # (a dtype, not the type xp.int8: compared in 0.07 us, not 0.09)
+
 
 @keras_op
 def matmul(x1, x2):
@@ -62,25 +64,17 @@ def matmul(x1, x2):
     [3.0]
     """
     a, b = promoted(x1, x2, "matmul")
-    if a.data.dtype == xp.int8 and b.data.dtype == xp.int8:  # Keras multiplies int8 in int32
+    if a.data.dtype == _INT8 and b.data.dtype == _INT8:  # Keras multiplies int8 in int32
         a, b = Tensor(a.data.astype("int32")), Tensor(b.data.astype("int32"))
-    a_shape, b_shape = a.data.shape, b.data.shape
-    if not a_shape or not b_shape:
-        raise ValueError(
-            f"matmul: operands must have at least 1 dimension, got shapes {a.shape} and "
-            f"{b.shape}; use multiply for scalars"
-        )
-    if a_shape[-1] != b_shape[-2 if len(b_shape) > 1 else 0]:
-        raise ValueError(
-            f"matmul: shapes {a.shape} and {b.shape} are not aligned: the last dimension of the "
-            f"first ({a.shape[-1]}) must equal the {'second-to-last' if b.ndim > 1 else 'only'} "
-            "dimension of the second "
-            f"({b.shape[-2 if b.ndim > 1 else 0]})"
-        )
-    out = xp.matmul(a.data, b.data)
+    try:
+        out = xp.matmul(a.data, b.data)
+    except ValueError:
+        _check_matmul_shapes(a.shape, b.shape)  # (glassnet's words where the shapes are why)
+        raise
+    two_matrices = a.data.ndim == 2 and b.data.ndim == 2
 
     def backward(grad_output):  # dL/da = g @ b^T, dL/db = a^T @ g (batch axes summed if broadcast)
-        if len(a_shape) == 2 and len(b_shape) == 2:  # two matrices: nothing to restore or sum
+        if two_matrices:  # nothing to restore or sum
             return (
                 xp.matmul(grad_output, b.data.T) if a.requires_grad else None,
                 xp.matmul(a.data.T, grad_output) if b.requires_grad else None,
@@ -101,6 +95,37 @@ def matmul(x1, x2):
         return grad_a, grad_b
 
     return from_op(out, (a, b), backward)
+
+
+def _check_matmul_shapes(a_shape, b_shape):
+    """Raise matmul's error for operands NumPy refused: no axes, or unaligned inner axes.
+
+    Args:
+        a_shape, b_shape: the operands' shapes.
+
+    Raises:
+        ValueError: for a 0-d operand, or when a's last axis is not b's second-to-last (its only
+            one when b is 1-D); nothing for other shapes (NumPy's own error then stands).
+
+    Example:
+
+    >>> _check_matmul_shapes((2, 3), (2, 4))
+    Traceback (most recent call last):
+    ...
+    ValueError: matmul: shapes (2, 3) and (2, 4) are not aligned: the last dimension of the ...
+    """
+    if not a_shape or not b_shape:
+        raise ValueError(
+            f"matmul: operands must have at least 1 dimension, got shapes {a_shape} and "
+            f"{b_shape}; use multiply for scalars"
+        )
+    inner = -2 if len(b_shape) > 1 else 0
+    if a_shape[-1] != b_shape[inner]:
+        raise ValueError(
+            f"matmul: shapes {a_shape} and {b_shape} are not aligned: the last dimension of the "
+            f"first ({a_shape[-1]}) must equal the {'second-to-last' if inner else 'only'} "
+            f"dimension of the second ({b_shape[inner]})"
+        )
 
 
 def _prepare_einsum(subscripts, tensors):

@@ -54,7 +54,8 @@ def sum(x, axis=None, keepdims=False):
     [4.0, 6.0]
     """
     x = as_tensor(x, where="sum")
-    axes = normalize_axes(axis, x.data.ndim, "sum")
+    # (None: every axis, which the backward never needs to name: the sum has one element)
+    axes = None if axis is None else normalize_axes(axis, x.data.ndim, "sum")
     if x.data.dtype.kind in "fc":  # (add.reduce: what np.sum calls, without its Python layer)
         out = xp.add.reduce(x.data, axis=axes, keepdims=keepdims)
     else:
