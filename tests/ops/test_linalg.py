@@ -43,6 +43,19 @@ def test_misaligned_shapes_name_both():
         ops.matmul(np.zeros((2, 3)), np.zeros((4, 5)))
 
 
+def test_matmul_errors_are_glassnets_after_numpy_refuses():
+    # NumPy checks the shapes; matmul words the error in its except clause, without NumPy's
+    # error chained to it, and leaves NumPy's own error where the batch axes do not broadcast
+    with pytest.raises(ValueError, match=r"shapes \(3,\) and \(2,\) .* the only dimension") as info:
+        ops.matmul(np.zeros(3), np.zeros(2))
+    assert info.value.__suppress_context__
+    with pytest.raises(ValueError, match="at least 1 dimension, got shapes \\(\\) and \\(2,\\)"):
+        ops.matmul(np.float32(2.0), np.zeros(2, dtype="float32"))
+    with pytest.raises(ValueError, match="broadcast"):
+        ops.matmul(np.zeros((5, 2, 3)), np.zeros((4, 3, 2)))
+    assert ops.matmul(np.ones((5, 2, 3)), np.ones((3,))).shape == (5, 2)
+
+
 EINSUM_CASES = [
     OpCase(
         "einsum_matmul",

@@ -118,14 +118,14 @@ def _check_matmul_shapes(a_shape, b_shape):
         raise ValueError(
             f"matmul: operands must have at least 1 dimension, got shapes {a_shape} and "
             f"{b_shape}; use multiply for scalars"
-        )
+        ) from None  # (called in matmul's except clause: NumPy's error says no more)
     inner = -2 if len(b_shape) > 1 else 0
     if a_shape[-1] != b_shape[inner]:
         raise ValueError(
             f"matmul: shapes {a_shape} and {b_shape} are not aligned: the last dimension of the "
             f"first ({a_shape[-1]}) must equal the {'second-to-last' if inner else 'only'} "
             f"dimension of the second ({b_shape[inner]})"
-        )
+        ) from None
 
 
 def _prepare_einsum(subscripts, tensors):
