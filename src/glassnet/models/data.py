@@ -246,13 +246,11 @@ def check_finite(data, where, name):
     for array in (data,) if type(data) is np.ndarray else flatten(data):
         if array.dtype.kind != "f":
             continue
-        if array.size <= _SMALL_ARRAY:  # one isfinite pass costs less than setting up a screen
-            # (count_nonzero: 0.9 us for one row of 784, ``.all()`` 1.5)
-            bad = array.size - np.count_nonzero(np.isfinite(array))
-        elif np.isfinite(_sum_screen(array)):
+        # a small array takes one isfinite pass, which costs less than setting up a screen
+        if array.size > _SMALL_ARRAY and np.isfinite(_sum_screen(array)):
             continue
-        else:
-            bad = int(np.size(array) - np.count_nonzero(np.isfinite(array)))
+        # (count_nonzero: 0.9 us for one row of 784, ``.all()`` 1.5)
+        bad = array.size - np.count_nonzero(np.isfinite(array))
         if bad:
             raise ValueError(
                 f"{where}: {name} contains {bad} NaN or infinite value(s); clean or impute them "
